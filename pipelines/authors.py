@@ -1,0 +1,24 @@
+"""Bylines split into person names; the notes beside them go to `credit`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from scrapers.extract.authors import split_bylines
+
+
+class SplitBylines:
+    """`["Hà Linh (TH)"]` becomes authors `["Hà Linh"]` and credit `"TH"`. A credit the page states on its
+    own (a `Nguồn:` line) is kept and the byline's note is added after it."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if "authors" not in adapter.field_names():
+            return item
+        names, note = split_bylines(adapter.get("authors") or [])
+        adapter["authors"] = names
+        credits = [credit for credit in (note, adapter.get("credit")) if credit]
+        adapter["credit"] = "; ".join(dict.fromkeys(credits)) or None
+        return item

@@ -1,0 +1,55 @@
+"""URLs absolute and canonical; link lists without repeats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from scrapers.extract.links import absolute_url
+
+LINK_LISTS = ("related", "more_in_section", "trending")
+
+
+class CanonicalizeUrls:
+    """Every URL of the record resolved against the page URL, fragment dropped, canonicalized with w3lib.
+    A link whose URL cannot be made absolute (`javascript:`, empty) is dropped."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        base = adapter.get("url") or ""
+        if adapter.get("canonical_url"):
+            adapter["canonical_url"] = absolute_url(adapter["canonical_url"], base)
+        for name in ("images", *LINK_LISTS):
+            if name in adapter.field_names():
+                adapter[name] = [entry for entry in adapter.get(name) or [] if resolve(entry, base)]
+        return item
+
+
+class DeduplicateLinks:
+    """Each link list keeps the first entry of each URL; ranked lists are numbered 1..n again."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        for name in LINK_LISTS:
+            if name not in adapter.field_names():
+                continue
+            seen: set[str] = set()
+            kept = []
+            for link in adapter.get(name) or []:
+                url = ItemAdapter(link)["url"]
+                if url not in seen:
+                    seen.add(url)
+                    kept.append(link)
+            for rank, link in enumerate(kept, start=1):
+                if "rank" in ItemAdapter(link).field_names():
+                    ItemAdapter(link)["rank"] = rank
+            adapter[name] = kept
+        return item
+
+
+def resolve(entry: Any, base: str) -> bool:
+    """Make `entry.url` absolute in place; False when it cannot be."""
+    link = ItemAdapter(entry)
+    link["url"] = absolute_url(link.get("url"), base)
+    return link["url"] is not None

@@ -1,0 +1,45 @@
+"""Text fields as Unicode NFC, whitespace collapsed, no zero-width or control characters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter, is_item
+
+from scrapers.extract.text import clean_paragraphs, clean_text
+
+# Fields that are text even when empty: the schema rejects them empty, with the field named.
+REQUIRED_TEXT = {"url", "site", "title", "body", "schema_version"}
+
+
+class CollapseWhitespace:
+    """Clean every text value of the item, nested links and images included; `body` keeps its paragraph
+    breaks. Empty optional text becomes None, empty list entries are dropped."""
+
+    def process_item(self, item: Any) -> Any:
+        clean_fields(ItemAdapter(item))
+        return item
+
+
+def clean_fields(adapter: ItemAdapter) -> None:
+    for name, value in list(adapter.items()):
+        if name == "body" and isinstance(value, str):
+            adapter[name] = clean_paragraphs(value)
+        elif isinstance(value, str):
+            adapter[name] = clean_text(value) or ("" if name in REQUIRED_TEXT else None)
+        elif isinstance(value, list):
+            adapter[name] = clean_list(value)
+
+
+def clean_list(values: list[Any]) -> list[Any]:
+    cleaned = []
+    for value in values:
+        if isinstance(value, str):
+            if text := clean_text(value):
+                cleaned.append(text)
+        elif is_item(value):
+            clean_fields(ItemAdapter(value))
+            cleaned.append(value)
+        else:
+            cleaned.append(value)
+    return cleaned

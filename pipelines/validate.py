@@ -1,0 +1,44 @@
+"""Records checked against the published JSON Schema before they are written."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from itemadapter import ItemAdapter
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from pipelines import Rejected
+
+
+def article_schema() -> dict[str, Any]:
+    """The record schema shipped in the package (`scrapers/schema/article.schema.json`)."""
+    text = resources.files("scrapers").joinpath("schema/article.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+class RejectInvalidArticles:
+    """Turn away a record the schema does not accept, with a reason naming each failing field; the
+    rejects file receives it."""
+
+    def __init__(self) -> None:
+        self.validator = Draft202012Validator(article_schema())
+
+    def process_item(self, item: Any) -> Any:
+        record = json.loads(json.dumps(ItemAdapter(item).asdict(), default=str))
+        errors = sorted(self.validator.iter_errors(record), key=lambda error: list(error.absolute_path))
+        if errors:
+            raise Rejected("; ".join(dict.fromkeys(reason(error) for error in errors)), item)
+        return item
+
+
+def reason(error: ValidationError) -> str:
+    """`body: missing`, `published_at: '2021-06-17' is not valid`, `title: missing`..."""
+    field = ".".join(str(part) for part in error.absolute_path) or "record"
+    if error.validator in ("minLength", "required") or error.instance in ("", None):
+        missing = error.message.split("'")[1] if error.validator == "required" else field
+        return f"{missing}: missing"
+    return f"{field}: {error.message}"

@@ -1,0 +1,1 @@
+"""A Scrapy news harvester: section and article pages to normalized JSON Lines."""

@@ -1,0 +1,50 @@
+"""Bylines to person names, with the notes printed beside them kept apart."""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.extract.text import clean_text, unique
+
+# "(TH)" = tổng hợp (compiled), "(Theo AFP)": a note about the story's source, not a co-author.
+_NOTE_IN_PARENS = re.compile(r"\(([^()]*)\)")
+# A byline that is only a source credit: "Theo VOV", "Nguồn: TTXVN", "Source: Reuters".
+_CREDIT_ONLY = re.compile(r"^(?:theo|nguồn|source|quelle|fuente|via)\b", re.IGNORECASE)
+# The label of a source line, "Nguồn: TTXVN": the credit is what follows it.
+_SOURCE_LABEL = re.compile(r"^(?:nguồn|source|quelle|fuente)\s*:\s*", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^(?:by|von|par|por|di|door|bài(?: và ảnh)?|ảnh|tác giả|phóng viên|pv|ctv|written by|reporting by|photos? by)\s*[:.]?\s+",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s+[-–—/|]\s+|\s*[,;&]\s*|\s+(?:và|and|und|et|y|e|en)\s+", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+")
+
+
+def split_byline(byline: str) -> tuple[list[str], str | None]:
+    """Person names of one byline and its credit note: `"Hà Linh (TH)"` gives `(["Hà Linh"], "TH")`,
+    `"Thu Hà - Minh Anh"` gives `(["Thu Hà", "Minh Anh"], None)`, `"Theo AFP"` gives `([], "Theo AFP")`."""
+    text = clean_text(byline) or ""
+    notes = [note for note in (clean_text(n) for n in _NOTE_IN_PARENS.findall(text)) if note]
+    text = clean_text(_NOTE_IN_PARENS.sub(" ", text)) or ""
+    if _CREDIT_ONLY.match(text):
+        return [], credit_note(" ".join([text, *notes]))
+    parts = _SEPARATORS.split(_EMAIL.sub(" ", text))
+    names = [name for name in (clean_text(_PREFIX.sub("", part.strip())) for part in parts) if name]
+    return names, ("; ".join(notes) or None)
+
+
+def split_bylines(bylines: list[str]) -> tuple[list[str], str | None]:
+    """`split_byline` over several bylines: names in order without repeats, credits joined by "; "."""
+    names: list[str] = []
+    credits: list[str] = []
+    for byline in bylines:
+        found, credit = split_byline(byline)
+        names.extend(found)
+        if credit:
+            credits.append(credit)
+    return unique(names), ("; ".join(unique(credits)) or None)
+
+
+def credit_note(text: str | None) -> str | None:
+    """A source line as a credit: `"Nguồn: TTXVN"` gives `"TTXVN"`, `"Theo AFP"` stays, `"Nguồn:"` gives None."""
+    return clean_text(_SOURCE_LABEL.sub("", clean_text(text) or ""))

@@ -1,0 +1,100 @@
+"""Publication times: raw page text to timezone-aware datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+# "GMT+7", "UTC+07:00", "GMT-3": an offset spelled the way news pages print it.
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b", re.IGNORECASE)
+# "10:27 | 17/06/2021": MasterCMS and many Vietnamese sites print time, a bar, then day/month/year.
+_TIME_BAR_DATE = re.compile(r"(\d{1,2}):(\d{2})\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_timestamp(
+    raw: str | None,
+    *,
+    timezone: str | None,
+    now: datetime,
+    languages: list[str] | None = None,
+) -> datetime | None:
+    """The moment `raw` names, or None when it names none.
+
+    An offset in the text wins; otherwise the result is in `timezone` (an IANA name). Relative text
+    ("2 giờ trước", "3 hours ago") counts back from `now`. With no offset in the text and no `timezone`,
+    the result is naive: the caller decides what an unknown zone means.
+    """
+    if not raw or not raw.strip():
+        return None
+    text = raw.strip()
+    zone = ZoneInfo(timezone) if timezone else None
+    parsed = _parse_iso(text) or _parse_time_bar_date(text) or _parse_with_dateparser(text, zone, now, languages)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        offset = _gmt_offset(text)
+        if offset is not None:
+            parsed = parsed.replace(tzinfo=offset)
+        elif zone is not None:
+            parsed = parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def _parse_iso(text: str) -> datetime | None:
+    if not _ISO_LIKE.match(text):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _parse_time_bar_date(text: str) -> datetime | None:
+    match = _TIME_BAR_DATE.search(text)
+    if match is None:
+        return None
+    hour, minute, day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
+def _parse_with_dateparser(
+    text: str, zone: ZoneInfo | None, now: datetime, languages: list[str] | None
+) -> datetime | None:
+    # dateparser reads "GMT+7" itself but not always; strip it and apply it ourselves.
+    offset = _gmt_offset(text)
+    bare = _GMT_OFFSET.sub("", text).strip(" |,-")
+    base = now.astimezone(zone) if zone is not None and now.tzinfo is not None else now
+    settings: dict[str, object] = {
+        "RELATIVE_BASE": base.replace(tzinfo=None),
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    parsed = dateparser.parse(bare, languages=languages, settings=settings)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None and offset is None and zone is not None:
+        return parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def _gmt_offset(text: str) -> dt_timezone | None:
+    match = _GMT_OFFSET.search(text)
+    if match is None:
+        return None
+    sign, hours, minutes = match.groups()
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return dt_timezone(-delta if sign == "-" else delta)
+
+
+def to_iso(moment: datetime) -> str:
+    """ISO 8601 with seconds and the UTC offset, e.g. `2021-06-17T10:27:00+07:00`."""
+    return moment.isoformat(timespec="seconds")

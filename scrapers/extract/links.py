@@ -1,0 +1,31 @@
+"""URLs: absolute, canonical, and which site they belong to."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+import tldextract
+from w3lib.url import canonicalize_url
+
+# The public suffix list bundled with tldextract: nothing is fetched at run time.
+_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def absolute_url(href: str | None, base: str) -> str | None:
+    """`href` resolved against `base`, fragment dropped and canonicalized; None for empty, `javascript:`,
+    `mailto:` and other non-web links."""
+    if not href or not href.strip():
+        return None
+    url = urljoin(base, href.strip())
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return canonicalize_url(url, keep_fragments=False)
+
+
+@lru_cache(maxsize=4096)
+def registrable_domain(url: str) -> str:
+    """The site a URL belongs to: `https://tacnghiep.thoidai.com.vn/x` gives `thoidai.com.vn`."""
+    host = urlsplit(url).hostname or ""
+    parts = _SUFFIXES(host)
+    return parts.top_domain_under_public_suffix or host

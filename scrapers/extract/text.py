@@ -1,0 +1,37 @@
+"""Text clean-up shared by page classes and pipelines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters, soft hyphen and BOM carry no text; C0/C1 controls other than whitespace are noise.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+    + [c for c in range(0x20) if chr(c) not in "\t\n\r\f\v"]
+    + list(range(0x7F, 0xA0))
+)
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: str | None) -> str | None:
+    """NFC, invisible and control characters removed, whitespace runs collapsed to one space, stripped.
+
+    None for None or for text that is empty once cleaned.
+    """
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip() or None
+
+
+def clean_paragraphs(text: str) -> str:
+    """`clean_text` applied to each paragraph of `text` (paragraphs split at blank lines), empty ones dropped,
+    joined again by one blank line."""
+    paragraphs = (clean_text(part) for part in re.split(r"\n\s*\n", text))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+def unique(values: list[str]) -> list[str]:
+    """`values` in order with repeats dropped."""
+    return list(dict.fromkeys(values))

@@ -1,0 +1,160 @@
+"""Page classes: what one fetched page says, read without Scrapy.
+
+`ArticlePage` reads an article page field by field, one method per `Article` field; its defaults are the
+generic reading (structured data, meta tags, page heuristics) that works on any news site. A site or
+platform profile subclasses it and overrides only what the defaults get wrong. `SectionPage` reads a
+listing page: which article links it holds, which sections it links to, where its next page is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import datetime
+from functools import cached_property
+from typing import ClassVar
+
+from parsel import Selector
+
+from scrapers.extract.dates import parse_timestamp
+from scrapers.extract.generic import GenericArticle, read_article
+from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.text import clean_text
+from scrapers.items import Article, Image, Link, RankedLink
+
+# Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
+_NOT_FROM_PAGE = {"url", "scraped_at", "schema_version"}
+
+
+class ArticlePage:
+    """An article page: `to_item()` calls the method named after each `Article` field."""
+
+    timezone: ClassVar[str | None] = None
+    """IANA zone of dates printed without an offset; None when the site's zone is unknown."""
+    languages: ClassVar[tuple[str, ...] | None] = None
+    """Languages of the page's date text, for dateparser; None lets it guess."""
+
+    def __init__(self, sel: Selector, *, url: str, fetched_at: datetime) -> None:
+        self.sel = sel
+        self.url = url
+        self.fetched_at = fetched_at
+
+    def to_item(self) -> Article:
+        values = {f.name: getattr(self, f.name)() for f in fields(Article) if f.name not in _NOT_FROM_PAGE}
+        return Article(url=self.url, scraped_at=self.fetched_at, **values)
+
+    def not_article_reason(self) -> str | None:
+        """Why this page, though fetched as an article, is not one (an infographic, a video page); None
+        for an article."""
+        return None
+
+    @cached_property
+    def generic(self) -> GenericArticle:
+        return read_article(self.sel, self.url)
+
+    def canonical_url(self) -> str | None:
+        href = self.sel.css("link[rel=canonical]::attr(href)").get() or self.meta("og:url")
+        return absolute_url(href, self.url)
+
+    def site(self) -> str:
+        return registrable_domain(self.url)
+
+    def language(self) -> str | None:
+        return language_tag(self.sel.xpath("/html/@lang").get() or self.meta("og:locale"))
+
+    def section(self) -> list[str]:
+        return self.generic.section
+
+    def title(self) -> str:
+        return self.generic.title or ""
+
+    def published_raw(self) -> str | None:
+        return self.generic.published_raw
+
+    def published_at(self) -> datetime | None:
+        return self.timestamp(self.published_raw())
+
+    def updated_at(self) -> datetime | None:
+        return self.timestamp(self.generic.updated_raw)
+
+    def authors(self) -> list[str]:
+        """Bylines as printed; the pipeline splits them into names and moves notes to `credit`."""
+        return self.generic.authors
+
+    def credit(self) -> str | None:
+        return None
+
+    def lead(self) -> str | None:
+        return self.generic.lead
+
+    def body(self) -> str:
+        return self.generic.body
+
+    def tags(self) -> list[str]:
+        return self.generic.tags
+
+    def images(self) -> list[Image]:
+        return [Image(url=url, alt=alt, caption=caption) for url, alt, caption in self.generic.images]
+
+    def related(self) -> list[Link]:
+        return []
+
+    def more_in_section(self) -> list[Link]:
+        return []
+
+    def trending(self) -> list[RankedLink]:
+        return []
+
+    def meta(self, name: str) -> str | None:
+        """The content of `<meta name=...>` or `<meta property=...>`."""
+        return self.sel.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
+
+    def timestamp(self, raw: str | None) -> datetime | None:
+        languages = list(self.languages) if self.languages else None
+        return parse_timestamp(raw, timezone=self.timezone, now=self.fetched_at, languages=languages)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article link of a listing page, with the date the listing prints beside it (None if none)."""
+
+    url: str
+    published: datetime | None = None
+
+
+class SectionPage:
+    """A section front or the home page: article links, section links, next page."""
+
+    timezone: ClassVar[str | None] = None
+    article_url: ClassVar[re.Pattern[str]] = re.compile(r"^https?://[^/]+/.+")
+    """What an article URL of the site looks like."""
+
+    def __init__(self, sel: Selector, *, url: str, fetched_at: datetime) -> None:
+        self.sel = sel
+        self.url = url
+        self.fetched_at = fetched_at
+
+    def articles(self) -> list[Listed]:
+        """Article links of the listing, in page order, each once."""
+        urls = (absolute_url(href, self.url) for href in self.sel.css("a::attr(href)").getall())
+        return [Listed(url) for url in dict.fromkeys(u for u in urls if u and self.is_article_url(u))]
+
+    def sections(self) -> list[str]:
+        """Section fronts the page links to from its menu (the home page's way into every section)."""
+        return []
+
+    def next_page(self) -> str | None:
+        href = self.sel.css("link[rel=next]::attr(href), a[rel=next]::attr(href)").get()
+        return absolute_url(href, self.url)
+
+    def is_article_url(self, url: str) -> bool:
+        return bool(self.article_url.match(url)) and registrable_domain(url) == registrable_domain(self.url)
+
+
+def language_tag(value: str | None) -> str | None:
+    """A declared language as BCP 47: `vi` stays, `vi_VN` and `VI-vn` give `vi-VN`."""
+    text = clean_text(value)
+    if not text:
+        return None
+    parts = re.split(r"[-_]", text)
+    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])

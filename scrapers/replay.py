@@ -1,0 +1,70 @@
+"""Replay mode: serve saved pages by URL instead of fetching them, so a crawl runs offline.
+
+Switched on by the `REPLAY_DIR` setting. That folder holds samples: `<kind>-<slug>.html` with
+`<kind>-<slug>.json` beside it, whose `request.url` says which URL the page answers, and optionally a
+`robots.txt` served for every host. A URL with no saved page gets a 404, as a live site would answer.
+Responses are built here and pass through every other downloader middleware's `process_response`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.statscollectors import StatsCollector
+from w3lib.url import canonicalize_url
+
+
+class ReplayDownloads:
+    """Downloader middleware answering every request from `REPLAY_DIR`."""
+
+    def __init__(self, pages: dict[str, Path], robots: Path | None, stats: StatsCollector | None = None) -> None:
+        self.pages = pages
+        self.robots = robots
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplayDownloads:
+        folder = crawler.settings.get("REPLAY_DIR")
+        if not folder:
+            raise NotConfigured("REPLAY_DIR is not set")
+        pages, robots = index_samples(Path(folder))
+        return cls(pages, robots, crawler.stats)
+
+    def process_request(self, request: Request) -> Response:
+        if urlsplit(request.url).path == "/robots.txt" and self.robots is not None:
+            return self.count("served", TextResponse(
+                request.url, body=self.robots.read_bytes(), encoding="utf-8", request=request,
+                headers={"Content-Type": "text/plain; charset=utf-8"},
+            ))
+        path = self.pages.get(canonicalize_url(request.url))
+        if path is None:
+            return self.count("missing", Response(request.url, status=404, request=request))
+        return self.count("served", HtmlResponse(
+            request.url, body=path.read_bytes(), encoding="utf-8", request=request,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        ))
+
+    def count(self, outcome: str, response: Response) -> Response:
+        if self.stats is not None:
+            self.stats.inc_value(f"replay/{outcome}")
+        return response
+
+
+def index_samples(folder: Path) -> tuple[dict[str, Path], Path | None]:
+    """Saved pages of `folder` by canonical URL, and its robots.txt if it has one."""
+    if not folder.is_dir():
+        raise NotConfigured(f"REPLAY_DIR {folder} is not a folder")
+    pages = {}
+    for expected in sorted(folder.glob("*.json")):
+        page = expected.with_suffix(".html")
+        url = json.loads(expected.read_text(encoding="utf-8")).get("request", {}).get("url")
+        if url and page.is_file():
+            pages[canonicalize_url(url)] = page
+    robots = folder / "robots.txt"
+    return pages, robots if robots.is_file() else None

@@ -1,0 +1,24 @@
+"""What the spider needs to know of a site: where it is and which page classes read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from scrapers.pages import ArticlePage, SectionPage
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """A site the project has a profile for; `name` is also the name of its spider."""
+
+    name: str
+    home_url: str
+    domains: tuple[str, ...]
+    """Hosts the crawl stays on (sub-domains included)."""
+    article_page: type[ArticlePage]
+    section_page: type[SectionPage]
+
+    def section_url(self, path: str) -> str:
+        """The front page of a section given by its path, `quoc-te/nhip-song`."""
+        return urljoin(self.home_url, path.strip("/"))

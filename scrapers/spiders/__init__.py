@@ -1,0 +1,1 @@
+"""Spiders: one per site profile (named after it)."""

@@ -1,0 +1,114 @@
+"""One spider per site profile: `scrapy crawl thoidai` crawls home page → section fronts → articles.
+
+Arguments (`-a name=value`):
+- `sections=quoc-te,quoc-te/nhip-song`: crawl these section fronts instead of every section of the home
+  page's menu.
+- `max_pages=N`: follow at most N listing pages per section.
+- `since=2024-10-01`: skip listed articles older than that day and stop paginating a section once a listing
+  page shows only older ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+
+from scrapers.items import Article
+from scrapers.pages import Listed, SectionPage
+from scrapers.sites import SITES
+from scrapers.sites.profile import SiteProfile
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SiteSpider(Spider):
+    """Crawls the site of `profile`; subclasses below set it, one per entry of `SITES`."""
+
+    profile: ClassVar[SiteProfile]
+
+    def __init__(
+        self,
+        sections: str | None = None,
+        max_pages: str | int | None = None,
+        since: str | date | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.allowed_domains = list(self.profile.domains)
+        self.sections = [path for path in (sections or "").split(",") if path.strip()]
+        self.max_pages = int(max_pages) if max_pages else None
+        self.since = date.fromisoformat(since) if isinstance(since, str) else since
+        self.clock = clock
+
+    async def start(self) -> AsyncIterator[Request]:
+        if not self.sections:
+            yield Request(self.profile.home_url, callback=self.parse_home)
+        for path in self.sections:
+            yield Request(self.profile.section_url(path), callback=self.parse_section)
+
+    def parse_home(self, response: Response) -> Iterator[Request]:
+        page = self.section_page(response)
+        for url in page.sections():
+            yield Request(url, callback=self.parse_section)
+        yield from self.follow_articles(page.articles())
+
+    def parse_section(self, response: Response) -> Iterator[Request]:
+        page = self.section_page(response)
+        listed = page.articles()
+        yield from self.follow_articles(listed)
+        number = int(response.meta.get("page", 1))
+        next_url = page.next_page()
+        if next_url and not self.is_last_page(number, listed):
+            yield Request(next_url, callback=self.parse_section, meta={"page": number + 1})
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        if not isinstance(response, TextResponse):  # a PDF or image at an article URL
+            self.count("articles/skipped/non_text_response")
+            return
+        page = self.profile.article_page(response.selector, url=response.url, fetched_at=self.clock())
+        if reason := page.not_article_reason():
+            self.count(f"articles/skipped/{reason}")
+            self.logger.info("Not an article (%s): %s", reason, response.url)
+            return
+        yield page.to_item()
+
+    def follow_articles(self, listed: list[Listed]) -> Iterator[Request]:
+        for entry in listed:
+            if self.is_too_old(entry):
+                self.count("articles/skipped/older_than_since")
+                continue
+            yield Request(entry.url, callback=self.parse_article)
+
+    def is_last_page(self, number: int, listed: list[Listed]) -> bool:
+        if self.max_pages is not None and number >= self.max_pages:
+            return True
+        dated = [entry for entry in listed if entry.published is not None]
+        return bool(dated) and all(self.is_too_old(entry) for entry in dated)
+
+    def is_too_old(self, entry: Listed) -> bool:
+        return self.since is not None and entry.published is not None and entry.published.date() < self.since
+
+    def section_page(self, response: Response) -> SectionPage:
+        if not isinstance(response, TextResponse):
+            raise TypeError(f"listing page is not text: {response.url}")
+        return self.profile.section_page(response.selector, url=response.url, fetched_at=self.clock())
+
+    def count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+
+def spider_for(profile: SiteProfile) -> type[SiteSpider]:
+    """The spider class of a site profile, named after it."""
+    return type(f"{profile.name.title()}Spider", (SiteSpider,), {"name": profile.name, "profile": profile})
+
+
+# Scrapy finds spiders among a module's globals: one per profile.
+globals().update({f"{name.title()}Spider": spider_for(profile) for name, profile in SITES.items()})

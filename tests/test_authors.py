@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.authors import credit_note, split_byline, split_bylines
+
+
+@pytest.mark.parametrize(
+    ("byline", "names", "credit"),
+    [
+        ("Hà Linh (TH)", ["Hà Linh"], "TH"),
+        ("Thu Hà - Minh Anh", ["Thu Hà", "Minh Anh"], None),
+        ("Ngọc Anh (Theo AFP)", ["Ngọc Anh"], "Theo AFP"),
+        ("Theo AFP", [], "Theo AFP"),
+        ("Nguồn: TTXVN", [], "TTXVN"),
+        ("Phạm Hằng", ["Phạm Hằng"], None),
+        ("Minh Châu và Quang Hòa", ["Minh Châu", "Quang Hòa"], None),
+        ("By Jane Doe and John Smith", ["Jane Doe", "John Smith"], None),
+        ("Bài: Lê Quân, ảnh: Mai Hoa", ["Lê Quân", "Mai Hoa"], None),
+        ("Jane Doe jane.doe@example.com", ["Jane Doe"], None),
+        ("  Hà\u00a0Linh  ", ["Hà Linh"], None),
+    ],
+)
+def test_split_byline(byline: str, names: list[str], credit: str | None) -> None:
+    assert split_byline(byline) == (names, credit)
+
+
+def test_split_bylines_keeps_order_and_drops_repeats() -> None:
+    assert split_bylines(["Hà Linh (TH)", "Minh Anh", "Hà Linh"]) == (["Hà Linh", "Minh Anh"], "TH")
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [("Nguồn: Vietnam+", "Vietnam+"), ("Nguồn:", None), ("Theo VOV", "Theo VOV"), (None, None), ("", None)],
+)
+def test_credit_note(line: str | None, credit: str | None) -> None:
+    assert credit_note(line) == credit

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scrapers.extract.dates import parse_timestamp, to_iso
+
+NOW = datetime(2024, 10, 24, 8, 0, tzinfo=UTC)
+HCM = "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.parametrize(
+    ("raw", "zone", "languages", "expected"),
+    [
+        ("10:27 | 17/06/2021 GMT+7", HCM, ["vi"], "2021-06-17T10:27:00+07:00"),
+        ("13:44 | 20/09/2019", HCM, ["vi"], "2019-09-20T13:44:00+07:00"),
+        ("09:11 | 23/10/2024 GMT+7", None, None, "2024-10-23T09:11:00+07:00"),
+        ("2 giờ trước", HCM, ["vi"], "2024-10-24T13:00:00+07:00"),
+        ("15 phút trước", HCM, ["vi"], "2024-10-24T14:45:00+07:00"),
+        ("Thứ năm, 17/06/2021 10:27", HCM, ["vi"], "2021-06-17T10:27:00+07:00"),
+        ("17/06/2021", HCM, ["vi"], "2021-06-17T00:00:00+07:00"),
+        ("2024-10-23T09:11:00+07:00", None, None, "2024-10-23T09:11:00+07:00"),
+        ("2024-05-03T15:47:42.389Z", HCM, None, "2024-05-03T15:47:42+00:00"),
+        ("3 hours ago", "Europe/Lisbon", None, "2024-10-24T06:00:00+01:00"),
+        ("May 3, 2024 10:15 GMT-4", None, None, "2024-05-03T10:15:00-04:00"),
+    ],
+)
+def test_parse_timestamp(raw: str, zone: str | None, languages: list[str] | None, expected: str) -> None:
+    parsed = parse_timestamp(raw, timezone=zone, now=NOW, languages=languages)
+    assert parsed is not None
+    assert to_iso(parsed) == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "Nguồn:", "không có ngày"])
+def test_parse_timestamp_gives_none_for_text_without_a_date(raw: str | None) -> None:
+    assert parse_timestamp(raw, timezone=HCM, now=NOW, languages=["vi"]) is None
+
+
+def test_parse_timestamp_without_any_zone_is_naive() -> None:
+    parsed = parse_timestamp("17/06/2021 10:27", timezone=None, now=NOW)
+    assert parsed == datetime(2021, 6, 17, 10, 27)
+    assert parsed.tzinfo is None

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from scrapers.extract.text import clean_paragraphs, clean_text, unique
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Hà   Linh \n", "Hà Linh"),
+        ("Ha\u0300 Linh", "Hà Linh"),  # decomposed (NFD) input comes out NFC
+        ("an\u200bninh\u00admạng", "anninhmạng"),
+        ("tab\there\u00a0nbsp", "tab here nbsp"),
+        ("bell\x07char", "bellchar"),
+        ("giới hạn .", "giới hạn ."),
+        ("   ", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_clean_text(raw: str | None, expected: str | None) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_clean_paragraphs_keeps_one_blank_line_between_paragraphs() -> None:
+    assert clean_paragraphs(" One  line.\n\n\n\nTwo\nlines. \n \n\n") == "One line.\n\nTwo lines."
+
+
+def test_unique_keeps_first_of_each() -> None:
+    assert unique(["b", "a", "b", "c", "a"]) == ["b", "a", "c"]
