@@ -37,19 +37,23 @@ def project_crawler(spider_name: str, **settings: Any) -> Crawler:
     return get_crawler(spidercls, values)
 
 
-def crawl_sample(html_path: Path, request: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+def crawl_sample(
+    html_path: Path, request: dict[str, Any], **spider_args: Any
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """Items (as JSON objects), followed URLs and reject reasons of one saved page.
 
     `request` is the sample's recorded request: `url`, `callback` and `fetched_at`. The spider is the one
-    named after the sample's folder (`samples/thoidai/` -> `thoidai`).
+    named after the sample's folder (`samples/thoidai/` -> `thoidai`), built with `spider_args` as
+    `-a name=value` would give them.
     """
     fetched_at = datetime.fromisoformat(request["fetched_at"])
     crawler = project_crawler(html_path.parent.name)
     assert crawler.spidercls is not None
-    spider = crawler.spidercls.from_crawler(crawler, clock=lambda: fetched_at)
+    spider = crawler.spidercls.from_crawler(crawler, clock=lambda: fetched_at, **spider_args)
     crawler.spider = spider
     response = HtmlResponse(
-        request["url"], body=html_path.read_bytes(), encoding="utf-8", request=Request(request["url"])
+        request["url"], body=html_path.read_bytes(), encoding="utf-8",
+        request=Request(request["url"], meta=request.get("meta", {})),
     )
     output = list(getattr(spider, request["callback"])(response))
     follows = [result.url for result in output if isinstance(result, Request)]

@@ -1,0 +1,526 @@
+"""Site-independent reading of an article page: what any news page says about itself.
+
+`read_article` combines the page's structured data (JSON-LD, OpenGraph and other meta tags,
+microdata) with its markup (the headline, the byline, the paragraphs of the story) into a
+`GenericArticle`. Site profiles start from it and override only what it gets wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import parsel
+
+from scrapers.extract import structured
+from scrapers.extract.structured import JsonObject, MetaTable
+
+
+@dataclass(kw_only=True)
+class GenericArticle:
+    """What the page says about its article; absent is None or empty."""
+
+    title: str | None = None
+    published_raw: str | None = None
+    """Publication time as the page gives it, preferring a machine value with its offset."""
+    updated_raw: str | None = None
+    authors: list[str] = field(default_factory=list)
+    """Names, one per item, without "By", roles or e-mail addresses."""
+    lead: str | None = None
+    """The standfirst shown above the body."""
+    body: str = ""
+    """Paragraphs and subheadings in reading order, joined by a blank line."""
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    """BCP 47 ("vi", "de-DE")."""
+    canonical_url: str | None = None
+    section: list[str] = field(default_factory=list)
+    """Breadcrumb path without the home crumb."""
+    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(absolute url, alt, caption) of the body's images, in order."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Field name -> the signal it was read from."""
+
+
+@dataclass
+class _Page:
+    """The signals of one page, parsed once."""
+
+    sel: parsel.Selector
+    url: str
+    jsonld: list[JsonObject]
+    article: JsonObject
+    meta: MetaTable
+
+
+def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
+    """Read an article page without knowing its site."""
+    objects = structured.jsonld_objects(sel)
+    page = _Page(sel, url, objects, structured.find_article(objects) or {}, structured.meta_table(sel))
+    art = GenericArticle()
+    _fill(art, "title", *_title(page))
+    _fill(art, "published_raw", *_published(page))
+    _fill(art, "updated_raw", *_updated(page))
+    _fill(art, "authors", *_authors(page))
+    _fill(art, "tags", *_tags(page))
+    _fill(art, "language", *_language(page))
+    _fill(art, "canonical_url", *_canonical(page))
+    _fill(art, "section", *_section(page))
+    _fill(art, "body", *_body(page))
+    return art
+
+
+def _fill(art: GenericArticle, name: str, value: Any, source: str | None) -> None:
+    if value and source:
+        setattr(art, name, value)
+        art.sources[name] = source
+
+
+# ----------------------------------------------------------------------------- text
+
+_SPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str | None) -> str:
+    """Whitespace collapsed to single spaces (no-break spaces included), stripped."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+# ----------------------------------------------------------------------------- title
+
+
+def _title(page: _Page) -> tuple[str | None, str | None]:
+    # og:title is the headline as the publisher wants it shared; JSON-LD and the <h1> are
+    # fallbacks. Share titles often carry the site name ("Headline | Site"), which goes.
+    h1 = clean_text(page.sel.xpath("string(//h1)").get())
+    headline = clean_text(structured.text_value(page.article.get("headline")))
+    candidates = (
+        ("og:title", clean_text(structured.meta_content(page.meta, "og:title"))),
+        ("jsonld", headline),
+        ("h1", h1),
+        ("twitter:title", clean_text(structured.meta_content(page.meta, "twitter:title"))),
+        ("title", clean_text(page.sel.xpath("string(//title)").get())),
+    )
+    others = [h1, headline]
+    sites = _site_names(page)
+    for source, value in candidates:
+        if value:
+            return _complete(strip_site_name(value, sites, others), others), source
+    return None, None
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·*:»/]+\s+|\s*[|ㅣ｜：]\s*")
+_DOMAIN_END = re.compile(r"\.[a-z]{2,3}$")
+
+
+def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
+    """`title` without a trailing " | Site"-style segment: one that names the site, or whose
+    removal leaves exactly another headline of the page."""
+    wanted = {o.casefold() for o in others if o}
+    site_keys = [_key(s) for s in sites if len(_key(s)) >= 3]
+    for match in _TITLE_SEPARATOR.finditer(title):
+        head, tail = title[: match.start()].strip(), title[match.end() :]
+        if not head:
+            continue
+        if head.casefold() in wanted or any(_names_site(part, site_keys) for part in _TITLE_SEPARATOR.split(tail)):
+            return head
+    return title
+
+
+def _names_site(segment: str, site_keys: list[str]) -> bool:
+    key = _key(_DOMAIN_END.sub("", segment.strip().casefold()))
+    return any(key == site or (len(site) >= 4 and key.startswith(site)) for site in site_keys)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+_CUT_AT_QUOTE = re.compile(r"\s*[\"„“”«»']")
+
+
+def _complete(title: str, others: list[str]) -> str:
+    # A quote inside a meta attribute cuts the value short; the page headline is whole.
+    for other in others:
+        cut_short = other.startswith(title) and _CUT_AT_QUOTE.match(other, len(title)) is not None
+        if len(other) > len(title) and cut_short:
+            return other
+    return title
+
+
+def _site_names(page: _Page) -> list[str]:
+    names = [
+        structured.meta_content(page.meta, "og:site_name", "application-name", "twitter:site"),
+        structured.text_value(page.article.get("publisher")),
+    ]
+    host = urlsplit(page.url).hostname or ""
+    labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
+    if len(labels) >= 2:
+        names.append(labels[-2])
+    return [n.lstrip("@") for n in names if n and len(_key(n)) >= 3]
+
+
+# ----------------------------------------------------------------------------- dates
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+
+def _published(page: _Page) -> tuple[str | None, str | None]:
+    if value := structured.text_value(page.article.get("datePublished")):
+        return value, "jsonld"
+    if value := structured.meta_content(page.meta, *PUBLISHED_META):
+        return value, "meta"
+    if value := page.sel.css("[itemprop=datePublished]::attr(datetime)").get():
+        return value.strip(), "itemprop=datePublished"
+    if value := page.sel.css("article time::attr(datetime), time::attr(datetime)").get():
+        return value.strip(), "time"
+    return None, None
+
+
+def _updated(page: _Page) -> tuple[str | None, str | None]:
+    if value := structured.text_value(page.article.get("dateModified")):
+        return value, "jsonld"
+    if value := structured.meta_content(page.meta, *UPDATED_META):
+        return value, "meta"
+    return None, None
+
+
+# ----------------------------------------------------------------------------- authors
+
+_BY = re.compile(r"^\s*(?:by|von|par|por|di|da|de|av|door|przez|от|автор[ы]?:?)\s+", re.IGNORECASE)
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b)\s*")
+_EMAIL = re.compile(r"\S+@\S+")
+
+
+def clean_author(raw: str) -> list[str]:
+    """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]."""
+    text = _EMAIL.sub("", clean_text(raw))
+    text = _BY.sub("", text)
+    return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
+
+
+def _authors(page: _Page) -> tuple[list[str], str | None]:
+    names = structured.person_names(page.article.get("author"))
+    source = "jsonld"
+    if not names:
+        names = [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]
+        source = "meta"
+    if not names:
+        names = [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]
+        source = "itemprop=author"
+    return _unique([n for n in names if n and not n.startswith("http")]), source
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
+
+
+# ----------------------------------------------------------------------------- tags, language, urls
+
+
+def _tags(page: _Page) -> tuple[list[str], str | None]:
+    if tags := structured.keyword_list(page.article.get("keywords")):
+        return _unique(tags), "jsonld"
+    if tags := structured.meta_contents(page.meta, "article:tag"):
+        return _unique([t for raw in tags for t in structured.keyword_list(raw)]), "article:tag"
+    for key in ("news_keywords", "keywords"):
+        if raw := structured.meta_content(page.meta, key):
+            return _unique(structured.keyword_list(raw)), key
+    return [], None
+
+
+def _language(page: _Page) -> tuple[str | None, str | None]:
+    candidates = (
+        ("html lang", page.sel.xpath("/html/@lang").get()),
+        ("jsonld", structured.text_value(page.article.get("inLanguage"))),
+        ("og:locale", structured.meta_content(page.meta, "og:locale")),
+        ("content-language", structured.meta_content(page.meta, "content-language", "language")),
+    )
+    for source, value in candidates:
+        if value and (tag := bcp47(value)):
+            return tag, source
+    return None, None
+
+
+_LANG_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
+
+
+def bcp47(value: str) -> str | None:
+    """A language tag in BCP 47 form: "de_DE" -> "de-DE", "EN" -> "en"; None if it is not one."""
+    tag = value.strip().split(",")[0].strip().replace("_", "-")
+    if not _LANG_TAG.match(tag):
+        return None
+    parts = tag.split("-")
+    head = [parts[0].lower()]
+    rest = [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p for p in parts[1:]]
+    return "-".join(head + rest)
+
+
+def _canonical(page: _Page) -> tuple[str | None, str | None]:
+    candidates = (
+        ("link rel=canonical", page.sel.css('link[rel="canonical"]::attr(href)').get()),
+        ("og:url", structured.meta_content(page.meta, "og:url")),
+    )
+    for source, value in candidates:
+        if value and value.strip():
+            return urljoin(page.url, value.strip()), source
+    return None, None
+
+
+def _section(page: _Page) -> tuple[list[str], str | None]:
+    if crumbs := structured.breadcrumb_names(page.jsonld):
+        return _drop_home(crumbs), "jsonld BreadcrumbList"
+    if section := structured.meta_content(page.meta, "article:section"):
+        return [section], "article:section"
+    return [], None
+
+
+_HOME = re.compile(r"^(?:home|start|startseite|accueil|inicio|portada|homepage|forside|etusivu|trang chủ)$", re.I)
+
+
+def _drop_home(crumbs: list[str]) -> list[str]:
+    if crumbs and (_HOME.match(crumbs[0]) or len(crumbs) > 1):
+        return crumbs[1:]
+    return crumbs
+
+
+# ----------------------------------------------------------------------------- body
+#
+# The body is found the way a reader finds it: the element holding most of the page's
+# paragraph text (text in navigation, asides, link lists and boxes marked as related
+# stories, sharing or ads does not count), then its paragraphs and subheadings in order.
+
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head"})
+SKIP_TAGS = INVISIBLE_TAGS | frozenset({"figure", "figcaption", "aside", "nav", "footer", "form", "header", "table"})
+INLINE_TAGS = frozenset(
+    {"a", "span", "strong", "b", "em", "i", "u", "s", "small", "big", "sup", "sub", "mark", "abbr", "cite",
+     "q", "time", "font", "code", "var", "kbd", "dfn", "ins", "del", "bdi", "bdo", "label", "wbr", "br", "img"}
+)
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "pre"})
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+LIST_TAGS = frozenset({"ul", "ol", "dl"})
+# Words of class names and ids that mark boxes around the story rather than the story.
+BOILERPLATE_WORD = re.compile(
+    r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
+    r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
+    r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly",
+)
+_TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
+# Words that make a class a state of the element ("has-comments", "comments-enabled").
+STATE_WORD = frozenset({"has", "is", "with", "no", "enabled", "disabled", "show", "hide", "active", "count", "open"})
+_CLASS_WORD = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+MIN_PARAGRAPH = 20
+
+
+def _body(page: _Page) -> tuple[str, str | None]:
+    guard = _Exclusions(page.sel.root)
+    for node in page.sel.css("[itemprop=articleBody]"):
+        blocks = _blocks(node.root, guard)
+        if sum(len(b) for b in blocks) > 300:
+            return "\n\n".join(blocks), "itemprop=articleBody"
+    container = _best_container(page.sel.root, guard)
+    if container is None:
+        return "", None
+    return "\n\n".join(_blocks(container, guard)), "text density"
+
+
+def text_of(el: Any) -> str:
+    """Visible text of an element, whitespace collapsed (scripts and styles left out)."""
+    parts: list[str] = []
+    _gather_text(el, parts)
+    return clean_text("".join(parts))
+
+
+def _gather_text(el: Any, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+            if child.tag == "br":
+                parts.append(" ")
+            _gather_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _link_text_length(el: Any) -> int:
+    return sum(len(clean_text(a.text_content())) for a in el.iter("a"))
+
+
+class _Exclusions:
+    """Which elements sit in navigation, an aside, a hidden element or a box marked as
+    boilerplate. A marked box that holds the headline is the article itself (WordPress and
+    Drupal print tags and states into the article's classes), so it is not excluded."""
+
+    def __init__(self, root: Any) -> None:
+        self.verdicts: dict[Any, bool] = {}
+        headline = next(root.iter("h1"), None)
+        self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
+
+    def excluded(self, el: Any) -> bool:
+        node = el
+        chain = []
+        verdict = False
+        while node is not None:
+            known = self.verdicts.get(node)
+            if known is not None:
+                verdict = known
+                break
+            chain.append(node)
+            if self._is_box(node):
+                verdict = True
+                break
+            node = node.getparent()
+        for seen in chain:
+            self.verdicts[seen] = verdict
+        return verdict
+
+    def _is_box(self, el: Any) -> bool:
+        if el.tag in SKIP_TAGS:
+            return True
+        if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
+            return False
+        return is_boilerplate(el)
+
+
+def is_boilerplate(el: Any) -> bool:
+    """Whether the element's class, id or style marks it as something other than the story."""
+    marks = f"{el.get('class', '')} {el.get('id', '')}".split()
+    return any(_marks_boilerplate(mark) for mark in marks) or _is_hidden(el)
+
+
+def _marks_boilerplate(mark: str) -> bool:
+    if _TAGS_MARK.search(mark):
+        return True
+    words = [word.lower() for word in _CLASS_WORD.split(mark) if word]
+    if STATE_WORD.intersection(words):
+        return False
+    return any(BOILERPLATE_WORD.match(word) for word in words)
+
+
+def _is_hidden(el: Any) -> bool:
+    style = el.get("style", "").replace(" ", "").lower()
+    return el.get("hidden") is not None or "display:none" in style or el.get("aria-hidden") == "true"
+
+
+def _text_blocks(root: Any) -> dict[Any, list[int]]:
+    """Elements that hold text directly (through inline children), with [text, link text] lengths."""
+    blocks: dict[Any, list[int]] = {}
+    for text in root.xpath("//body//text()[normalize-space()]"):
+        node = text.getparent()
+        if text.is_tail:
+            node = node.getparent()
+        in_link = False
+        while node is not None and node.tag in INLINE_TAGS:
+            in_link = in_link or node.tag == "a"
+            node = node.getparent()
+        if node is None or node.tag in INVISIBLE_TAGS:
+            continue
+        counts = blocks.setdefault(node, [0, 0])
+        length = len(clean_text(text))
+        counts[0] += length
+        if in_link:
+            counts[1] += length
+    return blocks
+
+
+def _best_container(root: Any, guard: _Exclusions) -> Any:
+    scores: dict[Any, float] = {}
+    good: dict[Any, int] = {}
+    for block, (length, link_length) in _text_blocks(root).items():
+        weight = length - link_length
+        if length < MIN_PARAGRAPH or weight <= length / 2 or block.tag in LIST_TAGS or guard.excluded(block):
+            continue
+        share = 1.0
+        for depth, node in enumerate(block.iterancestors()):
+            if depth < 3:
+                scores[node] = scores.get(node, 0.0) + weight * share
+                share /= 2
+            good[node] = good.get(node, 0) + weight
+    if not scores:
+        return None
+    best = max(scores, key=lambda n: scores[n])
+    while (parent := best.getparent()) is not None and good.get(parent, 0) > 1.15 * good[best]:
+        best = parent
+    return best
+
+
+def _blocks(container: Any, guard: _Exclusions) -> list[str]:
+    blocks: list[str] = []
+    _collect(container, blocks)
+    return blocks
+
+
+BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
+    {"div", "section", "article", "main", "li", "h1", "table", "blockquote", "figure", "header", "footer",
+     "aside", "nav", "form", "hr", "center", "details", "summary"}
+)
+
+
+def _collect(el: Any, blocks: list[str]) -> None:
+    run: list[str] = []
+    if el.text:
+        run.append(el.text)
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child):
+            pass
+        elif tag in LIST_TAGS or tag == "h1":
+            _flush(run, blocks)
+        elif tag in BLOCK_LEVEL:
+            _flush(run, blocks)
+            if _has_blocks(child):
+                _collect(child, blocks)
+            else:
+                _add_block(child, blocks)
+        elif tag == "br":
+            run.append("\n")
+        else:
+            run.append(text_of(child))
+        if child.tail:
+            run.append(child.tail)
+    _flush(run, blocks)
+
+
+def _has_blocks(el: Any) -> bool:
+    return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
+
+
+def _flush(run: list[str], blocks: list[str]) -> None:
+    # Loose text between blocks, as pages that write paragraphs as <br>-separated text have.
+    text = clean_text("".join(run))
+    run.clear()
+    if len(text) >= MIN_PARAGRAPH * 3:
+        blocks.append(text)
+
+
+def _add_block(el: Any, blocks: list[str]) -> None:
+    text = text_of(el)
+    if not text:
+        return
+    if el.tag not in HEADING_TAGS and len(text) < 300 and _link_text_length(el) > 0.6 * len(text):
+        return
+    blocks.append(text)

@@ -1,0 +1,232 @@
+"""Structured data an article page declares about itself: JSON-LD, meta tags, microdata.
+
+Pure helpers over a `parsel.Selector`. Values are returned as the page gives them (stripped of
+surrounding whitespace); turning them into dates or names is the caller's job.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import parsel
+
+JsonObject = dict[str, Any]
+
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "satiricalarticle",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "blogposting",
+        "socialmediaposting",
+        "liveblogposting",
+        "discussionforumposting",
+        "medicalscholarlyarticle",
+        "advertisercontentarticle",
+    }
+)
+
+_WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?://\s*\]\]>|\]\]>|-->)\s*$")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def parse_json_loosely(text: str) -> Any:
+    """Parse JSON as pages write it: comment or CDATA wrappers, trailing commas, raw newlines
+    in strings, several objects back to back. None when nothing can be read."""
+    text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
+    if not text:
+        return None
+    for candidate in (text, _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            pass
+    return _leading_values(_TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))) or None
+
+
+def _leading_values(text: str) -> list[Any]:
+    """The JSON values that can be read one after another from the start of `text`."""
+    decoder = json.JSONDecoder(strict=False)
+    values: list[Any] = []
+    pos = 0
+    while pos < len(text):
+        start = text.find("{", pos)
+        if start < 0:
+            break
+        try:
+            value, pos = decoder.raw_decode(text, start)
+        except ValueError:
+            break
+        values.append(value)
+    return values
+
+
+def jsonld_objects(sel: parsel.Selector) -> list[JsonObject]:
+    """Every JSON-LD object on the page, flattened out of arrays and `@graph`, in page order."""
+    objects: list[JsonObject] = []
+    for script in sel.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()'):
+        objects.extend(_flatten(parse_json_loosely(script.get())))
+    return objects
+
+
+def _flatten(value: Any) -> Iterator[JsonObject]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _flatten(item)
+    elif isinstance(value, dict):
+        graph = value.get("@graph")
+        if graph is not None:
+            yield from _flatten(graph)
+        if "@type" in value or graph is None:
+            yield value
+
+
+def types_of(obj: JsonObject) -> set[str]:
+    """The object's `@type` values, lower-cased and without a schema.org prefix."""
+    raw = obj.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].casefold() for v in values if v}
+
+
+def is_article(obj: JsonObject) -> bool:
+    return bool(types_of(obj) & ARTICLE_TYPES)
+
+
+def find_article(objects: Iterable[JsonObject]) -> JsonObject | None:
+    """The JSON-LD object that describes the article itself.
+
+    Pages list several (the article, teasers of related ones, a `WebPage` whose `mainEntity` is
+    the article); the one with the most article fields wins, the first among equals.
+    """
+    candidates: list[JsonObject] = []
+    for obj in objects:
+        if is_article(obj):
+            candidates.append(obj)
+        for key in ("mainEntity", "mainEntityOfPage"):
+            inner = obj.get(key)
+            if isinstance(inner, dict) and is_article(inner):
+                candidates.append(inner)
+    if not candidates:
+        return None
+    return max(candidates, key=_article_weight)
+
+
+def _article_weight(obj: JsonObject) -> int:
+    fields = ("headline", "datePublished", "author", "articleBody", "description", "dateModified", "image")
+    return sum(1 for name in fields if obj.get(name))
+
+
+def text_value(value: Any) -> str | None:
+    """A JSON-LD value as one string: the first of a list, `@value`/`name` of an object."""
+    if isinstance(value, list):
+        for item in value:
+            if (text := text_value(item)) is not None:
+                return text
+        return None
+    if isinstance(value, dict):
+        return text_value(value.get("@value") or value.get("name"))
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        text = html.unescape(str(value)).strip()
+        return text or None
+    return None
+
+
+def person_names(value: Any) -> list[str]:
+    """Names out of a JSON-LD `author`/`creator` value: a string, a Person or Organization, or a list."""
+    if isinstance(value, list):
+        return [name for item in value for name in person_names(item)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, list):
+            return [n.strip() for n in name if isinstance(n, str) and n.strip()]
+        if isinstance(name, str) and name.strip():
+            return [name.strip()]
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given.strip()} {family.strip()}".strip()]
+        return []
+    if isinstance(value, str) and value.strip():
+        return [value.strip()]
+    return []
+
+
+def keyword_list(value: Any) -> list[str]:
+    """JSON-LD or meta keywords: a list, or one string separated by commas."""
+    if isinstance(value, list):
+        return [word for item in value for word in keyword_list(item)]
+    if isinstance(value, str):
+        return [word.strip() for word in value.split(",") if word.strip()]
+    return []
+
+
+def breadcrumb_names(objects: Iterable[JsonObject]) -> list[str]:
+    """Crumb names of the first JSON-LD BreadcrumbList, in position order."""
+    for obj in objects:
+        if "breadcrumblist" not in types_of(obj):
+            continue
+        items = obj.get("itemListElement")
+        if not isinstance(items, list):
+            continue
+        crumbs = sorted(
+            (item for item in items if isinstance(item, dict)),
+            key=lambda item: _position(item.get("position")),
+        )
+        names = []
+        for crumb in crumbs:
+            inner = crumb.get("item")
+            name = text_value(crumb.get("name")) or (text_value(inner) if isinstance(inner, dict) else None)
+            if name:
+                names.append(name)
+        if names:
+            return names
+    return []
+
+
+def _position(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+MetaTable = dict[str, list[str]]
+
+
+def meta_table(sel: parsel.Selector) -> MetaTable:
+    """All `<meta>` contents keyed by lower-cased property, name, itemprop or http-equiv, in page order."""
+    table: MetaTable = {}
+    for meta in sel.xpath("//meta[@content]"):
+        content = (meta.attrib.get("content") or "").strip()
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.attrib.get(attr)
+            if key:
+                table.setdefault(key.strip().casefold(), []).append(content)
+    return table
+
+
+def meta_content(table: MetaTable, *keys: str) -> str | None:
+    """The first non-empty content among `keys` (lower-case), trying the keys in the order given."""
+    for key in keys:
+        for value in table.get(key, []):
+            if value:
+                return value
+    return None
+
+
+def meta_contents(table: MetaTable, key: str) -> list[str]:
+    """Every non-empty content of the `<meta>` tags named `key` (lower-case)."""
+    return [value for value in table.get(key, []) if value]

@@ -1,0 +1,78 @@
+"""What the thoidai spider requests, under the bounds a scheduled run sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+
+from tests.harness import ROOT, crawl_sample, project_crawler
+
+SAMPLES = ROOT / "samples" / "thoidai"
+FIRST_PAGE = SAMPLES / "section-quoc-te.html"
+
+
+def recorded(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    return data
+
+
+def next_page_of(path: Path) -> str:
+    return str(recorded(path)["follows"][-1])
+
+
+def test_section_page_follows_its_articles_then_its_next_page() -> None:
+    _, follows, _ = crawl_sample(FIRST_PAGE, recorded(FIRST_PAGE)["request"])
+    assert follows[-1].endswith("&s_cond=&BRSR=16")
+    assert all(url.endswith(".html") for url in follows[:-1])
+
+
+def test_max_pages_stops_pagination() -> None:
+    _, follows, _ = crawl_sample(FIRST_PAGE, recorded(FIRST_PAGE)["request"], max_pages="1")
+    assert follows == recorded(FIRST_PAGE)["follows"][:-1]
+
+
+def test_since_after_every_listed_article_follows_nothing() -> None:
+    _, follows, _ = crawl_sample(FIRST_PAGE, recorded(FIRST_PAGE)["request"], since="2030-01-01")
+    assert follows == []
+
+
+def test_since_before_every_listed_article_changes_nothing() -> None:
+    _, follows, _ = crawl_sample(FIRST_PAGE, recorded(FIRST_PAGE)["request"], since="2000-01-01")
+    assert follows == recorded(FIRST_PAGE)["follows"]
+
+
+async def collect_start(spider_args: dict[str, Any]) -> list[Request]:
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler, **spider_args)
+    return [request async for request in spider.start()]
+
+
+def test_start_is_the_home_page_by_default() -> None:
+    import asyncio
+
+    requests = asyncio.run(collect_start({}))
+    assert [(r.url, r.callback.__name__) for r in requests] == [("https://thoidai.com.vn/", "parse_home")]
+
+
+def test_start_is_the_chosen_sections() -> None:
+    import asyncio
+
+    requests = asyncio.run(collect_start({"sections": "quoc-te,quoc-te/nhip-song"}))
+    assert [(r.url, r.callback.__name__) for r in requests] == [
+        ("https://thoidai.com.vn/quoc-te", "parse_section"),
+        ("https://thoidai.com.vn/quoc-te/nhip-song", "parse_section"),
+    ]
+
+
+def test_spider_stays_on_the_site() -> None:
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler)
+    assert spider.allowed_domains == ["thoidai.com.vn"]
+    assert crawler.settings.getbool("ROBOTSTXT_OBEY")
+    assert crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert "newsharvest" in crawler.settings.get("USER_AGENT")
