@@ -1,14 +1,19 @@
 """Replay mode: serve saved pages by URL instead of fetching them, so a crawl runs offline.
 
 Switched on by the `REPLAY_DIR` setting. That folder holds samples: `<kind>-<slug>.html` with
-`<kind>-<slug>.json` beside it, whose `request.url` says which URL the page answers, and optionally a
-`robots.txt` served for every host. A URL with no saved page gets a 404, as a live site would answer.
+`<kind>-<slug>.json` beside it, whose `request.url` says which URL the page answers and `request.fetched_at`
+when it was saved, and optionally a `robots.txt` served for every host. A saved page is served with that
+time as its HTTP `Date` header, so the crawl reads it as of the day it was saved ("2 giờ trước" counts back
+from then, `scraped_at` is then). A URL with no saved page gets a 404, as a live site would answer.
 Responses are built here and pass through every other downloader middleware's `process_response`.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,10 +25,23 @@ from scrapy.statscollectors import StatsCollector
 from w3lib.url import canonicalize_url
 
 
+@dataclass(frozen=True)
+class SavedPage:
+    path: Path
+    fetched_at: datetime | None
+    """When the page was saved (timezone-aware); None when its sample does not say."""
+
+    def headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        if self.fetched_at is not None:
+            headers["Date"] = format_datetime(self.fetched_at, usegmt=True)
+        return headers
+
+
 class ReplayDownloads:
     """Downloader middleware answering every request from `REPLAY_DIR`."""
 
-    def __init__(self, pages: dict[str, Path], robots: Path | None, stats: StatsCollector | None = None) -> None:
+    def __init__(self, pages: dict[str, SavedPage], robots: Path | None, stats: StatsCollector | None = None) -> None:
         self.pages = pages
         self.robots = robots
         self.stats = stats
@@ -42,12 +60,11 @@ class ReplayDownloads:
                 request.url, body=self.robots.read_bytes(), encoding="utf-8", request=request,
                 headers={"Content-Type": "text/plain; charset=utf-8"},
             ))
-        path = self.pages.get(canonicalize_url(request.url))
-        if path is None:
+        page = self.pages.get(canonicalize_url(request.url))
+        if page is None:
             return self.count("missing", Response(request.url, status=404, request=request))
         return self.count("served", HtmlResponse(
-            request.url, body=path.read_bytes(), encoding="utf-8", request=request,
-            headers={"Content-Type": "text/html; charset=utf-8"},
+            request.url, body=page.path.read_bytes(), encoding="utf-8", request=request, headers=page.headers(),
         ))
 
     def count(self, outcome: str, response: Response) -> Response:
@@ -56,15 +73,16 @@ class ReplayDownloads:
         return response
 
 
-def index_samples(folder: Path) -> tuple[dict[str, Path], Path | None]:
+def index_samples(folder: Path) -> tuple[dict[str, SavedPage], Path | None]:
     """Saved pages of `folder` by canonical URL, and its robots.txt if it has one."""
     if not folder.is_dir():
         raise NotConfigured(f"REPLAY_DIR {folder} is not a folder")
     pages = {}
     for expected in sorted(folder.glob("*.json")):
         page = expected.with_suffix(".html")
-        url = json.loads(expected.read_text(encoding="utf-8")).get("request", {}).get("url")
-        if url and page.is_file():
-            pages[canonicalize_url(url)] = page
+        request = json.loads(expected.read_text(encoding="utf-8")).get("request", {})
+        if request.get("url") and page.is_file():
+            fetched_at = datetime.fromisoformat(request["fetched_at"]) if request.get("fetched_at") else None
+            pages[canonicalize_url(request["url"])] = SavedPage(page, fetched_at)
     robots = folder / "robots.txt"
     return pages, robots if robots.is_file() else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,7 @@ def record() -> dict[str, Any]:
 
 def golden() -> dict[str, Any]:
     if not GOLDEN.is_file():
-        pytest.skip(f"the golden record is not beside this checkout: {GOLDEN}")
+        pytest.fail(f"the golden record must be beside this checkout (shared/ next to the repository): {GOLDEN}")
     data: dict[str, Any] = json.loads(GOLDEN.read_text(encoding="utf-8"))
     return data
 

@@ -13,7 +13,8 @@ _CREDIT_ONLY = re.compile(r"^(?:theo|nguồn|source|quelle|fuente|via)\b", re.IG
 # The label of a source line, "Nguồn: TTXVN": the credit is what follows it.
 _SOURCE_LABEL = re.compile(r"^(?:nguồn|source|quelle|fuente)\s*:\s*", re.IGNORECASE)
 _PREFIX = re.compile(
-    r"^(?:by|von|par|por|di|door|bài(?: và ảnh)?|ảnh|tác giả|phóng viên|pv|ctv|written by|reporting by|photos? by)\s*[:.]?\s+",
+    r"^(?:by|von|par|por|di|door|bài(?: và ảnh)?|ảnh|tác giả|phóng viên|pv|ctv"
+    r"|written by|reporting by|photos? by)\s*[:.]?\s+",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s+[-–—/|]\s+|\s*[,;&]\s*|\s+(?:và|and|und|et|y|e|en)\s+", re.IGNORECASE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -98,3 +99,14 @@ def _gmt_offset(text: str) -> dt_timezone | None:
 def to_iso(moment: datetime) -> str:
     """ISO 8601 with seconds and the UTC offset, e.g. `2021-06-17T10:27:00+07:00`."""
     return moment.isoformat(timespec="seconds")
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP `Date` header as a timezone-aware datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None

@@ -191,7 +191,7 @@ def image_caption(img: Selector) -> str | None:
 def is_outside_news(card: Selector) -> bool:
     """A card of the sidebar or of a box that links infographics, videos, weather or topics."""
     boxes = " or ".join(f"has-class('{box}')" for box in NOT_NEWS_BOXES)
-    return bool(card.xpath(f"ancestor::aside or ancestor::*[{boxes}]"))
+    return bool(card.xpath(f"ancestor::aside | ancestor::*[{boxes}]"))
 
 
 def node_text(node: Selector) -> str | None:

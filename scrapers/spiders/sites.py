@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 
+from scrapers.extract.dates import http_date
 from scrapers.items import Article
 from scrapers.pages import Listed, SectionPage
 from scrapers.sites import SITES
@@ -72,7 +73,7 @@ class SiteSpider(Spider):
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
             self.count("articles/skipped/non_text_response")
             return
-        page = self.profile.article_page(response.selector, url=response.url, fetched_at=self.clock())
+        page = self.profile.article_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
         if reason := page.not_article_reason():
             self.count(f"articles/skipped/{reason}")
             self.logger.info("Not an article (%s): %s", reason, response.url)
@@ -98,7 +99,13 @@ class SiteSpider(Spider):
     def section_page(self, response: Response) -> SectionPage:
         if not isinstance(response, TextResponse):
             raise TypeError(f"listing page is not text: {response.url}")
-        return self.profile.section_page(response.selector, url=response.url, fetched_at=self.clock())
+        return self.profile.section_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
+
+    def fetch_time(self, response: Response) -> datetime:
+        """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
+        on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`."""
+        header = response.headers.get(b"Date")
+        return http_date(header.decode("latin-1") if header else None) or self.clock()
 
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:
