@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scrapers.extract.dates import parse_timestamp, to_iso
+from scrapers.extract.dates import http_date, parse_timestamp, to_iso
 
 NOW = datetime(2024, 10, 24, 8, 0, tzinfo=UTC)
 HCM = "Asia/Ho_Chi_Minh"
@@ -41,3 +41,18 @@ def test_parse_timestamp_without_any_zone_is_naive() -> None:
     parsed = parse_timestamp("17/06/2021 10:27", timezone=None, now=NOW)
     assert parsed == datetime(2021, 6, 17, 10, 27)
     assert parsed.tzinfo is None
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Thu, 24 Oct 2024 08:00:00 GMT", datetime(2024, 10, 24, 8, 0, tzinfo=UTC)),
+        ("Thu, 24 Oct 2024 15:00:00 +0700", datetime(2024, 10, 24, 8, 0, tzinfo=UTC)),
+        ("Thu, 24 Oct 2024 08:00:00 -0000", None),  # RFC 5322: -0000 means "zone unknown"
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_http_date(header: str | None, expected: datetime | None) -> None:
+    assert http_date(header) == expected
