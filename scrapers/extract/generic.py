@@ -69,6 +69,9 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "canonical_url", *_canonical(page))
     _fill(art, "section", *_section(page))
     _fill(art, "body", *_body(page))
+    _fill(art, "lead", *_lead(page))
+    if art.lead:
+        art.lead, art.body = split_lead(art.body, art.lead)
     return art
 
 
@@ -288,6 +291,44 @@ def _canonical(page: _Page) -> tuple[str | None, str | None]:
         if value and value.strip():
             return urljoin(page.url, value.strip()), source
     return None, None
+
+
+def _lead(page: _Page) -> tuple[str | None, str | None]:
+    # The page's own summary of the story; most CMSs fill it from the standfirst.
+    candidates = (
+        ("jsonld description", structured.text_value(page.article.get("description"))),
+        ("og:description", structured.meta_content(page.meta, "og:description")),
+        ("description", structured.meta_content(page.meta, "description")),
+    )
+    for source, value in candidates:
+        if text := clean_text(value):
+            return text, source
+    return None, None
+
+
+LEAD_SEARCH = 3
+"""How many paragraphs at the top of the body may repeat the lead."""
+_WORD = re.compile(r"\w+")
+
+
+def split_lead(body: str, description: str) -> tuple[str, str]:
+    """The lead and the body without it. When a paragraph among the body's first few is the standfirst
+    that `description` repeats (or cuts short at a word limit), that paragraph is the lead, in full, and
+    leaves the body; otherwise the lead is `description` and the body stays whole."""
+    paragraphs = body.split("\n\n")
+    lead_words = _WORD.findall(description.casefold())
+    for index, paragraph in enumerate(paragraphs[:LEAD_SEARCH]):
+        words = _WORD.findall(paragraph.casefold())
+        if words and lead_words and (words == lead_words or _starts_alike(words, lead_words)):
+            return paragraph, "\n\n".join(paragraphs[:index] + paragraphs[index + 1 :])
+    return description, body
+
+
+def _starts_alike(words: list[str], lead_words: list[str]) -> bool:
+    # A description is often the standfirst cut at a word limit ("..." at the end): the paragraph
+    # then starts with all its words but the last, which may be cut mid-word.
+    shorter, longer = sorted((words, lead_words), key=len)
+    return len(shorter) >= 8 and longer[: len(shorter) - 1] == shorter[:-1] and len(longer) - len(shorter) < 10
 
 
 def _section(page: _Page) -> tuple[list[str], str | None]:

@@ -1,0 +1,56 @@
+"""Generic reading of a page the project has no profile for."""
+
+from __future__ import annotations
+
+import pytest
+from parsel import Selector
+
+from scrapers.extract.generic import read_article, split_lead
+
+LEAD = "Die Feuerwehr kämpft seit dem Morgen gegen einen Großbrand im Hafen, Anwohner sollen Fenster schließen."
+
+
+CUT = LEAD.rsplit(" ", 3)[0] + " Fens..."  # a description cut at a word limit
+
+
+@pytest.mark.parametrize(
+    ("body", "description", "lead", "rest"),
+    [
+        # The standfirst printed again as the first paragraph leaves the body.
+        (f"{LEAD}\n\nZweiter Absatz.", LEAD, LEAD, "Zweiter Absatz."),
+        (f"Erster Absatz.\n\n{LEAD}\n\nDritter Absatz.", LEAD, LEAD, "Erster Absatz.\n\nDritter Absatz."),
+        # A description cut short: the paragraph it was cut from is the lead, in full.
+        (f"{LEAD}\n\nZweiter Absatz.", CUT, LEAD, "Zweiter Absatz."),
+        (f"Dachzeile\n\n{LEAD} Mehr dazu.\n\nDritter Absatz.", LEAD, f"{LEAD} Mehr dazu.",
+         "Dachzeile\n\nDritter Absatz."),
+        # Past the first three paragraphs the same words are the story's, not the lead.
+        (f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}", LEAD, LEAD, f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}"),
+        ("Ganz anderer Text.", LEAD, LEAD, "Ganz anderer Text."),
+    ],
+)
+def test_split_lead(body: str, description: str, lead: str, rest: str) -> None:
+    assert split_lead(body, description) == (lead, rest)
+
+
+PAGE = f"""<html lang="de"><head>
+<meta property="og:title" content="Großbrand im Hafen | Hafenblatt">
+<meta property="og:site_name" content="Hafenblatt">
+<meta name="description" content="{LEAD}">
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Großbrand im Hafen",
+ "datePublished": "2024-05-03T10:15:00+02:00", "author": [{{"@type": "Person", "name": "Anna Beispiel"}}]}}</script>
+</head><body><article><h1>Großbrand im Hafen</h1><p class="teaser">{LEAD}</p>
+<p>Die Rauchsäule war bis in die Innenstadt zu sehen, der Verkehr auf der Hafenstraße ist gesperrt.</p>
+<p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
+</article></body></html>"""
+
+
+def test_read_article_combines_structured_data_and_markup() -> None:
+    art = read_article(Selector(text=PAGE), "https://hafenblatt.example/brand-1.html")
+    assert art.title == "Großbrand im Hafen"
+    assert art.published_raw == "2024-05-03T10:15:00+02:00"
+    assert art.authors == ["Anna Beispiel"]
+    assert art.lead == LEAD
+    assert art.body.split("\n\n")[0].startswith("Die Rauchsäule")
+    assert LEAD not in art.body
+    assert art.sources["lead"] == "description"
