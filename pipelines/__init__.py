@@ -21,3 +21,10 @@ class Duplicate(DropItem):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, log_level="DEBUG")
+
+
+class Unchanged(DropItem):
+    """An article fetched again whose content is the same as the version already output."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, log_level="DEBUG")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections import Counter
 from pathlib import Path
 from typing import IO, Any
@@ -14,13 +16,15 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
-from pipelines import Duplicate, Rejected
+from pipelines import Duplicate, Rejected, Unchanged
+from scrapers.feeds import output_opened
 from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
 
-# Fields every record has by construction: their coverage says nothing.
-NOT_COVERAGE = ("url", "site", "scraped_at", "schema_version")
+# Fields whose presence says how well the pages were read (every record has the others by construction).
+NOT_COVERED = ("url", "site", "scraped_at", "version", "schema_version")
+COVERED_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name not in NOT_COVERED)
 
 
 class RejectsFile:
@@ -69,57 +73,137 @@ class RejectsFile:
 
 
 class CrawlSummary:
-    """Count how many output articles have each field, and log a one-screen summary when the crawl ends:
-    pages, articles, rejects by reason, HTTP errors, skipped pages, field coverage. Coverage also goes to
-    the stats as `coverage/<field>` (share of articles, 0..1)."""
+    """The run report: pages, articles (written, new, updated, unchanged, rejected, skipped), rejects by
+    reason, HTTP errors by status, per-field coverage, duration and the checks that failed.
 
-    def __init__(self, stats: StatsCollector) -> None:
+    Coverage is the share of the articles read in this run (written, unchanged or rejected) that have each
+    field; it goes to the stats as `coverage/<field>` when the spider closes, for the checks. When the engine
+    stops, the report is logged as a one-screen summary, put in the stats (`harvest/report`, which the state
+    keeps as history) and written as JSON beside each output file (`<output>.report.json`), or to
+    `RUN_REPORT_URI` when set."""
+
+    def __init__(self, stats: StatsCollector, *, spider_name: str, log: bool, report_uri: str | None) -> None:
         self.stats = stats
+        self.spider_name = spider_name
+        self.log = log
+        self.report_uri = report_uri
         self.filled: Counter[str] = Counter()
-        self.articles = 0
+        self.extracted = 0
+        self.outputs: list[Path] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
-        if not crawler.settings.getbool("CRAWL_SUMMARY_ENABLED"):
-            raise NotConfigured("CRAWL_SUMMARY_ENABLED is off")
         assert crawler.stats is not None
-        extension = cls(crawler.stats)
+        extension = cls(crawler.stats, spider_name=crawler.spidercls.name if crawler.spidercls else "crawl",
+                        log=crawler.settings.getbool("CRAWL_SUMMARY_ENABLED"),
+                        report_uri=crawler.settings.get("RUN_REPORT_URI") or None)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(extension.output_opened, signal=output_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def item_scraped(self, item: Any) -> None:
-        if not isinstance(item, Article):
-            return
-        self.articles += 1
+        if isinstance(item, Article):
+            self.count_fields(item)
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        if isinstance(item, Article) and isinstance(exception, Rejected | Unchanged):
+            self.count_fields(item)
+
+    def count_fields(self, item: Article) -> None:
+        self.extracted += 1
+        self.stats.set_value("articles/extracted", self.extracted)
         self.filled.update(name for name, value in ItemAdapter(item).items() if value not in (None, "", []))
 
+    def output_opened(self, path: Path) -> None:
+        self.outputs.append(path)
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        for name in self.filled:
-            self.stats.set_value(f"coverage/{name}", round(self.filled[name] / self.articles, 3))
-        logger.info("%s", self.summary(spider.name, reason))
+        for name in COVERED_FIELDS:
+            self.stats.set_value(f"coverage/{name}", self.coverage(name))
 
-    def summary(self, name: str, reason: str) -> str:
-        stats = self.stats.get_stats()
-        lines = [
-            f"Crawl summary for {name} ({reason})",
-            f"  pages fetched: {stats.get('response_received_count', 0)}"
-            f"   articles written: {self.articles}"
-            f"   rejects: {stats.get('rejects/count', 0)}"
-            f"   duplicates: {stats.get('articles/duplicates', 0)}",
+    def coverage(self, name: str) -> float:
+        return round(self.filled[name] / self.extracted, 3) if self.extracted else 0.0
+
+    def engine_stopped(self) -> None:
+        report = self.report()
+        self.stats.set_value("harvest/report", report)
+        if self.log:
+            logger.info("%s", summary(report))
+        targets = [Path(self.report_uri % {"name": self.spider_name})] if self.report_uri else [
+            path.with_suffix(".report.json") for path in self.outputs
         ]
-        lines += self.grouped(stats, "rejects/", "  rejected", skip=("rejects/count", "rejects/file"))
-        lines += self.grouped(stats, "downloader/response_status_count/", "  HTTP status", skip=())
-        lines += self.grouped(stats, "articles/skipped/", "  skipped", skip=())
-        if rejects_file := stats.get("rejects/file"):
-            lines.append(f"  rejects file: {rejects_file}")
-        if self.articles:
-            shown = [name for name in Article.__dataclass_fields__ if name not in NOT_COVERAGE]
-            coverage = ", ".join(f"{name} {self.filled[name] / self.articles:.0%}" for name in shown)
-            lines.append(f"  field coverage: {coverage}")
-        return "\n".join(lines)
+        for target in targets:
+            write_atomically(target, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
-    @staticmethod
-    def grouped(stats: dict[str, Any], prefix: str, label: str, skip: tuple[str, ...]) -> list[str]:
-        return [f"{label} {key.removeprefix(prefix)}: {value}" for key, value in sorted(stats.items())
-                if key.startswith(prefix) and key not in skip]
+    def report(self) -> dict[str, Any]:
+        stats = self.stats.get_stats()
+        started, finished = stats.get("start_time"), stats.get("finish_time")
+        return {
+            "spider": self.spider_name,
+            "started_at": started.isoformat() if started else None,
+            "finished_at": finished.isoformat() if finished else None,
+            "duration_s": round(stats.get("elapsed_time_seconds", 0.0), 3),
+            "finish_reason": stats.get("finish_reason"),
+            "pages": {
+                "fetched": stats.get("response_received_count", 0),
+                "articles": stats.get("articles/pages", 0),
+                "listings": stats.get("response_received_count", 0) - stats.get("articles/pages", 0)
+                - stats.get("robotstxt/response_count", 0),
+            },
+            "articles": {
+                "links": stats.get("listing/articles_found", 0),
+                "not_due": stats.get("harvest/articles_not_due", 0),
+                "extracted": self.extracted,
+                "written": stats.get("item_scraped_count", 0),
+                "new": stats.get("harvest/new", 0),
+                "updated": stats.get("harvest/updated", 0),
+                "unchanged": stats.get("harvest/unchanged", 0),
+                "rejected": stats.get("rejects/count", 0),
+                "duplicates": stats.get("articles/duplicates", 0),
+                "no_content": stats.get("articles/no_content", 0),
+                "skipped": grouped(stats, "articles/skipped/"),
+            },
+            "rejects": {k: v for k, v in grouped(stats, "rejects/").items() if k not in ("count", "file")},
+            "http_status": grouped(stats, "downloader/response_status_count/"),
+            "coverage": {name: self.coverage(name) for name in COVERED_FIELDS},
+            "failed_checks": stats.get("harvest/failed_checks", []),
+            "outputs": [str(path) for path in self.outputs],
+        }
+
+
+def grouped(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {key.removeprefix(prefix): value for key, value in sorted(stats.items()) if key.startswith(prefix)}
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The report as a one-screen log message."""
+    articles = report["articles"]
+    lines = [
+        f"Crawl summary for {report['spider']} ({report['finish_reason']}, {report['duration_s']:.1f} s)",
+        f"  pages fetched: {report['pages']['fetched']} ({report['pages']['articles']} article pages)"
+        f"   articles written: {articles['written']} (new {articles['new']}, updated {articles['updated']})"
+        f"   unchanged: {articles['unchanged']}   not due: {articles['not_due']}"
+        f"   rejects: {articles['rejected']}   duplicates: {articles['duplicates']}",
+    ]
+    lines += [f"  rejected {reason}: {n}" for reason, n in report["rejects"].items()]
+    lines += [f"  HTTP status {status}: {n}" for status, n in report["http_status"].items()]
+    lines += [f"  skipped {kind}: {n}" for kind, n in articles["skipped"].items()]
+    if articles["extracted"]:
+        coverage = ", ".join(f"{name} {share:.0%}" for name, share in report["coverage"].items())
+        lines.append(f"  field coverage ({articles['extracted']} articles read): {coverage}")
+    lines += [f"  FAILED CHECK: {line}" for line in report["failed_checks"]]
+    return "\n".join(lines)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, flushed, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.part")
+    with partial.open("w", encoding="utf-8") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(partial, path)

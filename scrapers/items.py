@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(kw_only=True)
@@ -85,4 +85,6 @@ class Article:
     """The most-read box, ranked 1..n, unique by URL."""
     scraped_at: datetime | str | None = None
     """When the page was fetched, written as UTC ISO 8601."""
+    version: int = 1
+    """1 the first time the article is output; with `STATE_URI`, each output of a changed article counts up."""
     schema_version: str = SCHEMA_VERSION

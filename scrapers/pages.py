@@ -23,7 +23,7 @@ from scrapers.extract.text import clean_text
 from scrapers.items import Article, Image, Link, RankedLink
 
 # Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
-_NOT_FROM_PAGE = {"url", "scraped_at", "schema_version"}
+_NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version"}
 
 
 class ArticlePage:
@@ -116,10 +116,11 @@ class ArticlePage:
 
 @dataclass(frozen=True)
 class Listed:
-    """An article link of a listing page, with the date the listing prints beside it (None if none)."""
+    """An article link of a listing page, feed or sitemap, with the dates it gives for it (None if none)."""
 
     url: str
     published: datetime | None = None
+    modified: datetime | None = None
 
 
 class SectionPage:
@@ -148,7 +149,12 @@ class SectionPage:
         return absolute_url(href, self.url)
 
     def is_article_url(self, url: str) -> bool:
-        return bool(self.article_url.match(url)) and registrable_domain(url) == registrable_domain(self.url)
+        return self.looks_like_article(url) and registrable_domain(url) == registrable_domain(self.url)
+
+    @classmethod
+    def looks_like_article(cls, url: str) -> bool:
+        """Whether `url` has the shape of the site's article URLs (whatever page it was found on)."""
+        return bool(cls.article_url.match(url))
 
 
 def language_tag(value: str | None) -> str | None:

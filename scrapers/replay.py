@@ -1,11 +1,12 @@
 """Replay mode: serve saved pages by URL instead of fetching them, so a crawl runs offline.
 
-Switched on by the `REPLAY_DIR` setting. That folder holds samples: `<kind>-<slug>.html` with
-`<kind>-<slug>.json` beside it, whose `request.url` says which URL the page answers and `request.fetched_at`
-when it was saved, and optionally a `robots.txt` served for every host. A saved page is served with that
-time as its HTTP `Date` header, so the crawl reads it as of the day it was saved ("2 giờ trước" counts back
-from then, `scraped_at` is then). A URL with no saved page gets a 404, as a live site would answer.
-Responses are built here and pass through every other downloader middleware's `process_response`.
+Switched on by the `REPLAY_DIR` setting. That folder holds samples: `<kind>-<slug>.html` (or `.xml` for
+feeds and sitemaps) with `<kind>-<slug>.json` beside it, whose `request.url` says which URL the page
+answers and `request.fetched_at` when it was saved, and optionally a `robots.txt` served for every host.
+A saved page is served with that time as its HTTP `Date` header, so the crawl reads it as of the day it
+was saved ("2 giờ trước" counts back from then, `scraped_at` is then). A URL with no saved page gets a
+404, as a live site would answer. Responses are built here and pass through every other downloader
+middleware's `process_response`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.statscollectors import StatsCollector
 from w3lib.url import canonicalize_url
+
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8"}
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,12 @@ class SavedPage:
     fetched_at: datetime | None
     """When the page was saved (timezone-aware); None when its sample does not say."""
 
+    def response(self, request: Request) -> Response:
+        cls = XmlResponse if self.path.suffix == ".xml" else HtmlResponse
+        return cls(request.url, body=self.path.read_bytes(), encoding="utf-8", request=request, headers=self.headers())
+
     def headers(self) -> dict[str, str]:
-        headers = {"Content-Type": "text/html; charset=utf-8"}
+        headers = {"Content-Type": CONTENT_TYPES[self.path.suffix]}
         if self.fetched_at is not None:
             headers["Date"] = format_datetime(self.fetched_at, usegmt=True)
         return headers
@@ -63,9 +70,7 @@ class ReplayDownloads:
         page = self.pages.get(canonicalize_url(request.url))
         if page is None:
             return self.count("missing", Response(request.url, status=404, request=request))
-        return self.count("served", HtmlResponse(
-            request.url, body=page.path.read_bytes(), encoding="utf-8", request=request, headers=page.headers(),
-        ))
+        return self.count("served", page.response(request))
 
     def count(self, outcome: str, response: Response) -> Response:
         if self.stats is not None:
@@ -79,10 +84,18 @@ def index_samples(folder: Path) -> tuple[dict[str, SavedPage], Path | None]:
         raise NotConfigured(f"REPLAY_DIR {folder} is not a folder")
     pages = {}
     for expected in sorted(folder.glob("*.json")):
-        page = expected.with_suffix(".html")
+        page = saved_page_of(expected)
         request = json.loads(expected.read_text(encoding="utf-8")).get("request", {})
-        if request.get("url") and page.is_file():
+        if request.get("url") and page is not None:
             fetched_at = datetime.fromisoformat(request["fetched_at"]) if request.get("fetched_at") else None
             pages[canonicalize_url(request["url"])] = SavedPage(page, fetched_at)
     robots = folder / "robots.txt"
     return pages, robots if robots.is_file() else None
+
+
+def saved_page_of(expected: Path) -> Path | None:
+    """The saved page an expected-output file stands beside (`x.json` -> `x.html` or `x.xml`)."""
+    for suffix in CONTENT_TYPES:
+        if (page := expected.with_suffix(suffix)).is_file():
+            return page
+    return None

@@ -12,6 +12,13 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 
+COMMANDS_MODULE = "scrapers.commands"  # `scrapy crawl` exits non-zero when a check fails
+
+SPIDER_MIDDLEWARES = {
+    # With STATE_URI: article requests the state does not call due are not sent (NotConfigured otherwise).
+    "scrapers.harvest.SkipKnownArticles": 800,
+}
+
 DOWNLOADER_MIDDLEWARES = {
     # Serves saved pages when REPLAY_DIR is set (NotConfigured otherwise); placed last before the
     # download so robots.txt, user agent and the rest still see every request.
@@ -26,14 +33,29 @@ ITEM_PIPELINES = {
     "pipelines.links.DeduplicateLinks": 500,  # link lists unique by URL, ranks 1..n
     "pipelines.dedupe.DropDuplicateArticles": 600,  # one record per canonical URL and run
     "pipelines.validate.RejectInvalidArticles": 700,  # JSON Schema; failures go to the rejects file
+    "pipelines.state.DropUnchangedArticles": 800,  # with STATE_URI: versions; unchanged articles not written again
 }
 
+# Order matters at the end of a run: coverage is counted (CrawlSummary) before the checks run (Spidermon),
+# and the state commits (HarvestState) after the output files and the report are written.
 EXTENSIONS = {
     "scrapers.extensions.RejectsFile": 500,
     "scrapers.extensions.CrawlSummary": 510,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 520,
+    "scrapers.harvest.HarvestState": 900,  # with STATE_URI: the incremental state, committed with the output
+}
+
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("scrapers.monitors.HarvestChecks",)
+
+# Local feed files are written to <path>.part and renamed into place when complete.
+FEED_STORAGES = {
+    "": "scrapers.feeds.AtomicFileFeedStorage",
+    "file": "scrapers.feeds.AtomicFileFeedStorage",
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "scrapers.logformatter.ArticleLogFormatter"  # a dropped article is one line: reason and URL
 TELNETCONSOLE_ENABLED = False
 
 # Project settings.
@@ -42,3 +64,24 @@ REPLAY_DIR = ""
 REJECTS_URI = "%(name)s-rejects.jsonl"
 """Where rejected articles are written, one JSON line each with its reason."""
 CRAWL_SUMMARY_ENABLED = True
+"""Log the run report as a one-screen summary when the crawl ends."""
+RUN_REPORT_URI = ""
+"""Where the run report (JSON) goes; empty: beside each output file, as `<output>.report.json`."""
+CHECK_MIN_RECORDS = 3
+"""Ratio checks (coverage, rejects, HTTP errors, bot wall) need at least this many articles or requests."""
+CHECK_REQUIRED_COVERAGE = {"title": 0.8, "body": 0.8, "published_at": 0.5}
+"""With no history yet, these fields must be present in at least this share of the articles read."""
+CHECK_COVERAGE_DROP = 0.3
+"""A field present in this share fewer articles than the median of the site's recent runs fails the run."""
+CHECK_MAX_REJECT_SHARE = 0.2
+CHECK_MAX_HTTP_ERROR_SHARE = 0.2
+CHECK_MAX_EMPTY_SHARE = 0.5
+"""Article pages with no title and no body (a bot wall) above this share fail the run."""
+STATE_URI = ""
+"""Incremental state, e.g. `sqlite:///state/%(name)s.db`; empty: every run fetches and writes everything."""
+REVISIT_AFTER = "2d:6h 30d:3d"
+"""When a fetched article is due again, by age: `age:interval` tiers; older than the last tier, never."""
+RETRY_AFTER = "6h"
+"""When an article that was rejected or answered an HTTP error is tried again."""
+STATE_LOCK_TIMEOUT = 0.0
+"""Seconds a run waits for another run that holds the state before it gives up."""

@@ -15,7 +15,6 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.http import HtmlResponse
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.serialize import ScrapyJSONEncoder
@@ -23,9 +22,10 @@ from scrapy.utils.test import get_crawler
 
 from pipelines import Rejected
 from scrapers import settings as project_settings
+from scrapers.replay import CONTENT_TYPES, SavedPage
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted(ROOT.glob("samples/*/*.html"))
+SAMPLES = sorted(path for path in ROOT.glob("samples/*/*") if path.suffix in CONTENT_TYPES)
 
 
 def project_crawler(spider_name: str, **settings: Any) -> Crawler:
@@ -51,10 +51,7 @@ def crawl_sample(
     assert crawler.spidercls is not None
     spider = crawler.spidercls.from_crawler(crawler, clock=lambda: fetched_at, **spider_args)
     crawler.spider = spider
-    response = HtmlResponse(
-        request["url"], body=html_path.read_bytes(), encoding="utf-8",
-        request=Request(request["url"], meta=request.get("meta", {})),
-    )
+    response = SavedPage(html_path, None).response(Request(request["url"], meta=request.get("meta", {})))
     output = list(getattr(spider, request["callback"])(response))
     follows = [result.url for result in output if isinstance(result, Request)]
     items, rejects = run_pipelines(crawler, [result for result in output if not isinstance(result, Request)])

@@ -76,7 +76,7 @@ def test_broken_sample_lands_in_rejects_file_with_its_reason(crawl: dict[str, An
 
 def test_summary_reports_pages_articles_rejects_and_the_missing_page(crawl: dict[str, Any]) -> None:
     log = crawl["log"]
-    assert "Crawl summary for thoidai (finished)" in log
+    assert "Crawl summary for thoidai (finished, " in log
     assert f"articles written: {len(crawl['records'])}" in log
     assert "rejected body: missing: 1" in log
     assert "HTTP status 404: 1" in log

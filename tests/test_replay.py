@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 
 from scrapers.replay import ReplayDownloads, index_samples
 from tests.harness import ROOT
@@ -40,4 +40,13 @@ def test_robots_txt_is_served_for_the_site() -> None:
 
 def test_every_sample_is_indexed_under_its_recorded_url() -> None:
     pages, _ = index_samples(SAMPLES)
-    assert len(pages) == len(list(SAMPLES.glob("*.html")))
+    assert len(pages) == len(list(SAMPLES.glob("*.json")))
+    assert {page.path.suffix for page in pages.values()} == {".html", ".xml"}
+
+
+def test_sitemap_is_served_as_xml() -> None:
+    response = middleware().process_request(Request("https://thoidai.com.vn/sitemap.xml"))
+    assert isinstance(response, XmlResponse)
+    assert response.xpath("//*[local-name()='loc']/text()").getall() == [
+        "https://thoidai.com.vn/sitemap-news.xml", "https://thoidai.com.vn/sitemaparticles-site-1.xml",
+    ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from scrapy import Request
 
 from tests.harness import ROOT, crawl_sample, project_crawler
@@ -51,17 +53,24 @@ async def collect_start(spider_args: dict[str, Any]) -> list[Request]:
     return [request async for request in spider.start()]
 
 
-def test_start_is_the_home_page_by_default() -> None:
-    import asyncio
-
+def test_start_is_the_home_page_feeds_and_sitemaps_by_default() -> None:
     requests = asyncio.run(collect_start({}))
-    assert [(r.url, r.callback.__name__) for r in requests] == [("https://thoidai.com.vn/", "parse_home")]
+    assert [(r.url, r.callback.__name__) for r in requests] == [
+        ("https://thoidai.com.vn/", "parse_home"),
+        ("https://thoidai.com.vn/rss_feed/", "parse_feed"),
+        ("https://thoidai.com.vn/sitemap.xml", "parse_sitemap"),
+    ]
+
+
+def test_sources_choose_where_to_look() -> None:
+    requests = asyncio.run(collect_start({"sources": "feeds,sitemaps"}))
+    assert [r.callback.__name__ for r in requests] == ["parse_feed", "parse_sitemap"]
+    with pytest.raises(ValueError, match="unknown sources"):
+        asyncio.run(collect_start({"sources": "rss"}))
 
 
 def test_start_is_the_chosen_sections() -> None:
-    import asyncio
-
-    requests = asyncio.run(collect_start({"sections": "quoc-te,quoc-te/nhip-song"}))
+    requests = asyncio.run(collect_start({"sections": "quoc-te,quoc-te/nhip-song", "sources": "sections"}))
     assert [(r.url, r.callback.__name__) for r in requests] == [
         ("https://thoidai.com.vn/quoc-te", "parse_section"),
         ("https://thoidai.com.vn/quoc-te/nhip-song", "parse_section"),

@@ -18,6 +18,14 @@ class SiteProfile:
     """Hosts the crawl stays on (sub-domains included)."""
     article_page: type[ArticlePage]
     section_page: type[SectionPage]
+    feeds: tuple[str, ...] = ()
+    """RSS/Atom feeds of new articles (absolute URLs, or paths on `home_url`)."""
+    sitemaps: tuple[str, ...] = ()
+    """XML sitemaps or sitemap indexes listing articles (Google News sitemaps give publication dates)."""
+
+    def url(self, path: str) -> str:
+        """`path` on the site (an absolute URL stays as it is)."""
+        return urljoin(self.home_url, path)
 
     def section_url(self, path: str) -> str:
         """The front page of a section given by its path, `quoc-te/nhip-song`."""

@@ -25,4 +25,7 @@ PROFILE = SiteProfile(
     domains=("thoidai.com.vn",),
     article_page=MasterCMSArticle,
     section_page=ThoidaiSection,
+    # MasterCMS serves its RSS at /rss_feed/ and names its sitemaps in robots.txt.
+    feeds=("rss_feed/",),
+    sitemaps=("sitemap.xml",),
 )

@@ -1,16 +1,20 @@
-"""One spider per site profile: `scrapy crawl thoidai` crawls home page → section fronts → articles.
+"""One spider per site profile: `scrapy crawl thoidai` crawls home page → section fronts → articles, and the
+site's RSS feeds and sitemaps when its profile names them.
 
 Arguments (`-a name=value`):
 - `sections=quoc-te,quoc-te/nhip-song`: crawl these section fronts instead of every section of the home
   page's menu.
+- `sources=sections,feeds,sitemaps`: where to look for articles (default: all the profile has). Feeds and
+  sitemaps find new articles with the fewest requests.
 - `max_pages=N`: follow at most N listing pages per section.
 - `since=2024-10-01`: skip listed articles older than that day and stop paginating a section once a listing
   page shows only older ones.
+- `full=1`: with `STATE_URI`, fetch and write every article again (see `scrapers/harvest.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -18,10 +22,14 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.dates import http_date
+from scrapers.extract.feeds import feed_entries, sitemap_entries
+from scrapers.harvest import ARTICLE
 from scrapers.items import Article
 from scrapers.pages import Listed, SectionPage
 from scrapers.sites import SITES
 from scrapers.sites.profile import SiteProfile
+
+SOURCES = ("sections", "feeds", "sitemaps")
 
 
 def utc_now() -> datetime:
@@ -36,23 +44,36 @@ class SiteSpider(Spider):
     def __init__(
         self,
         sections: str | None = None,
+        sources: str | None = None,
         max_pages: str | int | None = None,
         since: str | date | None = None,
+        full: str | bool = False,
         clock: Callable[[], datetime] = utc_now,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.allowed_domains = list(self.profile.domains)
         self.sections = [path for path in (sections or "").split(",") if path.strip()]
+        self.sources = [source.strip() for source in (sources or ",".join(SOURCES)).split(",") if source.strip()]
+        if unknown := set(self.sources) - set(SOURCES):
+            raise ValueError(f"unknown sources {sorted(unknown)}: choose from {', '.join(SOURCES)}")
         self.max_pages = int(max_pages) if max_pages else None
         self.since = date.fromisoformat(since) if isinstance(since, str) else since
+        self.full = str(full).lower() in ("1", "true", "yes")
         self.clock = clock
 
     async def start(self) -> AsyncIterator[Request]:
-        if not self.sections:
-            yield Request(self.profile.home_url, callback=self.parse_home)
-        for path in self.sections:
-            yield Request(self.profile.section_url(path), callback=self.parse_section)
+        if "sections" in self.sources:
+            if not self.sections:
+                yield Request(self.profile.home_url, callback=self.parse_home)
+            for path in self.sections:
+                yield Request(self.profile.section_url(path), callback=self.parse_section)
+        if "feeds" in self.sources:
+            for feed in self.profile.feeds:
+                yield Request(self.profile.url(feed), callback=self.parse_feed)
+        if "sitemaps" in self.sources:
+            for sitemap in self.profile.sitemaps:
+                yield Request(self.profile.url(sitemap), callback=self.parse_sitemap)
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
@@ -69,7 +90,18 @@ class SiteSpider(Spider):
         if next_url and not self.is_last_page(number, listed):
             yield Request(next_url, callback=self.parse_section, meta={"page": number + 1})
 
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        entries = feed_entries(response.body, response.url)
+        yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        children, entries = sitemap_entries(response.body, response.url)
+        for url in children:
+            yield Request(url, callback=self.parse_sitemap)
+        yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
+
     def parse_article(self, response: Response) -> Iterator[Article]:
+        self.count("articles/pages")
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
             self.count("articles/skipped/non_text_response")
             return
@@ -78,14 +110,21 @@ class SiteSpider(Spider):
             self.count(f"articles/skipped/{reason}")
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return
-        yield page.to_item()
+        item = page.to_item()
+        if not item.title.strip() and not item.body.strip():  # a bot wall, an error page served with 200
+            self.count("articles/no_content")
+        yield item
 
-    def follow_articles(self, listed: list[Listed]) -> Iterator[Request]:
+    def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
+        """Requests for the article links among `listed` (other links of a feed or sitemap are left)."""
         for entry in listed:
+            if not self.profile.section_page.looks_like_article(entry.url):
+                continue
+            self.count("listing/articles_found")
             if self.is_too_old(entry):
                 self.count("articles/skipped/older_than_since")
                 continue
-            yield Request(entry.url, callback=self.parse_article)
+            yield Request(entry.url, callback=self.parse_article, meta={ARTICLE: entry.modified})
 
     def is_last_page(self, number: int, listed: list[Listed]) -> bool:
         if self.max_pages is not None and number >= self.max_pages:

@@ -1,0 +1,74 @@
+"""RSS/Atom feeds and XML sitemaps as lists of article links with their dates."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import feedparser
+from lxml import etree
+
+from scrapers.extract.links import absolute_url
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A link of a feed or sitemap: its URL, when it was published and last modified (None when not said)."""
+
+    url: str
+    published: datetime | None = None
+    modified: datetime | None = None
+
+
+def feed_entries(body: bytes, base: str) -> list[Entry]:
+    """The items of an RSS or Atom feed, in feed order (feedparser reads every dialect and broken ones)."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base})
+    entries = []
+    for item in parsed.entries:
+        url = absolute_url(item.get("link"), base)
+        if url:
+            # dict.get: feedparser's own get() answers "updated" with the published date when there is none.
+            entries.append(Entry(url, _struct_time(dict.get(item, "published_parsed")),
+                                 _struct_time(dict.get(item, "updated_parsed"))))
+    return entries
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, remove_comments=True,
+                          huge_tree=True)
+
+
+def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Entry]]:
+    """The child sitemaps of a sitemap index, and the pages of a URL set with their dates: Google News
+    `<news:publication_date>` as published, `<lastmod>` as modified."""
+    try:
+        root = etree.fromstring(body, parser=_PARSER)
+    except etree.XMLSyntaxError:
+        return [], []
+    if root is None:
+        return [], []
+    children = [url for url in (absolute_url(loc.text, base) for loc in root.iterfind("{*}sitemap/{*}loc")) if url]
+    entries = []
+    for node in root.iterfind("{*}url"):
+        url = absolute_url(node.findtext("{*}loc"), base)
+        if url:
+            entries.append(Entry(url, _w3c_date(node.findtext("{*}news/{*}publication_date")),
+                                 _w3c_date(node.findtext("{*}lastmod"))))
+    return children, entries
+
+
+def _struct_time(value: time.struct_time | None) -> datetime | None:
+    # feedparser gives every date as a UTC struct_time.
+    return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+
+
+def _w3c_date(text: str | None) -> datetime | None:
+    # W3C datetime as sitemaps use it; a bare date has no zone, so it is read as UTC midnight.
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

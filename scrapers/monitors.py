@@ -1,0 +1,156 @@
+"""Checks that turn a silent breakage into a failed run, run by Spidermon when the spider closes.
+
+A layout change rarely stops a crawl: it finishes "successfully" with empty bodies. These checks read the
+run's stats and the reports of the site's recent runs (`harvest/history`, with `STATE_URI`) and fail on:
+- no article found on any listing, feed or sitemap, or fetched article pages that gave no record;
+- a field present in far fewer records than in recent runs (`CHECK_COVERAGE_DROP`), or a required field
+  (`CHECK_REQUIRED_COVERAGE`) below its floor when there is no history yet;
+- a surge of rejected records or of HTTP errors;
+- a bot wall: many article pages served with 200 that hold no title and no body.
+
+Each failure says, in one line, what failed on which site. `RecordFailedChecks` puts the lines in the stats
+(`harvest/failed_checks`), where the report and `scrapy crawl` (exit status 2) find them.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any, ClassVar
+
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.core.actions import Action
+
+from scrapers.extensions import COVERED_FIELDS
+
+FAILED_CHECKS = "harvest/failed_checks"
+
+
+class HarvestMonitor(Monitor):  # type: ignore[misc]
+    """Shared reading of the stats and settings."""
+
+    longMessage = False  # a failure says its own message only: it becomes the one line cron mails
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        stats: dict[str, Any] = self.data.stats
+        return stats
+
+    def setting(self, name: str) -> Any:
+        return self.data.crawler.settings.get(name)
+
+    @property
+    def site(self) -> str:
+        profile = getattr(self.data.spider, "profile", None)
+        return str(profile.domains[0]) if profile is not None else str(self.data.spider.name)
+
+    @property
+    def extracted(self) -> int:
+        return int(self.stats.get("articles/extracted", 0))
+
+    def share(self, key: str) -> float:
+        return float(self.stats.get(f"coverage/{key}", 0.0))
+
+
+@monitors.name("Articles")
+class ArticlesMonitor(HarvestMonitor):
+    @monitors.name("Listings show articles")
+    def test_listings_show_articles(self) -> None:
+        fetched_listings = self.stats.get("response_received_count", 0)
+        found = self.stats.get("listing/articles_found", 0)
+        self.assertTrue(
+            found > 0 or fetched_listings == 0,
+            msg=f"{self.site}: no article link on any of {fetched_listings} listing, feed and sitemap pages",
+        )
+
+    @monitors.name("Article pages give records")
+    def test_article_pages_give_records(self) -> None:
+        pages = self.stats.get("articles/pages", 0)
+        skipped = sum(v for k, v in self.stats.items() if k.startswith("articles/skipped/") and "since" not in k)
+        self.assertTrue(
+            pages == 0 or self.extracted > 0 or skipped == pages,
+            msg=f"{self.site}: {pages} article pages fetched and not one record read from them",
+        )
+
+
+@monitors.name("Field coverage")
+class CoverageMonitor(HarvestMonitor):
+    @monitors.name("Fields as present as in recent runs")
+    def test_coverage_holds(self) -> None:
+        if self.extracted < int(self.setting("CHECK_MIN_RECORDS")):
+            return
+        history = [report["coverage"] for report in self.stats.get("harvest/history", [])
+                   if report.get("articles", {}).get("extracted", 0) >= int(self.setting("CHECK_MIN_RECORDS"))]
+        drop = float(self.setting("CHECK_COVERAGE_DROP"))
+        floors = dict(self.setting("CHECK_REQUIRED_COVERAGE"))
+        failures = []
+        for name in COVERED_FIELDS:
+            now = self.share(name)
+            if history:
+                before = median(coverage.get(name, 0.0) for coverage in history)
+                if before - now >= drop:
+                    failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
+                                    f" (recent runs: {before:.0%})")
+            elif name in floors and now < floors[name]:
+                failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
+                                f" (expected at least {floors[name]:.0%})")
+        self.assertFalse(failures, msg=f"{self.site}: {'; '.join(failures)}")
+
+
+@monitors.name("Errors")
+class ErrorsMonitor(HarvestMonitor):
+    @monitors.name("Few rejected records")
+    def test_rejects(self) -> None:
+        rejects = int(self.stats.get("rejects/count", 0))
+        if self.extracted < int(self.setting("CHECK_MIN_RECORDS")):
+            return
+        reasons = ", ".join(f"{key.removeprefix('rejects/')}: {value}" for key, value in sorted(self.stats.items())
+                            if key.startswith("rejects/") and key not in ("rejects/count", "rejects/file"))
+        self.assertLessEqual(
+            rejects / self.extracted, float(self.setting("CHECK_MAX_REJECT_SHARE")),
+            msg=f"{self.site}: {rejects} of {self.extracted} articles rejected ({reasons})",
+        )
+
+    @monitors.name("Few HTTP errors")
+    def test_http_errors(self) -> None:
+        responses = int(self.stats.get("response_received_count", 0))
+        prefix = "downloader/response_status_count/"
+        errors = {int(key.removeprefix(prefix)): value for key, value in self.stats.items()
+                  if key.startswith(prefix) and int(key.removeprefix(prefix)) >= 400}
+        failed = sum(errors.values()) + int(self.stats.get("downloader/exception_count", 0))
+        if responses + failed < int(self.setting("CHECK_MIN_RECORDS")):
+            return
+        self.assertLessEqual(
+            failed / max(responses + int(self.stats.get("downloader/exception_count", 0)), 1),
+            float(self.setting("CHECK_MAX_HTTP_ERROR_SHARE")),
+            msg=f"{self.site}: {failed} of {responses} requests failed "
+                f"({', '.join(f'HTTP {status}: {n}' for status, n in sorted(errors.items())) or 'network errors'})",
+        )
+
+    @monitors.name("No bot wall")
+    def test_bot_wall(self) -> None:
+        pages = int(self.stats.get("articles/pages", 0))
+        empty = int(self.stats.get("articles/no_content", 0))
+        if pages < int(self.setting("CHECK_MIN_RECORDS")):
+            return
+        self.assertLessEqual(
+            empty / pages, float(self.setting("CHECK_MAX_EMPTY_SHARE")),
+            msg=f"{self.site}: {empty} of {pages} article pages came back with no title and no body"
+                " (a bot wall or an error page served with status 200?)",
+        )
+
+
+class RecordFailedChecks(Action):  # type: ignore[misc]
+    """Put the one-line reason of each failed check in the stats."""
+
+    def run_action(self) -> None:
+        lines = []
+        for result in self.result.monitors_failed_results:
+            error = (result.error or "").strip().splitlines()
+            lines.append(error[-1].removeprefix("AssertionError: ") if error else str(result.item))
+        stats = self.data.crawler.stats
+        stats.set_value(FAILED_CHECKS, [*stats.get_value(FAILED_CHECKS, []), *lines])
+
+
+class HarvestChecks(MonitorSuite):  # type: ignore[misc]
+    monitors: ClassVar[list[type[Monitor]]] = [ArticlesMonitor, CoverageMonitor, ErrorsMonitor]
+    monitors_failed_actions: ClassVar[list[type[Action]]] = [RecordFailedChecks]

@@ -1,0 +1,347 @@
+"""What earlier runs saw, so that a scheduled run fetches only what is new or due again.
+
+`StateStore` keeps, per article URL, when it was first seen and last fetched, the hash of its content, its
+publication and modification times, its version and what the last fetch gave (`emitted`, `rejected`,
+`missing`, `skipped`). It lives in one SQLite file (`STATE_URI = "sqlite:///state/thoidai.db"`), created on
+first use. One run at a time holds it: a second run waits for the lock file beside the database, then gives
+up with `StateLocked`.
+
+A run's changes are staged and become the state only once its output is complete (two-phase): the run
+records the final paths of its output files; `commit_run` moves the staged rows into the state after the
+files were renamed into place. A run that was killed is settled by the next one: if its output files
+exist it is committed (killed between rename and commit), otherwise its staged rows and partial files are
+dropped (the articles are fetched again). So a killed run loses no article and duplicates none.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from filelock import FileLock, Timeout
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_fetched TEXT NOT NULL,
+    content_hash TEXT,
+    published_at TEXT,
+    updated_at TEXT,
+    version INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    spider TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    outputs TEXT NOT NULL DEFAULT '[]',
+    report TEXT
+);
+CREATE TABLE IF NOT EXISTS staged (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    url TEXT NOT NULL,
+    status TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    content_hash TEXT,
+    published_at TEXT,
+    updated_at TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, url)
+);
+"""
+
+PART_SUFFIX = ".part"
+"""Suffix of an output file while its run writes it."""
+
+
+class StateLocked(Exception):
+    """Another run holds the state."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """An article URL as the state has it."""
+
+    url: str
+    status: str
+    """What its last fetch gave: `emitted` (a record was written or found unchanged), `rejected` (the record
+    failed validation), `missing` (an HTTP error), `skipped` (not an article: an infographic, a video)."""
+    first_seen: datetime
+    last_fetched: datetime
+    content_hash: str | None
+    published_at: datetime | None
+    updated_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What this run learnt of one URL; it becomes `Known` when the run commits."""
+
+    url: str
+    status: str
+    fetched_at: datetime
+    content_hash: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 0
+
+
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """`"6h"` gives 6 hours; units s, m, h, d, w."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        raise ValueError(f"not a duration (like 30m, 6h, 2d): {text!r}")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+@dataclass(frozen=True)
+class RevisitPolicy:
+    """When a fetched article is due again, by its age.
+
+    `tiers` are (age limit, interval) from the youngest up: `"2d:6h 30d:3d"` fetches an article published in
+    the last 2 days again 6 hours after its last fetch, one up to 30 days old after 3 days, an older one never.
+    A rejected or missing article is tried again after `retry`; a page that is not an article, never.
+    """
+
+    tiers: tuple[tuple[timedelta, timedelta], ...]
+    retry: timedelta
+
+    @classmethod
+    def parse(cls, revisit: str, retry: str) -> RevisitPolicy:
+        tiers = []
+        for part in revisit.split():
+            age, _, interval = part.partition(":")
+            if not interval:
+                raise ValueError(f"REVISIT_AFTER tier is not age:interval: {part!r}")
+            tiers.append((parse_duration(age), parse_duration(interval)))
+        return cls(tuple(sorted(tiers)), parse_duration(retry))
+
+    def is_due(self, known: Known, now: datetime, listed_modified: datetime | None = None) -> bool:
+        if known.status == "skipped":
+            return False
+        if known.status in ("rejected", "missing"):
+            return now - known.last_fetched >= self.retry
+        if listed_modified is not None and listed_modified > known.last_fetched:
+            return True  # the listing, feed or sitemap says it changed since
+        age = now - (known.published_at or known.first_seen)
+        for limit, interval in self.tiers:
+            if age <= limit:
+                return now - known.last_fetched >= interval
+        return False
+
+
+def sqlite_path(uri: str) -> Path:
+    """`sqlite:///state/thoidai.db` gives `state/thoidai.db` (relative), `sqlite:////var/lib/x.db` an absolute
+    path; a plain path is taken as it is."""
+    if "://" not in uri:
+        return Path(uri)
+    parts = urlsplit(uri)
+    if parts.scheme != "sqlite":
+        raise ValueError(f"STATE_URI must be sqlite:///<path>, not {uri!r}")
+    return Path(parts.path[1:] if parts.path.startswith("/") else parts.path)
+
+
+class StateStore:
+    """The state of one crawl target in SQLite; open it with `StateStore.open(...)` as a context manager."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection, lock: FileLock) -> None:
+        self.path = path
+        self.db = db
+        self.lock = lock
+
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path, *, lock_timeout: float = 0) -> Iterator[StateStore]:
+        """The store at `path`, locked for this process; raises `StateLocked` when another run keeps it locked
+        for longer than `lock_timeout` seconds."""
+        store = cls.acquire(path, lock_timeout=lock_timeout)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @classmethod
+    def acquire(cls, path: Path, *, lock_timeout: float = 0) -> StateStore:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(f"{path}.lock", timeout=lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout as error:
+            raise StateLocked(
+                f"another run holds the state {path} (lock file {path}.lock); waited {lock_timeout:g}s"
+            ) from error
+        db = sqlite3.connect(path, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no committed row
+        db.executescript(SCHEMA)
+        return cls(path, db, lock)
+
+    def close(self) -> None:
+        self.db.close()
+        self.lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -------------------------------------------------------------------- runs
+
+    def start_run(self, spider: str, now: datetime) -> int:
+        """Settle the runs that did not finish, then open a new one; its id."""
+        self.settle_unfinished()
+        cursor = self.db.execute(
+            "INSERT INTO runs (spider, started_at, status) VALUES (?, ?, 'running')", (spider, now.isoformat())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def add_output(self, run_id: int, path: Path) -> None:
+        """Record that `run_id` writes `path` (its final name; the file is `<path>.part` until complete)."""
+        outputs = self.outputs(run_id)
+        outputs.append(str(path.resolve()))
+        self.db.execute("UPDATE runs SET outputs = ? WHERE id = ?", (json.dumps(outputs), run_id))
+
+    def outputs(self, run_id: int) -> list[str]:
+        row = self.db.execute("SELECT outputs FROM runs WHERE id = ?", (run_id,)).fetchone()
+        outputs: list[str] = json.loads(row["outputs"]) if row else []
+        return outputs
+
+    def settle_unfinished(self) -> list[tuple[int, str]]:
+        """Commit or roll back each run that did not finish: committed when all its outputs are in place,
+        rolled back (staged rows dropped, partial files removed) otherwise. The (run id, outcome) pairs."""
+        settled = []
+        for row in self.db.execute("SELECT id, outputs FROM runs WHERE status = 'running'").fetchall():
+            outputs = [Path(path) for path in json.loads(row["outputs"])]
+            if outputs and all(path.exists() for path in outputs):
+                self.commit_run(row["id"], finished_at=None, report=None, status="recovered")
+                settled.append((row["id"], "recovered"))
+            else:
+                self.roll_back(row["id"], outputs)
+                settled.append((row["id"], "rolled_back"))
+        return settled
+
+    def roll_back(self, run_id: int, outputs: list[Path]) -> None:
+        for path in outputs:
+            Path(f"{path}{PART_SUFFIX}").unlink(missing_ok=True)
+        with self.transaction() as db:
+            db.execute("DELETE FROM staged WHERE run_id = ?", (run_id,))
+            db.execute("UPDATE runs SET status = 'rolled_back' WHERE id = ?", (run_id,))
+
+    def commit_run(
+        self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
+    ) -> None:
+        """Make what `run_id` staged the state, in one transaction."""
+        with self.transaction() as db:
+            db.execute(
+                """
+                INSERT INTO articles (url, status, first_seen, last_fetched, content_hash, published_at,
+                                      updated_at, version)
+                SELECT url, status, fetched_at, fetched_at, content_hash, published_at, updated_at, version
+                FROM staged WHERE run_id = ?
+                ON CONFLICT (url) DO UPDATE SET
+                    status = excluded.status,
+                    last_fetched = excluded.last_fetched,
+                    content_hash = COALESCE(excluded.content_hash, articles.content_hash),
+                    published_at = COALESCE(excluded.published_at, articles.published_at),
+                    updated_at = COALESCE(excluded.updated_at, articles.updated_at),
+                    version = MAX(excluded.version, articles.version)
+                """,
+                (run_id,),
+            )
+            db.execute("DELETE FROM staged WHERE run_id = ?", (run_id,))
+            db.execute(
+                "UPDATE runs SET status = ?, finished_at = ?, report = ? WHERE id = ?",
+                (status, finished_at.isoformat() if finished_at else None,
+                 json.dumps(report, ensure_ascii=False) if report is not None else None, run_id),
+            )
+
+    def reports(self, spider: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Reports of the latest committed runs of `spider`, newest first."""
+        rows = self.db.execute(
+            "SELECT report FROM runs WHERE spider = ? AND status = 'committed' AND report IS NOT NULL"
+            " ORDER BY id DESC LIMIT ?",
+            (spider, limit),
+        ).fetchall()
+        return [json.loads(row["report"]) for row in rows]
+
+    # -------------------------------------------------------------------- articles
+
+    def known(self, url: str) -> Known | None:
+        row = self.db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return Known(
+            url=row["url"], status=row["status"], first_seen=_moment(row["first_seen"]),
+            last_fetched=_moment(row["last_fetched"]), content_hash=row["content_hash"],
+            published_at=_optional_moment(row["published_at"]), updated_at=_optional_moment(row["updated_at"]),
+            version=row["version"],
+        )
+
+    def stage(self, run_id: int, entry: Staged) -> None:
+        """Record what this run learnt of `entry.url`; a later entry for the same URL replaces it."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO staged (run_id, url, status, fetched_at, content_hash, published_at,"
+            " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, entry.url, entry.status, entry.fetched_at.isoformat(), entry.content_hash,
+             _iso(entry.published_at), _iso(entry.updated_at), entry.version),
+        )
+
+    def staged(self, run_id: int, url: str) -> Staged | None:
+        row = self.db.execute("SELECT * FROM staged WHERE run_id = ? AND url = ?", (run_id, url)).fetchone()
+        if row is None:
+            return None
+        return Staged(
+            url=row["url"], status=row["status"], fetched_at=_moment(row["fetched_at"]),
+            content_hash=row["content_hash"], published_at=_optional_moment(row["published_at"]),
+            updated_at=_optional_moment(row["updated_at"]), version=row["version"],
+        )
+
+    def count(self, status: str | None = None) -> int:
+        if status is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE status = ?", (status,)).fetchone()[0])
+
+
+def fsync_file(path: Path) -> None:
+    """Flush `path` to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _optional_moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
