@@ -32,7 +32,7 @@ from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
 from scrapers.feeds import output_opened
-from scrapers.state import Known, RevisitPolicy, Staged, StateStore, sqlite_path
+from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, sqlite_path
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,12 @@ class HarvestState:
             raise ValueError("STATE_URI does not work with FEED_EXPORT_BATCH_ITEM_COUNT: a run's output is one file")
         name = crawler.spidercls.name if crawler.spidercls else "crawl"
         policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
-        store = StateStore.acquire(sqlite_path(uri % {"name": name}),
-                                   lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"))
+        try:
+            store = StateStore.acquire(sqlite_path(uri % {"name": name}),
+                                       lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"))
+        except StateLocked as locked:
+            logger.error("Not starting %s: %s", name, locked)
+            raise
         assert crawler.stats is not None
         state = cls(store, policy, crawler.stats)
         for handler, signal in (

@@ -11,6 +11,7 @@ middleware's `process_response`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,10 +49,14 @@ class SavedPage:
 class ReplayDownloads:
     """Downloader middleware answering every request from `REPLAY_DIR`."""
 
-    def __init__(self, pages: dict[str, SavedPage], robots: Path | None, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self, pages: dict[str, SavedPage], robots: Path | None, stats: StatsCollector | None = None, latency: float = 0
+    ) -> None:
         self.pages = pages
         self.robots = robots
         self.stats = stats
+        self.latency = latency
+        """Seconds each answer takes, like a slow site (REPLAY_LATENCY); 0 answers at once."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayDownloads:
@@ -59,9 +64,14 @@ class ReplayDownloads:
         if not folder:
             raise NotConfigured("REPLAY_DIR is not set")
         pages, robots = index_samples(Path(folder))
-        return cls(pages, robots, crawler.stats)
+        return cls(pages, robots, crawler.stats, latency=crawler.settings.getfloat("REPLAY_LATENCY"))
 
-    def process_request(self, request: Request) -> Response:
+    async def process_request(self, request: Request) -> Response:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return self.answer(request)
+
+    def answer(self, request: Request) -> Response:
         if urlsplit(request.url).path == "/robots.txt" and self.robots is not None:
             return self.count("served", TextResponse(
                 request.url, body=self.robots.read_bytes(), encoding="utf-8", request=request,

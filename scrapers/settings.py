@@ -61,6 +61,8 @@ TELNETCONSOLE_ENABLED = False
 # Project settings.
 REPLAY_DIR = ""
 """Folder of saved pages to crawl instead of the live site (see scrapers/replay.py)."""
+REPLAY_LATENCY = 0.0
+"""Seconds each saved page takes to answer, to rehearse a slow site (the crash tests kill a crawl midway)."""
 REJECTS_URI = "%(name)s-rejects.jsonl"
 """Where rejected articles are written, one JSON line each with its reason."""
 CRAWL_SUMMARY_ENABLED = True

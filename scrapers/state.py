@@ -231,12 +231,13 @@ class StateStore:
         return outputs
 
     def settle_unfinished(self) -> list[tuple[int, str]]:
-        """Commit or roll back each run that did not finish: committed when all its outputs are in place,
-        rolled back (staged rows dropped, partial files removed) otherwise. The (run id, outcome) pairs."""
+        """Commit or roll back each run that did not finish: committed when every output it opened is in place
+        and complete (renamed, no `.part` left), rolled back otherwise (staged rows dropped, `.part` files
+        removed). The (run id, outcome) pairs."""
         settled = []
         for row in self.db.execute("SELECT id, outputs FROM runs WHERE status = 'running'").fetchall():
             outputs = [Path(path) for path in json.loads(row["outputs"])]
-            if outputs and all(path.exists() for path in outputs):
+            if outputs and all(path.exists() and not Path(f"{path}{PART_SUFFIX}").exists() for path in outputs):
                 self.commit_run(row["id"], finished_at=None, report=None, status="recovered")
                 settled.append((row["id"], "recovered"))
             else:

@@ -18,7 +18,7 @@ def middleware() -> ReplayDownloads:
 
 def test_saved_page_is_served_with_its_recorded_fetch_time() -> None:
     url = "https://thoidai.com.vn/hai-nha-lanh-dao-nga-my-nhat-tri-hop-tac-giai-quyet-van-de-an-ninh-mang-142422.html"
-    response = middleware().process_request(Request(url))
+    response = middleware().answer(Request(url))
     assert isinstance(response, HtmlResponse)
     assert response.status == 200
     assert response.css("h1.article-detail-title::text").get() == (
@@ -28,12 +28,12 @@ def test_saved_page_is_served_with_its_recorded_fetch_time() -> None:
 
 
 def test_unsaved_url_is_a_404() -> None:
-    response = middleware().process_request(Request("https://thoidai.com.vn/khong-co-trang-nay-1234.html"))
+    response = middleware().answer(Request("https://thoidai.com.vn/khong-co-trang-nay-1234.html"))
     assert response.status == 404
 
 
 def test_robots_txt_is_served_for_the_site() -> None:
-    response = middleware().process_request(Request("https://thoidai.com.vn/robots.txt"))
+    response = middleware().answer(Request("https://thoidai.com.vn/robots.txt"))
     assert response.status == 200
     assert b"Disallow: /apicenter@/" in response.body
 
@@ -45,7 +45,7 @@ def test_every_sample_is_indexed_under_its_recorded_url() -> None:
 
 
 def test_sitemap_is_served_as_xml() -> None:
-    response = middleware().process_request(Request("https://thoidai.com.vn/sitemap.xml"))
+    response = middleware().answer(Request("https://thoidai.com.vn/sitemap.xml"))
     assert isinstance(response, XmlResponse)
     assert response.xpath("//*[local-name()='loc']/text()").getall() == [
         "https://thoidai.com.vn/sitemap-news.xml", "https://thoidai.com.vn/sitemaparticles-site-1.xml",
