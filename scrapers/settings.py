@@ -69,8 +69,10 @@ CRAWL_SUMMARY_ENABLED = True
 """Log the run report as a one-screen summary when the crawl ends."""
 RUN_REPORT_URI = ""
 """Where the run report (JSON) goes; empty: beside each output file, as `<output>.report.json`."""
-CHECK_MIN_RECORDS = 3
+CHECK_MIN_RECORDS = 5
 """Ratio checks (coverage, rejects, HTTP errors, bot wall) need at least this many articles or requests."""
+CHECK_MIN_FAILURES = 3
+"""...and at least this many failures (rejects, HTTP errors, empty pages): one bad page of four is no surge."""
 CHECK_REQUIRED_COVERAGE = {"title": 0.8, "body": 0.8, "published_at": 0.5}
 """With no history yet, these fields must be present in at least this share of the articles read."""
 CHECK_COVERAGE_DROP = 0.3
@@ -78,7 +80,7 @@ CHECK_COVERAGE_DROP = 0.3
 CHECK_MAX_REJECT_SHARE = 0.2
 CHECK_MAX_HTTP_ERROR_SHARE = 0.2
 CHECK_MAX_EMPTY_SHARE = 0.5
-"""Article pages with no title and no body (a bot wall) above this share fail the run."""
+"""Article pages with no body and no date (a bot wall) above this share fail the run."""
 STATE_URI = ""
 """Incremental state, e.g. `sqlite:///state/%(name)s.db`; empty: every run fetches and writes everything."""
 REVISIT_AFTER = "2d:6h 30d:3d"

@@ -111,7 +111,7 @@ class SiteSpider(Spider):
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return
         item = page.to_item()
-        if not item.title.strip() and not item.body.strip():  # a bot wall, an error page served with 200
+        if not item.body.strip() and not item.published_raw:  # a bot wall, an error page served with 200
             self.count("articles/no_content")
         yield item
 

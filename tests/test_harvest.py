@@ -1,0 +1,281 @@
+"""Unattended harvesting, end to end: real `scrapy crawl` runs over a copy of the sample site (replay mode),
+sharing one state, as an hourly cron job would."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.harness import ROOT
+
+SAMPLES = ROOT / "samples" / "thoidai"
+ARTICLES = sorted(
+    item["url"] for path in SAMPLES.glob("*.json")
+    for item in json.loads(path.read_text(encoding="utf-8"))["items"]
+)
+CHANGED = "https://thoidai.com.vn/can-bo-chien-si-vung-3-vung-4-hai-quan-giao-luu-the-thao-gan-ket-tinh-dong-doi-206430.html"
+
+
+@dataclass
+class Run:
+    returncode: int
+    log: str
+    output: Path
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if not self.output.exists():
+            return []
+        return [json.loads(line) for line in self.output.read_text(encoding="utf-8").splitlines()]
+
+    @property
+    def report(self) -> dict[str, Any]:
+        report: dict[str, Any] = json.loads(self.output.with_suffix(".report.json").read_text(encoding="utf-8"))
+        return report
+
+
+class Harvest:
+    """A sample site, a state and an output folder in `tmp`; `run()` is one cron run."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.site = tmp / "site"
+        shutil.copytree(SAMPLES, self.site)
+        self.out = tmp / "out"
+        self.runs = 0
+
+    def command(self, *settings: str, output: str | None = None, **spider_args: str) -> tuple[list[str], Path]:
+        """The command line of the next run, and its output file (`out/run-NN.jsonl` unless `output`)."""
+        self.runs += 1
+        target = output or str(self.out / f"run-{self.runs:02d}.jsonl")
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "thoidai", "-o", target,
+            "-s", f"REPLAY_DIR={self.site}", "-s", f"STATE_URI=sqlite:///{self.tmp / 'state' / 'thoidai.db'}",
+            "-s", f"REJECTS_URI={self.tmp / 'rejects.jsonl'}", "-s", "LOG_LEVEL=INFO",
+        ]
+        for setting in settings:
+            command += ["-s", setting]
+        for name, value in spider_args.items():
+            command += ["-a", f"{name}={value}"]
+        return command, Path(target)
+
+    def run(self, *settings: str, **spider_args: str) -> Run:
+        command, output = self.command(*settings, **spider_args)
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+        return Run(result.returncode, result.stderr, output)
+
+    def start(self, *settings: str) -> tuple[subprocess.Popen[bytes], Path]:
+        command, output = self.command(*settings)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return process, output
+
+    def all_records(self) -> list[dict[str, Any]]:
+        records = []
+        for path in sorted(self.out.glob("*.jsonl")):
+            records += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        return records
+
+    def state(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.tmp / "state" / "thoidai.db")
+
+
+SLOW = ("REPLAY_LATENCY=0.12", "CONCURRENT_REQUESTS=1")
+"""A site slow enough (about 3 s a run) to be killed or overlapped midway."""
+
+
+def test_second_run_fetches_only_listings_and_a_changed_article_comes_back_as_a_new_version(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+
+    first = harvest.run()
+    assert first.returncode == 0, first.log[-2000:]
+    assert sorted(record["url"] for record in first.records) == ARTICLES
+    assert {record["version"] for record in first.records} == {1}
+    assert first.report["articles"]["new"] == len(ARTICLES)
+    assert first.report["pages"]["articles"] == 11  # 9 articles, the rejected one, the infographic
+
+    second = harvest.run()
+    assert second.returncode == 0, second.log[-2000:]
+    assert second.records == []
+    assert second.report["pages"]["articles"] == 0
+    # robots.txt, home, 2 sections x 2 pages, the RSS feed, the sitemap index and its two sitemaps
+    assert second.report["pages"]["fetched"] == 10
+    assert second.report["articles"]["not_due"] == second.report["articles"]["links"]
+
+    page = harvest.site / "article-hai-quan-giao-luu-the-thao.html"
+    page.write_text(page.read_text("utf-8").replace("Tham gia giải có 4 đội bóng", "Tham gia giải có 6 đội bóng"),
+                    "utf-8")
+    # Its revisit time has come: every article is due again at once.
+    third = harvest.run("REVISIT_AFTER=100000d:0s")
+    assert third.returncode == 0, third.log[-2000:]
+    assert [(record["url"], record["version"]) for record in third.records] == [(CHANGED, 2)]
+    assert "6 đội bóng" in third.records[0]["body"]
+    assert third.report["articles"]["updated"] == 1
+    assert third.report["articles"]["unchanged"] == len(ARTICLES) - 1
+
+    with harvest.state() as db:
+        assert db.execute("SELECT version FROM articles WHERE url = ?", (CHANGED,)).fetchone() == (2,)
+
+
+def test_full_run_ignores_the_state(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    assert harvest.run().returncode == 0
+    again = harvest.run(full="1")
+    assert again.returncode == 0, again.log[-2000:]
+    assert sorted(record["url"] for record in again.records) == ARTICLES
+    assert {record["version"] for record in again.records} == {1}  # unchanged: same version
+
+
+def wait_for(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    "kill_point",
+    ["start-up", "first bytes written", "half the records written", "random 1", "random 2", "random 3"],
+)
+def test_killed_run_then_rerun_writes_every_article_exactly_once(tmp_path: Path, kill_point: str) -> None:
+    harvest = Harvest(tmp_path)
+    process, output = harvest.start(*SLOW)
+    partial = Path(f"{output}.part")
+    if kill_point == "start-up":
+        time.sleep(0.3)
+    elif kill_point == "first bytes written":
+        wait_for(lambda: partial.exists() and partial.stat().st_size > 0)
+    elif kill_point == "half the records written":
+        wait_for(lambda: partial.exists() and partial.stat().st_size > 35_000)  # about 4 of 9 records
+    else:
+        time.sleep(random.Random(kill_point).uniform(0.8, 3.5))  # anywhere from start-up to the end
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    killed_midway = partial.exists()
+
+    rerun = harvest.run()
+    assert rerun.returncode == 0, rerun.log[-2000:]
+    urls = [record["url"] for record in harvest.all_records()]
+    assert sorted(urls) == ARTICLES  # all of them, none twice
+    assert not list(harvest.out.glob("*.part"))  # the killed run's partial file is gone
+    if killed_midway:
+        assert not output.exists() and "rolled_back" in rerun.log
+        assert sorted(record["url"] for record in rerun.records) == ARTICLES
+
+
+def test_layout_change_fails_the_run_naming_the_field_and_the_site(tmp_path: Path) -> None:
+    healthy = Harvest(tmp_path / "healthy").run()
+    assert healthy.returncode == 0, healthy.log[-2000:]
+    assert healthy.report["failed_checks"] == []
+
+    harvest = Harvest(tmp_path / "changed")
+    for page in harvest.site.glob("article-*.html"):  # the site renamed its body container
+        page.write_text(page.read_text("utf-8").replace("__MASTERCMS_CONTENT ", "detail-content "), "utf-8")
+    broken = harvest.run()
+    assert broken.returncode == 2
+    assert "newsharvest: thoidai: check failed: thoidai.com.vn: body present in 0% of 10 articles" in broken.log
+    assert any("body" in line for line in broken.report["failed_checks"])
+
+
+CHALLENGE = """<!DOCTYPE html><html lang="en"><head><title>Just a moment...</title></head>
+<body><div id="challenge"><h1>Checking your browser before accessing thoidai.com.vn</h1>
+<p>This process is automatic. Your browser will redirect to your requested content shortly.</p></div></body></html>"""
+
+
+def test_bot_wall_fails_the_run(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    for page in harvest.site.glob("article-*.html"):  # every article answers 200 with a challenge page
+        page.write_text(CHALLENGE, "utf-8")
+    walled = harvest.run()
+    assert walled.returncode == 2
+    assert "thoidai.com.vn: 11 of 11 article pages came back with no body and no date" in walled.log
+
+
+def test_http_error_surge_fails_the_run(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    for page in harvest.site.glob("article-*.html"):  # the article pages are gone
+        page.unlink()
+    gone = harvest.run()
+    assert gone.returncode == 2
+    assert "requests failed (HTTP 404: 12)" in gone.log
+
+
+def test_coverage_drop_against_recent_runs_fails_the_run(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    assert harvest.run().returncode == 0
+    for page in harvest.site.glob("article-*.html"):  # bylines disappear from every article
+        page.write_text(page.read_text("utf-8").replace('class="author-title"', 'class="byline"'), "utf-8")
+    dropped = harvest.run("REVISIT_AFTER=100000d:0s")
+    assert dropped.returncode == 2
+    assert "thoidai.com.vn: authors present in 11% of 9 articles (recent runs: 90%)" in dropped.log
+
+
+def test_overlapping_run_exits_with_a_clear_message_and_the_state_stays_whole(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    first, _ = harvest.start(*SLOW)
+    time.sleep(1.5)
+    assert first.poll() is None, "the first run ended before the second started"
+    second = harvest.run()
+    assert second.returncode == 1
+    assert "Not starting thoidai: another run holds the state" in second.log
+    assert first.wait(timeout=120) == 0
+    with harvest.state() as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT COUNT(*) FROM articles WHERE status = 'emitted'").fetchone() == (len(ARTICLES),)
+    assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
+
+
+def test_overlapping_run_can_wait_for_the_first(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    first, _ = harvest.start(*SLOW)
+    time.sleep(1.5)
+    waiting = harvest.run("STATE_LOCK_TIMEOUT=120")
+    assert first.wait(timeout=120) == 0
+    assert waiting.returncode == 0, waiting.log[-2000:]
+    assert waiting.records == []  # the first run had written them all
+    assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
+
+
+def test_output_file_name_carries_the_run_time(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    command, _ = harvest.command(output=str(tmp_path / "out" / "%(name)s" / "%(time)s.jsonl"))
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (output,) = (tmp_path / "out" / "thoidai").glob("*.jsonl")
+    assert output.name[:4].isdigit() and "T" in output.name
+    assert output.with_suffix(".report.json").exists()
+    assert len(output.read_text(encoding="utf-8").splitlines()) == len(ARTICLES)
+
+
+def test_sigterm_finishes_cleanly_with_a_complete_file(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    process, output = harvest.start(*SLOW)
+    time.sleep(2.0)
+    process.send_signal(signal.SIGTERM)  # what systemd and `kill` send: Scrapy closes the spider
+    process.wait(timeout=60)
+    rerun = harvest.run()
+    assert rerun.returncode == 0
+    urls = [record["url"] for record in harvest.all_records()]
+    assert sorted(urls) == ARTICLES
+    assert not list(harvest.out.glob("*.part"))
+    if output.exists():
+        assert all(line.strip() for line in output.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Replay never reaches the network; keep a proxy in the environment from changing the runs.
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
