@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from itemadapter import ItemAdapter
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.feeds import output_opened
+from scrapers.harvest import ARTICLE
 from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ class CrawlSummary:
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.output_opened, signal=output_opened)
+        crawler.signals.connect(extension.response_received, signal=signals.response_received)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
@@ -119,6 +122,10 @@ class CrawlSummary:
 
     def output_opened(self, path: Path) -> None:
         self.outputs.append(path)
+
+    def response_received(self, response: Response, request: Request) -> None:
+        if ARTICLE in request.meta:  # article pages whatever their status; the rest are listings
+            self.stats.inc_value("articles/pages")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         for name in COVERED_FIELDS:

@@ -103,7 +103,7 @@ def test_second_run_fetches_only_listings_and_a_changed_article_comes_back_as_a_
     assert sorted(record["url"] for record in first.records) == ARTICLES
     assert {record["version"] for record in first.records} == {1}
     assert first.report["articles"]["new"] == len(ARTICLES)
-    assert first.report["pages"]["articles"] == 11  # 9 articles, the rejected one, the infographic
+    assert first.report["pages"]["articles"] == 12  # 9 articles, the rejected one, the infographic, the 404
 
     second = harvest.run()
     assert second.returncode == 0, second.log[-2000:]
@@ -199,7 +199,7 @@ def test_bot_wall_fails_the_run(tmp_path: Path) -> None:
         page.write_text(CHALLENGE, "utf-8")
     walled = harvest.run()
     assert walled.returncode == 2
-    assert "thoidai.com.vn: 11 of 11 article pages came back with no body and no date" in walled.log
+    assert "thoidai.com.vn: 11 of 12 article pages came back with no body and no date" in walled.log
 
 
 def test_http_error_surge_fails_the_run(tmp_path: Path) -> None:

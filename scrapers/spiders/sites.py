@@ -101,7 +101,6 @@ class SiteSpider(Spider):
         yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
 
     def parse_article(self, response: Response) -> Iterator[Article]:
-        self.count("articles/pages")
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
             self.count("articles/skipped/non_text_response")
             return
