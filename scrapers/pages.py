@@ -20,6 +20,7 @@ from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.generic import GenericArticle, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.text import clean_text
+from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
 
 # Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
@@ -111,7 +112,8 @@ class ArticlePage:
 
     def timestamp(self, raw: str | None) -> datetime | None:
         languages = list(self.languages) if self.languages else None
-        return parse_timestamp(raw, timezone=self.timezone, now=self.fetched_at, languages=languages)
+        zone = self.timezone or site_timezone(self.url, self.language())
+        return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ HCM = "Asia/Ho_Chi_Minh"
         ("2024-05-03T15:47:42.389Z", HCM, None, "2024-05-03T15:47:42+00:00"),
         ("3 hours ago", "Europe/Lisbon", None, "2024-10-24T06:00:00+01:00"),
         ("May 3, 2024 10:15 GMT-4", None, None, "2024-05-03T10:15:00-04:00"),
+        ("2024-04-30 16:38:37 +02:00", None, None, "2024-04-30T16:38:37+02:00"),
+        ("2023-04-28 18:11:01.0", "Europe/Berlin", None, "2023-04-28T18:11:01+02:00"),
     ],
 )
 def test_parse_timestamp(raw: str, zone: str | None, languages: list[str] | None, expected: str) -> None:

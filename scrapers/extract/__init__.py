@@ -25,7 +25,7 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
     from scrapers.pages import ArticlePage
     from scrapers.sites import profile_for_url
 
-    _, text = html_to_unicode(None, html)
+    text = decode_page(html)
     profile = profile_for_url(url)
     page_class = profile.article_page if profile else ArticlePage
     item = page_class(Selector(text=text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
@@ -35,3 +35,12 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
         except DropItem:  # a rejected record still shows what was read from the page
             break
     return dict(ItemAdapter(item).asdict())
+
+
+def decode_page(html: bytes) -> str:
+    """The page as text when no HTTP header names its charset: valid UTF-8 is UTF-8 (pages re-saved as
+    UTF-8 often still declare their old charset in a meta tag), anything else by its declaration or a guess."""
+    try:
+        return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return html_to_unicode(None, html)[1]

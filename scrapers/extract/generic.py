@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import parsel
+from htmldate import find_date
 
 from scrapers.extract import structured
 from scrapers.extract.structured import JsonObject, MetaTable
@@ -95,9 +96,12 @@ def clean_text(text: str | None) -> str:
 
 
 def _title(page: _Page) -> tuple[str | None, str | None]:
-    # og:title is the headline as the publisher wants it shared; JSON-LD and the <h1> are
-    # fallbacks. Share titles often carry the site name ("Headline | Site"), which goes.
-    h1 = clean_text(page.sel.xpath("string(//h1)").get())
+    # og:title is the headline as the publisher wants it shared; JSON-LD and the visible <h1> are
+    # fallbacks (measured on fundus-dev: the <h1> first reads 8 points fewer titles right, as it often
+    # carries a kicker or a reworded teaser). Share titles often carry the site name ("Headline | Site"),
+    # which goes.
+    sites = _site_names(page)
+    h1 = _visible_headline(page, sites)
     headline = clean_text(structured.text_value(page.article.get("headline")))
     candidates = (
         ("og:title", clean_text(structured.meta_content(page.meta, "og:title"))),
@@ -107,11 +111,27 @@ def _title(page: _Page) -> tuple[str | None, str | None]:
         ("title", clean_text(page.sel.xpath("string(//title)").get())),
     )
     others = [h1, headline]
-    sites = _site_names(page)
     for source, value in candidates:
         if value:
             return _complete(strip_site_name(value, sites, others), others), source
     return None, None
+
+
+def _visible_headline(page: _Page, sites: list[str]) -> str:
+    """The first <h1> outside the page's header, navigation and asides that is not the site's name."""
+    site_keys = {_key(site) for site in sites}
+    for h1 in page.sel.root.iter("h1"):
+        if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
+            continue
+        text = text_of(h1)
+        if len(text) >= 8 and _key(text) not in site_keys:
+            return text
+    return ""
+
+
+def _is_article_header(el: Any) -> bool:
+    # <header> inside <article> (or <main>) is the story's own header, which holds its headline.
+    return el.tag == "header" and any(a.tag in ("article", "main") for a in el.iterancestors())
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·*:»/]+\s+|\s*[|ㅣ｜：]\s*")
@@ -194,6 +214,11 @@ def _published(page: _Page) -> tuple[str | None, str | None]:
         return value.strip(), "itemprop=datePublished"
     if value := page.sel.css("article time::attr(datetime), time::attr(datetime)").get():
         return value.strip(), "time"
+    # No machine-readable date: htmldate searches the markup and the text (URL dates, "Published on",
+    # date-classed elements) with rules tuned on thousands of pages; it gives a day, or a time when it has one.
+    if value := find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
+                          outputformat="%Y-%m-%dT%H:%M:%S"):
+        return value.removesuffix("T00:00:00"), "htmldate"
     return None, None
 
 
