@@ -19,6 +19,8 @@ from scrapers.extract.authors import credit_note, split_byline, split_bylines
         ("Bài: Lê Quân, ảnh: Mai Hoa", ["Lê Quân", "Mai Hoa"], None),
         ("Jane Doe jane.doe@example.com", ["Jane Doe"], None),
         ("  Hà\u00a0Linh  ", ["Hà Linh"], None),
+        ("신현주 기자", ["신현주"], None),  # Korean "reporter" after the name
+        ("松岡大地 記者", ["松岡大地"], None),
     ],
 )
 def test_split_byline(byline: str, names: list[str], credit: str | None) -> None:

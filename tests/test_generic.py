@@ -54,3 +54,30 @@ def test_read_article_combines_structured_data_and_markup() -> None:
     assert art.body.split("\n\n")[0].startswith("Die Rauchsäule")
     assert LEAD not in art.body
     assert art.sources["lead"] == "description"
+
+
+HOUSE = '{"@type": "Organization", "name": "Hafenblatt"}'
+
+
+def page_with(author_jsonld: str, byline: str) -> Selector:
+    return Selector(text=f"""<html><head><meta property="og:site_name" content="Hafenblatt">
+<script type="application/ld+json">
+{{"@type": "NewsArticle", "headline": "Brand im Hafen", "author": {author_jsonld}}}</script>
+</head><body><article><h1>Brand im Hafen</h1>{byline}<p>{LEAD} {LEAD}</p></article></body></html>""")
+
+
+@pytest.mark.parametrize(
+    ("author_jsonld", "byline", "authors"),
+    [
+        # The house in structured data, a person in the byline: the person.
+        (HOUSE, '<div class="article-author"><a href="/a">Anna Beispiel</a></div>', ["Anna Beispiel"]),
+        ('"Hafenblatt Redaktion"', '<p>Von <a rel="author" href="/a">Bo Kim</a></p>', ["Bo Kim"]),
+        # Only the house credits the story: it stays (it is the page's credit).
+        (HOUSE, "", ["Hafenblatt"]),
+        # A lower-case word in an author box is a label, not a name.
+        (HOUSE, '<span class="author">capital</span>', ["Hafenblatt"]),
+    ],
+)
+def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, authors: list[str]) -> None:
+    art = read_article(page_with(author_jsonld, byline), "https://hafenblatt.example/brand-1.html")
+    assert art.authors == authors

@@ -17,6 +17,8 @@ _PREFIX = re.compile(
     r"|written by|reporting by|photos? by)\s*[:.]?\s+",
     re.IGNORECASE,
 )
+# Role words printed after a name: Korean 기자 (reporter), 특파원 (correspondent), Japanese/Chinese 記者.
+_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _SEPARATORS = re.compile(r"\s+[-–—/|]\s+|\s*[,;&]\s*|\s+(?:và|and|und|et|y|e|en)\s+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
 
@@ -30,7 +32,8 @@ def split_byline(byline: str) -> tuple[list[str], str | None]:
     if _CREDIT_ONLY.match(text):
         return [], credit_note(" ".join([text, *notes]))
     parts = _SEPARATORS.split(_EMAIL.sub(" ", text))
-    names = [name for name in (clean_text(_PREFIX.sub("", part.strip())) for part in parts) if name]
+    names = [name for name in (clean_text(_ROLE_SUFFIX.sub("", _PREFIX.sub("", part.strip()))) for part in parts)
+             if name]
     return names, ("; ".join(notes) or None)
 
 

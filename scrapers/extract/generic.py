@@ -245,15 +245,62 @@ def clean_author(raw: str) -> list[str]:
 
 
 def _authors(page: _Page) -> tuple[list[str], str | None]:
-    names = structured.person_names(page.article.get("author"))
-    source = "jsonld"
-    if not names:
-        names = [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]
-        source = "meta"
-    if not names:
-        names = [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]
-        source = "itemprop=author"
-    return _unique([n for n in names if n and not n.startswith("http")]), source
+    # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
+    # a person, and the visible byline is read instead.
+    sites = [_key(site) for site in _site_names(page) if len(_key(site)) >= 3]
+    candidates = (
+        ("jsonld", structured.person_names(page.article.get("author"))),
+        ("meta", [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]),
+        ("itemprop=author", [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+        ("byline", _byline_names(page)),
+    )
+    house: tuple[list[str], str | None] = ([], None)
+    for source, names in candidates:
+        names = _unique([n for n in names if n and not n.startswith("http")])
+        people = [n for n in names if not _names_site_key(n, sites)]
+        if people:
+            return people, source
+        if names and not house[0]:
+            house = (names, source)
+    return house  # only the house credits the story
+
+
+def _names_site_key(name: str, site_keys: list[str]) -> bool:
+    key = _key(name)
+    return any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key)
+
+
+# Class or id words of a byline: "byline", "author", "author-name", "article__author" (not "authority").
+_BYLINE_MARK = re.compile(r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore)(?:$|[-_\s])", re.I)
+_NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
+
+
+def _byline_names(page: _Page) -> list[str]:
+    """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
+    author; each link in it is one name, else its text split at "and" and commas."""
+    if links := [clean_text(text_of(a)) for a in page.sel.root.iter("a") if a.get("rel") == "author"]:
+        return [name for name in links if _looks_like_name(name)]
+    for el in page.sel.root.iter("*"):
+        if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+            continue
+        marks = f"{el.get('class', '')} {el.get('id', '')}"
+        if not _BYLINE_MARK.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
+            continue
+        links = [clean_text(text_of(a)) for a in el.iter("a")]
+        names = [name for name in links if _looks_like_name(name)]
+        if not names:
+            names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]
+        if names:
+            return names
+    return []
+
+
+def _looks_like_name(text: str) -> bool:
+    # Names are capitalised in scripts that have case: "capital" or "amw" in an author box is a label.
+    words = text.split()
+    cased = text != text.lower()
+    return (1 <= len(words) <= 5 and 2 <= len(text) <= 50 and not _NOT_A_NAME.search(text)
+            and (cased or text == text.upper()))
 
 
 def _unique(items: list[str]) -> list[str]:
