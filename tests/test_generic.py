@@ -81,3 +81,34 @@ def page_with(author_jsonld: str, byline: str) -> Selector:
 def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, authors: list[str]) -> None:
     art = read_article(page_with(author_jsonld, byline), "https://hafenblatt.example/brand-1.html")
     assert art.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("header", "lead"),
+    [
+        # A standfirst classed so, soon after the headline, wins over the meta description.
+        (f'<div class="article__intro">{LEAD}</div>', LEAD),
+        (f'<div class="SplitScreenContentHeaderDek-x">{LEAD}</div>', LEAD),  # camelCase class words
+        # A caption classed "intro" is not a standfirst.
+        (f'<figure><figcaption class="image-intro">{LEAD}</figcaption></figure>', "Die Beschreibung der Seite."),
+    ],
+)
+def test_visible_standfirst(header: str, lead: str) -> None:
+    page = f"""<html><head><meta name="description" content="Die Beschreibung der Seite."></head><body><article>
+<h1>Großbrand im Hafen</h1>{header}
+<p>Die Rauchsäule war bis in die Innenstadt zu sehen, der Verkehr auf der Hafenstraße ist gesperrt.</p>
+<p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
+</article></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == lead
+
+
+def test_bold_first_paragraph_is_the_lead() -> None:
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>
+<p><strong>{LEAD}</strong></p>
+<p>Die Rauchsäule war bis in die Innenstadt zu sehen, der Verkehr auf der Hafenstraße ist gesperrt.</p>
+<p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>
+</article></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.lead == LEAD
+    assert LEAD not in art.body

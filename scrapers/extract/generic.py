@@ -54,6 +54,8 @@ class _Page:
     jsonld: list[JsonObject]
     article: JsonObject
     meta: MetaTable
+    first_block: Any = None
+    """The element of the body's first paragraph, once the body is read."""
 
 
 def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
@@ -366,8 +368,11 @@ def _canonical(page: _Page) -> tuple[str | None, str | None]:
 
 
 def _lead(page: _Page) -> tuple[str | None, str | None]:
-    # The page's own summary of the story; most CMSs fill it from the standfirst.
+    # The standfirst printed on the page; else the page's own summary of the story, which most CMSs fill
+    # from the standfirst.
     candidates = (
+        ("standfirst", _standfirst(page)),
+        ("emphasized first paragraph", _emphasized_first_paragraph(page)),
         ("jsonld description", structured.text_value(page.article.get("description"))),
         ("og:description", structured.meta_content(page.meta, "og:description")),
         ("description", structured.meta_content(page.meta, "description")),
@@ -376,6 +381,66 @@ def _lead(page: _Page) -> tuple[str | None, str | None]:
         if text := clean_text(value):
             return text, source
     return None, None
+
+
+# Class or id words of a standfirst ("article__intro", "SplitScreenContentHeaderDek", "einleitung"), and
+# of the things printed near it that are not one (captions, credits, players, newsletter boxes).
+STANDFIRST_WORDS = frozenset({
+    "lead", "lede", "leadtext", "standfirst", "intro", "introduction", "summary", "sapo", "dek", "deck",
+    "subtitle", "subheadline", "subhead", "excerpt", "abstract", "chapo", "chapeau", "vorspann", "ingress",
+    "einleitung", "preface", "entradilla", "occhiello", "sommario", "bajada", "lid",
+})
+NOT_STANDFIRST_WORDS = frozenset({
+    "caption", "credit", "credits", "image", "img", "photo", "picture", "media", "figure", "video", "audio",
+    "player", "newsletter", "promo", "related", "teaser", "author", "byline", "date", "meta", "share",
+})
+EMPHASIS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "emphasis", "lead", "intro"})
+STANDFIRST_TAGS = frozenset({"p", "div", "h2", "span", "section", "header"})
+STANDFIRST_WINDOW = 150
+"""How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
+
+
+def _class_words(el: Any) -> set[str]:
+    marks = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
+    return {word.lower() for word in _CLASS_WORD.split(marks) if word}
+
+
+def _standfirst(page: _Page) -> str | None:
+    """The first element soon after the headline classed as a standfirst that holds a sentence or a few."""
+    h1 = next(page.sel.root.iter("h1"), None)
+    start: int | None = 0 if h1 is None else None
+    for index, el in enumerate(page.sel.root.iter("*")):
+        if el is h1:
+            start = index
+        if start is None or not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
+            continue
+        if index - start > STANDFIRST_WINDOW:
+            break
+        words = _class_words(el)
+        if not words & STANDFIRST_WORDS or words & NOT_STANDFIRST_WORDS or _in_figure_or_box(el):
+            continue
+        text = text_of(el)
+        if 40 <= len(text) <= 1000 and _link_text_length(el) < len(text) / 2:
+            return text
+    return None
+
+
+def _in_figure_or_box(el: Any) -> bool:
+    return any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in el.iterancestors())
+
+
+def _emphasized_first_paragraph(page: _Page) -> str | None:
+    """The body's first paragraph when it is set apart as a standfirst: all in bold, or classed so."""
+    el = page.first_block
+    if el is None or el.tag != "p":
+        return None
+    text = text_of(el)
+    if not 60 <= len(text) <= 800:
+        return None
+    bold = "".join(text_of(b) for b in el if isinstance(b.tag, str) and b.tag in ("strong", "b"))
+    if len(bold) >= 0.9 * len(text) or _class_words(el) & EMPHASIS_WORDS:
+        return text
+    return None
 
 
 LEAD_SEARCH = 3
@@ -452,12 +517,17 @@ def _body(page: _Page) -> tuple[str, str | None]:
     guard = _Exclusions(page.sel.root)
     for node in page.sel.css("[itemprop=articleBody]"):
         blocks = _blocks(node.root, guard)
-        if sum(len(b) for b in blocks) > 300:
-            return "\n\n".join(blocks), "itemprop=articleBody"
+        if sum(len(text) for text, _ in blocks) > 300:
+            return _join(page, blocks), "itemprop=articleBody"
     container = _best_container(page.sel.root, guard)
     if container is None:
         return "", None
-    return "\n\n".join(_blocks(container, guard)), "text density"
+    return _join(page, _blocks(container, guard)), "text density"
+
+
+def _join(page: _Page, blocks: list[tuple[str, Any]]) -> str:
+    page.first_block = blocks[0][1] if blocks else None
+    return "\n\n".join(text for text, _ in blocks)
 
 
 def text_of(el: Any) -> str:
@@ -581,8 +651,9 @@ def _best_container(root: Any, guard: _Exclusions) -> Any:
     return best
 
 
-def _blocks(container: Any, guard: _Exclusions) -> list[str]:
-    blocks: list[str] = []
+def _blocks(container: Any, guard: _Exclusions) -> list[tuple[str, Any]]:
+    """The paragraphs and subheadings of `container` in order, each with its element (None for loose text)."""
+    blocks: list[tuple[str, Any]] = []
     _collect(container, blocks)
     return blocks
 
@@ -593,7 +664,7 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 )
 
 
-def _collect(el: Any, blocks: list[str]) -> None:
+def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
     run: list[str] = []
     if el.text:
         run.append(el.text)
@@ -622,18 +693,18 @@ def _has_blocks(el: Any) -> bool:
     return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
 
 
-def _flush(run: list[str], blocks: list[str]) -> None:
+def _flush(run: list[str], blocks: list[tuple[str, Any]]) -> None:
     # Loose text between blocks, as pages that write paragraphs as <br>-separated text have.
     text = clean_text("".join(run))
     run.clear()
     if len(text) >= MIN_PARAGRAPH * 3:
-        blocks.append(text)
+        blocks.append((text, None))
 
 
-def _add_block(el: Any, blocks: list[str]) -> None:
+def _add_block(el: Any, blocks: list[tuple[str, Any]]) -> None:
     text = text_of(el)
     if not text:
         return
     if el.tag not in HEADING_TAGS and len(text) < 300 and _link_text_length(el) > 0.6 * len(text):
         return
-    blocks.append(text)
+    blocks.append((text, el))
