@@ -112,3 +112,26 @@ def test_bold_first_paragraph_is_the_lead() -> None:
     art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
     assert art.lead == LEAD
     assert LEAD not in art.body
+
+
+STORY = "".join(
+    f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz, die Hafenstraße blieb bis zum Abend gesperrt.</p>"
+    for n in range(1, 9)
+)
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        '<form id="aspnetForm">{}</form>',  # a page wrapped in one ASP.NET form
+        '<table><tr><td>{}</td></tr></table>',  # a table layout
+        '<div class="l-sidebar-fixed l-article-body-segment"><div class="c-entry-content">{}</div></div>',
+    ],
+)
+def test_story_inside_a_wrapper_that_marks_boxes_is_still_read(wrapper: str) -> None:
+    page = f"""<html><body><nav><a href="/">Start</a></nav><h1>Großbrand im Hafen</h1>
+{wrapper.format(STORY)}<aside class="sidebar"><p>Meistgelesen: ein ganz anderer Artikel über etwas anderes.</p></aside>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "Meistgelesen" not in body

@@ -556,12 +556,15 @@ def _link_text_length(el: Any) -> int:
 class _Exclusions:
     """Which elements sit in navigation, an aside, a hidden element or a box marked as
     boilerplate. A marked box that holds the headline is the article itself (WordPress and
-    Drupal print tags and states into the article's classes), so it is not excluded."""
+    Drupal print tags and states into the article's classes), so it is not excluded; nor is a
+    form, layout table or marked box that holds most of the page's paragraph text (a page wrapped
+    in one ASP.NET <form>, a table layout, a layout column classed "l-sidebar-fixed")."""
 
     def __init__(self, root: Any) -> None:
         self.verdicts: dict[Any, bool] = {}
         headline = next(root.iter("h1"), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
+        self.paragraph_text = _paragraph_text(root)
 
     def excluded(self, el: Any) -> bool:
         node = el
@@ -582,11 +585,20 @@ class _Exclusions:
         return verdict
 
     def _is_box(self, el: Any) -> bool:
-        if el.tag in SKIP_TAGS:
-            return True
         if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
             return False
-        return is_boilerplate(el)
+        if el.tag in SKIP_TAGS:
+            return not (el.tag in ("form", "table") and self._holds_most_text(el))
+        return is_boilerplate(el) and not self._holds_most_text(el)
+
+    def _holds_most_text(self, el: Any) -> bool:
+        inside = _paragraph_text(el)
+        return inside >= 500 and inside >= 0.5 * self.paragraph_text
+
+
+def _paragraph_text(el: Any) -> int:
+    """Length of the text of the <p> elements in `el`."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
 
 
 def is_boilerplate(el: Any) -> bool:
