@@ -462,10 +462,12 @@ def split_lead(body: str, description: str) -> tuple[str, str]:
 
 
 def _starts_alike(words: list[str], lead_words: list[str]) -> bool:
-    # A description is often the standfirst cut at a word limit ("..." at the end): the paragraph
-    # then starts with all its words but the last, which may be cut mid-word.
+    # A description is often the standfirst, or the first paragraph, cut at a word limit ("..." at the
+    # end): the paragraph then starts with all its words but the last, which may be cut mid-word. That
+    # paragraph is the lead, whole, rather than printed twice (measured: aeb body F1 +0.009, fundus-dev
+    # lead -0.010, one page whose truth keeps the cut description as its lead).
     shorter, longer = sorted((words, lead_words), key=len)
-    return len(shorter) >= 8 and longer[: len(shorter) - 1] == shorter[:-1] and len(longer) - len(shorter) < 10
+    return len(shorter) >= 8 and longer[: len(shorter) - 1] == shorter[:-1]
 
 
 def _section(page: _Page) -> tuple[list[str], str | None]:
