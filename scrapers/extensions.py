@@ -150,6 +150,7 @@ class CrawlSummary:
         started, finished = stats.get("start_time"), stats.get("finish_time")
         return {
             "spider": self.spider_name,
+            "incremental": "harvest/run_id" in stats,
             "started_at": started.isoformat() if started else None,
             "finished_at": finished.isoformat() if finished else None,
             "duration_s": round(stats.get("elapsed_time_seconds", 0.0), 3),
@@ -188,11 +189,12 @@ def grouped(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
 def summary(report: dict[str, Any]) -> str:
     """The report as a one-screen log message."""
     articles = report["articles"]
+    state = (f" (new {articles['new']}, updated {articles['updated']})   unchanged: {articles['unchanged']}"
+             f"   not due: {articles['not_due']}") if report["incremental"] else ""
     lines = [
         f"Crawl summary for {report['spider']} ({report['finish_reason']}, {report['duration_s']:.1f} s)",
         f"  pages fetched: {report['pages']['fetched']} ({report['pages']['articles']} article pages)"
-        f"   articles written: {articles['written']} (new {articles['new']}, updated {articles['updated']})"
-        f"   unchanged: {articles['unchanged']}   not due: {articles['not_due']}"
+        f"   articles written: {articles['written']}{state}"
         f"   rejects: {articles['rejected']}   duplicates: {articles['duplicates']}",
     ]
     lines += [f"  rejected {reason}: {n}" for reason, n in report["rejects"].items()]
