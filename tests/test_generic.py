@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from parsel import Selector
 
@@ -135,3 +137,18 @@ def test_story_inside_a_wrapper_that_marks_boxes_is_still_read(wrapper: str) -> 
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.count("Absatz") == 8
     assert "Meistgelesen" not in body
+
+
+def test_story_in_an_aside_that_holds_the_page_is_read() -> None:
+    page = f"""<html><body><h1>Großbrand im Hafen</h1><aside class="hidden-xs col-md-10">
+<section id="content"><article>{STORY}</article></section></aside></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.count("Absatz") == 8
+
+
+def test_body_rendered_by_script_comes_from_json_ld() -> None:
+    story = "\\n".join(f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 9))
+    page = f"""<html><head><script type="application/ld+json">
+{json.dumps({"@type": "NewsArticle", "headline": "Großbrand", "articleBody": story})}</script></head>
+<body><h1>Großbrand</h1><div id="app">Wird geladen…</div></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.split("\\n\\n") == story.split("\\n")

@@ -522,9 +522,13 @@ def _body(page: _Page) -> tuple[str, str | None]:
         if sum(len(text) for text, _ in blocks) > 300:
             return _join(page, blocks), "itemprop=articleBody"
     container = _best_container(page.sel.root, guard)
-    if container is None:
-        return "", None
-    return _join(page, _blocks(container, guard)), "text density"
+    body = _join(page, _blocks(container, guard)) if container is not None else ""
+    # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
+    structured_body = structured.text_value(page.article.get("articleBody")) or ""
+    if len(structured_body) > max(2 * len(body), 300):
+        page.first_block = None
+        return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
+    return body, "text density" if body else None
 
 
 def _join(page: _Page, blocks: list[tuple[str, Any]]) -> str:
@@ -589,8 +593,10 @@ class _Exclusions:
     def _is_box(self, el: Any) -> bool:
         if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
             return False
-        if el.tag in SKIP_TAGS:
-            return not (el.tag in ("form", "table") and self._holds_most_text(el))
+        if el.tag in INVISIBLE_TAGS:
+            return True
+        if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
+            return not self._holds_most_text(el)
         return is_boilerplate(el) and not self._holds_most_text(el)
 
     def _holds_most_text(self, el: Any) -> bool:
