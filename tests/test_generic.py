@@ -146,9 +146,9 @@ def test_story_in_an_aside_that_holds_the_page_is_read() -> None:
 
 
 def test_body_rendered_by_script_comes_from_json_ld() -> None:
-    story = "\\n".join(f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 9))
+    story = "\n".join(f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 9))
     page = f"""<html><head><script type="application/ld+json">
 {json.dumps({"@type": "NewsArticle", "headline": "Großbrand", "articleBody": story})}</script></head>
 <body><h1>Großbrand</h1><div id="app">Wird geladen…</div></body></html>"""
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
-    assert body.split("\\n\\n") == story.split("\\n")
+    assert body.split("\n\n") == story.split("\n")
