@@ -152,3 +152,15 @@ def test_body_rendered_by_script_comes_from_json_ld() -> None:
 <body><h1>Großbrand</h1><div id="app">Wird geladen…</div></body></html>"""
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.split("\n\n") == story.split("\n")
+
+
+def test_story_split_in_parts_between_ads_is_read_whole() -> None:
+    parts = "".join(
+        f'<div class="sc-x{n}"><div><div><p>Teil {n}: Die Feuerwehr war mit vielen Kräften im Einsatz, '
+        f"die Hafenstraße blieb bis zum Abend gesperrt, sagte ein Sprecher.</p></div></div></div>"
+        f'<div class="ad-slot">Anzeige</div>'
+        for n in range(1, 7)
+    )
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1><div>{parts}</div></article></body></html>"
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert [line[:6] for line in body.split("\n\n")] == [f"Teil {n}" for n in range(1, 7)]

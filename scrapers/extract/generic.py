@@ -513,6 +513,8 @@ _TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
 STATE_WORD = frozenset({"has", "is", "with", "no", "enabled", "disabled", "show", "hide", "active", "count", "open"})
 _CLASS_WORD = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 MIN_PARAGRAPH = 20
+WIDEN = 1.6
+"""An ancestor holding this many times the chosen container's text holds a story split in parts."""
 
 
 def _body(page: _Page) -> tuple[str, str | None]:
@@ -666,8 +668,15 @@ def _best_container(root: Any, guard: _Exclusions) -> Any:
     if not scores:
         return None
     best = max(scores, key=lambda n: scores[n])
+    # Widen to the ancestor that holds clearly more of the story: the next one up when it does, or one
+    # further up past wrappers that hold only this part (paragraphs each wrapped in their own divs).
     while (parent := best.getparent()) is not None and good.get(parent, 0) > 1.15 * good[best]:
         best = parent
+    for ancestor in list(best.iterancestors()):
+        if ancestor.tag in ("body", "html"):
+            break
+        if good.get(ancestor, 0) > WIDEN * good[best]:
+            best = ancestor
     return best
 
 
