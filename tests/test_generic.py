@@ -7,7 +7,7 @@ import json
 import pytest
 from parsel import Selector
 
-from scrapers.extract.generic import read_article, split_lead
+from scrapers.extract.generic import read_article, split_lead, trim_head
 
 LEAD = "Die Feuerwehr kämpft seit dem Morgen gegen einen Großbrand im Hafen, Anwohner sollen Fenster schließen."
 
@@ -164,3 +164,19 @@ def test_story_split_in_parts_between_ads_is_read_whole() -> None:
     page = f"<html><body><article><h1>Großbrand im Hafen</h1><div>{parts}</div></article></body></html>"
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert [line[:6] for line in body.split("\n\n")] == [f"Teil {n}" for n in range(1, 7)]
+
+
+@pytest.mark.parametrize(
+    ("body", "trimmed"),
+    [
+        # gallery chrome and the headline above the story
+        ("Photo: Hau Dinh, AP\n\nImage 1 of / 8\n\nGroßbrand im Hafen\n\n1 / 8\n\nBack to Gallery\n\n"
+         "HANOI (AP) — The story starts here, with a full sentence.\n\nSecond paragraph.",
+         "HANOI (AP) — The story starts here, with a full sentence.\n\nSecond paragraph."),
+        # a short first paragraph that ends a sentence stays; so do subheadings below the first paragraph
+        ("Es brennt.\n\nZwischentitel\n\nText.", "Es brennt.\n\nZwischentitel\n\nText."),
+        ("Nur ein Fragment", "Nur ein Fragment"),
+    ],
+)
+def test_trim_head(body: str, trimmed: str) -> None:
+    assert trim_head(body, "Großbrand im Hafen") == trimmed

@@ -72,6 +72,7 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "canonical_url", *_canonical(page))
     _fill(art, "section", *_section(page))
     _fill(art, "body", *_body(page))
+    art.body = trim_head(art.body, art.title)
     _fill(art, "lead", *_lead(page))
     if art.lead:
         art.lead, art.body = split_lead(art.body, art.lead)
@@ -531,6 +532,21 @@ def _body(page: _Page) -> tuple[str, str | None]:
         page.first_block = None
         return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
     return body, "text density" if body else None
+
+
+_SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")
+HEAD_FRAGMENT = 50
+"""Blocks shorter than this at the top of a body, not ending a sentence, are labels rather than story."""
+
+
+def trim_head(body: str, title: str | None) -> str:
+    """`body` without the headline printed again in it, and without the short fragments above its first
+    real paragraph: gallery counters ("1 / 8"), photo credits, "Back to Gallery", kickers."""
+    headline = (title or "").casefold()
+    blocks = [block for block in body.split("\n\n") if block.casefold() != headline]
+    while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not _SENTENCE_END.search(blocks[0]):
+        blocks.pop(0)
+    return "\n\n".join(blocks)
 
 
 def _join(page: _Page, blocks: list[tuple[str, Any]]) -> str:
