@@ -1,0 +1,75 @@
+"""The `news` spider on a site it has no profile for: a local copy built from real article pages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from w3lib.url import canonicalize_url
+
+from pipelines.validate import article_schema
+from tests import sitecopy
+from tests.harness import ROOT
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("news")
+    with sitecopy.serve() as site:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/nachrichten/",
+             "-O", str(out / "news.jsonl"), "-s", f"REJECTS_URI={out / 'rejects.jsonl'}",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )
+        records = [json.loads(line) for line in (out / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+        return {"site": site, "result": result, "records": records, "rejects": out / "rejects.jsonl"}
+
+
+def test_news_spider_runs_clean(crawl: dict[str, Any]) -> None:
+    assert crawl["result"].returncode == 0, crawl["result"].stderr[-3000:]
+    assert not crawl["rejects"].exists()
+
+
+def test_is_an_article_precision_and_recall(crawl: dict[str, Any]) -> None:
+    site: sitecopy.SiteCopy = crawl["site"]
+    articles = {canonicalize_url(url) for url in site.articles}
+    emitted = {canonicalize_url(record["url"]) for record in crawl["records"]}
+    true_positives = len(emitted & articles)
+    precision = true_positives / len(emitted)
+    recall = true_positives / len(articles)
+    print(f"is-an-article on the site copy: {len(articles)} articles, {len(site.not_articles)} other pages; "
+          f"emitted {len(emitted)}; precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.98 and recall >= 0.98
+    assert not emitted & {canonicalize_url(url) for url in site.not_articles}
+    assert len(crawl["records"]) == len(emitted)  # one record per article
+
+
+def test_every_record_is_valid(crawl: dict[str, Any]) -> None:
+    validator = Draft202012Validator(article_schema())
+    for record in crawl["records"]:
+        assert list(validator.iter_errors(record)) == [], record["url"]
+
+
+def test_non_articles_fetched_at_article_urls_are_counted_as_skipped(crawl: dict[str, Any]) -> None:
+    log = crawl["result"].stderr
+    assert "'articles/skipped/video': 1" in log
+    assert "'articles/skipped/listing': 1" in log or "'articles/skipped/other': 1" in log  # the photo gallery
+
+
+def test_feed_only_and_sitemap_only_articles_are_found(crawl: dict[str, Any]) -> None:
+    emitted = {sitecopy.local_path(record["url"]) for record in crawl["records"]}
+    names = sitecopy.FEED_ONLY + sitecopy.SITEMAP_ONLY
+    only_there = {sitecopy.local_path(sitecopy.truth_urls()[name]) for name in names}
+    assert only_there <= emitted
+
+
+def test_news_spider_needs_a_url() -> None:
+    from scrapers.spiders.news import NewsSpider
+
+    with pytest.raises(ValueError, match="give the section page"):
+        NewsSpider()
