@@ -374,9 +374,9 @@ def _lead(page: _Page) -> tuple[str | None, str | None]:
     candidates = (
         ("standfirst", _standfirst(page)),
         ("emphasized first paragraph", _emphasized_first_paragraph(page)),
-        ("jsonld description", structured.text_value(page.article.get("description"))),
         ("og:description", structured.meta_content(page.meta, "og:description")),
         ("description", structured.meta_content(page.meta, "description")),
+        ("jsonld description", structured.text_value(page.article.get("description"))),
     )
     for source, value in candidates:
         if text := clean_text(value):
