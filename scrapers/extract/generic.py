@@ -114,10 +114,21 @@ def _title(page: _Page) -> tuple[str | None, str | None]:
         ("title", clean_text(page.sel.xpath("string(//title)").get())),
     )
     others = [h1, headline]
+    section = structured.meta_content(page.meta, "article:section")
     for source, value in candidates:
         if value:
-            return _complete(strip_site_name(value, sites, others), others), source
+            title = _complete(strip_site_name(value, sites, others), others)
+            return _without_section_suffix(title, section), source
     return None, None
+
+
+def _without_section_suffix(title: str, section: str | None) -> str:
+    """"Headline-Politik" without the section the CMS glued to the share title."""
+    if section and len(section) < 30:
+        for separator in ("-", " - ", " | ", "|"):
+            if title.endswith(separator + section.strip()):
+                return title[: -len(separator + section.strip())].strip()
+    return title
 
 
 def _visible_headline(page: _Page, sites: list[str]) -> str:
