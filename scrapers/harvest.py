@@ -177,28 +177,30 @@ class SkipKnownArticles:
         return self.state
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        produced = False
+        produced = [False]
         async for entry in result:
-            if isinstance(entry, Request) and ARTICLE in entry.meta:
-                if not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
-                    self.count("harvest/articles_not_due")
-                    continue
-            elif not isinstance(entry, Request):
-                produced = True
-            yield entry
-        if ARTICLE in response.meta and not produced and response.status < 400:
-            self.harvest_state().stage(response.url, "skipped")
+            if self.keep(entry, produced):
+                yield entry
+        self.finish(response, produced[0])
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        produced = False
+        produced = [False]
         for entry in result:
-            if isinstance(entry, Request) and ARTICLE in entry.meta:
-                if not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
-                    self.count("harvest/articles_not_due")
-                    continue
-            elif not isinstance(entry, Request):
-                produced = True
-            yield entry
+            if self.keep(entry, produced):
+                yield entry
+        self.finish(response, produced[0])
+
+    def keep(self, entry: Any, produced: list[bool]) -> bool:
+        """Whether to pass `entry` on: an article request only when due; notes in `produced` an item."""
+        if isinstance(entry, Request):
+            if ARTICLE in entry.meta and not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
+                self.count("harvest/articles_not_due")
+                return False
+        else:
+            produced[0] = True
+        return True
+
+    def finish(self, response: Response, produced: bool) -> None:
         if ARTICLE in response.meta and not produced and response.status < 400:
             self.harvest_state().stage(response.url, "skipped")
 
