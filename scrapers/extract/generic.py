@@ -518,7 +518,8 @@ LIST_TAGS = frozenset({"ul", "ol", "dl"})
 BOILERPLATE_WORD = re.compile(
     r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
     r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
-    r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly",
+    r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly"
+    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat",
 )
 _TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
 # Words that make a class a state of the element ("has-comments", "comments-enabled").
