@@ -2,12 +2,14 @@
 
 `extract_article(html, url)` reads one saved page the way a crawl would: the site profile's page class
 when the project has a profile for the URL's site, the generic `ArticlePage` otherwise, then the
-normalizing pipelines in crawl order. It is what the scoring script and notebooks call.
+normalizing pipelines in crawl order (all but those that compare records with each other). It is what
+the scoring script and notebooks call.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from parsel import Selector
@@ -19,9 +21,7 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
     # Imported here so that the helper modules of this package stay free of Scrapy.
     from itemadapter import ItemAdapter
     from scrapy.exceptions import DropItem
-    from scrapy.utils.misc import load_object
 
-    from scrapers import settings
     from scrapers.pages import ArticlePage
     from scrapers.sites import profile_for_url
 
@@ -29,12 +29,29 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
     profile = profile_for_url(url)
     page_class = profile.article_page if profile else ArticlePage
     item = page_class(Selector(text=text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
-    for path in sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.__getitem__):
+    for pipeline in _pipelines():
         try:
-            item = load_object(path)().process_item(item)
+            item = pipeline.process_item(item)
         except DropItem:  # a rejected record still shows what was read from the page
             break
     return dict(ItemAdapter(item).asdict())
+
+
+# Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate
+# and no earlier version.
+ACROSS_RECORDS = ("pipelines.dedupe.DropDuplicateArticles", "pipelines.state.DropUnchangedArticles")
+
+
+@lru_cache(maxsize=1)
+def _pipelines() -> list[Any]:
+    """The project's per-record item pipelines in crawl order, built once (the validator compiles the
+    schema once)."""
+    from scrapy.utils.misc import load_object
+
+    from scrapers import settings
+
+    order = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.__getitem__)
+    return [load_object(path)() for path in order if path not in ACROSS_RECORDS]
 
 
 def decode_page(html: bytes) -> str:

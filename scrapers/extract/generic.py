@@ -8,6 +8,7 @@ microdata) with its markup (the headline, the byline, the paragraphs of the stor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -262,15 +263,16 @@ def _authors(page: _Page) -> tuple[list[str], str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
     sites = [_key(site) for site in _site_names(page) if len(_key(site)) >= 3]
-    candidates = (
-        ("jsonld", structured.person_names(page.article.get("author"))),
-        ("meta", [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]),
-        ("itemprop=author", [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
-        ("byline", _byline_names(page)),
+    candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
+        ("jsonld", lambda: structured.person_names(page.article.get("author"))),
+        ("meta", lambda: [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]),
+        ("itemprop=author",
+         lambda: [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+        ("byline", lambda: _byline_names(page)),
     )
     house: tuple[list[str], str | None] = ([], None)
-    for source, names in candidates:
-        names = _unique([n for n in names if n and not n.startswith("http")])
+    for source, read in candidates:  # read lazily: the byline search walks the whole page
+        names = _unique([n for n in read() if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites)]
         if people:
             return people, source
@@ -382,15 +384,15 @@ def _canonical(page: _Page) -> tuple[str | None, str | None]:
 def _lead(page: _Page) -> tuple[str | None, str | None]:
     # The standfirst printed on the page; else the page's own summary of the story, which most CMSs fill
     # from the standfirst.
-    candidates = (
-        ("standfirst", _standfirst(page)),
-        ("emphasized first paragraph", _emphasized_first_paragraph(page)),
-        ("og:description", structured.meta_content(page.meta, "og:description")),
-        ("description", structured.meta_content(page.meta, "description")),
-        ("jsonld description", structured.text_value(page.article.get("description"))),
+    candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
+        ("standfirst", lambda: _standfirst(page)),
+        ("emphasized first paragraph", lambda: _emphasized_first_paragraph(page)),
+        ("og:description", lambda: structured.meta_content(page.meta, "og:description")),
+        ("description", lambda: structured.meta_content(page.meta, "description")),
+        ("jsonld description", lambda: structured.text_value(page.article.get("description"))),
     )
-    for source, value in candidates:
-        if text := clean_text(value):
+    for source, read in candidates:
+        if text := clean_text(read()):
             return text, source
     return None, None
 
