@@ -98,13 +98,14 @@ class ArticlePage:
         return [Image(url=url, alt=alt, caption=caption) for url, alt, caption in self.generic.images]
 
     def related(self) -> list[Link]:
-        return []
+        return [Link(url=url, title=title) for url, title in self.generic.related]
 
     def more_in_section(self) -> list[Link]:
         return []
 
     def trending(self) -> list[RankedLink]:
-        return []
+        return [RankedLink(rank=rank, url=url, title=title)
+                for rank, (url, title) in enumerate(self.generic.trending, start=1)]
 
     def meta(self, name: str) -> str | None:
         """The content of `<meta name=...>` or `<meta property=...>`."""

@@ -17,6 +17,7 @@ import parsel
 from htmldate import find_date
 
 from scrapers.extract import structured
+from scrapers.extract.boxes import link_boxes
 from scrapers.extract.structured import JsonObject, MetaTable
 
 
@@ -42,6 +43,10 @@ class GenericArticle:
     """Breadcrumb path without the home crumb."""
     images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     """(absolute url, alt, caption) of the body's images, in order."""
+    related: list[tuple[str, str]] = field(default_factory=list)
+    """(absolute url, title) of the related-stories boxes, in page order."""
+    trending: list[tuple[str, str]] = field(default_factory=list)
+    """(absolute url, title) of the most-read / popular boxes, top first."""
     sources: dict[str, str] = field(default_factory=dict)
     """Field name -> the signal it was read from."""
 
@@ -57,6 +62,8 @@ class _Page:
     meta: MetaTable
     first_block: Any = None
     """The element of the body's first paragraph, once the body is read."""
+    marked_boxes: list[Any] | None = None
+    """Elements classed as boxes around the story, met while reading the body."""
 
 
 def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
@@ -74,6 +81,7 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "section", *_section(page))
     _fill(art, "body", *_body(page))
     art.body = trim_head(art.body, art.title)
+    art.related, art.trending = link_boxes(page.sel, page.url, page.marked_boxes)
     _fill(art, "lead", *_lead(page))
     if art.lead:
         art.lead, art.body = split_lead(art.body, art.lead)
@@ -534,6 +542,7 @@ WIDEN = 1.6
 
 def _body(page: _Page) -> tuple[str, str | None]:
     guard = _Exclusions(page.sel.root)
+    page.marked_boxes = guard.marked
     for node in page.sel.css("[itemprop=articleBody]"):
         blocks = _blocks(node.root, guard)
         if sum(len(text) for text, _ in blocks) > 300:
@@ -603,6 +612,8 @@ class _Exclusions:
         headline = next(root.iter("h1"), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
         self.paragraph_text = _paragraph_text(root)
+        self.marked: list[Any] = []
+        """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
 
     def excluded(self, el: Any) -> bool:
         node = el
@@ -629,7 +640,10 @@ class _Exclusions:
             return True
         if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
-        return is_boilerplate(el) and not self._holds_most_text(el)
+        if is_boilerplate(el) and not self._holds_most_text(el):
+            self.marked.append(el)
+            return True
+        return False
 
     def _holds_most_text(self, el: Any) -> bool:
         inside = _paragraph_text(el)
