@@ -180,3 +180,19 @@ def test_story_split_in_parts_between_ads_is_read_whole() -> None:
 )
 def test_trim_head(body: str, trimmed: str) -> None:
     assert trim_head(body, "Großbrand im Hafen") == trimmed
+
+
+def test_images_of_the_body_with_their_captions() -> None:
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>
+<figure class="lead-image"><img src="/img/brand.jpg" alt="Rauch über dem Hafen">
+<figcaption>Die Rauchsäule am Abend. Foto: Anna Beispiel</figcaption></figure>
+<div class="article-body">{STORY}<img data-src="/img/loeschboot.jpg" src="data:image/gif;base64,R0lGOD" alt="Löschboot">
+<div class="related-articles"><img src="/img/teaser.jpg" alt="Ein anderer Artikel"><a href="/x-1.html">Ein anderer
+Artikel über etwas ganz anderes</a><a href="/y-2.html">Noch ein anderer Artikel zu einem Thema</a></div></div>
+</article></body></html>"""
+    images = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").images
+    assert images == [
+        ("https://hafenblatt.example/img/brand.jpg", "Rauch über dem Hafen",
+         "Die Rauchsäule am Abend. Foto: Anna Beispiel"),
+        ("https://hafenblatt.example/img/loeschboot.jpg", "Löschboot", None),
+    ]

@@ -64,6 +64,9 @@ class _Page:
     """The element of the body's first paragraph, once the body is read."""
     marked_boxes: list[Any] | None = None
     """Elements classed as boxes around the story, met while reading the body."""
+    container: Any = None
+    """The element holding the body, once it is read."""
+    guard: Any = None
 
 
 def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
@@ -82,6 +85,7 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "body", *_body(page))
     art.body = trim_head(art.body, art.title)
     art.related, art.trending = link_boxes(page.sel, page.url, page.marked_boxes)
+    art.images = _images(page)
     _fill(art, "lead", *_lead(page))
     if art.lead:
         art.lead, art.body = split_lead(art.body, art.lead)
@@ -541,13 +545,14 @@ WIDEN = 1.6
 
 
 def _body(page: _Page) -> tuple[str, str | None]:
-    guard = _Exclusions(page.sel.root)
+    guard = page.guard = _Exclusions(page.sel.root)
     page.marked_boxes = guard.marked
     for node in page.sel.css("[itemprop=articleBody]"):
         blocks = _blocks(node.root, guard)
         if sum(len(text) for text, _ in blocks) > 300:
+            page.container = node.root
             return _join(page, blocks), "itemprop=articleBody"
-    container = _best_container(page.sel.root, guard)
+    container = page.container = _best_container(page.sel.root, guard)
     body = _join(page, _blocks(container, guard)) if container is not None else ""
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
     structured_body = structured.text_value(page.article.get("articleBody")) or ""
@@ -555,6 +560,40 @@ def _body(page: _Page) -> tuple[str, str | None]:
         page.first_block = None
         return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
     return body, "text density" if body else None
+
+
+IMAGE_SOURCES = ("data-src", "data-original", "data-lazy-src", "src")
+
+
+def _images(page: _Page) -> list[tuple[str, str | None, str | None]]:
+    """The images of the body's container, with their alt text and the caption of their figure, in page
+    order; beside the container only a figure counts (the lead image above the text). Images in boxes
+    (related stories, galleries, ads) do not."""
+    container = page.container
+    if container is None:
+        return []
+    scope = container.getparent() if container.getparent() is not None else container
+    images: dict[str, tuple[str, str | None, str | None]] = {}
+    for img in scope.iter("img"):
+        ancestors = list(img.iterancestors())
+        ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
+        figure = next((a for a in ancestors if a.tag == "figure"), None)
+        if (container not in ancestors and figure is None) or any(is_boilerplate(a) for a in ancestors):
+            continue
+        url = _image_url(img, page.url)
+        if url and url not in images:
+            figcaption = figure.find(".//figcaption") if figure is not None else None
+            caption = text_of(figcaption) if figcaption is not None else None
+            images[url] = (url, clean_text(img.get("alt")) or None, caption or None)
+    return list(images.values())
+
+
+def _image_url(img: Any, base: str) -> str | None:
+    for name in IMAGE_SOURCES:
+        src = (img.get(name) or "").strip()
+        if src and not src.startswith("data:"):
+            return str(urljoin(base, src))
+    return None
 
 
 _SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")
