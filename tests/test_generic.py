@@ -196,3 +196,11 @@ Artikel über etwas ganz anderes</a><a href="/y-2.html">Noch ein anderer Artikel
          "Die Rauchsäule am Abend. Foto: Anna Beispiel"),
         ("https://hafenblatt.example/img/loeschboot.jpg", "Löschboot", None),
     ]
+
+
+def test_description_cut_short_gives_the_standfirst_as_printed() -> None:
+    whole = LEAD + " Die Polizei bittet, das Gebiet weiträumig zu umfahren."
+    cut = " ".join(whole.split()[:12]) + " …"
+    page = f"""<html><head><meta property="og:description" content="{cut}"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3">{whole}</div>{STORY}</article></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == whole

@@ -405,8 +405,30 @@ def _lead(page: _Page) -> tuple[str | None, str | None]:
     )
     for source, read in candidates:
         if text := clean_text(read()):
+            if "description" in source and (whole := _printed_whole(page, text)):
+                return whole, f"{source}, whole as printed"
             return text, source
     return None, None
+
+
+def _printed_whole(page: _Page, description: str) -> str | None:
+    """The page's own text of a standfirst that `description` cuts short: the block whose text starts
+    with the description's words and goes on."""
+    words = description.split()
+    if len(words) < 8:
+        return None
+    probe = " ".join(words[:5])
+    description_words = _WORD.findall(description.casefold())
+    for node in page.sel.root.xpath("//body//text()[contains(., $probe)]", probe=probe):
+        el = node.getparent()
+        while el is not None and el.tag in INLINE_TAGS:
+            el = el.getparent()
+        if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
+            continue
+        text = text_of(el)
+        if len(description) < len(text) <= 1500 and _starts_alike(_WORD.findall(text.casefold()), description_words):
+            return text
+    return None
 
 
 # Class or id words of a standfirst ("article__intro", "SplitScreenContentHeaderDek", "einleitung"), and
