@@ -625,11 +625,14 @@ HEAD_FRAGMENT = 50
 
 def trim_head(body: str, title: str | None) -> str:
     """`body` without the headline printed again in it, and without the short fragments above its first
-    real paragraph: gallery counters ("1 / 8"), photo credits, "Back to Gallery", kickers."""
+    real paragraph and below its last: gallery counters ("1 / 8"), photo credits, "Back to Gallery",
+    kickers, box headings."""
     headline = (title or "").casefold()
     blocks = [block for block in body.split("\n\n") if block.casefold() != headline]
     while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not _SENTENCE_END.search(blocks[0]):
         blocks.pop(0)
+    while len(blocks) > 1 and len(blocks[-1]) < HEAD_FRAGMENT and not _SENTENCE_END.search(blocks[-1]):
+        blocks.pop()  # box headings and labels left below the story ("Most Popular Videos")
     return "\n\n".join(blocks)
 
 
