@@ -6,6 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -22,13 +23,24 @@ def article_schema() -> dict[str, Any]:
 
 class RejectInvalidArticles:
     """Turn away a record the schema does not accept, with a reason naming each failing field; the
-    rejects file receives it."""
+    rejects file receives it.
+
+    Every record is checked by the schema compiled to Python (fastjsonschema, about ten times faster
+    than walking the schema); only a record that fails is walked again by jsonschema, which names every
+    failing field for the reason."""
 
     def __init__(self) -> None:
-        self.validator = Draft202012Validator(article_schema())
+        schema = article_schema()
+        self.is_valid = fastjsonschema.compile(schema)
+        self.validator = Draft202012Validator(schema)
 
     def process_item(self, item: Any) -> Any:
         record = json.loads(json.dumps(ItemAdapter(item).asdict(), default=str))
+        try:
+            self.is_valid(record)
+            return item
+        except fastjsonschema.JsonSchemaException:
+            pass
         errors = sorted(self.validator.iter_errors(record), key=lambda error: list(error.absolute_path))
         if errors:
             raise Rejected("; ".join(dict.fromkeys(reason(error) for error in errors)), item)

@@ -100,12 +100,9 @@ def _fill(art: GenericArticle, name: str, value: Any, source: str | None) -> Non
 
 # ----------------------------------------------------------------------------- text
 
-_SPACE = re.compile(r"\s+")
-
-
 def clean_text(text: str | None) -> str:
     """Whitespace collapsed to single spaces (no-break spaces included), stripped."""
-    return _SPACE.sub(" ", text or "").strip()
+    return " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
 
 
 # ----------------------------------------------------------------------------- title
