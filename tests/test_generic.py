@@ -91,12 +91,15 @@ def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, aut
         # A standfirst classed so, soon after the headline, wins over the meta description.
         (f'<div class="article__intro">{LEAD}</div>', LEAD),
         (f'<div class="SplitScreenContentHeaderDek-x">{LEAD}</div>', LEAD),  # camelCase class words
-        # A caption classed "intro" is not a standfirst.
-        (f'<figure><figcaption class="image-intro">{LEAD}</figcaption></figure>', "Die Beschreibung der Seite."),
+        # A caption classed "intro" is not a standfirst; nor is a meta description the page does not print.
+        (f'<figure><figcaption class="image-intro">{LEAD}</figcaption></figure>', None),
+        ('<p class="kicker">Die Beschreibung der Seite, wie sie auch im Text steht.</p>',
+         "Die Beschreibung der Seite, wie sie auch im Text steht."),
     ],
 )
-def test_visible_standfirst(header: str, lead: str) -> None:
-    page = f"""<html><head><meta name="description" content="Die Beschreibung der Seite."></head><body><article>
+def test_visible_standfirst(header: str, lead: str | None) -> None:
+    description = "Die Beschreibung der Seite, wie sie auch im Text steht."
+    page = f"""<html><head><meta name="description" content="{description}"></head><body><article>
 <h1>Großbrand im Hafen</h1>{header}
 <p>Die Rauchsäule war bis in die Innenstadt zu sehen, der Verkehr auf der Hafenstraße ist gesperrt.</p>
 <p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>

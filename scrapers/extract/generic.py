@@ -402,10 +402,19 @@ def _lead(page: _Page) -> tuple[str | None, str | None]:
     )
     for source, read in candidates:
         if text := clean_text(read()):
-            if "description" in source and (whole := _printed_whole(page, text)):
-                return whole, f"{source}, whole as printed"
+            if "description" in source:
+                if whole := _printed_whole(page, text):
+                    return whole, f"{source}, whole as printed"
+                if not _printed(page, text):
+                    continue  # a summary written for search and sharing, not a standfirst on the page
             return text, source
     return None, None
+
+
+def _printed(page: _Page, description: str) -> bool:
+    """Whether the page's text holds the start of `description`."""
+    probe = " ".join(description.split()[:6])
+    return bool(page.sel.root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
 
 
 def _printed_whole(page: _Page, description: str) -> str | None:
