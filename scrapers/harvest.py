@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
+from scrapers.extract.dates import utc_now
 from scrapers.feeds import output_opened
 from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, sqlite_path
 
@@ -42,10 +43,6 @@ sitemap shows for it (a datetime), or None."""
 
 # What the content hash covers: what a reader would call the article. Link boxes change every hour.
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class HarvestState:
@@ -93,7 +90,7 @@ class HarvestState:
     # -------------------------------------------------------------------- the run
 
     def spider_opened(self, spider: Spider) -> None:
-        self.full = str(getattr(spider, "full", "")).lower() in ("1", "true", "yes")
+        self.full = bool(getattr(spider, "full", False))  # the spiders read -a full=1 (scrapers/spiders/base.py)
         for run_id, outcome in self.store.settle_unfinished():
             logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.path, outcome)
             self.stats.inc_value(f"harvest/earlier_runs_{outcome}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
@@ -110,3 +110,8 @@ def http_date(value: str | None) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def utc_now() -> datetime:
+    """The current moment, timezone-aware (the default clock of spiders and the state)."""
+    return datetime.now(UTC)

@@ -12,15 +12,13 @@ sitemaps` (default all), `full=1` as for the site spiders.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from scrapers.extract.dates import http_date
 from scrapers.extract.discover import article_links, feed_links, next_page, page_kind
 from scrapers.extract.feeds import feed_entries, sitemap_entries
 from scrapers.extract.links import absolute_url, registrable_domain
@@ -28,26 +26,14 @@ from scrapers.harvest import ARTICLE
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
-
-SOURCES = ("listing", "feeds", "sitemaps")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from scrapers.spiders.base import HarvestSpider
 
 
-class NewsSpider(Spider):
+class NewsSpider(HarvestSpider):
     name = "news"
+    SOURCES = ("listing", "feeds", "sitemaps")
 
-    def __init__(
-        self,
-        url: str | None = None,
-        max_pages: str | int = 5,
-        sources: str | None = None,
-        full: str | bool = False,
-        clock: Callable[[], datetime] = utc_now,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, url: str | None = None, max_pages: str | int = 5, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not url:
             raise ValueError("give the section page to start from: scrapy crawl news -a url=https://...")
@@ -58,11 +44,6 @@ class NewsSpider(Spider):
         self.site = registrable_domain(start)
         self.allowed_domains = [self.site]
         self.max_pages = int(max_pages)
-        self.sources = [source.strip() for source in (sources or ",".join(SOURCES)).split(",") if source.strip()]
-        if unknown := set(self.sources) - set(SOURCES):
-            raise ValueError(f"unknown sources {sorted(unknown)}: choose from {', '.join(SOURCES)}")
-        self.full = str(full).lower() in ("1", "true", "yes")
-        self.clock = clock
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(self.start_url, callback=self.parse_listing, meta={"page": 1})
@@ -118,10 +99,3 @@ class NewsSpider(Spider):
             return
         yield page.to_item()
 
-    def fetch_time(self, response: Response) -> datetime:
-        header = response.headers.get(b"Date")
-        return http_date(header.decode("latin-1") if header else None) or self.clock()
-
-    def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)

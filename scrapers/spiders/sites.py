@@ -14,32 +14,27 @@ Arguments (`-a name=value`):
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date
 from typing import Any, ClassVar
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from scrapers.extract.dates import http_date
 from scrapers.extract.feeds import feed_entries, sitemap_entries
 from scrapers.harvest import ARTICLE
 from scrapers.items import Article
 from scrapers.pages import Listed, SectionPage
 from scrapers.sites import SITES
 from scrapers.sites.profile import SiteProfile
-
-SOURCES = ("sections", "feeds", "sitemaps")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from scrapers.spiders.base import HarvestSpider
 
 
-class SiteSpider(Spider):
+class SiteSpider(HarvestSpider):
     """Crawls the site of `profile`; subclasses below set it, one per entry of `SITES`."""
 
     profile: ClassVar[SiteProfile]
+    SOURCES = ("sections", "feeds", "sitemaps")
 
     def __init__(
         self,
@@ -47,20 +42,13 @@ class SiteSpider(Spider):
         sources: str | None = None,
         max_pages: str | int | None = None,
         since: str | date | None = None,
-        full: str | bool = False,
-        clock: Callable[[], datetime] = utc_now,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(sources=sources, **kwargs)
         self.allowed_domains = list(self.profile.domains)
         self.sections = [path for path in (sections or "").split(",") if path.strip()]
-        self.sources = [source.strip() for source in (sources or ",".join(SOURCES)).split(",") if source.strip()]
-        if unknown := set(self.sources) - set(SOURCES):
-            raise ValueError(f"unknown sources {sorted(unknown)}: choose from {', '.join(SOURCES)}")
         self.max_pages = int(max_pages) if max_pages else None
         self.since = date.fromisoformat(since) if isinstance(since, str) else since
-        self.full = str(full).lower() in ("1", "true", "yes")
-        self.clock = clock
 
     async def start(self) -> AsyncIterator[Request]:
         if "sections" in self.sources:
@@ -139,15 +127,6 @@ class SiteSpider(Spider):
             raise TypeError(f"listing page is not text: {response.url}")
         return self.profile.section_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
 
-    def fetch_time(self, response: Response) -> datetime:
-        """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
-        on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`."""
-        header = response.headers.get(b"Date")
-        return http_date(header.decode("latin-1") if header else None) or self.clock()
-
-    def count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
 
 
 def spider_for(profile: SiteProfile) -> type[SiteSpider]:
