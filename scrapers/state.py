@@ -16,7 +16,6 @@ dropped (the articles are fetched again). So a killed run loses no article and d
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -311,29 +310,10 @@ class StateStore:
              _iso(entry.published_at), _iso(entry.updated_at), entry.version),
         )
 
-    def staged(self, run_id: int, url: str) -> Staged | None:
-        row = self.db.execute("SELECT * FROM staged WHERE run_id = ? AND url = ?", (run_id, url)).fetchone()
-        if row is None:
-            return None
-        return Staged(
-            url=row["url"], status=row["status"], fetched_at=_moment(row["fetched_at"]),
-            content_hash=row["content_hash"], published_at=_optional_moment(row["published_at"]),
-            updated_at=_optional_moment(row["updated_at"]), version=row["version"],
-        )
-
     def count(self, status: str | None = None) -> int:
         if status is None:
             return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
         return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE status = ?", (status,)).fetchone()[0])
-
-
-def fsync_file(path: Path) -> None:
-    """Flush `path` to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _iso(moment: datetime | None) -> str | None:

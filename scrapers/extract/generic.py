@@ -66,7 +66,6 @@ class _Page:
     """Elements classed as boxes around the story, met while reading the body."""
     container: Any = None
     """The element holding the body, once it is read."""
-    guard: Any = None
 
 
 def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
@@ -573,7 +572,7 @@ WIDEN = 1.6
 
 
 def _body(page: _Page) -> tuple[str, str | None]:
-    guard = page.guard = _Exclusions(page.sel.root)
+    guard = _Exclusions(page.sel.root)
     page.marked_boxes = guard.marked
     for node in page.sel.css("[itemprop=articleBody]"):
         blocks = _blocks(node.root, guard)
