@@ -34,6 +34,29 @@ def test_split_lead(body: str, description: str, lead: str, rest: str) -> None:
     assert split_lead(body, description) == (lead, rest)
 
 
+SECOND = "Anwohner sollen Fenster und Türen geschlossen halten, teilte die Feuerwehr am Mittag mit."
+
+
+@pytest.mark.parametrize(
+    ("in_parts", "lead", "rest"),
+    [
+        # A standfirst printed in two paragraphs takes both out of the body.
+        (True, f"{LEAD}\n\n{SECOND}", "Dritter Absatz."),
+        # A description summing up the first two paragraphs is not a standfirst: only the first goes.
+        (False, LEAD, f"{SECOND}\n\nDritter Absatz."),
+    ],
+)
+def test_split_lead_printed_in_parts(in_parts: bool, lead: str, rest: str) -> None:
+    body = f"{LEAD}\n\n{SECOND}\n\nDritter Absatz."
+    assert split_lead(body, f"{LEAD} {SECOND}", in_parts=in_parts) == (lead, rest)
+
+
+def test_description_cut_short_across_paragraphs_takes_them_whole() -> None:
+    cut = f"{LEAD} {SECOND[:40]}"  # a description cut at a character limit, mid-word
+    body = f"{LEAD}\n\n{SECOND}\n\nDritter Absatz."
+    assert split_lead(body, cut, in_parts=True) == (f"{LEAD}\n\n{SECOND}", "Dritter Absatz.")
+
+
 PAGE = f"""<html lang="de"><head>
 <meta property="og:title" content="Großbrand im Hafen | Hafenblatt">
 <meta property="og:site_name" content="Hafenblatt">
@@ -106,6 +129,58 @@ def test_visible_standfirst(header: str, lead: str | None) -> None:
 <p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
 </article></body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == lead
+
+
+REST = """<p>Die Rauchsäule war bis in die Innenstadt zu sehen, der Verkehr auf der Hafenstraße ist gesperrt.</p>
+<p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>"""
+
+
+@pytest.mark.parametrize(
+    ("header", "lead"),
+    [
+        # Several paragraphs in the standfirst's style are one standfirst; a link in that style is not.
+        (f'<p class="lead_x1">{LEAD}</p><p class="lead_x1">{SECOND}</p><p class="lead_x1"><a href="/b">'
+         "Ein anderer Artikel über einen anderen Brand im Hafen</a></p>", f"{LEAD}\n\n{SECOND}"),
+        # A block classed "lead" that only holds the lead image's caption is no standfirst.
+        (f'<div class="article__lead-content"><figure><img src="/a.jpg"><figcaption>{SECOND}</figcaption>'
+         "</figure></div>", None),
+        # Nor is a subtitle inside a subscription box.
+        (f'<div class="article-subscribe"><span class="article-subscribe--subtitle">{SECOND}</span></div>', None),
+        ('<div class="article__preamble"><p>' + LEAD + "</p><p>" + SECOND + "</p></div>", f"{LEAD}\n\n{SECOND}"),
+        (f'<h3 class="subtitle">{SECOND}</h3>', SECOND),
+    ],
+)
+def test_standfirst_forms(header: str, lead: str | None) -> None:
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1>{header}{REST}</article></body></html>"
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.lead == lead
+    if lead and SECOND in lead:
+        assert SECOND not in art.body
+
+
+@pytest.mark.parametrize(
+    ("between", "lead"),
+    [
+        # An unclassed block right under the headline, past the kicker, byline and date, is the standfirst.
+        (f'<div class="x9"><span>{LEAD}</span></div>', LEAD),
+        ('<div class="by">Von Anna Beispiel, 03.05.2024 - 10:15 Uhr</div>'
+         f'<div class="x9"><span>{LEAD}</span></div>', LEAD),
+        # A hidden message bar, or a video player's controls, are not.
+        (f'<div class="message-bar is-hidden"><p>{LEAD}</p><button>x</button></div>', None),
+        ("<div>Aktuelle Zeit:0:00Gesamtdauer:0:00 Jetzt neu: Schriftgröße anpassen!</div>", None),
+        # A sentence set as a subheading at the top of the body is a dek.
+        (f"<h2>{LEAD}</h2>", LEAD),
+    ],
+)
+def test_text_under_the_headline(between: str, lead: str | None) -> None:
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body>
+<div class="page"><header><h1>Großbrand im Hafen</h1></header>{between}
+<div class="story">{STORY}{STORY}</div></div></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.lead == lead
+    if lead:
+        assert art.sources["lead"] == "text under the headline"
 
 
 def test_bold_first_paragraph_is_the_lead() -> None:

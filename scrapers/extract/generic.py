@@ -7,6 +7,7 @@ microdata) with its markup (the headline, the byline, the paragraphs of the stor
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,9 +86,11 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     art.body = trim_head(art.body, art.title)
     art.related, art.trending = link_boxes(page.sel, page.url, page.marked_boxes)
     art.images = _images(page)
-    _fill(art, "lead", *_lead(page))
+    _fill(art, "lead", *_lead(page, art.title))
     if art.lead:
-        art.lead, art.body = split_lead(art.body, art.lead)
+        source = art.sources["lead"]
+        in_parts = source in ("standfirst", "text under the headline") or source.endswith(IN_PARTS)
+        art.lead, art.body = split_lead(art.body, art.lead, in_parts=in_parts)
     return art
 
 
@@ -100,8 +103,13 @@ def _fill(art: GenericArticle, name: str, value: Any, source: str | None) -> Non
 # ----------------------------------------------------------------------------- text
 
 def clean_text(text: str | None) -> str:
-    """Whitespace collapsed to single spaces (no-break spaces included), stripped."""
-    return " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
+    """Whitespace collapsed to single spaces (no-break spaces included), stripped; character references
+    left in a value escaped twice ("CD&amp;amp;V" in a meta tag) read."""
+    text = " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
+    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
+
+
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
 
 
 # ----------------------------------------------------------------------------- title
@@ -389,12 +397,13 @@ def _canonical(page: _Page) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _lead(page: _Page) -> tuple[str | None, str | None]:
+def _lead(page: _Page, title: str | None) -> tuple[str | None, str | None]:
     # The standfirst printed on the page; else the page's own summary of the story, which most CMSs fill
     # from the standfirst.
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("standfirst", lambda: _standfirst(page)),
         ("emphasized first paragraph", lambda: _emphasized_first_paragraph(page)),
+        ("text under the headline", lambda: _under_headline(page, title)),
         ("og:description", lambda: structured.meta_content(page.meta, "og:description")),
         ("description", lambda: structured.meta_content(page.meta, "description")),
         ("jsonld description", lambda: structured.text_value(page.article.get("description"))),
@@ -406,6 +415,8 @@ def _lead(page: _Page) -> tuple[str | None, str | None]:
                     return whole, f"{source}, whole as printed"
                 if not _printed(page, text):
                     continue  # a summary written for search and sharing, not a standfirst on the page
+                if _styled_apart(page, text):
+                    return text, f"{source}, {IN_PARTS}"
             return text, source
     return None, None
 
@@ -414,6 +425,29 @@ def _printed(page: _Page, description: str) -> bool:
     """Whether the page's text holds the start of `description`."""
     probe = " ".join(description.split()[:6])
     return bool(page.sel.root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
+
+
+IN_PARTS = "printed in parts"
+"""The lead's source says this when the page prints the lead as several paragraphs."""
+
+
+def _styled_apart(page: _Page, description: str) -> bool:
+    """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
+    followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
+    probe = " ".join(description.split()[:6])
+    nodes = page.sel.root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
+    return any(_styled_apart_paragraph(node) for node in nodes)
+
+
+def _styled_apart_paragraph(el: Any) -> bool:
+    """Whether paragraph `el` and the few after it in its style differ in style from the paragraphs
+    that follow them (the body's)."""
+    parent, cls = el.getparent(), el.get("class")
+    if el.tag != "p" or not cls or parent is None:
+        return False
+    paragraphs = [p for p in parent if p.tag == "p"]
+    alike = sum(p.get("class") == cls for p in paragraphs)
+    return alike <= 4 and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
 def _printed_whole(page: _Page, description: str) -> str | None:
@@ -431,7 +465,7 @@ def _printed_whole(page: _Page, description: str) -> str | None:
         if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
             continue
         text = text_of(el)
-        if len(description) < len(text) <= 1500 and _starts_alike(_WORD.findall(text.casefold()), description_words):
+        if len(description) < len(text) <= 1500 and _lead_printed([text], 0, description_words):
             return text
     return None
 
@@ -441,14 +475,19 @@ def _printed_whole(page: _Page, description: str) -> str | None:
 STANDFIRST_WORDS = frozenset({
     "lead", "lede", "leadtext", "standfirst", "intro", "introduction", "summary", "sapo", "dek", "deck",
     "subtitle", "subheadline", "subhead", "excerpt", "abstract", "chapo", "chapeau", "vorspann", "ingress",
-    "einleitung", "preface", "entradilla", "occhiello", "sommario", "bajada", "lid",
+    "einleitung", "preface", "entradilla", "occhiello", "sommario", "bajada", "lid", "preamble", "subheader",
 })
 NOT_STANDFIRST_WORDS = frozenset({
     "caption", "credit", "credits", "image", "img", "photo", "picture", "media", "figure", "video", "audio",
     "player", "newsletter", "promo", "related", "teaser", "author", "byline", "date", "meta", "share",
+    "subscribe", "subscription", "paywall", "advert", "advertisement",
 })
+BOX_WORDS = frozenset({
+    "newsletter", "promo", "related", "teaser", "subscribe", "subscription", "paywall", "advert", "advertisement",
+})
+"""Class words of a box around an element: a standfirst is not inside one."""
 EMPHASIS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "emphasis", "lead", "intro"})
-STANDFIRST_TAGS = frozenset({"p", "div", "h2", "span", "section", "header"})
+STANDFIRST_TAGS = frozenset({"p", "div", "h2", "h3", "span", "section", "header"})
 STANDFIRST_WINDOW = 150
 """How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
 
@@ -459,7 +498,8 @@ def _class_words(el: Any) -> set[str]:
 
 
 def _standfirst(page: _Page) -> str | None:
-    """The first element soon after the headline classed as a standfirst that holds a sentence or a few."""
+    """The first element soon after the headline classed as a standfirst that holds a sentence or a few,
+    with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
     h1 = next(page.sel.root.iter("h1"), None)
     start: int | None = 0 if h1 is None else None
     for index, el in enumerate(page.sel.root.iter("*")):
@@ -473,13 +513,94 @@ def _standfirst(page: _Page) -> str | None:
         if not words & STANDFIRST_WORDS or words & NOT_STANDFIRST_WORDS or _in_figure_or_box(el):
             continue
         text = text_of(el)
-        if 40 <= len(text) <= 1000 and _link_text_length(el) < len(text) / 2:
+        if 40 <= len(text) <= 1000 and _link_text_length(el) < len(text) / 2 and not _mostly_caption(el, text):
+            return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
+    return None
+
+
+def _mostly_caption(el: Any, text: str) -> bool:
+    """Whether most of `el`'s text is a figure's caption or credit (a "lead" image block)."""
+    captions = sum(len(text_of(f)) for f in el.iter("figcaption", "figure") if f.getparent() is not None)
+    return captions >= len(text) / 2
+
+
+def _same_style_run(el: Any, limit: int = 4) -> list[Any]:
+    """The siblings right after `el` with its tag and class that hold text rather than links, up to `limit`."""
+    run: list[Any] = []
+    cls = el.get("class")
+    if not cls:
+        return run
+    sibling = el.getnext()
+    while sibling is not None and len(run) < limit and sibling.tag == el.tag and sibling.get("class") == cls:
+        text = text_of(sibling)
+        if _link_text_length(sibling) >= len(text) / 2:
+            break  # a link to another story printed in the standfirst's style
+        run.append(sibling)
+        sibling = sibling.getnext()
+    return run
+
+
+HEADLINE_TAGS = ("h1", "h2")
+NOT_UNDER_HEADLINE = frozenset({"figure", "aside", "nav", "ul", "ol", "time", "address", "button", "form", "table"})
+
+
+def _under_headline(page: _Page, title: str | None) -> str | None:
+    """The text block printed right under the headline, before the body starts: a standfirst the page
+    does not class as one. Kickers, bylines, dates and images between the two are passed over."""
+    headline = _headline_element(page, title)
+    if headline is None:
+        return None
+    node, hops = headline, 0
+    while node is not None and hops < 4:
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
+                continue
+            text, words = text_of(sibling), _class_words(sibling)
+            if sibling is page.first_block or page.first_block in sibling.iterdescendants():
+                # The body starts right away, unless with a sentence set as a subheading (a dek).
+                return text if sibling.tag in ("h2", "h3") and len(text) >= 60 else None
+            if (
+                sibling.tag in NOT_UNDER_HEADLINE
+                or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_WORDS)
+                or any(d.tag in ("time", "address", "button") for d in sibling.iterdescendants())
+                or _is_hidden(sibling)
+                or "hidden" in words
+                or len(text) < 40
+                or (len(text) < 150 and _CLOCK_TIME.search(text))
+                or _link_text_length(sibling) >= len(text) / 2
+                or _mostly_caption(sibling, text)
+            ):
+                continue
+            if len(text) > 1000 or sibling.tag not in STANDFIRST_TAGS:
+                return None
+            if _styled_apart_paragraph(sibling):
+                return "\n\n".join([text, *(text_of(more) for more in _same_style_run(sibling))])
             return text
+        node, hops = node.getparent(), hops + 1
+    return None
+
+
+_CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)")
+"""A time of day: a short line holding one is a dateline or byline, not a standfirst."""
+
+
+def _headline_element(page: _Page, title: str | None) -> Any:
+    """The heading that prints `title`, or its end (the title may lead with a kicker)."""
+    key = _key(title or "")
+    for el in page.sel.root.iter(*HEADLINE_TAGS):
+        text = _key(text_of(el))
+        if not key or not text:
+            continue
+        if text == key or (len(text) >= 20 and text in key) or (len(text) >= 8 and key.endswith(text)):
+            return el
     return None
 
 
 def _in_figure_or_box(el: Any) -> bool:
-    return any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in el.iterancestors())
+    ancestors = list(el.iterancestors())
+    if any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in ancestors):
+        return True
+    return any(_class_words(a) & BOX_WORDS for a in ancestors[:3])
 
 
 def _emphasized_first_paragraph(page: _Page) -> str | None:
@@ -498,29 +619,44 @@ def _emphasized_first_paragraph(page: _Page) -> str | None:
 
 LEAD_SEARCH = 3
 """How many paragraphs at the top of the body may repeat the lead."""
+LEAD_MIN_WORDS = 8
+"""Fewer words than this are too few to tell a lead cut short from another text starting alike."""
 _WORD = re.compile(r"\w+")
 
 
-def split_lead(body: str, description: str) -> tuple[str, str]:
-    """The lead and the body without it. When a paragraph among the body's first few is the standfirst
+def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[str, str]:
+    """The lead and the body without it. When a paragraph among the body's first few prints the standfirst
     that `description` repeats (or cuts short at a word limit), that paragraph is the lead, in full, and
-    leaves the body; otherwise the lead is `description` and the body stays whole."""
+    leaves the body; otherwise the lead is `description` and the body stays whole. A standfirst the page
+    prints in several paragraphs (`in_parts`) takes them all; else a description that goes on past the
+    paragraph it starts with (a summary of the first paragraphs) takes only that one."""
     paragraphs = body.split("\n\n")
     lead_words = _WORD.findall(description.casefold())
-    for index, paragraph in enumerate(paragraphs[:LEAD_SEARCH]):
-        words = _WORD.findall(paragraph.casefold())
-        if words and lead_words and (words == lead_words or _starts_alike(words, lead_words)):
-            return paragraph, "\n\n".join(paragraphs[:index] + paragraphs[index + 1 :])
+    for index in range(min(LEAD_SEARCH, len(paragraphs))):
+        if end := _lead_printed(paragraphs, index, lead_words, in_parts=in_parts):
+            return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
     return description, body
 
 
-def _starts_alike(words: list[str], lead_words: list[str]) -> bool:
-    # A description is often the standfirst, or the first paragraph, cut at a word limit ("..." at the
-    # end): the paragraph then starts with all its words but the last, which may be cut mid-word. That
-    # paragraph is the lead, whole, rather than printed twice (measured: aeb body F1 +0.009, fundus-dev
-    # lead -0.010, one page whose truth keeps the cut description as its lead).
-    shorter, longer = sorted((words, lead_words), key=len)
-    return len(shorter) >= 8 and longer[: len(shorter) - 1] == shorter[:-1]
+def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True) -> int:
+    """When the paragraphs from `index` on print the lead, the index past the last of them; else 0.
+    A description is often the standfirst, or the first paragraph, cut at a word limit ("..." at the
+    end): its last part then starts with all the remaining words but the last, which may be cut mid-word.
+    The printed paragraphs are the lead, whole, rather than printed twice (measured: aeb body F1 +0.009,
+    fundus-dev lead -0.010, one page whose truth keeps the cut description)."""
+    covered, end = 0, index
+    while end < len(paragraphs) and covered < len(lead_words):
+        words = _WORD.findall(paragraphs[end].casefold())
+        rest = lead_words[covered:]
+        if words and words == rest[: len(words)]:
+            if not in_parts and len(words) >= LEAD_MIN_WORDS:
+                return end + 1
+            covered, end = covered + len(words), end + 1
+        elif len(lead_words) >= LEAD_MIN_WORDS and len(rest) < len(words) and words[: len(rest) - 1] == rest[:-1]:
+            return end + 1  # the description stops short inside this paragraph
+        else:
+            break
+    return end if covered == len(lead_words) else 0
 
 
 def _section(page: _Page) -> tuple[list[str], str | None]:
