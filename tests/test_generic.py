@@ -282,3 +282,34 @@ def test_description_cut_short_gives_the_standfirst_as_printed() -> None:
     page = f"""<html><head><meta property="og:description" content="{cut}"></head><body><article>
 <h1>Großbrand im Hafen</h1><div class="x1y2z3">{whole}</div>{STORY}</article></body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == whole
+
+
+def test_lists_in_the_story_are_read_and_link_lists_and_summaries_are_not() -> None:
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>
+<ul class="x1"><li>Kurz gesagt: ein Feuer im Hafen, niemand verletzt.</li>
+<li>Die Straße bleibt gesperrt bis zum Abend.</li></ul>
+{STORY}
+<ol><li>Fenster und Türen geschlossen halten, solange Rauch zu sehen ist.</li>
+<li>Lüftungen und Klimaanlagen bitte bis auf Weiteres ausschalten.</li></ol>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
+<ul><li><a href="/a-1.html">Ein anderer Artikel über etwas ganz anderes</a></li>
+<li><a href="/b-2.html">Noch ein anderer Artikel zu einem anderen Thema</a></li></ul>
+</article></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
+    assert "Fenster und Türen geschlossen halten, solange Rauch zu sehen ist." in body
+    assert "Lüftungen und Klimaanlagen bitte bis auf Weiteres ausschalten." in body
+    assert not any("Kurz gesagt" in block or "anderer Artikel" in block for block in body)
+
+
+CARD = """<div class="c{n}"><a href="/story-{n}.html"><img src="/t{n}.jpg"></a>
+<a href="/story-{n}.html"><h5>Eine andere Geschichte Nummer {n} aus dem Hafen</h5></a>
+<p>Der Anriss dieser anderen Geschichte, ein Satz lang, damit er wie ein Absatz aussieht.</p></div>"""
+
+
+def test_a_list_of_story_cards_next_to_the_story_is_left_out() -> None:
+    cards = "".join(CARD.format(n=n) for n in range(1, 6))
+    page = f"""<html><body><div class="site"><div class="main"><h1>Großbrand im Hafen</h1>{STORY}</div>
+<div class="more-from-section"><h2>Mehr aus dem Hafen</h2>{cards}</div></div></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "Anriss" not in body and "andere Geschichte" not in body

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -696,7 +697,7 @@ BOILERPLATE_WORD = re.compile(
     r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
     r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
     r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly"
-    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat",
+    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat|embed",
 )
 _TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
 # Words that make a class a state of the element ("has-comments", "comments-enabled").
@@ -848,7 +849,7 @@ class _Exclusions:
         if is_boilerplate(el) and not self._holds_most_text(el):
             self.marked.append(el)
             return True
-        return False
+        return is_teaser_list(el) and not self._holds_most_text(el)
 
     def _holds_most_text(self, el: Any) -> bool:
         inside = _paragraph_text(el)
@@ -864,6 +865,43 @@ def is_boilerplate(el: Any) -> bool:
     """Whether the element's class, id or style marks it as something other than the story."""
     marks = f"{el.get('class', '')} {el.get('id', '')}".split()
     return any(_marks_boilerplate(mark) for mark in marks) or _is_hidden(el)
+
+
+TEASER_ITEMS = 3
+"""A run of this many cards (a linked headline, with or without a picture and an excerpt) is a list of
+other stories, not part of this one."""
+
+
+def is_teaser_list(el: Any) -> bool:
+    """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
+    items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
+    if len(items) < TEASER_ITEMS:
+        return False
+    cards = sum(_is_card(item) for item in items)
+    if cards < TEASER_ITEMS:
+        return False
+    with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
+    return cards >= 0.6 * with_text
+
+
+CARD_SIZE = 80
+"""A card has fewer elements than this; a larger item is a section of the page, not a card."""
+
+
+def _is_card(item: Any) -> bool:
+    """A small item with a linked headline (a heading holding a link, or a heading inside one), or with a
+    link and a picture."""
+    nodes = list(islice(item.iter(), CARD_SIZE + 1))
+    if len(nodes) > CARD_SIZE:
+        return False
+    headings = [n for n in nodes if n.tag in HEADING_TAGS]
+    for heading in headings:
+        if any(True for _ in heading.iter("a")) or any(a.tag == "a" for a in heading.iterancestors()):
+            return True
+    if not any(n.tag in ("img", "picture") for n in nodes):
+        return False
+    link_text = sum(len(text_of(a)) for a in nodes if a.tag == "a")
+    return link_text >= 15 and link_text >= 0.2 * len(text_of(item))
 
 
 def _marks_boilerplate(mark: str) -> bool:
@@ -948,9 +986,12 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
         run.append(el.text)
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child):
+        if not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
             pass
-        elif tag in LIST_TAGS or tag == "h1":
+        elif tag in LIST_TAGS:
+            _flush(run, blocks)
+            _add_list(child, blocks)
+        elif tag == "h1":
             _flush(run, blocks)
         elif tag in BLOCK_LEVEL:
             _flush(run, blocks)
@@ -965,6 +1006,27 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
         if child.tail:
             run.append(child.tail)
     _flush(run, blocks)
+
+
+def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
+    """The items of a list written as text (a list of links is a box) within the story: a list above its
+    first paragraph sums the story up ("In brief"), apart from the body."""
+    if not any(block is not None and block.tag == "p" for _, block in blocks):
+        return
+    items = [item for item in el if isinstance(item.tag, str) and item.tag in ("li", "dt", "dd")]
+    texts = [text_of(item) for item in items]
+    total = sum(len(t) for t in texts)
+    if not total or sum(_link_text_length(item) for item in items) > LIST_LINKS * total:
+        return
+    if total / len(items) < LIST_ITEM_MIN:
+        return
+    for item, text in zip(items, texts, strict=True):
+        if text:
+            blocks.append((text, item))
+
+
+LIST_LINKS = 0.3
+LIST_ITEM_MIN = 20
 
 
 def _has_blocks(el: Any) -> bool:
