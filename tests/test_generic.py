@@ -25,8 +25,11 @@ CUT = LEAD.rsplit(" ", 3)[0] + " Fens..."  # a description cut at a word limit
         (f"{LEAD}\n\nZweiter Absatz.", CUT, LEAD, "Zweiter Absatz."),
         (f"Dachzeile\n\n{LEAD} Mehr dazu.\n\nDritter Absatz.", LEAD, f"{LEAD} Mehr dazu.",
          "Dachzeile\n\nDritter Absatz."),
-        # Past the first three paragraphs the same words are the story's, not the lead.
-        (f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}", LEAD, LEAD, f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}"),
+        # Past the first three paragraphs the same words are the story's: the description quotes it, and
+        # is no standfirst.
+        (f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}", LEAD, "", f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}"),
+        # The first paragraph after its dateline is the lead, dateline and all.
+        (f"HAMBURG (dpa) - {LEAD}\n\nZweiter Absatz.", LEAD, f"HAMBURG (dpa) - {LEAD}", "Zweiter Absatz."),
         ("Ganz anderer Text.", LEAD, LEAD, "Ganz anderer Text."),
     ],
 )

@@ -92,6 +92,9 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
         source = art.sources["lead"]
         in_parts = source in ("standfirst", "text under the headline") or source.endswith(IN_PARTS)
         art.lead, art.body = split_lead(art.body, art.lead, in_parts=in_parts)
+        if not art.lead:
+            art.lead = None
+            del art.sources["lead"]
     return art
 
 
@@ -630,13 +633,35 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
     that `description` repeats (or cuts short at a word limit), that paragraph is the lead, in full, and
     leaves the body; otherwise the lead is `description` and the body stays whole. A standfirst the page
     prints in several paragraphs (`in_parts`) takes them all; else a description that goes on past the
-    paragraph it starts with (a summary of the first paragraphs) takes only that one."""
+    paragraph it starts with (a summary of the first paragraphs) takes only that one. A paragraph that
+    prints the description after a dateline ("BERLIN (AP) —") is the lead, dateline and all."""
     paragraphs = body.split("\n\n")
     lead_words = _WORD.findall(description.casefold())
     for index in range(min(LEAD_SEARCH, len(paragraphs))):
-        if end := _lead_printed(paragraphs, index, lead_words, in_parts=in_parts):
-            return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
+        end = _lead_printed(paragraphs, index, lead_words, in_parts=in_parts)
+        if not end and not in_parts and _after_dateline(_WORD.findall(paragraphs[index].casefold()), lead_words):
+            end = index + 1  # the description repeats the paragraph without its dateline ("BERLIN (AP) —")
+        if end:
+            return "\n\n".join(paragraphs[:end][index:]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
+    if not in_parts and len(lead_words) >= LEAD_MIN_WORDS:
+        for paragraph in paragraphs[LEAD_SEARCH:]:
+            if _lead_printed([paragraph], 0, lead_words, in_parts=False):
+                return "", body  # a summary quoting a paragraph further down the story: no standfirst
     return description, body
+
+
+DATELINE_WORDS = 6
+"""How many words a dateline ("BERLIN --", "WASHINGTON (AP) —") may put before a paragraph's first sentence."""
+
+
+def _after_dateline(words: list[str], lead_words: list[str]) -> bool:
+    """Whether the paragraph is the lead printed after a dateline."""
+    if len(lead_words) < LEAD_MIN_WORDS:
+        return False
+    for start in range(1, min(DATELINE_WORDS, len(words)) + 1):
+        if words[start : start + len(lead_words)] == lead_words:
+            return True
+    return False
 
 
 def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True) -> int:
