@@ -316,3 +316,14 @@ def test_a_list_of_story_cards_next_to_the_story_is_left_out() -> None:
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.count("Absatz") == 8
     assert "Anriss" not in body and "andere Geschichte" not in body
+
+
+def test_a_table_of_data_in_the_story_is_read_a_row_a_line() -> None:
+    rows = "".join(f"<tr><td>{n}</td><td>Fahrer Nummer {n}</td><td>{100 - n}</td></tr>" for n in range(1, 6))
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>{STORY}
+<table><tr><th>Pos.</th><th>Name</th><th>Punkte</th></tr>{rows}</table>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
+</article></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
+    assert body[8:14] == ["Pos. Name Punkte"] + [f"{n} Fahrer Nummer {n} {100 - n}" for n in range(1, 6)]
+    assert body[-1].startswith("Die Löscharbeiten")

@@ -1011,7 +1011,10 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
         run.append(el.text)
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
+        if tag == "table" and not is_boilerplate(child):
+            _flush(run, blocks)
+            _add_table(child, blocks)
+        elif not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
@@ -1048,6 +1051,23 @@ def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
     for item, text in zip(items, texts, strict=True):
         if text:
             blocks.append((text, item))
+
+
+def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
+    """A table of data within the story, a row a line; a table laying out the page is read as blocks."""
+    rows = [row for row in el.iter("tr") if next(row.iterancestors("table"), None) is el]
+    if any(_has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
+        _collect(el, blocks)  # cells holding paragraphs: a layout table
+        return
+    if not any(block is not None and block.tag == "p" for _, block in blocks):
+        return  # a table above the story's first paragraph: a fact box, a scoreboard
+    texts = [" ".join(t for t in (text_of(cell) for cell in row if isinstance(cell.tag, str)) if t) for row in rows]
+    total = sum(len(t) for t in texts)
+    if not total or sum(_link_text_length(row) for row in rows) > LIST_LINKS * total:
+        return
+    for row, text in zip(rows, texts, strict=True):
+        if text:
+            blocks.append((text, row))
 
 
 LIST_LINKS = 0.3
