@@ -250,6 +250,30 @@ def test_story_split_in_parts_between_ads_is_read_whole() -> None:
 @pytest.mark.parametrize(
     ("body", "trimmed"),
     [
+        # a label printed between the paragraphs again and again goes
+        ("Erster Absatz, lang genug für einen Absatz der Geschichte.\n\nArticle content\n\n"
+         "Zweiter Absatz, lang genug für einen Absatz der Geschichte.\n\nArticle content\n\nArticle content\n\n"
+         "Dritter Absatz, lang genug für einen Absatz der Geschichte.\n\nArticle content\n\nVierter Absatz, "
+         "lang genug für einen Absatz der Geschichte.",
+         "Erster Absatz, lang genug für einen Absatz der Geschichte.\n\nZweiter Absatz, lang genug für einen "
+         "Absatz der Geschichte.\n\nDritter Absatz, lang genug für einen Absatz der Geschichte.\n\nVierter "
+         "Absatz, lang genug für einen Absatz der Geschichte."),
+        # short lines repeated among other short lines (a plan, a table) stay
+        ("Ein Plan für die Woche, lang genug für einen Absatz der Geschichte.\n\n"
+         + "\n\n".join(f"Mahlzeit {n}\n\nalle 3 Stunden" for n in range(1, 5))
+         + "\n\nUnd ein letzter Absatz, lang genug für einen Absatz der Geschichte.",
+         "Ein Plan für die Woche, lang genug für einen Absatz der Geschichte.\n\n"
+         + "\n\n".join(f"Mahlzeit {n}\n\nalle 3 Stunden" for n in range(1, 5))
+         + "\n\nUnd ein letzter Absatz, lang genug für einen Absatz der Geschichte."),
+    ],
+)
+def test_repeated_labels(body: str, trimmed: str) -> None:
+    assert trim_head(body, "Großbrand im Hafen") == trimmed
+
+
+@pytest.mark.parametrize(
+    ("body", "trimmed"),
+    [
         # gallery chrome and the headline above the story
         ("Photo: Hau Dinh, AP\n\nImage 1 of / 8\n\nGroßbrand im Hafen\n\n1 / 8\n\nBack to Gallery\n\n"
          "HANOI (AP) — The story starts here, with a full sentence.\n\nSecond paragraph.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -787,15 +788,39 @@ def _image_url(img: Any, base: str) -> str | None:
 
 _SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")
 HEAD_FRAGMENT = 50
+LABEL_REPEATS = 3
+"""A short line printed this many times between the paragraphs is a label ("Article content", "Advertisement")."""
 """Blocks shorter than this at the top of a body, not ending a sentence, are labels rather than story."""
 
 
+def _without_labels(blocks: list[str]) -> list[str]:
+    """`blocks` without a short line printed again and again between paragraphs ("Article content",
+    "Advertisement"); a short line repeated among other short lines (a schedule, a table) stays."""
+    counts = Counter(block for block in blocks if _may_be_label(block))
+
+    def apart(index: int, block: str) -> bool:  # a paragraph, the same label again, or the body's edge
+        return not 0 <= index < len(blocks) or len(blocks[index]) >= HEAD_FRAGMENT or blocks[index] == block
+
+    between_paragraphs = Counter(
+        block
+        for index, block in enumerate(blocks)
+        if counts[block] and apart(index - 1, block) and apart(index + 1, block)
+    )
+    labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
+    return [block for block in blocks if block not in labels] if labels else blocks
+
+
+def _may_be_label(block: str) -> bool:
+    return len(block) < HEAD_FRAGMENT and not _SENTENCE_END.search(block) and any(c.isalpha() for c in block)
+
+
 def trim_head(body: str, title: str | None) -> str:
-    """`body` without the headline printed again in it, and without the short fragments above its first
-    real paragraph and below its last: gallery counters ("1 / 8"), photo credits, "Back to Gallery",
-    kickers, box headings."""
+    """`body` without the headline printed again in it, without short labels repeated between its
+    paragraphs, and without the short fragments above its first real paragraph and below its last:
+    gallery counters ("1 / 8"), photo credits, "Back to Gallery", kickers, box headings."""
     headline = (title or "").casefold()
     blocks = [block for block in body.split("\n\n") if block.casefold() != headline]
+    blocks = _without_labels(blocks)
     while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not _SENTENCE_END.search(blocks[0]):
         blocks.pop(0)
     while len(blocks) > 1 and len(blocks[-1]) < HEAD_FRAGMENT and not _SENTENCE_END.search(blocks[-1]):
