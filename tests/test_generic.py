@@ -351,3 +351,32 @@ def test_a_table_of_data_in_the_story_is_read_a_row_a_line() -> None:
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
     assert body[8:14] == ["Pos. Name Punkte"] + [f"{n} Fahrer Nummer {n} {100 - n}" for n in range(1, 6)]
     assert body[-1].startswith("Die Löscharbeiten")
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom", "authors"),
+    [
+        # a contributors line with the name linked
+        ('<div class="c-article-contributors">By <a href="/p/sg">Stefan Grobe</a></div>', "", ["Stefan Grobe"]),
+        # a story signed under its last paragraph, right-aligned
+        ("", '<p class="Normal" style="text-align:right;"><strong>Lê Phương</strong></p>', ["Lê Phương"]),
+        # no byline and no signature: the house credits the story
+        ("", "", ["Hafenblatt"]),
+        # a hidden editor widget classed "writer" is no byline
+        ('<div id="css-writer" style="display: none"><button>Save</button></div>', "", ["Hafenblatt"]),
+    ],
+)
+def test_bylines_and_signatures(top: str, bottom: str, authors: list[str]) -> None:
+    page = f"""<html><head><meta property="og:site_name" content="Hafenblatt">
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand im Hafen", "author": {HOUSE}}}</script>
+</head><body><article><h1>Brand im Hafen</h1>{top}{STORY}{bottom}</article></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == authors
+
+
+def test_name_in_bold_over_the_story_is_its_author() -> None:
+    page = f"""<html><head><meta property="og:site_name" content="Hafenblatt"></head><body><article>
+<h1>Brand im Hafen</h1><p><strong>Mohloai Mpesi</strong></p>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.authors == ["Mohloai Mpesi"]
+    assert art.sources["authors"] == "signature"
+    assert "Mohloai" not in art.body

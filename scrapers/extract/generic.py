@@ -69,6 +69,8 @@ class _Page:
     """Elements classed as boxes around the story, met while reading the body."""
     container: Any = None
     """The element holding the body, once it is read."""
+    last_block: Any = None
+    """The element of the body's last paragraph, once the body is read."""
 
 
 def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
@@ -79,12 +81,12 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "title", *_title(page))
     _fill(art, "published_raw", *_published(page))
     _fill(art, "updated_raw", *_updated(page))
-    _fill(art, "authors", *_authors(page))
     _fill(art, "tags", *_tags(page))
     _fill(art, "language", *_language(page))
     _fill(art, "canonical_url", *_canonical(page))
     _fill(art, "section", *_section(page))
     _fill(art, "body", *_body(page))
+    _fill(art, "authors", *_authors(page))  # after the body: a story may be signed below its last paragraph
     art.body = trim_head(art.body, art.title)
     art.related, art.trending = link_boxes(page.sel, page.url, page.marked_boxes)
     art.images = _images(page)
@@ -290,6 +292,7 @@ def _authors(page: _Page) -> tuple[list[str], str | None]:
         ("itemprop=author",
          lambda: [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
         ("byline", lambda: _byline_names(page)),
+        ("signature", lambda: _signature(page)),
     )
     house: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
@@ -308,7 +311,10 @@ def _names_site_key(name: str, site_keys: list[str]) -> bool:
 
 
 # Class or id words of a byline: "byline", "author", "author-name", "article__author" (not "authority").
-_BYLINE_MARK = re.compile(r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore)(?:$|[-_\s])", re.I)
+_BYLINE_MARK = re.compile(
+    r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore|contributors?|writer|reporter)(?:$|[-_\s])",
+    re.I,
+)
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
 
 
@@ -323,6 +329,8 @@ def _byline_names(page: _Page) -> list[str]:
         marks = f"{el.get('class', '')} {el.get('id', '')}"
         if not _BYLINE_MARK.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
+        if _is_hidden(el) or any(_is_hidden(a) for a in el.iterancestors()):
+            continue
         links = [clean_text(text_of(a)) for a in el.iter("a")]
         names = [name for name in links if _looks_like_name(name)]
         if not names:
@@ -330,6 +338,28 @@ def _byline_names(page: _Page) -> list[str]:
         if names:
             return names
     return []
+
+
+def _signature(page: _Page) -> list[str]:
+    """The names signed over or under the story: its first paragraph when that is only names in bold, or
+    its last when right-aligned and short (Vietnamese and other outlets sign stories so)."""
+    first, last = page.first_block, page.last_block
+    if first is not None and first.tag == "p" and len(text := text_of(first)) <= SIGNATURE_LENGTH:
+        bold = "".join(text_of(b) for b in first.iter("strong", "b"))
+        names = [name for name in clean_author(text) if _looks_like_name(name)]
+        if len(bold) >= 0.9 * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
+            return names
+    if last is None:
+        return []
+    style = (last.get("style") or "").replace(" ", "").lower()
+    aligned = last.get("align") == "right" or "text-align:right" in style or "right" in _class_words(last)
+    text = text_of(last)
+    if aligned and len(text) <= SIGNATURE_LENGTH:
+        return [name for name in clean_author(text) if _looks_like_name(name)]
+    return []
+
+
+SIGNATURE_LENGTH = 60
 
 
 def _looks_like_name(text: str) -> bool:
@@ -830,6 +860,7 @@ def trim_head(body: str, title: str | None) -> str:
 
 def _join(page: _Page, blocks: list[tuple[str, Any]]) -> str:
     page.first_block = blocks[0][1] if blocks else None
+    page.last_block = blocks[-1][1] if blocks else None
     return "\n\n".join(text for text, _ in blocks)
 
 
