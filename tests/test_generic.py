@@ -380,3 +380,21 @@ def test_name_in_bold_over_the_story_is_its_author() -> None:
     assert art.authors == ["Mohloai Mpesi"]
     assert art.sources["authors"] == "signature"
     assert "Mohloai" not in art.body
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # the section glued to the share title, named in a category meta tag, and the site name
+        ('<meta property="og:title" content="Feuer im Hafen gelöscht-Politikㅣ Hafenblatt">'
+         '<meta name="content_category" content="Politik">', "Feuer im Hafen gelöscht"),
+        ('<meta property="og:title" content="Feuer im Hafen gelöscht - Politik">'
+         '<meta property="article:section" content="Politik">', "Feuer im Hafen gelöscht"),
+        # a title that is only the section's name and a word stays whole
+        ('<meta property="og:title" content="Mehr-Politik"><meta name="category" content="Politik">', "Mehr-Politik"),
+    ],
+)
+def test_section_suffix_leaves_the_title(head: str, title: str) -> None:
+    page = f"""<html><head>{head}<meta property="og:site_name" content="Hafenblatt"></head>
+<body><article>{STORY}</article></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").title == title

@@ -138,20 +138,28 @@ def _title(page: _Page) -> tuple[str | None, str | None]:
         ("title", clean_text(page.sel.xpath("string(//title)").get())),
     )
     others = [h1, headline]
-    section = structured.meta_content(page.meta, "article:section")
+    sections = [
+        *structured.meta_contents(page.meta, "article:section"),
+        *(structured.meta_content(page.meta, key) for key in SECTION_META),
+        structured.text_value(page.article.get("articleSection")),
+    ]
     for source, value in candidates:
         if value:
             title = _complete(strip_site_name(value, sites, others), others)
-            return _without_section_suffix(title, section), source
+            return _without_section_suffix(title, [s for s in sections if s]), source
     return None, None
 
 
-def _without_section_suffix(title: str, section: str | None) -> str:
+SECTION_META = ("section", "category", "content_category")
+
+
+def _without_section_suffix(title: str, sections: list[str]) -> str:
     """"Headline-Politik" without the section the CMS glued to the share title."""
-    if section and len(section) < 30:
-        for separator in ("-", " - ", " | ", "|"):
-            if title.endswith(separator + section.strip()):
-                return title[: -len(separator + section.strip())].strip()
+    for section in (s.strip() for s in sections):
+        if 0 < len(section) < 30:
+            for separator in ("-", " - ", " | ", "|"):
+                if title.endswith(separator + section) and len(title) > len(separator + section) + 10:
+                    return title[: -len(separator + section)].strip()
     return title
 
 
