@@ -398,3 +398,15 @@ def test_section_suffix_leaves_the_title(head: str, title: str) -> None:
     page = f"""<html><head>{head}<meta property="og:site_name" content="Hafenblatt"></head>
 <body><article>{STORY}</article></body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").title == title
+
+
+def test_site_footer_and_loose_tag_cloud_stay_out_of_the_body() -> None:
+    cloud = " ".join(f'<a class="label" href="/t?tag={n}">schlagwort {n}</a>' for n in range(30))
+    page = f"""<html><body><div class="boxed"><div class="content"><h1>Großbrand im Hafen</h1>{STORY}
+Tags: {cloud}</div><div class="footer"><p>Über uns: das Hafenblatt erscheint seit 1850 jeden Morgen in der
+Stadt und im ganzen Umland.</p><p>Impressum, Datenschutz und Kontakt finden Sie auf den Seiten des Verlags.</p>
+<p>Alle Rechte vorbehalten, Nachdruck nur mit Genehmigung des Verlags und seiner Autorinnen.</p></div></div>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "schlagwort" not in body and "Impressum" not in body

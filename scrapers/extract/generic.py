@@ -761,7 +761,7 @@ BOILERPLATE_WORD = re.compile(
     r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
     r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
     r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly"
-    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat|embed",
+    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat|embed|footer$",
 )
 _TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
 # Words that make a class a state of the element ("has-comments", "comments-enabled").
@@ -1071,22 +1071,23 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 
 def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
     run: list[str] = []
+    links = [0]  # characters of the run inside links
     if el.text:
         run.append(el.text)
     for child in el:
         tag = child.tag
         if tag == "table" and not is_boilerplate(child):
-            _flush(run, blocks)
+            _flush(run, links, blocks)
             _add_table(child, blocks)
         elif not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
             pass
         elif tag in LIST_TAGS:
-            _flush(run, blocks)
+            _flush(run, links, blocks)
             _add_list(child, blocks)
         elif tag == "h1":
-            _flush(run, blocks)
+            _flush(run, links, blocks)
         elif tag in BLOCK_LEVEL:
-            _flush(run, blocks)
+            _flush(run, links, blocks)
             if _has_blocks(child):
                 _collect(child, blocks)
             else:
@@ -1095,9 +1096,10 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
             run.append("\n")
         else:
             run.append(text_of(child))
+            links[0] += _link_text_length(child) if tag != "a" else len(run[-1])
         if child.tail:
             run.append(child.tail)
-    _flush(run, blocks)
+    _flush(run, links, blocks)
 
 
 def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
@@ -1142,11 +1144,14 @@ def _has_blocks(el: Any) -> bool:
     return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
 
 
-def _flush(run: list[str], blocks: list[tuple[str, Any]]) -> None:
-    # Loose text between blocks, as pages that write paragraphs as <br>-separated text have.
+def _flush(run: list[str], links: list[int], blocks: list[tuple[str, Any]]) -> None:
+    # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
+    # links (a tag cloud, a link bar) is not text.
     text = clean_text("".join(run))
+    link_length = links[0]
     run.clear()
-    if len(text) >= MIN_PARAGRAPH * 3:
+    links[0] = 0
+    if len(text) >= MIN_PARAGRAPH * 3 and link_length < len(text) / 2:
         blocks.append((text, None))
 
 
