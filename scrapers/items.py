@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(kw_only=True)
@@ -83,6 +83,9 @@ class Article:
     """The "other stories of this section" box."""
     trending: list[RankedLink] = field(default_factory=list)
     """The most-read box, ranked 1..n, unique by URL."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """For each field the page filled, the signal it was read from: `jsonld`, `og:title`, `byline`,
+    `standfirst`, `text density`, ... or `profile <name>` for a site or platform profile's own reader."""
     scraped_at: datetime | str | None = None
     """When the page was fetched, written as UTC ISO 8601."""
     version: int = 1

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from parsel import Selector
 
@@ -24,7 +24,11 @@ from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
 
 # Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
-_NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version"}
+_NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
+# Fields whose generic source is recorded under another name, and the readers of ArticlePage itself.
+_GENERIC_NAME = {"published_at": "published_raw", "updated_at": "updated_raw"}
+_OWN_READER = {"canonical_url": "canonical", "site": "url", "language": "language", "images": "body",
+               "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
 
 
 class ArticlePage:
@@ -41,8 +45,26 @@ class ArticlePage:
         self.fetched_at = fetched_at
 
     def to_item(self) -> Article:
-        values = {f.name: getattr(self, f.name)() for f in fields(Article) if f.name not in _NOT_FROM_PAGE}
+        names = [f.name for f in fields(Article) if f.name not in _NOT_FROM_PAGE]
+        values: dict[str, Any] = {name: getattr(self, name)() for name in names}
+        values["sources"] = self.sources(values)
         return Article(url=self.url, scraped_at=self.fetched_at, **values)
+
+    def sources(self, values: dict[str, Any]) -> dict[str, str]:
+        """Which signal each filled field came from: the profile that reads it, or the generic reader's
+        own account (`jsonld`, `og:title`, `byline`, ...)."""
+        found: dict[str, str] = {}
+        for name, value in values.items():
+            if value in (None, "", [], {}):
+                continue
+            owner = next(cls for cls in type(self).__mro__ if name in cls.__dict__)
+            if owner is not ArticlePage:
+                found[name] = f"profile {owner.__module__.rsplit('.', 1)[-1]}"
+            else:
+                found[name] = self.generic.sources.get(_GENERIC_NAME.get(name, name), _OWN_READER.get(name, "page"))
+        if "published_at" in found and "published_raw" in found:
+            found["published_at"] = found["published_raw"]  # the time is read from that text
+        return found
 
     def not_article_reason(self) -> str | None:
         """Why this page, though fetched as an article, is not one (an infographic, a video page); None

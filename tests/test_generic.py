@@ -410,3 +410,15 @@ Stadt und im ganzen Umland.</p><p>Impressum, Datenschutz und Kontakt finden Sie 
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.count("Absatz") == 8
     assert "schlagwort" not in body and "Impressum" not in body
+
+
+def test_record_says_which_signal_each_field_came_from() -> None:
+    from scrapers.extract import extract_article
+
+    record = extract_article(PAGE.encode(), "https://hafenblatt.example/brand-1.html")
+    assert record["sources"]["title"] == "og:title"
+    assert record["sources"]["published_at"] == record["sources"]["published_raw"] == "jsonld"
+    assert record["sources"]["authors"] == "jsonld"
+    assert record["sources"]["lead"] == "description"
+    assert record["sources"]["body"] == "text density"
+    assert "updated_at" not in record["sources"]  # the page states no modification time
