@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -441,8 +442,9 @@ def _canonical(page: _Page) -> tuple[str | None, str | None]:
 
 
 def _lead(page: _Page, title: str | None) -> tuple[str | None, str | None]:
-    # The standfirst printed on the page; else the page's own summary of the story, which most CMSs fill
-    # from the standfirst.
+    # The standfirst printed on the page (classed as one, a bold first paragraph, or the block printed
+    # right under the headline before the body starts); else the page's own summary of the story, which
+    # most CMSs fill from the standfirst, when the page prints it.
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("standfirst", lambda: _standfirst(page)),
         ("emphasized first paragraph", lambda: _emphasized_first_paragraph(page)),
@@ -993,6 +995,7 @@ def _is_card(item: Any) -> bool:
     return link_text >= 15 and link_text >= 0.2 * len(text_of(item))
 
 
+@lru_cache(maxsize=8192)
 def _marks_boilerplate(mark: str) -> bool:
     if _TAGS_MARK.search(mark):
         return True
