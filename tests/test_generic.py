@@ -422,3 +422,13 @@ def test_record_says_which_signal_each_field_came_from() -> None:
     assert record["sources"]["lead"] == "description"
     assert record["sources"]["body"] == "text density"
     assert "updated_at" not in record["sources"]  # the page states no modification time
+
+
+def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
+    page = f"""<html><head><script type="application/ld+json">[{{"@type": "NewsArticle", "headline": "Brand",
+"datePublished": "2025-11-21"}}, {{"@type": "WebPage", "datePublished": "2025-11-21T13:34:26+00:00"}}]</script>
+<meta property="article:published_time" content="2025-11-20T08:00:00+00:00"></head>
+<body><article><h1>Brand</h1>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.published_raw == "2025-11-21T13:34:26+00:00"  # not the other day's meta time
+    assert art.sources["published_raw"] == "jsonld"

@@ -253,20 +253,32 @@ UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dct
 
 
 def _published(page: _Page) -> tuple[str | None, str | None]:
-    if value := structured.text_value(page.article.get("datePublished")):
-        return value, "jsonld"
-    if value := structured.meta_content(page.meta, *PUBLISHED_META):
-        return value, "meta"
-    if value := page.sel.css("[itemprop=datePublished]::attr(datetime)").get():
-        return value.strip(), "itemprop=datePublished"
-    if value := page.sel.css("article time::attr(datetime), time::attr(datetime)").get():
-        return value.strip(), "time"
+    machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
+        ("jsonld", lambda: structured.text_value(page.article.get("datePublished"))),
+        ("meta", lambda: structured.meta_content(page.meta, *PUBLISHED_META)),
+        ("itemprop=datePublished", lambda: page.sel.css("[itemprop=datePublished]::attr(datetime)").get()),
+        ("time", lambda: page.sel.css("article time::attr(datetime), time::attr(datetime)").get()),
+    )
+    for index, (source, read) in enumerate(machine):
+        if value := (read() or "").strip():
+            if _DAY_ONLY.match(value):  # a day alone: another signal may give the same day's time
+                for other_source, other in machine[index + 1 :]:
+                    if (timed := (other() or "").strip()).startswith(value) and len(timed) > len(value):
+                        return timed, other_source
+                for obj in page.jsonld:
+                    timed = structured.text_value(obj.get("datePublished")) or ""
+                    if timed.startswith(value) and len(timed) > len(value):
+                        return timed, "jsonld"
+            return value, source
     # No machine-readable date: htmldate searches the markup and the text (URL dates, "Published on",
     # date-classed elements) with rules tuned on thousands of pages; it gives a day, or a time when it has one.
     if value := find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
                           outputformat="%Y-%m-%dT%H:%M:%S"):
         return value.removesuffix("T00:00:00"), "htmldate"
     return None, None
+
+
+_DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _updated(page: _Page) -> tuple[str | None, str | None]:
