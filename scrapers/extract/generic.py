@@ -272,10 +272,9 @@ def _published(page: _Page) -> tuple[str | None, str | None]:
             return value, source
     # No machine-readable date: htmldate searches the markup and the text (URL dates, "Published on",
     # date-classed elements) with rules tuned on thousands of pages; it gives a day, or a time when it has one.
-    if value := find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
-                          outputformat="%Y-%m-%dT%H:%M:%S"):
-        return value.removesuffix("T00:00:00"), "htmldate"
-    return None, None
+    found = find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
+                      outputformat="%Y-%m-%dT%H:%M:%S")
+    return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
 
 
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
