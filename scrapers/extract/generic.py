@@ -557,14 +557,10 @@ def _standfirst(page: _Page) -> str | None:
     """The first element soon after the headline classed as a standfirst that holds a sentence or a few,
     with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
     h1 = next(page.sel.root.iter("h1"), None)
-    start: int | None = 0 if h1 is None else None
-    for index, el in enumerate(page.sel.root.iter("*")):
-        if el is h1:
-            start = index
-        if start is None or not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
+    after = page.sel.root.iter("*") if h1 is None else iter(h1.xpath("following::*"))
+    for el in islice(after, STANDFIRST_WINDOW):
+        if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
             continue
-        if index - start > STANDFIRST_WINDOW:
-            break
         words = _class_words(el)
         if not words & STANDFIRST_WORDS or words & NOT_STANDFIRST_WORDS or _in_figure_or_box(el):
             continue
