@@ -432,3 +432,16 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
     art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
     assert art.published_raw == "2025-11-21T13:34:26+00:00"  # not the other day's meta time
     assert art.sources["published_raw"] == "jsonld"
+
+
+def test_story_rendered_from_script_data_is_read_from_it() -> None:
+    story = "".join(f'<p class="editor-p">Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz.</p>'
+                    for n in range(1, 7))
+    payload = json.dumps(json.dumps({"article": {"title": "Großbrand", "content": story}}))
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body>
+<div id="app"><h1>Großbrand im Hafen</h1><p>Wird geladen…</p></div>
+<script>self.__next_f.push([1,{payload}])</script></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    want = [f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 7)]
+    assert art.body.split("\n\n") == want
+    assert art.sources["body"] == "script data"

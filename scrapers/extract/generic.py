@@ -8,15 +8,17 @@ microdata) with its markup (the headline, the byline, the paragraphs of the stor
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import parsel
 from htmldate import find_date
 
@@ -796,7 +798,50 @@ def _body(page: _Page) -> tuple[str, str | None]:
     if len(structured_body) > max(2 * len(body), 300):
         page.first_block = None
         return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
+    if len(body) < SHORT_BODY and (scripted := _body_in_scripts(page)) and len(scripted) > 2 * len(body):
+        page.first_block = page.last_block = None
+        return scripted, "script data"
     return body, "text density" if body else None
+
+
+SHORT_BODY = 300
+"""A body this short may be a page whose story its scripts render."""
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ESCAPED_PARAGRAPH = re.compile(r"\\u003cp[\s>\\]|<p[\s>]", re.IGNORECASE)
+
+
+def _body_in_scripts(page: _Page) -> str:
+    """The story as a page that renders it with JavaScript carries it: HTML in a string of its inline
+    data (Next.js `__NEXT_DATA__` and `self.__next_f.push`, Nuxt, Apollo state), often JSON within a
+    JavaScript string. The longest such string with three or more paragraphs, read as a body."""
+    best = ""
+    for script in page.sel.root.iter("script"):
+        code = script.text or ""
+        if script.get("src") or "ld+json" in (script.get("type") or ""):
+            continue
+        for markup in _html_strings(code):
+            fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+            blocks: list[tuple[str, Any]] = []
+            _collect(fragment, blocks)
+            text = "\n\n".join(text for text, _ in blocks)
+            if len(text) > len(best):
+                best = text
+    return best
+
+
+def _html_strings(code: str, depth: int = 0) -> Iterator[str]:
+    """The innermost string values in `code` that hold three or more paragraphs of HTML."""
+    if depth > 2 or len(_ESCAPED_PARAGRAPH.findall(code)) < 3:
+        return
+    for literal in _STRING_LITERAL.findall(code):
+        if len(_ESCAPED_PARAGRAPH.findall(literal)) < 3:
+            continue
+        try:
+            value = json.loads(literal)
+        except ValueError:
+            continue
+        inner = list(_html_strings(value, depth + 1)) if isinstance(value, str) and '"' in value else []
+        yield from inner or ([value] if isinstance(value, str) else [])
 
 
 IMAGE_SOURCES = ("data-src", "data-original", "data-lazy-src", "src")
