@@ -445,3 +445,14 @@ def test_story_rendered_from_script_data_is_read_from_it() -> None:
     want = [f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 7)]
     assert art.body.split("\n\n") == want
     assert art.sources["body"] == "script data"
+
+
+def test_endless_scroll_page_gives_its_own_story_not_the_next() -> None:
+    second = STORY.replace("Absatz", "Nächste").replace("Feuerwehr", "Polizei") * 2
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body><main>
+<article class="article-entity"><h1>Großbrand im Hafen</h1>{STORY}</article>
+<div class="under-article"><article id="second-article"><h1>Ein ganz anderer Fall</h1>{second}</article></div>
+</main></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "Nächste" not in body

@@ -1086,10 +1086,13 @@ def _text_blocks(root: Any) -> dict[Any, list[int]]:
 def _best_container(root: Any, guard: _Exclusions) -> Any:
     scores: dict[Any, float] = {}
     good: dict[Any, int] = {}
+    story = _first_of_several_stories(root)
     for block, (length, link_length) in _text_blocks(root).items():
         weight = length - link_length
         if length < MIN_PARAGRAPH or weight <= length / 2 or block.tag in LIST_TAGS or guard.excluded(block):
             continue
+        if story is not None and story not in block.iterancestors():
+            continue  # the next story of an endless-scroll page
         share = 1.0
         for depth, node in enumerate(block.iterancestors()):
             if depth < 3:
@@ -1109,6 +1112,14 @@ def _best_container(root: Any, guard: _Exclusions) -> Any:
         if good.get(ancestor, 0) > WIDEN * good[best]:
             best = ancestor
     return best
+
+
+def _first_of_several_stories(root: Any) -> Any:
+    """On a page that prints several stories, each an <article> with its own <h1> (endless scroll), the
+    first: the page's own; None on a page with one story."""
+    stories = [article for article in root.iter("article") if any(True for _ in article.iter("h1"))]
+    outermost = [a for a in stories if not any(b in a.iterancestors() for b in stories)]
+    return outermost[0] if len(outermost) >= 2 else None
 
 
 def _blocks(container: Any, guard: _Exclusions) -> list[tuple[str, Any]]:
