@@ -456,3 +456,13 @@ def test_endless_scroll_page_gives_its_own_story_not_the_next() -> None:
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.count("Absatz") == 8
     assert "Nächste" not in body
+
+
+def test_a_body_opening_with_a_sentence_set_as_subheading_has_it_as_lead() -> None:
+    dek = "Die Feuerwehr kämpft seit dem Morgen<br>Anwohner sollen die Fenster geschlossen halten"
+    page = f"""<html><head><meta property="og:title" content="Ein anderer Titel als im Kopf"></head><body>
+<div class="story"><h2 class="sub-tit">{dek}</h2>{STORY}<h2>Zwischentitel</h2>{STORY}</div></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.lead == "Die Feuerwehr kämpft seit dem Morgen Anwohner sollen die Fenster geschlossen halten"
+    assert art.sources["lead"] == "dek"
+    assert art.body.startswith("Absatz 1") and "Zwischentitel" in art.body

@@ -96,7 +96,7 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "lead", *_lead(page, art.title))
     if art.lead:
         source = art.sources["lead"]
-        in_parts = source in ("standfirst", "text under the headline") or source.endswith(IN_PARTS)
+        in_parts = source in ("standfirst", "text under the headline", "dek") or source.endswith(IN_PARTS)
         art.lead, art.body = split_lead(art.body, art.lead, in_parts=in_parts)
         if not art.lead:
             art.lead = None
@@ -462,6 +462,7 @@ def _lead(page: _Page, title: str | None) -> tuple[str | None, str | None]:
         ("standfirst", lambda: _standfirst(page)),
         ("emphasized first paragraph", lambda: _emphasized_first_paragraph(page)),
         ("text under the headline", lambda: _under_headline(page, title)),
+        ("dek", lambda: _dek(page)),
         ("og:description", lambda: structured.meta_content(page.meta, "og:description")),
         ("description", lambda: structured.meta_content(page.meta, "description")),
         ("jsonld description", lambda: structured.text_value(page.article.get("description"))),
@@ -612,7 +613,7 @@ def _under_headline(page: _Page, title: str | None) -> str | None:
             text, words = text_of(sibling), _class_words(sibling)
             if sibling is page.first_block or page.first_block in sibling.iterdescendants():
                 # The body starts right away, unless with a sentence set as a subheading (a dek).
-                return text if sibling.tag in ("h2", "h3") and len(text) >= 60 else None
+                return text if sibling.tag in ("h2", "h3") and len(text) >= DEK_LENGTH else None
             if (
                 sibling.tag in NOT_UNDER_HEADLINE
                 or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_WORDS)
@@ -636,6 +637,18 @@ def _under_headline(page: _Page, title: str | None) -> str | None:
 
 _CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)")
 """A time of day: a short line holding one is a dateline or byline, not a standfirst."""
+
+
+def _dek(page: _Page) -> str | None:
+    """A body opening with a subheading that is a sentence or a few: the story's dek."""
+    first = page.first_block
+    if first is not None and first.tag in ("h2", "h3") and len(text := text_of(first)) >= DEK_LENGTH:
+        return text
+    return None
+
+
+DEK_LENGTH = 60
+"""A subheading this long is a sentence, not a section title."""
 
 
 def _headline_element(page: _Page, title: str | None) -> Any:
