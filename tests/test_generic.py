@@ -466,3 +466,21 @@ def test_a_body_opening_with_a_sentence_set_as_subheading_has_it_as_lead() -> No
     assert art.lead == "Die Feuerwehr kämpft seit dem Morgen Anwohner sollen die Fenster geschlossen halten"
     assert art.sources["lead"] == "dek"
     assert art.body.startswith("Absatz 1") and "Zwischentitel" in art.body
+
+
+@pytest.mark.parametrize(
+    ("story", "lead"),
+    [
+        # The share title is reworded and the only <h1> is the breadcrumb's last crumb: the article's
+        # first heading stands in for the headline.
+        (f'<article><header><h2>Kreis und quer: Streber</h2><time>28. April</time></header>'
+         f'<div class="x1"><p>{LEAD}</p></div><div class="x2">{STORY}</div></article>', LEAD),
+        # A heading inside the story is no headline: the paragraph after it is the body's.
+        (f"<article><div>{STORY}<h2>Zwischentitel</h2><p>{LEAD}</p>{STORY}</div></article>", None),
+    ],
+)
+def test_text_under_the_story_heading(story: str, lead: str | None) -> None:
+    page = f"""<html><head><meta property="og:title" content="Ganz andere Worte für die Suche"></head><body>
+<ol class="crumbs"><li><a href="/">Home</a></li><li><h1>Ganz andere Worte für die Suche</h1></li></ol>
+{story}</body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == lead

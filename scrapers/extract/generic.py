@@ -603,8 +603,11 @@ def _under_headline(page: _Page, title: str | None) -> str | None:
     """The text block printed right under the headline, before the body starts: a standfirst the page
     does not class as one. Kickers, bylines, dates and images between the two are passed over."""
     headline = _headline_element(page, title)
-    if headline is None:
-        return None
+    guessed = headline is None
+    if guessed:
+        headline = _story_heading(page)
+        if headline is None:
+            return None
     node, hops = headline, 0
     while node is not None and hops < 4:
         for sibling in node.itersiblings():
@@ -628,6 +631,8 @@ def _under_headline(page: _Page, title: str | None) -> str | None:
                 continue
             if len(text) > 1000 or sibling.tag not in STANDFIRST_TAGS:
                 return None
+            if guessed and not _before_body(page, sibling):
+                return None  # a heading inside the story, not over it
             if _styled_apart_paragraph(sibling):
                 return "\n\n".join([text, *(text_of(more) for more in _same_style_run(sibling))])
             return text
@@ -637,6 +642,33 @@ def _under_headline(page: _Page, title: str | None) -> str | None:
 
 _CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)")
 """A time of day: a short line holding one is a dateline or byline, not a standfirst."""
+
+
+def _in_menu(el: Any) -> bool:
+    return any(a.tag in ("li", "nav") for a in el.iterancestors())
+
+
+def _story_heading(page: _Page) -> Any:
+    """The first heading of the story's <article> when no heading prints the title (the share title is
+    reworded), outside breadcrumbs and menus."""
+    for article in page.sel.root.iter("article"):
+        for el in article.iter(*HEADLINE_TAGS):
+            if not _in_menu(el) and text_of(el):
+                return el
+    return None
+
+
+def _before_body(page: _Page, el: Any) -> bool:
+    """Whether `el` comes before the body's first paragraph in the page."""
+    first = page.first_block
+    if first is None:
+        return False
+    for node in page.sel.root.iter():
+        if node is el:
+            return True
+        if node is first:
+            return False
+    return False
 
 
 def _dek(page: _Page) -> str | None:
@@ -652,9 +684,12 @@ DEK_LENGTH = 60
 
 
 def _headline_element(page: _Page, title: str | None) -> Any:
-    """The heading that prints `title`, or its end (the title may lead with a kicker)."""
+    """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
+    breadcrumb or menu."""
     key = _key(title or "")
     for el in page.sel.root.iter(*HEADLINE_TAGS):
+        if _in_menu(el):
+            continue
         text = _key(text_of(el))
         if not key or not text:
             continue
