@@ -484,3 +484,17 @@ def test_text_under_the_story_heading(story: str, lead: str | None) -> None:
 <ol class="crumbs"><li><a href="/">Home</a></li><li><h1>Ganz andere Worte für die Suche</h1></li></ol>
 {story}</body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == lead
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Ann Lee and Bo Kim", ["Ann Lee", "Bo Kim"]),
+        ("Hà Linh (TH)", ["Hà Linh"]),  # a note after the name: compiled, an agency
+        ("Von Anna Beispiel (dpa), Bo Kim", ["Anna Beispiel", "Bo Kim"]),
+    ],
+)
+def test_clean_author(raw: str, names: list[str]) -> None:
+    from scrapers.extract.generic import clean_author
+
+    assert clean_author(raw) == names
