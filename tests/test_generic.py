@@ -498,3 +498,23 @@ def test_clean_author(raw: str, names: list[str]) -> None:
     from scrapers.extract.generic import clean_author
 
     assert clean_author(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("lang", "before", "after", "raw"),
+    [
+        # a label before the date goes; the page's language guides dateparser
+        ("de", "", '<div class="meta-date">Veröffentlicht am 13. Mai 2026 um 15:44</div>', "13. Mai 2026 um 15:44"),
+        # MasterCMS prints its date line above the headline
+        ("vi", '<span class="article-detail-date rt">10:27 | 17/06/2021 GMT+7</span>', "", "10:27 | 17/06/2021 GMT+7"),
+        # a month before the day stays; a date-classed text with no day or year is passed over
+        ("en", "", '<div class="date">Top Stories</div><div class="post-date">Published May 3, 2024</div>',
+         "May 3, 2024"),
+    ],
+)
+def test_printed_date_line_when_no_machine_date(lang: str, before: str, after: str, raw: str) -> None:
+    page = f"""<html lang="{lang}"><body><article>{before}<h1>Großbrand im Hafen</h1>{after}{STORY}</article>
+</body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.published_raw == raw
+    assert art.sources["published_raw"] == "date line"

@@ -24,6 +24,7 @@ from htmldate import find_date
 
 from scrapers.extract import structured
 from scrapers.extract.boxes import link_boxes
+from scrapers.extract.dates import parse_timestamp, utc_now
 from scrapers.extract.structured import JsonObject, MetaTable
 
 
@@ -274,9 +275,66 @@ def _published(page: _Page) -> tuple[str | None, str | None]:
             return value, source
     # No machine-readable date: htmldate searches the markup and the text (URL dates, "Published on",
     # date-classed elements) with rules tuned on thousands of pages; it gives a day, or a time when it has one.
+    if printed := _printed_date(page):
+        return printed, "date line"
     found = find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
                       outputformat="%Y-%m-%dT%H:%M:%S")
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
+
+
+DATE_WORDS = frozenset({"date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp",
+                        "dateline", "datum", "fecha", "data", "ngay"})
+DATE_LINE_WINDOW = 60
+"""How many elements after the headline a printed date line may come."""
+
+
+def _printed_date(page: _Page) -> str | None:
+    """The date line printed near the headline ("10:27 | 17/06/2021 GMT+7", "3. Mai 2024, 10:15 Uhr"), when
+    the page gives no machine-readable date: an element classed as a date, short, that reads as a date."""
+    h1 = next(page.sel.root.iter("h1"), None)
+    if h1 is None:
+        return None
+    near = [*islice(h1.xpath("following::*"), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]
+    language = (_language(page)[0] or "").split("-")[0].lower()
+    languages = [language] if language in DATEPARSER_LANGUAGES else None
+    tries = 0
+    for el in near:
+        if not isinstance(el.tag, str) or not _class_words(el) & DATE_WORDS or _in_figure_or_box(el):
+            continue
+        text = text_of(el)
+        if 6 <= len(text) <= 80 and _YEAR_OR_DAY.search(text):
+            for date in _date_parts(text):
+                if parse_timestamp(date, timezone=None, now=utc_now(), languages=languages) is not None:
+                    return date
+            tries += 1
+            if tries == DATE_LINE_TRIES:
+                break
+    return None
+
+
+_YEAR_OR_DAY = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}\b")
+_FIRST_DIGIT = re.compile(r"\d")
+
+
+def _date_parts(text: str) -> list[str]:
+    """`text` without the label before its date ("Veröffentlicht am 13. Mai 2026" -> "13. Mai 2026"); a
+    capitalised word right before the first number may be the month ("May 3, 2024") and is tried first."""
+    first = _FIRST_DIGIT.search(text)
+    if first is None or first.start() == 0:
+        return [text]
+    words = text[: first.start()].split()
+    date = text[first.start() :]
+    return [f"{words[-1]} {date}", date] if words and words[-1].isalpha() and words[-1][0].isupper() else [date]
+
+
+DATEPARSER_LANGUAGES = frozenset({
+    "ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he", "hi", "hr", "hu", "id",
+    "it", "ja", "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sr", "sv", "th", "tl", "tr",
+    "uk", "vi", "zh",
+})
+"""Languages dateparser reads; the page's own narrows its search (and keeps it fast)."""
+DATE_LINE_TRIES = 3
+"""Date-classed texts read with dateparser before giving up (it is slow on text that is no date)."""
 
 
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
