@@ -1128,10 +1128,13 @@ other stories, not part of this one."""
 
 def is_teaser_list(el: Any) -> bool:
     """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
-    items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
-    if len(items) < TEASER_ITEMS:
+    if len(el) < TEASER_ITEMS:
         return False
-    cards = sum(_is_card(item) for item in items)
+    items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
+    linked = [item for item in items if item.tag == "a" or item.find(".//a") is not None]
+    if len(linked) < TEASER_ITEMS:
+        return False
+    cards = sum(_is_card(item) for item in linked)
     if cards < TEASER_ITEMS:
         return False
     with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
