@@ -294,7 +294,7 @@ def _printed_date(page: _Page) -> str | None:
     h1 = next(page.sel.root.iter("h1"), None)
     if h1 is None:
         return None
-    near = [*islice(h1.xpath("following::*"), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]
+    near = [*islice(_following(h1), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]
     language = (_language(page)[0] or "").split("-")[0].lower()
     languages = [language] if language in DATEPARSER_LANGUAGES else None
     tries = 0
@@ -623,7 +623,7 @@ def _standfirst(page: _Page) -> str | None:
     """The first element soon after the headline classed as a standfirst that holds a sentence or a few,
     with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
     h1 = next(page.sel.root.iter("h1"), None)
-    after = page.sel.root.iter("*") if h1 is None else iter(h1.xpath("following::*"))
+    after = page.sel.root.iter("*") if h1 is None else _following(h1)
     for el in islice(after, STANDFIRST_WINDOW):
         if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
             continue
@@ -634,6 +634,16 @@ def _standfirst(page: _Page) -> str | None:
         if 40 <= len(text) <= 1000 and _link_text_length(el) < len(text) / 2 and not _mostly_caption(el, text):
             return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
     return None
+
+
+def _following(el: Any) -> Iterator[Any]:
+    """The elements after `el` in document order (not inside it), lazily: XPath's following:: axis builds
+    them all."""
+    node = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
 
 
 def _mostly_caption(el: Any, text: str) -> bool:
