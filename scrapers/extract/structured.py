@@ -209,10 +209,13 @@ MetaTable = dict[str, list[str]]
 def meta_table(sel: parsel.Selector) -> MetaTable:
     """All `<meta>` contents keyed by lower-cased property, name, itemprop or http-equiv, in page order."""
     table: MetaTable = {}
-    for meta in sel.xpath("//meta[@content]"):
-        content = (meta.attrib.get("content") or "").strip()
+    for meta in sel.root.iter("meta"):
+        content = meta.get("content")
+        if content is None:
+            continue
+        content = content.strip()
         for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = meta.attrib.get(attr)
+            key = meta.get(attr)
             if key:
                 table.setdefault(key.strip().casefold(), []).append(content)
     return table
