@@ -19,9 +19,9 @@ from w3lib.encoding import html_to_unicode
 def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -> dict[str, Any]:
     """The record fields of the article page `html` fetched from `url` (at `fetched_at`, default now)."""
     # Imported here so that the helper modules of this package stay free of Scrapy.
-    from itemadapter import ItemAdapter
     from scrapy.exceptions import DropItem
 
+    from pipelines.validate import plain
     from scrapers.pages import ArticlePage
     from scrapers.sites import profile_for_url
 
@@ -34,7 +34,7 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
             item = pipeline.process_item(item)
         except DropItem:  # a rejected record still shows what was read from the page
             break
-    return dict(ItemAdapter(item).asdict())
+    return dict(plain(item))
 
 
 # Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate
