@@ -25,7 +25,7 @@ from scrapers.items import Article
 logger = logging.getLogger(__name__)
 
 # Fields whose presence says how well the pages were read (every record has the others by construction).
-NOT_COVERED = ("url", "site", "scraped_at", "version", "schema_version")
+NOT_COVERED = ("url", "site", "sources", "scraped_at", "version", "schema_version")
 COVERED_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name not in NOT_COVERED)
 
 
