@@ -21,6 +21,12 @@ from scrapers.extract.authors import credit_note, split_byline, split_bylines
         ("  Hà\u00a0Linh  ", ["Hà Linh"], None),
         ("신현주 기자", ["신현주"], None),  # Korean "reporter" after the name
         ("松岡大地 記者", ["松岡大地"], None),
+        # roles are nobody's name; an agency named in the byline stays (it is the story's only credit there)
+        ("By Staff", [], None),
+        ("By Jane Doe, Staff Writer", ["Jane Doe"], None),
+        ("Senior Correspondent", [], None),
+        ("Jane Doe and John Roe, Reuters", ["Jane Doe", "John Roe", "Reuters"], None),
+        ("Stefan Redaktion", ["Stefan Redaktion"], None),  # a role word inside a name leaves the name
     ],
 )
 def test_split_byline(byline: str, names: list[str], credit: str | None) -> None:

@@ -21,6 +21,13 @@ _PREFIX = re.compile(
 _ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _SEPARATORS = re.compile(r"\s+[-–—/|]\s+|\s*[,;&]\s*|\s+(?:và|and|und|et|y|e|en)\s+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
+# A byline part that is only a role: "Staff", "Staff Writer", "Senior Correspondent", "Redaktion".
+_ROLE = re.compile(
+    r"^(?:(?:the\s+)?(?:senior|chief|special|associate|contributing|political|foreign|staff|news|web|online|digital)\s+)*"
+    r"(?:staff|writer|reporter|correspondent|editor|editors|contributor|columnist|desk|team|redaktion|redakteur(?:in)?"
+    r"|korrespondent(?:in)?|rédaction|redacción|redazione|staff\s+(?:writer|reporter))$",
+    re.IGNORECASE,
+)
 
 
 def split_byline(byline: str) -> tuple[list[str], str | None]:
@@ -32,8 +39,11 @@ def split_byline(byline: str) -> tuple[list[str], str | None]:
     if _CREDIT_ONLY.match(text):
         return [], credit_note(" ".join([text, *notes]))
     parts = _SEPARATORS.split(_EMAIL.sub(" ", text))
-    names = [name for name in (clean_text(_ROLE_SUFFIX.sub("", _PREFIX.sub("", part.strip()))) for part in parts)
-             if name]
+    names: list[str] = []
+    for part in parts:
+        name = clean_text(_ROLE_SUFFIX.sub("", _PREFIX.sub("", part.strip())))
+        if name and not _ROLE.match(name):  # "Staff", "Staff Writer", "Korrespondent": a role, nobody's name
+            names.append(name)
     return names, ("; ".join(notes) or None)
 
 

@@ -360,12 +360,7 @@ def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]."""
     text = _EMAIL.sub("", clean_text(raw))
     text = _BY.sub("", text)
-    names = (_NOTE.sub("", name).strip(" .|-–—") for name in _SPLIT_NAMES.split(text))
-    return [name for name in names if name]
-
-
-_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
-"""A note after a name: "(TH)" (compiled), "(AP)", "(Reuters)"."""
+    return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
 
 def _authors(page: _Page) -> tuple[list[str], str | None]:
