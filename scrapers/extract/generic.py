@@ -18,7 +18,6 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import lxml.etree
 import lxml.html
 import parsel
 from htmldate import find_date
@@ -399,24 +398,13 @@ _BYLINE_MARK = re.compile(
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
 
 
-_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_BYLINE_CANDIDATES = lxml.etree.XPath(
-    "//*[" + " or ".join(
-        f"contains({_LOWER.format(attr)}, '{word}')"
-        for attr in ("@class", "@id")
-        for word in ("byline", "autor", "auteur", "author", "contributor", "writer", "reporter")
-    ) + "]"
-)
-"""Elements whose class or id may name a byline; `_BYLINE_MARK` then checks the word itself."""
-
-
 def _byline_names(page: _Page) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
     if links := [clean_text(text_of(a)) for a in page.sel.root.iter("a") if a.get("rel") == "author"]:
         return [name for name in links if _looks_like_name(name)]
-    for el in _BYLINE_CANDIDATES(page.sel.root):
-        if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+    for el in page.sel.root.iter("*"):
+        if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
         if not _BYLINE_MARK.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
