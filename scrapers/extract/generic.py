@@ -512,6 +512,9 @@ def _canonical(page: _Page) -> tuple[str | None, str | None]:
     return None, None
 
 
+# ----------------------------------------------------------------------------- lead
+
+
 def _lead(page: _Page, title: str | None) -> tuple[str | None, str | None]:
     # The standfirst printed on the page (classed as one, a bold first paragraph, or the block printed
     # right under the headline before the body starts); else the page's own summary of the story, which
@@ -849,6 +852,9 @@ def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, i
         else:
             break
     return end if covered == len(lead_words) else 0
+
+
+# ----------------------------------------------------------------------------- section
 
 
 def _section(page: _Page) -> tuple[list[str], str | None]:
