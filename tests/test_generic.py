@@ -517,3 +517,12 @@ def test_printed_date_line_when_no_machine_date(lang: str, before: str, after: s
     art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
     assert art.published_raw == raw
     assert art.sources["published_raw"] == "date line"
+
+
+def test_keywords_run_together_give_way_to_a_list() -> None:
+    page = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
+"keywords": "Berlin Ukraine Unfall"}}</script><meta name="keywords" content="Unfall,Berlin,Ukraine"></head>
+<body><article><h1>Brand</h1>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert art.tags == ["Unfall", "Berlin", "Ukraine"]
+    assert art.sources["tags"] == "keywords"

@@ -464,14 +464,22 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _tags(page: _Page) -> tuple[list[str], str | None]:
-    if tags := structured.keyword_list(page.article.get("keywords")):
-        return _unique(tags), "jsonld"
-    if tags := structured.meta_contents(page.meta, "article:tag"):
-        return _unique([t for raw in tags for t in structured.keyword_list(raw)]), "article:tag"
-    for key in ("news_keywords", "keywords"):
-        if raw := structured.meta_content(page.meta, key):
-            return _unique(structured.keyword_list(raw)), key
-    return [], None
+    # A single keyword string with no commas is often several tags run together ("Berlin Ukraine Unfall"):
+    # a later source that lists them apart is taken instead.
+    candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
+        ("jsonld", lambda: structured.keyword_list(page.article.get("keywords"))),
+        ("article:tag", lambda: [t for raw in structured.meta_contents(page.meta, "article:tag")
+                                 for t in structured.keyword_list(raw)]),
+        ("news_keywords", lambda: structured.keyword_list(structured.meta_content(page.meta, "news_keywords"))),
+        ("keywords", lambda: structured.keyword_list(structured.meta_content(page.meta, "keywords"))),
+    )
+    first: tuple[list[str], str | None] = ([], None)
+    for source, read in candidates:
+        if tags := _unique(read()):
+            if len(tags) > 1:
+                return tags, source
+            first = first if first[0] else (tags, source)
+    return first
 
 
 def _language(page: _Page) -> tuple[str | None, str | None]:
