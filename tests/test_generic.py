@@ -526,3 +526,16 @@ def test_keywords_run_together_give_way_to_a_list() -> None:
     art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
     assert art.tags == ["Unfall", "Berlin", "Ukraine"]
     assert art.sources["tags"] == "keywords"
+
+
+def test_bylines_of_teased_stories_are_not_this_storys() -> None:
+    teasers = "".join(
+        f'<article class="teaser"><h2><a href="/s-{n}">Andere Geschichte {n}</a></h2>'
+        f'<footer class="teaser__byline byline">Kolumne von <a rel="author" href="/a/{n}">Autor Nummer{n}</a>'
+        f"</footer></article>"
+        for n in range(3)
+    )
+    page = f"""<html><head><meta property="og:site_name" content="Hafenblatt"></head><body><article>
+<h1>Brand im Hafen</h1><p class="byline">Von <a rel="author" href="/a/cs">Carla Siepmann</a></p>{STORY}</article>
+<section class="more">{teasers}</section></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Carla Siepmann"]

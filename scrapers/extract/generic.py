@@ -401,15 +401,16 @@ _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
 def _byline_names(page: _Page) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    if links := [clean_text(text_of(a)) for a in page.sel.root.iter("a") if a.get("rel") == "author"]:
-        return [name for name in links if _looks_like_name(name)]
+    links = [a for a in page.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
+    if names := [clean_text(text_of(a)) for a in links]:
+        return [name for name in names if _looks_like_name(name)]
     for el in page.sel.root.iter("*"):
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
         if not _BYLINE_MARK.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
-        if _is_hidden(el) or any(_is_hidden(a) for a in el.iterancestors()):
+        if _is_hidden(el) or any(_is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
         links = [clean_text(text_of(a)) for a in el.iter("a")]
         names = [name for name in links if _looks_like_name(name)]
@@ -440,6 +441,11 @@ def _signature(page: _Page) -> list[str]:
 
 
 SIGNATURE_LENGTH = 60
+
+
+def _in_other_story(el: Any) -> bool:
+    """Whether `el` sits in a teaser, related or promo box: a byline there is another story's."""
+    return any(_class_words(a) & BOX_WORDS for a in el.iterancestors())
 
 
 def _looks_like_name(text: str) -> bool:
