@@ -820,14 +820,15 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
     prints the description after a dateline ("BERLIN (AP) —") is the lead, dateline and all."""
     paragraphs = body.split("\n\n")
     lead_words = _WORD.findall(description.casefold())
-    for index in range(min(LEAD_SEARCH, len(paragraphs))):
+    search = _first_paragraphs(paragraphs)
+    for index in range(search):
         end = _lead_printed(paragraphs, index, lead_words, in_parts=in_parts)
         if not end and not in_parts and _after_dateline(_WORD.findall(paragraphs[index].casefold()), lead_words):
             end = index + 1  # the description repeats the paragraph without its dateline ("BERLIN (AP) —")
         if end:
             return "\n\n".join(paragraphs[:end][index:]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
     if not in_parts and len(lead_words) >= LEAD_MIN_WORDS:
-        for paragraph in paragraphs[LEAD_SEARCH:]:
+        for paragraph in paragraphs[search:]:
             if _lead_printed([paragraph], 0, lead_words, in_parts=False):
                 return "", body  # a summary quoting a paragraph further down the story: no standfirst
     return description, body
@@ -835,6 +836,17 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
 
 DATELINE_WORDS = 6
 """How many words a dateline ("BERLIN --", "WASHINGTON (AP) —") may put before a paragraph's first sentence."""
+
+
+def _first_paragraphs(paragraphs: list[str]) -> int:
+    """How many blocks from the top hold the body's first `LEAD_SEARCH` paragraphs (short lines above
+    them, a video's title or a time stamp, do not count)."""
+    seen = 0
+    for index, paragraph in enumerate(paragraphs):
+        seen += len(paragraph) >= HEAD_FRAGMENT
+        if seen == LEAD_SEARCH:
+            return index + 1
+    return len(paragraphs)
 
 
 def _after_dateline(words: list[str], lead_words: list[str]) -> bool:
