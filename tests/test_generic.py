@@ -13,6 +13,7 @@ LEAD = "Die Feuerwehr kämpft seit dem Morgen gegen einen Großbrand im Hafen, A
 
 
 CUT = LEAD.rsplit(" ", 3)[0] + " Fens..."  # a description cut at a word limit
+EINS = "Ein Absatz der Geschichte, lang genug, um als Absatz zu zählen."
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,10 @@ CUT = LEAD.rsplit(" ", 3)[0] + " Fens..."  # a description cut at a word limit
          "Dachzeile\n\nDritter Absatz."),
         # Past the first three paragraphs the same words are the story's: the description quotes it, and
         # is no standfirst.
-        (f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}", LEAD, "", f"Eins.\n\nZwei.\n\nDrei.\n\n{LEAD}"),
+        (f"{EINS}\n\n{EINS}\n\n{EINS}\n\n{LEAD}", LEAD, "", f"{EINS}\n\n{EINS}\n\n{EINS}\n\n{LEAD}"),
+        # Short lines above the story (a video's title, a time stamp) are not among its first paragraphs.
+        (f"Video: Brand | 02:57 Min.\n\nStand: 10:15 Uhr\n\n{EINS}\n\n{LEAD}", LEAD, LEAD,
+         f"Video: Brand | 02:57 Min.\n\nStand: 10:15 Uhr\n\n{EINS}"),
         # The first paragraph after its dateline is the lead, dateline and all.
         (f"HAMBURG (dpa) - {LEAD}\n\nZweiter Absatz.", LEAD, f"HAMBURG (dpa) - {LEAD}", "Zweiter Absatz."),
         ("Ganz anderer Text.", LEAD, LEAD, "Ganz anderer Text."),
