@@ -275,6 +275,12 @@ def test_repeated_labels(body: str, trimmed: str) -> None:
     assert trim_head(body, "Großbrand im Hafen") == trimmed
 
 
+def test_ad_slot_labels_leave_the_body() -> None:
+    story = "Erster Absatz, lang genug für einen Absatz der Geschichte."
+    body = f"{story}\n\nAdvert\n\n{story}\n\nAnzeige\n\n{story}"
+    assert trim_head(body, "Großbrand im Hafen") == f"{story}\n\n{story}\n\n{story}"
+
+
 @pytest.mark.parametrize(
     ("body", "trimmed"),
     [
