@@ -7,7 +7,9 @@ import json
 import pytest
 from parsel import Selector
 
-from scrapers.extract.generic import read_article, split_lead, trim_head
+from scrapers.extract.body import trim_head
+from scrapers.extract.generic import read_article
+from scrapers.extract.lead import split_lead
 
 LEAD = "Die Feuerwehr kämpft seit dem Morgen gegen einen Großbrand im Hafen, Anwohner sollen Fenster schließen."
 

@@ -1,0 +1,416 @@
+"""The story's text on a page without a profile: the container its paragraphs make, read as blocks (paragraphs,
+subheadings, text lists, data tables), without boxes, labels and chrome; images with their captions."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+
+from scrapers.extract import structured
+from scrapers.extract.markup import (
+    BLOCK_TAGS,
+    HEAD_FRAGMENT,
+    HEADING_TAGS,
+    INLINE_TAGS,
+    INVISIBLE_TAGS,
+    LIST_TAGS,
+    SENTENCE_END,
+    SKIP_TAGS,
+    Page,
+    clean_text,
+    is_boilerplate,
+    is_teaser_list,
+    link_text_length,
+    text_of,
+)
+
+MIN_PARAGRAPH = 20
+
+
+WIDEN = 1.6
+"""An ancestor holding this many times the chosen container's text holds a story split in parts."""
+
+
+def read_body(page: Page) -> tuple[str, str | None]:
+    guard = _Exclusions(page.sel.root)
+    page.marked_boxes = guard.marked
+    for node in page.sel.css("[itemprop=articleBody]"):
+        blocks = _blocks(node.root, guard)
+        if sum(len(text) for text, _ in blocks) > 300:
+            page.container = node.root
+            return _join(page, blocks), "itemprop=articleBody"
+    container = page.container = _best_container(page.sel.root, guard)
+    body = _join(page, _blocks(container, guard)) if container is not None else ""
+    # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
+    structured_body = structured.text_value(page.article.get("articleBody")) or ""
+    if len(structured_body) > max(2 * len(body), 300):
+        page.first_block = None
+        return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
+    if len(body) < SHORT_BODY and (scripted := _body_in_scripts(page)) and len(scripted) > 2 * len(body):
+        page.first_block = page.last_block = None
+        return scripted, "script data"
+    return body, "text density" if body else None
+
+
+SHORT_BODY = 300
+"""A body this short may be a page whose story its scripts render."""
+
+
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+_ESCAPED_PARAGRAPH = re.compile(r"\\u003cp[\s>\\]|<p[\s>]", re.IGNORECASE)
+
+
+def _body_in_scripts(page: Page) -> str:
+    """The story as a page that renders it with JavaScript carries it: HTML in a string of its inline
+    data (Next.js `__NEXT_DATA__` and `self.__next_f.push`, Nuxt, Apollo state), often JSON within a
+    JavaScript string. The longest such string with three or more paragraphs, read as a body."""
+    best = ""
+    for script in page.sel.root.iter("script"):
+        code = script.text or ""
+        if script.get("src") or "ld+json" in (script.get("type") or ""):
+            continue
+        for markup in _html_strings(code):
+            fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
+            blocks: list[tuple[str, Any]] = []
+            _collect(fragment, blocks)
+            text = "\n\n".join(text for text, _ in blocks)
+            if len(text) > len(best):
+                best = text
+    return best
+
+
+def _html_strings(code: str, depth: int = 0) -> Iterator[str]:
+    """The innermost string values in `code` that hold three or more paragraphs of HTML."""
+    if depth > 2 or len(_ESCAPED_PARAGRAPH.findall(code)) < 3:
+        return
+    for literal in _STRING_LITERAL.findall(code):
+        if len(_ESCAPED_PARAGRAPH.findall(literal)) < 3:
+            continue
+        try:
+            value = json.loads(literal)
+        except ValueError:
+            continue
+        inner = list(_html_strings(value, depth + 1)) if isinstance(value, str) and '"' in value else []
+        yield from inner or ([value] if isinstance(value, str) else [])
+
+
+IMAGE_SOURCES = ("data-src", "data-original", "data-lazy-src", "src")
+
+
+def body_images(page: Page) -> list[tuple[str, str | None, str | None]]:
+    """The images of the body's container, with their alt text and the caption of their figure, in page
+    order; beside the container only a figure counts (the lead image above the text). Images in boxes
+    (related stories, galleries, ads) do not."""
+    container = page.container
+    if container is None:
+        return []
+    scope = container.getparent() if container.getparent() is not None else container
+    images: dict[str, tuple[str, str | None, str | None]] = {}
+    for img in scope.iter("img"):
+        ancestors = list(img.iterancestors())
+        ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
+        figure = next((a for a in ancestors if a.tag == "figure"), None)
+        if (container not in ancestors and figure is None) or any(is_boilerplate(a) for a in ancestors):
+            continue
+        url = _image_url(img, page.url)
+        if url and url not in images:
+            figcaption = figure.find(".//figcaption") if figure is not None else None
+            caption = text_of(figcaption) if figcaption is not None else None
+            images[url] = (url, clean_text(img.get("alt")) or None, caption or None)
+    return list(images.values())
+
+
+def _image_url(img: Any, base: str) -> str | None:
+    for name in IMAGE_SOURCES:
+        src = (img.get(name) or "").strip()
+        if src and not src.startswith("data:"):
+            return str(urljoin(base, src))
+    return None
+
+
+LABEL_REPEATS = 3
+"""A short line printed this many times between the paragraphs is a label ("Article content", "Advertisement")."""
+"""Blocks shorter than this at the top of a body, not ending a sentence, are labels rather than story."""
+
+
+def _without_labels(blocks: list[str]) -> list[str]:
+    """`blocks` without a short line printed again and again between paragraphs ("Article content",
+    "Advertisement"); a short line repeated among other short lines (a schedule, a table) stays."""
+    counts = Counter(block for block in blocks if _may_be_label(block))
+
+    def apart(index: int, block: str) -> bool:  # a paragraph, the same label again, or the body's edge
+        return not 0 <= index < len(blocks) or len(blocks[index]) >= HEAD_FRAGMENT or blocks[index] == block
+
+    between_paragraphs = Counter(
+        block
+        for index, block in enumerate(blocks)
+        if counts[block] and apart(index - 1, block) and apart(index + 1, block)
+    )
+    labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
+    return [block for block in blocks if block not in labels and block.casefold() not in AD_LABELS]
+
+
+AD_LABELS = frozenset({
+    "ad", "advert", "advertisement", "advertising", "sponsored", "anzeige", "werbung", "publicité", "publicidad",
+    "pubblicità", "reklame", "annonse", "annons", "mainos", "reklama", "advertentie", "quảng cáo", "광고", "広告",
+    "story continues below advertisement", "article continues below advertisement", "scroll to continue",
+    "continue reading below",
+})
+"""Lines that only announce an ad slot."""
+
+
+def _may_be_label(block: str) -> bool:
+    return len(block) < HEAD_FRAGMENT and not SENTENCE_END.search(block) and any(c.isalpha() for c in block)
+
+
+def trim_head(body: str, title: str | None) -> str:
+    """`body` without the headline printed again in it, without short labels repeated between its
+    paragraphs, and without the short fragments above its first real paragraph and below its last:
+    gallery counters ("1 / 8"), photo credits, "Back to Gallery", kickers, box headings."""
+    headline = (title or "").casefold()
+    blocks = [block for block in body.split("\n\n") if block.casefold() != headline]
+    blocks = _without_labels(blocks)
+    while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[0]):
+        blocks.pop(0)
+    while len(blocks) > 1 and len(blocks[-1]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[-1]):
+        blocks.pop()  # box headings and labels left below the story ("Most Popular Videos")
+    return "\n\n".join(blocks)
+
+
+def _join(page: Page, blocks: list[tuple[str, Any]]) -> str:
+    page.first_block = blocks[0][1] if blocks else None
+    page.last_block = blocks[-1][1] if blocks else None
+    return "\n\n".join(text for text, _ in blocks)
+
+
+class _Exclusions:
+    """Which elements sit in navigation, an aside, a hidden element or a box marked as
+    boilerplate. A marked box that holds the headline is the article itself (WordPress and
+    Drupal print tags and states into the article's classes), so it is not excluded; nor is a
+    form, layout table or marked box that holds most of the page's paragraph text (a page wrapped
+    in one ASP.NET <form>, a table layout, a layout column classed "l-sidebar-fixed")."""
+
+    def __init__(self, root: Any) -> None:
+        self.verdicts: dict[Any, bool] = {}
+        headline = next(root.iter("h1"), None)
+        self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
+        self.paragraph_text = _paragraph_text(root)
+        self.marked: list[Any] = []
+        """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
+
+    def excluded(self, el: Any) -> bool:
+        node = el
+        chain = []
+        verdict = False
+        while node is not None:
+            known = self.verdicts.get(node)
+            if known is not None:
+                verdict = known
+                break
+            chain.append(node)
+            if self._is_box(node):
+                verdict = True
+                break
+            node = node.getparent()
+        for seen in chain:
+            self.verdicts[seen] = verdict
+        return verdict
+
+    def _is_box(self, el: Any) -> bool:
+        if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
+            return False
+        if el.tag in INVISIBLE_TAGS:
+            return True
+        if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
+            return not self._holds_most_text(el)
+        if is_boilerplate(el) and not self._holds_most_text(el):
+            self.marked.append(el)
+            return True
+        return is_teaser_list(el) and not self._holds_most_text(el)
+
+    def _holds_most_text(self, el: Any) -> bool:
+        inside = _paragraph_text(el)
+        return inside >= 500 and inside >= 0.5 * self.paragraph_text
+
+
+def _paragraph_text(el: Any) -> int:
+    """Length of the text of the <p> elements in `el`."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def _text_blocks(root: Any) -> dict[Any, list[int]]:
+    """Elements that hold text directly (through inline children), with [text, link text] lengths."""
+    blocks: dict[Any, list[int]] = {}
+    for text in root.xpath("//body//text()[normalize-space()]"):
+        node = text.getparent()
+        if text.is_tail:
+            node = node.getparent()
+        in_link = False
+        while node is not None and node.tag in INLINE_TAGS:
+            in_link = in_link or node.tag == "a"
+            node = node.getparent()
+        if node is None or node.tag in INVISIBLE_TAGS:
+            continue
+        counts = blocks.setdefault(node, [0, 0])
+        length = len(clean_text(text))
+        counts[0] += length
+        if in_link:
+            counts[1] += length
+    return blocks
+
+
+def _best_container(root: Any, guard: _Exclusions) -> Any:
+    scores: dict[Any, float] = {}
+    good: dict[Any, int] = {}
+    story = _first_of_several_stories(root)
+    for block, (length, link_length) in _text_blocks(root).items():
+        weight = length - link_length
+        if length < MIN_PARAGRAPH or weight <= length / 2 or block.tag in LIST_TAGS or guard.excluded(block):
+            continue
+        if story is not None and story not in block.iterancestors():
+            continue  # the next story of an endless-scroll page
+        share = 1.0
+        for depth, node in enumerate(block.iterancestors()):
+            if depth < 3:
+                scores[node] = scores.get(node, 0.0) + weight * share
+                share /= 2
+            good[node] = good.get(node, 0) + weight
+    if not scores:
+        return None
+    best = max(scores, key=lambda n: scores[n])
+    # Widen to the ancestor that holds clearly more of the story: the next one up when it does, or one
+    # further up past wrappers that hold only this part (paragraphs each wrapped in their own divs).
+    while (parent := best.getparent()) is not None and good.get(parent, 0) > 1.15 * good[best]:
+        best = parent
+    for ancestor in list(best.iterancestors()):
+        if ancestor.tag in ("body", "html"):
+            break
+        if good.get(ancestor, 0) > WIDEN * good[best]:
+            best = ancestor
+    return best
+
+
+def _first_of_several_stories(root: Any) -> Any:
+    """On a page that prints several stories, each an <article> with its own <h1> (endless scroll), the
+    first: the page's own; None on a page with one story."""
+    stories = [article for article in root.iter("article") if any(True for _ in article.iter("h1"))]
+    outermost = [a for a in stories if not any(b in a.iterancestors() for b in stories)]
+    return outermost[0] if len(outermost) >= 2 else None
+
+
+def _blocks(container: Any, guard: _Exclusions) -> list[tuple[str, Any]]:
+    """The paragraphs and subheadings of `container` in order, each with its element (None for loose text)."""
+    blocks: list[tuple[str, Any]] = []
+    _collect(container, blocks)
+    return blocks
+
+
+BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
+    {"div", "section", "article", "main", "li", "h1", "table", "blockquote", "figure", "header", "footer",
+     "aside", "nav", "form", "hr", "center", "details", "summary"}
+)
+
+
+def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
+    run: list[str] = []
+    links = [0]  # characters of the run inside links
+    if el.text:
+        run.append(el.text)
+    for child in el:
+        tag = child.tag
+        if tag == "table" and not is_boilerplate(child):
+            _flush(run, links, blocks)
+            _add_table(child, blocks)
+        elif not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
+            pass
+        elif tag in LIST_TAGS:
+            _flush(run, links, blocks)
+            _add_list(child, blocks)
+        elif tag == "h1":
+            _flush(run, links, blocks)
+        elif tag in BLOCK_LEVEL:
+            _flush(run, links, blocks)
+            if has_blocks(child):
+                _collect(child, blocks)
+            else:
+                _add_block(child, blocks)
+        elif tag == "br":
+            run.append("\n")
+        else:
+            run.append(text_of(child))
+            links[0] += link_text_length(child) if tag != "a" else len(run[-1])
+        if child.tail:
+            run.append(child.tail)
+    _flush(run, links, blocks)
+
+
+def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
+    """The items of a list written as text (a list of links is a box) within the story: a list above its
+    first paragraph sums the story up ("In brief"), apart from the body."""
+    if not any(block is not None and block.tag == "p" for _, block in blocks):
+        return
+    items = [item for item in el if isinstance(item.tag, str) and item.tag in ("li", "dt", "dd")]
+    texts = [text_of(item) for item in items]
+    total = sum(len(t) for t in texts)
+    if not total or sum(link_text_length(item) for item in items) > LIST_LINKS * total:
+        return
+    if total / len(items) < LIST_ITEM_MIN:
+        return
+    for item, text in zip(items, texts, strict=True):
+        if text:
+            blocks.append((text, item))
+
+
+def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
+    """A table of data within the story, a row a line; a table laying out the page is read as blocks."""
+    rows = [row for row in el.iter("tr") if next(row.iterancestors("table"), None) is el]
+    if any(has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
+        _collect(el, blocks)  # cells holding paragraphs: a layout table
+        return
+    if not any(block is not None and block.tag == "p" for _, block in blocks):
+        return  # a table above the story's first paragraph: a fact box, a scoreboard
+    texts = [" ".join(t for t in (text_of(cell) for cell in row if isinstance(cell.tag, str)) if t) for row in rows]
+    total = sum(len(t) for t in texts)
+    if not total or sum(link_text_length(row) for row in rows) > LIST_LINKS * total:
+        return
+    for row, text in zip(rows, texts, strict=True):
+        if text:
+            blocks.append((text, row))
+
+
+LIST_LINKS = 0.3
+
+
+LIST_ITEM_MIN = 20
+
+
+def has_blocks(el: Any) -> bool:
+    return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
+
+
+def _flush(run: list[str], links: list[int], blocks: list[tuple[str, Any]]) -> None:
+    # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
+    # links (a tag cloud, a link bar) is not text.
+    text = clean_text("".join(run))
+    link_length = links[0]
+    run.clear()
+    links[0] = 0
+    if len(text) >= MIN_PARAGRAPH * 3 and link_length < len(text) / 2:
+        blocks.append((text, None))
+
+
+def _add_block(el: Any, blocks: list[tuple[str, Any]]) -> None:
+    text = text_of(el)
+    if not text:
+        return
+    if el.tag not in HEADING_TAGS and len(text) < 300 and link_text_length(el) > 0.6 * len(text):
+        return
+    blocks.append((text, el))

@@ -1,0 +1,207 @@
+"""The elements of a page as the generic reader sees them: visible text, class words, boxes around the
+story, and the `Page` whose signals every reader shares."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+import parsel
+
+from scrapers.extract.structured import JsonObject, MetaTable
+
+
+@dataclass
+class Page:
+    """The signals of one page, parsed once."""
+
+    sel: parsel.Selector
+    url: str
+    jsonld: list[JsonObject]
+    article: JsonObject
+    meta: MetaTable
+    first_block: Any = None
+    """The element of the body's first paragraph, once the body is read."""
+    marked_boxes: list[Any] | None = None
+    """Elements classed as boxes around the story, met while reading the body."""
+    container: Any = None
+    """The element holding the body, once it is read."""
+    last_block: Any = None
+    """The element of the body's last paragraph, once the body is read."""
+
+
+def clean_text(text: str | None) -> str:
+    """Whitespace collapsed to single spaces (no-break spaces included), stripped; character references
+    left in a value escaped twice ("CD&amp;amp;V" in a meta tag) read."""
+    text = " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
+    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
+
+
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+
+
+def text_key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head"})
+
+
+SKIP_TAGS = INVISIBLE_TAGS | frozenset({"figure", "figcaption", "aside", "nav", "footer", "form", "header", "table"})
+
+
+INLINE_TAGS = frozenset(
+    {"a", "span", "strong", "b", "em", "i", "u", "s", "small", "big", "sup", "sub", "mark", "abbr", "cite",
+     "q", "time", "font", "code", "var", "kbd", "dfn", "ins", "del", "bdi", "bdo", "label", "wbr", "br", "img"}
+)
+
+
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "pre"})
+
+
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+LIST_TAGS = frozenset({"ul", "ol", "dl"})
+
+
+# Words of class names and ids that mark boxes around the story rather than the story.
+BOILERPLATE_WORD = re.compile(
+    r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
+    r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
+    r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly"
+    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat|embed|footer$",
+)
+
+
+_TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
+
+
+# Words that make a class a state of the element ("has-comments", "comments-enabled").
+STATE_WORD = frozenset({"has", "is", "with", "no", "enabled", "disabled", "show", "hide", "active", "count", "open"})
+
+
+CLASS_WORD = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
+
+
+BOX_WORDS = frozenset({
+    "newsletter", "promo", "related", "teaser", "subscribe", "subscription", "paywall", "advert", "advertisement",
+})
+"""Class words of a box around an element: a standfirst is not inside one."""
+
+
+def class_words(el: Any) -> set[str]:
+    marks = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
+    return {word.lower() for word in CLASS_WORD.split(marks) if word}
+
+
+def following(el: Any) -> Iterator[Any]:
+    """The elements after `el` in document order (not inside it), lazily: XPath's following:: axis builds
+    them all."""
+    node = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
+
+
+def in_figure_or_box(el: Any) -> bool:
+    ancestors = list(el.iterancestors())
+    if any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in ancestors):
+        return True
+    return any(class_words(a) & BOX_WORDS for a in ancestors[:3])
+
+
+def text_of(el: Any) -> str:
+    """Visible text of an element, whitespace collapsed (scripts and styles left out)."""
+    parts: list[str] = []
+    _gather_text(el, parts)
+    return clean_text("".join(parts))
+
+
+def _gather_text(el: Any, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+            if child.tag == "br":
+                parts.append(" ")
+            _gather_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def link_text_length(el: Any) -> int:
+    return sum(len(clean_text(a.text_content())) for a in el.iter("a"))
+
+
+def is_boilerplate(el: Any) -> bool:
+    """Whether the element's class, id or style marks it as something other than the story."""
+    marks = f"{el.get('class', '')} {el.get('id', '')}".split()
+    return any(_marks_boilerplate(mark) for mark in marks) or is_hidden(el)
+
+
+@lru_cache(maxsize=8192)
+def _marks_boilerplate(mark: str) -> bool:
+    if _TAGS_MARK.search(mark):
+        return True
+    words = [word.lower() for word in CLASS_WORD.split(mark) if word]
+    if STATE_WORD.intersection(words):
+        return False
+    return any(BOILERPLATE_WORD.match(word) for word in words)
+
+
+def is_hidden(el: Any) -> bool:
+    style = el.get("style", "").replace(" ", "").lower()
+    return el.get("hidden") is not None or "display:none" in style or el.get("aria-hidden") == "true"
+
+
+TEASER_ITEMS = 3
+"""A run of this many cards (a linked headline, with or without a picture and an excerpt) is a list of
+other stories, not part of this one."""
+
+
+def is_teaser_list(el: Any) -> bool:
+    """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
+    if len(el) < TEASER_ITEMS:
+        return False
+    items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
+    linked = [item for item in items if item.tag == "a" or item.find(".//a") is not None]
+    if len(linked) < TEASER_ITEMS:
+        return False
+    cards = sum(_is_card(item) for item in linked)
+    if cards < TEASER_ITEMS:
+        return False
+    with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
+    return cards >= 0.6 * with_text
+
+
+CARD_SIZE = 80
+"""A card has fewer elements than this; a larger item is a section of the page, not a card."""
+
+
+def _is_card(item: Any) -> bool:
+    """A small item with a linked headline (a heading holding a link, or a heading inside one), or with a
+    link and a picture."""
+    nodes = list(islice(item.iter(), CARD_SIZE + 1))
+    if len(nodes) > CARD_SIZE:
+        return False
+    headings = [n for n in nodes if n.tag in HEADING_TAGS]
+    for heading in headings:
+        if any(True for _ in heading.iter("a")) or any(a.tag == "a" for a in heading.iterancestors()):
+            return True
+    if not any(n.tag in ("img", "picture") for n in nodes):
+        return False
+    link_text = sum(len(text_of(a)) for a in nodes if a.tag == "a")
+    return link_text >= 15 and link_text >= 0.2 * len(text_of(item))
+
+
+SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")
+
+
+HEAD_FRAGMENT = 50
