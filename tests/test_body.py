@@ -1,0 +1,191 @@
+"""The story's text on a page without a profile (scrapers/extract/body.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from parsel import Selector
+
+from scrapers.extract.body import trim_head
+from scrapers.extract.generic import read_article
+from tests.storypages import CARD, STORY
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        '<form id="aspnetForm">{}</form>',  # a page wrapped in one ASP.NET form
+        '<table><tr><td>{}</td></tr></table>',  # a table layout
+        '<div class="l-sidebar-fixed l-article-body-segment"><div class="c-entry-content">{}</div></div>',
+    ],
+)
+def test_story_inside_a_wrapper_that_marks_boxes_is_still_read(wrapper: str) -> None:
+    page = f"""<html><body><nav><a href="/">Start</a></nav><h1>Großbrand im Hafen</h1>
+{wrapper.format(STORY)}<aside class="sidebar"><p>Meistgelesen: ein ganz anderer Artikel über etwas anderes.</p></aside>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "Meistgelesen" not in body
+
+
+def test_story_in_an_aside_that_holds_the_page_is_read() -> None:
+    page = f"""<html><body><h1>Großbrand im Hafen</h1><aside class="hidden-xs col-md-10">
+<section id="content"><article>{STORY}</article></section></aside></body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.count("Absatz") == 8
+
+
+def test_body_rendered_by_script_comes_from_json_ld() -> None:
+    story = "\n".join(f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 9))
+    page = f"""<html><head><script type="application/ld+json">
+{json.dumps({"@type": "NewsArticle", "headline": "Großbrand", "articleBody": story})}</script></head>
+<body><h1>Großbrand</h1><div id="app">Wird geladen…</div></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.split("\n\n") == story.split("\n")
+
+
+def test_story_split_in_parts_between_ads_is_read_whole() -> None:
+    parts = "".join(
+        f'<div class="sc-x{n}"><div><div><p>Teil {n}: Die Feuerwehr war mit vielen Kräften im Einsatz, '
+        f"die Hafenstraße blieb bis zum Abend gesperrt, sagte ein Sprecher.</p></div></div></div>"
+        f'<div class="ad-slot">Anzeige</div>'
+        for n in range(1, 7)
+    )
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1><div>{parts}</div></article></body></html>"
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert [line[:6] for line in body.split("\n\n")] == [f"Teil {n}" for n in range(1, 7)]
+
+
+@pytest.mark.parametrize(
+    ("body", "trimmed"),
+    [
+        # a label printed between the paragraphs again and again goes
+        ("Erster Absatz, lang genug für einen Absatz der Geschichte.\n\nArticle content\n\n"
+         "Zweiter Absatz, lang genug für einen Absatz der Geschichte.\n\nArticle content\n\nArticle content\n\n"
+         "Dritter Absatz, lang genug für einen Absatz der Geschichte.\n\nArticle content\n\nVierter Absatz, "
+         "lang genug für einen Absatz der Geschichte.",
+         "Erster Absatz, lang genug für einen Absatz der Geschichte.\n\nZweiter Absatz, lang genug für einen "
+         "Absatz der Geschichte.\n\nDritter Absatz, lang genug für einen Absatz der Geschichte.\n\nVierter "
+         "Absatz, lang genug für einen Absatz der Geschichte."),
+        # short lines repeated among other short lines (a plan, a table) stay
+        ("Ein Plan für die Woche, lang genug für einen Absatz der Geschichte.\n\n"
+         + "\n\n".join(f"Mahlzeit {n}\n\nalle 3 Stunden" for n in range(1, 5))
+         + "\n\nUnd ein letzter Absatz, lang genug für einen Absatz der Geschichte.",
+         "Ein Plan für die Woche, lang genug für einen Absatz der Geschichte.\n\n"
+         + "\n\n".join(f"Mahlzeit {n}\n\nalle 3 Stunden" for n in range(1, 5))
+         + "\n\nUnd ein letzter Absatz, lang genug für einen Absatz der Geschichte."),
+    ],
+)
+def test_repeated_labels(body: str, trimmed: str) -> None:
+    assert trim_head(body, "Großbrand im Hafen") == trimmed
+
+
+def test_ad_slot_labels_leave_the_body() -> None:
+    story = "Erster Absatz, lang genug für einen Absatz der Geschichte."
+    body = f"{story}\n\nAdvert\n\n{story}\n\nAnzeige\n\n{story}"
+    assert trim_head(body, "Großbrand im Hafen") == f"{story}\n\n{story}\n\n{story}"
+
+
+@pytest.mark.parametrize(
+    ("body", "trimmed"),
+    [
+        # gallery chrome and the headline above the story
+        ("Photo: Hau Dinh, AP\n\nImage 1 of / 8\n\nGroßbrand im Hafen\n\n1 / 8\n\nBack to Gallery\n\n"
+         "HANOI (AP) — The story starts here, with a full sentence.\n\nSecond paragraph.",
+         "HANOI (AP) — The story starts here, with a full sentence.\n\nSecond paragraph."),
+        # a short first paragraph that ends a sentence stays; so do subheadings below the first paragraph
+        ("Es brennt.\n\nZwischentitel\n\nText.", "Es brennt.\n\nZwischentitel\n\nText."),
+        ("Nur ein Fragment", "Nur ein Fragment"),
+    ],
+)
+def test_trim_head(body: str, trimmed: str) -> None:
+    assert trim_head(body, "Großbrand im Hafen") == trimmed
+
+
+def test_images_of_the_body_with_their_captions() -> None:
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>
+<figure class="lead-image"><img src="/img/brand.jpg" alt="Rauch über dem Hafen">
+<figcaption>Die Rauchsäule am Abend. Foto: Anna Beispiel</figcaption></figure>
+<div class="article-body">{STORY}<img data-src="/img/loeschboot.jpg" src="data:image/gif;base64,R0lGOD" alt="Löschboot">
+<div class="related-articles"><img src="/img/teaser.jpg" alt="Ein anderer Artikel"><a href="/x-1.html">Ein anderer
+Artikel über etwas ganz anderes</a><a href="/y-2.html">Noch ein anderer Artikel zu einem Thema</a></div></div>
+</article></body></html>"""
+    images = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").images
+    assert images == [
+        ("https://hafenblatt.example/img/brand.jpg", "Rauch über dem Hafen",
+         "Die Rauchsäule am Abend. Foto: Anna Beispiel"),
+        ("https://hafenblatt.example/img/loeschboot.jpg", "Löschboot", None),
+    ]
+
+
+def test_lists_in_the_story_are_read_and_link_lists_and_summaries_are_not() -> None:
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>
+<ul class="x1"><li>Kurz gesagt: ein Feuer im Hafen, niemand verletzt.</li>
+<li>Die Straße bleibt gesperrt bis zum Abend.</li></ul>
+{STORY}
+<ol><li>Fenster und Türen geschlossen halten, solange Rauch zu sehen ist.</li>
+<li>Lüftungen und Klimaanlagen bitte bis auf Weiteres ausschalten.</li></ol>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
+<ul><li><a href="/a-1.html">Ein anderer Artikel über etwas ganz anderes</a></li>
+<li><a href="/b-2.html">Noch ein anderer Artikel zu einem anderen Thema</a></li></ul>
+</article></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
+    assert "Fenster und Türen geschlossen halten, solange Rauch zu sehen ist." in body
+    assert "Lüftungen und Klimaanlagen bitte bis auf Weiteres ausschalten." in body
+    assert not any("Kurz gesagt" in block or "anderer Artikel" in block for block in body)
+
+
+def test_a_list_of_story_cards_next_to_the_story_is_left_out() -> None:
+    cards = "".join(CARD.format(n=n) for n in range(1, 6))
+    page = f"""<html><body><div class="site"><div class="main"><h1>Großbrand im Hafen</h1>{STORY}</div>
+<div class="more-from-section"><h2>Mehr aus dem Hafen</h2>{cards}</div></div></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "Anriss" not in body and "andere Geschichte" not in body
+
+
+def test_a_table_of_data_in_the_story_is_read_a_row_a_line() -> None:
+    rows = "".join(f"<tr><td>{n}</td><td>Fahrer Nummer {n}</td><td>{100 - n}</td></tr>" for n in range(1, 6))
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>{STORY}
+<table><tr><th>Pos.</th><th>Name</th><th>Punkte</th></tr>{rows}</table>
+<p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
+</article></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
+    assert body[8:14] == ["Pos. Name Punkte"] + [f"{n} Fahrer Nummer {n} {100 - n}" for n in range(1, 6)]
+    assert body[-1].startswith("Die Löscharbeiten")
+
+
+def test_site_footer_and_loose_tag_cloud_stay_out_of_the_body() -> None:
+    cloud = " ".join(f'<a class="label" href="/t?tag={n}">schlagwort {n}</a>' for n in range(30))
+    page = f"""<html><body><div class="boxed"><div class="content"><h1>Großbrand im Hafen</h1>{STORY}
+Tags: {cloud}</div><div class="footer"><p>Über uns: das Hafenblatt erscheint seit 1850 jeden Morgen in der
+Stadt und im ganzen Umland.</p><p>Impressum, Datenschutz und Kontakt finden Sie auf den Seiten des Verlags.</p>
+<p>Alle Rechte vorbehalten, Nachdruck nur mit Genehmigung des Verlags und seiner Autorinnen.</p></div></div>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "schlagwort" not in body and "Impressum" not in body
+
+
+def test_story_rendered_from_script_data_is_read_from_it() -> None:
+    story = "".join(f'<p class="editor-p">Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz.</p>'
+                    for n in range(1, 7))
+    payload = json.dumps(json.dumps({"article": {"title": "Großbrand", "content": story}}))
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body>
+<div id="app"><h1>Großbrand im Hafen</h1><p>Wird geladen…</p></div>
+<script>self.__next_f.push([1,{payload}])</script></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    want = [f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 7)]
+    assert art.body.split("\n\n") == want
+    assert art.sources["body"] == "script data"
+
+
+def test_endless_scroll_page_gives_its_own_story_not_the_next() -> None:
+    second = STORY.replace("Absatz", "Nächste").replace("Feuerwehr", "Polizei") * 2
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body><main>
+<article class="article-entity"><h1>Großbrand im Hafen</h1>{STORY}</article>
+<div class="under-article"><article id="second-article"><h1>Ein ganz anderer Fall</h1>{second}</article></div>
+</main></body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.count("Absatz") == 8
+    assert "Nächste" not in body
