@@ -41,12 +41,12 @@ def read_body(page: Page) -> tuple[str, str | None]:
     guard = _Exclusions(page.sel.root)
     page.marked_boxes = guard.marked
     for node in page.sel.css("[itemprop=articleBody]"):
-        blocks = _blocks(node.root, guard)
+        blocks = _blocks(node.root)
         if sum(len(text) for text, _ in blocks) > 300:
             page.container = node.root
             return _join(page, blocks), "itemprop=articleBody"
     container = page.container = _best_container(page.sel.root, guard)
-    body = _join(page, _blocks(container, guard)) if container is not None else ""
+    body = _join(page, _blocks(container)) if container is not None else ""
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
     structured_body = structured.text_value(page.article.get("articleBody")) or ""
     if len(structured_body) > max(2 * len(body), 300):
@@ -138,7 +138,6 @@ def _image_url(img: Any, base: str) -> str | None:
 
 LABEL_REPEATS = 3
 """A short line printed this many times between the paragraphs is a label ("Article content", "Advertisement")."""
-"""Blocks shorter than this at the top of a body, not ending a sentence, are labels rather than story."""
 
 
 def _without_labels(blocks: list[str]) -> list[str]:
@@ -306,7 +305,7 @@ def _first_of_several_stories(root: Any) -> Any:
     return outermost[0] if len(outermost) >= 2 else None
 
 
-def _blocks(container: Any, guard: _Exclusions) -> list[tuple[str, Any]]:
+def _blocks(container: Any) -> list[tuple[str, Any]]:
     """The paragraphs and subheadings of `container` in order, each with its element (None for loose text)."""
     blocks: list[tuple[str, Any]] = []
     _collect(container, blocks)
@@ -320,70 +319,72 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 
 
 def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
-    run: list[str] = []
-    links = [0]  # characters of the run inside links
+    run: list[tuple[str, int]] = []  # loose text between blocks, with how much of it sits in links
     if el.text:
-        run.append(el.text)
+        run.append((el.text, 0))
     for child in el:
         tag = child.tag
         if tag == "table" and not is_boilerplate(child):
-            _flush(run, links, blocks)
+            _flush(run, blocks)
             _add_table(child, blocks)
         elif not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
             pass
         elif tag in LIST_TAGS:
-            _flush(run, links, blocks)
+            _flush(run, blocks)
             _add_list(child, blocks)
         elif tag == "h1":
-            _flush(run, links, blocks)
+            _flush(run, blocks)
         elif tag in BLOCK_LEVEL:
-            _flush(run, links, blocks)
-            if has_blocks(child):
+            _flush(run, blocks)
+            if _has_blocks(child):
                 _collect(child, blocks)
             else:
                 _add_block(child, blocks)
         elif tag == "br":
-            run.append("\n")
+            run.append(("\n", 0))
         else:
-            run.append(text_of(child))
-            links[0] += link_text_length(child) if tag != "a" else len(run[-1])
+            text = text_of(child)
+            run.append((text, len(text) if tag == "a" else link_text_length(child)))
         if child.tail:
-            run.append(child.tail)
-    _flush(run, links, blocks)
+            run.append((child.tail, 0))
+    _flush(run, blocks)
 
 
 def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
     """The items of a list written as text (a list of links is a box) within the story: a list above its
     first paragraph sums the story up ("In brief"), apart from the body."""
-    if not any(block is not None and block.tag == "p" for _, block in blocks):
+    if not _story_started(blocks):
         return
     items = [item for item in el if isinstance(item.tag, str) and item.tag in ("li", "dt", "dd")]
     texts = [text_of(item) for item in items]
-    total = sum(len(t) for t in texts)
-    if not total or sum(link_text_length(item) for item in items) > LIST_LINKS * total:
-        return
-    if total / len(items) < LIST_ITEM_MIN:
-        return
-    for item, text in zip(items, texts, strict=True):
-        if text:
-            blocks.append((text, item))
+    if items and sum(len(t) for t in texts) / len(items) >= LIST_ITEM_MIN:
+        _add_lines(items, texts, blocks)
 
 
 def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
     """A table of data within the story, a row a line; a table laying out the page is read as blocks."""
     rows = [row for row in el.iter("tr") if next(row.iterancestors("table"), None) is el]
-    if any(has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
+    if any(_has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
         _collect(el, blocks)  # cells holding paragraphs: a layout table
         return
-    if not any(block is not None and block.tag == "p" for _, block in blocks):
+    if not _story_started(blocks):
         return  # a table above the story's first paragraph: a fact box, a scoreboard
     texts = [" ".join(t for t in (text_of(cell) for cell in row if isinstance(cell.tag, str)) if t) for row in rows]
+    _add_lines(rows, texts, blocks)
+
+
+def _story_started(blocks: list[tuple[str, Any]]) -> bool:
+    return any(block is not None and block.tag == "p" for _, block in blocks)
+
+
+def _add_lines(elements: list[Any], texts: list[str], blocks: list[tuple[str, Any]]) -> None:
+    """List items or table rows as lines of the body, unless they are mostly links (a box of them)."""
     total = sum(len(t) for t in texts)
-    if not total or sum(link_text_length(row) for row in rows) > LIST_LINKS * total:
+    if not total or sum(link_text_length(el) for el in elements) > LIST_LINKS * total:
         return
-    for row, text in zip(rows, texts, strict=True):
+    for el, text in zip(elements, texts, strict=True):
         if text:
-            blocks.append((text, row))
+            blocks.append((text, el))
 
 
 LIST_LINKS = 0.3
@@ -392,17 +393,16 @@ LIST_LINKS = 0.3
 LIST_ITEM_MIN = 20
 
 
-def has_blocks(el: Any) -> bool:
+def _has_blocks(el: Any) -> bool:
     return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
 
 
-def _flush(run: list[str], links: list[int], blocks: list[tuple[str, Any]]) -> None:
+def _flush(run: list[tuple[str, int]], blocks: list[tuple[str, Any]]) -> None:
     # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
     # links (a tag cloud, a link bar) is not text.
-    text = clean_text("".join(run))
-    link_length = links[0]
+    text = clean_text("".join(part for part, _ in run))
+    link_length = sum(links for _, links in run)
     run.clear()
-    links[0] = 0
     if len(text) >= MIN_PARAGRAPH * 3 and link_length < len(text) / 2:
         blocks.append((text, None))
 

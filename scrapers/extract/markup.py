@@ -193,7 +193,7 @@ def _is_card(item: Any) -> bool:
         return False
     headings = [n for n in nodes if n.tag in HEADING_TAGS]
     for heading in headings:
-        if any(True for _ in heading.iter("a")) or any(a.tag == "a" for a in heading.iterancestors()):
+        if heading.find(".//a") is not None or any(a.tag == "a" for a in heading.iterancestors()):
             return True
     if not any(n.tag in ("img", "picture") for n in nodes):
         return False
@@ -205,3 +205,4 @@ SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")
 
 
 HEAD_FRAGMENT = 50
+"""Blocks shorter than this at the top of a body, not ending a sentence, are labels rather than story."""
