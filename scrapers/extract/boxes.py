@@ -16,6 +16,7 @@ import parsel
 
 from scrapers.extract.discover import url_score
 from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.markup import HEADING_TAGS
 from scrapers.extract.text import clean_text
 
 RANKED_WORDS = re.compile(
@@ -31,7 +32,6 @@ RELATED_WORDS = re.compile(
     r"|leia também|relacionad|tin liên quan|tin bài liên quan|bài liên quan|czytaj też|zobacz też",
     re.IGNORECASE,
 )
-HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 MIN_TITLE = 15
 ARTICLE_LIKE = 1.0
 """A box's link counts when its URL looks like an article's (a headline slug, an id, a date)."""

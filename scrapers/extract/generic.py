@@ -22,7 +22,7 @@ from scrapers.extract import structured
 from scrapers.extract.body import body_images, read_body, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
-from scrapers.extract.lead import IN_PARTS, read_lead, split_lead
+from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
     BOX_WORDS,
     INVISIBLE_TAGS,
@@ -86,8 +86,7 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     art.images = body_images(page)
     _fill(art, "lead", *read_lead(page, art.title))
     if art.lead:
-        source = art.sources["lead"]
-        in_parts = source in ("standfirst", "text under the headline", "dek") or source.endswith(IN_PARTS)
+        in_parts = printed_in_parts(art.sources["lead"])
         art.lead, art.body = split_lead(art.body, art.lead, in_parts=in_parts)
         if not art.lead:
             art.lead = None
@@ -252,8 +251,9 @@ def _published(page: Page) -> tuple[str | None, str | None]:
                     if timed.startswith(value) and len(timed) > len(value):
                         return timed, "jsonld"
             return value, source
-    # No machine-readable date: htmldate searches the markup and the text (URL dates, "Published on",
-    # date-classed elements) with rules tuned on thousands of pages; it gives a day, or a time when it has one.
+    # No machine-readable date: the date line printed near the headline; else htmldate, which searches the
+    # markup and the text (URL dates, "Published on", date-classed elements) with rules tuned on thousands of
+    # pages and gives a day, or a time when it has one.
     if printed := _printed_date(page):
         return printed, "date line"
     found = find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,

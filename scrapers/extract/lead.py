@@ -10,6 +10,7 @@ from typing import Any
 
 from scrapers.extract import structured
 from scrapers.extract.markup import (
+    BOX_WORDS,
     HEAD_FRAGMENT,
     INLINE_TAGS,
     INVISIBLE_TAGS,
@@ -59,6 +60,14 @@ def _printed(page: Page, description: str) -> bool:
 
 IN_PARTS = "printed in parts"
 """The lead's source says this when the page prints the lead as several paragraphs."""
+PRINTED_SOURCES = frozenset({"standfirst", "text under the headline", "dek"})
+"""Sources that read the lead off the page itself, all its paragraphs."""
+
+
+def printed_in_parts(source: str) -> bool:
+    """Whether a lead read from `source` is the page's own standfirst, which may run over several paragraphs
+    (so `split_lead` takes them all out of the body), rather than a summary of the story."""
+    return source in PRINTED_SOURCES or source.endswith(IN_PARTS)
 
 
 def _styled_apart(page: Page, description: str) -> bool:
@@ -109,10 +118,9 @@ STANDFIRST_WORDS = frozenset({
 })
 
 
-NOT_STANDFIRST_WORDS = frozenset({
+NOT_STANDFIRST_WORDS = BOX_WORDS | frozenset({
     "caption", "credit", "credits", "image", "img", "photo", "picture", "media", "figure", "video", "audio",
-    "player", "newsletter", "promo", "related", "teaser", "author", "byline", "date", "meta", "share",
-    "subscribe", "subscription", "paywall", "advert", "advertisement",
+    "player", "author", "byline", "date", "meta", "share",
 })
 
 
@@ -310,7 +318,7 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
         if not end and not in_parts and _after_dateline(_WORD.findall(paragraphs[index].casefold()), lead_words):
             end = index + 1  # the description repeats the paragraph without its dateline ("BERLIN (AP) —")
         if end:
-            return "\n\n".join(paragraphs[:end][index:]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
+            return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
     if not in_parts and len(lead_words) >= LEAD_MIN_WORDS:
         for paragraph in paragraphs[search:]:
             if _lead_printed([paragraph], 0, lead_words, in_parts=False):
