@@ -1,6 +1,6 @@
 """A small news site on a local HTTP server, built from real article pages of the evaluation datasets.
 
-The article pages are real (`../shared/data/fundus-dev`, served at their own URL paths); the section pages,
+The article pages are real (`tests/data/fundus-dev`, served at their own URL paths); the section pages,
 the RSS feed, the sitemap, robots.txt and the non-article pages (a tag page, an author page, a video page
 and a photo gallery at article-like URLs, an imprint) are reconstructed in the markup news sites use, so
 that the `news` spider meets what it would meet on a live site: articles to find, and pages that link like
@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from tests.harness import ROOT
 
-DATA = ROOT.parent / "shared" / "data" / "fundus-dev"
+DATA = ROOT / "tests" / "data" / "fundus-dev"
 
 LISTED_1 = [
     "at-DerStandard_2024_05_03", "at-SalzburgerNachrichten_2025_06_05", "au-NineNews_2026_07_04",
