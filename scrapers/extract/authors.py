@@ -20,7 +20,9 @@ _PREFIX = re.compile(
 # Role words printed after a name: Korean 기자 (reporter), 특파원 (correspondent), Japanese/Chinese 記者.
 _ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _SEPARATORS = re.compile(r"\s+[-–—/|]\s+|\s*[,;&]\s*|\s+(?:và|and|und|et|y|e|en)\s+", re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+")
+# Anchored at a word's start: the same matches as `\S+@\S+`, in linear time on a long run with no "@" (an
+# unanchored search tries every start: 20 s on a 100,000-character "author" of a hostile page).
+_EMAIL = re.compile(r"(?<!\S)\S+@\S+")
 # A byline part that is only a role: "Staff", "Staff Writer", "Senior Correspondent", "Redaktion".
 _ROLE = re.compile(
     r"^(?:(?:the\s+)?(?:senior|chief|special|associate|contributing|political|foreign|staff|news|web|online|digital)\s+)*"
