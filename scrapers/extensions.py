@@ -21,6 +21,7 @@ from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.feeds import output_opened
 from scrapers.harvest import ARTICLE
 from scrapers.items import Article
+from scrapers.middlewares import fetch_outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +177,7 @@ class CrawlSummary:
             },
             "rejects": {k: v for k, v in grouped(stats, "rejects/").items() if k not in ("count", "file")},
             "http_status": grouped(stats, "downloader/response_status_count/"),
+            "fetch": fetch_outcomes(stats),
             "coverage": {name: self.coverage(name) for name in COVERED_FIELDS},
             "failed_checks": stats.get("harvest/failed_checks", []),
             "outputs": [str(path) for path in self.outputs],
@@ -199,6 +201,10 @@ def summary(report: dict[str, Any]) -> str:
     ]
     lines += [f"  rejected {reason}: {n}" for reason, n in report["rejects"].items()]
     lines += [f"  HTTP status {status}: {n}" for status, n in report["http_status"].items()]
+    fetch = report["fetch"]
+    lines.append(f"  fetches: {fetch['ok']} ok, {fetch['failed']} failed, {fetch['stopped']} stopped at shutdown"
+                 f" ({fetch['requests_sent']} requests sent, {fetch['retries']} retries)")
+    lines += [f"  fetch failed, {cause}: {n}" for cause, n in fetch["failed_by_cause"].items()]
     lines += [f"  skipped {kind}: {n}" for kind, n in articles["skipped"].items()]
     if articles["extracted"]:
         coverage = ", ".join(f"{name} {share:.0%}" for name, share in report["coverage"].items())

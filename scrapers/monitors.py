@@ -21,6 +21,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from scrapers.extensions import COVERED_FIELDS
+from scrapers.middlewares import fetch_outcomes
 
 FAILED_CHECKS = "harvest/failed_checks"
 
@@ -116,18 +117,15 @@ class ErrorsMonitor(HarvestMonitor):
 
     @monitors.name("Few HTTP errors")
     def test_http_errors(self) -> None:
-        responses = int(self.stats.get("response_received_count", 0))
-        prefix = "downloader/response_status_count/"
-        errors = {int(key.removeprefix(prefix)): value for key, value in self.stats.items()
-                  if key.startswith(prefix) and int(key.removeprefix(prefix)) >= 400}
-        failed = sum(errors.values()) + int(self.stats.get("downloader/exception_count", 0))
-        if not self.enough(responses + failed, failed):
+        # Final outcomes, one per request after retries and redirects, by cause (scrapers/middlewares.py).
+        fetch = fetch_outcomes(self.stats)
+        failed, total = fetch["failed"], fetch["ok"] + fetch["failed"]
+        if not self.enough(total, failed):
             return
+        causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
         self.assertLessEqual(
-            failed / max(responses + int(self.stats.get("downloader/exception_count", 0)), 1),
-            float(self.setting("CHECK_MAX_HTTP_ERROR_SHARE")),
-            msg=f"{self.site}: {failed} of {responses} requests failed "
-                f"({', '.join(f'HTTP {status}: {n}' for status, n in sorted(errors.items())) or 'network errors'})",
+            failed / total, float(self.setting("CHECK_MAX_HTTP_ERROR_SHARE")),
+            msg=f"{self.site}: {failed} of {total} fetches failed ({causes})",
         )
 
     @monitors.name("No bot wall")

@@ -14,12 +14,39 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 
 COMMANDS_MODULE = "scrapers.commands"  # `scrapy crawl` exits non-zero when a check fails
 
+# Bounded work: an hourly run ends well within its hour whatever the site does (README, "Bounds").
+DOWNLOAD_TIMEOUT = 30  # seconds for one attempt, headers and body; a page normally takes under 5
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # bytes, also after gzip/brotli decompression; real pages: up to 1.5 MB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DNS_TIMEOUT = 10
+REDIRECT_MAX_TIMES = 10  # real redirects take one to three hops
+CLOSESPIDER_TIMEOUT = 45 * 60  # seconds: the whole run, for cron; the spider closes as after SIGTERM
+DOWNLOAD_HANDLERS = {
+    # Scrapy's HTTP/1.1 handler, whose downloads in flight a SIGTERM cancels (scrapers/shutdown.py).
+    "http": "scrapers.shutdown.CancellableDownloadHandler",
+    "https": "scrapers.shutdown.CancellableDownloadHandler",
+    # A news crawl speaks HTTP only: a link or redirect to file:, data:, s3: or ftp: is never fetched.
+    "file": None,
+    "data": None,
+    "s3": None,
+    "ftp": None,
+}
+
 SPIDER_MIDDLEWARES = {
+    # After Scrapy's HttpErrorMiddleware (50): pages of more than PAGE_MAX_ELEMENTS elements are not read.
+    "scrapers.middlewares.RefuseOversizePages": 55,
+    # Each request's final outcome: fetch/ok, fetch/failed/<cause>, fetch/stopped.
+    "scrapers.middlewares.CountFetchOutcomes": 60,
     # With STATE_URI: article requests the state does not call due are not sent (NotConfigured otherwise).
     "scrapers.harvest.SkipKnownArticles": 800,
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before the offsite filter (50): no request to localhost or a private address off the spider's site.
+    "scrapers.middlewares.RefusePrivateAddresses": 40,
+    # Scrapy's retries, honouring Retry-After up to RETRY_AFTER_HEADER_MAX seconds.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.RetryAfter": 550,
     # Serves saved pages when REPLAY_DIR is set (NotConfigured otherwise); placed last before the
     # download so robots.txt, user agent and the rest still see every request.
     "scrapers.replay.ReplayDownloads": 950,
@@ -43,6 +70,7 @@ EXTENSIONS = {
     "scrapers.extensions.CrawlSummary": 510,
     "spidermon.contrib.scrapy.extensions.Spidermon": 520,
     "scrapers.harvest.HarvestState": 900,  # with STATE_URI: the incremental state, committed with the output
+    "scrapers.shutdown.GracefulShutdown": 1000,  # SIGTERM cancels the downloads in flight; a second one exits non-zero
 }
 
 SPIDERMON_ENABLED = True
@@ -89,3 +117,7 @@ RETRY_AFTER = "6h"
 """When an article that was rejected or answered an HTTP error is tried again."""
 STATE_LOCK_TIMEOUT = 0.0
 """Seconds a run waits for another run that holds the state before it gives up."""
+RETRY_AFTER_HEADER_MAX = 30.0
+"""Longest `Retry-After` (seconds) a 429 or 5xx response is honoured for; a longer one gives up the request."""
+PAGE_MAX_ELEMENTS = 50_000
+"""Pages with more elements are not read (counted `fetch/failed/page_too_large`); real articles have < 5,000."""

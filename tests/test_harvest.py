@@ -208,7 +208,7 @@ def test_http_error_surge_fails_the_run(tmp_path: Path) -> None:
         page.unlink()
     gone = harvest.run()
     assert gone.returncode == 2
-    assert "requests failed (HTTP 404: 12)" in gone.log
+    assert "12 of 21 fetches failed (http_404: 12)" in gone.log
 
 
 def test_coverage_drop_against_recent_runs_fails_the_run(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from scrapers.monitors import FAILED_CHECKS
+from scrapers.shutdown import forced_stop_status
 
 CHECK_FAILED = 2
 
@@ -29,6 +30,9 @@ class Command(ScrapyCrawl):
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+            return
+        if (forced := forced_stop_status(args[0], crawler.stats)) is not None:
+            self.exitcode = forced
             return
         failed = crawler.stats.get_value(FAILED_CHECKS, []) if crawler.stats else []
         for line in failed:

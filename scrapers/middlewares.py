@@ -1,0 +1,297 @@
+"""What a crawl fetches, bounded and accounted for: Retry-After, private addresses, oversized pages, and every
+failed fetch counted by its cause.
+
+- `RetryAfter` (downloader) replaces Scrapy's retry middleware: a 429 or 5xx that says `Retry-After` is tried
+  again once that time has passed, when it is at most `RETRY_AFTER_HEADER_MAX` seconds; until then the
+  other requests to that host wait too. A longer wait is not honoured in this run: the request gives up at
+  once (no hammering a server that asked for an hour) and is counted as `retry_after_too_long`.
+- `RefusePrivateAddresses` (downloader) never sends a request to a loopback, private, link-local or reserved
+  IP address, or to `localhost`, unless the spider's own site lives there (a crawl of a local test site).
+- `RefuseOversizePages` (spider) turns away a page of more than `PAGE_MAX_ELEMENTS` elements before the
+  spider reads it: real article pages have a few thousand, and extraction time grows with the count.
+- `CountFetchOutcomes` (spider, after Scrapy's HttpErrorMiddleware and `RefuseOversizePages`) counts each
+  request's final outcome, after retries and redirects: a response the spider reads under `fetch/ok`, a
+  failure under `fetch/failed/<cause>` (see `failure_cause`), a request a shutdown cancelled under
+  `fetch/stopped`. Each request is counted once, so the causes add up to the failures; the run report lists
+  them and the HTTP error check quotes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
+    NotSupported,
+    ResponseDataLossError,
+    UnsupportedURLSchemeError,
+)
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRefusedError, DNSLookupError
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+from twisted.python.failure import Failure
+
+from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
+
+logger = logging.getLogger(__name__)
+
+FAILED = "fetch/failed/"
+"""Stats prefix of failed fetches by cause: `fetch/failed/timeout`, `fetch/failed/http_503`, ..."""
+GAVE_UP_WAITING = "retry_after_refused"
+"""Request meta key: the wait in seconds a `Retry-After` asked for, when it was longer than honoured."""
+
+
+class Refused(IgnoreRequest):
+    """A request the crawl chose not to send; `cause` names why (the `fetch/failed/<cause>` key)."""
+
+    def __init__(self, cause: str, message: str) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+class PageTooLarge(IgnoreRequest):
+    """A page with more elements than extraction is allowed to read."""
+
+
+def retry_after_seconds(value: bytes | str | None, now: float) -> float | None:
+    """The wait a `Retry-After` header asks for, in seconds from `now` (a Unix time): `"120"` gives 120.0,
+    an HTTP date the seconds until then (0 when past); None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, moment.timestamp() - now) if moment.tzinfo is not None else None
+
+
+class RetryAfter(RetryMiddleware):
+    """Scrapy's retries (`RETRY_TIMES`, `RETRY_HTTP_CODES`), honouring `Retry-After`; see the module docstring."""
+
+    def __init__(self, crawler: Crawler, longest_wait: float) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.longest_wait = longest_wait
+        self.not_before: dict[str, float] = {}
+        """Monotonic time before which a host asked not to be asked again, by host."""
+        self.waits = InFlight()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfter:
+        middleware = cls(crawler, crawler.settings.getfloat("RETRY_AFTER_HEADER_MAX"))
+        crawler.signals.connect(middleware.waits.stop, signal=stop_downloads)
+        return middleware
+
+    async def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname or ""
+        wait = self.not_before.get(host, 0.0) - time.monotonic()
+        if wait > 0:
+            await self.waits.run(asyncio.sleep(wait))
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"), time.time())
+        if wait is None:
+            return self._retry(request, f"HTTP {response.status}") or response
+        if wait > self.longest_wait:
+            logger.warning("Not retrying %s: HTTP %s asks to wait %.0f s (longer than RETRY_AFTER_HEADER_MAX=%.0f)",
+                           request.url, response.status, wait, self.longest_wait)
+            request.meta[GAVE_UP_WAITING] = wait
+            return response
+        retry = self._retry(request, f"HTTP {response.status}, Retry-After {wait:.0f} s")
+        if retry is None:
+            return response
+        host = urlparse_cached(request).hostname or ""
+        self.not_before[host] = max(self.not_before.get(host, 0.0), time.monotonic() + wait)
+        return retry
+
+
+class RefusePrivateAddresses:
+    """See the module docstring; the spider's own hosts are its `allowed_domains`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RefusePrivateAddresses:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        host = (urlparse_cached(request).hostname or "").lower()
+        own = {domain.lower() for domain in getattr(self.crawler.spider, "allowed_domains", None) or []}
+        if is_private_host(host) and host not in own:
+            raise Refused("private_address", f"Not fetching {request.url}: {host} is a private address")
+
+
+def is_private_host(host: str) -> bool:
+    """Whether `host` names this machine or a private network: `localhost`, or an IP address that is not
+    global (loopback, RFC 1918, link-local such as the cloud metadata address 169.254.169.254, reserved)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not address.is_global
+
+
+class RefuseOversizePages:
+    """See the module docstring."""
+
+    def __init__(self, max_elements: int) -> None:
+        self.max_elements = max_elements
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RefuseOversizePages:
+        max_elements = crawler.settings.getint("PAGE_MAX_ELEMENTS")
+        if not max_elements:
+            raise NotConfigured("PAGE_MAX_ELEMENTS is 0")
+        return cls(max_elements)
+
+    def process_spider_input(self, response: Response) -> None:
+        if not isinstance(response, TextResponse) or len(response.body) < self.max_elements * 8:
+            return  # too small to hold that many elements (each takes at least 7 bytes: <a></a>)
+        count = sum(1 for _ in response.selector.root.iter())
+        if count > self.max_elements:
+            raise PageTooLarge(f"{count} elements (PAGE_MAX_ELEMENTS={self.max_elements})")
+
+
+class CountFetchOutcomes:
+    """See the module docstring. Each request the spider yields gets an errback (when it has none) that
+    counts the failure and passes it on unchanged, so Scrapy logs and handles it as before."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CountFetchOutcomes:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in start:
+            yield self.watch(entry)
+
+    def process_spider_input(self, response: Response) -> None:
+        if response.status < 400:
+            self.stats.inc_value("fetch/ok")
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        for entry in result:
+            yield self.watch(entry)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in result:
+            yield self.watch(entry)
+
+    def watch(self, entry: Any) -> Any:
+        if isinstance(entry, Request) and entry.errback is None:
+            entry.errback = self.failed
+        return entry
+
+    def failed(self, failure: Failure) -> Iterable[Any]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        cause = failure_cause(failure.value, request) if failure.value is not None else None
+        if cause == "stopped":
+            self.stats.inc_value("fetch/stopped")
+        elif cause is not None:
+            self.stats.inc_value(f"{FAILED}{cause}")
+        if isinstance(failure.value, PageTooLarge):
+            logger.warning("Not reading %s: %s", request.url, failure.value)
+            return []
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            logger.info("Not fetched (%s): %s", cause, request.url)
+        failure.raiseException()
+        return []  # unreachable: raiseException raises
+
+
+def failure_cause(error: BaseException, request: Request) -> str | None:
+    """Why a fetch failed, as a short key: `timeout`, `dns`, `connection_refused`, `connection_reset`,
+    `http_<status>`, `size_cap`, `robots`, `redirect_limit`, `offsite`, `private_address`, `page_too_large`,
+    `unsupported_scheme`, `retry_after_too_long`, `other_<ExceptionName>`; `stopped` for a request a shutdown
+    cancelled; None for what is no failure (a site without robots.txt)."""
+    if isinstance(error, HttpError):
+        status = error.response.status
+        if urlparse_cached(request).path == "/robots.txt" and status in (404, 410):
+            return None  # a site without robots.txt allows everything; the news spider asks for it for sitemaps
+        return "retry_after_too_long" if GAVE_UP_WAITING in request.meta else f"http_{status}"
+    if isinstance(error, StoppedAtShutdown):
+        return "stopped"
+    if isinstance(error, Refused):
+        return error.cause
+    if isinstance(error, PageTooLarge):
+        return "page_too_large"
+    for kinds, cause in CAUSES:
+        if isinstance(error, kinds):
+            return cause
+    if isinstance(error, IgnoreRequest):
+        message = str(error)
+        for marker, cause in IGNORED:
+            if marker in message:
+                return cause
+        return "ignored"
+    return f"other_{type(error).__name__}"
+
+
+CAUSES: list[tuple[tuple[type[BaseException], ...], str]] = [
+    ((DownloadTimeoutError, TwistedTimeoutError), "timeout"),
+    ((CannotResolveHostError, DNSLookupError), "dns"),
+    ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection_refused"),
+    ((ResponseDataLossError, DownloadFailedError, ConnectionLost, ConnectionDone), "connection_reset"),
+    # Scrapy cancels a download whose Content-Length or received bytes pass DOWNLOAD_MAXSIZE.
+    ((DownloadCancelledError,), "size_cap"),
+    ((NotSupported, UnsupportedURLSchemeError), "unsupported_scheme"),
+]
+
+IGNORED = [
+    # The messages of Scrapy's middlewares that turn a request away (IgnoreRequest).
+    ("robots.txt", "robots"),
+    ("max redirections", "redirect_limit"),
+    ("Filtered offsite", "offsite"),
+    ("during decompression", "size_cap"),
+]
+
+
+def counted_failures(stats: dict[str, Any]) -> dict[str, int]:
+    """The failed fetches of a run by cause, most frequent first."""
+    failures = {key.removeprefix(FAILED): int(value) for key, value in stats.items() if key.startswith(FAILED)}
+    return dict(sorted(failures.items(), key=lambda entry: (-entry[1], entry[0])))
+
+
+
+def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run report's `fetch` section: requests sent (retries and redirects included), final outcomes
+    (`ok` + `failed` is every request the spider made that was answered or given up), failures by cause,
+    requests a shutdown cancelled, and retries."""
+    failures = counted_failures(stats)
+    return {
+        "requests_sent": stats.get("downloader/request_count", 0),
+        "ok": stats.get("fetch/ok", 0),
+        "failed": sum(failures.values()),
+        "failed_by_cause": failures,
+        "stopped": stats.get("fetch/stopped", 0),
+        "retries": stats.get("retry/count", 0),
+    }
