@@ -12,8 +12,9 @@ failed fetch counted by its cause.
 - `CountFetchOutcomes` (spider, after Scrapy's HttpErrorMiddleware and `RefuseOversizePages`) counts each
   request's final outcome, after retries and redirects: a response the spider reads under `fetch/ok`, a
   failure under `fetch/failed/<cause>` (see `failure_cause`), a request a shutdown cancelled under
-  `fetch/stopped`. Each request is counted once, so the causes add up to the failures; the run report lists
-  them and the HTTP error check quotes them.
+  `fetch/stopped`. A redirect off the site or into a loop, which Scrapy drops when it is scheduled, counts as
+  a failure too (`offsite`, `private_address`, `redirect_loop`). Each request is counted once, so the causes
+  add up to the failures; the run report lists them and the HTTP error check quotes them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import AsyncIterator, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
@@ -55,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 FAILED = "fetch/failed/"
 """Stats prefix of failed fetches by cause: `fetch/failed/timeout`, `fetch/failed/http_503`, ..."""
+REDIRECTED = "redirect_urls"
+"""Request meta key (Scrapy's redirect middleware): the URLs a redirected request was redirected from."""
 GAVE_UP_WAITING = "retry_after_refused"
 """Request meta key: the wait in seconds a `Retry-After` asked for, when it was longer than honoured."""
 
@@ -183,13 +186,17 @@ class CountFetchOutcomes:
     """See the module docstring. Each request the spider yields gets an errback (when it has none) that
     counts the failure and passes it on unchanged, so Scrapy logs and handles it as before."""
 
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, crawler: Crawler, stats: StatsCollector) -> None:
+        self.crawler = crawler
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CountFetchOutcomes:
         assert crawler.stats is not None
-        return cls(crawler.stats)
+        middleware = cls(crawler, crawler.stats)
+        crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
+        return middleware
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for entry in start:
@@ -212,6 +219,23 @@ class CountFetchOutcomes:
             entry.errback = self.failed
         return entry
 
+    def request_scheduled(self, request: Request) -> None:
+        """A redirect off the site: Scrapy's offsite filter drops it here, before any errback could see it."""
+        if REDIRECTED not in request.meta or request.dont_filter or request.meta.get("allow_offsite"):
+            return
+        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+        host = (urlparse_cached(request).hostname or "").lower()
+        if allowed and not any(host == domain or host.endswith(f".{domain}") for domain in allowed):
+            cause = "private_address" if is_private_host(host) else "offsite"
+            self.stats.inc_value(f"{FAILED}{cause}")
+            logger.info("Not fetched (%s): %s, redirected from %s", cause, request.url, request.meta[REDIRECTED][0])
+
+    def request_dropped(self, request: Request) -> None:
+        """A redirect back to a URL of its own chain, which Scrapy's duplicate filter drops: a loop."""
+        if request.url in request.meta.get(REDIRECTED, []):
+            self.stats.inc_value(f"{FAILED}redirect_loop")
+            logger.info("Not fetched (redirect_loop): %s", " -> ".join([*request.meta[REDIRECTED], request.url]))
+
     def failed(self, failure: Failure) -> Iterable[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
         cause = failure_cause(failure.value, request) if failure.value is not None else None
@@ -230,14 +254,17 @@ class CountFetchOutcomes:
 
 def failure_cause(error: BaseException, request: Request) -> str | None:
     """Why a fetch failed, as a short key: `timeout`, `dns`, `connection_refused`, `connection_reset`,
-    `http_<status>`, `size_cap`, `robots`, `redirect_limit`, `offsite`, `private_address`, `page_too_large`,
-    `unsupported_scheme`, `retry_after_too_long`, `other_<ExceptionName>`; `stopped` for a request a shutdown
+    `http_<status>`, `size_cap`, `robots`, `redirect_limit`, `redirect_refused` (a redirect Scrapy will not
+    follow, to `file:`), `offsite`, `private_address`, `page_too_large`, `unsupported_scheme`,
+    `retry_after_too_long`, `other_<ExceptionName>`; `stopped` for a request a shutdown
     cancelled; None for what is no failure (a site without robots.txt)."""
     if isinstance(error, HttpError):
         status = error.response.status
         if urlparse_cached(request).path == "/robots.txt" and status in (404, 410):
             return None  # a site without robots.txt allows everything; the news spider asks for it for sitemaps
-        return "retry_after_too_long" if GAVE_UP_WAITING in request.meta else f"http_{status}"
+        if GAVE_UP_WAITING in request.meta:
+            return "retry_after_too_long"
+        return "redirect_refused" if 300 <= status < 400 else f"http_{status}"  # Location: file:///etc/passwd
     if isinstance(error, StoppedAtShutdown):
         return "stopped"
     if isinstance(error, Refused):

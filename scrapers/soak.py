@@ -278,9 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - start
         total += elapsed
         slowest = sorted([*slowest, (elapsed, page)], key=lambda entry: -entry[0])[: args.slowest]
-        if count % 5_000 == 0:
-            print(f"  {count} pages, {len(failures)} exceptions, slowest {slowest[0][0]:.2f} s, "
-                  f"{time.monotonic() - started:.0f} s so far", flush=True)
+        if count % 2_000 == 0:
+            print(f"  {count} pages, {len(failures)} exceptions, slowest {slowest[0][0]:.2f} s (seed "
+                  f"{slowest[0][1].seed}), {time.monotonic() - started:.0f} s so far", flush=True)
     print(report(len(seeds), total, failures, slowest))
     return 1 if failures else 0
 

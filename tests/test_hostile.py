@@ -1,0 +1,242 @@
+"""The `news` spider against a hostile web server (tests/hostile.py): every good article delivered, every
+fault ended and counted by its cause, nothing requested that should not be, and a run that ends in bounded
+time with an exit status that says what happened; SIGTERM ends a run in seconds, a second one non-zero.
+
+The crawls use DOWNLOAD_TIMEOUT=2 so that a hanging server costs seconds: with the project's other bounds
+(2 retries, Retry-After up to 30 s, of which the site asks 2 s at most) the faulty crawl must end within
+RUN_BOUND seconds; it takes about 15.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from w3lib.url import canonicalize_url
+
+from scrapers.extract import extract_article
+from tests import hostile
+from tests.harness import ROOT
+
+RUN_BOUND = 90.0
+"""Seconds the faulty crawl may take at most (documented in the README's "Bounds")."""
+STOP_BOUND = 10.0
+"""Seconds from SIGTERM to the end of the run, with downloads hanging that would take 30 s to time out."""
+RETRIES = 2  # Scrapy's RETRY_TIMES, which the project keeps
+
+FAST = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
+
+
+def crawl_command(site: hostile.HostileSite, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/nachrichten/",
+            "-O", str(out / "news.jsonl"), "-s", f"REJECTS_URI={out / 'rejects.jsonl'}", *extra]
+
+
+def read_lines(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("hostile")
+    with hostile.serve() as site:
+        started = time.monotonic()
+        result = subprocess.run(crawl_command(site, out, *FAST), cwd=ROOT, capture_output=True, text=True,
+                                timeout=RUN_BOUND + 30, check=False)
+        elapsed = time.monotonic() - started
+        log = list(site.log)
+    return {
+        "site": site, "result": result, "elapsed": elapsed, "log": log, "out": out,
+        "records": {canonicalize_url(record["url"]): record for record in read_lines(out / "news.jsonl")},
+        "rejects": {canonicalize_url(reject["url"]): reject for reject in read_lines(out / "rejects.jsonl")},
+        "report": json.loads((out / "news.report.json").read_text(encoding="utf-8")),
+    }
+
+
+def faults(crawl: dict[str, Any], expect: str) -> list[hostile.Fault]:
+    return [fault for fault in crawl["site"].faults if fault.expect == expect]
+
+
+def test_every_good_article_is_in_a_finished_output_file(crawl: dict[str, Any]) -> None:
+    assert (crawl["out"] / "news.jsonl").exists() and not (crawl["out"] / "news.jsonl.part").exists()
+    missing = [url for url in crawl["site"].good if canonicalize_url(url) not in crawl["records"]]
+    assert missing == []
+    for url in crawl["site"].good:
+        record = crawl["records"][canonicalize_url(url)]
+        assert record["title"] and record["body"], url
+
+
+def test_faults_that_still_deliver_an_article_deliver_it(crawl: dict[str, Any]) -> None:
+    base = crawl["site"].base
+    delivered = [fault.path for fault in faults(crawl, "article") if base + fault.path in crawl["records"]]
+    assert delivered == [fault.path for fault in faults(crawl, "article")]
+
+
+def test_each_failure_is_counted_once_by_its_cause(crawl: dict[str, Any]) -> None:
+    expected = Counter(fault.expect.removeprefix("failed:") for fault in crawl["site"].faults
+                       if fault.expect.startswith("failed:"))
+    fetch = crawl["report"]["fetch"]
+    assert fetch["failed_by_cause"] == dict(expected)
+    assert fetch["failed"] == sum(expected.values())
+    assert fetch["stopped"] == 0
+
+
+def test_exit_status_and_check_message_say_what_happened(crawl: dict[str, Any]) -> None:
+    fetch = crawl["report"]["fetch"]
+    causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
+    line = (f"newsharvest: news: check failed: news: {fetch['failed']} of {fetch['ok'] + fetch['failed']} "
+            f"fetches failed ({causes})")
+    assert crawl["result"].returncode == 2, crawl["result"].stderr[-3000:]
+    assert line in crawl["result"].stderr.splitlines()
+    assert crawl["report"]["failed_checks"] == [line.split("check failed: ", 1)[1]]
+
+
+def test_the_run_ends_within_its_bound(crawl: dict[str, Any]) -> None:
+    print(f"hostile crawl: {crawl['elapsed']:.1f} s (bound {RUN_BOUND:.0f} s)")
+    assert crawl["elapsed"] < RUN_BOUND
+    assert crawl["report"]["finish_reason"] == "finished"
+
+
+def test_nothing_off_the_site_is_requested(crawl: dict[str, Any]) -> None:
+    site: hostile.HostileSite = crawl["site"]
+    host = site.base.removeprefix("http://")
+    assert {logged_host for logged_host, _, _ in crawl["log"]} == {host}  # never as localhost or [::1]
+    paths = Counter(path for _, path, _ in crawl["log"])
+    assert not [path for path in paths if path.startswith(("/offsite/", "/intern/"))]
+    # Every request the crawler sent reached this server: none went to another host or address.
+    assert crawl["report"]["fetch"]["requests_sent"] == len(crawl["log"])
+    assert "file:" not in crawl["result"].stderr.replace("file:///etc/passwd", "")
+
+
+def test_retries_and_retry_after(crawl: dict[str, Any]) -> None:
+    paths = Counter(path for _, path, _ in crawl["log"])
+    by_slug = {fault.path.split("/")[-1].rsplit("-", 1)[0]: fault.path for fault in crawl["site"].faults}
+    for slug in ("rate-limited-for-an-hour", "unavailable-until-tomorrow", "not-found", "redirect-file"):
+        assert paths[by_slug[slug]] == 1, slug  # asked to wait an hour: asked once, never again
+    for slug in ("server-error", "hang-before-headers", "hang-mid-body", "reset-mid-body"):
+        assert paths[by_slug[slug]] == 1 + RETRIES, slug
+    for slug, wait in (("server-error-retry-after", 1.0), ("rate-limited-briefly", 2.0)):
+        first, second = (at for _, path, at in crawl["log"] if path == by_slug[slug])
+        assert second - first >= wait - 0.05, slug
+
+
+def test_pages_that_are_no_article_are_skipped(crawl: dict[str, Any]) -> None:
+    base = crawl["site"].base
+    assert not [fault.path for fault in faults(crawl, "skipped") if base + fault.path in crawl["records"]]
+    assert sum(crawl["report"]["articles"]["skipped"].values()) == len(faults(crawl, "skipped"))
+
+
+def test_awkward_pages_reach_the_output_or_the_rejects_file_with_a_reason(crawl: dict[str, Any]) -> None:
+    base = crawl["site"].base
+    lost = [fault.path for fault in faults(crawl, "record") if base + fault.path not in crawl["records"]
+            and not crawl["rejects"].get(base + fault.path, {}).get("reason")]
+    assert lost == []
+
+
+@pytest.mark.parametrize("slug", ["windows-1258", "byte-order-mark", "article-as-octet-stream"])
+def test_encodings_and_content_types_read_as_the_clean_page(crawl: dict[str, Any], slug: str) -> None:
+    site: hostile.HostileSite = crawl["site"]
+    fault = next(fault for fault in site.faults if f"/{slug}-" in fault.path)
+    record = crawl["records"][site.base + fault.path]
+    clean = extract_article(site.originals[fault.path], site.base + fault.path)
+    assert (record["title"], record["body"]) == (clean["title"], clean["body"])
+
+
+@pytest.mark.parametrize(("slug", "raw"), [("dated-1970", "1970-01-01"), ("dated-9999", "9999-12-31")])
+def test_absurd_dates_are_left_null_with_their_text(crawl: dict[str, Any], slug: str, raw: str) -> None:
+    site: hostile.HostileSite = crawl["site"]
+    fault = next(fault for fault in site.faults if f"/{slug}-" in fault.path)
+    record = crawl["records"][site.base + fault.path]
+    assert record["published_at"] is None
+    assert raw in (record["published_raw"] or "")
+
+
+def test_a_site_without_robots_txt_is_no_failure(tmp_path: Path) -> None:
+    with hostile.serve(robots=False, faults=False) as site:
+        result = subprocess.run(crawl_command(site, tmp_path, *FAST), cwd=ROOT, capture_output=True, text=True,
+                                timeout=RUN_BOUND, check=False)
+    report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert report["http_status"]["404"] >= 1  # robots.txt, asked by Scrapy and by the spider for sitemaps
+    assert report["fetch"]["failed"] == 0
+    assert {canonicalize_url(record["url"]) for record in read_lines(tmp_path / "news.jsonl")} == {
+        canonicalize_url(url) for url in site.good}
+
+
+class HangingCrawl:
+    """A crawl with the project's own 30 s download timeout, once every page has been asked for (the
+    hanging ones in flight) and the good ones read; its stderr collected line by line as it runs."""
+
+    def __init__(self, site: hostile.HostileSite, out: Path) -> None:
+        self.process = subprocess.Popen(
+            crawl_command(site, out, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+                          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"),
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
+        wanted = {fault.path for fault in site.faults} | {hostile.local_path(url) for url in site.good}
+        deadline = time.monotonic() + 60
+        while not wanted <= {path for _, path, _ in site.log} and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert wanted <= {path for _, path, _ in site.log}, "the crawl never asked for every page"
+        time.sleep(2)  # the good pages are read
+
+    def read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line)
+
+    def wait_for(self, text: str) -> None:
+        deadline = time.monotonic() + 30
+        while not any(text in line for line in self.lines) and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def finish(self) -> tuple[int, str]:
+        returncode = self.process.wait(timeout=60)
+        self.reader.join(timeout=10)
+        return returncode, "".join(self.lines)
+
+
+def test_sigterm_ends_the_run_in_seconds_with_its_output_and_report(tmp_path: Path) -> None:
+    with hostile.serve(faults=False, hangs=2) as site:
+        crawl = HangingCrawl(site, tmp_path)
+        stopped = time.monotonic()
+        crawl.process.send_signal(signal.SIGTERM)
+        returncode, stderr = crawl.finish()
+        elapsed = time.monotonic() - stopped
+    print(f"SIGTERM to exit: {elapsed:.1f} s (bound {STOP_BOUND:.0f} s)")
+    assert elapsed < STOP_BOUND
+    assert returncode == 0, stderr[-3000:]
+    assert not (tmp_path / "news.jsonl.part").exists()
+    records = read_lines(tmp_path / "news.jsonl")
+    report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
+    assert report["finish_reason"] == "shutdown"
+    assert report["fetch"]["stopped"] == 2  # the two hanging pages
+    assert report["fetch"]["failed"] == 0
+    assert {canonicalize_url(record["url"]) for record in records} == {canonicalize_url(url) for url in site.good}
+    assert report["articles"]["written"] == len(records)
+
+
+def test_a_second_sigterm_forces_the_stop_and_exits_non_zero(tmp_path: Path) -> None:
+    with hostile.serve(faults=False, hangs=2) as site:
+        crawl = HangingCrawl(site, tmp_path)
+        crawl.process.send_signal(signal.SIGTERM)
+        crawl.wait_for("shutting down gracefully")  # two signals at once would arrive as one
+        crawl.process.send_signal(signal.SIGTERM)
+        returncode, stderr = crawl.finish()
+    assert returncode == 128 + signal.SIGTERM, stderr[-3000:]
+    assert "newsharvest: news: forced to stop by a second SIGTERM" in stderr
+    # The stop may come before or after the output was renamed into place: a file that exists is whole.
+    assert (tmp_path / "news.jsonl").exists() or (tmp_path / "news.jsonl.part").exists()
+    assert all(record["title"] for record in read_lines(tmp_path / "news.jsonl"))
