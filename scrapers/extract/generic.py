@@ -172,11 +172,18 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
     removal leaves exactly another headline of the page."""
     wanted = {o.casefold() for o in others if o}
     site_keys = [text_key(s) for s in sites if len(text_key(s)) >= 3]
-    for match in _TITLE_SEPARATOR.finditer(title):
-        head, tail = title[: match.start()].strip(), title[match.end() :]
-        if not head:
-            continue
-        if head.casefold() in wanted or any(_names_site(part, site_keys) for part in _TITLE_SEPARATOR.split(tail)):
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    # Whether a segment after each separator names the site, in one pass from the end (splitting the rest
+    # again at every separator took seconds on a tag-soup "title" of 600 dashes).
+    named_after = []
+    named = False
+    for at, match in reversed(list(enumerate(separators))):
+        end = separators[at + 1].start() if at + 1 < len(separators) else len(title)
+        named = named or _names_site(title[match.end() : end], site_keys)
+        named_after.append(named)
+    for match, site_follows in zip(separators, reversed(named_after), strict=True):
+        head = title[: match.start()].strip()
+        if head and (head.casefold() in wanted or site_follows):
             return head
     return title
 
