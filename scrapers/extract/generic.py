@@ -181,7 +181,11 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
         end = separators[at + 1].start() if at + 1 < len(separators) else len(title)
         named = named or _names_site(title[match.end() : end], site_keys)
         named_after.append(named)
+    longest = max((len(other) for other in wanted), default=0)
+    indent = len(title) - len(title.lstrip())
     for match, site_follows in zip(separators, reversed(named_after), strict=True):
+        if not site_follows and match.start() - indent > longest:
+            continue  # longer than any other headline (the separator takes the spaces before it)
         head = title[: match.start()].strip()
         if head and (head.casefold() in wanted or site_follows):
             return head
