@@ -348,6 +348,7 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
         "http://169.254.169.254/latest/meta-data/iam/", f"http://[::1]:{port}/offsite/ipv6.html",
         "http://192.168.0.1/router.html", "file:///etc/passwd", "javascript:alert(document.cookie)",
         "data:text/html,<h1>Hallo</h1>", "https://www.example.org/2024/05/03/other-site-story-123456.html",
+        "http://[::1/malformed-4411398.html", f"http://127.0.0.1:{port}:99999/bad-port-4411397.html",
     ]
     listed = [(url, f"Meldung {n}") for n, url in enumerate(site.good, start=1)]
     routes["/nachrichten/"] = serve(section_page("Nachrichten", listed + [(url, "Anderswo") for url in site.never]))

@@ -18,6 +18,10 @@ BASE = "https://thoidai.com.vn/quoc-te/nhip-song"
         (None, None),
         ("javascript:void(0)", None),
         ("mailto:toasoan@thoidai.com.vn", None),
+        ("http://[::1", None),  # malformed: one bad link must not fail the page
+        ("https://thoidai.com.vn:99999/a-1.html", None),
+        ("file:///etc/passwd", None),
+        ("data:text/html,<h1>x</h1>", None),
     ],
 )
 def test_absolute_url(href: str | None, expected: str | None) -> None:
@@ -31,6 +35,7 @@ def test_absolute_url(href: str | None, expected: str | None) -> None:
         ("https://tacnghiep.thoidai.com.vn/x-170709.html", "thoidai.com.vn"),
         ("https://www.bbc.co.uk/news/world-1", "bbc.co.uk"),
         ("https://www.derstandard.at/story/1", "derstandard.at"),
+        ("http://[::1", ""),
     ],
 )
 def test_registrable_domain(url: str, site: str) -> None:

@@ -14,18 +14,24 @@ _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 def absolute_url(href: str | None, base: str) -> str | None:
     """`href` resolved against `base`, fragment dropped and canonicalized; None for empty, `javascript:`,
-    `mailto:` and other non-web links."""
+    `mailto:` and other non-web links, and for malformed ones (`http://[::1`, a bad port)."""
     if not href or not href.strip():
         return None
-    url = urljoin(base, href.strip())
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urljoin(base, href.strip())
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+        return canonicalize_url(url, keep_fragments=False)
+    except ValueError:  # "Invalid IPv6 URL", "Port out of range": one bad link, not a failed page
         return None
-    return canonicalize_url(url, keep_fragments=False)
 
 
 @lru_cache(maxsize=4096)
 def registrable_domain(url: str) -> str:
     """The site a URL belongs to: `https://tacnghiep.thoidai.com.vn/x` gives `thoidai.com.vn`."""
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
     parts = _SUFFIXES(host)
     return parts.top_domain_under_public_suffix or host
