@@ -294,6 +294,8 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               redirect("file:///etc/passwd"))
         fault(31, "redirect-other-host", "302 to another site", "failed:offsite",
               redirect("https://www.example.org/2024/05/03/elsewhere-123456.html"))
+        crowded = deeply_nested(real_page(GOOD[4]), 0).replace(b"</body>", b"<i>x</i>" * 250_000 + b"</body>")
+        fault(32, "too-many-elements", "a 2 MB page of 250,000 elements", "failed:page_too_large", serve(crowded))
         fault(18, "gzip-bomb", "gzip body of 254 KiB that inflates to 256 MiB", "failed:size_cap",
               serve(gzip_bomb(256 * MiB), headers={"Content-Encoding": "gzip"}))
         fault(19, "oversize-declared", "Content-Length: 24 MiB", "failed:size_cap", stream(24 * MiB, declared=True))
