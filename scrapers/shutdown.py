@@ -9,6 +9,8 @@ process exits 0. `GracefulShutdown` (extension) wraps Scrapy's signal handlers:
   requests queued in the downloader are cancelled (`StoppedAtShutdown`, counted under `fetch/stopped`, not a
   failure). What was already downloaded is read; the output file is finished and renamed, the run report
   written and the state committed as at the end of any run. The report's `finish_reason` is `shutdown`.
+- At `CLOSESPIDER_TIMEOUT` (the whole-run bound), when Scrapy closes the spider, the same cancellation: the
+  run ends within seconds of its bound, with `finish_reason` `closespider_timeout`.
 - On a second signal, `shutdown/forced` is recorded in the stats and Scrapy stops at once; `scrapy crawl`
   exits with 128 + the signal number (143 for SIGTERM, 130 for Ctrl-C), never 0 (`forced_stop_status`).
 """
@@ -29,7 +31,7 @@ from scrapy.crawler import Crawler, CrawlerProcessBase
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.statscollectors import StatsCollector
-from scrapy.utils.asyncio import call_later
+from scrapy.utils.asyncio import CallLaterResult, call_later
 
 logger = logging.getLogger(__name__)
 
@@ -91,20 +93,31 @@ class CancellableDownloadHandler(HTTP11DownloadHandler):
 class GracefulShutdown:
     """See the module docstring."""
 
-    def __init__(self, crawler: Crawler, stats: StatsCollector) -> None:
+    def __init__(self, crawler: Crawler, stats: StatsCollector, run_bound: float) -> None:
         self.crawler = crawler
         self.stats = stats
+        self.run_bound = run_bound
         self.stopping = False
+        self.timer: CallLaterResult | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GracefulShutdown:
         assert crawler.stats is not None
-        extension = cls(crawler, crawler.stats)
+        extension = cls(crawler, crawler.stats, crawler.settings.getfloat("CLOSESPIDER_TIMEOUT"))
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def engine_started(self) -> None:
         call_later(0, self.wrap_handlers)  # Scrapy installs its handlers once the reactor runs: wrap them after
+        if self.run_bound:
+            # Scrapy's CloseSpider closes the spider at CLOSESPIDER_TIMEOUT, then waits for the downloads in
+            # flight: cancel them at the same moment, as on SIGTERM.
+            self.timer = call_later(self.run_bound, self.stop_downloads)
+
+    def spider_closed(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
 
     def wrap_handlers(self) -> None:
         for signum in SIGNALS:
@@ -128,7 +141,7 @@ class GracefulShutdown:
         return handle
 
     def stop_downloads(self) -> None:
-        logger.info("Shutting down: cancelling the downloads in flight")
+        logger.info("Stopping: cancelling the downloads in flight")
         self.crawler.signals.send_catch_log(stop_downloads)
         engine = self.crawler.engine
         if engine is None:

@@ -240,3 +240,18 @@ def test_a_second_sigterm_forces_the_stop_and_exits_non_zero(tmp_path: Path) -> 
     # The stop may come before or after the output was renamed into place: a file that exists is whole.
     assert (tmp_path / "news.jsonl").exists() or (tmp_path / "news.jsonl.part").exists()
     assert all(record["title"] for record in read_lines(tmp_path / "news.jsonl"))
+
+
+def test_the_whole_run_bound_ends_a_run_with_downloads_hanging(tmp_path: Path) -> None:
+    with hostile.serve(faults=False, hangs=2) as site:
+        started = time.monotonic()
+        result = subprocess.run(crawl_command(site, tmp_path, "-s", "CLOSESPIDER_TIMEOUT=4", "-s", "LOG_LEVEL=INFO",
+                                              "-s", "AUTOTHROTTLE_ENABLED=False"),
+                                cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+        elapsed = time.monotonic() - started
+    report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
+    print(f"CLOSESPIDER_TIMEOUT=4: the run took {elapsed:.1f} s (downloads hanging, DOWNLOAD_TIMEOUT 30 s)")
+    assert elapsed < 4 + STOP_BOUND
+    assert report["finish_reason"] == "closespider_timeout"
+    assert report["fetch"]["stopped"] == 2
+    assert result.returncode == 0, result.stderr[-3000:]
