@@ -1,0 +1,192 @@
+"""Tables for the fetch helpers of scrapers/middlewares.py and scrapers/shutdown.py, and the Retry-After
+middleware in process (Scrapy's get_crawler)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.test import get_crawler
+
+from scrapers import settings
+from scrapers.middlewares import (
+    GAVE_UP_WAITING,
+    PageTooLarge,
+    Refused,
+    RefuseOversizePages,
+    RetryAfter,
+    failure_cause,
+    fetch_outcomes,
+    is_private_host,
+    retry_after_seconds,
+)
+from scrapers.shutdown import InFlight, StoppedAtShutdown, forced_stop_status
+
+NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        (b"120", 120.0),
+        ("  7 ", 7.0),
+        (b"0", 0.0),
+        ("Fri, 15 Jan 2027 09:00:00 GMT", 3600.0),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),  # a date in the past: no wait
+        (b"-5", None),
+        (b"1.5", None),
+        ("soon", None),
+        (b"", None),
+        (None, None),
+        ("Fri, 15 Jan 2027 09:00:00", None),  # no zone: unreadable
+    ],
+)
+def test_retry_after_seconds(header: bytes | str | None, seconds: float | None) -> None:
+    assert retry_after_seconds(header, NOW) == seconds
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [
+        ("localhost", True), ("api.localhost", True), ("127.0.0.1", True), ("10.1.2.3", True),
+        ("192.168.0.1", True), ("172.16.5.4", True), ("169.254.169.254", True), ("::1", True), ("[::1]", True),
+        ("fd00::1", True), ("0.0.0.0", True), ("93.184.216.34", False), ("2606:4700::1", False),
+        ("news.example.com", False), ("10.example.com", False), ("", False),
+    ],
+)
+def test_is_private_host(host: str, private: bool) -> None:
+    assert is_private_host(host) is private
+
+
+def http_error(status: int, url: str = "https://news.example.com/a-1.html") -> HttpError:
+    return HttpError(Response(url, status=status), "ignored")
+
+
+@pytest.mark.parametrize(
+    ("error", "url", "cause"),
+    [
+        (DownloadTimeoutError("took longer than 30 seconds"), "https://news.example.com/a", "timeout"),
+        (CannotResolveHostError("no such host"), "https://nowhere.example/a", "dns"),
+        (DownloadConnectionRefusedError("refused"), "https://news.example.com/a", "connection_refused"),
+        (ResponseDataLossError("data loss"), "https://news.example.com/a", "connection_reset"),
+        (DownloadCancelledError("larger than download max size"), "https://news.example.com/a", "size_cap"),
+        (IgnoreRequest("Forbidden by robots.txt"), "https://news.example.com/a", "robots"),
+        (IgnoreRequest("max redirections reached"), "https://news.example.com/a", "redirect_limit"),
+        (IgnoreRequest("Ignored response ... exceeded DOWNLOAD_MAXSIZE (8388608 B) during decompression"),
+         "https://news.example.com/a", "size_cap"),
+        (IgnoreRequest("something else"), "https://news.example.com/a", "ignored"),
+        (Refused("private_address", "no"), "http://10.0.0.1/", "private_address"),
+        (PageTooLarge("300000 elements"), "https://news.example.com/a", "page_too_large"),
+        (StoppedAtShutdown("shutting down"), "https://news.example.com/a", "stopped"),
+        (http_error(503), "https://news.example.com/a-1.html", "http_503"),
+        (http_error(302), "https://news.example.com/a-1.html", "redirect_refused"),
+        (http_error(404, "https://news.example.com/robots.txt"), "https://news.example.com/robots.txt", None),
+        (ValueError("odd"), "https://news.example.com/a", "other_ValueError"),
+    ],
+)
+def test_failure_cause(error: BaseException, url: str, cause: str | None) -> None:
+    assert failure_cause(error, Request(url)) == cause
+
+
+def test_a_request_that_gave_up_waiting_is_counted_as_such() -> None:
+    request = Request("https://news.example.com/a-1.html", meta={GAVE_UP_WAITING: 3600.0})
+    assert failure_cause(http_error(429), request) == "retry_after_too_long"
+
+
+def test_fetch_outcomes_add_up() -> None:
+    stats = {"fetch/ok": 37, "fetch/failed/timeout": 2, "fetch/failed/http_500": 1, "fetch/failed/size_cap": 3,
+             "fetch/stopped": 1, "downloader/request_count": 76, "retry/count": 11}
+    assert fetch_outcomes(stats) == {
+        "requests_sent": 76, "ok": 37, "failed": 6, "stopped": 1, "retries": 11,
+        "failed_by_cause": {"size_cap": 3, "timeout": 2, "http_500": 1},
+    }
+
+
+def test_forced_stop_status() -> None:
+    crawler = get_crawler(Spider)
+    assert forced_stop_status("news", crawler.stats) is None
+    assert crawler.stats is not None
+    crawler.stats.set_value("shutdown/forced", "SIGTERM")
+    assert forced_stop_status("news", crawler.stats) == 143
+    crawler.stats.set_value("shutdown/forced", "SIGINT")
+    assert forced_stop_status("news", crawler.stats) == 130
+
+
+def test_in_flight_waits_end_at_shutdown() -> None:
+    async def scenario() -> tuple[float, type[BaseException] | None, type[BaseException] | None]:
+        waits = InFlight()
+        started = time.monotonic()
+        waiting = asyncio.ensure_future(waits.run(asyncio.sleep(30)))
+        await asyncio.sleep(0.05)
+        waits.stop()
+        first = await asyncio.gather(waiting, return_exceptions=True)
+        later = await asyncio.gather(waits.run(asyncio.sleep(0)), return_exceptions=True)
+        return time.monotonic() - started, type(first[0]), type(later[0])
+
+    elapsed, first, later = asyncio.run(scenario())
+    assert elapsed < 5
+    assert first is StoppedAtShutdown and later is StoppedAtShutdown
+
+
+def retry_after_middleware(**overrides: Any) -> RetryAfter:
+    crawler = get_crawler(Spider, {"RETRY_AFTER_HEADER_MAX": settings.RETRY_AFTER_HEADER_MAX, **overrides})
+    crawler.spider = crawler._create_spider("news")
+    return RetryAfter.from_crawler(crawler)
+
+
+def test_retry_after_too_long_gives_up_at_once() -> None:
+    middleware = retry_after_middleware()
+    request = Request("https://news.example.com/a-1.html")
+    response = Response(request.url, status=429, headers={"Retry-After": "3600"}, request=request)
+    assert asyncio.run(middleware.process_response(request, response)) is response
+    assert request.meta[GAVE_UP_WAITING] == 3600.0
+
+
+def test_retry_after_within_the_cap_retries_and_holds_the_host() -> None:
+    middleware = retry_after_middleware()
+    request = Request("https://news.example.com/a-1.html")
+    response = Response(request.url, status=503, headers={"Retry-After": "1"}, request=request)
+
+    async def scenario() -> tuple[Any, float]:
+        retry = await middleware.process_response(request, response)
+        started = time.monotonic()
+        await middleware.process_request(Request("https://news.example.com/other-2.html"))
+        return retry, time.monotonic() - started
+
+    retry, waited = asyncio.run(scenario())
+    assert isinstance(retry, Request) and retry.url == request.url and retry.meta["retry_times"] == 1
+    assert waited >= 0.9  # the other request to the host waited for the Retry-After
+
+
+def test_no_retry_after_retries_as_scrapy_does() -> None:
+    middleware = retry_after_middleware()
+    request = Request("https://news.example.com/a-1.html")
+    retry = asyncio.run(middleware.process_response(request, Response(request.url, status=502, request=request)))
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    ok = Response(request.url, status=200, request=request)
+    assert asyncio.run(middleware.process_response(request, ok)) is ok
+
+
+@pytest.mark.parametrize(("elements", "refused"), [(1_000, False), (200_000, False), (200_001, True)])
+def test_oversize_pages_are_refused(elements: int, refused: bool) -> None:
+    body = b"<html><body>" + b"<i>x</i>" * (elements - 2) + b"</body></html>"  # html and body + the <i>s
+    response = HtmlResponse("https://news.example.com/a-1.html", body=body, encoding="utf-8")
+    check = RefuseOversizePages(settings.PAGE_MAX_ELEMENTS)
+    if refused:
+        with pytest.raises(PageTooLarge, match=f"{elements} elements"):
+            check.process_spider_input(response)
+    else:
+        check.process_spider_input(response)
