@@ -31,7 +31,7 @@ from scrapy.crawler import Crawler, CrawlerProcessBase
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.statscollectors import StatsCollector
-from scrapy.utils.asyncio import CallLaterResult, call_later
+from scrapy.utils.asyncio import CallLaterResult, call_later, is_asyncio_available
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ class StoppedAtShutdown(IgnoreRequest):
 
 class InFlight:
     """Awaitables of a crawl that a shutdown cancels: `await in_flight.run(coroutine)` runs it, and after
-    `stop()` it (and any later one) raises `StoppedAtShutdown`."""
+    `stop()` it (and any later one) raises `StoppedAtShutdown`. Cancelling needs Scrapy's default asyncio
+    reactor; with another, a shutdown waits for the downloads in flight as Scrapy does."""
 
     def __init__(self) -> None:
         self.tasks: set[asyncio.Future[Any]] = set()
@@ -61,6 +62,8 @@ class InFlight:
         if self.stopped:
             coroutine.close()
             raise StoppedAtShutdown("the run is shutting down")
+        if not is_asyncio_available():  # another TWISTED_REACTOR than Scrapy's default: nothing to cancel with
+            return await coroutine
         task = asyncio.ensure_future(coroutine)
         self.tasks.add(task)
         try:
