@@ -71,6 +71,8 @@ class Fault:
     """`article` (a record in the output), `record` (in the output or the rejects file with a reason),
     `failed:<cause>` (no record; the fetch failure counted under that cause), `skipped` (a page that is
     not an article, counted as skipped)."""
+    elsewhere: str | None = None
+    """The full URL when the fault is not on this server (a port nothing listens on)."""
 
 
 @dataclass
@@ -147,6 +149,13 @@ def gzip_bomb(size: int) -> bytes:
     chunk = bytes(MiB)
     parts = [compressor.compress(chunk) for _ in range(size // MiB)]
     return b"".join([*parts, compressor.flush()])
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def section_page(title: str, links: list[tuple[str, str]]) -> bytes:
@@ -294,6 +303,9 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               redirect("file:///etc/passwd"))
         fault(31, "redirect-other-host", "302 to another site", "failed:offsite",
               redirect("https://www.example.org/2024/05/03/elsewhere-123456.html"))
+        refused = f"http://127.0.0.1:{free_port()}" + article_path("connection-refused", 33)
+        site.faults.append(Fault(article_path("connection-refused", 33), "a port of this host nothing listens on",
+                                 "failed:connection_refused", refused))
         crowded = deeply_nested(real_page(GOOD[4]), 0).replace(b"</body>", b"<i>x</i>" * 250_000 + b"</body>")
         fault(32, "too-many-elements", "a 2 MB page of 250,000 elements", "failed:page_too_large", serve(crowded))
         fault(18, "gzip-bomb", "gzip body of 254 KiB that inflates to 256 MiB", "failed:size_cap",
@@ -355,7 +367,7 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
     listed = [(url, f"Meldung {n}") for n, url in enumerate(site.good, start=1)]
     routes["/nachrichten/"] = serve(section_page("Nachrichten", listed + [(url, "Anderswo") for url in site.never]))
     items = "".join(f"<item><title>Meldung</title><link>{html.escape(url)}</link></item>"
-                    for url in [*site.good, *(base + f.path for f in site.faults), *site.never])
+                    for url in [*site.good, *(f.elsewhere or base + f.path for f in site.faults), *site.never])
     routes["/feed.xml"] = serve(f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Hafenblatt'
                                 f"</title><link>{base}/</link>{items}</channel></rss>".encode(), "application/rss+xml")
     if robots:
