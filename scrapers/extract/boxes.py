@@ -61,11 +61,17 @@ def link_boxes(
     return list(related.items()), list(ranked.items())
 
 
+# A heading or a link's text longer than this is markup gone wrong (an unclosed <a> or <h2> holding the rest of
+# the page) and is not read: cleaning each such text took seconds on a mangled page.
+MAX_RAW_TEXT = 10_000
+
+
 def _boxes(root: Any, marked: list[Any] | None) -> list[tuple[Any, bool]]:
     found = []
     for heading in root.iter(*HEADING_TAGS):
-        text = clean_text(heading.text_content()) or ""
-        if len(text) > 40 or (kind := _kind(text, at_start=True)) is None:
+        raw = heading.text_content()
+        text = (clean_text(raw) or "") if len(raw) <= MAX_RAW_TEXT else ""
+        if not text or len(text) > 40 or (kind := _kind(text, at_start=True)) is None:
             continue
         if (box := _holder(heading)) is not None:
             found.append((box, kind))
@@ -108,7 +114,8 @@ def _links(box: Any, url: str, site: str, here: str | None) -> list[tuple[str, s
     links = []
     for anchor in box.iter("a"):
         link = absolute_url(anchor.get("href"), url)
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
+        raw = anchor.text_content()
+        title = (clean_text(raw) if len(raw) <= MAX_RAW_TEXT else None) or clean_text(anchor.get("title"))
         if not link or not title or not _is_headline(title) or link == here:
             continue
         if (site and registrable_domain(link) != site) or url_score(link) < ARTICLE_LIKE:
