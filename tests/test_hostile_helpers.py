@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from scrapy import Request, Spider
@@ -190,3 +191,16 @@ def test_oversize_pages_are_refused(elements: int, refused: bool) -> None:
             check.process_spider_input(response)
     else:
         check.process_spider_input(response)
+
+
+def test_a_date_longer_than_any_date_is_not_read() -> None:
+    from datetime import UTC, datetime
+
+    from scrapers.extract.dates import DATEPARSER_MAX_CHARS, parse_timestamp
+
+    now = datetime(2026, 1, 15, 12, tzinfo=UTC)
+    written = "3 May 2024 10:15"
+    assert parse_timestamp(written, timezone="Europe/Berlin", now=now) == datetime(
+        2024, 5, 3, 10, 15, tzinfo=ZoneInfo("Europe/Berlin"))
+    padded = written + " " * DATEPARSER_MAX_CHARS + "UTC"  # dateparser itself reads it: 10:15 UTC
+    assert parse_timestamp(padded, timezone="Europe/Berlin", now=now) is None

@@ -66,9 +66,16 @@ def _parse_time_bar_date(text: str) -> datetime | None:
         return None
 
 
+DATEPARSER_MAX_CHARS = 200
+"""Longer text is no date: those dateparser reads on the real pages have at most 33 characters, and on a mangled
+page's 100,000-character "date" it took minutes (each of its languages splits the text by every known word)."""
+
+
 def _parse_with_dateparser(
     text: str, zone: ZoneInfo | None, now: datetime, languages: list[str] | None
 ) -> datetime | None:
+    if len(text) > DATEPARSER_MAX_CHARS:
+        return None
     # dateparser reads "GMT+7" itself but not always; strip it and apply it ourselves.
     offset = _gmt_offset(text)
     bare = _GMT_OFFSET.sub("", text).strip(" |,-")
