@@ -79,7 +79,17 @@ def decode_page(html: bytes, content_type: str | None = None) -> str:
     try:
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
-        return html_to_unicode(content_type, html)[1]
+        return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
+
+
+def _guess(html: bytes) -> str | None:
+    """The encoding of a page that declares none (what Scrapy's responses guess): windows-1252 when its bytes
+    are that, else None (UTF-8 with replacement characters)."""
+    try:
+        html.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252"
 
 
 def _parse(text: str) -> tuple[Any, bool]:
