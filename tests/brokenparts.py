@@ -13,18 +13,25 @@ from scrapers.items import Article
 from scrapers.sites import SITES
 from scrapers.spiders.sites import spider_for
 
+BROKEN = "https://thoidai.com.vn/can-bo-chien-si-vung-3-vung-4-hai-quan-giao-luu-the-thao-gan-ket-tinh-dong-doi-206430.html"
+"""The one article the bugs below lose: one of nine, which no ratio check notices."""
+
 
 class BrokenCallbackSpider(spider_for(SITES["thoidai"])):  # type: ignore[misc]
-    """The thoidai spider with a bug in its article callback."""
+    """The thoidai spider with a bug in its article callback that one page trips."""
 
     name = "thoidai"
 
     def parse_article(self, response: Response) -> Iterator[Article]:
-        raise KeyError("a bug in parse_article")
+        if response.url == BROKEN:
+            raise KeyError("a bug in parse_article")
+        yield from super().parse_article(response)
 
 
 class BrokenPipeline:
-    """A pipeline with a bug: every record raises."""
+    """A pipeline with a bug that one record trips."""
 
     def process_item(self, item: Any) -> Any:
-        raise TypeError("a bug in a pipeline")
+        if item.url == BROKEN:
+            raise TypeError("a bug in a pipeline")
+        return item
