@@ -4,13 +4,15 @@
 publication and modification times, its version and what the last fetch gave (`emitted`, `rejected`,
 `missing`, `skipped`). It lives in one SQLite file (`STATE_URI = "sqlite:///state/thoidai.db"`), created on
 first use. One run at a time holds it: a second run waits for the lock file beside the database, then gives
-up with `StateLocked`.
+up with `StateLocked`. The file is checked whole (`PRAGMA quick_check`) each time it is opened: a damaged
+file raises `StateDamaged`, whose message says how to recover (move it aside; the next run rebuilds it).
 
 A run's changes are staged and become the state only once its output is complete (two-phase): the run
 records the final paths of its output files; `commit_run` moves the staged rows into the state after the
 files were renamed into place. A run that was killed is settled by the next one: if its output files
 exist it is committed (killed between rename and commit), otherwise its staged rows and partial files are
-dropped (the articles are fetched again). So a killed run loses no article and duplicates none.
+dropped (the articles are fetched again); either way no half-written run report is left. So a killed run
+loses no article and duplicates none.
 """
 
 from __future__ import annotations
