@@ -20,7 +20,7 @@ from scrapy.utils.serialize import ScrapyJSONEncoder
 from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.feeds import describe, output_opened
 from scrapers.harvest import ARTICLE, run_settled
-from scrapers.integrity import LOST_OUTPUT, note_error, run_errors
+from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
 from scrapers.state import PART_SUFFIX
 
@@ -112,11 +112,11 @@ class RejectsFile:
 
     def engine_stopped(self) -> None:
         """Append this run's rejects to the rejects file (the output files are in place by now), unless the
-        state is to roll the run back for its lost output: then its articles are fetched again."""
+        state is to keep nothing of the run (`NOT_COMMITTED`): then its articles are fetched again."""
         if self.file is None or self.path is None:
             return
         try:
-            if not (self.with_state and LOST_OUTPUT & run_errors(self.stats.get_stats()).keys()):
+            if not (self.with_state and NOT_COMMITTED & run_errors(self.stats.get_stats()).keys()):
                 append_once(self.part, self.path)
             self.part.unlink()
         except OSError as error:

@@ -42,7 +42,7 @@ from scrapy.statscollectors import StatsCollector
 from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import utc_now
 from scrapers.feeds import describe, output_opened
-from scrapers.integrity import LOST_OUTPUT, note_error, run_errors
+from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.state import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, StateStore, sqlite_path
 
 logger = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ class HarvestState:
 
     def finish_run(self, run_id: int) -> None:
         errors = run_errors(self.stats.get_stats())
-        if lost := sorted((LOST_OUTPUT | {"state"}) & errors.keys()):
+        if lost := sorted(NOT_COMMITTED & errors.keys()):
             with self.guard("rolling back the run"):
                 self.store.roll_back(run_id, [Path(path) for path in self.store.outputs(run_id)])
             logger.error("Run %s rolled back (%s): the state keeps none of its articles", run_id, ", ".join(lost))

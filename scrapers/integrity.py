@@ -20,9 +20,10 @@ from scrapy.statscollectors import StatsCollector
 
 ERRORS = "errors/"
 
-LOST_OUTPUT = frozenset({"output", "no_output", "rejects"})
-"""Causes after which the output or the rejects file lacks articles the run read: the state keeps nothing
-of the run, so that the next run fetches them again."""
+NOT_COMMITTED = frozenset({"output", "no_output", "rejects", "state"})
+"""Causes after which the state keeps nothing of the run (the output or the rejects file lacks articles the
+run read, or the state itself failed), so that the next run fetches its articles again; nor does the
+rejects file receive the run's rejects, which that run writes."""
 
 
 def note_error(stats: StatsCollector | None, cause: str, message: str) -> None:
