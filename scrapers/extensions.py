@@ -227,6 +227,9 @@ class CrawlSummary:
     def report(self) -> dict[str, Any]:
         stats = self.stats.get_stats()
         started, finished = stats.get("start_time"), stats.get("finish_time")
+        errors = run_errors(stats)
+        # Written means in a finished output file: none is when the output failed or there was none.
+        written = 0 if errors.keys() & {"output", "no_output"} else stats.get("item_scraped_count", 0)
         return {
             "spider": self.spider_name,
             "incremental": "harvest/run_id" in stats,
@@ -244,7 +247,7 @@ class CrawlSummary:
                 "links": stats.get("listing/articles_found", 0),
                 "not_due": stats.get("harvest/articles_not_due", 0),
                 "extracted": self.extracted,
-                "written": stats.get("item_scraped_count", 0),
+                "written": written,
                 "new": stats.get("harvest/new", 0),
                 "updated": stats.get("harvest/updated", 0),
                 "unchanged": stats.get("harvest/unchanged", 0),
@@ -257,7 +260,7 @@ class CrawlSummary:
             "http_status": grouped(stats, "downloader/response_status_count/"),
             "coverage": {name: self.coverage(name) for name in COVERED_FIELDS},
             "failed_checks": stats.get("harvest/failed_checks", []),
-            "errors": run_errors(stats),
+            "errors": errors,
             "outputs": [str(path) for path in self.outputs],
         }
 

@@ -75,6 +75,9 @@ def test_full_disk_fails_the_run_and_leaves_no_file_without_a_state(tmp_path: Pa
     assert "error: output: " in line and "File too large" in line
     assert not output.exists()  # never an incomplete file renamed into place
     assert not list(output.parent.glob("*.part"))
+    report = json.loads(output.with_suffix(".report.json").read_text(encoding="utf-8"))
+    assert report["articles"]["written"] == 0  # was 9: none is in a finished file
+    assert line.endswith(report["errors"]["output"]) and "File too large" in report["errors"]["output"]
 
 
 # ------------------------------------------------------------------ 2. a state without an output
