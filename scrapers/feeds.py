@@ -75,6 +75,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self.part = Path(f"{self.final}{PART_SUFFIX}")
         self.signals = signals
         self.stats = stats
+        self.open_error: OSError | None = None
 
     @classmethod
     def from_crawler(
@@ -83,6 +84,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
         return cls(uri, feed_options=feed_options, signals=crawler.signals, stats=crawler.stats)
 
     def open(self, spider: Spider) -> IO[bytes]:
+        if self.open_error is not None:  # the exporter tries again with each item: one error is enough
+            raise self.open_error
         if self.signals is not None:
             self.signals.send_catch_log(output_opened, path=self.final)
         try:
@@ -93,6 +96,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
             else:
                 raw = io.FileIO(self.part, "wb")
         except OSError as error:
+            self.open_error = error
             self.note(error)
             raise
         return CheckedWriter(raw, self.note)
