@@ -255,7 +255,8 @@ class StateStore:
             if outputs and all(path.exists() and not Path(f"{path}{PART_SUFFIX}").exists() for path in outputs):
                 self.commit_run(row["id"], finished_at=None, report=None, status="recovered")
                 for path in outputs:  # killed while writing its report
-                    partial_files(path)[1].unlink(missing_ok=True)
+                    with suppress(FileNotFoundError, NotADirectoryError):
+                        partial_files(path)[1].unlink()
                 settled.append((row["id"], "recovered"))
             else:
                 self.roll_back(row["id"], outputs)
