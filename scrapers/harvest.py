@@ -66,15 +66,21 @@ class HarvestState:
     """The state store of this run; see the module docstring."""
 
     def __init__(
-        self, store: StateStore, policy: RevisitPolicy, stats: StatsCollector, clock: Callable[[], datetime] = utc_now
+        self,
+        store: StateStore,
+        policy: RevisitPolicy,
+        stats: StatsCollector,
+        clock: Callable[[], datetime] = utc_now,
+        signals: SignalManager | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.stats = stats
         self.clock = clock
+        self.signals = signals
+        """Where `run_settled` is sent (the crawler's signals)."""
         self.run_id: int | None = None
         self.full = False
-        self.signals: SignalManager | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HarvestState:
@@ -95,8 +101,7 @@ class HarvestState:
                                        lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"))
         except (StateLocked, StateDamaged) as error:
             cls.not_starting(crawler, name, error)
-        state = cls(store, policy, crawler.stats)
-        state.signals = crawler.signals
+        state = cls(store, policy, crawler.stats, signals=crawler.signals)
         for handler, signal in (
             (state.spider_opened, signals.spider_opened),
             (state.output_opened, output_opened),
