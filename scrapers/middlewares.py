@@ -81,7 +81,7 @@ def retry_after_seconds(value: bytes | str | None, now: float) -> float | None:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, and no number to float()
         return float(text)
     try:
         moment = parsedate_to_datetime(text)

@@ -48,6 +48,7 @@ NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
         ("Fri, 15 Jan 2027 09:00:00 GMT", 3600.0),
         ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),  # a date in the past: no wait
         (b"-5", None),
+        (b"\xb2", None),  # latin-1 "²"
         (b"1.5", None),
         ("soon", None),
         (b"", None),
