@@ -113,7 +113,7 @@ class RetryAfter(RetryMiddleware):
         if wait > 0:
             await self.waits.run(asyncio.sleep(wait))
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"), time.time())

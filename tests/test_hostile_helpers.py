@@ -153,7 +153,7 @@ def test_retry_after_too_long_gives_up_at_once() -> None:
     middleware = retry_after_middleware()
     request = Request("https://news.example.com/a-1.html")
     response = Response(request.url, status=429, headers={"Retry-After": "3600"}, request=request)
-    assert asyncio.run(middleware.process_response(request, response)) is response
+    assert middleware.process_response(request, response) is response
     assert request.meta[GAVE_UP_WAITING] == 3600.0
 
 
@@ -163,7 +163,7 @@ def test_retry_after_within_the_cap_retries_and_holds_the_host() -> None:
     response = Response(request.url, status=503, headers={"Retry-After": "1"}, request=request)
 
     async def scenario() -> tuple[Any, float]:
-        retry = await middleware.process_response(request, response)
+        retry = middleware.process_response(request, response)
         started = time.monotonic()
         await middleware.process_request(Request("https://news.example.com/other-2.html"))
         return retry, time.monotonic() - started
@@ -176,10 +176,10 @@ def test_retry_after_within_the_cap_retries_and_holds_the_host() -> None:
 def test_no_retry_after_retries_as_scrapy_does() -> None:
     middleware = retry_after_middleware()
     request = Request("https://news.example.com/a-1.html")
-    retry = asyncio.run(middleware.process_response(request, Response(request.url, status=502, request=request)))
+    retry = middleware.process_response(request, Response(request.url, status=502, request=request))
     assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
     ok = Response(request.url, status=200, request=request)
-    assert asyncio.run(middleware.process_response(request, ok)) is ok
+    assert middleware.process_response(request, ok) is ok
 
 
 @pytest.mark.parametrize(("elements", "refused"), [(1_000, False), (200_000, False), (200_001, True)])
