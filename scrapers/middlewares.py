@@ -56,6 +56,8 @@ logger = logging.getLogger(__name__)
 
 FAILED = "fetch/failed/"
 """Stats prefix of failed fetches by cause: `fetch/failed/timeout`, `fetch/failed/http_503`, ..."""
+SENT_TO = "fetch/sent_to/"
+"""Stats prefix of the requests sent, by host and port."""
 REDIRECTED = "redirect_urls"
 """Request meta key (Scrapy's redirect middleware): the URLs a redirected request was redirected from."""
 GAVE_UP_WAITING = "retry_after_refused"
@@ -196,7 +198,13 @@ class CountFetchOutcomes:
         middleware = cls(crawler, crawler.stats)
         crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(middleware.request_reached_downloader, signal=signals.request_reached_downloader)
         return middleware
+
+    def request_reached_downloader(self, request: Request) -> None:
+        """Every request sent (retries, redirects and robots.txt included), by host and port: which servers
+        a run contacted."""
+        self.stats.inc_value(f"{SENT_TO}{urlparse_cached(request).netloc}")
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for entry in start:
@@ -312,7 +320,7 @@ def counted_failures(stats: dict[str, Any]) -> dict[str, int]:
 def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
     """The run report's `fetch` section: requests sent (retries and redirects included), final outcomes
     (`ok` + `failed` is every request the spider made that was answered or given up), failures by cause,
-    requests a shutdown cancelled, and retries."""
+    requests a shutdown cancelled, retries, and the requests sent by host."""
     failures = counted_failures(stats)
     return {
         "requests_sent": stats.get("downloader/request_count", 0),
@@ -321,4 +329,6 @@ def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
         "failed_by_cause": failures,
         "stopped": stats.get("fetch/stopped", 0),
         "retries": stats.get("retry/count", 0),
+        "sent_to": {key.removeprefix(SENT_TO): value for key, value in sorted(stats.items())
+                    if key.startswith(SENT_TO)},
     }
