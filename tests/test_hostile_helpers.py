@@ -207,3 +207,12 @@ def test_a_date_longer_than_any_date_is_not_read() -> None:
         2024, 5, 3, 10, 15, tzinfo=ZoneInfo("Europe/Berlin"))
     padded = written + " " * DATEPARSER_MAX_CHARS + "UTC"  # dateparser itself reads it: 10:15 UTC
     assert parse_timestamp(padded, timezone="Europe/Berlin", now=now) is None
+
+
+@pytest.mark.parametrize("raw", ["2024-13-45T25:61:61", "+275760-09-13T00:00:00Z", "2024-05-03T10:00:00+99:00"])
+def test_a_machine_timestamp_python_cannot_read_is_no_date(raw: str) -> None:
+    from datetime import UTC, datetime
+
+    from scrapers.extract.dates import parse_timestamp
+
+    assert parse_timestamp(raw, timezone="Europe/Berlin", now=datetime(2026, 1, 15, 12, tzinfo=UTC)) is None
