@@ -217,3 +217,16 @@ def test_a_machine_timestamp_python_cannot_read_is_no_date(raw: str) -> None:
     from scrapers.extract.dates import parse_timestamp
 
     assert parse_timestamp(raw, timezone="Europe/Berlin", now=datetime(2026, 1, 15, 12, tzinfo=UTC)) is None
+
+
+def test_text_of_a_story_nested_deeper_than_pythons_recursion_limit() -> None:
+    import sys
+
+    from lxml import etree
+
+    from scrapers.extract.markup import text_of
+
+    depth = sys.getrecursionlimit() + 500
+    parser = etree.XMLParser(huge_tree=True)
+    root = etree.fromstring(b"<div>" * depth + b"<p>Der Hafen <br/>brennt.</p>tail" + b"</div>" * depth, parser)
+    assert text_of(root) == "Der Hafen brennt.tail"

@@ -125,14 +125,25 @@ def text_of(el: Any) -> str:
 
 
 def _gather_text(el: Any, parts: list[str]) -> None:
+    # A walk with its own stack: a page nested thousands deep passes Python's recursion limit. Each entry is
+    # the children still to read and the element whose tail follows them.
     if el.text:
         parts.append(el.text)
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+    stack: list[tuple[Any, Any]] = [(iter(el), None)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None and owner.tail:
+                parts.append(owner.tail)
+        elif isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
             if child.tag == "br":
                 parts.append(" ")
-            _gather_text(child, parts)
-        if child.tail:
+            if child.text:
+                parts.append(child.text)
+            stack.append((iter(child), child))
+        elif child.tail:
             parts.append(child.tail)
 
 
