@@ -14,24 +14,32 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from scrapers.arguments import cannot_start, check_options, not_started
+from scrapers.harvest import run_name
 from scrapers.monitors import FAILED_CHECKS
 
 CHECK_FAILED = 2
 
 
 class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        check_options(args, opts, self.settings)  # a bad argument or setting: one line, exit 1, no request
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        started = not_started(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
+            cannot_start(args[0], started)
             self.exitcode = 1
             return
         failed = crawler.stats.get_value(FAILED_CHECKS, []) if crawler.stats else []
         for line in failed:
-            print(f"newsharvest: {args[0]}: check failed: {line}", file=sys.stderr)
+            print(f"newsharvest: {run_name(crawler)}: check failed: {line}", file=sys.stderr)
         if failed:
             self.exitcode = CHECK_FAILED
