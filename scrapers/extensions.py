@@ -19,7 +19,7 @@ from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.feeds import output_opened
-from scrapers.harvest import ARTICLE
+from scrapers.harvest import ARTICLE, run_name
 from scrapers.items import Article
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         assert crawler.stats is not None
-        extension = cls(crawler.stats, spider_name=crawler.spidercls.name if crawler.spidercls else "crawl",
+        extension = cls(crawler.stats, spider_name=run_name(crawler),
                         log=crawler.settings.getbool("CRAWL_SUMMARY_ENABLED"),
                         report_uri=crawler.settings.get("RUN_REPORT_URI") or None)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
@@ -131,8 +131,9 @@ class CrawlSummary:
         for name in COVERED_FIELDS:
             self.stats.set_value(f"coverage/{name}", self.coverage(name))
 
-    def coverage(self, name: str) -> float:
-        return round(self.filled[name] / self.extracted, 3) if self.extracted else 0.0
+    def coverage(self, name: str) -> float | None:
+        """The share of the articles read that have field `name`; None when no article was read."""
+        return round(self.filled[name] / self.extracted, 3) if self.extracted else None
 
     def engine_stopped(self) -> None:
         report = self.report()

@@ -45,6 +45,15 @@ sitemap shows for it (a datetime), or None."""
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")
 
 
+def run_name(crawler: Crawler) -> str:
+    """The name a run goes by (state, history, outputs, alarms): its spider's, which the `news` spider sets to
+    its site; "crawl" for a crawler without a spider."""
+    spider = getattr(crawler, "spider", None)
+    if spider is not None:
+        return str(spider.name)
+    return str(crawler.spidercls.name) if crawler.spidercls else "crawl"
+
+
 class HarvestState:
     """The state store of this run; see the module docstring."""
 
@@ -66,7 +75,7 @@ class HarvestState:
             raise NotConfigured  # off unless STATE_URI is set
         if settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT"):
             raise ValueError("STATE_URI does not work with FEED_EXPORT_BATCH_ITEM_COUNT: a run's output is one file")
-        name = crawler.spidercls.name if crawler.spidercls else "crawl"
+        name = run_name(crawler)
         policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
         try:
             store = StateStore.acquire(sqlite_path(uri % {"name": name}),

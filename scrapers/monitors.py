@@ -41,14 +41,15 @@ class HarvestMonitor(Monitor):  # type: ignore[misc]
     @property
     def site(self) -> str:
         profile = getattr(self.data.spider, "profile", None)
-        return str(profile.domains[0]) if profile is not None else str(self.data.spider.name)
+        return str(profile.domains[0]) if profile is not None else str(getattr(self.data.spider, "site", None)
+                                                                            or self.data.spider.name)
 
     @property
     def extracted(self) -> int:
         return int(self.stats.get("articles/extracted", 0))
 
     def share(self, key: str) -> float:
-        return float(self.stats.get(f"coverage/{key}", 0.0))
+        return float(self.stats.get(f"coverage/{key}") or 0.0)
 
     def enough(self, total: int, failures: int) -> bool:
         """Whether a share of `failures` in `total` says anything: small runs and single failures do not."""
@@ -82,15 +83,15 @@ class CoverageMonitor(HarvestMonitor):
     def test_coverage_holds(self) -> None:
         if self.extracted < int(self.setting("CHECK_MIN_RECORDS")):
             return
-        history = [report["coverage"] for report in self.stats.get("harvest/history", [])
+        history = [report["coverage"] for report in baseline(self.stats.get("harvest/history", []))
                    if report.get("articles", {}).get("extracted", 0) >= int(self.setting("CHECK_MIN_RECORDS"))]
         drop = float(self.setting("CHECK_COVERAGE_DROP"))
-        floors = dict(self.setting("CHECK_REQUIRED_COVERAGE"))
+        floors = self.data.crawler.settings.getdict("CHECK_REQUIRED_COVERAGE")  # a dict, or JSON given with -s
         failures = []
         for name in COVERED_FIELDS:
             now = self.share(name)
             if history:
-                before = median(coverage.get(name, 0.0) for coverage in history)
+                before = median(coverage.get(name) or 0.0 for coverage in history)
                 if before - now >= drop:
                     failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
                                     f" (recent runs: {before:.0%})")
@@ -98,6 +99,20 @@ class CoverageMonitor(HarvestMonitor):
                 failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
                                 f" (expected at least {floors[name]:.0%})")
         self.assertFalse(failures, msg=f"{self.site}: {'; '.join(failures)}")
+
+
+def baseline(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs a field's coverage is compared with, from the reports of the latest runs (newest first): the
+    runs that passed every check, back to the latest run an operator accepted (`scrapy accept <spider>`),
+    which is included. A failed run never enters it, so a broken field fails every run until it recovers or
+    its new level is accepted."""
+    runs = []
+    for report in history:
+        if report.get("accepted") or not report.get("failed_checks"):
+            runs.append(report)
+        if report.get("accepted"):
+            break
+    return runs
 
 
 @monitors.name("Errors")
