@@ -32,6 +32,7 @@ from scrapy import Spider
 from scrapy.settings import BaseSettings, default_settings
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
+from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
@@ -255,6 +256,19 @@ def log_file(settings: BaseSettings, name: str) -> None:
             pass
 
 
+def alert_actions(settings: BaseSettings, name: str) -> None:
+    from scrapers.monitors import ALERTS, alert_actions
+
+    for action in alert_actions(settings):
+        if action not in ALERTS and "." not in action:
+            raise ValueError(f"unknown alert {action!r}{suggestion(action, list(ALERTS))}; "
+                             f"choose from {', '.join(ALERTS)} or give an action's class path")
+        try:
+            load_object(ALERTS.get(action, action))
+        except (ImportError, AttributeError, NameError) as error:
+            raise ValueError(f"cannot load {action}: {one_line(error)}") from None
+
+
 SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "LOG_FILE": log_file,
     "REVISIT_AFTER": revisit,
@@ -269,4 +283,5 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "CHECK_MAX_EMPTY_SHARE": share,
     "CHECK_MIN_RECORDS": positive_number,
     "CHECK_MIN_FAILURES": positive_number,
+    "ALERT_ACTIONS": alert_actions,
 }

@@ -14,15 +14,33 @@ Each failure says, in one line, what failed on which site. `RecordFailedChecks` 
 
 from __future__ import annotations
 
+import json
+import logging
+import warnings
 from statistics import median
 from typing import Any, ClassVar
 
+from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from scrapers.extensions import COVERED_FIELDS
 
 FAILED_CHECKS = "harvest/failed_checks"
+
+ALERTS = {
+    "email": "spidermon.contrib.actions.email.smtp.SendSmtpEmail",
+    "ses": "spidermon.contrib.actions.email.ses.SendSESEmail",
+    "slack": "spidermon.contrib.actions.slack.notifiers.SendSlackMessageSpiderFinished",
+    "telegram": "spidermon.contrib.actions.telegram.notifiers.SendTelegramMessageSpiderFinished",
+    "discord": "spidermon.contrib.actions.discord.notifiers.SendDiscordMessageSpiderFinished",
+    "sentry": "spidermon.contrib.actions.sentry.SendSentryMessage",
+}
+"""Short names `ALERT_ACTIONS` takes for Spidermon's own actions; each reads its `SPIDERMON_*` settings."""
+
+# Spidermon logs through Spider.log(), which Scrapy deprecates: one warning per run that says nothing to us.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
 
 
 class HarvestMonitor(Monitor):  # type: ignore[misc]
@@ -170,6 +188,34 @@ class RecordFailedChecks(Action):  # type: ignore[misc]
         stats.set_value(FAILED_CHECKS, [*stats.get_value(FAILED_CHECKS, []), *lines])
 
 
+def alert_actions(settings: Any) -> list[str]:
+    """`ALERT_ACTIONS`: a list, or given with -s as `email,slack` or as a JSON list."""
+    value = settings.get("ALERT_ACTIONS")
+    if isinstance(value, str) and value.strip().startswith("["):
+        return [str(name) for name in json.loads(value)]
+    return [str(name) for name in settings.getlist("ALERT_ACTIONS")]
+
+
+class QuietWhenPassing(logging.Filter):
+    """Spidermon's tables (MONITORS ... OK, FINISHED/PASSED/FAILED ACTIONS ... OK) go to DEBUG; its errors
+    (a failed check's details) stay as they are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and str(record.msg).startswith("[Spidermon]"):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 class HarvestChecks(MonitorSuite):  # type: ignore[misc]
+    """The checks, then on failure `RecordFailedChecks` and the alerts of `ALERT_ACTIONS` (Spidermon actions,
+    by short name from `ALERTS` or by class path), e.g. `ALERT_ACTIONS = ["email", "slack"]`."""
+
     monitors: ClassVar[list[type[Monitor]]] = [ArticlesMonitor, CoverageMonitor, ErrorsMonitor]
     monitors_failed_actions: ClassVar[list[type[Action]]] = [RecordFailedChecks]
+
+    def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any) -> None:
+        alerts = alert_actions(crawler.settings) if crawler is not None else []
+        actions = [load_object(ALERTS.get(name, name)) for name in alerts]
+        super().__init__(*args, crawler=crawler, monitors_failed_actions=actions, **kwargs)
+        if crawler is not None and getattr(crawler, "spider", None) is not None:
+            logging.getLogger(crawler.spider.name).addFilter(QuietWhenPassing())

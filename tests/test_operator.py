@@ -155,3 +155,22 @@ def test_news_runs_are_named_after_their_site(tmp_path: Path) -> None:
     spiders = sqlite3.connect(tmp_path / "127.0.0.1.db").execute("SELECT spider FROM runs").fetchall()
     assert spiders == [("127.0.0.1",)]
     assert not (tmp_path / "news.db").exists()
+
+
+def test_alert_action_runs_when_a_check_fails_and_a_passing_run_is_quiet(tmp_path: Path) -> None:
+    common = ["crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}", "-O", str(tmp_path / "out.jsonl"),
+              "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=INFO",
+              # Spidermon's own report action stands in for e-mail or Slack, which need a server.
+              "-s", "ALERT_ACTIONS=spidermon.contrib.actions.reports.files.CreateFileReport",
+              "-s", "SPIDERMON_REPORT_TEMPLATE=reports/email/monitors/result.jinja",
+              "-s", f"SPIDERMON_REPORT_FILENAME={tmp_path / 'alert.html'}"]
+    passing = scrapy(*common)
+    assert passing.returncode == 0
+    assert not (tmp_path / "alert.html").exists()
+    assert "[Spidermon]" not in passing.stderr and "deprecated" not in passing.stderr
+    debug = scrapy(*common, "-s", "LOG_LEVEL=DEBUG").stderr  # each written article one line, not the record
+    assert debug.count("Scraped: https://thoidai.com.vn/") == 9 and "'body':" not in debug
+    failing = scrapy(*common, "-s", 'CHECK_REQUIRED_COVERAGE={"updated_at": 0.5}')
+    assert failing.returncode == 2
+    alert = (tmp_path / "alert.html").read_text(encoding="utf-8")
+    assert "updated_at present in 10% of 10 articles (expected at least 50%)" in alert
