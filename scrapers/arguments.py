@@ -92,6 +92,9 @@ def cannot_start(spider: str, reasons: list[str]) -> None:
 def check_start(spidercls: type[Spider], arguments: dict[str, Any], settings: BaseSettings, given: list[str]) -> None:
     """Raise `BadStart` for the first bad `-a` argument or setting; `given` are the names set with `-s`."""
     check_argument_names(spidercls, arguments)
+    if arguments.get("sections") and set(str(arguments.get("sources", "sections")).split(",")) - {"sections"}:
+        raise BadStart(f"-a sections={arguments['sections']} reads section fronts only: the feeds and sitemaps"
+                       " list every section (leave out -a sources, or give sources=sections)")
     for name, value in arguments.items():
         if name in ARGUMENTS:
             guard(f"-a {name}={value}", partial(ARGUMENTS[name], spidercls, str(value)))

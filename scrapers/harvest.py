@@ -31,7 +31,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
-from scrapers.extract.dates import utc_now
+from scrapers.extract.dates import is_relative, utc_now
 from scrapers.feeds import output_opened
 from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, sqlite_path
 
@@ -216,8 +216,12 @@ class SkipKnownArticles:
 
 
 def content_hash(adapter: ItemAdapter) -> str:
-    """SHA-256 of the record's article content (`HASHED`), stable across runs."""
+    """SHA-256 of the record's article content (`HASHED`), stable across runs. A publication time read
+    from relative text ("2 giờ trước", later "8 giờ trước") moves with the fetch time: it is left out, so
+    reading the article later does not make a new version of it."""
     content = {name: adapter.get(name) for name in HASHED}
+    if is_relative(adapter.get("published_raw")):
+        content.pop("published_at")
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -55,6 +55,10 @@ FEED_STORAGES = {
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORTERS = {  # nested fields as JSON cells (CSV) and nested elements (XML), not Python reprs
+    "csv": "scrapers.exporters.JsonCellsCsvItemExporter",
+    "xml": "scrapers.exporters.NestedXmlItemExporter",
+}
 LOG_FORMATTER = "scrapers.logformatter.ArticleLogFormatter"  # a dropped article is one line: reason and URL
 TELNETCONSOLE_ENABLED = False
 

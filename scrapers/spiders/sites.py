@@ -3,19 +3,20 @@ site's RSS feeds and sitemaps when its profile names them.
 
 Arguments (`-a name=value`):
 - `sections=quoc-te,quoc-te/nhip-song`: crawl these section fronts instead of every section of the home
-  page's menu.
+  page's menu, and nothing else (the feeds and sitemaps list every section, so they are left out).
 - `sources=sections,feeds,sitemaps`: where to look for articles (default: all the profile has). Feeds and
   sitemaps find new articles with the fewest requests.
 - `max_pages=N`: follow at most N listing pages per section.
-- `since=2024-10-01`: skip listed articles older than that day and stop paginating a section once a listing
-  page shows only older ones.
+- `since=2024-10-01`: skip listed articles older than that day, stop paginating a section once a listing
+  page shows only older ones, and write no article whose page dates it before that day (an undated link
+  is fetched; an article with no date at all is written).
 - `full=1`: with `STATE_URI`, fetch and write every article again (see `scrapers/harvest.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from scrapy import Request
@@ -44,9 +45,9 @@ class SiteSpider(HarvestSpider):
         since: str | date | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(sources=sources, **kwargs)
-        self.allowed_domains = list(self.profile.domains)
         self.sections = [path for path in (sections or "").split(",") if path.strip()]
+        super().__init__(sources=sources or ("sections" if self.sections else None), **kwargs)
+        self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages) if max_pages else None
         self.since = date.fromisoformat(since) if isinstance(since, str) else since
 
@@ -100,6 +101,9 @@ class SiteSpider(HarvestSpider):
         item = page.to_item()
         if not item.body.strip() and not item.published_raw:  # a bot wall, an error page served with 200
             self.count("articles/no_content")
+        if self.since is not None and isinstance(item.published_at, datetime) and item.published_at.date() < self.since:
+            self.count("articles/skipped/older_than_since")  # its link showed no date
+            return
         yield item
 
     def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
@@ -131,7 +135,10 @@ class SiteSpider(HarvestSpider):
 
 def spider_for(profile: SiteProfile) -> type[SiteSpider]:
     """The spider class of a site profile, named after it."""
-    return type(f"{profile.name.title()}Spider", (SiteSpider,), {"name": profile.name, "profile": profile})
+    return type(f"{profile.name.title()}Spider", (SiteSpider,), {
+        "name": profile.name, "profile": profile,
+        "allowed_domains": list(profile.domains),  # `scrapy parse <url>` finds the spider of a URL by these
+    })
 
 
 # Scrapy finds spiders among a module's globals: one per profile.
