@@ -6,6 +6,8 @@ import json
 import logging
 import os
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,6 +20,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
+from scrapers.extract.dates import utc_now
 from scrapers.feeds import output_opened
 from scrapers.harvest import ARTICLE, run_name
 from scrapers.items import Article
@@ -32,12 +35,18 @@ COVERED_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name not
 class RejectsFile:
     """Write each rejected article, with its reason, as one JSON line to `REJECTS_URI` (a local path or
     `file://` URI; `%(name)s` is the spider name), and count it in the stats under `rejects/<reason>`.
-    The file is created on the first reject, so a clean run leaves none."""
+    Each line says when (`rejected_at`, UTC) and in which run (`run_id` of the state, null without one).
+    A reject already in the file (same URL, same reason and same record) is counted but not written again,
+    so a page that stays broken is one line, not one per run. The file is created on the first reject, so
+    a clean run leaves none."""
 
-    def __init__(self, uri: str, stats: StatsCollector) -> None:
+    def __init__(self, uri: str, stats: StatsCollector, clock: Callable[[], datetime] = utc_now) -> None:
         self.uri = uri
         self.stats = stats
+        self.clock = clock
         self.file: IO[str] | None = None
+        self.written: set[tuple[str, str, str]] = set()
+        """(url, reason, record) of the lines in the file."""
         self.encoder = ScrapyJSONEncoder(ensure_ascii=False)
 
     @classmethod
@@ -58,13 +67,29 @@ class RejectsFile:
             return
         self.stats.inc_value("rejects/count")
         self.stats.inc_value(f"rejects/{exception.reason}")
-        record = {"reason": exception.reason, "url": ItemAdapter(item).get("url"), "item": item}
-        self.open(spider).write(self.encoder.encode(record) + "\n")
+        file = self.open(spider)
+        url = ItemAdapter(item).get("url")
+        key = (str(url), exception.reason, self.encoder.encode(without_fetch_time(item)))
+        if key in self.written:
+            self.stats.inc_value("rejects_file/already_written")
+            return
+        self.written.add(key)
+        record = {"reason": exception.reason, "url": url, "rejected_at": self.clock().isoformat(),
+                  "run_id": self.stats.get_value("harvest/run_id"), "item": item}
+        file.write(self.encoder.encode(record) + "\n")
 
     def open(self, spider: Spider) -> IO[str]:
         if self.file is None:
             path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    try:
+                        earlier = json.loads(line)
+                        record = self.encoder.encode(without_fetch_time(earlier.get("item") or {}))
+                        self.written.add((str(earlier.get("url")), str(earlier.get("reason")), record))
+                    except (ValueError, AttributeError):
+                        continue  # a line cut by a crash: written again if the reject recurs
             self.file = path.open("a", encoding="utf-8")
             self.stats.set_value("rejects/file", str(path))
         return self.file
@@ -72,6 +97,13 @@ class RejectsFile:
     def spider_closed(self, spider: Spider) -> None:
         if self.file is not None:
             self.file.close()
+
+
+def without_fetch_time(item: Any) -> dict[str, Any]:
+    """The record as JSON-ready values, without what changes at every fetch (`scraped_at`)."""
+    record: dict[str, Any] = json.loads(ScrapyJSONEncoder(ensure_ascii=False).encode(item))
+    record.pop("scraped_at", None)
+    return record
 
 
 class CrawlSummary:
@@ -149,9 +181,10 @@ class CrawlSummary:
     def report(self) -> dict[str, Any]:
         stats = self.stats.get_stats()
         started, finished = stats.get("start_time"), stats.get("finish_time")
+        incremental = "harvest/run_id" in stats  # without a state, new/updated/unchanged/not due mean nothing
         return {
             "spider": self.spider_name,
-            "incremental": "harvest/run_id" in stats,
+            "incremental": incremental,
             "started_at": started.isoformat() if started else None,
             "finished_at": finished.isoformat() if finished else None,
             "duration_s": round(stats.get("elapsed_time_seconds", 0.0), 3),
@@ -164,13 +197,15 @@ class CrawlSummary:
             },
             "articles": {
                 "links": stats.get("listing/articles_found", 0),
-                "not_due": stats.get("harvest/articles_not_due", 0),
+                "urls": stats.get("harvest/article_urls", 0) if incremental else None,
+                "not_due": stats.get("harvest/articles_not_due", 0) if incremental else None,
                 "extracted": self.extracted,
                 "written": stats.get("item_scraped_count", 0),
-                "new": stats.get("harvest/new", 0),
-                "updated": stats.get("harvest/updated", 0),
-                "unchanged": stats.get("harvest/unchanged", 0),
+                "new": stats.get("harvest/new", 0) if incremental else None,
+                "updated": stats.get("harvest/updated", 0) if incremental else None,
+                "unchanged": stats.get("harvest/unchanged", 0) if incremental else None,
                 "rejected": stats.get("rejects/count", 0),
+                "rejected_already_in_file": stats.get("rejects_file/already_written", 0),
                 "duplicates": stats.get("articles/duplicates", 0),
                 "no_content": stats.get("articles/no_content", 0),
                 "skipped": grouped(stats, "articles/skipped/"),

@@ -168,6 +168,9 @@ class SkipKnownArticles:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.state: HarvestState | None = None
+        self.urls: set[str] = set()
+        """Article URLs listed (a URL in a section, the feed and a sitemap is one)."""
+        self.not_due: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipKnownArticles:
@@ -199,8 +202,13 @@ class SkipKnownArticles:
     def keep(self, entry: Any, produced: list[bool]) -> bool:
         """Whether to pass `entry` on: an article request only when due; notes in `produced` an item."""
         if isinstance(entry, Request):
-            if ARTICLE in entry.meta and not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
-                self.count("harvest/articles_not_due")
+            if ARTICLE not in entry.meta:
+                return True
+            self.urls.add(entry.url)
+            self.set_count("harvest/article_urls", len(self.urls))
+            if not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
+                self.not_due.add(entry.url)
+                self.set_count("harvest/articles_not_due", len(self.not_due))
                 return False
         else:
             produced[0] = True
@@ -210,9 +218,9 @@ class SkipKnownArticles:
         if ARTICLE in response.meta and not produced and response.status < 400:
             self.harvest_state().stage(response.url, "skipped")
 
-    def count(self, key: str) -> None:
+    def set_count(self, key: str, value: int) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+            self.crawler.stats.set_value(key, value)
 
 
 def content_hash(adapter: ItemAdapter) -> str:

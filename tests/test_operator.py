@@ -68,6 +68,21 @@ def test_status_dead_man_alarm_exits_1_with_one_line(state: Path) -> None:
     assert (missing.returncode, missing.stderr) == (1, "newsharvest: elsewhere: no run in the state\n")
 
 
+def test_a_run_with_nothing_new_leaves_an_empty_file_and_its_report(state: Path) -> None:
+    # Chosen: the empty output stays, beside a report saying so, so "ran and found nothing new" is not
+    # mistaken for "did not run"; a reader of out/<site>/*.jsonl reads no line from it.
+    outputs = sorted((state / "out" / "thoidai").glob("*.jsonl"), key=lambda path: path.stat().st_mtime)
+    assert [path.stat().st_size > 0 for path in outputs] == [True, True, False]
+    report = json.loads(outputs[-1].with_suffix(".report.json").read_text(encoding="utf-8"))
+    assert (report["articles"]["written"], report["articles"]["new"], report["failed_checks"]) == (0, 0, [])
+
+
+def test_rejects_file_says_when_and_which_run_and_does_not_repeat(state: Path) -> None:
+    lines = [json.loads(line) for line in (state / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(line["reason"], line["run_id"]) for line in lines] == [("body: missing", 1)]
+    assert lines[0]["rejected_at"].startswith("20") and lines[0]["rejected_at"].endswith("+00:00")
+
+
 def test_the_coverage_of_a_run_that_read_nothing_is_null(state: Path) -> None:
     db = sqlite3.connect(state / "thoidai.db")
     reports = [json.loads(report) for (report,) in db.execute("SELECT report FROM runs ORDER BY id")]

@@ -122,3 +122,9 @@ def test_readme_pandas_line_reads_types_without_warnings(jsonl: Path, tmp_path: 
     assert articles["published_at"][0].isoformat() == "2024-10-23T14:12:00+00:00"
     assert set(articles["schema_version"]) == {"1.2"}
     assert articles["version"].tolist() == [1] * 9
+
+
+def test_report_of_a_run_without_state_has_no_new_or_not_due(jsonl: Path) -> None:
+    articles = json.loads(jsonl.with_suffix(".report.json").read_text(encoding="utf-8"))["articles"]
+    assert articles["written"] == 9
+    assert [articles[name] for name in ("new", "updated", "unchanged", "not_due", "urls")] == [None] * 5
