@@ -15,8 +15,9 @@ Arguments (`-a name=value`):
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime
+from functools import wraps
 from typing import Any, ClassVar
 
 from scrapy import Request
@@ -63,6 +64,20 @@ class SiteSpider(HarvestSpider):
         if "sitemaps" in self.sources:
             for sitemap in self.profile.sitemaps:
                 yield Request(self.profile.url(sitemap), callback=self.parse_sitemap)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request | Article]:
+        """The callback of a URL given alone (`scrapy parse <url>`): chosen by what the URL is on this site."""
+        url = response.url
+        if self.profile.section_page.looks_like_article(url):
+            yield from self.parse_article(response)
+        elif url in [self.profile.url(feed) for feed in self.profile.feeds]:
+            yield from self.parse_feed(response)
+        elif url.endswith((".xml", ".xml.gz")):
+            yield from self.parse_sitemap(response)
+        elif url.rstrip("/") == self.profile.home_url.rstrip("/"):
+            yield from self.parse_home(response)
+        else:
+            yield from self.parse_section(response)
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
@@ -134,11 +149,23 @@ class SiteSpider(HarvestSpider):
 
 
 def spider_for(profile: SiteProfile) -> type[SiteSpider]:
-    """The spider class of a site profile, named after it."""
+    """The spider class of a site profile, named after it, with the profile's `scrapy check` contracts."""
     return type(f"{profile.name.title()}Spider", (SiteSpider,), {
         "name": profile.name, "profile": profile,
         "allowed_domains": list(profile.domains),  # `scrapy parse <url>` finds the spider of a URL by these
+        **{name: with_contract(getattr(SiteSpider, name), lines) for name, lines in profile.contracts},
     })
+
+
+def with_contract(callback: Callable[..., Any], contract: str) -> Callable[..., Any]:
+    """`callback` with `contract` as its docstring, where `scrapy check` reads contracts."""
+
+    @wraps(callback)
+    def checked(self: SiteSpider, response: Response) -> Any:
+        return callback(self, response)
+
+    checked.__doc__ = f"{callback.__doc__ or ''}\n{contract}"
+    return checked
 
 
 # Scrapy finds spiders among a module's globals: one per profile.
