@@ -75,7 +75,7 @@ class NewsSpider(HarvestSpider):
             yield Request(url, callback=self.parse_sitemap)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(response.body, response.url)
+        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
         for url in children:
             yield Request(url, callback=self.parse_sitemap)
         yield from self.follow_articles(article_links([entry.url for entry in entries], threshold=0.5))

@@ -99,7 +99,7 @@ class SiteSpider(HarvestSpider):
         yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(response.body, response.url)
+        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
         for url in children:
             yield Request(url, callback=self.parse_sitemap)
         yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
