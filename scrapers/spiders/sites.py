@@ -66,18 +66,21 @@ class SiteSpider(HarvestSpider):
                 yield Request(self.profile.url(sitemap), callback=self.parse_sitemap)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request | Article]:
-        """The callback of a URL given alone (`scrapy parse <url>`): chosen by what the URL is on this site."""
-        url = response.url
+        """The callback of a URL given alone (`scrapy parse <url>`, `scrapy sample <url>`): see `callback_for`."""
+        yield from getattr(self, self.callback_for(response.url))(response)
+
+    def callback_for(self, url: str) -> str:
+        """Which callback reads `url` on this site: an article, the feed, a sitemap, the home page, else a
+        section front."""
         if self.profile.section_page.looks_like_article(url):
-            yield from self.parse_article(response)
-        elif url in [self.profile.url(feed) for feed in self.profile.feeds]:
-            yield from self.parse_feed(response)
-        elif url.endswith((".xml", ".xml.gz")):
-            yield from self.parse_sitemap(response)
-        elif url.rstrip("/") == self.profile.home_url.rstrip("/"):
-            yield from self.parse_home(response)
-        else:
-            yield from self.parse_section(response)
+            return "parse_article"
+        if url in [self.profile.url(feed) for feed in self.profile.feeds]:
+            return "parse_feed"
+        if url.endswith((".xml", ".xml.gz")):
+            return "parse_sitemap"
+        if url.rstrip("/") == self.profile.home_url.rstrip("/"):
+            return "parse_home"
+        return "parse_section"
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
