@@ -23,6 +23,9 @@ def scrapy(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> s
                           timeout=300, check=False, env=env)
 
 
+NO_NETWORK = ["-s", 'DOWNLOAD_HANDLERS={"http": null, "https": null}']
+"""Should a check let a bad run start, it must not reach the live site."""
+
 BAD = [
     (["-a", "since=yesterday"], "bad -a since=yesterday: not a day: give YYYY-MM-DD, e.g. 2024-10-01"),
     (["-a", "sources=bogus"], "bad -a sources=bogus: unknown source 'bogus'; choose from sections, feeds, sitemaps"),
@@ -52,7 +55,7 @@ def test_bad_argument_or_setting_is_one_line_and_exit_1_before_any_request(
     options: list[str], line: str, tmp_path: Path
 ) -> None:
     result = scrapy("crawl", "thoidai", *options, "-O", str(tmp_path / "out.jsonl"),
-                    "-s", f"LOG_FILE={tmp_path / 'crawl.log'}")
+                    "-s", f"LOG_FILE={tmp_path / 'crawl.log'}", *NO_NETWORK)
     assert (result.returncode, result.stderr) == (1, f"newsharvest: thoidai: {line}\n")
     assert not (tmp_path / "out.jsonl").exists()
     assert not (tmp_path / "crawl.log").exists() or "Crawled" not in (tmp_path / "crawl.log").read_text()
