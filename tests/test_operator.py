@@ -51,11 +51,11 @@ def test_status_lists_each_site_last_run(state: Path) -> None:
     result = scrapy("status", "-s", uri(state))
     assert result.returncode == 0, result.stderr
     header, row = result.stdout.splitlines()
-    assert header.split() == ["site", "run", "ended", "(UTC)", "age", "outcome", "records", "last", "ok",
+    assert header.split() == ["site", "run", "ended", "(UTC)", "age", "outcome", "exit", "records", "last", "ok",
                               "failed", "checks"]
     # The last run wrote nothing new (every article already written), passed its checks, ended just now.
     assert row.split()[:2] == ["thoidai", "3"]
-    assert row.split()[4:] == ["0m", "ok", "0", "0m", "ago", "-"]
+    assert row.split()[4:] == ["0m", "ok", "0", "0", "0m", "ago", "-"]
 
 
 def test_status_dead_man_alarm_exits_1_with_one_line(state: Path) -> None:

@@ -5,7 +5,7 @@
                                                                             # successful run for 3 hours
 
 One line per spider (a `news` run: its site) found in the state databases: the last run's outcome (`ok`,
-`failed` when a check failed, `rolled_back` after a kill, `running`), when it ended and how long ago,
+`failed` when a check failed, `rolled_back` after a kill, `running`) and exit status, when it ended and how long ago,
 the records it wrote, its failed checks, and when the last successful run ended. With `--max-age`, each
 site with no successful run in that many hours prints one line on stderr and the exit status is 1.
 """
@@ -23,6 +23,8 @@ from scrapers.extract.dates import utc_now
 from scrapers.runs import Run, all_runs
 
 STALE = 1
+EXIT_STATUS = {"ok": "0", "failed": "2"}
+"""The exit status `scrapy crawl` gave a run, by its outcome; a killed or running one has none."""
 
 
 class Command(ScrapyCommand):
@@ -73,12 +75,13 @@ def stale(name: str, runs: list[Run], now: datetime, max_age: timedelta) -> str 
 def table(runs: dict[str, list[Run]], now: datetime) -> str:
     if not runs:
         return "no runs in the state yet"
-    rows = [("site", "run", "ended (UTC)", "age", "outcome", "records", "last ok", "failed checks")]
+    rows = [("site", "run", "ended (UTC)", "age", "outcome", "exit", "records", "last ok", "failed checks")]
     for name, site_runs in runs.items():
         last = site_runs[-1]
         good = [run for run in site_runs if run.ok]
         rows.append((
             name, str(last.id), f"{last.ended_at:%Y-%m-%d %H:%M}", age(now - last.ended_at), last.outcome,
+            EXIT_STATUS.get(last.outcome, "-"),
             "-" if last.written is None else str(last.written),
             f"{age(now - good[-1].ended_at)} ago" if good else "never",
             "; ".join(last.failed_checks) or "-",
