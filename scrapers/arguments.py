@@ -100,6 +100,7 @@ def check_start(spidercls: type[Spider], arguments: dict[str, Any], settings: Ba
             guard(f"-a {name}={value}", partial(ARGUMENTS[name], spidercls, str(value)))
     for name in given:
         check_setting_name(name)
+        guard(f"{name}={settings.get(name)!s}", partial(of_its_type, settings, name))
     for name, check in SETTINGS.items():
         guard(f"{name}={settings.get(name)!s}", partial(check, settings, name))
 
@@ -205,6 +206,24 @@ def check_setting_name(name: str) -> None:
     close = get_close_matches(name, sorted(known), n=1, cutoff=0.85)
     if close:
         raise BadStart(f"unknown setting {name} (did you mean {close[0]}?)")
+
+
+def of_its_type(settings: BaseSettings, name: str) -> None:
+    """A setting given with -s reads as the type of its default (a number, a yes/no, a dict as JSON)."""
+    default = getattr(project_settings, name, getattr(default_settings, name, None))
+    if isinstance(default, bool):
+        settings.getbool(name)
+    elif isinstance(default, int):
+        settings.getint(name)
+    elif isinstance(default, float):
+        settings.getfloat(name)
+    elif isinstance(default, dict):
+        settings.getdict(name)
+    if name == "LOG_LEVEL" and str(settings.get(name)) not in LOG_LEVELS:
+        raise ValueError(f"not a log level: choose from {', '.join(LOG_LEVELS)}")
+
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
 def revisit(settings: BaseSettings, name: str) -> None:

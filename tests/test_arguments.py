@@ -47,6 +47,11 @@ BAD = [
     (["-s", 'CHECK_REQUIRED_COVERAGE={"title": 0.8, "bdy": 0.8}'],
      'bad CHECK_REQUIRED_COVERAGE={"title": 0.8, "bdy": 0.8}: bdy is not a field (did you mean body?)'),
     (["-s", "CHECK_COVERAGE_DROP=lots"], "bad CHECK_COVERAGE_DROP=lots: could not convert string to float: 'lots'"),
+    (["-s", "LOG_LEVEL=info"],
+     "bad LOG_LEVEL=info: not a log level: choose from CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (["-s", "CONCURRENT_REQUESTS=many"],
+     "bad CONCURRENT_REQUESTS=many: invalid literal for int() with base 10: 'many'"),
+    (["-a", "since"], "Invalid -a value, use -a NAME=VALUE"),
 ]
 
 

@@ -14,7 +14,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from scrapers.arguments import cannot_start, check_options, not_started
+from scrapers.arguments import cannot_start, check_options, not_started, say
 from scrapers.harvest import run_name
 from scrapers.monitors import FAILED_CHECKS
 
@@ -23,7 +23,11 @@ CHECK_FAILED = 2
 
 class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().process_options(args, opts)
+        try:
+            super().process_options(args, opts)
+        except UsageError as error:  # -a or -s without "=", an unknown -o format: one line too
+            say(args[0] if args else "crawl", str(error))
+            sys.exit(1)
         assert self.settings is not None
         check_options(args, opts, self.settings)  # a bad argument or setting: one line, exit 1, no request
 
