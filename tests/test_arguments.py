@@ -50,7 +50,7 @@ BAD = [
     (["-s", "LOG_LEVEL=info"],
      "bad LOG_LEVEL=info: not a log level: choose from CRITICAL, ERROR, WARNING, INFO, DEBUG"),
     (["-s", "CONCURRENT_REQUESTS=many"],
-     "bad CONCURRENT_REQUESTS=many: invalid literal for int() with base 10: 'many'"),
+     "bad CONCURRENT_REQUESTS=many: could not convert string to float: 'many'"),
     (["-a", "since"], "Invalid -a value, use -a NAME=VALUE"),
 ]
 
