@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import subprocess
 import sys
 import warnings
@@ -128,3 +129,28 @@ def test_report_of_a_run_without_state_has_no_new_or_not_due(jsonl: Path) -> Non
     articles = json.loads(jsonl.with_suffix(".report.json").read_text(encoding="utf-8"))["articles"]
     assert articles["written"] == 9
     assert [articles[name] for name in ("new", "updated", "unchanged", "not_due", "urls")] == [None] * 5
+
+
+def test_an_article_read_later_with_its_relative_time_is_not_written_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES, site)
+
+    def run(*options: str) -> list[dict[str, Any]]:
+        out = tmp_path / f"run{len(list(tmp_path.glob('run*.jsonl')))}.jsonl"
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={site}", *options,
+             "-s", f"STATE_URI=sqlite:///{tmp_path}/state.db", "-o", str(out),
+             "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return records(out)
+
+    assert len(run()) == 9
+    # Six hours and 17 minutes later the article's byline says "8 giờ trước" (8 hours ago).
+    page = site / "article-le-hoi-giao-luu-van-hoa-viet-nhat.html"
+    page.write_text(page.read_text("utf-8").replace(">2 giờ trước<", ">8 giờ trước<"), "utf-8")
+    sample = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    sample["request"]["fetched_at"] = "2024-10-24T14:17:00+00:00"
+    page.with_suffix(".json").write_text(json.dumps(sample), "utf-8")
+    assert run("-s", "REVISIT_AFTER=100000d:0s") == []  # every article fetched again, none changed
