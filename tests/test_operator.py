@@ -66,6 +66,9 @@ def test_status_dead_man_alarm_exits_1_with_one_line(state: Path) -> None:
     assert len(stale.stderr.splitlines()) == 1
     missing = scrapy("status", "-s", uri(state), "--max-age", "24", "elsewhere")
     assert (missing.returncode, missing.stderr) == (1, "newsharvest: elsewhere: no run in the state\n")
+    nowhere = f"sqlite:///{state}/none/%(name)s.db"
+    nothing = scrapy("status", "-s", f"STATE_URI={nowhere}", "--max-age", "24")
+    assert (nothing.returncode, nothing.stderr) == (1, f"newsharvest: status: no run in any state {nowhere}\n")
 
 
 def test_a_run_with_nothing_new_leaves_an_empty_file_and_its_report(state: Path) -> None:

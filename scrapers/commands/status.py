@@ -53,6 +53,9 @@ class Command(ScrapyCommand):
         print(table(runs, now))
         if opts.max_age is None:
             return
+        if not runs and not args:
+            print(f"newsharvest: status: no run in any state {uri}", file=sys.stderr)
+            self.exitcode = STALE
         for name in args:
             if name not in runs:
                 print(f"newsharvest: {name}: no run in the state", file=sys.stderr)
