@@ -83,6 +83,10 @@ FEED_STORAGES = {
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORTERS = {  # nested fields as JSON cells (CSV) and nested elements (XML), not Python reprs
+    "csv": "scrapers.exporters.JsonCellsCsvItemExporter",
+    "xml": "scrapers.exporters.NestedXmlItemExporter",
+}
 LOG_FORMATTER = "scrapers.logformatter.ArticleLogFormatter"  # a dropped article is one line: reason and URL
 TELNETCONSOLE_ENABLED = False
 
@@ -122,3 +126,6 @@ RETRY_AFTER_HEADER_MAX = 30.0
 PAGE_MAX_ELEMENTS = 200_000
 """Pages with more elements are not read (counted `fetch/failed/page_too_large`): real articles have under
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""
+ALERT_ACTIONS: list[str] = []
+"""Spidermon actions run when a check fails: `email`, `slack`, `telegram`, `discord`, `ses`, `sentry` (each
+configured by Spidermon's own `SPIDERMON_*` settings) or an action's class path (see scrapers/monitors.py)."""

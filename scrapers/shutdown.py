@@ -155,12 +155,12 @@ class GracefulShutdown:
                 queued.errback(StoppedAtShutdown("the run is shutting down"))
 
 
-def forced_stop_status(spider: str, stats: StatsCollector | None) -> int | None:
+def forced_stop_status(run: str, stats: StatsCollector | None) -> int | None:
     """The exit status of a run a second signal forced to stop, 128 + the signal number as a shell reports a
     process a signal ended, with one line on stderr; None when the run was not forced to stop."""
     name = stats.get_value(FORCED) if stats is not None else None
     if not name:
         return None
-    print(f"newsharvest: {spider}: forced to stop by a second {name}: the output is left as .part, "
+    print(f"newsharvest: {run}: forced to stop by a second {name}: the output is left as .part, "
           "with no report and no state update", file=sys.stderr)
     return 128 + signal.Signals[name].value

@@ -94,7 +94,8 @@ def test_each_failure_is_counted_once_by_its_cause(crawl: dict[str, Any]) -> Non
 def test_exit_status_and_check_message_say_what_happened(crawl: dict[str, Any]) -> None:
     fetch = crawl["report"]["fetch"]
     causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
-    line = (f"newsharvest: news: check failed: news: {fetch['failed']} of {fetch['ok'] + fetch['failed']} "
+    site = "127.0.0.1"  # a news run is named after its site
+    line = (f"newsharvest: {site}: check failed: {site}: {fetch['failed']} of {fetch['ok'] + fetch['failed']} "
             f"fetches failed ({causes})")
     assert crawl["result"].returncode == 2, crawl["result"].stderr[-3000:]
     assert line in crawl["result"].stderr.splitlines()
@@ -240,7 +241,7 @@ def test_a_second_sigterm_forces_the_stop_and_exits_non_zero(tmp_path: Path) -> 
         crawl.process.send_signal(signal.SIGTERM)
         returncode, stderr = crawl.finish()
     assert returncode == 128 + signal.SIGTERM, stderr[-3000:]
-    assert "newsharvest: news: forced to stop by a second SIGTERM" in stderr
+    assert "newsharvest: 127.0.0.1: forced to stop by a second SIGTERM" in stderr, stderr[-2000:]
     # The stop may come before or after the output was renamed into place: a file that exists is whole.
     assert (tmp_path / "news.jsonl").exists() or (tmp_path / "news.jsonl.part").exists()
     assert all(record["title"] for record in read_lines(tmp_path / "news.jsonl"))
