@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
+from parsel.selector import create_root_node
 from w3lib.encoding import html_to_unicode
 
 
@@ -28,7 +30,7 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
     text = decode_page(html)
     profile = profile_for_url(url)
     page_class = profile.article_page if profile else ArticlePage
-    item = page_class(Selector(text=text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
+    item = page_class(parse_html(text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
     for pipeline in _pipelines():
         try:
             item = pipeline.process_item(item)
@@ -52,6 +54,13 @@ def _pipelines() -> list[Any]:
 
     order = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.__getitem__)
     return [load_object(path)() for path in order if path not in ACROSS_RECORDS]
+
+
+def parse_html(text: str) -> Selector:
+    """The page as a selector over a plain lxml tree: the parse parsel makes, without lxml.html's element
+    classes, whose per-element lookup costs as much as a tenth of the extraction (their methods are not
+    used: `text_content()` is `"".join(el.itertext())`)."""
+    return Selector(root=create_root_node(text, etree.HTMLParser), type="html")
 
 
 def decode_page(html: bytes) -> str:

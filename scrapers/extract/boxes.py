@@ -64,7 +64,7 @@ def link_boxes(
 def _boxes(root: Any, marked: list[Any] | None) -> list[tuple[Any, bool]]:
     found = []
     for heading in root.iter(*HEADING_TAGS):
-        text = clean_text(heading.text_content()) or ""
+        text = clean_text("".join(heading.itertext())) or ""
         if len(text) > 40 or (kind := _kind(text, at_start=True)) is None:
             continue
         if (box := _holder(heading)) is not None:
@@ -107,9 +107,11 @@ def _is_headline(title: str) -> bool:
 def _links(box: Any, url: str, site: str, here: str | None) -> list[tuple[str, str]]:
     links = []
     for anchor in box.iter("a"):
-        link = absolute_url(anchor.get("href"), url)
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
-        if not link or not title or not _is_headline(title) or link == here:
+        title = clean_text("".join(anchor.itertext())) or clean_text(anchor.get("title"))
+        if not title or not _is_headline(title):
+            continue
+        link = absolute_url(anchor.get("href"), url)  # after the title test: resolving is the costlier
+        if not link or link == here:
             continue
         if (site and registrable_domain(link) != site) or url_score(link) < ARTICLE_LIKE:
             continue  # another site, or a section, tag, author, programme or service page

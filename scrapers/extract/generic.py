@@ -15,8 +15,10 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 import parsel
 from htmldate import find_date
+from lxml import etree
 
 from scrapers.extract import structured
 from scrapers.extract.body import body_images, read_body, trim_head
@@ -256,9 +258,16 @@ def _published(page: Page) -> tuple[str | None, str | None]:
     # pages and gives a day, or a time when it has one.
     if printed := _printed_date(page):
         return printed, "date line"
-    found = find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
+    found = find_date(_html_tree(page.sel.root), url=page.url or None, original_date=True, extensive_search=True,
                       outputformat="%Y-%m-%dT%H:%M:%S")
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
+
+
+def _html_tree(root: Any) -> lxml.html.HtmlElement:
+    """The tree as htmldate takes it (lxml.html elements): a plain lxml tree read again through its markup."""
+    if isinstance(root, lxml.html.HtmlElement):
+        return root
+    return lxml.html.document_fromstring(etree.tostring(root, encoding="unicode"))
 
 
 DATE_WORDS = frozenset({"date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp",

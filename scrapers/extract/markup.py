@@ -137,7 +137,7 @@ def _gather_text(el: Any, parts: list[str]) -> None:
 
 
 def link_text_length(el: Any) -> int:
-    return sum(len(clean_text(a.text_content())) for a in el.iter("a"))
+    return sum(len(clean_text("".join(a.itertext()))) for a in el.iter("a"))
 
 
 def is_boilerplate(el: Any) -> bool:
