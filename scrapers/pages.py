@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
-from scrapers.extract.generic import GenericArticle, read_article
+from scrapers.extract.generic import Reading, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.parsed import parse_page
 from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
 
@@ -78,8 +79,8 @@ class ArticlePage:
         return None
 
     @cached_property
-    def generic(self) -> GenericArticle:
-        return read_article(self.sel, self.url)
+    def generic(self) -> Reading:
+        return read_article(parse_page(self.sel, self.url))
 
     def canonical_url(self) -> str | None:
         href = self.sel.css("link[rel=canonical]::attr(href)").get() or self.meta("og:url")
@@ -123,17 +124,16 @@ class ArticlePage:
         return self.generic.tags
 
     def images(self) -> list[Image]:
-        return [Image(url=url, alt=alt, caption=caption) for url, alt, caption in self.generic.images]
+        return self.generic.images
 
     def related(self) -> list[Link]:
-        return [Link(url=url, title=title) for url, title in self.generic.related]
+        return self.generic.related
 
     def more_in_section(self) -> list[Link]:
         return []
 
     def trending(self) -> list[RankedLink]:
-        return [RankedLink(rank=rank, url=url, title=title)
-                for rank, (url, title) in enumerate(self.generic.trending, start=1)]
+        return self.generic.trending
 
     def meta(self, name: str) -> str | None:
         """The content of `<meta name=...>` or `<meta property=...>`."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from scrapers.extract.generic import read_article
-from tests.storypages import HOUSE, LEAD, PAGE, STORY
+from tests.storypages import HOUSE, LEAD, PAGE, STORY, read
 
 
 def test_read_article_combines_structured_data_and_markup() -> None:
-    art = read_article(Selector(text=PAGE), "https://hafenblatt.example/brand-1.html")
+    art = read(PAGE)
     assert art.title == "Großbrand im Hafen"
     assert art.published_raw == "2024-05-03T10:15:00+02:00"
     assert art.authors == ["Anna Beispiel"]
@@ -40,7 +39,7 @@ def page_with(author_jsonld: str, byline: str) -> Selector:
     ],
 )
 def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, authors: list[str]) -> None:
-    art = read_article(page_with(author_jsonld, byline), "https://hafenblatt.example/brand-1.html")
+    art = read(page_with(author_jsonld, byline))
     assert art.authors == authors
 
 
@@ -61,13 +60,13 @@ def test_bylines_and_signatures(top: str, bottom: str, authors: list[str]) -> No
     page = f"""<html><head><meta property="og:site_name" content="Hafenblatt">
 <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand im Hafen", "author": {HOUSE}}}</script>
 </head><body><article><h1>Brand im Hafen</h1>{top}{STORY}{bottom}</article></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == authors
+    assert read(page).authors == authors
 
 
 def test_name_in_bold_over_the_story_is_its_author() -> None:
     page = f"""<html><head><meta property="og:site_name" content="Hafenblatt"></head><body><article>
 <h1>Brand im Hafen</h1><p><strong>Mohloai Mpesi</strong></p>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.authors == ["Mohloai Mpesi"]
     assert art.sources["authors"] == "signature"
     assert "Mohloai" not in art.body
@@ -88,7 +87,7 @@ def test_name_in_bold_over_the_story_is_its_author() -> None:
 def test_section_suffix_leaves_the_title(head: str, title: str) -> None:
     page = f"""<html><head>{head}<meta property="og:site_name" content="Hafenblatt"></head>
 <body><article>{STORY}</article></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").title == title
+    assert read(page).title == title
 
 
 def test_record_says_which_signal_each_field_came_from() -> None:
@@ -108,7 +107,7 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
 "datePublished": "2025-11-21"}}, {{"@type": "WebPage", "datePublished": "2025-11-21T13:34:26+00:00"}}]</script>
 <meta property="article:published_time" content="2025-11-20T08:00:00+00:00"></head>
 <body><article><h1>Brand</h1>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.published_raw == "2025-11-21T13:34:26+00:00"  # not the other day's meta time
     assert art.sources["published_raw"] == "jsonld"
 
@@ -141,7 +140,7 @@ def test_clean_author(raw: str, names: list[str]) -> None:
 def test_printed_date_line_when_no_machine_date(lang: str, before: str, after: str, raw: str) -> None:
     page = f"""<html lang="{lang}"><body><article>{before}<h1>Großbrand im Hafen</h1>{after}{STORY}</article>
 </body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.published_raw == raw
     assert art.sources["published_raw"] == "date line"
 
@@ -150,7 +149,7 @@ def test_keywords_run_together_give_way_to_a_list() -> None:
     page = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
 "keywords": "Berlin Ukraine Unfall"}}</script><meta name="keywords" content="Unfall,Berlin,Ukraine"></head>
 <body><article><h1>Brand</h1>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.tags == ["Unfall", "Berlin", "Ukraine"]
     assert art.sources["tags"] == "keywords"
 
@@ -165,4 +164,4 @@ def test_bylines_of_teased_stories_are_not_this_storys() -> None:
     page = f"""<html><head><meta property="og:site_name" content="Hafenblatt"></head><body><article>
 <h1>Brand im Hafen</h1><p class="byline">Von <a rel="author" href="/a/cs">Carla Siepmann</a></p>{STORY}</article>
 <section class="more">{teasers}</section></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Carla Siepmann"]
+    assert read(page).authors == ["Carla Siepmann"]

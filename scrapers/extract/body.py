@@ -7,6 +7,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -22,13 +23,14 @@ from scrapers.extract.markup import (
     LIST_TAGS,
     SENTENCE_END,
     SKIP_TAGS,
-    Page,
     clean_text,
     is_boilerplate,
     is_teaser_list,
     link_text_length,
     text_of,
 )
+from scrapers.extract.parsed import Element, Parsed
+from scrapers.items import Image
 
 MIN_PARAGRAPH = 20
 
@@ -37,25 +39,51 @@ WIDEN = 1.6
 """An ancestor holding this many times the chosen container's text holds a story split in parts."""
 
 
-def read_body(page: Page) -> tuple[str, str | None]:
-    guard = _Exclusions(page.sel.root)
-    page.marked_boxes = guard.marked
-    for node in page.sel.css("[itemprop=articleBody]"):
+@dataclass(frozen=True)
+class Story:
+    """Where the story is on the page and what it says, as the body reader found it."""
+
+    body: str
+    """Paragraphs and subheadings in reading order, joined by a blank line (before `trim_head`)."""
+    source: str | None
+    """The signal the body came from (`itemprop=articleBody`, `text density`, `jsonld`, `script data`)."""
+    container: Element | None
+    """The element holding the story's blocks; None when no container holds text."""
+    first_block: Element | None
+    """The element of the body's first block, when the body was read from the page's markup."""
+    last_block: Element | None
+    """The element of the body's last block (the container's, even when JSON-LD gave the text)."""
+    boxes: tuple[Element, ...]
+    """Elements classed as boxes around the story (related, most-read, share...), in the order met."""
+
+
+def find_story(parsed: Parsed) -> Story:
+    guard = _Exclusions(parsed.root)
+    for node in parsed.sel.css("[itemprop=articleBody]"):
         blocks = _blocks(node.root)
         if sum(len(text) for text, _ in blocks) > 300:
-            page.container = node.root
-            return _join(page, blocks), "itemprop=articleBody"
-    container = page.container = _best_container(page.sel.root, guard)
-    body = _join(page, _blocks(container)) if container is not None else ""
+            return _read_story(blocks, "itemprop=articleBody", node.root, ())
+    container = _best_container(parsed.root, guard)
+    blocks = _blocks(container) if container is not None else []
+    story = _read_story(blocks, "text density", container, tuple(guard.marked))
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
-    structured_body = structured.text_value(page.article.get("articleBody")) or ""
-    if len(structured_body) > max(2 * len(body), 300):
-        page.first_block = None
-        return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
-    if len(body) < SHORT_BODY and (scripted := _body_in_scripts(page)) and len(scripted) > 2 * len(body):
-        page.first_block = page.last_block = None
-        return scripted, "script data"
-    return body, "text density" if body else None
+    structured_body = structured.text_value(parsed.article.get("articleBody")) or ""
+    if len(structured_body) > max(2 * len(story.body), 300):
+        text = "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p)
+        return replace(story, body=text, source="jsonld", first_block=None)
+    scripted = _body_in_scripts(parsed.root) if len(story.body) < SHORT_BODY else ""
+    if len(scripted) > 2 * len(story.body):
+        return replace(story, body=scripted, source="script data", first_block=None, last_block=None)
+    return story
+
+
+def _read_story(
+    blocks: list[tuple[str, Any]], source: str, container: Element | None, boxes: tuple[Element, ...]
+) -> Story:
+    body = "\n\n".join(text for text, _ in blocks)
+    first = blocks[0][1] if blocks else None
+    last = blocks[-1][1] if blocks else None
+    return Story(body, source if body else None, container, first, last, boxes)
 
 
 SHORT_BODY = 300
@@ -68,12 +96,12 @@ _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003cp[\s>\\]|<p[\s>]", re.IGNORECASE)
 
 
-def _body_in_scripts(page: Page) -> str:
+def _body_in_scripts(root: Element) -> str:
     """The story as a page that renders it with JavaScript carries it: HTML in a string of its inline
     data (Next.js `__NEXT_DATA__` and `self.__next_f.push`, Nuxt, Apollo state), often JSON within a
     JavaScript string. The longest such string with three or more paragraphs, read as a body."""
     best = ""
-    for script in page.sel.root.iter("script"):
+    for script in root.iter("script"):
         code = script.text or ""
         if script.get("src") or "ld+json" in (script.get("type") or ""):
             continue
@@ -105,26 +133,26 @@ def _html_strings(code: str, depth: int = 0) -> Iterator[str]:
 IMAGE_SOURCES = ("data-src", "data-original", "data-lazy-src", "src")
 
 
-def body_images(page: Page) -> list[tuple[str, str | None, str | None]]:
+def body_images(story: Story, url: str) -> list[Image]:
     """The images of the body's container, with their alt text and the caption of their figure, in page
     order; beside the container only a figure counts (the lead image above the text). Images in boxes
     (related stories, galleries, ads) do not."""
-    container = page.container
+    container = story.container
     if container is None:
         return []
     scope = container.getparent() if container.getparent() is not None else container
-    images: dict[str, tuple[str, str | None, str | None]] = {}
+    images: dict[str, Image] = {}
     for img in scope.iter("img"):
         ancestors = list(img.iterancestors())
         ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
         figure = next((a for a in ancestors if a.tag == "figure"), None)
         if (container not in ancestors and figure is None) or any(is_boilerplate(a) for a in ancestors):
             continue
-        url = _image_url(img, page.url)
-        if url and url not in images:
+        src = _image_url(img, url)
+        if src and src not in images:
             figcaption = figure.find(".//figcaption") if figure is not None else None
             caption = text_of(figcaption) if figcaption is not None else None
-            images[url] = (url, clean_text(img.get("alt")) or None, caption or None)
+            images[src] = Image(url=src, alt=clean_text(img.get("alt")) or None, caption=caption or None)
     return list(images.values())
 
 
@@ -182,12 +210,6 @@ def trim_head(body: str, title: str | None) -> str:
     while len(blocks) > 1 and len(blocks[-1]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[-1]):
         blocks.pop()  # box headings and labels left below the story ("Most Popular Videos")
     return "\n\n".join(blocks)
-
-
-def _join(page: Page, blocks: list[tuple[str, Any]]) -> str:
-    page.first_block = blocks[0][1] if blocks else None
-    page.last_block = blocks[-1][1] if blocks else None
-    return "\n\n".join(text for text, _ in blocks)
 
 
 class _Exclusions:

@@ -10,6 +10,7 @@ lists; the rest are related stories.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import parsel
@@ -39,7 +40,7 @@ MAX_LINKS = 20
 
 
 def link_boxes(
-    sel: parsel.Selector, url: str, marked: list[Any] | None = None
+    sel: parsel.Selector, url: str, marked: Sequence[Any] | None = None
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(related, ranked) links of the page: each a list of (absolute URL, title) in page order.
 
@@ -61,7 +62,7 @@ def link_boxes(
     return list(related.items()), list(ranked.items())
 
 
-def _boxes(root: Any, marked: list[Any] | None) -> list[tuple[Any, bool]]:
+def _boxes(root: Any, marked: Sequence[Any] | None) -> list[tuple[Any, bool]]:
     found = []
     for heading in root.iter(*HEADING_TAGS):
         text = clean_text("".join(heading.itertext())) or ""

@@ -16,19 +16,17 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-import parsel
 from htmldate import find_date
 from lxml import etree
 
 from scrapers.extract import structured
-from scrapers.extract.body import body_images, read_body, trim_head
+from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
     BOX_WORDS,
     INVISIBLE_TAGS,
-    Page,
     class_words,
     clean_text,
     following,
@@ -37,11 +35,13 @@ from scrapers.extract.markup import (
     text_key,
     text_of,
 )
+from scrapers.extract.parsed import Element, Parsed
+from scrapers.items import Image, Link, RankedLink
 
 
-@dataclass(kw_only=True)
-class GenericArticle:
-    """What the page says about its article; absent is None or empty."""
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """What the page says about its article, field by field as `Article` names them; absent is None or empty."""
 
     title: str | None = None
     published_raw: str | None = None
@@ -59,72 +59,74 @@ class GenericArticle:
     canonical_url: str | None = None
     section: list[str] = field(default_factory=list)
     """Breadcrumb path without the home crumb."""
-    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    """(absolute url, alt, caption) of the body's images, in order."""
-    related: list[tuple[str, str]] = field(default_factory=list)
-    """(absolute url, title) of the related-stories boxes, in page order."""
-    trending: list[tuple[str, str]] = field(default_factory=list)
-    """(absolute url, title) of the most-read / popular boxes, top first."""
+    images: list[Image] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    """The related-stories boxes, in page order."""
+    trending: list[RankedLink] = field(default_factory=list)
+    """The most-read / popular boxes, top first."""
     sources: dict[str, str] = field(default_factory=dict)
     """Field name -> the signal it was read from."""
 
 
-def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
-    """Read an article page without knowing its site."""
-    objects = structured.jsonld_objects(sel)
-    page = Page(sel, url, objects, structured.find_article(objects) or {}, structured.meta_table(sel))
-    art = GenericArticle()
-    _fill(art, "title", *_title(page))
-    _fill(art, "published_raw", *_published(page))
-    _fill(art, "updated_raw", *_updated(page))
-    _fill(art, "tags", *_tags(page))
-    _fill(art, "language", *_language(page))
-    _fill(art, "canonical_url", *_canonical(page))
-    _fill(art, "section", *_section(page))
-    _fill(art, "body", *read_body(page))
-    _fill(art, "authors", *_authors(page))  # after the body: a story may be signed below its last paragraph
-    art.body = trim_head(art.body, art.title)
-    art.related, art.trending = link_boxes(page.sel, page.url, page.marked_boxes)
-    art.images = body_images(page)
-    _fill(art, "lead", *read_lead(page, art.title))
-    if art.lead:
-        in_parts = printed_in_parts(art.sources["lead"])
-        art.lead, art.body = split_lead(art.body, art.lead, in_parts=in_parts)
-        if not art.lead:
-            art.lead = None
-            del art.sources["lead"]
-    return art
-
-
-def _fill(art: GenericArticle, name: str, value: Any, source: str | None) -> None:
-    if value and source:
-        setattr(art, name, value)
-        art.sources[name] = source
+def read_article(parsed: Parsed) -> Reading:
+    """Read an article page without knowing its site. Each stage takes what it needs and returns a value with
+    the signal it came from; the story (container, blocks, boxes met) is found once and handed on."""
+    story = find_story(parsed)
+    title, title_source = _title(parsed)
+    found: dict[str, tuple[Any, str | None]] = {
+        "title": (title, title_source),
+        "published_raw": _published(parsed),
+        "updated_raw": _updated(parsed),
+        "tags": _tags(parsed),
+        "language": _language(parsed),
+        "canonical_url": _canonical(parsed),
+        "section": _section(parsed),
+        "body": (story.body, story.source),
+        "authors": _authors(parsed, story),  # a story may be signed over its first or below its last paragraph
+        "lead": read_lead(parsed, story.first_block, title if title_source else None),
+    }
+    values = {name: value for name, (value, source) in found.items() if value and source}
+    sources = {name: source for name, (value, source) in found.items() if value and source}
+    body = trim_head(values.get("body", ""), values.get("title"))
+    if lead := values.pop("lead", None):
+        lead, body = split_lead(body, lead, in_parts=printed_in_parts(sources["lead"]))
+        if lead:
+            values["lead"] = lead
+        else:
+            del sources["lead"]
+    related, trending = link_boxes(parsed.sel, parsed.url, story.boxes)
+    return Reading(
+        **values | {"body": body},
+        images=body_images(story, parsed.url),
+        related=[Link(url=url, title=title) for url, title in related],
+        trending=[RankedLink(rank=rank, url=url, title=title) for rank, (url, title) in enumerate(trending, start=1)],
+        sources=sources,
+    )
 
 
 # ----------------------------------------------------------------------------- title
 
 
-def _title(page: Page) -> tuple[str | None, str | None]:
+def _title(parsed: Parsed) -> tuple[str | None, str | None]:
     # og:title is the headline as the publisher wants it shared; JSON-LD and the visible <h1> are
     # fallbacks (measured on fundus-dev: the <h1> first reads 8 points fewer titles right, as it often
     # carries a kicker or a reworded teaser). Share titles often carry the site name ("Headline | Site"),
     # which goes.
-    sites = _site_names(page)
-    h1 = _visible_headline(page, sites)
-    headline = clean_text(structured.text_value(page.article.get("headline")))
+    sites = _site_names(parsed)
+    h1 = _visible_headline(parsed, sites)
+    headline = clean_text(structured.text_value(parsed.article.get("headline")))
     candidates = (
-        ("og:title", clean_text(structured.meta_content(page.meta, "og:title"))),
+        ("og:title", clean_text(structured.meta_content(parsed.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
-        ("twitter:title", clean_text(structured.meta_content(page.meta, "twitter:title"))),
-        ("title", clean_text(page.sel.xpath("string(//title)").get())),
+        ("twitter:title", clean_text(structured.meta_content(parsed.meta, "twitter:title"))),
+        ("title", clean_text(parsed.sel.xpath("string(//title)").get())),
     )
     others = [h1, headline]
     sections = [
-        *structured.meta_contents(page.meta, "article:section"),
-        *(structured.meta_content(page.meta, key) for key in SECTION_META),
-        structured.text_value(page.article.get("articleSection")),
+        *structured.meta_contents(parsed.meta, "article:section"),
+        *(structured.meta_content(parsed.meta, key) for key in SECTION_META),
+        structured.text_value(parsed.article.get("articleSection")),
     ]
     for source, value in candidates:
         if value:
@@ -146,10 +148,10 @@ def _without_section_suffix(title: str, sections: list[str]) -> str:
     return title
 
 
-def _visible_headline(page: Page, sites: list[str]) -> str:
+def _visible_headline(parsed: Parsed, sites: list[str]) -> str:
     """The first <h1> outside the page's header, navigation and asides that is not the site's name."""
     site_keys = {text_key(site) for site in sites}
-    for h1 in page.sel.root.iter("h1"):
+    for h1 in parsed.sel.root.iter("h1"):
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
@@ -200,12 +202,12 @@ def _complete(title: str, others: list[str]) -> str:
     return title
 
 
-def _site_names(page: Page) -> list[str]:
+def _site_names(parsed: Parsed) -> list[str]:
     names = [
-        structured.meta_content(page.meta, "og:site_name", "application-name", "twitter:site"),
-        structured.text_value(page.article.get("publisher")),
+        structured.meta_content(parsed.meta, "og:site_name", "application-name", "twitter:site"),
+        structured.text_value(parsed.article.get("publisher")),
     ]
-    host = urlsplit(page.url).hostname or ""
+    host = urlsplit(parsed.url).hostname or ""
     labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
     if len(labels) >= 2:
         names.append(labels[-2])
@@ -235,12 +237,12 @@ PUBLISHED_META = (
 UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 
-def _published(page: Page) -> tuple[str | None, str | None]:
+def _published(parsed: Parsed) -> tuple[str | None, str | None]:
     machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
-        ("jsonld", lambda: structured.text_value(page.article.get("datePublished"))),
-        ("meta", lambda: structured.meta_content(page.meta, *PUBLISHED_META)),
-        ("itemprop=datePublished", lambda: page.sel.css("[itemprop=datePublished]::attr(datetime)").get()),
-        ("time", lambda: page.sel.css("article time::attr(datetime), time::attr(datetime)").get()),
+        ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
+        ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
+        ("itemprop=datePublished", lambda: parsed.sel.css("[itemprop=datePublished]::attr(datetime)").get()),
+        ("time", lambda: parsed.sel.css("article time::attr(datetime), time::attr(datetime)").get()),
     )
     for index, (source, read) in enumerate(machine):
         if value := (read() or "").strip():
@@ -248,7 +250,7 @@ def _published(page: Page) -> tuple[str | None, str | None]:
                 for other_source, other in machine[index + 1 :]:
                     if (timed := (other() or "").strip()).startswith(value) and len(timed) > len(value):
                         return timed, other_source
-                for obj in page.jsonld:
+                for obj in parsed.jsonld:
                     timed = structured.text_value(obj.get("datePublished")) or ""
                     if timed.startswith(value) and len(timed) > len(value):
                         return timed, "jsonld"
@@ -256,9 +258,9 @@ def _published(page: Page) -> tuple[str | None, str | None]:
     # No machine-readable date: the date line printed near the headline; else htmldate, which searches the
     # markup and the text (URL dates, "Published on", date-classed elements) with rules tuned on thousands of
     # pages and gives a day, or a time when it has one.
-    if printed := _printed_date(page):
+    if printed := _printed_date(parsed):
         return printed, "date line"
-    found = find_date(_html_tree(page.sel.root), url=page.url or None, original_date=True, extensive_search=True,
+    found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True, extensive_search=True,
                       outputformat="%Y-%m-%dT%H:%M:%S")
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
 
@@ -278,14 +280,14 @@ DATE_LINE_WINDOW = 60
 """How many elements after the headline a printed date line may come."""
 
 
-def _printed_date(page: Page) -> str | None:
+def _printed_date(parsed: Parsed) -> str | None:
     """The date line printed near the headline ("10:27 | 17/06/2021 GMT+7", "3. Mai 2024, 10:15 Uhr"), when
     the page gives no machine-readable date: an element classed as a date, short, that reads as a date."""
-    h1 = next(page.sel.root.iter("h1"), None)
+    h1 = next(parsed.sel.root.iter("h1"), None)
     if h1 is None:
         return None
     near = [*islice(following(h1), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]
-    language = (_language(page)[0] or "").split("-")[0].lower()
+    language = (_language(parsed)[0] or "").split("-")[0].lower()
     languages = [language] if language in DATEPARSER_LANGUAGES else None
     tries = 0
     for el in near:
@@ -334,10 +336,10 @@ DATE_LINE_TRIES = 3
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _updated(page: Page) -> tuple[str | None, str | None]:
-    if value := structured.text_value(page.article.get("dateModified")):
+def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
+    if value := structured.text_value(parsed.article.get("dateModified")):
         return value, "jsonld"
-    if value := structured.meta_content(page.meta, *UPDATED_META):
+    if value := structured.meta_content(parsed.meta, *UPDATED_META):
         return value, "meta"
     return None, None
 
@@ -361,17 +363,18 @@ def clean_author(raw: str) -> list[str]:
     return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
 
-def _authors(page: Page) -> tuple[list[str], str | None]:
+def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
-    sites = [text_key(site) for site in _site_names(page) if len(text_key(site)) >= 3]
+    sites = [text_key(site) for site in _site_names(parsed) if len(text_key(site)) >= 3]
     candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("jsonld", lambda: structured.person_names(page.article.get("author"))),
-        ("meta", lambda: [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]),
+        ("jsonld", lambda: structured.person_names(parsed.article.get("author"))),
+        ("meta",
+         lambda: [name for raw in structured.meta_contents(parsed.meta, "author") for name in clean_author(raw)]),
         ("itemprop=author",
-         lambda: [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
-        ("byline", lambda: _byline_names(page)),
-        ("signature", lambda: _signature(page)),
+         lambda: [clean_text(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+        ("byline", lambda: _byline_names(parsed)),
+        ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
     house: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
@@ -399,13 +402,13 @@ _BYLINE_MARK = re.compile(
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
 
 
-def _byline_names(page: Page) -> list[str]:
+def _byline_names(parsed: Parsed) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in page.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
+    links = [a for a in parsed.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
     if names := [clean_text(text_of(a)) for a in links]:
         return [name for name in names if _looks_like_name(name)]
-    for el in page.sel.root.iter("*"):
+    for el in parsed.sel.root.iter("*"):
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
@@ -422,10 +425,9 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-def _signature(page: Page) -> list[str]:
+def _signature(first: Element | None, last: Element | None) -> list[str]:
     """The names signed over or under the story: its first paragraph when that is only names in bold, or
     its last when right-aligned and short (Vietnamese and other outlets sign stories so)."""
-    first, last = page.first_block, page.last_block
     if first is not None and first.tag == "p" and len(text := text_of(first)) <= SIGNATURE_LENGTH:
         bold = "".join(text_of(b) for b in first.iter("strong", "b"))
         names = [name for name in clean_author(text) if _looks_like_name(name)]
@@ -470,15 +472,15 @@ def _unique(items: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- tags, language, urls
 
 
-def _tags(page: Page) -> tuple[list[str], str | None]:
+def _tags(parsed: Parsed) -> tuple[list[str], str | None]:
     # A single keyword string with no commas is often several tags run together ("Berlin Ukraine Unfall"):
     # a later source that lists them apart is taken instead.
     candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("jsonld", lambda: structured.keyword_list(page.article.get("keywords"))),
-        ("article:tag", lambda: [t for raw in structured.meta_contents(page.meta, "article:tag")
+        ("jsonld", lambda: structured.keyword_list(parsed.article.get("keywords"))),
+        ("article:tag", lambda: [t for raw in structured.meta_contents(parsed.meta, "article:tag")
                                  for t in structured.keyword_list(raw)]),
-        ("news_keywords", lambda: structured.keyword_list(structured.meta_content(page.meta, "news_keywords"))),
-        ("keywords", lambda: structured.keyword_list(structured.meta_content(page.meta, "keywords"))),
+        ("news_keywords", lambda: structured.keyword_list(structured.meta_content(parsed.meta, "news_keywords"))),
+        ("keywords", lambda: structured.keyword_list(structured.meta_content(parsed.meta, "keywords"))),
     )
     first: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:
@@ -489,12 +491,12 @@ def _tags(page: Page) -> tuple[list[str], str | None]:
     return first
 
 
-def _language(page: Page) -> tuple[str | None, str | None]:
+def _language(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("html lang", page.sel.xpath("/html/@lang").get()),
-        ("jsonld", structured.text_value(page.article.get("inLanguage"))),
-        ("og:locale", structured.meta_content(page.meta, "og:locale")),
-        ("content-language", structured.meta_content(page.meta, "content-language", "language")),
+        ("html lang", parsed.sel.xpath("/html/@lang").get()),
+        ("jsonld", structured.text_value(parsed.article.get("inLanguage"))),
+        ("og:locale", structured.meta_content(parsed.meta, "og:locale")),
+        ("content-language", structured.meta_content(parsed.meta, "content-language", "language")),
     )
     for source, value in candidates:
         if value and (tag := bcp47(value)):
@@ -516,24 +518,24 @@ def bcp47(value: str) -> str | None:
     return "-".join(head + rest)
 
 
-def _canonical(page: Page) -> tuple[str | None, str | None]:
+def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("link rel=canonical", page.sel.css('link[rel="canonical"]::attr(href)').get()),
-        ("og:url", structured.meta_content(page.meta, "og:url")),
+        ("link rel=canonical", parsed.sel.css('link[rel="canonical"]::attr(href)').get()),
+        ("og:url", structured.meta_content(parsed.meta, "og:url")),
     )
     for source, value in candidates:
         if value and value.strip():
-            return urljoin(page.url, value.strip()), source
+            return urljoin(parsed.url, value.strip()), source
     return None, None
 
 
 # ----------------------------------------------------------------------------- section
 
 
-def _section(page: Page) -> tuple[list[str], str | None]:
-    if crumbs := structured.breadcrumb_names(page.jsonld):
+def _section(parsed: Parsed) -> tuple[list[str], str | None]:
+    if crumbs := structured.breadcrumb_names(parsed.jsonld):
         return _drop_home(crumbs), "jsonld BreadcrumbList"
-    if section := structured.meta_content(page.meta, "article:section"):
+    if section := structured.meta_content(parsed.meta, "article:section"):
         return [section], "article:section"
     return [], None
 

@@ -14,7 +14,6 @@ from scrapers.extract.markup import (
     HEAD_FRAGMENT,
     INLINE_TAGS,
     INVISIBLE_TAGS,
-    Page,
     class_words,
     clean_text,
     following,
@@ -24,38 +23,41 @@ from scrapers.extract.markup import (
     text_key,
     text_of,
 )
+from scrapers.extract.parsed import Element, Parsed
 
 
-def read_lead(page: Page, title: str | None) -> tuple[str | None, str | None]:
+def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple[str | None, str | None]:
     # The standfirst printed on the page (classed as one, a bold first paragraph, or the block printed
     # right under the headline before the body starts); else the page's own summary of the story, which
-    # most CMSs fill from the standfirst, when the page prints it.
+    # most CMSs fill from the standfirst, when the page prints it. `first` is the element of the body's first
+    # block (`Story.first_block`).
+    root = parsed.root
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
-        ("standfirst", lambda: _standfirst(page)),
-        ("emphasized first paragraph", lambda: _emphasized_first_paragraph(page)),
-        ("text under the headline", lambda: _under_headline(page, title)),
-        ("dek", lambda: _dek(page)),
-        ("og:description", lambda: structured.meta_content(page.meta, "og:description")),
-        ("description", lambda: structured.meta_content(page.meta, "description")),
-        ("jsonld description", lambda: structured.text_value(page.article.get("description"))),
+        ("standfirst", lambda: _standfirst(root)),
+        ("emphasized first paragraph", lambda: _emphasized_first_paragraph(first)),
+        ("text under the headline", lambda: _under_headline(root, first, title)),
+        ("dek", lambda: _dek(first)),
+        ("og:description", lambda: structured.meta_content(parsed.meta, "og:description")),
+        ("description", lambda: structured.meta_content(parsed.meta, "description")),
+        ("jsonld description", lambda: structured.text_value(parsed.article.get("description"))),
     )
     for source, read in candidates:
         if text := clean_text(read()):
             if "description" in source:
-                if whole := _printed_whole(page, text):
+                if whole := _printed_whole(root, text):
                     return whole, f"{source}, whole as printed"
-                if not _printed(page, text):
+                if not _printed(root, text):
                     continue  # a summary written for search and sharing, not a standfirst on the page
-                if _styled_apart(page, text):
+                if _styled_apart(root, text):
                     return text, f"{source}, {IN_PARTS}"
             return text, source
     return None, None
 
 
-def _printed(page: Page, description: str) -> bool:
+def _printed(root: Element, description: str) -> bool:
     """Whether the page's text holds the start of `description`."""
     probe = " ".join(description.split()[:6])
-    return bool(page.sel.root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
+    return bool(root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
 
 
 IN_PARTS = "printed in parts"
@@ -70,11 +72,11 @@ def printed_in_parts(source: str) -> bool:
     return source in PRINTED_SOURCES or source.endswith(IN_PARTS)
 
 
-def _styled_apart(page: Page, description: str) -> bool:
+def _styled_apart(root: Element, description: str) -> bool:
     """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
     followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
     probe = " ".join(description.split()[:6])
-    nodes = page.sel.root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
+    nodes = root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
     return any(_styled_apart_paragraph(node) for node in nodes)
 
 
@@ -89,7 +91,7 @@ def _styled_apart_paragraph(el: Any) -> bool:
     return alike <= 4 and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
-def _printed_whole(page: Page, description: str) -> str | None:
+def _printed_whole(root: Element, description: str) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on."""
     words = description.split()
@@ -97,7 +99,7 @@ def _printed_whole(page: Page, description: str) -> str | None:
         return None
     probe = " ".join(words[:5])
     description_words = _WORD.findall(description.casefold())
-    for node in page.sel.root.xpath("//body//text()[contains(., $probe)]", probe=probe):
+    for node in root.xpath("//body//text()[contains(., $probe)]", probe=probe):
         el = node.getparent()
         while el is not None and el.tag in INLINE_TAGS:
             el = el.getparent()
@@ -134,11 +136,11 @@ STANDFIRST_WINDOW = 150
 """How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
 
 
-def _standfirst(page: Page) -> str | None:
+def _standfirst(root: Element) -> str | None:
     """The first element soon after the headline classed as a standfirst that holds a sentence or a few,
     with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
-    h1 = next(page.sel.root.iter("h1"), None)
-    after = page.sel.root.iter("*") if h1 is None else following(h1)
+    h1 = next(root.iter("h1"), None)
+    after = root.iter("*") if h1 is None else following(h1)
     for el in islice(after, STANDFIRST_WINDOW):
         if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
             continue
@@ -179,13 +181,13 @@ HEADLINE_TAGS = ("h1", "h2")
 NOT_UNDER_HEADLINE = frozenset({"figure", "aside", "nav", "ul", "ol", "time", "address", "button", "form", "table"})
 
 
-def _under_headline(page: Page, title: str | None) -> str | None:
+def _under_headline(root: Element, first: Element | None, title: str | None) -> str | None:
     """The text block printed right under the headline, before the body starts: a standfirst the page
     does not class as one. Kickers, bylines, dates and images between the two are passed over."""
-    headline = _headline_element(page, title)
+    headline = _headline_element(root, title)
     guessed = headline is None
     if guessed:
-        headline = _story_heading(page)
+        headline = _story_heading(root)
         if headline is None:
             return None
     node, hops = headline, 0
@@ -194,7 +196,7 @@ def _under_headline(page: Page, title: str | None) -> str | None:
             if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
                 continue
             text, words = text_of(sibling), class_words(sibling)
-            if sibling is page.first_block or page.first_block in sibling.iterdescendants():
+            if sibling is first or first in sibling.iterdescendants():
                 # The body starts right away, unless with a sentence set as a subheading (a dek).
                 return text if sibling.tag in ("h2", "h3") and len(text) >= DEK_LENGTH else None
             if (
@@ -211,7 +213,7 @@ def _under_headline(page: Page, title: str | None) -> str | None:
                 continue
             if len(text) > 1000 or sibling.tag not in STANDFIRST_TAGS:
                 return None
-            if guessed and not _before_body(page, sibling):
+            if guessed and not _before_body(root, first, sibling):
                 return None  # a heading inside the story, not over it
             if _styled_apart_paragraph(sibling):
                 return "\n\n".join([text, *(text_of(more) for more in _same_style_run(sibling))])
@@ -228,22 +230,21 @@ def _in_menu(el: Any) -> bool:
     return any(a.tag in ("li", "nav") for a in el.iterancestors())
 
 
-def _story_heading(page: Page) -> Any:
+def _story_heading(root: Element) -> Any:
     """The first heading of the story's <article> when no heading prints the title (the share title is
     reworded), outside breadcrumbs and menus."""
-    for article in page.sel.root.iter("article"):
+    for article in root.iter("article"):
         for el in article.iter(*HEADLINE_TAGS):
             if not _in_menu(el) and text_of(el):
                 return el
     return None
 
 
-def _before_body(page: Page, el: Any) -> bool:
-    """Whether `el` comes before the body's first paragraph in the page."""
-    first = page.first_block
+def _before_body(root: Element, first: Element | None, el: Any) -> bool:
+    """Whether `el` comes before the body's first paragraph (`first`) in the page."""
     if first is None:
         return False
-    for node in page.sel.root.iter():
+    for node in root.iter():
         if node is el:
             return True
         if node is first:
@@ -251,9 +252,8 @@ def _before_body(page: Page, el: Any) -> bool:
     return False
 
 
-def _dek(page: Page) -> str | None:
-    """A body opening with a subheading that is a sentence or a few: the story's dek."""
-    first = page.first_block
+def _dek(first: Element | None) -> str | None:
+    """A body opening (`first`) with a subheading that is a sentence or a few: the story's dek."""
     if first is not None and first.tag in ("h2", "h3") and len(text := text_of(first)) >= DEK_LENGTH:
         return text
     return None
@@ -263,11 +263,11 @@ DEK_LENGTH = 60
 """A subheading this long is a sentence, not a section title."""
 
 
-def _headline_element(page: Page, title: str | None) -> Any:
+def _headline_element(root: Element, title: str | None) -> Any:
     """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
     breadcrumb or menu."""
     key = text_key(title or "")
-    for el in page.sel.root.iter(*HEADLINE_TAGS):
+    for el in root.iter(*HEADLINE_TAGS):
         if _in_menu(el):
             continue
         text = text_key(text_of(el))
@@ -278,9 +278,8 @@ def _headline_element(page: Page, title: str | None) -> Any:
     return None
 
 
-def _emphasized_first_paragraph(page: Page) -> str | None:
-    """The body's first paragraph when it is set apart as a standfirst: all in bold, or classed so."""
-    el = page.first_block
+def _emphasized_first_paragraph(el: Element | None) -> str | None:
+    """The body's first paragraph `el` when it is set apart as a standfirst: all in bold, or classed so."""
     if el is None or el.tag != "p":
         return None
     text = text_of(el)

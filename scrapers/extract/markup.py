@@ -1,38 +1,14 @@
 """The elements of a page as the generic reader sees them: visible text, class words, boxes around the
-story, and the `Page` whose signals every reader shares."""
+story."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from typing import Any
-
-import parsel
-
-from scrapers.extract.structured import JsonObject, MetaTable
-
-
-@dataclass
-class Page:
-    """The signals of one page, parsed once."""
-
-    sel: parsel.Selector
-    url: str
-    jsonld: list[JsonObject]
-    article: JsonObject
-    meta: MetaTable
-    first_block: Any = None
-    """The element of the body's first paragraph, once the body is read."""
-    marked_boxes: list[Any] | None = None
-    """Elements classed as boxes around the story, met while reading the body."""
-    container: Any = None
-    """The element holding the body, once it is read."""
-    last_block: Any = None
-    """The element of the body's last paragraph, once the body is read."""
 
 
 def clean_text(text: str | None) -> str:
