@@ -9,7 +9,7 @@ listing page: which article links it holds, which sections it links to, where it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -17,9 +17,12 @@ from typing import Any, ClassVar
 from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
+from scrapers.extract.discover import next_page
+from scrapers.extract.feeds import Listed
 from scrapers.extract.generic import Reading, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.parsed import parse_page
+from scrapers.extract.parsed import Parsed, parse_page
+from scrapers.extract.structured import meta_content
 from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
 
@@ -27,7 +30,7 @@ from scrapers.items import Article, Image, Link, RankedLink
 _NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
 # Fields whose generic source is recorded under another name, and the readers of ArticlePage itself.
 _GENERIC_NAME = {"published_at": "published_raw", "updated_at": "updated_raw"}
-_OWN_READER = {"canonical_url": "canonical", "site": "url", "images": "body",
+_OWN_READER = {"site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
 
 
@@ -79,12 +82,16 @@ class ArticlePage:
         return None
 
     @cached_property
+    def parsed(self) -> Parsed:
+        """The page read once (JSON-LD, meta tags): what the generic reading and `meta` share."""
+        return parse_page(self.sel, self.url)
+
+    @cached_property
     def generic(self) -> Reading:
-        return read_article(parse_page(self.sel, self.url))
+        return read_article(self.parsed)
 
     def canonical_url(self) -> str | None:
-        href = self.sel.css("link[rel=canonical]::attr(href)").get() or self.meta("og:url")
-        return absolute_url(href, self.url)
+        return self.generic.canonical_url
 
     def site(self) -> str:
         return registrable_domain(self.url)
@@ -136,22 +143,13 @@ class ArticlePage:
         return self.generic.trending
 
     def meta(self, name: str) -> str | None:
-        """The content of `<meta name=...>` or `<meta property=...>`."""
-        return self.sel.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
+        """The first non-empty content of `<meta name=...>` or `<meta property=...>` (any case)."""
+        return meta_content(self.parsed.meta, name.casefold())
 
     def timestamp(self, raw: str | None) -> datetime | None:
         languages = list(self.languages) if self.languages else None
         zone = self.timezone or site_timezone(self.url, self.language())
         return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
-
-
-@dataclass(frozen=True)
-class Listed:
-    """An article link of a listing page, feed or sitemap, with the dates it gives for it (None if none)."""
-
-    url: str
-    published: datetime | None = None
-    modified: datetime | None = None
 
 
 class SectionPage:
@@ -176,8 +174,7 @@ class SectionPage:
         return []
 
     def next_page(self) -> str | None:
-        href = self.sel.css("link[rel=next]::attr(href), a[rel=next]::attr(href)").get()
-        return absolute_url(href, self.url)
+        return next_page(self.sel, self.url)
 
     def is_article_url(self, url: str) -> bool:
         return self.looks_like_article(url) and registrable_domain(url) == registrable_domain(self.url)

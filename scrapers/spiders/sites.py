@@ -21,10 +21,10 @@ from typing import Any, ClassVar
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from scrapers.extract.feeds import feed_entries, sitemap_entries
+from scrapers.extract.feeds import Listed, feed_entries, sitemap_entries
 from scrapers.harvest import ARTICLE
 from scrapers.items import Article
-from scrapers.pages import Listed, SectionPage
+from scrapers.pages import SectionPage
 from scrapers.sites import SITES
 from scrapers.sites.profile import SiteProfile
 from scrapers.spiders.base import HarvestSpider
@@ -80,13 +80,13 @@ class SiteSpider(HarvestSpider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         entries = feed_entries(response.body, response.url)
-        yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
+        yield from self.follow_articles(entries)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         children, entries = sitemap_entries(response.body, response.url)
         for url in children:
             yield Request(url, callback=self.parse_sitemap)
-        yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
+        yield from self.follow_articles(entries)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
