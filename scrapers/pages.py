@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
-from scrapers.extract.discover import next_page
+from scrapers.extract.discover import next_page, page_kind
 from scrapers.extract.feeds import Listed
 from scrapers.extract.generic import Reading, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
@@ -77,9 +77,10 @@ class ArticlePage:
         return found
 
     def not_article_reason(self) -> str | None:
-        """Why this page, though fetched as an article, is not one (an infographic, a video page); None
-        for an article."""
-        return None
+        """Why this page, though fetched as an article, is not one: its kind (`listing`, `profile`, `video`,
+        `other`) when neither its structured data nor its text make it an article; None for an article."""
+        kind = page_kind(self.sel, self.body(), self.title())
+        return None if kind == "article" else kind
 
     @cached_property
     def parsed(self) -> Parsed:

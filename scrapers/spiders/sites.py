@@ -14,24 +14,22 @@ Arguments (`-a name=value`):
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any, ClassVar
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from scrapers.extract.feeds import Listed, feed_entries, sitemap_entries
-from scrapers.harvest import ARTICLE
-from scrapers.items import Article
-from scrapers.pages import SectionPage
-from scrapers.sites import SITES
+from scrapers.extract.feeds import Listed
+from scrapers.pages import ArticlePage, SectionPage
+from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
 from scrapers.spiders.base import HarvestSpider
 
 
 class SiteSpider(HarvestSpider):
-    """Crawls the site of `profile`; subclasses below set it, one per entry of `SITES`."""
+    """Crawls the site of `profile`; the classes below set it, one per entry of `SITES`."""
 
     profile: ClassVar[SiteProfile]
     SOURCES = ("sections", "feeds", "sitemaps")
@@ -78,40 +76,11 @@ class SiteSpider(HarvestSpider):
         if next_url and not self.is_last_page(number, listed):
             yield Request(next_url, callback=self.parse_section, meta={"page": number + 1})
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        entries = feed_entries(response.body, response.url)
-        yield from self.follow_articles(entries)
+    def article_page(self, url: str) -> type[ArticlePage]:
+        return self.profile.article_page
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(response.body, response.url)
-        for url in children:
-            yield Request(url, callback=self.parse_sitemap)
-        yield from self.follow_articles(entries)
-
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        if not isinstance(response, TextResponse):  # a PDF or image at an article URL
-            self.count("articles/skipped/non_text_response")
-            return
-        page = self.profile.article_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
-        if reason := page.not_article_reason():
-            self.count(f"articles/skipped/{reason}")
-            self.logger.info("Not an article (%s): %s", reason, response.url)
-            return
-        item = page.to_item()
-        if not item.body.strip() and not item.published_raw:  # a bot wall, an error page served with 200
-            self.count("articles/no_content")
-        yield item
-
-    def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
-        """Requests for the article links among `listed` (other links of a feed or sitemap are left)."""
-        for entry in listed:
-            if not self.profile.section_page.looks_like_article(entry.url):
-                continue
-            self.count("listing/articles_found")
-            if self.is_too_old(entry):
-                self.count("articles/skipped/older_than_since")
-                continue
-            yield Request(entry.url, callback=self.parse_article, meta={ARTICLE: entry.modified})
+    def is_article_url(self, url: str) -> bool:
+        return self.profile.section_page.looks_like_article(url)
 
     def is_last_page(self, number: int, listed: list[Listed]) -> bool:
         if self.max_pages is not None and number >= self.max_pages:
@@ -128,11 +97,6 @@ class SiteSpider(HarvestSpider):
         return self.profile.section_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
 
 
-
-def spider_for(profile: SiteProfile) -> type[SiteSpider]:
-    """The spider class of a site profile, named after it."""
-    return type(f"{profile.name.title()}Spider", (SiteSpider,), {"name": profile.name, "profile": profile})
-
-
-# Scrapy finds spiders among a module's globals: one per profile.
-globals().update({f"{name.title()}Spider": spider_for(profile) for name, profile in SITES.items()})
+class ThoidaiSpider(SiteSpider):
+    name = "thoidai"
+    profile = thoidai.PROFILE
