@@ -277,7 +277,7 @@ def _names(per_page: list[dict[str, float]]) -> list[str]:
 def predict(pages: list[Page], extractor: Extractor | None = None) -> list[Mapping[str, Any]]:
     """The extractor's record for every page (`extract_article` at the truth's crawl date by default)."""
     if extractor is None:
-        from scrapers.extract import extract_article
+        from scrapers.extraction import extract_article
 
         return [extract_article(p.html, p.url, _crawl_date(p)) for p in pages]
     return [extractor(p.html, p.url) for p in pages]

@@ -91,7 +91,7 @@ def test_section_suffix_leaves_the_title(head: str, title: str) -> None:
 
 
 def test_record_says_which_signal_each_field_came_from() -> None:
-    from scrapers.extract import extract_article
+    from scrapers.extraction import extract_article
 
     record = extract_article(PAGE.encode(), "https://hafenblatt.example/brand-1.html")
     assert record["sources"]["title"] == "og:title"
@@ -165,3 +165,18 @@ def test_bylines_of_teased_stories_are_not_this_storys() -> None:
 <h1>Brand im Hafen</h1><p class="byline">Von <a rel="author" href="/a/cs">Carla Siepmann</a></p>{STORY}</article>
 <section class="more">{teasers}</section></body></html>"""
     assert read(page).authors == ["Carla Siepmann"]
+
+
+def test_the_extraction_package_imports_nothing_from_scrapy() -> None:
+    # A fresh interpreter: what the package's modules import, not what this test session already has.
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, pkgutil, sys, scrapers.extract as package\n"
+        "for module in pkgutil.iter_modules(package.__path__):\n"
+        "    importlib.import_module('scrapers.extract.' + module.name)\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'scrapy', 'twisted', 'pipelines'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,50 @@
+"""`extract_article(html, url)`: one saved page read the way a crawl reads it.
+
+The site profile's page class when the project has a profile for the URL's site, the generic `ArticlePage`
+otherwise, then the normalizing pipelines in crawl order (all but those that compare records with each
+other). It is what the quality gate, the benchmark, the scoring script and notebooks call; it lives outside
+`scrapers/extract/` because it runs the Scrapy pipelines.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from scrapy.exceptions import DropItem
+from scrapy.utils.misc import load_object
+
+from pipelines.validate import plain
+from scrapers import settings
+from scrapers.extract import decode_page
+from scrapers.extract.parsed import parse_html
+from scrapers.pages import ArticlePage
+from scrapers.sites import profile_for_url
+
+
+def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -> dict[str, Any]:
+    """The record fields of the article page `html` fetched from `url` (at `fetched_at`, default now)."""
+    text = decode_page(html)
+    profile = profile_for_url(url)
+    page_class = profile.article_page if profile else ArticlePage
+    item = page_class(parse_html(text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
+    for pipeline in _pipelines():
+        try:
+            item = pipeline.process_item(item)
+        except DropItem:  # a rejected record still shows what was read from the page
+            break
+    return dict(plain(item))
+
+
+# Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate
+# and no earlier version.
+ACROSS_RECORDS = ("pipelines.dedupe.DropDuplicateArticles", "pipelines.state.DropUnchangedArticles")
+
+
+@lru_cache(maxsize=1)
+def _pipelines() -> list[Any]:
+    """The project's per-record item pipelines in crawl order, built once (the validator compiles the
+    schema once)."""
+    order = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.__getitem__)
+    return [load_object(path)() for path in order if path not in ACROSS_RECORDS]
