@@ -9,7 +9,7 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -120,7 +120,7 @@ def _title(parsed: Parsed) -> tuple[str | None, str | None]:
         ("jsonld", headline),
         ("h1", h1),
         ("twitter:title", clean_text(structured.meta_content(parsed.meta, "twitter:title"))),
-        ("title", clean_text(parsed.sel.xpath("string(//title)").get())),
+        ("title", clean_text("".join(next(iter(parsed.tagged("title")), _NO_ELEMENT).itertext()))),
     )
     others = [h1, headline]
     sections = [
@@ -136,6 +136,14 @@ def _title(parsed: Parsed) -> tuple[str | None, str | None]:
 
 
 SECTION_META = ("section", "category", "content_category")
+
+
+_NO_ELEMENT = etree.Element("none")
+
+
+def _first_attribute(elements: Iterable[Element], name: str) -> str | None:
+    """The attribute `name` of the first of `elements` that has it."""
+    return next((value for el in elements if (value := el.get(name)) is not None), None)
 
 
 def _without_section_suffix(title: str, sections: list[str]) -> str:
@@ -241,8 +249,8 @@ def _published(parsed: Parsed) -> tuple[str | None, str | None]:
     machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
         ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
-        ("itemprop=datePublished", lambda: parsed.sel.css("[itemprop=datePublished]::attr(datetime)").get()),
-        ("time", lambda: parsed.sel.css("article time::attr(datetime), time::attr(datetime)").get()),
+        ("itemprop=datePublished", lambda: _first_attribute(parsed.itemprops.get("datePublished", ()), "datetime")),
+        ("time", lambda: _first_attribute(parsed.tagged("time"), "datetime")),
     )
     for index, (source, read) in enumerate(machine):
         if value := (read() or "").strip():
@@ -520,7 +528,8 @@ def bcp47(value: str) -> str | None:
 
 def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("link rel=canonical", parsed.sel.css('link[rel="canonical"]::attr(href)').get()),
+        ("link rel=canonical", _first_attribute([el for el in parsed.tagged("link") if el.get("rel") == "canonical"],
+                                                "href")),
         ("og:url", structured.meta_content(parsed.meta, "og:url")),
     )
     for source, value in candidates:

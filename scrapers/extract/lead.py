@@ -44,9 +44,9 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     for source, read in candidates:
         if text := clean_text(read()):
             if "description" in source:
-                if whole := _printed_whole(root, text):
+                if whole := _printed_whole(parsed.texts, text):
                     return whole, f"{source}, whole as printed"
-                if not _printed(root, text):
+                if not _printed(parsed.texts, text):
                     continue  # a summary written for search and sharing, not a standfirst on the page
                 if _styled_apart(root, text):
                     return text, f"{source}, {IN_PARTS}"
@@ -54,10 +54,10 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     return None, None
 
 
-def _printed(root: Element, description: str) -> bool:
-    """Whether the page's text holds the start of `description`."""
+def _printed(texts: tuple[str, ...], description: str) -> bool:
+    """Whether the page's text (`Parsed.texts`) holds the start of `description`."""
     probe = " ".join(description.split()[:6])
-    return bool(root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
+    return any(probe in text for text in texts)
 
 
 IN_PARTS = "printed in parts"
@@ -91,7 +91,7 @@ def _styled_apart_paragraph(el: Any) -> bool:
     return alike <= 4 and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
-def _printed_whole(root: Element, description: str) -> str | None:
+def _printed_whole(texts: tuple[Any, ...], description: str) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on."""
     words = description.split()
@@ -99,7 +99,7 @@ def _printed_whole(root: Element, description: str) -> str | None:
         return None
     probe = " ".join(words[:5])
     description_words = _WORD.findall(description.casefold())
-    for node in root.xpath("//body//text()[contains(., $probe)]", probe=probe):
+    for node in (text for text in texts if probe in text):
         el = node.getparent()
         while el is not None and el.tag in INLINE_TAGS:
             el = el.getparent()
