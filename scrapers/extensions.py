@@ -18,9 +18,9 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
-from scrapers.feeds import output_opened
 from scrapers.harvest import ARTICLE
 from scrapers.items import Article
+from scrapers.outputfiles import output_opened
 
 logger = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
 
 # Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate
 # and no earlier version.
-ACROSS_RECORDS = ("pipelines.dedupe.DropDuplicateArticles", "pipelines.state.DropUnchangedArticles")
+ACROSS_RECORDS = ("pipelines.dedupe.DropDuplicateArticles", "pipelines.versions.DropUnchangedArticles")
 
 
 @lru_cache(maxsize=1)

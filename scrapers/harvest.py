@@ -1,4 +1,4 @@
-"""Incremental harvesting: the Scrapy side of `scrapers.state`.
+"""Incremental harvesting: the Scrapy side of `scrapers.statestore`.
 
 Switched on by `STATE_URI`. Three components share one `StateStore`:
 - `HarvestState` (extension) opens and locks the store, opens the run, stages what each fetch gave (a
@@ -6,7 +6,7 @@ Switched on by `STATE_URI`. Three components share one `StateStore`:
   are in place. It puts the reports of the latest runs in the stats (`harvest/history`) for the checks.
 - `SkipKnownArticles` (spider middleware) drops requests for articles the state has and the revisit
   policy does not call due.
-- `pipelines.state.DropUnchangedArticles` numbers versions and drops a refetched article whose content
+- `pipelines.versions.DropUnchangedArticles` numbers versions and drops a refetched article whose content
   did not change.
 
 `-a full=1` on the spider ignores the state for fetching and output (every article fetched and written),
@@ -32,8 +32,8 @@ from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import utc_now
-from scrapers.feeds import output_opened
-from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, sqlite_path
+from scrapers.outputfiles import output_opened
+from scrapers.statestore import Known, RevisitPolicy, Staged, StateLocked, StateStore, sqlite_path
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.discover import next_page, page_kind
-from scrapers.extract.feeds import Listed
 from scrapers.extract.generic import Reading, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.listed import Listed
 from scrapers.extract.parsed import Parsed, parse_page
 from scrapers.extract.structured import meta_content
 from scrapers.extract.zones import site_timezone

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, parse_duration, sqlite_path
+from scrapers.statestore import Known, RevisitPolicy, Staged, StateLocked, StateStore, parse_duration, sqlite_path
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 POLICY = RevisitPolicy.parse("2d:6h 30d:3d", "6h")

@@ -12,7 +12,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.dates import http_date, utc_now
-from scrapers.extract.feeds import Listed, feed_entries, sitemap_entries
+from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
 from scrapers.harvest import ARTICLE
 from scrapers.items import Article
 from scrapers.pages import ArticlePage

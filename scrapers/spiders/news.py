@@ -20,8 +20,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from scrapers.extract.discover import article_links, feed_links, next_page
-from scrapers.extract.feeds import Listed
 from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.listed import Listed
 from scrapers.spiders.base import HarvestSpider
 
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from scrapers.extract.feeds import Listed
+from scrapers.extract.listed import Listed
 from scrapers.pages import ArticlePage, SectionPage
 from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile

@@ -1,4 +1,4 @@
-"""RSS/Atom feeds and XML sitemaps as lists of article links with their dates."""
+"""Listed: an article link with the dates a listing gives for it; RSS/Atom feeds and XML sitemaps read as such links."""
 
 from __future__ import annotations
 

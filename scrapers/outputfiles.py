@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.signalmanager import SignalManager
 
-from scrapers.state import PART_SUFFIX
+from scrapers.statestore import PART_SUFFIX
 
 output_opened = object()
 """Signal sent with `path` (the final path of an output file) before its first byte is written."""
