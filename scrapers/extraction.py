@@ -17,18 +17,16 @@ from scrapy.utils.misc import load_object
 
 from pipelines.validate import plain
 from scrapers import settings
-from scrapers.extract import decode_page
-from scrapers.extract.parsed import parse_html
+from scrapers.extract import read_page
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
 
 
 def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -> dict[str, Any]:
     """The record fields of the article page `html` fetched from `url` (at `fetched_at`, default now)."""
-    text = decode_page(html)
     profile = profile_for_url(url)
     page_class = profile.article_page if profile else ArticlePage
-    item = page_class(parse_html(text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
+    item = page_class(read_page(html), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
     for pipeline in _pipelines():
         try:
             item = pipeline.process_item(item)

@@ -54,9 +54,20 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     return None, None
 
 
+# Characters XML (and so an lxml XPath variable, or a text node of the tree) cannot hold: control characters,
+# surrogates, U+FFFE/FFFF.
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _probe(text: str, words: int) -> str:
+    """The first `words` words of `text` as the tree's text can hold them: a control character in a meta
+    description (`\\x01`, `\\x1b`) would make an lxml XPath variable raise, and no text node has one."""
+    return _NOT_XML.sub("", " ".join(text.split()[:words]))
+
+
 def _printed(texts: tuple[str, ...], description: str) -> bool:
     """Whether the page's text (`Parsed.texts`) holds the start of `description`."""
-    probe = " ".join(description.split()[:6])
+    probe = _probe(description, 6)
     return any(probe in text for text in texts)
 
 
@@ -75,7 +86,7 @@ def printed_in_parts(source: str) -> bool:
 def _styled_apart(root: Element, description: str) -> bool:
     """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
     followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
-    probe = " ".join(description.split()[:6])
+    probe = _probe(description, 6)
     nodes = root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
     return any(_styled_apart_paragraph(node) for node in nodes)
 
@@ -97,7 +108,7 @@ def _printed_whole(texts: tuple[Any, ...], description: str) -> str | None:
     words = description.split()
     if len(words) < 8:
         return None
-    probe = " ".join(words[:5])
+    probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
     for node in (text for text in texts if probe in text):
         el = node.getparent()

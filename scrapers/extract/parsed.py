@@ -8,14 +8,13 @@ from dataclasses import dataclass
 import parsel
 from lxml import etree
 from lxml.etree import _Element as Element
-from parsel.selector import create_root_node
 
 from scrapers.extract import structured
 from scrapers.extract.structured import JsonObject, MetaTable
 
 # Elements of the parsed tree are `Element`s: `lxml.html.HtmlElement` under a crawl's selector, a plain
 # lxml `_Element` under `extract_article`'s.
-__all__ = ["Element", "Parsed", "parse_html", "parse_page"]
+__all__ = ["Element", "Parsed", "parse_page"]
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,3 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         {prop: tuple(found) for prop, found in itemprops.items()},
         tuple(_BODY_TEXTS(sel.root)),
     )
-
-
-def parse_html(text: str) -> parsel.Selector:
-    """The page as a selector over a plain lxml tree: the parse parsel makes, without lxml.html's element
-    classes, whose per-element lookup costs as much as a tenth of the extraction (their methods are not
-    used: `text_content()` is `"".join(el.itertext())`)."""
-    return parsel.Selector(root=create_root_node(text, etree.HTMLParser), type="html")

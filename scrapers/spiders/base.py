@@ -1,6 +1,6 @@
 """What every spider of the project shares: the one path from a listed link to a record (`follow_articles`,
-`parse_article`), feeds and sitemaps, its clock, a page's fetch time, stats counting, and the `sources` and
-`full` arguments (see each spider's docstring for what its sources are)."""
+`parse_article`, `article_record`), feeds and sitemaps, its clock, a page's fetch time and tree, stats
+counting, and the `sources` and `full` arguments (see each spider's docstring for what its sources are)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,21 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
-from scrapy import Request, Spider
+from parsel import Selector
+from scrapy import Request, Spider, signals
 from scrapy.http import Response, TextResponse
 
+from pipelines import Rejected
+from scrapers.extract import read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
 from scrapers.harvest import ARTICLE
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
+
+EXTRACTION_ERROR = "extraction error"
+"""Reason prefix of the reject of a page whose reading raised: `extraction error: ValueError: ...`."""
 
 
 class HarvestSpider(Spider):
@@ -46,6 +52,12 @@ class HarvestSpider(Spider):
         on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`."""
         header = response.headers.get(b"Date")
         return http_date(header.decode("latin-1") if header else None) or self.clock()
+
+    def page(self, response: Response) -> Selector:
+        """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
+        decoding and parsing path for the crawl and for scoring."""
+        header = response.headers.get(b"Content-Type")
+        return read_page(response.body, header.decode("latin-1") if header else None)
 
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:
@@ -92,13 +104,41 @@ class HarvestSpider(Spider):
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
             self.count("articles/skipped/non_text_response")
             return
+        yield from self.article_record(response, lambda: self.read_article(response))
+
+    def read_article(self, response: TextResponse) -> Article | None:
+        """The record of an article page; None for a page that is not an article (counted by its kind)."""
         page_class = self.article_page(response.url)
-        page = page_class(response.selector, url=response.url, fetched_at=self.fetch_time(response))
+        page = page_class(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
         if reason := page.not_article_reason():
             self.count(f"articles/skipped/{reason}")
+            if reason == "other":
+                # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
+                # (its few sentences may read as a body, and the URL may hold a date, so neither is asked).
+                self.count("articles/no_content")
             self.logger.info("Not an article (%s): %s", reason, response.url)
+            return None
+        return page.to_item()
+
+    def article_record(self, response: Response, read: Callable[[], Article | None]) -> Iterator[Article]:
+        """The record `read()` makes of an article page (None: the page is not an article, counted by `read`).
+
+        A page whose reading raises is rejected with the error as its reason (`extraction error: ValueError:
+        ...`; rejects file, counted) instead of the exception escaping into the crawl. A record with no body
+        and no date is counted under `articles/no_content`: many of them are a bot wall or an error page
+        served with status 200, which the checks fail."""
+        try:
+            item = read()
+        except Exception as error:  # whatever a hostile page makes the readers raise
+            self.logger.warning("Could not read %s", response.url, exc_info=True)
+            reason = f"{EXTRACTION_ERROR}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            self.crawler.signals.send_catch_log(
+                signals.item_dropped, item={"url": response.url}, response=response,
+                exception=Rejected(reason.rstrip(": ")[:200], {"url": response.url}), spider=self,
+            )
             return
-        item = page.to_item()
-        if not item.body.strip() and not item.published_raw:  # a bot wall, an error page served with 200
+        if item is None:
+            return
+        if not item.body.strip() and not item.published_raw:
             self.count("articles/no_content")
         yield item

@@ -49,14 +49,15 @@ class NewsSpider(HarvestSpider):
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
-        links = (absolute_url(href, response.url) for href in response.css("a::attr(href)").getall())
+        sel = self.page(response)
+        links = (absolute_url(href, response.url) for href in sel.css("a::attr(href)").getall())
         on_site = [link for link in links if link and registrable_domain(link) == self.site]
         yield from self.follow_articles(Listed(url) for url in article_links(on_site))
         if "feeds" in self.sources and response.meta.get("page") == 1:
-            for feed in feed_links(response.selector, response.url):
+            for feed in feed_links(sel, response.url):
                 yield Request(feed, callback=self.parse_feed)
         number = int(response.meta.get("page", 1))
-        following = next_page(response.selector, response.url)
+        following = next_page(sel, response.url)
         if "listing" in self.sources and following and number < self.max_pages:
             yield Request(following, callback=self.parse_listing, meta={"page": number + 1})
 

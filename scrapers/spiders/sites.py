@@ -94,7 +94,7 @@ class SiteSpider(HarvestSpider):
     def section_page(self, response: Response) -> SectionPage:
         if not isinstance(response, TextResponse):
             raise TypeError(f"listing page is not text: {response.url}")
-        return self.profile.section_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
+        return self.profile.section_page(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
 
 
 class ThoidaiSpider(SiteSpider):
