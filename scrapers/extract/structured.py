@@ -87,8 +87,9 @@ def jsonld_in_scripts(scripts: Iterable[Any]) -> list[JsonObject]:
     """The JSON-LD objects of the `<script>` elements whose type says `ld+json`, in their order."""
     objects: list[JsonObject] = []
     for script in scripts:
-        if script.text is not None and "ld+json" in (script.get("type") or "").translate(_TYPE_CASE):
-            objects.extend(_flatten(parse_json_loosely(script.text)))
+        # The type first: reading a script's text copies it, and most scripts are long JavaScript.
+        if "ld+json" in (script.get("type") or "").translate(_TYPE_CASE) and (text := script.text) is not None:
+            objects.extend(_flatten(parse_json_loosely(text)))
     return objects
 
 
