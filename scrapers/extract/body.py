@@ -21,6 +21,7 @@ from scrapers.extract.markup import (
     INLINE_TAGS,
     INVISIBLE_TAGS,
     LIST_TAGS,
+    MOSTLY_LINKS,
     SENTENCE_END,
     SKIP_TAGS,
     clean_text,
@@ -33,6 +34,21 @@ from scrapers.extract.parsed import Element, Parsed
 from scrapers.items import Image
 
 MIN_PARAGRAPH = 20
+"""A text block shorter than this scores nothing for its container (a label, a date, a caption line)."""
+
+
+SHORT_BODY = 300
+"""A body this short may be a page whose story its scripts render; an `itemprop=articleBody` holding no more is
+a teaser or a wrapper of the lead only, and JSON-LD's `articleBody` must give more than this to be taken."""
+
+
+STORY_TEXT = 500
+"""A wrapper (form, layout table, marked box) holding this many characters of paragraphs, and half of the
+page's, holds the story and is not excluded."""
+
+
+WIDEN_ONE = 1.15
+"""The container's parent holding this many times its text holds more of the story: the container widens."""
 
 
 WIDEN = 1.6
@@ -61,14 +77,14 @@ def find_story(parsed: Parsed) -> Story:
     guard = _Exclusions(parsed.root)
     for node in parsed.itemprops.get("articleBody", ()):
         blocks = _blocks(node)
-        if sum(len(text) for text, _ in blocks) > 300:
+        if sum(len(text) for text, _ in blocks) > SHORT_BODY:
             return _read_story(blocks, "itemprop=articleBody", node, ())
     container = _best_container(parsed, guard)
     blocks = _blocks(container) if container is not None else []
     story = _read_story(blocks, "text density", container, tuple(guard.marked))
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
     structured_body = structured.text_value(parsed.article.get("articleBody")) or ""
-    if len(structured_body) > max(2 * len(story.body), 300):
+    if len(structured_body) > max(2 * len(story.body), SHORT_BODY):
         text = "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p)
         return replace(story, body=text, source="jsonld", first_block=None)
     scripted = _body_in_scripts(parsed.root) if len(story.body) < SHORT_BODY else ""
@@ -84,10 +100,6 @@ def _read_story(
     first = blocks[0][1] if blocks else None
     last = blocks[-1][1] if blocks else None
     return Story(body, source if body else None, container, first, last, boxes)
-
-
-SHORT_BODY = 300
-"""A body this short may be a page whose story its scripts render."""
 
 
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -259,7 +271,7 @@ class _Exclusions:
 
     def _holds_most_text(self, el: Any) -> bool:
         inside = _paragraph_text(el)
-        return inside >= 500 and inside >= 0.5 * self.paragraph_text
+        return inside >= STORY_TEXT and inside >= 0.5 * self.paragraph_text
 
 
 def _paragraph_text(el: Any) -> int:
@@ -297,7 +309,7 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Any:
     story = _first_of_several_stories(parsed.tagged("article"))
     for block, (length, link_length) in _text_blocks(parsed.texts).items():
         weight = length - link_length
-        if length < MIN_PARAGRAPH or weight <= length / 2 or block.tag in LIST_TAGS or guard.excluded(block):
+        if length < MIN_PARAGRAPH or weight <= MOSTLY_LINKS * length or block.tag in LIST_TAGS or guard.excluded(block):
             continue
         if story is not None and story not in block.iterancestors():
             continue  # the next story of an endless-scroll page
@@ -312,7 +324,7 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Any:
     best = max(scores, key=lambda n: scores[n])
     # Widen to the ancestor that holds clearly more of the story: the next one up when it does, or one
     # further up past wrappers that hold only this part (paragraphs each wrapped in their own divs).
-    while (parent := best.getparent()) is not None and good.get(parent, 0) > 1.15 * good[best]:
+    while (parent := best.getparent()) is not None and good.get(parent, 0) > WIDEN_ONE * good[best]:
         best = parent
     for ancestor in list(best.iterancestors()):
         if ancestor.tag in ("body", "html"):
@@ -412,10 +424,16 @@ def _add_lines(elements: list[Any], texts: list[str], blocks: list[tuple[str, An
             blocks.append((text, el))
 
 
+LINKED_BLOCK = 0.6
+"""A short block with more than this share of its text in links is a link line ("Read more: ..."), not story."""
+
+
 LIST_LINKS = 0.3
+"""A list or table with more than this share of its text in links is a box of links, not part of the story."""
 
 
 LIST_ITEM_MIN = 20
+"""List items this long on average are text (a list of short words is navigation or tags)."""
 
 
 def _has_blocks(el: Any) -> bool:
@@ -428,7 +446,7 @@ def _flush(run: list[tuple[str, int]], blocks: list[tuple[str, Any]]) -> None:
     text = clean_text("".join(part for part, _ in run))
     link_length = sum(links for _, links in run)
     run.clear()
-    if len(text) >= MIN_PARAGRAPH * 3 and link_length < len(text) / 2:
+    if len(text) >= MIN_PARAGRAPH * 3 and link_length < MOSTLY_LINKS * len(text):
         blocks.append((text, None))
 
 
@@ -436,6 +454,6 @@ def _add_block(el: Any, blocks: list[tuple[str, Any]]) -> None:
     text = text_of(el)
     if not text:
         return
-    if el.tag not in HEADING_TAGS and len(text) < 300 and link_text_length(el) > 0.6 * len(text):
+    if el.tag not in HEADING_TAGS and len(text) < SHORT_BODY and link_text_length(el) > LINKED_BLOCK * len(text):
         return
     blocks.append((text, el))

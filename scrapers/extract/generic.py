@@ -25,6 +25,7 @@ from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
+    ALL_BOLD,
     BOX_WORDS,
     INVISIBLE_TAGS,
     class_words,
@@ -439,7 +440,7 @@ def _signature(first: Element | None, last: Element | None) -> list[str]:
     if first is not None and first.tag == "p" and len(text := text_of(first)) <= SIGNATURE_LENGTH:
         bold = "".join(text_of(b) for b in first.iter("strong", "b"))
         names = [name for name in clean_author(text) if _looks_like_name(name)]
-        if len(bold) >= 0.9 * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
+        if len(bold) >= ALL_BOLD * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
             return names
     if last is None:
         return []

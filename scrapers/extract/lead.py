@@ -10,10 +10,12 @@ from typing import Any
 
 from scrapers.extract import structured
 from scrapers.extract.markup import (
+    ALL_BOLD,
     BOX_WORDS,
     HEAD_FRAGMENT,
     INLINE_TAGS,
     INVISIBLE_TAGS,
+    MOSTLY_LINKS,
     class_words,
     clean_text,
     following,
@@ -99,14 +101,14 @@ def _styled_apart_paragraph(el: Any) -> bool:
         return False
     paragraphs = [p for p in parent if p.tag == "p"]
     alike = sum(p.get("class") == cls for p in paragraphs)
-    return alike <= 4 and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
+    return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
 def _printed_whole(texts: tuple[Any, ...], description: str) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on."""
     words = description.split()
-    if len(words) < 8:
+    if len(words) < LEAD_MIN_WORDS:
         return None
     probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
@@ -117,7 +119,7 @@ def _printed_whole(texts: tuple[Any, ...], description: str) -> str | None:
         if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
             continue
         text = text_of(el)
-        if len(description) < len(text) <= 1500 and _lead_printed([text], 0, description_words):
+        if len(description) < len(text) <= WHOLE_STANDFIRST_MAX and _lead_printed([text], 0, description_words):
             return text
     return None
 
@@ -143,6 +145,34 @@ EMPHASIS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "emphasis", 
 STANDFIRST_TAGS = frozenset({"p", "div", "h2", "h3", "span", "section", "header"})
 
 
+STANDFIRST_MIN = 40
+"""A standfirst holds a sentence at least: shorter text near the headline is a kicker, a byline or a date."""
+
+
+STANDFIRST_MAX = 1000
+"""Longer text under the headline is the story itself, not its standfirst."""
+
+
+WHOLE_STANDFIRST_MAX = 1500
+"""The longest block read as the whole standfirst that a description cuts short."""
+
+
+STYLE_RUN = 4
+"""A standfirst runs over at most this many paragraphs in its own style; more in that style are the body."""
+
+
+UNDER_HEADLINE_HOPS = 4
+"""How many levels above the headline the text printed under it is looked for (headlines sit in wrappers)."""
+
+
+DATELINE_LENGTH = 150
+"""A line shorter than this that holds a time of day is a dateline or a byline."""
+
+
+EMPHASIZED_MIN, EMPHASIZED_MAX = 60, 800
+"""A bold or classed first paragraph is a standfirst when it is a sentence or a few, not a label or the story."""
+
+
 STANDFIRST_WINDOW = 150
 """How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
 
@@ -159,7 +189,8 @@ def _standfirst(root: Element) -> str | None:
         if not words & STANDFIRST_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
             continue
         text = text_of(el)
-        if 40 <= len(text) <= 1000 and link_text_length(el) < len(text) / 2 and not _mostly_caption(el, text):
+        if (STANDFIRST_MIN <= len(text) <= STANDFIRST_MAX and link_text_length(el) < MOSTLY_LINKS * len(text)
+                and not _mostly_caption(el, text)):
             return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
     return None
 
@@ -170,7 +201,7 @@ def _mostly_caption(el: Any, text: str) -> bool:
     return captions >= len(text) / 2
 
 
-def _same_style_run(el: Any, limit: int = 4) -> list[Any]:
+def _same_style_run(el: Any, limit: int = STYLE_RUN) -> list[Any]:
     """The siblings right after `el` with its tag and class that hold text rather than links, up to `limit`."""
     run: list[Any] = []
     cls = el.get("class")
@@ -179,7 +210,7 @@ def _same_style_run(el: Any, limit: int = 4) -> list[Any]:
     sibling = el.getnext()
     while sibling is not None and len(run) < limit and sibling.tag == el.tag and sibling.get("class") == cls:
         text = text_of(sibling)
-        if link_text_length(sibling) >= len(text) / 2:
+        if link_text_length(sibling) >= MOSTLY_LINKS * len(text):
             break  # a link to another story printed in the standfirst's style
         run.append(sibling)
         sibling = sibling.getnext()
@@ -202,7 +233,7 @@ def _under_headline(root: Element, first: Element | None, title: str | None) -> 
         if headline is None:
             return None
     node, hops = headline, 0
-    while node is not None and hops < 4:
+    while node is not None and hops < UNDER_HEADLINE_HOPS:
         for sibling in node.itersiblings():
             if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
                 continue
@@ -216,13 +247,13 @@ def _under_headline(root: Element, first: Element | None, title: str | None) -> 
                 or any(d.tag in ("time", "address", "button") for d in sibling.iterdescendants())
                 or is_hidden(sibling)
                 or "hidden" in words
-                or len(text) < 40
-                or (len(text) < 150 and _CLOCK_TIME.search(text))
-                or link_text_length(sibling) >= len(text) / 2
+                or len(text) < STANDFIRST_MIN
+                or (len(text) < DATELINE_LENGTH and _CLOCK_TIME.search(text))
+                or link_text_length(sibling) >= MOSTLY_LINKS * len(text)
                 or _mostly_caption(sibling, text)
             ):
                 continue
-            if len(text) > 1000 or sibling.tag not in STANDFIRST_TAGS:
+            if len(text) > STANDFIRST_MAX or sibling.tag not in STANDFIRST_TAGS:
                 return None
             if guessed and not _before_body(root, first, sibling):
                 return None  # a heading inside the story, not over it
@@ -294,10 +325,10 @@ def _emphasized_first_paragraph(el: Element | None) -> str | None:
     if el is None or el.tag != "p":
         return None
     text = text_of(el)
-    if not 60 <= len(text) <= 800:
+    if not EMPHASIZED_MIN <= len(text) <= EMPHASIZED_MAX:
         return None
     bold = "".join(text_of(b) for b in el if isinstance(b.tag, str) and b.tag in ("strong", "b"))
-    if len(bold) >= 0.9 * len(text) or class_words(el) & EMPHASIS_WORDS:
+    if len(bold) >= ALL_BOLD * len(text) or class_words(el) & EMPHASIS_WORDS:
         return text
     return None
 

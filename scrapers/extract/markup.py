@@ -154,7 +154,27 @@ def is_teaser_list(el: Any) -> bool:
     if cards < TEASER_ITEMS:
         return False
     with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
-    return cards >= 0.6 * with_text
+    return cards >= TEASER_SHARE * with_text
+
+
+TEASER_SHARE = 0.6
+"""Cards make a teaser list when they are this share of its items that hold text."""
+
+
+CARD_TITLE = 15
+"""A card's linked headline holds this many characters at least."""
+
+
+CARD_LINK_SHARE = 0.2
+"""A picture card's link text is this share of its text at least (its excerpt is the rest)."""
+
+
+MOSTLY_LINKS = 0.5
+"""A block with this share of its text in links is a list of links, not prose."""
+
+
+ALL_BOLD = 0.9
+"""A paragraph with this share of its text in bold is set in bold (a stray space or comma is not)."""
 
 
 CARD_SIZE = 80
@@ -174,7 +194,7 @@ def _is_card(item: Any) -> bool:
     if not any(n.tag in ("img", "picture") for n in nodes):
         return False
     link_text = sum(len(text_of(a)) for a in nodes if a.tag == "a")
-    return link_text >= 15 and link_text >= 0.2 * len(text_of(item))
+    return link_text >= CARD_TITLE and link_text >= CARD_LINK_SHARE * len(text_of(item))
 
 
 SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")
