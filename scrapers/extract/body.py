@@ -24,13 +24,13 @@ from scrapers.extract.markup import (
     MOSTLY_LINKS,
     SENTENCE_END,
     SKIP_TAGS,
-    clean_text,
     is_boilerplate,
     is_teaser_list,
     link_text_length,
     text_of,
 )
 from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.text import collapse_space
 from scrapers.items import Image
 
 MIN_PARAGRAPH = 20
@@ -85,7 +85,7 @@ def find_story(parsed: Parsed) -> Story:
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
     structured_body = structured.text_value(parsed.article.get("articleBody")) or ""
     if len(structured_body) > max(2 * len(story.body), SHORT_BODY):
-        text = "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p)
+        text = "\n\n".join(p for p in (collapse_space(line) for line in structured_body.splitlines()) if p)
         return replace(story, body=text, source="jsonld", first_block=None)
     scripted = _body_in_scripts(parsed.root) if len(story.body) < SHORT_BODY else ""
     if len(scripted) > 2 * len(story.body):
@@ -164,7 +164,7 @@ def body_images(story: Story, url: str) -> list[Image]:
         if src and src not in images:
             figcaption = figure.find(".//figcaption") if figure is not None else None
             caption = text_of(figcaption) if figcaption is not None else None
-            images[src] = Image(url=src, alt=clean_text(img.get("alt")) or None, caption=caption or None)
+            images[src] = Image(url=src, alt=collapse_space(img.get("alt")) or None, caption=caption or None)
     return list(images.values())
 
 
@@ -296,7 +296,7 @@ def _text_blocks(texts: tuple[Any, ...]) -> dict[Any, list[int]]:
             continue
         counts = blocks.setdefault(node, [0, 0])
         collapsed = " ".join(text.split())
-        length = len(clean_text(collapsed) if "&" in collapsed else collapsed)
+        length = len(collapse_space(collapsed) if "&" in collapsed else collapsed)
         counts[0] += length
         if in_link:
             counts[1] += length
@@ -443,7 +443,7 @@ def _has_blocks(el: Any) -> bool:
 def _flush(run: list[tuple[str, int]], blocks: list[tuple[str, Any]]) -> None:
     # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
     # links (a tag cloud, a link bar) is not text.
-    text = clean_text("".join(part for part, _ in run))
+    text = collapse_space("".join(part for part, _ in run))
     link_length = sum(links for _, links in run)
     run.clear()
     if len(text) >= MIN_PARAGRAPH * 3 and link_length < MOSTLY_LINKS * len(text):

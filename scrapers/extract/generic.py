@@ -29,7 +29,6 @@ from scrapers.extract.markup import (
     BOX_WORDS,
     INVISIBLE_TAGS,
     class_words,
-    clean_text,
     following,
     in_figure_or_box,
     is_hidden,
@@ -37,6 +36,7 @@ from scrapers.extract.markup import (
     text_of,
 )
 from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.text import collapse_space
 from scrapers.items import Image, Link, RankedLink
 
 
@@ -115,13 +115,13 @@ def _title(parsed: Parsed) -> tuple[str | None, str | None]:
     # which goes.
     sites = _site_names(parsed)
     h1 = _visible_headline(parsed, sites)
-    headline = clean_text(structured.text_value(parsed.article.get("headline")))
+    headline = collapse_space(structured.text_value(parsed.article.get("headline")))
     candidates = (
-        ("og:title", clean_text(structured.meta_content(parsed.meta, "og:title"))),
+        ("og:title", collapse_space(structured.meta_content(parsed.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
-        ("twitter:title", clean_text(structured.meta_content(parsed.meta, "twitter:title"))),
-        ("title", clean_text("".join(next(iter(parsed.tagged("title")), _NO_ELEMENT).itertext()))),
+        ("twitter:title", collapse_space(structured.meta_content(parsed.meta, "twitter:title"))),
+        ("title", collapse_space("".join(next(iter(parsed.tagged("title")), _NO_ELEMENT).itertext()))),
     )
     others = [h1, headline]
     sections = [
@@ -367,7 +367,7 @@ _EMAIL = re.compile(r"\S+@\S+")
 
 def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]."""
-    text = _EMAIL.sub("", clean_text(raw))
+    text = _EMAIL.sub("", collapse_space(raw))
     text = _BY.sub("", text)
     return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
@@ -381,7 +381,7 @@ def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
         ("meta",
          lambda: [name for raw in structured.meta_contents(parsed.meta, "author") for name in clean_author(raw)]),
         ("itemprop=author",
-         lambda: [clean_text(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+         lambda: [collapse_space(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
         ("byline", lambda: _byline_names(parsed)),
         ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
@@ -415,7 +415,7 @@ def _byline_names(parsed: Parsed) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
     links = [a for a in parsed.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
-    if names := [clean_text(text_of(a)) for a in links]:
+    if names := [collapse_space(text_of(a)) for a in links]:
         return [name for name in names if _looks_like_name(name)]
     for el in parsed.sel.root.iter("*"):
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
@@ -425,7 +425,7 @@ def _byline_names(parsed: Parsed) -> list[str]:
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
-        links = [clean_text(text_of(a)) for a in el.iter("a")]
+        links = [collapse_space(text_of(a)) for a in el.iter("a")]
         names = [name for name in links if _looks_like_name(name)]
         if not names:
             names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]

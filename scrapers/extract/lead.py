@@ -17,7 +17,6 @@ from scrapers.extract.markup import (
     INVISIBLE_TAGS,
     MOSTLY_LINKS,
     class_words,
-    clean_text,
     following,
     in_figure_or_box,
     is_hidden,
@@ -26,6 +25,7 @@ from scrapers.extract.markup import (
     text_of,
 )
 from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.text import collapse_space
 
 
 def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple[str | None, str | None]:
@@ -44,7 +44,7 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
         ("jsonld description", lambda: structured.text_value(parsed.article.get("description"))),
     )
     for source, read in candidates:
-        if text := clean_text(read()):
+        if text := collapse_space(read()):
             if "description" in source:
                 if whole := _printed_whole(parsed.texts, text):
                     return whole, f"{source}, whole as printed"

@@ -3,22 +3,13 @@ story."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-
-def clean_text(text: str | None) -> str:
-    """Whitespace collapsed to single spaces (no-break spaces included), stripped; character references
-    left in a value escaped twice ("CD&amp;amp;V" in a meta tag) read."""
-    text = " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
-    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
-
-
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+from scrapers.extract.text import collapse_space
 
 
 def text_key(text: str) -> str:
@@ -97,7 +88,7 @@ def text_of(el: Any) -> str:
     """Visible text of an element, whitespace collapsed (scripts and styles left out)."""
     parts: list[str] = []
     _gather_text(el, parts)
-    return clean_text("".join(parts))
+    return collapse_space("".join(parts))
 
 
 def _gather_text(el: Any, parts: list[str]) -> None:
@@ -113,7 +104,7 @@ def _gather_text(el: Any, parts: list[str]) -> None:
 
 
 def link_text_length(el: Any) -> int:
-    return sum(len(clean_text("".join(a.itertext()))) for a in el.iter("a"))
+    return sum(len(collapse_space("".join(a.itertext()))) for a in el.iter("a"))
 
 
 def is_boilerplate(el: Any) -> bool:
