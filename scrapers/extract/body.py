@@ -74,7 +74,7 @@ class Story:
 
 
 def find_story(parsed: Parsed) -> Story:
-    guard = _Exclusions(parsed.root)
+    guard = _Exclusions(parsed)
     for node in parsed.itemprops.get("articleBody", ()):
         blocks = _blocks(node)
         if sum(len(text) for text, _ in blocks) > SHORT_BODY:
@@ -231,11 +231,11 @@ class _Exclusions:
     form, layout table or marked box that holds most of the page's paragraph text (a page wrapped
     in one ASP.NET <form>, a table layout, a layout column classed "l-sidebar-fixed")."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, parsed: Parsed) -> None:
         self.verdicts: dict[Any, bool] = {}
-        headline = next(root.iter("h1"), None)
+        headline = next(iter(parsed.tagged("h1")), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
-        self.paragraph_text = _paragraph_text(root)
+        self.paragraph_text = sum(len("".join(p.itertext())) for p in parsed.tagged("p"))
         self.marked: list[Any] = []
         """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
 

@@ -160,7 +160,7 @@ def _without_section_suffix(title: str, sections: list[str]) -> str:
 def _visible_headline(parsed: Parsed, sites: list[str]) -> str:
     """The first <h1> outside the page's header, navigation and asides that is not the site's name."""
     site_keys = {text_key(site) for site in sites}
-    for h1 in parsed.sel.root.iter("h1"):
+    for h1 in parsed.tagged("h1"):
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
@@ -292,7 +292,7 @@ DATE_LINE_WINDOW = 60
 def _printed_date(parsed: Parsed) -> str | None:
     """The date line printed near the headline ("10:27 | 17/06/2021 GMT+7", "3. Mai 2024, 10:15 Uhr"), when
     the page gives no machine-readable date: an element classed as a date, short, that reads as a date."""
-    h1 = next(parsed.sel.root.iter("h1"), None)
+    h1 = next(iter(parsed.tagged("h1")), None)
     if h1 is None:
         return None
     near = [*islice(following(h1), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]

@@ -35,7 +35,7 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     # block (`Story.first_block`).
     root = parsed.root
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
-        ("standfirst", lambda: _standfirst(root)),
+        ("standfirst", lambda: _standfirst(root, next(iter(parsed.tagged("h1")), None))),
         ("emphasized first paragraph", lambda: _emphasized_first_paragraph(first)),
         ("text under the headline", lambda: _under_headline(root, first, title)),
         ("dek", lambda: _dek(first)),
@@ -177,10 +177,9 @@ STANDFIRST_WINDOW = 150
 """How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
 
 
-def _standfirst(root: Element) -> str | None:
-    """The first element soon after the headline classed as a standfirst that holds a sentence or a few,
-    with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
-    h1 = next(root.iter("h1"), None)
+def _standfirst(root: Element, h1: Element | None) -> str | None:
+    """The first element soon after the headline (the first <h1>) classed as a standfirst that holds a sentence
+    or a few, with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
     after = root.iter("*") if h1 is None else following(h1)
     for el in islice(after, STANDFIRST_WINDOW):
         if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
