@@ -62,9 +62,15 @@ BOX_WORDS = frozenset({
 """Class words of a box around an element: a standfirst is not inside one."""
 
 
-def class_words(el: Any) -> set[str]:
-    marks = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
-    return {word.lower() for word in CLASS_WORD.split(marks) if word}
+def class_words(el: Any) -> frozenset[str]:
+    """The words of the element's class, id and itemprop, lower-cased ("article__intro" -> article, intro)."""
+    return _words_of_marks(f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}")
+
+
+@lru_cache(maxsize=8192)
+def _words_of_marks(marks: str) -> frozenset[str]:
+    # Cached: a page repeats its class names, and a site its pages'.
+    return frozenset(word.lower() for word in CLASS_WORD.split(marks) if word)
 
 
 def following(el: Any) -> Iterator[Any]:
