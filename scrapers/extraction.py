@@ -1,9 +1,9 @@
 """`extract_article(html, url)`: one saved page read the way a crawl reads it.
 
-The site profile's page class when the project has a profile for the URL's site, the generic `ArticlePage`
-otherwise, then the normalizing pipelines in crawl order (all but those that compare records with each
-other). It is what the quality gate, the benchmark, the scoring script and notebooks call; it lives outside
-`scrapers/extract/` because it runs the Scrapy pipelines.
+The page class of the URL's site profile (the generic `ArticlePage` for a site without one), then the
+normalizing pipelines in crawl order (all but those that compare records with each other). It is what the
+quality gate, the benchmark, the scoring script and notebooks call; it lives outside `scrapers/extract/`
+because it runs the Scrapy pipelines.
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ from scrapy.utils.misc import load_object
 from pipelines.validate import plain
 from scrapers import settings
 from scrapers.extract import read_page
-from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
 
 
 def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -> dict[str, Any]:
     """The record fields of the article page `html` fetched from `url` (at `fetched_at`, default now)."""
-    profile = profile_for_url(url)
-    page_class = profile.article_page if profile else ArticlePage
+    page_class = profile_for_url(url).article_page
     item = page_class(read_page(html), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
     for pipeline in _pipelines():
         try:

@@ -64,9 +64,9 @@ class HarvestSpider(Spider):
             self.crawler.stats.inc_value(key)
 
     def article_page(self, url: str) -> type[ArticlePage]:
-        """The page class that reads the article at `url`: its site's profile's, else the generic one."""
-        profile = profile_for_url(url)
-        return profile.article_page if profile else ArticlePage
+        """The page class that reads the article at `url`: its site's profile's (the generic one for a site
+        without a profile)."""
+        return profile_for_url(url).article_page
 
     def is_article_url(self, url: str) -> bool:
         """Whether a link of a feed or sitemap is worth fetching as an article."""

@@ -13,6 +13,7 @@ sitemaps` (default all), `full=1` as for the site spiders.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 
 from scrapy import Request
@@ -22,6 +23,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from scrapers.extract.discover import article_links, feed_links, next_page
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
+from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
 
 
@@ -38,7 +40,9 @@ class NewsSpider(HarvestSpider):
             raise ValueError(f"not a web address: {url!r}")
         self.start_url = start
         self.site = registrable_domain(start)
-        self.allowed_domains = [self.site]
+        self.profile = replace(GENERIC, home_url=start, domains=(self.site,))
+        """The generic profile, on this site."""
+        self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages)
 
     async def start(self) -> AsyncIterator[Request]:

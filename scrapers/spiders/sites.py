@@ -22,7 +22,7 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.listed import Listed
-from scrapers.pages import ArticlePage, SectionPage
+from scrapers.pages import SectionPage
 from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
 from scrapers.spiders.base import HarvestSpider
@@ -75,9 +75,6 @@ class SiteSpider(HarvestSpider):
         next_url = page.next_page()
         if next_url and not self.is_last_page(number, listed):
             yield Request(next_url, callback=self.parse_section, meta={"page": number + 1})
-
-    def article_page(self, url: str) -> type[ArticlePage]:
-        return self.profile.article_page
 
     def is_article_url(self, url: str) -> bool:
         return self.profile.section_page.looks_like_article(url)
