@@ -177,7 +177,7 @@ def headline_variants(html: bytes) -> set[str]:
     for h1 in root.iter("h1"):
         if any(parent.tag == "head" for parent in h1.iterancestors()):
             continue
-        text = " ".join(h1.xpath("string()").split())
+        text = " ".join(str(h1.xpath("string()")).split())
         if len(norm(text)) >= 3:
             found.append(text)
             break

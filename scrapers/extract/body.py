@@ -24,6 +24,7 @@ from scrapers.extract.markup import (
     MOSTLY_LINKS,
     SENTENCE_END,
     SKIP_TAGS,
+    all_text,
     is_boilerplate,
     is_teaser_list,
     link_text_length,
@@ -152,7 +153,9 @@ def body_images(story: Story, url: str) -> list[Image]:
     container = story.container
     if container is None:
         return []
-    scope = container.getparent() if container.getparent() is not None else container
+    scope = container.getparent()
+    if scope is None:
+        scope = container
     images: dict[str, Image] = {}
     for img in scope.iter("img"):
         ancestors = list(img.iterancestors())
@@ -235,7 +238,7 @@ class _Exclusions:
         self.verdicts: dict[Any, bool] = {}
         headline = next(iter(parsed.tagged("h1")), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
-        self.paragraph_text = sum(len("".join(p.itertext())) for p in parsed.tagged("p"))
+        self.paragraph_text = sum(len(all_text(p)) for p in parsed.tagged("p"))
         self.marked: list[Any] = []
         """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
 
@@ -276,7 +279,7 @@ class _Exclusions:
 
 def _paragraph_text(el: Any) -> int:
     """Length of the text of the <p> elements in `el`."""
-    return sum(len("".join(p.itertext())) for p in el.iter("p"))
+    return sum(len(all_text(p)) for p in el.iter("p"))
 
 
 def _text_blocks(texts: tuple[Any, ...]) -> dict[Any, list[int]]:

@@ -17,7 +17,7 @@ import parsel
 
 from scrapers.extract.discover import url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import HEADING_TAGS
+from scrapers.extract.markup import HEADING_TAGS, all_text
 from scrapers.extract.text import clean_text
 
 RANKED_WORDS = re.compile(
@@ -65,7 +65,7 @@ def link_boxes(
 def _boxes(root: Any, marked: Sequence[Any] | None) -> list[tuple[Any, bool]]:
     found = []
     for heading in root.iter(*HEADING_TAGS):
-        text = clean_text("".join(heading.itertext())) or ""
+        text = clean_text(all_text(heading)) or ""
         if len(text) > 40 or (kind := _kind(text, at_start=True)) is None:
             continue
         if (box := _holder(heading)) is not None:
@@ -108,7 +108,7 @@ def _is_headline(title: str) -> bool:
 def _links(box: Any, url: str, site: str, here: str | None) -> list[tuple[str, str]]:
     links = []
     for anchor in box.iter("a"):
-        title = clean_text("".join(anchor.itertext())) or clean_text(anchor.get("title"))
+        title = clean_text(all_text(anchor)) or clean_text(anchor.get("title"))
         if not title or not _is_headline(title):
             continue
         link = absolute_url(anchor.get("href"), url)  # after the title test: resolving is the costlier

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -28,6 +28,7 @@ from scrapers.extract.markup import (
     ALL_BOLD,
     BOX_WORDS,
     INVISIBLE_TAGS,
+    all_text,
     class_words,
     following,
     in_figure_or_box,
@@ -121,7 +122,7 @@ def _title(parsed: Parsed) -> tuple[str | None, str | None]:
         ("jsonld", headline),
         ("h1", h1),
         ("twitter:title", collapse_space(structured.meta_content(parsed.meta, "twitter:title"))),
-        ("title", collapse_space("".join(next(iter(parsed.tagged("title")), _NO_ELEMENT).itertext()))),
+        ("title", collapse_space(all_text(next(iter(parsed.tagged("title")), _NO_ELEMENT)))),
     )
     others = [h1, headline]
     sections = [
@@ -295,7 +296,8 @@ def _printed_date(parsed: Parsed) -> str | None:
     h1 = next(iter(parsed.tagged("h1")), None)
     if h1 is None:
         return None
-    near = [*islice(following(h1), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]
+    before = cast("list[Element]", h1.xpath("preceding::*[position() <= 20]"))
+    near = [*islice(following(h1), DATE_LINE_WINDOW), *before[::-1]]
     language = (_language(parsed)[0] or "").split("-")[0].lower()
     languages = [language] if language in DATEPARSER_LANGUAGES else None
     tries = 0

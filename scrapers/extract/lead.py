@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from scrapers.extract import structured
 from scrapers.extract.markup import (
@@ -89,7 +89,7 @@ def _styled_apart(root: Element, description: str) -> bool:
     """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
     followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
     probe = _probe(description, 6)
-    nodes = root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
+    nodes = cast("list[Element]", root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe))
     return any(_styled_apart_paragraph(node) for node in nodes)
 
 

@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, cast
+
+from lxml.etree import _Element as Element
 
 from scrapers.extract.text import collapse_space
 
@@ -90,6 +92,11 @@ def in_figure_or_box(el: Any) -> bool:
     return any(class_words(a) & BOX_WORDS for a in ancestors[:3])
 
 
+def all_text(el: Element) -> str:
+    """Every text of `el` and its descendants, scripts included: lxml.html's `text_content()`."""
+    return "".join(cast("Iterator[str]", el.itertext()))
+
+
 def text_of(el: Any) -> str:
     """Visible text of an element, whitespace collapsed (scripts and styles left out)."""
     parts: list[str] = []
@@ -110,7 +117,7 @@ def _gather_text(el: Any, parts: list[str]) -> None:
 
 
 def link_text_length(el: Any) -> int:
-    return sum(len(collapse_space("".join(a.itertext()))) for a in el.iter("a"))
+    return sum(len(collapse_space(all_text(a))) for a in el.iter("a"))
 
 
 def is_boilerplate(el: Any) -> bool:

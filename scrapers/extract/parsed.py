@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import parsel
 from lxml import etree
@@ -40,7 +41,8 @@ class Parsed:
 
     @property
     def root(self) -> Element:
-        return self.sel.root
+        root: Element = self.sel.root
+        return root
 
     def tagged(self, tag: str) -> tuple[Element, ...]:
         return self.elements.get(tag, ())
@@ -65,5 +67,5 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         structured.meta_table(elements.get("meta", ())),
         {tag: tuple(found) for tag, found in elements.items()},
         {prop: tuple(found) for prop, found in itemprops.items()},
-        tuple(_BODY_TEXTS(sel.root)),
+        tuple(cast("list[str]", _BODY_TEXTS(sel.root))),
     )
