@@ -8,7 +8,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
@@ -30,9 +29,13 @@ from scrapers.extract.markup import (
     link_text_length,
     text_of,
 )
-from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
 from scrapers.items import Image
+
+Block = tuple[str, Element | None]
+"""A block of the story: its text, and its element (None for loose text between elements)."""
+
 
 MIN_PARAGRAPH = 20
 """A text block shorter than this scores nothing for its container (a label, a date, a caption line)."""
@@ -95,7 +98,7 @@ def find_story(parsed: Parsed) -> Story:
 
 
 def _read_story(
-    blocks: list[tuple[str, Any]], source: str, container: Element | None, boxes: tuple[Element, ...]
+    blocks: list[Block], source: str, container: Element | None, boxes: tuple[Element, ...]
 ) -> Story:
     body = "\n\n".join(text for text, _ in blocks)
     first = blocks[0][1] if blocks else None
@@ -120,7 +123,7 @@ def _body_in_scripts(root: Element) -> str:
             continue
         for markup in _html_strings(code):
             fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
-            blocks: list[tuple[str, Any]] = []
+            blocks: list[Block] = []
             _collect(fragment, blocks)
             text = "\n\n".join(text for text, _ in blocks)
             if len(text) > len(best):
@@ -171,7 +174,7 @@ def body_images(story: Story, url: str) -> list[Image]:
     return list(images.values())
 
 
-def _image_url(img: Any, base: str) -> str | None:
+def _image_url(img: Element, base: str) -> str | None:
     for name in IMAGE_SOURCES:
         src = (img.get(name) or "").strip()
         if src and not src.startswith("data:"):
@@ -235,15 +238,15 @@ class _Exclusions:
     in one ASP.NET <form>, a table layout, a layout column classed "l-sidebar-fixed")."""
 
     def __init__(self, parsed: Parsed) -> None:
-        self.verdicts: dict[Any, bool] = {}
+        self.verdicts: dict[Element, bool] = {}
         headline = next(iter(parsed.tagged("h1")), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
         self.paragraph_text = sum(len(all_text(p)) for p in parsed.tagged("p"))
-        self.marked: list[Any] = []
+        self.marked: list[Element] = []
         """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
 
-    def excluded(self, el: Any) -> bool:
-        node = el
+    def excluded(self, el: Element) -> bool:
+        node: Element | None = el
         chain = []
         verdict = False
         while node is not None:
@@ -260,7 +263,7 @@ class _Exclusions:
             self.verdicts[seen] = verdict
         return verdict
 
-    def _is_box(self, el: Any) -> bool:
+    def _is_box(self, el: Element) -> bool:
         if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
             return False
         if el.tag in INVISIBLE_TAGS:
@@ -272,24 +275,24 @@ class _Exclusions:
             return True
         return is_teaser_list(el) and not self._holds_most_text(el)
 
-    def _holds_most_text(self, el: Any) -> bool:
+    def _holds_most_text(self, el: Element) -> bool:
         inside = _paragraph_text(el)
         return inside >= STORY_TEXT and inside >= 0.5 * self.paragraph_text
 
 
-def _paragraph_text(el: Any) -> int:
+def _paragraph_text(el: Element) -> int:
     """Length of the text of the <p> elements in `el`."""
     return sum(len(all_text(p)) for p in el.iter("p"))
 
 
-def _text_blocks(texts: tuple[Any, ...]) -> dict[Any, list[int]]:
+def _text_blocks(texts: tuple[TextNode, ...]) -> dict[Element, list[int]]:
     """Elements that hold text directly (through inline children), with [text, link text] lengths."""
     # The text nodes come from one XPath (`Parsed.texts`): a walk over every element in Python measured
     # 1.7x slower.
-    blocks: dict[Any, list[int]] = {}
+    blocks: dict[Element, list[int]] = {}
     for text in texts:
         node = text.getparent()
-        if text.is_tail:
+        if text.is_tail and node is not None:
             node = node.getparent()
         in_link = False
         while node is not None and node.tag in INLINE_TAGS:
@@ -306,9 +309,9 @@ def _text_blocks(texts: tuple[Any, ...]) -> dict[Any, list[int]]:
     return blocks
 
 
-def _best_container(parsed: Parsed, guard: _Exclusions) -> Any:
-    scores: dict[Any, float] = {}
-    good: dict[Any, int] = {}
+def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
+    scores: dict[Element, float] = {}
+    good: dict[Element, int] = {}
     story = _first_of_several_stories(parsed.tagged("article"))
     for block, (length, link_length) in _text_blocks(parsed.texts).items():
         weight = length - link_length
@@ -337,7 +340,7 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Any:
     return best
 
 
-def _first_of_several_stories(articles: tuple[Element, ...]) -> Any:
+def _first_of_several_stories(articles: tuple[Element, ...]) -> Element | None:
     """On a page that prints several stories, each an <article> with its own <h1> (endless scroll), the
     first: the page's own; None on a page with one story."""
     stories = [article for article in articles if any(True for _ in article.iter("h1"))]
@@ -345,9 +348,9 @@ def _first_of_several_stories(articles: tuple[Element, ...]) -> Any:
     return outermost[0] if len(outermost) >= 2 else None
 
 
-def _blocks(container: Any) -> list[tuple[str, Any]]:
+def _blocks(container: Element) -> list[Block]:
     """The paragraphs and subheadings of `container` in order, each with its element (None for loose text)."""
-    blocks: list[tuple[str, Any]] = []
+    blocks: list[Block] = []
     _collect(container, blocks)
     return blocks
 
@@ -358,7 +361,7 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 )
 
 
-def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _collect(el: Element, blocks: list[Block]) -> None:
     run: list[tuple[str, int]] = []  # loose text between blocks, with how much of it sits in links
     if el.text:
         run.append((el.text, 0))
@@ -390,7 +393,7 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
     _flush(run, blocks)
 
 
-def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _add_list(el: Element, blocks: list[Block]) -> None:
     """The items of a list written as text (a list of links is a box) within the story: a list above its
     first paragraph sums the story up ("In brief"), apart from the body."""
     if not _story_started(blocks):
@@ -401,7 +404,7 @@ def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
         _add_lines(items, texts, blocks)
 
 
-def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _add_table(el: Element, blocks: list[Block]) -> None:
     """A table of data within the story, a row a line; a table laying out the page is read as blocks."""
     rows = [row for row in el.iter("tr") if next(row.iterancestors("table"), None) is el]
     if any(_has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
@@ -413,11 +416,11 @@ def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
     _add_lines(rows, texts, blocks)
 
 
-def _story_started(blocks: list[tuple[str, Any]]) -> bool:
+def _story_started(blocks: list[Block]) -> bool:
     return any(block is not None and block.tag == "p" for _, block in blocks)
 
 
-def _add_lines(elements: list[Any], texts: list[str], blocks: list[tuple[str, Any]]) -> None:
+def _add_lines(elements: list[Element], texts: list[str], blocks: list[Block]) -> None:
     """List items or table rows as lines of the body, unless they are mostly links (a box of them)."""
     total = sum(len(t) for t in texts)
     if not total or sum(link_text_length(el) for el in elements) > LIST_LINKS * total:
@@ -439,11 +442,11 @@ LIST_ITEM_MIN = 20
 """List items this long on average are text (a list of short words is navigation or tags)."""
 
 
-def _has_blocks(el: Any) -> bool:
+def _has_blocks(el: Element) -> bool:
     return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
 
 
-def _flush(run: list[tuple[str, int]], blocks: list[tuple[str, Any]]) -> None:
+def _flush(run: list[tuple[str, int]], blocks: list[Block]) -> None:
     # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
     # links (a tag cloud, a link bar) is not text.
     text = collapse_space("".join(part for part, _ in run))
@@ -453,7 +456,7 @@ def _flush(run: list[tuple[str, int]], blocks: list[tuple[str, Any]]) -> None:
         blocks.append((text, None))
 
 
-def _add_block(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _add_block(el: Element, blocks: list[Block]) -> None:
     text = text_of(el)
     if not text:
         return

@@ -170,7 +170,7 @@ def _visible_headline(parsed: Parsed, sites: list[str]) -> str:
     return ""
 
 
-def _is_article_header(el: Any) -> bool:
+def _is_article_header(el: Element) -> bool:
     # <header> inside <article> (or <main>) is the story's own header, which holds its headline.
     return el.tag == "header" and any(a.tag in ("article", "main") for a in el.iterancestors())
 
@@ -275,7 +275,7 @@ def _published(parsed: Parsed) -> tuple[str | None, str | None]:
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
 
 
-def _html_tree(root: Any) -> lxml.html.HtmlElement:
+def _html_tree(root: Element) -> lxml.html.HtmlElement:
     """The tree as htmldate takes it (lxml.html elements): a plain lxml tree read again through its markup."""
     if isinstance(root, lxml.html.HtmlElement):
         return root
@@ -457,7 +457,7 @@ def _signature(first: Element | None, last: Element | None) -> list[str]:
 SIGNATURE_LENGTH = 60
 
 
-def _in_other_story(el: Any) -> bool:
+def _in_other_story(el: Element) -> bool:
     """Whether `el` sits in a teaser, related or promo box: a byline there is another story's."""
     return any(class_words(a) & BOX_WORDS for a in el.iterancestors())
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import islice
-from typing import Any, cast
+from typing import cast
 
 from scrapers.extract import structured
 from scrapers.extract.markup import (
@@ -24,7 +24,7 @@ from scrapers.extract.markup import (
     text_key,
     text_of,
 )
-from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
 
 
@@ -67,7 +67,7 @@ def _probe(text: str, words: int) -> str:
     return _NOT_XML.sub("", " ".join(text.split()[:words]))
 
 
-def _printed(texts: tuple[str, ...], description: str) -> bool:
+def _printed(texts: tuple[TextNode, ...], description: str) -> bool:
     """Whether the page's text (`Parsed.texts`) holds the start of `description`."""
     probe = _probe(description, 6)
     return any(probe in text for text in texts)
@@ -93,7 +93,7 @@ def _styled_apart(root: Element, description: str) -> bool:
     return any(_styled_apart_paragraph(node) for node in nodes)
 
 
-def _styled_apart_paragraph(el: Any) -> bool:
+def _styled_apart_paragraph(el: Element) -> bool:
     """Whether paragraph `el` and the few after it in its style differ in style from the paragraphs
     that follow them (the body's)."""
     parent, cls = el.getparent(), el.get("class")
@@ -104,7 +104,7 @@ def _styled_apart_paragraph(el: Any) -> bool:
     return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
-def _printed_whole(texts: tuple[Any, ...], description: str) -> str | None:
+def _printed_whole(texts: tuple[TextNode, ...], description: str) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on."""
     words = description.split()
@@ -194,15 +194,15 @@ def _standfirst(root: Element, h1: Element | None) -> str | None:
     return None
 
 
-def _mostly_caption(el: Any, text: str) -> bool:
+def _mostly_caption(el: Element, text: str) -> bool:
     """Whether most of `el`'s text is a figure's caption or credit (a "lead" image block)."""
     captions = sum(len(text_of(f)) for f in el.iter("figcaption", "figure") if f.getparent() is not None)
     return captions >= len(text) / 2
 
 
-def _same_style_run(el: Any, limit: int = STYLE_RUN) -> list[Any]:
+def _same_style_run(el: Element, limit: int = STYLE_RUN) -> list[Element]:
     """The siblings right after `el` with its tag and class that hold text rather than links, up to `limit`."""
-    run: list[Any] = []
+    run: list[Element] = []
     cls = el.get("class")
     if not cls:
         return run
@@ -237,7 +237,7 @@ def _under_headline(root: Element, first: Element | None, title: str | None) -> 
             if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
                 continue
             text, words = text_of(sibling), class_words(sibling)
-            if sibling is first or first in sibling.iterdescendants():
+            if sibling is first or (first is not None and first in sibling.iterdescendants()):
                 # The body starts right away, unless with a sentence set as a subheading (a dek).
                 return text if sibling.tag in ("h2", "h3") and len(text) >= DEK_LENGTH else None
             if (
@@ -267,11 +267,11 @@ _CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)")
 """A time of day: a short line holding one is a dateline or byline, not a standfirst."""
 
 
-def _in_menu(el: Any) -> bool:
+def _in_menu(el: Element) -> bool:
     return any(a.tag in ("li", "nav") for a in el.iterancestors())
 
 
-def _story_heading(root: Element) -> Any:
+def _story_heading(root: Element) -> Element | None:
     """The first heading of the story's <article> when no heading prints the title (the share title is
     reworded), outside breadcrumbs and menus."""
     for article in root.iter("article"):
@@ -281,7 +281,7 @@ def _story_heading(root: Element) -> Any:
     return None
 
 
-def _before_body(root: Element, first: Element | None, el: Any) -> bool:
+def _before_body(root: Element, first: Element | None, el: Element) -> bool:
     """Whether `el` comes before the body's first paragraph (`first`) in the page."""
     if first is None:
         return False
@@ -304,7 +304,7 @@ DEK_LENGTH = 60
 """A subheading this long is a sentence, not a section title."""
 
 
-def _headline_element(root: Element, title: str | None) -> Any:
+def _headline_element(root: Element, title: str | None) -> Element | None:
     """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
     breadcrumb or menu."""
     key = text_key(title or "")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
-from typing import Any, cast
+from typing import cast
 
 from lxml.etree import _Element as Element
 
@@ -64,7 +64,7 @@ BOX_WORDS = frozenset({
 """Class words of a box around an element: a standfirst is not inside one."""
 
 
-def class_words(el: Any) -> frozenset[str]:
+def class_words(el: Element) -> frozenset[str]:
     """The words of the element's class, id and itemprop, lower-cased ("article__intro" -> article, intro)."""
     return _words_of_marks(f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}")
 
@@ -75,17 +75,17 @@ def _words_of_marks(marks: str) -> frozenset[str]:
     return frozenset(word.lower() for word in CLASS_WORD.split(marks) if word)
 
 
-def following(el: Any) -> Iterator[Any]:
+def following(el: Element) -> Iterator[Element]:
     """The elements after `el` in document order (not inside it), lazily: XPath's following:: axis builds
     them all."""
-    node = el
+    node: Element | None = el
     while node is not None:
         for sibling in node.itersiblings():
             yield from sibling.iter()
         node = node.getparent()
 
 
-def in_figure_or_box(el: Any) -> bool:
+def in_figure_or_box(el: Element) -> bool:
     ancestors = list(el.iterancestors())
     if any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in ancestors):
         return True
@@ -97,14 +97,14 @@ def all_text(el: Element) -> str:
     return "".join(cast("Iterator[str]", el.itertext()))
 
 
-def text_of(el: Any) -> str:
+def text_of(el: Element) -> str:
     """Visible text of an element, whitespace collapsed (scripts and styles left out)."""
     parts: list[str] = []
     _gather_text(el, parts)
     return collapse_space("".join(parts))
 
 
-def _gather_text(el: Any, parts: list[str]) -> None:
+def _gather_text(el: Element, parts: list[str]) -> None:
     if el.text:
         parts.append(el.text)
     for child in el:
@@ -116,11 +116,11 @@ def _gather_text(el: Any, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
-def link_text_length(el: Any) -> int:
+def link_text_length(el: Element) -> int:
     return sum(len(collapse_space(all_text(a))) for a in el.iter("a"))
 
 
-def is_boilerplate(el: Any) -> bool:
+def is_boilerplate(el: Element) -> bool:
     """Whether the element's class, id or style marks it as something other than the story."""
     marks = f"{el.get('class', '')} {el.get('id', '')}".split()
     return any(_marks_boilerplate(mark) for mark in marks) or is_hidden(el)
@@ -136,7 +136,7 @@ def _marks_boilerplate(mark: str) -> bool:
     return any(BOILERPLATE_WORD.match(word) for word in words)
 
 
-def is_hidden(el: Any) -> bool:
+def is_hidden(el: Element) -> bool:
     style = el.get("style", "").replace(" ", "").lower()
     return el.get("hidden") is not None or "display:none" in style or el.get("aria-hidden") == "true"
 
@@ -146,7 +146,7 @@ TEASER_ITEMS = 3
 other stories, not part of this one."""
 
 
-def is_teaser_list(el: Any) -> bool:
+def is_teaser_list(el: Element) -> bool:
     """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
     if len(el) < TEASER_ITEMS:
         return False
@@ -185,7 +185,7 @@ CARD_SIZE = 80
 """A card has fewer elements than this; a larger item is a section of the page, not a card."""
 
 
-def _is_card(item: Any) -> bool:
+def _is_card(item: Element) -> bool:
     """A small item with a linked headline (a heading holding a link, or a heading inside one), or with a
     link and a picture."""
     nodes = list(islice(item.iter(), CARD_SIZE + 1))

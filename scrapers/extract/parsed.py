@@ -9,13 +9,14 @@ from typing import cast
 import parsel
 from lxml import etree
 from lxml.etree import _Element as Element
+from lxml.etree import _ElementUnicodeResult as TextNode
 
 from scrapers.extract import structured
 from scrapers.extract.structured import JsonObject, MetaTable
 
 # Elements of the parsed tree are `Element`s: `lxml.html.HtmlElement` under a crawl's selector, a plain
 # lxml `_Element` under `extract_article`'s.
-__all__ = ["Element", "Parsed", "parse_page"]
+__all__ = ["Element", "Parsed", "TextNode", "parse_page"]
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ class Parsed:
     """The elements of each tag, in page order."""
     itemprops: Mapping[str, tuple[Element, ...]]
     """The elements of each `itemprop` value (microdata), in page order."""
-    texts: tuple[str, ...]
-    """The text nodes under <body> that hold more than whitespace, in page order (lxml's strings, with
-    `getparent()` and `is_tail`)."""
+    texts: tuple[TextNode, ...]
+    """The text nodes under <body> that hold more than whitespace, in page order (strings with `getparent()`
+    and `is_tail`)."""
 
     @property
     def root(self) -> Element:
@@ -67,5 +68,5 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         structured.meta_table(elements.get("meta", ())),
         {tag: tuple(found) for tag, found in elements.items()},
         {prop: tuple(found) for prop, found in itemprops.items()},
-        tuple(cast("list[str]", _BODY_TEXTS(sel.root))),
+        tuple(cast("list[TextNode]", _BODY_TEXTS(sel.root))),
     )
