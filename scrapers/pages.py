@@ -18,7 +18,7 @@ from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.discover import next_page, page_kind
-from scrapers.extract.generic import Reading, read_article
+from scrapers.extract.generic import Reading, primary_language, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
 from scrapers.extract.parsed import Parsed, parse_page
@@ -98,7 +98,9 @@ class ArticlePage:
         return registrable_domain(self.url)
 
     def language(self) -> str | None:
-        return self.generic.language
+        """The language subtag alone, lowercase (`de` for `de-AT`, `de-DE`, `de_DE`), with its script
+        subtag when the page gives one (`zh-Hant`); the region says where, not which language."""
+        return primary_language(self.generic.language)
 
     def section(self) -> list[str]:
         return self.generic.section
@@ -120,7 +122,7 @@ class ArticlePage:
         return self.generic.authors
 
     def credit(self) -> str | None:
-        return None
+        return self.generic.credit
 
     def lead(self) -> str | None:
         return self.generic.lead
@@ -149,7 +151,7 @@ class ArticlePage:
 
     def timestamp(self, raw: str | None) -> datetime | None:
         languages = list(self.languages) if self.languages else None
-        zone = self.timezone or site_timezone(self.url, self.language())
+        zone = self.timezone or site_timezone(self.url, self.generic.language or self.language())  # with region
         return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
 
 

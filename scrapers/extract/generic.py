@@ -51,6 +51,8 @@ class Reading:
     updated_raw: str | None = None
     authors: list[str] = field(default_factory=list)
     """Names, one per item, without "By", roles or e-mail addresses."""
+    credit: str | None = None
+    """The site or publisher credited instead of a person ("n-tv NACHRICHTEN"), who is in `authors` too."""
     lead: str | None = None
     """The standfirst shown above the body."""
     body: str = ""
@@ -75,6 +77,9 @@ def read_article(parsed: Parsed) -> Reading:
     the signal it came from; the story (container, blocks, boxes met) is found once and handed on."""
     story = find_story(parsed)
     title, title_source = _title(parsed)
+    headline = title if title_source else None
+    authors, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
+    house = bool(authors_source and authors_source.startswith(HOUSE))
     found: dict[str, tuple[Any, str | None]] = {
         "title": (title, title_source),
         "published_raw": _published(parsed),
@@ -82,10 +87,11 @@ def read_article(parsed: Parsed) -> Reading:
         "tags": _tags(parsed),
         "language": _language(parsed),
         "canonical_url": _canonical(parsed),
-        "section": _section(parsed),
+        "section": _section(parsed, headline),
         "body": (story.body, story.source),
-        "authors": _authors(parsed, story),  # a story may be signed over its first or below its last paragraph
-        "lead": read_lead(parsed, story.first_block, title if title_source else None),
+        "authors": (authors, authors_source),
+        "credit": ("; ".join(authors), authors_source) if house else (None, None),
+        "lead": read_lead(parsed, story.first_block, headline),
     }
     values = {name: value for name, (value, source) in found.items() if value and source}
     sources = {name: source for name, (value, source) in found.items() if value and source}
@@ -374,6 +380,12 @@ def clean_author(raw: str) -> list[str]:
     return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
 
+HOUSE = "house credit:"
+"""Source prefix of a site's or publisher's own name credited instead of a person. It stays in `authors`, as
+the evaluation truth has it (moving it out measured fundus-dev authors 0.888 -> 0.800, 11 pages), and is
+named in `credit` too, so that a consumer can tell it from a person."""
+
+
 def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
@@ -395,7 +407,7 @@ def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
             return people, source
         if names and not house[0]:
             house = (names, source)
-    return house  # only the house credits the story
+    return house[0], f"{HOUSE} {house[1]}" if house[1] else None  # only the house credits the story
 
 
 def _names_site_key(name: str, site_keys: list[str]) -> bool:
@@ -529,6 +541,14 @@ def bcp47(value: str) -> str | None:
     return "-".join(head + rest)
 
 
+def primary_language(tag: str | None) -> str | None:
+    """`de-AT` gives `de`, `zh-Hant-TW` gives `zh-Hant`: the language and its script, without the region."""
+    if not tag:
+        return None
+    parts = tag.split("-")
+    return "-".join([parts[0].lower(), *(part.title() for part in parts[1:2] if len(part) == 4 and part.isalpha())])
+
+
 def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
         ("link rel=canonical", _first_attribute([el for el in parsed.tagged("link") if el.get("rel") == "canonical"],
@@ -544,15 +564,36 @@ def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
 # ----------------------------------------------------------------------------- section
 
 
-def _section(parsed: Parsed) -> tuple[list[str], str | None]:
+def _section(parsed: Parsed, title: str | None) -> tuple[list[str], str | None]:
     if crumbs := structured.breadcrumb_names(parsed.jsonld):
-        return _drop_home(crumbs), "jsonld BreadcrumbList"
+        return _without_headline(_drop_home(crumbs), title), "jsonld BreadcrumbList"
     if section := structured.meta_content(parsed.meta, "article:section"):
         return [section], "article:section"
     return [], None
 
 
 _HOME = re.compile(r"^(?:home|start|startseite|accueil|inicio|portada|homepage|forside|etusivu|trang chủ)$", re.I)
+
+
+def _without_headline(crumbs: list[str], title: str | None) -> list[str]:
+    """The breadcrumb path without its last crumb when that crumb is the article itself: the headline, the
+    headline cut short, or another wording of it (a sentence of `HEADLINE_WORDS` words or more; section names
+    are a few words). On fundus-dev 52 of 128 pages ended their breadcrumb so."""
+    if not crumbs:
+        return crumbs
+    if len(crumbs[-1].split()) >= HEADLINE_WORDS:
+        return crumbs[:-1]
+    last, headline = text_key(crumbs[-1]), text_key(title or "")
+    cut_short = len(last) >= HEADLINE_CRUMB and (headline.startswith(last) or last.startswith(headline))
+    if headline and last and (last == headline or cut_short):
+        return crumbs[:-1]
+    return crumbs
+
+
+HEADLINE_CRUMB = 20
+"""A last crumb this long (in characters) that begins the headline is the headline cut short."""
+HEADLINE_WORDS = 6
+"""A last crumb of this many words is a headline: the longest section name kept on fundus-dev has 3."""
 
 
 def _drop_home(crumbs: list[str]) -> list[str]:

@@ -6,6 +6,9 @@ RSS/Atom feeds the page advertises and the sitemaps robots.txt names. A fetched 
 when it is an article (`og:type`, JSON-LD, or a story in its markup); section, tag, author and video pages
 are counted under `articles/skipped/<kind>`. A site with a profile is read with the profile's page class.
 
+The spider names itself after the site (`example.com`): `%(name)s` in `-o`, `STATE_URI` and `REJECTS_URI`,
+the run history the checks compare with and the lines cron mails are the site's, so sites run side by side.
+
 Arguments: `url` (required), `max_pages=N` listing pages to follow (default 5), `sources=listing,feeds,
 sitemaps` (default all), `full=1` as for the site spiders.
 """
@@ -40,8 +43,9 @@ class NewsSpider(HarvestSpider):
             raise ValueError(f"not a web address: {url!r}")
         self.start_url = start
         self.site = registrable_domain(start)
-        self.profile = replace(GENERIC, home_url=start, domains=(self.site,))
+        self.profile = replace(GENERIC, name=self.site, home_url=start, domains=(self.site,))
         """The generic profile, on this site."""
+        self.name = self.site  # a run per site: its state, lock, history, outputs (%(name)s) and alarms
         self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages)
 

@@ -3,25 +3,28 @@ site's RSS feeds and sitemaps when its profile names them.
 
 Arguments (`-a name=value`):
 - `sections=quoc-te,quoc-te/nhip-song`: crawl these section fronts instead of every section of the home
-  page's menu.
+  page's menu, and nothing else (the feeds and sitemaps list every section, so they are left out).
 - `sources=sections,feeds,sitemaps`: where to look for articles (default: all the profile has). Feeds and
   sitemaps find new articles with the fewest requests.
 - `max_pages=N`: follow at most N listing pages per section.
-- `since=2024-10-01`: skip listed articles older than that day and stop paginating a section once a listing
-  page shows only older ones.
+- `since=2024-10-01`: skip listed articles older than that day, stop paginating a section once a listing
+  page shows only older ones, and write no article whose page dates it before that day (an undated link
+  is fetched; an article with no date at all is written).
 - `full=1`: with `STATE_URI`, fetch and write every article again (see `scrapers/harvest.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import date, datetime
+from functools import wraps
 from typing import Any, ClassVar
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.listed import Listed
+from scrapers.items import Article
 from scrapers.pages import SectionPage
 from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
@@ -32,6 +35,15 @@ class SiteSpider(HarvestSpider):
     """Crawls the site of `profile`; the classes below set it, one per entry of `SITES`."""
 
     profile: ClassVar[SiteProfile]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A site's spider: its domains as a class attribute (`scrapy parse <url>` finds the spider of a URL by
+        # them) and its profile's `scrapy check` contracts on the callbacks it does not define itself.
+        super().__init_subclass__(**kwargs)
+        cls.allowed_domains = list(cls.profile.domains)
+        for name, lines in cls.profile.contracts:
+            if name not in cls.__dict__:
+                setattr(cls, name, with_contract(getattr(SiteSpider, name), lines))
     SOURCES = ("sections", "feeds", "sitemaps")
 
     def __init__(
@@ -42,9 +54,9 @@ class SiteSpider(HarvestSpider):
         since: str | date | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(sources=sources, **kwargs)
-        self.allowed_domains = list(self.profile.domains)
         self.sections = [path for path in (sections or "").split(",") if path.strip()]
+        super().__init__(sources=sources or ("sections" if self.sections else None), **kwargs)
+        self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages) if max_pages else None
         self.since = date.fromisoformat(since) if isinstance(since, str) else since
 
@@ -60,6 +72,23 @@ class SiteSpider(HarvestSpider):
         if "sitemaps" in self.sources:
             for sitemap in self.profile.sitemaps:
                 yield Request(self.profile.url(sitemap), callback=self.parse_sitemap)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request | Article]:
+        """The callback of a URL given alone (`scrapy parse <url>`, `scrapy sample <url>`): see `callback_for`."""
+        yield from getattr(self, self.callback_for(response.url))(response)
+
+    def callback_for(self, url: str) -> str:
+        """Which callback reads `url` on this site: an article, the feed, a sitemap, the home page, else a
+        section front."""
+        if self.profile.section_page.looks_like_article(url):
+            return "parse_article"
+        if url in [self.profile.url(feed) for feed in self.profile.feeds]:
+            return "parse_feed"
+        if url.endswith((".xml", ".xml.gz")):
+            return "parse_sitemap"
+        if url.rstrip("/") == self.profile.home_url.rstrip("/"):
+            return "parse_home"
+        return "parse_section"
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
@@ -79,6 +108,14 @@ class SiteSpider(HarvestSpider):
     def is_article_url(self, url: str) -> bool:
         return self.profile.section_page.looks_like_article(url)
 
+    def read_article(self, response: TextResponse) -> Article | None:
+        item = super().read_article(response)
+        if self.since is not None and item is not None and isinstance(item.published_at, datetime) \
+                and item.published_at.date() < self.since:
+            self.count("articles/skipped/older_than_since")  # its link showed no date
+            return None
+        return item
+
     def is_last_page(self, number: int, listed: list[Listed]) -> bool:
         if self.max_pages is not None and number >= self.max_pages:
             return True
@@ -92,6 +129,17 @@ class SiteSpider(HarvestSpider):
         if not isinstance(response, TextResponse):
             raise TypeError(f"listing page is not text: {response.url}")
         return self.profile.section_page(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
+
+
+def with_contract(callback: Callable[..., Any], contract: str) -> Callable[..., Any]:
+    """`callback` with `contract` as its docstring, where `scrapy check` reads contracts."""
+
+    @wraps(callback)
+    def checked(self: SiteSpider, response: Response) -> Any:
+        return callback(self, response)
+
+    checked.__doc__ = f"{callback.__doc__ or ''}\n{contract}"
+    return checked
 
 
 class ThoidaiSpider(SiteSpider):
