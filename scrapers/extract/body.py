@@ -31,6 +31,7 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import AD_LABELS, all_words
 from scrapers.items import Image
 
 Block = tuple[str, Element | None]
@@ -200,16 +201,11 @@ def _without_labels(blocks: list[str]) -> list[str]:
         if counts[block] and apart(index - 1, block) and apart(index + 1, block)
     )
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
-    return [block for block in blocks if block not in labels and block.casefold() not in AD_LABELS]
+    return [block for block in blocks if block not in labels and block.casefold() not in AD_LINES]
 
 
-AD_LABELS = frozenset({
-    "ad", "advert", "advertisement", "advertising", "sponsored", "anzeige", "werbung", "publicité", "publicidad",
-    "pubblicità", "reklame", "annonse", "annons", "mainos", "reklama", "advertentie", "quảng cáo", "광고", "広告",
-    "story continues below advertisement", "article continues below advertisement", "scroll to continue",
-    "continue reading below",
-})
-"""Lines that only announce an ad slot."""
+AD_LINES = all_words(AD_LABELS)
+"""Lines that only announce an ad slot, in any language."""
 
 
 def _may_be_label(block: str) -> bool:

@@ -26,7 +26,6 @@ from scrapers.extract.dates import parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
     ALL_BOLD,
-    BOX_WORDS,
     INVISIBLE_TAGS,
     all_text,
     class_words,
@@ -38,6 +37,16 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import (
+    BOX_CLASS_WORDS,
+    BYLINE_CLASS,
+    BYLINE_PREFIXES,
+    DATE_CLASS_WORDS,
+    HOME_CRUMBS,
+    NAME_JOINERS,
+    all_words,
+    alternation,
+)
 from scrapers.items import Image, Link, RankedLink
 
 
@@ -288,8 +297,6 @@ def _html_tree(root: Element) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring(etree.tostring(root, encoding="unicode"))
 
 
-DATE_WORDS = frozenset({"date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp",
-                        "dateline", "datum", "fecha", "data", "ngay"})
 
 
 DATE_LINE_WINDOW = 60
@@ -308,7 +315,7 @@ def _printed_date(parsed: Parsed) -> str | None:
     languages = [language] if language in DATEPARSER_LANGUAGES else None
     tries = 0
     for el in near:
-        if not isinstance(el.tag, str) or not class_words(el) & DATE_WORDS or in_figure_or_box(el):
+        if not isinstance(el.tag, str) or not class_words(el) & DATE_CLASS_WORDS or in_figure_or_box(el):
             continue
         text = text_of(el)
         if 6 <= len(text) <= 80 and _YEAR_OR_DAY.search(text):
@@ -364,10 +371,10 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
 # ----------------------------------------------------------------------------- authors
 
 
-_BY = re.compile(r"^\s*(?:by|von|par|por|di|da|de|av|door|przez|от|автор[ы]?:?)\s+", re.IGNORECASE)
+_BY = re.compile(rf"^\s*(?:{alternation(all_words(BYLINE_PREFIXES))})\s+", re.IGNORECASE)
 
 
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b)\s*")
+_SPLIT_NAMES = re.compile(rf"\s*(?:,|;|\s&\s|\b(?:{alternation(all_words(NAME_JOINERS))})\b)\s*")
 
 
 _EMAIL = re.compile(r"\S+@\S+")
@@ -415,11 +422,6 @@ def _names_site_key(name: str, site_keys: list[str]) -> bool:
     return any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key)
 
 
-# Class or id words of a byline: "byline", "author", "author-name", "article__author" (not "authority").
-_BYLINE_MARK = re.compile(
-    r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore|contributors?|writer|reporter)(?:$|[-_\s])",
-    re.I,
-)
 
 
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
@@ -435,7 +437,7 @@ def _byline_names(parsed: Parsed) -> list[str]:
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
-        if not _BYLINE_MARK.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
+        if not BYLINE_CLASS.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
@@ -471,7 +473,7 @@ SIGNATURE_LENGTH = 60
 
 def _in_other_story(el: Element) -> bool:
     """Whether `el` sits in a teaser, related or promo box: a byline there is another story's."""
-    return any(class_words(a) & BOX_WORDS for a in el.iterancestors())
+    return any(class_words(a) & BOX_CLASS_WORDS for a in el.iterancestors())
 
 
 def _looks_like_name(text: str) -> bool:
@@ -572,7 +574,7 @@ def _section(parsed: Parsed, title: str | None) -> tuple[list[str], str | None]:
     return [], None
 
 
-_HOME = re.compile(r"^(?:home|start|startseite|accueil|inicio|portada|homepage|forside|etusivu|trang chủ)$", re.I)
+_HOME = re.compile(rf"^(?:{alternation(all_words(HOME_CRUMBS))})$", re.I)
 
 
 def _without_headline(crumbs: list[str], title: str | None) -> list[str]:

@@ -11,7 +11,6 @@ from typing import cast
 from scrapers.extract import structured
 from scrapers.extract.markup import (
     ALL_BOLD,
-    BOX_WORDS,
     HEAD_FRAGMENT,
     INLINE_TAGS,
     INVISIBLE_TAGS,
@@ -26,6 +25,12 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import (
+    BOX_CLASS_WORDS,
+    EMPHASIS_CLASS_WORDS,
+    NEAR_STANDFIRST_CLASS_WORDS,
+    STANDFIRST_CLASS_WORDS,
+)
 
 
 def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple[str | None, str | None]:
@@ -124,22 +129,7 @@ def _printed_whole(texts: tuple[TextNode, ...], description: str) -> str | None:
     return None
 
 
-# Class or id words of a standfirst ("article__intro", "SplitScreenContentHeaderDek", "einleitung"), and
-# of the things printed near it that are not one (captions, credits, players, newsletter boxes).
-STANDFIRST_WORDS = frozenset({
-    "lead", "lede", "leadtext", "standfirst", "intro", "introduction", "summary", "sapo", "dek", "deck",
-    "subtitle", "subheadline", "subhead", "excerpt", "abstract", "chapo", "chapeau", "vorspann", "ingress",
-    "einleitung", "preface", "entradilla", "occhiello", "sommario", "bajada", "lid", "preamble", "subheader",
-})
-
-
-NOT_STANDFIRST_WORDS = BOX_WORDS | frozenset({
-    "caption", "credit", "credits", "image", "img", "photo", "picture", "media", "figure", "video", "audio",
-    "player", "author", "byline", "date", "meta", "share",
-})
-
-
-EMPHASIS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "emphasis", "lead", "intro"})
+NOT_STANDFIRST_WORDS = BOX_CLASS_WORDS | NEAR_STANDFIRST_CLASS_WORDS
 
 
 STANDFIRST_TAGS = frozenset({"p", "div", "h2", "h3", "span", "section", "header"})
@@ -185,7 +175,7 @@ def _standfirst(root: Element, h1: Element | None) -> str | None:
         if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
             continue
         words = class_words(el)
-        if not words & STANDFIRST_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
+        if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
             continue
         text = text_of(el)
         if (STANDFIRST_MIN <= len(text) <= STANDFIRST_MAX and link_text_length(el) < MOSTLY_LINKS * len(text)
@@ -242,7 +232,7 @@ def _under_headline(root: Element, first: Element | None, title: str | None) -> 
                 return text if sibling.tag in ("h2", "h3") and len(text) >= DEK_LENGTH else None
             if (
                 sibling.tag in NOT_UNDER_HEADLINE
-                or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_WORDS)
+                or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_CLASS_WORDS)
                 or any(d.tag in ("time", "address", "button") for d in sibling.iterdescendants())
                 or is_hidden(sibling)
                 or "hidden" in words
@@ -327,7 +317,7 @@ def _emphasized_first_paragraph(el: Element | None) -> str | None:
     if not EMPHASIZED_MIN <= len(text) <= EMPHASIZED_MAX:
         return None
     bold = "".join(text_of(b) for b in el if isinstance(b.tag, str) and b.tag in ("strong", "b"))
-    if len(bold) >= ALL_BOLD * len(text) or class_words(el) & EMPHASIS_WORDS:
+    if len(bold) >= ALL_BOLD * len(text) or class_words(el) & EMPHASIS_CLASS_WORDS:
         return text
     return None
 

@@ -12,6 +12,7 @@ from typing import cast
 from lxml.etree import _Element as Element
 
 from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import BOILERPLATE_CLASS, BOX_CLASS_WORDS, STATE_CLASS_WORDS
 
 
 def text_key(text: str) -> str:
@@ -39,29 +40,16 @@ HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 LIST_TAGS = frozenset({"ul", "ol", "dl"})
 
 
-# Words of class names and ids that mark boxes around the story rather than the story.
-BOILERPLATE_WORD = re.compile(
-    r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
-    r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
-    r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly"
-    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat|embed|footer$",
-)
 
 
 _TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
 
 
-# Words that make a class a state of the element ("has-comments", "comments-enabled").
-STATE_WORD = frozenset({"has", "is", "with", "no", "enabled", "disabled", "show", "hide", "active", "count", "open"})
 
 
 CLASS_WORD = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 
-BOX_WORDS = frozenset({
-    "newsletter", "promo", "related", "teaser", "subscribe", "subscription", "paywall", "advert", "advertisement",
-})
-"""Class words of a box around an element: a standfirst is not inside one."""
 
 
 def class_words(el: Element) -> frozenset[str]:
@@ -89,7 +77,7 @@ def in_figure_or_box(el: Element) -> bool:
     ancestors = list(el.iterancestors())
     if any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in ancestors):
         return True
-    return any(class_words(a) & BOX_WORDS for a in ancestors[:3])
+    return any(class_words(a) & BOX_CLASS_WORDS for a in ancestors[:3])
 
 
 def all_text(el: Element) -> str:
@@ -131,9 +119,9 @@ def _marks_boilerplate(mark: str) -> bool:
     if _TAGS_MARK.search(mark):
         return True
     words = [word.lower() for word in CLASS_WORD.split(mark) if word]
-    if STATE_WORD.intersection(words):
+    if STATE_CLASS_WORDS.intersection(words):
         return False
-    return any(BOILERPLATE_WORD.match(word) for word in words)
+    return any(BOILERPLATE_CLASS.match(word) for word in words)
 
 
 def is_hidden(el: Element) -> bool:
