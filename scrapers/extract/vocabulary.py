@@ -89,6 +89,14 @@ AD_LABELS: dict[str, tuple[str, ...]] = {
 }
 """Lines printed in the story that only announce an ad slot."""
 
+NEXT_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("next", "next page", "older", "older posts", "more"), "de": ("weiter", "nächste", "nächste seite"),
+    "fr": ("suivant", "page suivante"), "es": ("siguiente",), "pt": ("próxima",), "it": ("successiva",),
+    "nl": ("volgende",), "sv": ("nästa",), "no": ("neste",), "pl": ("następna",), "ru": ("далее",),
+    "vi": ("sau", "trang sau"), "*": ("›", "»", "→", ">"),
+}
+"""The label of a listing's link to its next page."""
+
 
 def all_words(by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:
     """Every word of a per-language table, in lower case."""
