@@ -1,117 +1,302 @@
 """Link boxes around a story, found without knowing the site: related stories and most-read lists.
 
-A box is an element whose class or id names it (`related-articles`, `mostRead`, `popular`) or whose
-heading says what it is ("Related", "Read more", "Meistgelesen", "Đọc nhiều", "Les plus lus"): the
-heading's nearest ancestor that holds several links. Its links are the ones to other pages of the site
-with a headline for text (or a `title`), in page order. Most-read, popular and trending boxes are ranked
-lists; the rest are related stories.
+A box is found by its label or by its class. A label is any short element (a heading, a `div`, a `span`, a
+link) whose text starts with one of the words of `vocabulary` ("Related", "Meistgelesen", "Les plus lus",
+"관련기사"); the box is what follows the label, up to the next heading: climbing from the label, the first
+ancestor with something after it holds the box's links after the label. When what follows is an empty
+container (a placeholder a script fills), the box is empty: the label does not climb past it into a
+neighbouring list. "ALSO READ: <link>" and "MORE: <link>" lines in the story are one-link boxes.
+
+Elements whose class or id names a box (`related-articles`, `mostRead`, `popular`) are boxes too, anywhere on
+the page, unless their own label says otherwise: the label wins over the class ("Top stories" classed
+`popular` is not a most-read list, "More from Politics" classed `related` is not related stories).
+
+A box's links are those to the page's site (or a sister domain of the same name) whose text reads as a
+headline, and whose URL is not a section, tag or author page. Most-read, popular and trending boxes are
+ranked lists; the rest are related stories.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import parsel
 
-from scrapers.extract.discover import url_score
+from scrapers.extract.discover import NOT_ARTICLE, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import HEADING_TAGS
 from scrapers.extract.text import clean_text
+from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
 
-RANKED_WORDS = re.compile(
-    r"most[\s_-]?read|mostread|most[\s_-]?popular|mostpopular|most[\s_-]?viewed|popular|trending|meistgelesen"
-    r"|beliebt|les plus lus|más leídas|mas leidas|più lett|mais lidas|najczęściej|đọc nhiều|xem nhiều"
-    r"|mest lest|mest lästa|meest gelezen|top stories|top news",
-    re.IGNORECASE,
-)
-RELATED_WORDS = re.compile(
-    r"related|read[\s_-]?(?:more|also|next)|more[\s_-]?(?:on|from|about|stories|news)|recommended|you may also"
-    r"|see also|mehr zum thema|lesen sie auch|das könnte sie|weitere artikel|à lire aussi|lire aussi"
-    r"|sur le même sujet|leggi anche|articoli correlati|artículos relacionados|noticias relacionadas"
-    r"|leia também|relacionad|tin liên quan|tin bài liên quan|bài liên quan|czytaj też|zobacz też",
-    re.IGNORECASE,
-)
-MIN_TITLE = 15
-ARTICLE_LIKE = 1.0
-"""A box's link counts when its URL looks like an article's (a headline slug, an id, a date)."""
+RELATED, RANKED, OTHER = "related", "ranked", "other"
+
+MAX_LABEL = 60
+"""Characters of a label with the words after it ("Most read in Politics this week")."""
+MAX_LABEL_EXTRA_WORDS = 4
+"""Words a heading may add after its label ("Related stories from the region")."""
+MAX_CLIMB = 6
+"""Ancestors a label climbs to find what follows it (heading in a header in a wrapper in the box)."""
+STORY_TEXT = 100
+"""Characters of text without a link that end a box: the story or another section goes on."""
+MIN_TITLE = 12
 MAX_LINKS = 20
+"""Links kept per field: a box longer than this is a listing, not a box beside a story."""
+
+NOT_LABEL_TAGS = frozenset({"script", "style", "noscript", "template", "title", "option", "textarea", "head",
+                            "meta", "svg", "button"})
+CONTAINER_TAGS = frozenset({"div", "ul", "ol", "section", "aside", "nav", "article", "dl"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+RANKED_CLASS = re.compile(
+    r"most[-_ ]?(?:read|popular|viewed|clicked|shared|commented)|mostread|topread|popular|trending|meistgelesen"
+    r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti",
+    re.IGNORECASE,
+)
+RELATED_CLASS = re.compile(
+    r"related|relacionad|correlat|verwandt|read[-_]?(?:more|also|next)|lesen[-_]?sie|see[-_]?also|more[-_]?on"
+    r"|similar|recommend|empfehl|lire[-_]?aussi|leia[-_]?tambem",
+    re.IGNORECASE,
+)
+NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|author|share|social", re.IGNORECASE)
+"""Class words of lists that a related- or popular-class names but that hold no stories (related tags)."""
 
 
-def link_boxes(
-    sel: parsel.Selector, url: str, marked: list[Any] | None = None
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(related, ranked) links of the page: each a list of (absolute URL, title) in page order.
+def _label_pattern(groups: Iterable[dict[str, tuple[str, ...]]]) -> re.Pattern[str]:
+    """One pattern matching any label of `groups` at the start of a text: a label in a script written with
+    spaces ends at a word boundary, one in a script without (Chinese, Japanese) anywhere."""
+    labels = sorted({label for group in groups for words in group.values() for label in words}, key=len,
+                    reverse=True)
+    parts = [re.escape(label) + (r"(?!\w)" if label[-1].isascii() or _spaced(label[-1]) else "")
+             for label in labels]
+    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
-    `marked` are the elements already known to be classed as boxes around the story (the body reader
-    finds them on its way), so that the page need not be walked again; None walks it."""
+
+def _spaced(char: str) -> bool:
+    return not 0x2E80 <= ord(char) <= 0xD7FF  # CJK, kana and hangul are not followed by a space
+
+
+_KINDS = {RANKED: _label_pattern([RANKED_LABELS]), RELATED: _label_pattern([RELATED_LABELS]),
+          OTHER: _label_pattern([OTHER_LIST_LABELS])}
+_INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
+_LEADING = re.compile(r"^[\W_]+")
+_INLINE_SEPARATOR = re.compile(r"^\s*[:：|»›>–—-]")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box found on the page: its kind, where it starts (document order) and the anchors it lists."""
+
+    kind: str
+    position: int
+    element: Any
+    anchors: tuple[Any, ...]
+
+
+def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(related, ranked) links of the page: each a list of (absolute URL, title) in page order."""
+    root = sel.root
+    positions: dict[Any, int] = {}
+    labels: dict[Any, tuple[str, str]] = {}
+    classed: list[tuple[Any, str]] = []
+    named_boxes: list[tuple[Any, str]] = []
+    for position, el in enumerate(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS:
+            continue
+        positions[el] = position
+        if el.text and (found := _label(el.text)) is not None:
+            labels[el] = found
+        elif (named := el.get("aria-label")) and (found := _label(named)) is not None and len(el):
+            named_boxes.append((el, found[0]))
+        if (kind := _class_kind(el)) is not None:
+            classed.append((el, kind))
+    boxes = [box for el, (kind, rest) in labels.items()
+             if kind != OTHER and (box := _labelled_box(el, kind, rest, labels, positions)) is not None]
+    boxes += [Box(kind, positions[el], el, tuple(el.iter("a"))) for el, kind in named_boxes
+              if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
+    taken = [box.element for box in boxes]
+    for el, kind in classed:
+        if _overlaps(el, taken):
+            continue
+        own = _own_label(el, labels)
+        if own is not None and own != kind:
+            taken.append(el)  # the label says what the box is; its own box, if any, is already found
+            continue
+        boxes.append(Box(kind, positions[el], el, tuple(el.iter("a"))))
+        taken.append(el)
+    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED)
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    """(kind, the text after the label) when `text` starts with a box label; None otherwise."""
+    text = _LEADING.sub("", clean_text(text.replace("’", "'")) or "")
+    if not text or len(text) > 400:
+        return None
+    for kind, pattern in _KINDS.items():
+        if (match := pattern.match(text)) is not None:
+            return kind, text[match.end():]
+    if (match := _INLINE.match(text)) is not None and _INLINE_SEPARATOR.match(text[match.end():]):
+        return RELATED, text[match.end():]
+    return None
+
+
+def _class_kind(el: Any) -> str | None:
+    marks = f"{el.get('class', '')} {el.get('id', '')}".strip()
+    if not marks or NOT_BOX_CLASS.search(marks):
+        return None
+    if RANKED_CLASS.search(marks):
+        return RANKED
+    return RELATED if RELATED_CLASS.search(marks) else None
+
+
+def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]],
+                  positions: dict[Any, int]) -> Box | None:
+    """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
+    nothing (a placeholder, a story's subheading)."""
+    rest = _INLINE_SEPARATOR.sub("", rest).strip()
+    full = clean_text(el.text_content()) or ""
+    if el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()):
+        return _linked_label(el, kind, rest, positions)
+    if len(full) > MAX_LABEL or len(rest.split()) > MAX_LABEL_EXTRA_WORDS:
+        if len(el):  # "ALSO READ: <a>...</a>" in one paragraph
+            anchors = tuple(el.iter("a"))
+            return Box(kind, positions[el], el, anchors) if anchors and _inline_line(el, full) else None
+        return None
+    anchors = tuple(el.iter("a"))
+    if anchors:  # "<p>MORE: <a>...</a></p>": the label element holds its link
+        return Box(kind, positions[el], el, anchors) if _inline_line(el, full) else None
+    node = el
+    for _ in range(MAX_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        following = _following(node, labels)
+        if following is None:
+            return None
+        if following:
+            return Box(kind, positions[el], parent, following)
+        node = parent
+    return None
+
+
+def _linked_label(el: Any, kind: str, rest: str, positions: dict[Any, int]) -> Box | None:
+    """A label that is or sits in a link: "Also read: <headline>" as one link is a one-link box; a link
+    reading only "Most read" names a box (its heading) and is looked at like a heading."""
+    anchor = el if el.tag == "a" else next(a for a in el.iterancestors() if a.tag == "a")
+    if rest and kind == RELATED:
+        return Box(kind, positions[el], anchor, (anchor,))
+    return None
+
+
+def _inline_line(el: Any, full: str) -> bool:
+    """Whether `el`, a label with links, is a line announcing them ("MORE: <a>...</a>"), not a paragraph
+    of the story that happens to start with a label word: its text is mostly link text."""
+    linked = sum(len(clean_text(a.text_content()) or "") for a in el.iter("a"))
+    return linked >= 0.5 * len(full) - MAX_LABEL / 2
+
+
+def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...] | None:
+    """The anchors of the siblings after `node` up to the next heading or story text; () when nothing
+    follows `node` at this level (climb on), None when what follows ends the box before any link: another
+    section, or only an empty container (the box a script fills) that the label must not climb past."""
+    anchors: list[Any] = []
+    placeholder = False
+    for sibling in node.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag in NOT_LABEL_TAGS:
+            continue
+        links = list(sibling.iter("a"))
+        if _is_heading(sibling, labels, links):
+            return tuple(anchors) or None
+        if not links:
+            text = clean_text(sibling.text_content()) or ""
+            if len(text) > STORY_TEXT:
+                return tuple(anchors) or None
+            placeholder = placeholder or (not text and sibling.tag in CONTAINER_TAGS
+                                          and sibling.find(".//img") is None)
+            continue
+        if not _link_dominated(sibling, links):
+            return tuple(anchors) or None
+        anchors += links
+    return tuple(anchors) if anchors else (None if placeholder else ())
+
+
+def _is_heading(el: Any, labels: dict[Any, tuple[str, str]], links: list[Any]) -> bool:
+    """Whether `el` is, or starts with, a heading without a link or a box label: another section begins."""
+    if el.tag in HEADINGS and not links:
+        return True
+    for inner in el.iter():
+        if inner.tag == "a":
+            return False
+        if inner in labels or (inner.tag in HEADINGS and inner.find(".//a") is None):
+            return True
+    return False
+
+
+def _link_dominated(el: Any, links: list[Any]) -> bool:
+    """Whether `el` is a teaser or list of teasers rather than a paragraph of text with a link in it."""
+    text = len(clean_text(el.text_content()) or "")
+    linked = sum(len(clean_text(a.text_content()) or "") for a in links)
+    return text < 2 * STORY_TEXT or linked >= 0.3 * text or len(links) >= 3
+
+
+def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
+    """The kind of the label a classed box starts with (its text before its first link), if any."""
+    for el in box.iter():
+        if el.tag == "a":
+            return None
+        if el in labels:
+            return labels[el][0]
+        if isinstance(el.tag, str) and el is not box and el.text and el.text.strip():
+            return None
+    return None
+
+
+def _overlaps(el: Any, boxes: list[Any]) -> bool:
+    return any(box is el or _contains(box, el) or _contains(el, box) for box in boxes)
+
+
+def _contains(outer: Any, inner: Any) -> bool:
+    return any(ancestor is outer for ancestor in inner.iterancestors())
+
+
+def _links_of(boxes: list[Box], url: str, kind: str) -> list[tuple[str, str]]:
     site = registrable_domain(url) if url else ""
     here = absolute_url(url, url)
-    related: dict[str, str] = {}
-    ranked: dict[str, str] = {}
-    seen_boxes: set[Any] = set()
-    for box, is_ranked in _boxes(sel.root, marked):
-        if box in seen_boxes or any(ancestor in seen_boxes for ancestor in box.iterancestors()):
+    links: dict[str, str] = {}
+    for box in sorted(boxes, key=lambda box: box.position):
+        if box.kind != kind:
             continue
-        seen_boxes.add(box)
-        target = ranked if is_ranked else related
-        for link, title in _links(box, url, site, here):
-            if len(target) < MAX_LINKS and link not in related and link not in ranked:
-                target[link] = title
-    return list(related.items()), list(ranked.items())
+        for link, title in _box_links(box.anchors, url, site, here):
+            if len(links) < MAX_LINKS and link not in links:
+                links[link] = title
+    return list(links.items())
 
 
-def _boxes(root: Any, marked: list[Any] | None) -> list[tuple[Any, bool]]:
-    found = []
-    for heading in root.iter(*HEADING_TAGS):
-        text = clean_text(heading.text_content()) or ""
-        if len(text) > 40 or (kind := _kind(text, at_start=True)) is None:
+def _box_links(anchors: Iterable[Any], url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
+    for anchor in anchors:
+        link = absolute_url(anchor.get("href"), url)
+        if not link or link == here:
             continue
-        if (box := _holder(heading)) is not None:
-            found.append((box, kind))
-    candidates = marked if marked is not None else root.iter("*")
-    for box in candidates:
-        marks = f"{box.get('class', '')} {box.get('id', '')}"
-        if marks.strip() and (kind := _kind(marks)) is not None and len(box.xpath("(.//a)[2]")) > 0:
-            found.append((box, kind))
-    return found
+        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title")) or ""
+        title = _LEADING.sub("", title)
+        if (label := _label(title)) is not None and label[1]:
+            title = _INLINE_SEPARATOR.sub("", label[1]).strip()
+        if not _is_headline(title) or url_score(link) == NOT_ARTICLE:
+            continue
+        if site and not _same_publisher(registrable_domain(link), site):
+            continue
+        yield link, title
 
 
-def _kind(text: str, *, at_start: bool = False) -> bool | None:
-    """True for a ranked box, False for related stories, None for neither. A heading must start with
-    the words ("Most read today"); a class or id may hold them anywhere ("sidebar-mostread")."""
-    for pattern, ranked in ((RANKED_WORDS, True), (RELATED_WORDS, False)):
-        if (pattern.match(text) if at_start else pattern.search(text)) is not None:
-            return ranked
-    return None
-
-
-def _holder(heading: Any) -> Any:
-    """The heading's nearest ancestor with at least two links (the box it heads)."""
-    for ancestor in heading.iterancestors():
-        if ancestor.tag in ("body", "html", "main", "article"):
-            return None
-        if len(ancestor.findall(".//a")) >= 2:
-            return ancestor
-    return None
+def _same_publisher(domain: str, site: str) -> bool:
+    """The page's own site, or a sister domain of the same name (`bbc.com` beside `bbc.co.uk`)."""
+    return domain == site or domain.removeprefix("www.").split(".")[0] == site.removeprefix("www.").split(".")[0]
 
 
 def _is_headline(title: str) -> bool:
     """A headline has a few words ("Commenting Policy" does not); CJK titles, written without spaces,
     by their length."""
     words = title.split()
-    written_without_spaces = len(words) <= 2 and any(ord(char) >= 0x2E80 for char in title)
-    return len(title) >= MIN_TITLE and (len(words) >= 4 or written_without_spaces)
-
-
-def _links(box: Any, url: str, site: str, here: str | None) -> list[tuple[str, str]]:
-    links = []
-    for anchor in box.iter("a"):
-        link = absolute_url(anchor.get("href"), url)
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
-        if not link or not title or not _is_headline(title) or link == here:
-            continue
-        if (site and registrable_domain(link) != site) or url_score(link) < ARTICLE_LIKE:
-            continue  # another site, or a section, tag, author, programme or service page
-        links.append((link, title))
-    return links
+    written_without_spaces = any(not _spaced(char) for char in title[:20])
+    return len(title) >= MIN_TITLE and (len(words) >= 3 or written_without_spaces)

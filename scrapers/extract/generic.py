@@ -82,7 +82,7 @@ def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
     _fill(art, "body", *read_body(page))
     _fill(art, "authors", *_authors(page))  # after the body: a story may be signed below its last paragraph
     art.body = trim_head(art.body, art.title)
-    art.related, art.trending = link_boxes(page.sel, page.url, page.marked_boxes)
+    art.related, art.trending = link_boxes(page.sel, page.url)
     art.images = body_images(page)
     _fill(art, "lead", *read_lead(page, art.title))
     if art.lead:
