@@ -51,7 +51,7 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 RANKED_CLASS = re.compile(
     r"most[-_ ]?(?:read|popular|viewed|clicked|shared|commented)|mostread|topread|popular|trending|meistgelesen"
-    r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti",
+    r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti|ranking",
     re.IGNORECASE,
 )
 RELATED_CLASS = re.compile(
@@ -59,6 +59,7 @@ RELATED_CLASS = re.compile(
     r"|similar|recommend|empfehl|lire[-_]?aussi|leia[-_]?tambem",
     re.IGNORECASE,
 )
+_BOX_CLASS = re.compile(f"{RANKED_CLASS.pattern}|{RELATED_CLASS.pattern}", re.IGNORECASE)
 NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|author|share|social", re.IGNORECASE)
 """Class words of lists that a related- or popular-class names but that hold no stories (related tags)."""
 
@@ -79,7 +80,16 @@ def _spaced(char: str) -> bool:
 
 _KINDS = {RANKED: _label_pattern([RANKED_LABELS]), RELATED: _label_pattern([RELATED_LABELS]),
           OTHER: _label_pattern([OTHER_LIST_LABELS])}
+_WITHOUT_SPACES = ("ja", "zh", "ko")
+_ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPACES for label in group.get(lang, ())))
+             for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
+"""Labels of languages that may put words before them without a space ("社会ランキング", "실시간 많이 본 뉴스")."""
+MAX_ANYWHERE = 20
+_STARTS = frozenset(label[:2] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
+                    for words in group.values() for label in words)
+"""The first two letters of every label: a text starting otherwise is no label (a quick test before the pattern)."""
 _INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
+_MENU_CLASS = re.compile(r"(?<![a-z])(?:nav|navi|navigation|menu|gnav|submenu|megamenu)(?![a-z])", re.IGNORECASE)
 _LEADING = re.compile(r"^[\W_]+")
 _INLINE_SEPARATOR = re.compile(r"^\s*[:：|»›>–—-]")
 
@@ -133,31 +143,44 @@ def _label(text: str) -> tuple[str, str] | None:
     text = _LEADING.sub("", clean_text(text.replace("’", "'")) or "")
     if not text or len(text) > 400:
         return None
+    if text[:2].casefold() not in _STARTS:
+        return _label_anywhere(text)
     for kind, pattern in _KINDS.items():
         if (match := pattern.match(text)) is not None:
             return kind, text[match.end():]
     if (match := _INLINE.match(text)) is not None and _INLINE_SEPARATOR.match(text[match.end():]):
         return RELATED, text[match.end():]
+    return _label_anywhere(text)
+
+
+def _label_anywhere(text: str) -> tuple[str, str] | None:
+    if len(text) > MAX_ANYWHERE or all(_spaced(char) for char in text):
+        return None
+    for kind, pattern in _ANYWHERE.items():
+        if (match := pattern.search(text)) is not None:
+            return kind, text[match.end():]
     return None
 
 
 def _class_kind(el: Any) -> str | None:
-    marks = f"{el.get('class', '')} {el.get('id', '')}".strip()
-    if not marks or NOT_BOX_CLASS.search(marks):
+    marks = f"{el.get('class', '')} {el.get('id', '')}"
+    if len(marks) < 5 or _BOX_CLASS.search(marks) is None or NOT_BOX_CLASS.search(marks):
         return None
-    if RANKED_CLASS.search(marks):
-        return RANKED
-    return RELATED if RELATED_CLASS.search(marks) else None
+    return RANKED if RANKED_CLASS.search(marks) else RELATED
 
 
 def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]],
                   positions: dict[Any, int]) -> Box | None:
     """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
-    nothing (a placeholder, a story's subheading)."""
+    nothing (a placeholder, a story's subheading, a menu item)."""
     rest = _INLINE_SEPARATOR.sub("", rest).strip()
     full = clean_text(el.text_content()) or ""
-    if el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()):
-        return _linked_label(el, kind, rest, positions)
+    anchor = el if el.tag == "a" else next((a for a in el.iterancestors() if a.tag == "a"), None)
+    if anchor is not None and (rest or len(clean_text(anchor.text_content()) or "") > len(full) + MIN_TITLE):
+        # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
+        return Box(kind, positions[el], anchor, (anchor,)) if kind == RELATED else None
+    if _in_menu(el):
+        return None
     if len(full) > MAX_LABEL or len(rest.split()) > MAX_LABEL_EXTRA_WORDS:
         if len(el):  # "ALSO READ: <a>...</a>" in one paragraph
             anchors = tuple(el.iter("a"))
@@ -166,7 +189,7 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     anchors = tuple(el.iter("a"))
     if anchors:  # "<p>MORE: <a>...</a></p>": the label element holds its link
         return Box(kind, positions[el], el, anchors) if _inline_line(el, full) else None
-    node = el
+    node = el if anchor is None else anchor  # a heading that links to the full list ("Most read" -> /ranking)
     for _ in range(MAX_CLIMB):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html"):
@@ -180,13 +203,12 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     return None
 
 
-def _linked_label(el: Any, kind: str, rest: str, positions: dict[Any, int]) -> Box | None:
-    """A label that is or sits in a link: "Also read: <headline>" as one link is a one-link box; a link
-    reading only "Most read" names a box (its heading) and is looked at like a heading."""
-    anchor = el if el.tag == "a" else next(a for a in el.iterancestors() if a.tag == "a")
-    if rest and kind == RELATED:
-        return Box(kind, positions[el], anchor, (anchor,))
-    return None
+def _in_menu(el: Any) -> bool:
+    """Whether `el` is an item of the site's navigation ("Popular" beside "Politics" in the menu bar)."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag == "nav" or _MENU_CLASS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+            return True
+    return False
 
 
 def _inline_line(el: Any, full: str) -> bool:
