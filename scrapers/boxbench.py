@@ -13,7 +13,8 @@ neither rewarded nor penalised.
 For each field the table gives URL-set precision, recall and F1 over all pages pooled (every link counts
 once), and the number of pages whose set is exactly right. For trending it also counts the pages holding a
 most-read list whose predicted list, doubtful links left out, is the labelled list in the same order.
-URLs are compared without their scheme, `www.`, fragment and trailing slash, percent-escapes read.
+URLs are compared without their scheme, `www.`, fragment and trailing slash, percent-escapes read and
+query parameters sorted.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 TRUTH = DATA / "boxes" / "truth.jsonl"
@@ -36,12 +37,13 @@ Extractor = Callable[[bytes, str], Mapping[str, Any]]
 
 
 def normalize_url(url: str) -> str:
-    """`url` without scheme, `www.`, fragment and trailing slash, host lower-cased, percent-escapes read."""
+    """`url` without scheme, `www.`, fragment and trailing slash, host lower-cased, percent-escapes read, query
+    parameters sorted."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").removeprefix("www.")
     port = f":{parts.port}" if parts.port else ""
     path = unquote(parts.path).rstrip("/")
-    query = f"?{unquote(parts.query)}" if parts.query else ""
+    query = f"?{unquote(urlencode(sorted(parse_qsl(parts.query))))}" if parts.query else ""
     return f"{host}{port}{path}{query}"
 
 

@@ -90,6 +90,7 @@ _STARTS = frozenset(label[:2] for group in (RELATED_LABELS, RANKED_LABELS, OTHER
 """The first two letters of every label: a text starting otherwise is no label (a quick test before the pattern)."""
 _INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
 _MENU_CLASS = re.compile(r"(?<![a-z])(?:nav|navi|navigation|menu|gnav|submenu|megamenu)(?![a-z])", re.IGNORECASE)
+_HEADING_CLASS = re.compile(r"(?<![a-z])(?:title|heading|header|headline|label)(?![a-z])", re.IGNORECASE)
 _LEADING = re.compile(r"^[\W_]+")
 _INLINE_SEPARATOR = re.compile(r"^\s*[:：|»›>–—-]")
 
@@ -135,7 +136,7 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
             continue
         boxes.append(Box(kind, positions[el], el, tuple(el.iter("a"))))
         taken.append(el)
-    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED)
+    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED, first_only=True)
 
 
 def _label(text: str) -> tuple[str, str] | None:
@@ -263,15 +264,28 @@ def _link_dominated(el: Any, links: list[Any]) -> bool:
 
 
 def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
-    """The kind of the label a classed box starts with (its text before its first link), if any."""
+    """The kind of the heading a classed box starts with (its first text): the label's kind, OTHER for a
+    heading naming another list anywhere ("Tennis latest"), None without a heading or with one unknown."""
     for el in box.iter():
-        if el.tag == "a":
-            return None
+        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS or not (el.text and el.text.strip()):
+            continue
         if el in labels:
             return labels[el][0]
-        if isinstance(el.tag, str) and el is not box and el.text and el.text.strip():
-            return None
+        heading = clean_text(el.text_content()) or ""
+        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].search(heading):
+            return OTHER
+        return None
     return None
+
+
+def _is_heading_text(el: Any, box: Any) -> bool:
+    """Whether `el` is, or sits in, a heading of `box` (a heading tag or an element classed as its title)."""
+    node = el
+    while node is not None and node is not box:
+        if node.tag in HEADINGS or _HEADING_CLASS.search(node.get("class", "")):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _overlaps(el: Any, boxes: list[Any]) -> bool:
@@ -282,13 +296,17 @@ def _contains(outer: Any, inner: Any) -> bool:
     return any(ancestor is outer for ancestor in inner.iterancestors())
 
 
-def _links_of(boxes: list[Box], url: str, kind: str) -> list[tuple[str, str]]:
+def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False) -> list[tuple[str, str]]:
+    """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
+    page's ranked list is the first one: a second is another ranking, site-wide or of another tab)."""
     site = registrable_domain(url) if url else ""
     here = absolute_url(url, url)
     links: dict[str, str] = {}
     for box in sorted(boxes, key=lambda box: box.position):
         if box.kind != kind:
             continue
+        if first_only and links:
+            break
         for link, title in _box_links(box.anchors, url, site, here):
             if len(links) < MAX_LINKS and link not in links:
                 links[link] = title
