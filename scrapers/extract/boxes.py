@@ -36,10 +36,14 @@ MAX_LABEL = 60
 """Characters of a label with the words after it ("Most read in Politics this week")."""
 MAX_LABEL_EXTRA_WORDS = 4
 """Words a heading may add after its label ("Related stories from the region")."""
+MAX_TAB = 30
+"""Characters of a menu item or tab ("Latest", "Most popular"): a list of such items is no box."""
 MAX_CLIMB = 6
 """Ancestors a label climbs to find what follows it (heading in a header in a wrapper in the box)."""
 STORY_TEXT = 100
 """Characters of text without a link that end a box: the story or another section goes on."""
+INLINE_LABEL = 40
+"""Characters outside the links of an "ALSO READ: <link>" line: the label and its punctuation."""
 MIN_TITLE = 12
 MAX_LINKS = 20
 """Links kept per field: a box longer than this is a listing, not a box beside a story."""
@@ -144,7 +148,7 @@ def _label(text: str) -> tuple[str, str] | None:
     text = _LEADING.sub("", clean_text(text.replace("’", "'")) or "")
     if not text or len(text) > 400:
         return None
-    if text[:2].casefold() not in _STARTS:
+    if text[:3].casefold().replace("\u0307", "")[:2] not in _STARTS:  # "İlgili" folds to "i̇lgili"
         return _label_anywhere(text)
     for kind, pattern in _KINDS.items():
         if (match := pattern.match(text)) is not None:
@@ -180,6 +184,8 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     if anchor is not None and (rest or len(clean_text(anchor.text_content()) or "") > len(full) + MIN_TITLE):
         # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
         return Box(kind, positions[el], anchor, (anchor,)) if kind == RELATED else None
+    if (panel := _tab_panel(el if anchor is None else anchor)) is not None:  # a tab: the box is its panel
+        return Box(kind, positions[el], panel, tuple(panel.iter("a")))
     if _in_menu(el):
         return None
     if len(full) > MAX_LABEL or len(rest.split()) > MAX_LABEL_EXTRA_WORDS:
@@ -187,7 +193,7 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
             anchors = tuple(el.iter("a"))
             return Box(kind, positions[el], el, anchors) if anchors and _inline_line(el, full) else None
         return None
-    anchors = tuple(el.iter("a"))
+    anchors = () if anchor is not None else tuple(el.iter("a"))
     if anchors:  # "<p>MORE: <a>...</a></p>": the label element holds its link
         return Box(kind, positions[el], el, anchors) if _inline_line(el, full) else None
     node = el if anchor is None else anchor  # a heading that links to the full list ("Most read" -> /ranking)
@@ -204,8 +210,24 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     return None
 
 
+def _tab_panel(el: Any) -> Any:
+    """The panel a tab label shows (`href="#most-read"`, `aria-controls`), or None for a label that is no tab."""
+    href = el.get("href") or ""
+    target = el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
+    if not target:
+        return None
+    panels = el.getroottree().getroot().xpath("//*[@id=$id]", id=target)
+    return panels[0] if panels else None
+
+
 def _in_menu(el: Any) -> bool:
-    """Whether `el` is an item of the site's navigation ("Popular" beside "Politics" in the menu bar)."""
+    """Whether `el` is an item of the site's navigation ("Popular" beside "Politics" in the menu bar) or of
+    a strip of tabs whose panels it does not name ("Latest | Popular")."""
+    item = next((a for a in el.iterancestors() if a.tag == "li"), None)
+    if item is not None and item.getparent() is not None:
+        items = [clean_text(li.text_content()) or "" for li in item.getparent() if li.tag == "li"]
+        if len(items) >= 2 and all(len(text) <= MAX_TAB for text in items):
+            return True
     for ancestor in el.iterancestors():
         if ancestor.tag == "nav" or _MENU_CLASS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
             return True
@@ -214,9 +236,9 @@ def _in_menu(el: Any) -> bool:
 
 def _inline_line(el: Any, full: str) -> bool:
     """Whether `el`, a label with links, is a line announcing them ("MORE: <a>...</a>"), not a paragraph
-    of the story that happens to start with a label word: its text is mostly link text."""
+    of the story that happens to start with a label word: all its text but the label is link text."""
     linked = sum(len(clean_text(a.text_content()) or "") for a in el.iter("a"))
-    return linked >= 0.5 * len(full) - MAX_LABEL / 2
+    return linked > 0 and len(full) - linked <= INLINE_LABEL
 
 
 def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...] | None:
