@@ -17,9 +17,9 @@ LINK_TOLERANCE = 0.006
 
 PINS = {
     "related": {"precision": 0.943, "recall": 0.826, "f1": 0.881},
-    "trending": {"precision": 0.890, "recall": 0.873, "f1": 0.881},
+    "trending": {"precision": 0.943, "recall": 0.980, "f1": 0.962},
 }
-EXACT_RANKED_LISTS = 13
+EXACT_RANKED_LISTS = 16
 """Pages whose predicted most-read list is the labelled list in its order."""
 
 

@@ -204,8 +204,8 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
         following = _following(node, labels)
         if following is None:
             return None
-        if following:
-            return Box(kind, positions[el], parent, following)
+        if len(following) > 1 or (following and _may_be_story(following[0])):
+            return Box(kind, positions[el], parent, following)  # more than a "See all" link beside the label
         node = parent
     return None
 
@@ -218,6 +218,12 @@ def _tab_panel(el: Any) -> Any:
         return None
     panels = el.getroottree().getroot().xpath("//*[@id=$id]", id=target)
     return panels[0] if panels else None
+
+
+def _may_be_story(anchor: Any) -> bool:
+    """Whether a link may lead to a story: its text reads as a headline, or it has none (an image)."""
+    text = clean_text(anchor.text_content())
+    return not text or _is_headline(text)
 
 
 def _in_menu(el: Any) -> bool:
@@ -329,18 +335,31 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
             continue
         if first_only and links:
             break
-        for link, title in _box_links(box.anchors, url, site, here):
+        if first_only:
+            box = _first_list(box)
+        for link, title in _box_links(box, url, site, here):
             if len(links) < MAX_LINKS and link not in links:
                 links[link] = title
     return list(links.items())
 
 
-def _box_links(anchors: Iterable[Any], url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
-    for anchor in anchors:
+def _first_list(box: Box) -> Box:
+    """`box` with only the anchors of its first list when it holds several (the tabs of a ranking: today,
+    this week, shared most), each anchor in a list."""
+    lists = [next((a for a in anchor.iterancestors() if a.tag in ("ul", "ol")), None) for anchor in box.anchors]
+    if None in lists or len(set(lists)) < 2:
+        return box
+    first = lists[0]
+    return Box(box.kind, box.position, box.element,
+               tuple(anchor for anchor, inside in zip(box.anchors, lists, strict=True) if inside is first))
+
+
+def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
+    for anchor in box.anchors:
         link = absolute_url(anchor.get("href"), url)
         if not link or link == here:
             continue
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title")) or ""
+        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title")) or _card_title(anchor, box)
         title = _LEADING.sub("", title)
         if (label := _label(title)) is not None and label[1]:
             title = _INLINE_SEPARATOR.sub("", label[1]).strip()
@@ -349,6 +368,18 @@ def _box_links(anchors: Iterable[Any], url: str, site: str, here: str | None) ->
         if site and not _same_publisher(registrable_domain(link), site):
             continue
         yield link, title
+
+
+def _card_title(anchor: Any, box: Box) -> str:
+    """The text of the card an empty link (an image, an overlay) belongs to: its largest ancestor inside the
+    box that links nowhere else."""
+    href = anchor.get("href")
+    card = None
+    for ancestor in anchor.iterancestors():
+        if ancestor is box.element or any(a.get("href") != href for a in ancestor.iter("a")):
+            break
+        card = ancestor
+    return (clean_text(card.text_content()) or "") if card is not None else ""
 
 
 def _same_publisher(domain: str, site: str) -> bool:
