@@ -138,3 +138,35 @@ def test_service_links_in_a_box_are_not_stories() -> None:
     _, ranked = link_boxes(Selector(text=page), URL)
     assert [title for _, title in ranked] == ["Meldung Nummer 1 aus dem Hafen", "Meldung Nummer 2 aus dem Hafen",
                                              "장동혁, 한동훈 제명했지만 부담 커졌다"]
+
+
+def test_a_paragraph_that_is_one_link_to_another_story_is_a_teaser() -> None:
+    long = "<p>" + "Der Hafen stand am Morgen still, die Feuerwehr war mit vielen Kräften im Einsatz. " * 2 + "</p>"
+    body = f"""<article>{long}<p><strong>{card(1)[4:-5]}</strong></p>{long}
+<p><a href="/hafen/meldung-4411299.html">Hier</a></p>{long}
+<p><a href="https://www.anderes-blatt.example/hafen/meldung-nummer-2-aus-dem-hafen-44119.html">
+Meldung Nummer 2 aus dem Hafen</a></p>{long}</article>"""
+    assert boxes(body) == ([1], [])
+
+
+def test_a_classed_box_inside_a_list_of_another_kind_is_one_of_its_items() -> None:
+    body = f"""<div class="sidebar"><div class="widget-title">Neueste Artikel</div>
+<table class="similar-side"><tr><td>{card(1)[4:-5]}</td></tr></table>
+<table class="similar-side"><tr><td>{card(2)[4:-5]}</td></tr></table></div>"""
+    assert boxes(body) == ([], [])
+
+
+def test_a_tab_label_reads_the_panel_it_names() -> None:
+    body = f"""<div class="tabs"><ul><li><a href="#latest">Latest</a></li><li><a href="#most">Most Read</a></li></ul>
+<div id="latest"><ul>{card(1)}{card(2)}</ul></div><div id="most"><ol>{card(3)}{card(4)}</ol></div></div>
+<div class="tabs"><ul><li><a href="/tabs/0">Latest</a></li><li><a href="/tabs/1">Popular</a></li></ul>
+<div><ul>{card(5)}{card(6)}</ul></div></div>"""
+    assert boxes(body) == ([], [3, 4])
+
+
+def test_a_ranking_in_tabs_keeps_its_first_list_and_empty_links_take_their_card_text() -> None:
+    body = f"""<section><h2><span>ニュースランキング</span></h2><a href="/ranking">もっと見る</a>
+<div class="panel"><ol><li><a href="/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html"><img src="x.jpg"></a>
+<h3>Meldung Nummer 1 aus dem Hafen</h3></li>{card(2)}</ol></div>
+<div class="panel"><ol>{card(3)}{card(4)}</ol></div></section>"""
+    assert boxes(body) == ([], [1, 2])

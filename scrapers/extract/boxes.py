@@ -45,7 +45,13 @@ STORY_TEXT = 100
 INLINE_LABEL = 40
 """Characters outside the links of an "ALSO READ: <link>" line: the label and its punctuation."""
 MIN_TITLE = 12
+TEASER_WORDS = 4
+"""Words of a headline standing alone as a paragraph of the story, linked to another story."""
+ARTICLE_LIKE = 1.0
+"""`url_score` of a link standing alone in the story that counts as a teaser (a slug, an id or a date)."""
 MAX_LINKS = 20
+MAX_BOX_LINKS = 60
+"""Links after a label beyond which what follows it is the page, not its box."""
 """Links kept per field: a box longer than this is a listing, not a box beside a story."""
 
 NOT_LABEL_TAGS = frozenset({"script", "style", "noscript", "template", "title", "option", "textarea", "head",
@@ -116,6 +122,7 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
     labels: dict[Any, tuple[str, str]] = {}
     classed: list[tuple[Any, str]] = []
     named_boxes: list[tuple[Any, str]] = []
+    paragraphs: list[Any] = []
     for position, el in enumerate(root.iter()):
         if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS:
             continue
@@ -126,10 +133,15 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
             named_boxes.append((el, found[0]))
         if (kind := _class_kind(el)) is not None:
             classed.append((el, kind))
+        if el.tag == "p" and el.find(".//a") is not None and el not in labels:
+            paragraphs.append(el)
+    # Lists labelled as neither kind are found too: a classed box inside one is one of its items.
     boxes = [box for el, (kind, rest) in labels.items()
-             if kind != OTHER and (box := _labelled_box(el, kind, rest, labels, positions)) is not None]
+             if (box := _labelled_box(el, kind, rest, labels, positions)) is not None]
     boxes += [Box(kind, positions[el], el, tuple(el.iter("a"))) for el, kind in named_boxes
               if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
+    boxes += [Box(RELATED, positions[p], p, (anchor,)) for p in paragraphs
+              if (anchor := _teaser_line(p, url)) is not None and not _overlaps(p, [box.element for box in boxes])]
     taken = [box.element for box in boxes]
     for el, kind in classed:
         if _overlaps(el, taken):
@@ -204,10 +216,30 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
         following = _following(node, labels)
         if following is None:
             return None
+        if len(following) > MAX_BOX_LINKS:
+            return None  # the label climbed out of its box into the page
         if len(following) > 1 or (following and _may_be_story(following[0])):
             return Box(kind, positions[el], parent, following)  # more than a "See all" link beside the label
         node = parent
     return None
+
+
+def _teaser_line(p: Any, url: str) -> Any:
+    """The link of a paragraph of the story that is one link to another story of the site and nothing else
+    ("SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'" between two paragraphs); None otherwise."""
+    anchors = p.findall(".//a")
+    if len(anchors) != 1 or not url:
+        return None
+    text = clean_text(p.text_content()) or ""
+    if text != (clean_text(anchors[0].text_content()) or "") or len(text.split()) < TEASER_WORDS:
+        return None
+    link = absolute_url(anchors[0].get("href"), url)
+    if not link or registrable_domain(link) != registrable_domain(url) or url_score(link) < ARTICLE_LIKE:
+        return None
+    neighbours = (p.getprevious(), p.getnext())
+    story = any(n is not None and n.tag == "p" and len(clean_text(n.text_content()) or "") > STORY_TEXT
+                for n in neighbours)
+    return anchors[0] if story else None
 
 
 def _tab_panel(el: Any) -> Any:
@@ -345,11 +377,11 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
 
 def _first_list(box: Box) -> Box:
     """`box` with only the anchors of its first list when it holds several (the tabs of a ranking: today,
-    this week, shared most), each anchor in a list."""
+    this week, shared most); links outside the lists ("See all") go too."""
     lists = [next((a for a in anchor.iterancestors() if a.tag in ("ul", "ol")), None) for anchor in box.anchors]
-    if None in lists or len(set(lists)) < 2:
+    if len(set(lists) - {None}) < 2:
         return box
-    first = lists[0]
+    first = next(inside for inside in lists if inside is not None)
     return Box(box.kind, box.position, box.element,
                tuple(anchor for anchor, inside in zip(box.anchors, lists, strict=True) if inside is first))
 
