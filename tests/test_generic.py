@@ -166,3 +166,34 @@ def test_bylines_of_teased_stories_are_not_this_storys() -> None:
 <h1>Brand im Hafen</h1><p class="byline">Von <a rel="author" href="/a/cs">Carla Siepmann</a></p>{STORY}</article>
 <section class="more">{teasers}</section></body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Carla Siepmann"]
+
+
+STORY_BODY = "<p>" + "Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand still. " * 3 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("head", "markup", "tags", "source"),
+    [
+        ("", '<p>Tags: <a rel="tag" href="/t/hafen">Hafen,</a> <a rel="category tag" href="/t/feuer">#Feuer</a></p>',
+         ["Hafen", "Feuer"], "rel=tag"),
+        ("", '<ul class="article-tags"><li><a href="/t/hafen">Hafen</a></li><li><a href="/t/b">Brand</a></li></ul>',
+         ["Hafen", "Brand"], "tag list"),
+        ('<meta name="keywords" content="Unfall, Berlin">', '<a rel="tag" href="/t/hafen">Hafen</a>',
+         ["Unfall", "Berlin"], "keywords"),
+        ('<meta name="keywords" content="_commerce, 8ae9ab2d-fe1b-4230-acb8-a59b52877682, Hafen, Brand">', "",
+         ["Hafen", "Brand"], "keywords"),
+    ],
+)
+def test_tags_printed_as_links_when_the_metadata_names_none(head: str, markup: str, tags: list[str],
+                                                            source: str) -> None:
+    html = (f"<html><head>{head}</head><body><article><h1>Großbrand im Hafen</h1>{STORY_BODY}{markup}</article>"
+            "</body></html>")
+    art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
+    assert art.tags == tags
+    assert art.sources["tags"] == source
+
+
+def test_a_topic_bar_above_the_headline_is_not_the_storys_tags() -> None:
+    bar = '<ul class="topics"><li><a href="/t/wahl">Wahl</a></li><li><a href="/t/nfl">NFL</a></li></ul>'
+    html = f"<html><body>{bar}<article><h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>"
+    assert read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html").tags == []

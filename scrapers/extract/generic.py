@@ -473,11 +473,58 @@ def _tags(page: Page) -> tuple[list[str], str | None]:
     )
     first: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:
-        if tags := _unique(read()):
+        if tags := _unique([tag for tag in read() if not _NOT_A_TAG.match(tag)]):
             if len(tags) > 1:
                 return tags, source
             first = first if first[0] else (tags, source)
+    if not first[0] and (printed := _printed_tags(page)):
+        return printed
     return first
+
+
+_NOT_A_TAG = re.compile(r"^(?:_|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)", re.IGNORECASE)
+"""Keywords that are a CMS's internal flags ("_commerce") or ids (a UUID), not topics."""
+TAG_LINK_RELS = ("tag",)
+"""`rel` values of links to the page's tags (WordPress and most blog engines print `rel="tag"`)."""
+TAG_LIST_CLASS = re.compile(r"^(?:tags?|taglist|tag-list|tags-list|post-tags|article-tags|entry-tags|topics|"
+                            r"article-topics|keywords|schlagworte|schlagwoerter|stichworte|etiquetas|mots-cles)$")
+"""Class words (or ids) of a short list printed under the story whose links are its tags."""
+MAX_TAG = 40
+"""Characters of a tag: longer link text is a headline."""
+MAX_TAGS = 20
+"""Links of a tag list: a longer list is an index of topics."""
+
+
+def _printed_tags(page: Page) -> tuple[list[str], str] | None:
+    """The tags the page prints as links when its metadata names none: `rel=tag` links, or the links of a
+    short list classed `tags`, `topics` or `keywords` (outside navigation)."""
+    rel_tagged = [_tag_text(a) for a in page.sel.root.iter("a")
+                  if set((a.get("rel") or "").lower().split()) & set(TAG_LINK_RELS)]
+    if tags := _unique([tag for tag in rel_tagged if tag and len(tag) <= MAX_TAG]):
+        return tags, "rel=tag"
+    for el in page.sel.root.iter("ul", "ol", "div", "p", "section", "footer"):
+        if not _tag_list(el):
+            continue
+        texts = [_tag_text(a) for a in el.iter("a")]
+        if texts and all(text and len(text) <= MAX_TAG for text in texts) and len(texts) <= MAX_TAGS:
+            return _unique([text for text in texts if text]), "tag list"
+    return None
+
+
+def _tag_text(anchor: Any) -> str:
+    """A tag link's text without the separators some pages print inside it ("Taylor Swift,", "#Iran")."""
+    return (clean_text(anchor.text_content()) or "").strip(" ,;|·•#")
+
+
+def _tag_list(el: Any) -> bool:
+    """Whether `el` is classed as the story's tag list: outside navigation, and after the headline (a bar
+    of trending topics above it is the site's)."""
+    words = {word.lower() for word in re.split(r"\s+", f"{el.get('class', '')} {el.get('id', '')}") if word}
+    if not any(TAG_LIST_CLASS.match(word) for word in words):
+        return False
+    if any(a.tag in ("nav", "header") for a in el.iterancestors()):
+        return False
+    return bool(el.xpath("preceding::h1[1]"))
 
 
 def _language(page: Page) -> tuple[str | None, str | None]:
