@@ -25,7 +25,7 @@ from scrapers.items import Article, Image, Link, RankedLink
 # Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
 _NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
 # Fields whose generic source is recorded under another name, and the readers of ArticlePage itself.
-_GENERIC_NAME = {"published_at": "published_raw", "updated_at": "updated_raw"}
+_GENERIC_NAME = {"published_at": "published_raw", "published_date": "published_raw", "updated_at": "updated_raw"}
 _OWN_READER = {"canonical_url": "canonical", "site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
 
@@ -68,8 +68,9 @@ class ArticlePage:
                 found[name] = f"profile {owner.__module__.rsplit('.', 1)[-1]}"
             else:
                 found[name] = self.generic.sources.get(_GENERIC_NAME.get(name, name), _OWN_READER.get(name, "page"))
-        if "published_at" in found and "published_raw" in found:
-            found["published_at"] = found["published_raw"]  # the time is read from that text
+        for name in ("published_at", "published_date"):
+            if name in found and "published_raw" in found:
+                found[name] = found["published_raw"]  # the time is read from that text
         return found
 
     def not_article_reason(self) -> str | None:
@@ -102,6 +103,14 @@ class ArticlePage:
 
     def published_at(self) -> datetime | None:
         return self.timestamp(self.published_raw())
+
+    def published_date(self) -> str | None:
+        """The day of `published_at` in the page's offset; without a known zone, the day the text names."""
+        moment = self.published_at()
+        if moment is None and (raw := self.published_raw()):
+            languages = list(self.languages) if self.languages else None
+            moment = parse_timestamp(raw, timezone=None, now=self.fetched_at, languages=languages)
+        return moment.date().isoformat() if moment is not None else None
 
     def updated_at(self) -> datetime | None:
         return self.timestamp(self.generic.updated_raw)

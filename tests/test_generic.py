@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from parsel import Selector
 
+from scrapers.extract import extract_article
 from scrapers.extract.generic import read_article
+from scrapers.pages import ArticlePage
 from tests.storypages import HOUSE, LEAD, PAGE, STORY
 
 
@@ -197,3 +201,24 @@ def test_a_topic_bar_above_the_headline_is_not_the_storys_tags() -> None:
     bar = '<ul class="topics"><li><a href="/t/wahl">Wahl</a></li><li><a href="/t/nfl">NFL</a></li></ul>'
     html = f"<html><body>{bar}<article><h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>"
     assert read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html").tags == []
+
+
+@pytest.mark.parametrize(
+    ("date", "published_at", "published_date"),
+    [
+        # An offset: the day is the page's own, not UTC's.
+        ("2024-05-03T00:30:00+02:00", "2024-05-03T00:30:00+02:00", "2024-05-03"),
+        # No offset on a site whose zone is unknown: no instant, but the day is the page's.
+        ("2024-05-03T23:30:00", None, "2024-05-03"),
+        ("3. Mai 2024", None, "2024-05-03"),
+    ],
+)
+def test_the_day_of_publication_is_kept_when_its_instant_is_unknown(date: str, published_at: str | None,
+                                                                    published_date: str) -> None:
+    html = (f'<html><head><meta property="article:published_time" content="{date}"></head><body><article>'
+            f"<h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>")
+    url = "https://www.hafenblatt.example/hafen/grossbrand-4411220.html"
+    item = ArticlePage(Selector(text=html), url=url, fetched_at=datetime(2024, 5, 4, tzinfo=UTC)).to_item()
+    assert item.published_date == published_date
+    record = extract_article(html.encode(), url)
+    assert (record["published_at"], record["published_date"]) == (published_at or published_date, published_date)
