@@ -59,6 +59,13 @@ def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, aut
         ("", "", ["Hafenblatt"]),
         # a hidden editor widget classed "writer" is no byline
         ('<div id="css-writer" style="display: none"><button>Save</button></div>', "", ["Hafenblatt"]),
+        # a byline label on its own, the name as plain text after it
+        ('<ul><li><strong>Datum</strong> 28.04.2023</li><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>',
+         "", ["Roman Goncharenko"]),
+        ("", '<p><span>Text:</span> Anna Beispiel</p>', ["Anna Beispiel"]),
+        # interface text in an author box is nobody's name; a link reading "View all posts by" names its author
+        ('<div class="author"><span>Follow</span> <span>Name *</span></div>', "", ["Hafenblatt"]),
+        ('<a rel="author" href="/a/ann">View all posts by Ann Lee</a>', "", ["Ann Lee"]),
     ],
 )
 def test_bylines_and_signatures(top: str, bottom: str, authors: list[str]) -> None:
@@ -122,6 +129,12 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
     [
         ("By Ann Lee and Bo Kim", ["Ann Lee", "Bo Kim"]),
         ("Von Anna Beispiel, Bo Kim", ["Anna Beispiel", "Bo Kim"]),
+        ("Autor: Anna Beispiel", ["Anna Beispiel"]),
+        ("Text: Anna Beispiel und Bo Kim", ["Anna Beispiel", "Bo Kim"]),
+        ("Erstellt von Anna Beispiel", ["Anna Beispiel"]),
+        ("Artikel von: Anna Beispiel", ["Anna Beispiel"]),
+        ("View all posts by Ann Lee", ["Ann Lee"]),
+        ("Textilexperte Bo Kim", ["Textilexperte Bo Kim"]),
     ],
 )
 def test_clean_author(raw: str, names: list[str]) -> None:
@@ -222,3 +235,11 @@ def test_the_day_of_publication_is_kept_when_its_instant_is_unknown(date: str, p
     assert item.published_date == published_date
     record = extract_article(html.encode(), url)
     assert (record["published_at"], record["published_date"]) == (published_at or published_date, published_date)
+
+
+def test_a_name_whose_initials_are_the_hosts_is_the_house() -> None:
+    page = f"""<html><head><meta name="author" content="Deutsche Welle (www.dw.com)"></head><body><article>
+<h1>Brand im Hafen</h1><p><strong>Autor</strong> Roman Goncharenko</p>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://www.dw.com/de/brand-im-hafen/a-65464327")
+    assert art.authors == ["Roman Goncharenko"]
+    assert art.sources["authors"] == "byline label"

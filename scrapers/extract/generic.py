@@ -336,19 +336,40 @@ def _updated(page: Page) -> tuple[str | None, str | None]:
 # ----------------------------------------------------------------------------- authors
 
 
-_BY = re.compile(r"^\s*(?:by|von|par|por|di|da|de|av|door|przez|от|автор[ы]?:?)\s+", re.IGNORECASE)
+_BY = re.compile(
+    r"^\s*(?:(?:by|von|par|por|di|da|de|av|af|door|przez|от)\s+|(?:written|posted|reported)\s+by:?\s+"
+    r"|(?:erstellt|verfasst|geschrieben|artikel)\s+von:?\s+|(?:escrito\s+por|écrit\s+par|scritto\s+da)\s+"
+    r"|(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text|texte|texto|tekst|yazar|muhabir"
+    r"|автор[ы]?)\s*:\s*|автор[ы]?\s+)",
+    re.IGNORECASE,
+)
+"""The label a byline starts with: "By", "von", "Autor:", "Text:", "Erstellt von", "Written by"."""
+_BYLINE_LABEL = re.compile(
+    r"^(?:by|von|par|por|door|av|af|przez|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text"
+    r"|texte|texto|tekst|yazar|muhabir|автор[ы]?|erstellt von|verfasst von|geschrieben von|artikel von|written by"
+    r"|escrito por|écrit par|scritto da)\s*:?$",
+    re.IGNORECASE,
+)
+"""A byline's label printed on its own ("Autorin/Autor", "Text:"), with the name after it."""
+_UI_WORDS = frozenset({
+    "name", "posted", "follow", "folgen", "suivre", "seguir", "segui", "volgen", "edit", "bearbeiten", "share",
+    "teilen", "email", "e-mail", "profile", "profil", "contact", "kontakt", "subscribe", "abonnieren", "login",
+})
+"""Interface words that author boxes hold beside the name ("Follow", "Name *", "Edit")."""
 
 
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b)\s*")
 
 
 _EMAIL = re.compile(r"\S+@\S+")
+_VIEW_ALL = re.compile(r"^(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+",
+                       re.IGNORECASE)
 
 
 def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]."""
     text = _EMAIL.sub("", clean_text(raw))
-    text = _BY.sub("", text)
+    text = _VIEW_ALL.sub("", _BY.sub("", text))
     return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
 
@@ -356,18 +377,21 @@ def _authors(page: Page) -> tuple[list[str], str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
     sites = [text_key(site) for site in _site_names(page) if len(text_key(site)) >= 3]
+    labels = [label for label in (urlsplit(page.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
+    host_key = labels[-2].casefold() if len(labels) >= 2 else ""
     candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
         ("jsonld", lambda: structured.person_names(page.article.get("author"))),
         ("meta", lambda: [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]),
         ("itemprop=author",
          lambda: [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
         ("byline", lambda: _byline_names(page)),
+        ("byline label", lambda: _labelled_byline(page)),
         ("signature", lambda: _signature(page)),
     )
     house: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
         names = _unique([n for n in read() if n and not n.startswith("http")])
-        people = [n for n in names if not _names_site_key(n, sites)]
+        people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if people:
             return people, source
         if names and not house[0]:
@@ -375,9 +399,14 @@ def _authors(page: Page) -> tuple[list[str], str | None]:
     return house  # only the house credits the story
 
 
-def _names_site_key(name: str, site_keys: list[str]) -> bool:
+def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool:
+    """Whether `name` is the site's own: its name or the start of it, or its initials the host's name
+    ("Deutsche Welle" on dw.com)."""
     key = text_key(name)
-    return any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key)
+    if any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key):
+        return True
+    words = re.sub(r"\(.*?\)", " ", name).split()  # "Deutsche Welle (www.dw.com)"
+    return len(words) >= 2 and "".join(word[0] for word in words).casefold() == host_key
 
 
 # Class or id words of a byline: "byline", "author", "author-name", "article__author" (not "authority").
@@ -387,15 +416,15 @@ _BYLINE_MARK = re.compile(
 )
 
 
-_NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
+_NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
 def _byline_names(page: Page) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
     links = [a for a in page.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
-    if names := [clean_text(text_of(a)) for a in links]:
-        return [name for name in names if _looks_like_name(name)]
+    if names := [name for a in links for name in clean_author(text_of(a)) if _looks_like_name(name)]:
+        return _unique(names)
     for el in page.sel.root.iter("*"):
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
@@ -404,11 +433,27 @@ def _byline_names(page: Page) -> list[str]:
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
-        links = [clean_text(text_of(a)) for a in el.iter("a")]
+        links = [name for a in el.iter("a") for name in clean_author(text_of(a))]
         names = [name for name in links if _looks_like_name(name)]
         if not names:
             names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]
         if names:
+            return names
+    return []
+
+
+def _labelled_byline(page: Page) -> list[str]:
+    """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
+    Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
+    for el in page.sel.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
+        if not el.text or len(el.text) > 40 or not _BYLINE_LABEL.match(clean_text(text_of(el))):
+            continue
+        if in_figure_or_box(el) or _in_other_story(el):
+            continue
+        sibling = el.getnext()
+        after = clean_text(el.tail) or (clean_text(text_of(sibling)) if sibling is not None else "")
+        names = [name for name in clean_author(after) if _looks_like_name(name)] if after else []
+        if names and len(after) <= SIGNATURE_LENGTH:
             return names
     return []
 
@@ -445,7 +490,7 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     cased = text != text.lower()
     return (1 <= len(words) <= 5 and 2 <= len(text) <= 50 and not _NOT_A_NAME.search(text)
-            and (cased or text == text.upper()))
+            and (cased or text == text.upper()) and not any(word.casefold().strip("*:") in _UI_WORDS for word in words))
 
 
 def _unique(items: list[str]) -> list[str]:
