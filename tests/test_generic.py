@@ -243,3 +243,11 @@ def test_a_name_whose_initials_are_the_hosts_is_the_house() -> None:
     art = read_article(Selector(text=page), "https://www.dw.com/de/brand-im-hafen/a-65464327")
     assert art.authors == ["Roman Goncharenko"]
     assert art.sources["authors"] == "byline label"
+
+
+def test_a_box_word_on_the_articles_own_wrapper_leaves_its_byline_alone() -> None:
+    page = f"""<html><body><div class="article paywall"><h1>Brand im Hafen</h1>
+<div class="byline">Von <a href="/autor/anna">Anna Beispiel</a></div>{STORY}</div>
+<div class="teaser"><h2><a href="/s-1">Andere Geschichte</a></h2><div class="byline">Von Bo Kim</div></div>
+</body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Anna Beispiel"]

@@ -481,8 +481,9 @@ SIGNATURE_LENGTH = 60
 
 
 def _in_other_story(el: Any) -> bool:
-    """Whether `el` sits in a teaser, related or promo box: a byline there is another story's."""
-    return any(class_words(a) & BOX_WORDS for a in el.iterancestors())
+    """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
+    an element that holds the headline is the article's own state (`paywall`), not another story."""
+    return any(class_words(a) & BOX_WORDS and a.find(".//h1") is None for a in el.iterancestors())
 
 
 def _looks_like_name(text: str) -> bool:
