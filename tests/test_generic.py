@@ -251,3 +251,26 @@ def test_a_box_word_on_the_articles_own_wrapper_leaves_its_byline_alone() -> Non
 <div class="teaser"><h2><a href="/s-1">Andere Geschichte</a></h2><div class="byline">Von Bo Kim</div></div>
 </body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Anna Beispiel"]
+
+
+HEADLINE = "Großbrand legt den Hafen lahm"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "source"),
+    [
+        # A share title that is the headline with text added, or a kicker set apart without a colon: the <h1>.
+        ('<meta property="og:title" content="Großbrand legt den Hafen lahm und mehr">', HEADLINE, HEADLINE, "h1"),
+        ('<meta property="og:title" content="Opinion | Großbrand legt den Hafen lahm">', HEADLINE, HEADLINE, "h1"),
+        # A kicker with a colon is the publisher's own title.
+        ('<meta property="og:title" content="Hamburg: Großbrand legt den Hafen lahm">', HEADLINE,
+         "Hamburg: Großbrand legt den Hafen lahm", "og:title"),
+        # An <h1> that is the blog's name over the post's own heading is not the headline.
+        ("<title>Ein Abend am Hafen – Hafenblog</title>", "Hafenblog", "Ein Abend am Hafen", "title"),
+    ],
+)
+def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
+    page = f"""<html><head>{head}</head><body><h1>{h1}</h1><article><h2>Ein Abend am Hafen</h2>{STORY}</article>
+</body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert (art.title, art.sources["title"]) == (title, source)

@@ -110,13 +110,14 @@ def _title(page: Page) -> tuple[str | None, str | None]:
     # which goes.
     sites = _site_names(page)
     h1 = _visible_headline(page, sites)
+    sites += [text for text in map(text_of, islice(page.sel.root.iter("h1"), 3)) if _is_blog_label(page, text)]
     headline = clean_text(structured.text_value(page.article.get("headline")))
     candidates = (
         ("og:title", clean_text(structured.meta_content(page.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
         ("twitter:title", clean_text(structured.meta_content(page.meta, "twitter:title"))),
-        ("title", clean_text(page.sel.xpath("string(//title)").get())),
+        ("title", text_of_title(page)),
     )
     others = [h1, headline]
     sections = [
@@ -127,8 +128,24 @@ def _title(page: Page) -> tuple[str | None, str | None]:
     for source, value in candidates:
         if value:
             title = _complete(strip_site_name(value, sites, others), others)
+            if h1 and source != "h1" and _holds_headline(title, h1):
+                return h1, "h1"
             return _without_section_suffix(title, [s for s in sections if s]), source
     return None, None
+
+
+MIN_HEADLINE_WORDS = 4
+"""Words of a visible <h1> that a share title may wrap: a shorter one may be a label ("Live", "Politik")."""
+
+
+def _holds_headline(title: str, h1: str) -> bool:
+    """Whether the share title is the visible headline with text added: "<h1> and more words" after it, or
+    a kicker before it that no colon sets apart ("Exclusive <h1>"; "Kicker: <h1>" is the publisher's title)."""
+    if len(h1.split()) < MIN_HEADLINE_WORDS or len(title) <= len(h1):
+        return False
+    if title.startswith(h1):
+        return True
+    return title.endswith(h1) and not title[: -len(h1)].rstrip().endswith((":", "："))
 
 
 SECTION_META = ("section", "category", "content_category")
@@ -151,9 +168,22 @@ def _visible_headline(page: Page, sites: list[str]) -> str:
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
-        if len(text) >= 8 and text_key(text) not in site_keys:
+        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(page, text):
             return text
     return ""
+
+
+def _is_blog_label(page: Page, text: str) -> bool:
+    """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>", and the post
+    title stands in a heading of its own."""
+    head, *rest = _TITLE_SEPARATOR.split(text_of_title(page)) or [""]
+    if text_key(text) not in {text_key(part) for part in rest}:
+        return False
+    return any(text_key(text_of(h)) == text_key(head) for h in page.sel.root.iter("h1", "h2", "h3"))
+
+
+def text_of_title(page: Page) -> str:
+    return clean_text(page.sel.xpath("string(//title)").get())
 
 
 def _is_article_header(el: Any) -> bool:
