@@ -30,6 +30,14 @@ _OWN_READER = {"canonical_url": "canonical", "site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
 
 
+_TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
+
+
+def _day_only(raw: str, moment: datetime) -> bool:
+    """Whether `raw` names a day and no time of it: read as midnight, with no hour and minutes in the text."""
+    return (moment.hour, moment.minute, moment.second) == (0, 0, 0) and not _TIME_OF_DAY.search(raw)
+
+
 class ArticlePage:
     """An article page: `to_item()` calls the method named after each `Article` field."""
 
@@ -102,7 +110,11 @@ class ArticlePage:
         return self.generic.published_raw
 
     def published_at(self) -> datetime | None:
-        return self.timestamp(self.published_raw())
+        """The instant of publication; None for a day without a time ("2024-05-03"), whose midnight would be
+        an instant the page never gave (its day is `published_date`)."""
+        raw = self.published_raw()
+        moment = self.timestamp(raw)
+        return None if moment is not None and raw and _day_only(raw, moment) else moment
 
     def published_date(self) -> str | None:
         """The day of `published_at` in the page's offset; without a known zone, the day the text names."""

@@ -274,3 +274,15 @@ def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
 </body></html>"""
     art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
     assert (art.title, art.sources["title"]) == (title, source)
+
+
+@pytest.mark.parametrize(
+    ("date", "published_at"),
+    [("2024-05-03", None), ("3. Mai 2024", None), ("3. Mai 2024, 00:00 Uhr", "2024-05-03T00:00:00+02:00")],
+)
+def test_a_day_without_a_time_is_no_instant_even_where_the_zone_is_known(date: str, published_at: str | None) -> None:
+    html = (f'<html lang="de"><head><meta property="article:published_time" content="{date}"></head><body>'
+            f"<article><h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>")
+    url = "https://www.hafenblatt.de/hafen/grossbrand-4411220.html"
+    item = ArticlePage(Selector(text=html), url=url, fetched_at=datetime(2024, 5, 4, tzinfo=UTC)).to_item()
+    assert (item.published_at and item.published_at.isoformat(), item.published_date) == (published_at, "2024-05-03")
