@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import parsel
@@ -33,6 +34,8 @@ from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS
 RELATED, RANKED, OTHER = "related", "ranked", "other"
 
 MAX_LABEL = 60
+MAX_TEXT = 400
+"""Characters of an element's own text beyond which it is no label (a paragraph of the story)."""
 """Characters of a label with the words after it ("Most read in Politics this week")."""
 MAX_LABEL_EXTRA_WORDS = 4
 """Words a heading may add after its label ("Related stories from the region")."""
@@ -62,15 +65,13 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 RANKED_CLASS = re.compile(
     r"most[-_ ]?(?:read|popular|viewed|clicked|shared|commented)|mostread|topread|popular|trending|meistgelesen"
     r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti|ranking",
-    re.IGNORECASE,
 )
 RELATED_CLASS = re.compile(
     r"related|relacionad|correlat|verwandt|read[-_]?(?:more|also|next)|lesen[-_]?sie|see[-_]?also|more[-_]?on"
     r"|similar|recommend|empfehl|lire[-_]?aussi|leia[-_]?tambem",
-    re.IGNORECASE,
 )
-_BOX_CLASS = re.compile(f"{RANKED_CLASS.pattern}|{RELATED_CLASS.pattern}", re.IGNORECASE)
-NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|author|share|social", re.IGNORECASE)
+_BOX_CLASS = re.compile(f"{RANKED_CLASS.pattern}|{RELATED_CLASS.pattern}")
+NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|author|share|social")
 """Class words of lists that a related- or popular-class names but that hold no stories (related tags)."""
 
 
@@ -88,6 +89,9 @@ def _spaced(char: str) -> bool:
     return not 0x2E80 <= ord(char) <= 0xD7FF  # CJK, kana and hangul are not followed by a space
 
 
+_UNSPACED = re.compile("[\u2e80-\ud7ff]")
+
+
 _KINDS = {RANKED: _label_pattern([RANKED_LABELS]), RELATED: _label_pattern([RELATED_LABELS]),
           OTHER: _label_pattern([OTHER_LIST_LABELS])}
 _WITHOUT_SPACES = ("ja", "zh", "ko")
@@ -95,9 +99,10 @@ _ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPA
              for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
 """Labels of languages that may put words before them without a space ("社会ランキング", "실시간 많이 본 뉴스")."""
 MAX_ANYWHERE = 20
-_STARTS = frozenset(label[:2] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
+_STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
                     for words in group.values() for label in words)
-"""The first two letters of every label: a text starting otherwise is no label (a quick test before the pattern)."""
+"""The first four letters of every label: a text starting otherwise is no label (a quick test before the
+patterns; labels of scripts written without spaces are looked for anywhere in a short text besides)."""
 _INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
 _MENU_CLASS = re.compile(r"(?<![a-z])(?:nav|navi|navigation|menu|gnav|submenu|megamenu)(?![a-z])", re.IGNORECASE)
 _HEADING_CLASS = re.compile(r"(?<![a-z])(?:title|heading|header|headline|label)(?![a-z])", re.IGNORECASE)
@@ -122,19 +127,19 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
     labels: dict[Any, tuple[str, str]] = {}
     classed: list[tuple[Any, str]] = []
     named_boxes: list[tuple[Any, str]] = []
-    paragraphs: list[Any] = []
     for position, el in enumerate(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in NOT_LABEL_TAGS:
             continue
         positions[el] = position
-        if el.text and (found := _label(el.text)) is not None:
+        if (text := el.text) and len(text) < MAX_TEXT and not text.isspace() and (found := _label(text)):
             labels[el] = found
-        elif (named := el.get("aria-label")) and (found := _label(named)) is not None and len(el):
-            named_boxes.append((el, found[0]))
-        if (kind := _class_kind(el)) is not None:
+        if (kind := _class_kind(f"{el.get('class', '')} {el.get('id', '')}")) is not None:
             classed.append((el, kind))
-        if el.tag == "p" and el.find(".//a") is not None and el not in labels:
-            paragraphs.append(el)
+    for el in root.xpath("//*[@aria-label][*]"):
+        if el not in labels and (found := _label(el.get("aria-label"))) is not None:
+            named_boxes.append((el, found[0]))
+    paragraphs = [p for p in root.xpath("//p[.//a]") if p not in labels]
     # Lists labelled as neither kind are found too: a classed box inside one is one of its items.
     boxes = [box for el, (kind, rest) in labels.items()
              if (box := _labelled_box(el, kind, rest, labels, positions)) is not None]
@@ -157,11 +162,13 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
 
 def _label(text: str) -> tuple[str, str] | None:
     """(kind, the text after the label) when `text` starts with a box label; None otherwise."""
+    start = _LEADING.sub("", text[:MAX_LABEL].lstrip())
+    key = start[:5].casefold().replace("\u0307", "")  # "İlgili" folds to "i̇lgili"
+    if key[:4] not in _STARTS and key[:3] not in _STARTS and key[:2] not in _STARTS:
+        return _label_anywhere(text) if _UNSPACED.search(text, 0, 2 * MAX_ANYWHERE) else None
     text = _LEADING.sub("", clean_text(text.replace("’", "'")) or "")
     if not text or len(text) > 400:
         return None
-    if text[:3].casefold().replace("\u0307", "")[:2] not in _STARTS:  # "İlgili" folds to "i̇lgili"
-        return _label_anywhere(text)
     for kind, pattern in _KINDS.items():
         if (match := pattern.match(text)) is not None:
             return kind, text[match.end():]
@@ -171,7 +178,8 @@ def _label(text: str) -> tuple[str, str] | None:
 
 
 def _label_anywhere(text: str) -> tuple[str, str] | None:
-    if len(text) > MAX_ANYWHERE or all(_spaced(char) for char in text):
+    text = clean_text(text) or ""
+    if len(text) > MAX_ANYWHERE or not _UNSPACED.search(text):
         return None
     for kind, pattern in _ANYWHERE.items():
         if (match := pattern.search(text)) is not None:
@@ -179,8 +187,11 @@ def _label_anywhere(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _class_kind(el: Any) -> str | None:
-    marks = f"{el.get('class', '')} {el.get('id', '')}"
+@lru_cache(maxsize=8192)
+def _class_kind(marks: str) -> str | None:
+    """The kind of box an element's class and id (`marks`) name; None for none. Pages repeat their class
+    names, so the answers are kept."""
+    marks = marks.lower()  # the patterns are lower case: faster than matching ignoring case
     if len(marks) < 5 or _BOX_CLASS.search(marks) is None or NOT_BOX_CLASS.search(marks):
         return None
     return RANKED if RANKED_CLASS.search(marks) else RELATED
@@ -388,14 +399,14 @@ def _first_list(box: Box) -> Box:
 
 def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
     for anchor in box.anchors:
-        link = absolute_url(anchor.get("href"), url)
-        if not link or link == here:
-            continue
         title = clean_text(anchor.text_content()) or clean_text(anchor.get("title")) or _card_title(anchor, box)
         title = _LEADING.sub("", title)
         if (label := _label(title)) is not None and label[1]:
             title = _INLINE_SEPARATOR.sub("", label[1]).strip()
-        if not _is_headline(title) or url_score(link) == NOT_ARTICLE:
+        if not _is_headline(title):
+            continue
+        link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
+        if not link or link == here or url_score(link) == NOT_ARTICLE:
             continue
         if site and not _same_publisher(registrable_domain(link), site):
             continue

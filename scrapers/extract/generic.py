@@ -476,7 +476,8 @@ def _labelled_byline(page: Page) -> list[str]:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
     for el in page.sel.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
-        if not el.text or len(el.text) > 40 or not _BYLINE_LABEL.match(clean_text(text_of(el))):
+        own = el.text
+        if not own or len(own) > 40 or not _BYLINE_LABEL.match(own.strip()) or len(el):
             continue
         if in_figure_or_box(el) or _in_other_story(el):
             continue
@@ -565,6 +566,8 @@ TAG_LINK_RELS = ("tag",)
 TAG_LIST_CLASS = re.compile(r"^(?:tags?|taglist|tag-list|tags-list|post-tags|article-tags|entry-tags|topics|"
                             r"article-topics|keywords|schlagworte|schlagwoerter|stichworte|etiquetas|mots-cles)$")
 """Class words (or ids) of a short list printed under the story whose links are its tags."""
+_TAG_HINT = re.compile(r"tag|topic|keyword|schlag|stichw|etiquet|mots")
+"""A quick test before the class words are split: one of these is in every TAG_LIST_CLASS word."""
 MAX_TAG = 40
 """Characters of a tag: longer link text is a headline."""
 MAX_TAGS = 20
@@ -595,8 +598,8 @@ def _tag_text(anchor: Any) -> str:
 def _tag_list(el: Any) -> bool:
     """Whether `el` is classed as the story's tag list: outside navigation, and after the headline (a bar
     of trending topics above it is the site's)."""
-    words = {word.lower() for word in re.split(r"\s+", f"{el.get('class', '')} {el.get('id', '')}") if word}
-    if not any(TAG_LIST_CLASS.match(word) for word in words):
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not _TAG_HINT.search(marks) or not any(TAG_LIST_CLASS.match(word) for word in marks.split()):
         return False
     if any(a.tag in ("nav", "header") for a in el.iterancestors()):
         return False
