@@ -189,3 +189,10 @@ def test_endless_scroll_page_gives_its_own_story_not_the_next() -> None:
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.count("Absatz") == 8
     assert "Nächste" not in body
+
+
+def test_photo_credit_lines_leave_the_body() -> None:
+    story = "Die Feuerwehr war mit vielen Kräften im Einsatz, der Hafen stand still."
+    body = "\n\n".join([story, "Photo: AFP", story + " Mehr.", "Image: Fouzia Van Der Fort",
+                        "Foto: Hafen. Es brannte.", story + " Ende."])
+    assert trim_head(body, None).split("\n\n") == [story, story + " Mehr.", "Foto: Hafen. Es brannte.", story + " Ende."]

@@ -154,7 +154,8 @@ def _without_labels(blocks: list[str]) -> list[str]:
         if counts[block] and apart(index - 1, block) and apart(index + 1, block)
     )
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
-    return [block for block in blocks if block not in labels and block.casefold() not in AD_LABELS]
+    return [block for block in blocks
+            if block not in labels and block.casefold() not in AD_LABELS and not NOT_STORY_LINE.match(block)]
 
 
 AD_LABELS = frozenset({
@@ -164,6 +165,13 @@ AD_LABELS = frozenset({
     "continue reading below",
 })
 """Lines that only announce an ad slot."""
+
+
+NOT_STORY_LINE = re.compile(
+    r"^(?:photo|photos|foto|fotos|bild|image|picture|credit|crédit|photo credit|crédito)\s*:\s*[^.!?]{1,60}$",
+    re.IGNORECASE,
+)
+"""A line that is only a photo credit ("Photo: AFP", "Image: Jane Doe"), not a sentence of the story."""
 
 
 def _may_be_label(block: str) -> bool:
