@@ -197,3 +197,15 @@ def test_photo_credit_lines_leave_the_body() -> None:
                         "Foto: Hafen. Es brannte.", story + " Ende."])
     kept = [story, story + " Mehr.", "Foto: Hafen. Es brannte.", story + " Ende."]
     assert trim_head(body, None).split("\n\n") == kept
+
+
+def test_a_story_container_with_a_boilerplate_modifier_in_its_classes_is_kept() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    others = "".join(f"<p>Leserbrief {n}: Ich finde, die Stadt hätte früher handeln müssen, und das habe ich schon "
+                     f"vor Jahren an die Verwaltung geschrieben, ohne Antwort.</p>" for n in range(4))
+    page = f"""<html><body><h1>Großbrand im Hafen</h1>
+<div class="article-body sidebar-layout__content">{story}</div><section class="comments">{others}</section>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.startswith("Absatz 0:")

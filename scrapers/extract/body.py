@@ -118,7 +118,8 @@ def body_images(page: Page) -> list[tuple[str, str | None, str | None]]:
         ancestors = list(img.iterancestors())
         ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
         figure = next((a for a in ancestors if a.tag == "figure"), None)
-        if (container not in ancestors and figure is None) or any(is_boilerplate(a) for a in ancestors):
+        if (container not in ancestors and figure is None) or any(
+                is_boilerplate(a) and not _marked_as_story(a) for a in ancestors):
             continue
         url = _image_url(img, page.url)
         if url and url not in images:
@@ -238,7 +239,7 @@ class _Exclusions:
             return True
         if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
-        if is_boilerplate(el) and not self._holds_most_text(el):
+        if is_boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
             self.marked.append(el)
             return True
         return is_teaser_list(el) and not self._holds_most_text(el)
@@ -246,6 +247,19 @@ class _Exclusions:
     def _holds_most_text(self, el: Any) -> bool:
         inside = _paragraph_text(el)
         return inside >= 500 and inside >= 0.5 * self.paragraph_text
+
+
+_STORY_CLASS = re.compile(
+    r"^(?:article|entry|post|story|news|blog)[-_]*(?:__)?(?:body|content|text)$|^articlebody$", re.IGNORECASE)
+"""A class naming the story's own text (`article-body`, `entry-content`, `story__body`)."""
+
+
+def _marked_as_story(el: Any) -> bool:
+    """Whether `el` says it holds the story (`itemprop=articleBody`, a class such as `article-body`): a
+    boilerplate word among its other classes is a layout modifier (`sidebar-layout`, `gallery--wide`)."""
+    if el.get("itemprop") == "articleBody":
+        return True
+    return any(_STORY_CLASS.match(word) for word in (el.get("class") or "").split())
 
 
 def _paragraph_text(el: Any) -> int:
@@ -335,7 +349,8 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
         if tag == "table" and not is_boilerplate(child):
             _flush(run, blocks)
             _add_table(child, blocks)
-        elif not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
+        elif (not isinstance(tag, str) or tag in SKIP_TAGS or (is_boilerplate(child) and not _marked_as_story(child))
+              or is_teaser_list(child)):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
