@@ -170,3 +170,12 @@ def test_a_ranking_in_tabs_keeps_its_first_list_and_empty_links_take_their_card_
 <h3>Meldung Nummer 1 aus dem Hafen</h3></li>{card(2)}</ol></div>
 <div class="panel"><ol>{card(3)}{card(4)}</ol></div></section>"""
     assert boxes(body) == ([], [1, 2])
+
+
+def test_a_read_more_button_over_the_rest_of_the_story_is_no_box() -> None:
+    sentence = ("Officials said the talks <a href='/hafen/talks-stalled-again-4411277.html'>hit another snag</a> on "
+                "Monday, and the harbour master would not say when the ferries might run again.")
+    body = f"""<section><div class="l-container"><div class="read-more"><div>Read More</div></div></div>
+<div class="l-container"><div class="paragraph">{sentence}</div></div>
+<div class="l-container"><div class="paragraph">{sentence.replace('4411277', '4411278')}</div></div></section>"""
+    assert boxes(body) == ([], [])

@@ -28,6 +28,7 @@ import parsel
 
 from scrapers.extract.discover import NOT_ARTICLE, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.markup import text_of
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
 
@@ -47,6 +48,11 @@ STORY_TEXT = 100
 """Characters of text without a link that end a box: the story or another section goes on."""
 INLINE_LABEL = 40
 """Characters outside the links of an "ALSO READ: <link>" line: the label and its punctuation."""
+TEASER_LINK_SHARE = 0.25
+"""Share of a teaser's text in its link (a headline over a two-line summary); a sentence with a link in it
+has less."""
+LIST_LINK_SHARE = 0.15
+"""Share of a list of three or more teasers' text in their links."""
 MIN_TITLE = 12
 TEASER_WORDS = 4
 """Words of a headline standing alone as a paragraph of the story, linked to another story."""
@@ -265,7 +271,7 @@ def _tab_panel(el: Any) -> Any:
 
 def _may_be_story(anchor: Any) -> bool:
     """Whether a link may lead to a story: its text reads as a headline, or it has none (an image)."""
-    text = clean_text(anchor.text_content())
+    text = text_of(anchor)
     return not text or _is_headline(text)
 
 
@@ -329,9 +335,9 @@ def _is_heading(el: Any, labels: dict[Any, tuple[str, str]], links: list[Any]) -
 
 def _link_dominated(el: Any, links: list[Any]) -> bool:
     """Whether `el` is a teaser or list of teasers rather than a paragraph of text with a link in it."""
-    text = len(clean_text(el.text_content()) or "")
-    linked = sum(len(clean_text(a.text_content()) or "") for a in links)
-    return text < 2 * STORY_TEXT or linked >= 0.3 * text or len(links) >= 3
+    text = len(text_of(el))
+    linked = sum(len(text_of(a)) for a in links)
+    return linked >= TEASER_LINK_SHARE * text or (len(links) >= 3 and linked >= LIST_LINK_SHARE * text)
 
 
 def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
@@ -399,7 +405,7 @@ def _first_list(box: Box) -> Box:
 
 def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
     for anchor in box.anchors:
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title")) or _card_title(anchor, box)
+        title = text_of(anchor) or clean_text(anchor.get("title")) or _card_title(anchor, box)
         title = _LEADING.sub("", title)
         if (label := _label(title)) is not None and label[1]:
             title = _INLINE_SEPARATOR.sub("", label[1]).strip()
@@ -422,7 +428,7 @@ def _card_title(anchor: Any, box: Box) -> str:
         if ancestor is box.element or any(a.get("href") != href for a in ancestor.iter("a")):
             break
         card = ancestor
-    return (clean_text(card.text_content()) or "") if card is not None else ""
+    return text_of(card) if card is not None else ""
 
 
 def _same_publisher(domain: str, site: str) -> bool:
@@ -433,6 +439,6 @@ def _same_publisher(domain: str, site: str) -> bool:
 def _is_headline(title: str) -> bool:
     """A headline has a few words ("Commenting Policy" does not); CJK titles, written without spaces,
     by their length."""
-    words = title.split()
+    words = [word for word in title.split() if any(char.isalnum() for char in word)]  # "Science & Health": 2
     written_without_spaces = any(not _spaced(char) for char in title[:20])
     return len(title) >= MIN_TITLE and (len(words) >= 3 or written_without_spaces)
