@@ -179,3 +179,10 @@ def test_a_read_more_button_over_the_rest_of_the_story_is_no_box() -> None:
 <div class="l-container"><div class="paragraph">{sentence}</div></div>
 <div class="l-container"><div class="paragraph">{sentence.replace('4411277', '4411278')}</div></div></section>"""
     assert boxes(body) == ([], [])
+
+
+def test_tab_buttons_read_the_panel_their_data_target_names() -> None:
+    body = f"""<div><ul><li><button data-target="new">Powiązane</button></li><li><button data-target="today">
+Najnowsze</button></li></ul><div data-id="new"><ul>{card(1)}{card(2)}</ul></div>
+<div data-id="today"><ul>{card(3)}{card(4)}</ul></div></div>"""
+    assert boxes(body) == ([1, 2], [])

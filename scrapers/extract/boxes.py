@@ -142,6 +142,10 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
             labels[el] = found
         if (kind := _class_kind(f"{el.get('class', '')} {el.get('id', '')}")) is not None:
             classed.append((el, kind))
+    for el in root.xpath("//button[@aria-controls or @data-target or @data-tab]"):  # tabs: labels with a panel
+        positions[el] = positions.get(el.getparent(), 0)  # buttons are left out of the walk
+        if (text := text_of(el)) and (found := _label(text)) is not None:
+            labels[el] = found
     for el in root.xpath("//*[@aria-label][*]"):
         if el not in labels and (found := _label(el.get("aria-label"))) is not None:
             named_boxes.append((el, found[0]))
@@ -259,14 +263,20 @@ def _teaser_line(p: Any, url: str) -> Any:
     return anchors[0] if story else None
 
 
+TAB_PANEL = "//*[@id=$id or @data-id=$id or @data-tabid=$id or @data-tab-id=$id or @data-tab=$id]"
+"""Where a tab's panel names itself: its id, or the data attribute tab scripts match the tab's target to."""
+
+
 def _tab_panel(el: Any) -> Any:
-    """The panel a tab label shows (`href="#most-read"`, `aria-controls`), or None for a label that is no tab."""
+    """The panel a tab label shows (`href="#most-read"`, `aria-controls`, `data-target`), or None for a label
+    that is no tab."""
     href = el.get("href") or ""
-    target = el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
+    target = (el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
+              or (el.get("data-target") or el.get("data-tab") or "").removeprefix("#"))
     if not target:
         return None
-    panels = el.getroottree().getroot().xpath("//*[@id=$id]", id=target)
-    return panels[0] if panels else None
+    panels = el.getroottree().getroot().xpath(TAB_PANEL, id=target)
+    return next((panel for panel in panels if panel is not el), None)
 
 
 def _may_be_story(anchor: Any) -> bool:
