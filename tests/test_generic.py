@@ -191,7 +191,7 @@ STORY_BODY = "<p>" + "Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz,
 @pytest.mark.parametrize(
     ("head", "markup", "tags", "source"),
     [
-        ("", '<p>Tags: <a rel="tag" href="/t/hafen">Hafen,</a> <a rel="category tag" href="/t/feuer">#Feuer</a></p>',
+        ("", '<p>Tags: <a rel="tag" href="/t/hafen">Hafen,</a> <a rel="category tag" href="/t/feuer">Feuer</a></p>',
          ["Hafen", "Feuer"], "rel=tag"),
         ("", '<ul class="article-tags"><li><a href="/t/hafen">Hafen</a></li><li><a href="/t/b">Brand</a></li></ul>',
          ["Hafen", "Brand"], "tag list"),
@@ -208,6 +208,14 @@ def test_tags_printed_as_links_when_the_metadata_names_none(head: str, markup: s
     art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
     assert art.tags == tags
     assert art.sources["tags"] == source
+
+
+def test_tag_lists_by_class_word() -> None:
+    html = (f"<html><body><article><h1>Großbrand im Hafen</h1>{STORY_BODY}"
+            '<div class="article__tags"><a href="/t/hafen">#Hafen</a> <a href="/t/b">Brand</a></div>'
+            '<ul class="trending-topics"><li><a href="/t/nfl">NFL</a></li></ul></article></body></html>')
+    art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
+    assert (art.tags, art.sources["tags"]) == (["#Hafen", "Brand"], "tag list")
 
 
 def test_a_topic_bar_above_the_headline_is_not_the_storys_tags() -> None:

@@ -563,9 +563,12 @@ _NOT_A_TAG = re.compile(r"^(?:_|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 """Keywords that are a CMS's internal flags ("_commerce") or ids (a UUID), not topics."""
 TAG_LINK_RELS = ("tag",)
 """`rel` values of links to the page's tags (WordPress and most blog engines print `rel="tag"`)."""
-TAG_LIST_CLASS = re.compile(r"^(?:tags?|taglist|tag-list|tags-list|post-tags|article-tags|entry-tags|topics|"
-                            r"article-topics|keywords|schlagworte|schlagwoerter|stichworte|etiquetas|mots-cles)$")
-"""Class words (or ids) of a short list printed under the story whose links are its tags."""
+TAG_LIST_CLASS = re.compile(
+    r"^(?!(?:trending|popular|hot|top)[-_])(?:[a-z]+(?:-|_|__))*(?:tags?|taglist|topics|keywords|schlagworte|schlagwoerter"
+    r"|stichworte|etiquetas|mots-cles)(?:(?:-|_|__)(?:list|links|container|wrapper|block))?$"
+)
+"""Class words (or ids) of a short list printed under the story whose links are its tags: `tags`,
+`article__tags`, `post-tags-list` (not `trending-topics`, a site-wide bar)."""
 _TAG_HINT = re.compile(r"tag|topic|keyword|schlag|stichw|etiquet|mots")
 """A quick test before the class words are split: one of these is in every TAG_LIST_CLASS word."""
 MAX_TAG = 40
@@ -591,8 +594,8 @@ def _printed_tags(page: Page) -> tuple[list[str], str] | None:
 
 
 def _tag_text(anchor: Any) -> str:
-    """A tag link's text without the separators some pages print inside it ("Taylor Swift,", "#Iran")."""
-    return (clean_text(anchor.text_content()) or "").strip(" ,;|·•#")
+    """A tag link's text without the separators some pages print inside it ("Taylor Swift,")."""
+    return (clean_text(anchor.text_content()) or "").strip(" ,;|·•")
 
 
 def _tag_list(el: Any) -> bool:
