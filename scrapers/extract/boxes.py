@@ -35,9 +35,9 @@ from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS
 RELATED, RANKED, OTHER = "related", "ranked", "other"
 
 MAX_LABEL = 60
+"""Characters of a label with the words after it ("Most read in Politics this week")."""
 MAX_TEXT = 400
 """Characters of an element's own text beyond which it is no label (a paragraph of the story)."""
-"""Characters of a label with the words after it ("Most read in Politics this week")."""
 MAX_LABEL_EXTRA_WORDS = 4
 """Words a heading may add after its label ("Related stories from the region")."""
 MAX_TAB = 30
@@ -54,14 +54,15 @@ has less."""
 LIST_LINK_SHARE = 0.15
 """Share of a list of three or more teasers' text in their links."""
 MIN_TITLE = 12
+"""Characters of a link's text for it to read as a headline ("Commenting Policy" has 17 but two words)."""
 TEASER_WORDS = 4
 """Words of a headline standing alone as a paragraph of the story, linked to another story."""
 ARTICLE_LIKE = 1.0
 """`url_score` of a link standing alone in the story that counts as a teaser (a slug, an id or a date)."""
 MAX_LINKS = 20
+"""Links kept per field: a box longer than this is a listing, not a box beside a story."""
 MAX_BOX_LINKS = 60
 """Links after a label beyond which what follows it is the page, not its box."""
-"""Links kept per field: a box longer than this is a listing, not a box beside a story."""
 
 NOT_LABEL_TAGS = frozenset({"script", "style", "noscript", "template", "title", "option", "textarea", "head",
                             "meta", "svg", "button"})
@@ -105,6 +106,7 @@ _ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPA
              for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
 """Labels of languages that may put words before them without a space ("社会ランキング", "실시간 많이 본 뉴스")."""
 MAX_ANYWHERE = 20
+"""Characters of a text in which such a label is looked for anywhere (a heading, not a sentence)."""
 _STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
                     for words in group.values() for label in words)
 """The first four letters of every label: a text starting otherwise is no label (a quick test before the
@@ -128,11 +130,26 @@ class Box:
 
 def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(related, ranked) links of the page: each a list of (absolute URL, title) in page order."""
-    root = sel.root
+    boxes = _boxes(_scan(sel.root), url)
+    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED, first_only=True)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one walk of the page finds: each element's place in document order, the labels (kind, the text
+    after the label), the classed boxes, the elements an `aria-label` names and the paragraphs with links."""
+
+    positions: dict[Any, int]
+    labels: dict[Any, tuple[str, str]]
+    classed: list[tuple[Any, str]]
+    named: list[tuple[Any, str]]
+    paragraphs: list[Any]
+
+
+def _scan(root: Any) -> Scan:
     positions: dict[Any, int] = {}
     labels: dict[Any, tuple[str, str]] = {}
     classed: list[tuple[Any, str]] = []
-    named_boxes: list[tuple[Any, str]] = []
     for position, el in enumerate(root.iter()):
         tag = el.tag
         if not isinstance(tag, str) or tag in NOT_LABEL_TAGS:
@@ -146,28 +163,32 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
         positions[el] = positions.get(el.getparent(), 0)  # buttons are left out of the walk
         if (text := text_of(el)) and (found := _label(text)) is not None:
             labels[el] = found
-    for el in root.xpath("//*[@aria-label][*]"):
-        if el not in labels and (found := _label(el.get("aria-label"))) is not None:
-            named_boxes.append((el, found[0]))
+    named = [(el, found[0]) for el in root.xpath("//*[@aria-label][*]")
+             if el not in labels and (found := _label(el.get("aria-label"))) is not None]
     paragraphs = [p for p in root.xpath("//p[.//a]") if p not in labels]
-    # Lists labelled as neither kind are found too: a classed box inside one is one of its items.
+    return Scan(positions, labels, classed, named, paragraphs)
+
+
+def _boxes(scan: Scan, url: str) -> list[Box]:
+    """The boxes of the page: those a label heads (lists labelled as neither kind too, so that a classed box
+    inside one counts as one of its items), those an `aria-label` names, one-link paragraphs of the story,
+    then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
+    positions, labels = scan.positions, scan.labels
     boxes = [box for el, (kind, rest) in labels.items()
              if (box := _labelled_box(el, kind, rest, labels, positions)) is not None]
-    boxes += [Box(kind, positions[el], el, tuple(el.iter("a"))) for el, kind in named_boxes
+    boxes += [Box(kind, positions[el], el, tuple(el.iter("a"))) for el, kind in scan.named
               if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
-    boxes += [Box(RELATED, positions[p], p, (anchor,)) for p in paragraphs
+    boxes += [Box(RELATED, positions[p], p, (anchor,)) for p in scan.paragraphs
               if (anchor := _teaser_line(p, url)) is not None and not _overlaps(p, [box.element for box in boxes])]
     taken = [box.element for box in boxes]
-    for el, kind in classed:
+    for el, kind in scan.classed:
         if _overlaps(el, taken):
             continue
-        own = _own_label(el, labels)
-        if own is not None and own != kind:
-            taken.append(el)  # the label says what the box is; its own box, if any, is already found
-            continue
-        boxes.append(Box(kind, positions[el], el, tuple(el.iter("a"))))
         taken.append(el)
-    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED, first_only=True)
+        own = _own_label(el, labels)
+        if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
+            boxes.append(Box(kind, positions[el], el, tuple(el.iter("a"))))
+    return boxes
 
 
 def _label(text: str) -> tuple[str, str] | None:
