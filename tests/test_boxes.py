@@ -186,3 +186,10 @@ def test_tab_buttons_read_the_panel_their_data_target_names() -> None:
 Najnowsze</button></li></ul><div data-id="new"><ul>{card(1)}{card(2)}</ul></div>
 <div data-id="today"><ul>{card(3)}{card(4)}</ul></div></div>"""
     assert boxes(body) == ([1, 2], [])
+
+
+def test_a_box_keeps_a_top_level_opaque_id_but_not_a_top_level_section() -> None:
+    body = """<aside><h2>Related</h2><ul><li><a href="/b5k2x9">Harbour master speaks of a disaster</a></li>
+<li><a href="/quotes?symbol=AIR-FR">Airbus SE quote and chart today</a></li></ul></aside>"""
+    related, _ = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
+    assert [link for link, _ in related] == ["https://www.hafenblatt.example/b5k2x9"]

@@ -23,10 +23,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import parsel
 
-from scrapers.extract.discover import NOT_ARTICLE, url_score
+from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import text_of
 from scrapers.extract.text import clean_text
@@ -443,11 +444,22 @@ def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tupl
         if not _is_headline(title):
             continue
         link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
-        if not link or link == here or url_score(link) == NOT_ARTICLE:
+        if not link or link == here or not _may_be_article(link):
             continue
         if site and not _same_publisher(registrable_domain(link), site):
             continue
         yield link, title
+
+
+def _may_be_article(link: str) -> bool:
+    """Whether a link in a box may lead to a story: any path `url_score` does not rule out (the home page, a
+    top-level section, tag, author, search and media pages), and a top-level opaque id (`/b5k2x`): inside a
+    box, a link with a headline for text needs no slug."""
+    if url_score(link) != NOT_ARTICLE:
+        return True
+    segments = [segment.lower() for segment in urlsplit(link).path.split("/") if segment]
+    return (len(segments) == 1 and any(char.isdigit() for char in segments[0])
+            and segments[0] not in NOT_ARTICLE_WORDS)
 
 
 def _card_title(anchor: Any, box: Box) -> str:
