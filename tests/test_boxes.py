@@ -193,3 +193,12 @@ def test_a_box_keeps_a_top_level_opaque_id_but_not_a_top_level_section() -> None
 <li><a href="/quotes?symbol=AIR-FR">Airbus SE quote and chart today</a></li></ul></aside>"""
     related, _ = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
     assert [link for link, _ in related] == ["https://www.hafenblatt.example/b5k2x9"]
+
+
+def test_a_ranked_list_keeps_the_pages_own_place_and_a_related_box_leaves_it_out() -> None:
+    own = '<li><a href="/hafen/grossbrand-im-hafen-4411220.html">Großbrand im Hafen legt alles lahm</a></li>'
+    body = f"""<div><h3>Meistgelesen</h3><ol>{card(1)}{own}{card(2)}</ol></div>
+<div><h3>Mehr zum Thema</h3><ul>{own}{card(3)}</ul></div>"""
+    related, ranked = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
+    assert [link for link, _ in ranked][1] == URL and len(ranked) == 3
+    assert [link for link, _ in related] == [related[0][0]] and related[0][0].endswith("-4411203.html")

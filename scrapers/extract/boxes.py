@@ -444,8 +444,8 @@ def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tupl
         if not _is_headline(title):
             continue
         link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
-        if not link or link == here or not _may_be_article(link):
-            continue
+        if not link or (link == here and box.kind == RELATED) or not _may_be_article(link):
+            continue  # a ranked list keeps the page's own place in it
         if site and not _same_publisher(registrable_domain(link), site):
             continue
         yield link, title
