@@ -209,3 +209,14 @@ def test_a_story_container_with_a_boilerplate_modifier_in_its_classes_is_kept() 
 </body></html>"""
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.startswith("Absatz 0:")
+
+
+def test_collapsible_and_info_boxes_leave_the_body() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>{story}
+<details><summary>Was ist ein Großbrand?</summary><p>Ein Brand, den viele Kräfte löschen müssen.</p></details>
+<div class="c-infobox"><p>Info: Der Hafen hat 12 Terminals.</p></div>{story.replace("Absatz", "Teil")}</article>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert "Großbrand?" not in body and "Terminals" not in body and "Teil 2:" in body

@@ -254,6 +254,16 @@ _STORY_CLASS = re.compile(
 """A class naming the story's own text (`article-body`, `entry-content`, `story__body`)."""
 
 
+_COLLAPSIBLE_CLASS = re.compile(r"(?<![a-z])(?:infobox|info-box|factbox|fact-box|accordion|collapsible)(?![a-z])",
+                                re.IGNORECASE)
+
+
+def _collapsible(el: Any) -> bool:
+    """Whether `el` is a box the reader opens or that stands beside the story: `<details>`, an accordion, an
+    info or fact box."""
+    return el.tag == "details" or bool(_COLLAPSIBLE_CLASS.search(el.get("class") or ""))
+
+
 def _marked_as_story(el: Any) -> bool:
     """Whether `el` says it holds the story (`itemprop=articleBody`, a class such as `article-body`): a
     boilerplate word among its other classes is a layout modifier (`sidebar-layout`, `gallery--wide`)."""
@@ -350,7 +360,7 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
             _flush(run, blocks)
             _add_table(child, blocks)
         elif (not isinstance(tag, str) or tag in SKIP_TAGS or (is_boilerplate(child) and not _marked_as_story(child))
-              or is_teaser_list(child)):
+              or is_teaser_list(child) or _collapsible(child)):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
