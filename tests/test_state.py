@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, parse_duration, sqlite_path
+from scrapers.state import (
+    Known,
+    RevisitPolicy,
+    Staged,
+    StateDamaged,
+    StateLocked,
+    StateStore,
+    parse_duration,
+    sqlite_path,
+)
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 POLICY = RevisitPolicy.parse("2d:6h 30d:3d", "6h")
@@ -105,3 +114,37 @@ def test_run_killed_after_its_output_was_renamed_is_committed_by_the_next(tmp_pa
 def test_second_opener_is_refused_while_the_first_holds_the_lock(tmp_path: Path) -> None:
     with StateStore.open(tmp_path / "s.db"), pytest.raises(StateLocked, match="another run holds the state"):
         StateStore.acquire(tmp_path / "s.db", lock_timeout=0.1)
+
+
+@pytest.mark.parametrize("output_in_place", [True, False], ids=["recovered", "rolled back"])
+def test_settling_a_killed_run_leaves_no_half_written_report(tmp_path: Path, output_in_place: bool) -> None:
+    output = tmp_path / "out" / "run.jsonl"
+    output.parent.mkdir()
+    report_part = tmp_path / "out" / "run.report.json.part"
+    with StateStore.open(tmp_path / "state.db") as store:
+        run = store.start_run("thoidai", NOW)
+        store.add_output(run, output)
+        store.stage(run, Staged(url=URL, status="emitted", fetched_at=NOW, content_hash="h"))
+        (output if output_in_place else Path(f"{output}.part")).write_text("{}\n")
+        report_part.write_text('{"spider": "thoi')  # killed while writing its report
+        outcome = "recovered" if output_in_place else "rolled_back"
+        assert store.settle_unfinished() == [(run, outcome)]
+        assert sorted(path.name for path in output.parent.iterdir()) == (["run.jsonl"] if output_in_place else [])
+        assert store.count("emitted") == (1 if output_in_place else 0)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "header overwritten"])
+def test_a_damaged_state_file_is_refused_on_open_and_the_lock_released(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "state.db"
+    with StateStore.open(path) as store:
+        run = store.start_run("thoidai", NOW)
+        for n in range(300):
+            store.stage(run, Staged(url=f"{URL}?n={n}", status="emitted", fetched_at=NOW, content_hash="h" * 64))
+        store.commit_run(run, finished_at=NOW, report={})
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if damage == "truncated" else bytes(100) + data[100:])
+    with pytest.raises(StateDamaged, match=rf"the state {path} is damaged \(.+\); move it aside \(mv {path} "):
+        StateStore.acquire(path)
+    path.unlink()
+    with StateStore.open(path) as store:  # the lock is free again, and a new file is built
+        assert store.count() == 0
