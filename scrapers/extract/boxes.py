@@ -121,10 +121,11 @@ _INLINE_SEPARATOR = re.compile(r"^\s*[:：|»›>–—-]")
 
 @dataclass(frozen=True)
 class Box:
-    """A box found on the page: its kind, where it starts (document order) and the anchors it lists."""
+    """A box found on the page: its kind, the element it starts with (its label, or itself), the element that
+    holds it and the anchors it lists."""
 
     kind: str
-    position: int
+    start: Any
     element: Any
     anchors: tuple[Any, ...]
 
@@ -137,10 +138,9 @@ def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], l
 
 @dataclass(frozen=True)
 class Scan:
-    """What one walk of the page finds: each element's place in document order, the labels (kind, the text
-    after the label), the classed boxes, the elements an `aria-label` names and the paragraphs with links."""
+    """What one walk of the page finds: the labels (kind, the text after the label), the classed boxes, the
+    elements an `aria-label` names and the paragraphs with links."""
 
-    positions: dict[Any, int]
     labels: dict[Any, tuple[str, str]]
     classed: list[tuple[Any, str]]
     named: list[tuple[Any, str]]
@@ -148,38 +148,37 @@ class Scan:
 
 
 def _scan(root: Any) -> Scan:
-    positions: dict[Any, int] = {}
     labels: dict[Any, tuple[str, str]] = {}
     classed: list[tuple[Any, str]] = []
-    for position, el in enumerate(root.iter()):
+    for el in root.iter():
         tag = el.tag
         if not isinstance(tag, str) or tag in NOT_LABEL_TAGS:
             continue
-        positions[el] = position
         if (text := el.text) and len(text) < MAX_TEXT and not text.isspace() and (found := _label(text)):
             labels[el] = found
-        if (kind := _class_kind(f"{el.get('class', '')} {el.get('id', '')}")) is not None:
+        marks = el.get("class")
+        if (ident := el.get("id")) is not None:
+            marks = f"{marks or ''} {ident}"
+        if marks and (kind := _class_kind(marks)) is not None:
             classed.append((el, kind))
     for el in root.xpath("//button[@aria-controls or @data-target or @data-tab]"):  # tabs: labels with a panel
-        positions[el] = positions.get(el.getparent(), 0)  # buttons are left out of the walk
         if (text := text_of(el)) and (found := _label(text)) is not None:
             labels[el] = found
     named = [(el, found[0]) for el in root.xpath("//*[@aria-label][*]")
              if el not in labels and (found := _label(el.get("aria-label"))) is not None]
     paragraphs = [p for p in root.xpath("//p[.//a]") if p not in labels]
-    return Scan(positions, labels, classed, named, paragraphs)
+    return Scan(labels, classed, named, paragraphs)
 
 
 def _boxes(scan: Scan, url: str) -> list[Box]:
     """The boxes of the page: those a label heads (lists labelled as neither kind too, so that a classed box
     inside one counts as one of its items), those an `aria-label` names, one-link paragraphs of the story,
     then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
-    positions, labels = scan.positions, scan.labels
-    boxes = [box for el, (kind, rest) in labels.items()
-             if (box := _labelled_box(el, kind, rest, labels, positions)) is not None]
-    boxes += [Box(kind, positions[el], el, tuple(el.iter("a"))) for el, kind in scan.named
+    labels = scan.labels
+    boxes = [box for el, (kind, rest) in labels.items() if (box := _labelled_box(el, kind, rest, labels)) is not None]
+    boxes += [Box(kind, el, el, tuple(el.iter("a"))) for el, kind in scan.named
               if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
-    boxes += [Box(RELATED, positions[p], p, (anchor,)) for p in scan.paragraphs
+    boxes += [Box(RELATED, p, p, (anchor,)) for p in scan.paragraphs
               if (anchor := _teaser_line(p, url)) is not None and not _overlaps(p, [box.element for box in boxes])]
     taken = [box.element for box in boxes]
     for el, kind in scan.classed:
@@ -188,7 +187,7 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
         taken.append(el)
         own = _own_label(el, labels)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
-            boxes.append(Box(kind, positions[el], el, tuple(el.iter("a"))))
+            boxes.append(Box(kind, el, el, tuple(el.iter("a"))))
     return boxes
 
 
@@ -229,8 +228,7 @@ def _class_kind(marks: str) -> str | None:
     return RANKED if RANKED_CLASS.search(marks) else RELATED
 
 
-def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]],
-                  positions: dict[Any, int]) -> Box | None:
+def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]]) -> Box | None:
     """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
     nothing (a placeholder, a story's subheading, a menu item)."""
     rest = _INLINE_SEPARATOR.sub("", rest).strip()
@@ -238,19 +236,19 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     anchor = el if el.tag == "a" else next((a for a in el.iterancestors() if a.tag == "a"), None)
     if anchor is not None and (rest or len(clean_text(anchor.text_content()) or "") > len(full) + MIN_TITLE):
         # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
-        return Box(kind, positions[el], anchor, (anchor,)) if kind == RELATED else None
+        return Box(kind, el, anchor, (anchor,)) if kind == RELATED else None
     if (panel := _tab_panel(el if anchor is None else anchor)) is not None:  # a tab: the box is its panel
-        return Box(kind, positions[el], panel, tuple(panel.iter("a")))
+        return Box(kind, el, panel, tuple(panel.iter("a")))
     if _in_menu(el):
         return None
     if len(full) > MAX_LABEL or len(rest.split()) > MAX_LABEL_EXTRA_WORDS:
         if len(el):  # "ALSO READ: <a>...</a>" in one paragraph
             anchors = tuple(el.iter("a"))
-            return Box(kind, positions[el], el, anchors) if anchors and _inline_line(el, full) else None
+            return Box(kind, el, el, anchors) if anchors and _inline_line(el, full) else None
         return None
     anchors = () if anchor is not None else tuple(el.iter("a"))
     if anchors:  # "<p>MORE: <a>...</a></p>": the label element holds its link
-        return Box(kind, positions[el], el, anchors) if _inline_line(el, full) else None
+        return Box(kind, el, el, anchors) if _inline_line(el, full) else None
     node = el if anchor is None else anchor  # a heading that links to the full list ("Most read" -> /ranking)
     for _ in range(MAX_CLIMB):
         parent = node.getparent()
@@ -262,7 +260,7 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
         if len(following) > MAX_BOX_LINKS:
             return None  # the label climbed out of its box into the page
         if len(following) > 1 or (following and _may_be_story(following[0])):
-            return Box(kind, positions[el], parent, following)  # more than a "See all" link beside the label
+            return Box(kind, el, parent, following)  # more than a "See all" link beside the label
         node = parent
     return None
 
@@ -411,9 +409,7 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
     site = registrable_domain(url) if url else ""
     here = absolute_url(url, url)
     links: dict[str, str] = {}
-    for box in sorted(boxes, key=lambda box: box.position):
-        if box.kind != kind:
-            continue
+    for box in sorted((box for box in boxes if box.kind == kind), key=lambda box: _position(box.start)):
         if first_only and links:
             break
         if first_only:
@@ -424,6 +420,12 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
     return list(links.items())
 
 
+def _position(el: Any) -> float:
+    """Where `el` starts in document order (counted in C: the page is walked once, for every element, and
+    boxes are few)."""
+    return float(el.xpath("count(preceding::*) + count(ancestor::*)"))
+
+
 def _first_list(box: Box) -> Box:
     """`box` with only the anchors of its first list when it holds several (the tabs of a ranking: today,
     this week, shared most); links outside the lists ("See all") go too."""
@@ -431,7 +433,7 @@ def _first_list(box: Box) -> Box:
     if len(set(lists) - {None}) < 2:
         return box
     first = next(inside for inside in lists if inside is not None)
-    return Box(box.kind, box.position, box.element,
+    return Box(box.kind, box.start, box.element,
                tuple(anchor for anchor, inside in zip(box.anchors, lists, strict=True) if inside is first))
 
 
