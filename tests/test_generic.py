@@ -294,3 +294,12 @@ def test_a_day_without_a_time_is_no_instant_even_where_the_zone_is_known(date: s
     url = "https://www.hafenblatt.de/hafen/grossbrand-4411220.html"
     item = ArticlePage(Selector(text=html), url=url, fetched_at=datetime(2024, 5, 4, tzinfo=UTC)).to_item()
     assert (item.published_at and item.published_at.isoformat(), item.published_date) == (published_at, "2024-05-03")
+
+
+def test_a_byline_that_names_the_structured_author_and_a_cosigner_gives_both() -> None:
+    page = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
+"author": {{"@type": "Person", "name": "Bo Kim"}}}}</script></head><body><article><h1>Brand im Hafen</h1>
+<address><a rel="author" href="mailto:anna@hafenblatt.example">Anna Beispiel</a></address>
+<address><a rel="author" href="/autor/bo-kim">Bo Kim</a></address>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert (art.authors, art.sources["authors"]) == (["Anna Beispiel", "Bo Kim"], "byline")

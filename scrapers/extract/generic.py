@@ -423,10 +423,23 @@ def _authors(page: Page) -> tuple[list[str], str | None]:
         names = _unique([n for n in read() if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if people:
-            return people, source
+            return _with_cosigners(page, people, source)
         if names and not house[0]:
             house = (names, source)
     return house  # only the house credits the story
+
+
+def _with_cosigners(page: Page, people: list[str], source: str) -> tuple[list[str], str]:
+    """`people`, or the page's `rel=author` byline when it names them all and others beside them (structured
+    data that credits one of two signed authors)."""
+    if source not in ("jsonld", "meta"):
+        return people, source
+    linked = _unique([name for a in page.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)
+                      for name in clean_author(text_of(a)) if _looks_like_name(name)])
+    known = {name.casefold() for name in people}
+    if len(linked) > len(people) and known <= {name.casefold() for name in linked}:
+        return linked, "byline"
+    return people, source
 
 
 def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool:
