@@ -220,3 +220,14 @@ def test_collapsible_and_info_boxes_leave_the_body() -> None:
 </body></html>"""
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert "Großbrand?" not in body and "Terminals" not in body and "Teil 2:" in body
+
+
+def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>Der Hafen brennt, die Feuerwehr '
+             'ist da.</p>— Hafenamt (@hafenamt) 18. November 2019</blockquote></div>')
+    share = '<div class="social-share"><p>Teilen Sie diesen Artikel mit Ihren Freunden.</p></div>'
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{tweet}{share}{story}</article></body></html>"
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert "Der Hafen brennt" in body and "Teilen Sie" not in body

@@ -264,6 +264,15 @@ def _collapsible(el: Any) -> bool:
     return el.tag == "details" or bool(_COLLAPSIBLE_CLASS.search(el.get("class") or ""))
 
 
+_POST_CLASS = re.compile(r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed)(?![a-z])")
+
+
+def _embedded_post(el: Any) -> bool:
+    """Whether `el` is, or only wraps, a social post quoted in the story (`blockquote.twitter-tweet`)."""
+    quotes = [el] if el.tag == "blockquote" else list(el.iter("blockquote"))
+    return len(quotes) == 1 and bool(_POST_CLASS.search(quotes[0].get("class") or ""))
+
+
 def _marked_as_story(el: Any) -> bool:
     """Whether `el` says it holds the story (`itemprop=articleBody`, a class such as `article-body`): a
     boilerplate word among its other classes is a layout modifier (`sidebar-layout`, `gallery--wide`)."""
@@ -359,7 +368,8 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
         if tag == "table" and not is_boilerplate(child):
             _flush(run, blocks)
             _add_table(child, blocks)
-        elif (not isinstance(tag, str) or tag in SKIP_TAGS or (is_boilerplate(child) and not _marked_as_story(child))
+        elif (not isinstance(tag, str) or tag in SKIP_TAGS
+              or (is_boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
               or is_teaser_list(child) or _collapsible(child)):
             pass
         elif tag in LIST_TAGS:
