@@ -53,7 +53,8 @@ class Article:
     site: str
     """Registrable host of the site, e.g. `thoidai.com.vn`."""
     language: str | None = None
-    """BCP 47 tag from the page's declared language (`vi`, `de-AT`)."""
+    """The page's declared language as its BCP 47 language subtag, lowercase, without the region (`vi`, `de`
+    for `de-AT`), with a script subtag when the page gives one (`zh-Hant`)."""
     section: list[str] = field(default_factory=list)
     """Breadcrumb path from the top section down, home crumb dropped: `["Quốc tế", "Nhịp sống"]`."""
     title: str = ""

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
-from scrapers.extract.generic import GenericArticle, read_article
+from scrapers.extract.generic import GenericArticle, primary_language, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
@@ -98,7 +98,9 @@ class ArticlePage:
         return registrable_domain(self.url)
 
     def language(self) -> str | None:
-        return self.generic.language
+        """The language subtag alone, lowercase (`de` for `de-AT`, `de-DE`, `de_DE`), with its script
+        subtag when the page gives one (`zh-Hant`); the region says where, not which language."""
+        return primary_language(self.generic.language)
 
     def section(self) -> list[str]:
         return self.generic.section
@@ -132,7 +134,7 @@ class ArticlePage:
         return self.generic.authors
 
     def credit(self) -> str | None:
-        return None
+        return self.generic.credit
 
     def lead(self) -> str | None:
         return self.generic.lead
@@ -162,7 +164,7 @@ class ArticlePage:
 
     def timestamp(self, raw: str | None) -> datetime | None:
         languages = list(self.languages) if self.languages else None
-        zone = self.timezone or site_timezone(self.url, self.language())
+        zone = self.timezone or site_timezone(self.url, self.generic.language or self.language())  # with region
         return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
 
 

@@ -55,6 +55,10 @@ FEED_STORAGES = {
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORTERS = {  # nested fields as JSON cells (CSV) and nested elements (XML), not Python reprs
+    "csv": "scrapers.exporters.JsonCellsCsvItemExporter",
+    "xml": "scrapers.exporters.NestedXmlItemExporter",
+}
 LOG_FORMATTER = "scrapers.logformatter.ArticleLogFormatter"  # a dropped article is one line: reason and URL
 TELNETCONSOLE_ENABLED = False
 
@@ -89,3 +93,6 @@ RETRY_AFTER = "6h"
 """When an article that was rejected or answered an HTTP error is tried again."""
 STATE_LOCK_TIMEOUT = 0.0
 """Seconds a run waits for another run that holds the state before it gives up."""
+ALERT_ACTIONS: list[str] = []
+"""Spidermon actions run when a check fails: `email`, `slack`, `telegram`, `discord`, `ses`, `sentry` (each
+configured by Spidermon's own `SPIDERMON_*` settings) or an action's class path (see scrapers/monitors.py)."""

@@ -8,7 +8,7 @@ import pytest
 from parsel import Selector
 
 from scrapers.extract import extract_article
-from scrapers.extract.generic import read_article
+from scrapers.extract.generic import _without_headline, primary_language, read_article
 from scrapers.pages import ArticlePage
 from tests.storypages import HOUSE, LEAD, PAGE, STORY
 
@@ -46,6 +46,8 @@ def page_with(author_jsonld: str, byline: str) -> Selector:
 def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, authors: list[str]) -> None:
     art = read_article(page_with(author_jsonld, byline), "https://hafenblatt.example/brand-1.html")
     assert art.authors == authors
+    # The house credited instead of a person is named in the credit too, so a reader can tell it apart.
+    assert art.credit == ("Hafenblatt" if authors == ["Hafenblatt"] else None)
 
 
 @pytest.mark.parametrize(
@@ -303,3 +305,28 @@ def test_a_byline_that_names_the_structured_author_and_a_cosigner_gives_both() -
 <address><a rel="author" href="/autor/bo-kim">Bo Kim</a></address>{STORY}</article></body></html>"""
     art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
     assert (art.authors, art.sources["authors"]) == (["Anna Beispiel", "Bo Kim"], "byline")
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "title", "section"),
+    [
+        (["Politik", "Ausland"], "Schattenflotte gestoppt", ["Politik", "Ausland"]),
+        (["Schweiz", "Trump plant Helikopterlandeplatz beim Weissen Haus"], "Trump will einen Landeplatz",
+         ["Schweiz"]),  # another wording of the headline: a sentence, not a section
+        (["Panorama", "Gemeinde räumt Versäumnisse nach Feuer"], "Gemeinde räumt Versäumnisse nach Feuer ein",
+         ["Panorama"]),  # the headline cut short
+        (["Sport", "Tiktok"], "Tiktok", ["Sport"]),
+        (["Lifestyle", "Eat & Drink"], "Die richtige Ernährung", ["Lifestyle", "Eat & Drink"]),
+        (["Wirtschaft"], "Wirtschaftsweise warnen vor der Rezession", ["Wirtschaft"]),
+    ],
+)
+def test_breadcrumb_does_not_end_with_the_headline(crumbs: list[str], title: str, section: list[str]) -> None:
+    assert _without_headline(crumbs, title) == section
+
+
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [("de-AT", "de"), ("de-DE", "de"), ("de", "de"), ("en-US", "en"), ("zh-Hant-TW", "zh-Hant"), (None, None)],
+)
+def test_language_is_folded_to_its_subtag(tag: str | None, language: str | None) -> None:
+    assert primary_language(tag) == language

@@ -52,6 +52,17 @@ def parse_timestamp(
     return parsed
 
 
+def is_relative(raw: str | None, *, languages: list[str] | None = None) -> bool:
+    """Whether `raw` names a moment only relative to when it was read ("2 giờ trước", "yesterday, 10:15"):
+    read a day apart it names two moments. Such a time is derived from the fetch time, not printed."""
+    if not raw or not raw.strip():
+        return False
+    base = datetime(2000, 1, 10, 12, 0)
+    first = parse_timestamp(raw, timezone=None, now=base, languages=languages)
+    return first is not None and first != parse_timestamp(raw, timezone=None, now=base + timedelta(days=1),
+                                                          languages=languages)
+
+
 def _parse_iso(text: str) -> datetime | None:
     if not _ISO_LIKE.match(text):
         return None
