@@ -202,3 +202,10 @@ def test_a_ranked_list_keeps_the_pages_own_place_and_a_related_box_leaves_it_out
     related, ranked = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
     assert [link for link, _ in ranked][1] == URL and len(ranked) == 3
     assert [link for link, _ in related] == [related[0][0]] and related[0][0].endswith("-4411203.html")
+
+
+def test_the_ranked_list_a_label_names_comes_before_one_a_class_suggests() -> None:
+    body = f"""<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div><article><p>Text.</p></article>
+<aside><h3>Most read</h3><ol>{card(3)}{card(4)}</ol></aside>"""
+    assert boxes(body) == ([], [3, 4])
+    assert boxes(f'<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div>') == ([], [1, 2])

@@ -128,6 +128,8 @@ class Box:
     start: Any
     element: Any
     anchors: tuple[Any, ...]
+    by_class: bool = False
+    """Found by its class or id alone, with no label saying what it is."""
 
 
 def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -187,7 +189,7 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
         taken.append(el)
         own = _own_label(el, labels)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
-            boxes.append(Box(kind, el, el, tuple(el.iter("a"))))
+            boxes.append(Box(kind, el, el, tuple(el.iter("a")), by_class=True))
     return boxes
 
 
@@ -409,7 +411,10 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
     site = registrable_domain(url) if url else ""
     here = absolute_url(url, url)
     links: dict[str, str] = {}
-    for box in sorted((box for box in boxes if box.kind == kind), key=lambda box: _position(box.start)):
+    def order(box: Box) -> tuple[bool, float]:  # the ranked list a label names before one a class suggests
+        return (first_only and box.by_class, _position(box.start))
+
+    for box in sorted((box for box in boxes if box.kind == kind), key=order):
         if first_only and links:
             break
         if first_only:
@@ -433,8 +438,8 @@ def _first_list(box: Box) -> Box:
     if len(set(lists) - {None}) < 2:
         return box
     first = next(inside for inside in lists if inside is not None)
-    return Box(box.kind, box.start, box.element,
-               tuple(anchor for anchor, inside in zip(box.anchors, lists, strict=True) if inside is first))
+    anchors = tuple(anchor for anchor, inside in zip(box.anchors, lists, strict=True) if inside is first)
+    return Box(box.kind, box.start, box.element, anchors, by_class=box.by_class)
 
 
 def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
