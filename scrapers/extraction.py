@@ -3,7 +3,8 @@
 The page class of the URL's site profile (the generic `ArticlePage` for a site without one), then the
 normalizing pipelines in crawl order (all but those that compare records with each other). It is what the
 quality gate, the benchmark, the scoring script and notebooks call; it lives outside `scrapers/extract/`
-because it runs the Scrapy pipelines.
+because it runs the Scrapy pipelines. Where the record knows the day of publication but not its
+instant (a page whose timezone is unknown), its `published_at` is that day (`2024-05-03`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
             item = pipeline.process_item(item)
         except DropItem:  # a rejected record still shows what was read from the page
             break
-    return dict(plain(item))
+    record = dict(plain(item))
+    if record.get("published_at") is None and record.get("published_date"):
+        record["published_at"] = record["published_date"]  # the day is known though its instant is not
+    return record
 
 
 # Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate

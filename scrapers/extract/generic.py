@@ -2,7 +2,7 @@
 
 `read_article` combines the page's structured data (JSON-LD, OpenGraph and other meta tags,
 microdata) with its markup (the headline, the byline, the paragraphs of the story) into a
-`GenericArticle`. Site profiles start from it and override only what it gets wrong. The lead and the body
+`Reading`. Site profiles start from it and override only what it gets wrong. The lead and the body
 have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share with this one.
 """
 
@@ -40,7 +40,6 @@ from scrapers.extract.text import collapse_space
 from scrapers.extract.vocabulary import (
     BOX_CLASS_WORDS,
     BYLINE_CLASS,
-    BYLINE_PREFIXES,
     DATE_CLASS_WORDS,
     HOME_CRUMBS,
     NAME_JOINERS,
@@ -111,7 +110,7 @@ def read_article(parsed: Parsed) -> Reading:
             values["lead"] = lead
         else:
             del sources["lead"]
-    related, trending = link_boxes(parsed.sel, parsed.url, story.boxes)
+    related, trending = link_boxes(parsed.sel, parsed.url)
     return Reading(
         **values | {"body": body},
         images=body_images(story, parsed.url),
@@ -131,13 +130,14 @@ def _title(parsed: Parsed) -> tuple[str | None, str | None]:
     # which goes.
     sites = _site_names(parsed)
     h1 = _visible_headline(parsed, sites)
+    sites += [text for text in map(text_of, islice(parsed.root.iter("h1"), 3)) if _is_blog_label(parsed, text)]
     headline = collapse_space(structured.text_value(parsed.article.get("headline")))
     candidates = (
         ("og:title", collapse_space(structured.meta_content(parsed.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
         ("twitter:title", collapse_space(structured.meta_content(parsed.meta, "twitter:title"))),
-        ("title", collapse_space(all_text(next(iter(parsed.tagged("title")), _NO_ELEMENT)))),
+        ("title", text_of_title(parsed)),
     )
     others = [h1, headline]
     sections = [
@@ -148,8 +148,24 @@ def _title(parsed: Parsed) -> tuple[str | None, str | None]:
     for source, value in candidates:
         if value:
             title = _complete(strip_site_name(value, sites, others), others)
+            if h1 and source != "h1" and _holds_headline(title, h1):
+                return h1, "h1"
             return _without_section_suffix(title, [s for s in sections if s]), source
     return None, None
+
+
+MIN_HEADLINE_WORDS = 4
+"""Words of a visible <h1> that a share title may wrap: a shorter one may be a label ("Live", "Politik")."""
+
+
+def _holds_headline(title: str, h1: str) -> bool:
+    """Whether the share title is the visible headline with text added: "<h1> and more words" after it, or
+    a kicker before it that no colon sets apart ("Exclusive <h1>"; "Kicker: <h1>" is the publisher's title)."""
+    if len(h1.split()) < MIN_HEADLINE_WORDS or len(title) <= len(h1):
+        return False
+    if title.startswith(h1):
+        return True
+    return title.endswith(h1) and not title[: -len(h1)].rstrip().endswith((":", "："))
 
 
 SECTION_META = ("section", "category", "content_category")
@@ -180,9 +196,22 @@ def _visible_headline(parsed: Parsed, sites: list[str]) -> str:
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
-        if len(text) >= 8 and text_key(text) not in site_keys:
+        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(parsed, text):
             return text
     return ""
+
+
+def _is_blog_label(parsed: Parsed, text: str) -> bool:
+    """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>", and the post
+    title stands in a heading of its own."""
+    head, *rest = _TITLE_SEPARATOR.split(text_of_title(parsed)) or [""]
+    if text_key(text) not in {text_key(part) for part in rest}:
+        return False
+    return any(text_key(text_of(h)) == text_key(head) for h in parsed.root.iter("h1", "h2", "h3"))
+
+
+def text_of_title(parsed: Parsed) -> str:
+    return collapse_space(all_text(next(iter(parsed.tagged("title")), _NO_ELEMENT)))
 
 
 def _is_article_header(el: Element) -> bool:
@@ -371,19 +400,40 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
 # ----------------------------------------------------------------------------- authors
 
 
-_BY = re.compile(rf"^\s*(?:{alternation(all_words(BYLINE_PREFIXES))})\s+", re.IGNORECASE)
+_BY = re.compile(
+    r"^\s*(?:(?:by|von|par|por|di|da|de|av|af|door|przez|от)\s+|(?:written|posted|reported)\s+by:?\s+"
+    r"|(?:erstellt|verfasst|geschrieben|artikel)\s+von:?\s+|(?:escrito\s+por|écrit\s+par|scritto\s+da)\s+"
+    r"|(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text|texte|texto|tekst|yazar|muhabir"
+    r"|автор[ы]?)\s*:\s*|автор[ы]?\s+)",
+    re.IGNORECASE,
+)
+"""The label a byline starts with: "By", "von", "Autor:", "Text:", "Erstellt von", "Written by"."""
+_BYLINE_LABEL = re.compile(
+    r"^(?:by|von|par|por|door|av|af|przez|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text"
+    r"|texte|texto|tekst|yazar|muhabir|автор[ы]?|erstellt von|verfasst von|geschrieben von|artikel von|written by"
+    r"|escrito por|écrit par|scritto da)\s*:?$",
+    re.IGNORECASE,
+)
+"""A byline's label printed on its own ("Autorin/Autor", "Text:"), with the name after it."""
+_UI_WORDS = frozenset({
+    "name", "posted", "follow", "folgen", "suivre", "seguir", "segui", "volgen", "edit", "bearbeiten", "share",
+    "teilen", "email", "e-mail", "profile", "profil", "contact", "kontakt", "subscribe", "abonnieren", "login",
+})
+"""Interface words that author boxes hold beside the name ("Follow", "Name *", "Edit")."""
 
 
 _SPLIT_NAMES = re.compile(rf"\s*(?:,|;|\s&\s|\b(?:{alternation(all_words(NAME_JOINERS))})\b)\s*")
 
 
 _EMAIL = re.compile(r"\S+@\S+")
+_VIEW_ALL = re.compile(r"^(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+",
+                       re.IGNORECASE)
 
 
 def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]."""
     text = _EMAIL.sub("", collapse_space(raw))
-    text = _BY.sub("", text)
+    text = _VIEW_ALL.sub("", _BY.sub("", text))
     return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
 
@@ -397,6 +447,8 @@ def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
     sites = [text_key(site) for site in _site_names(parsed) if len(text_key(site)) >= 3]
+    labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
+    host_key = labels[-2].casefold() if len(labels) >= 2 else ""
     candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
         ("jsonld", lambda: structured.person_names(parsed.article.get("author"))),
         ("meta",
@@ -404,36 +456,55 @@ def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
         ("itemprop=author",
          lambda: [collapse_space(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
         ("byline", lambda: _byline_names(parsed)),
+        ("byline label", lambda: _labelled_byline(parsed)),
         ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
     house: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
         names = _unique([n for n in read() if n and not n.startswith("http")])
-        people = [n for n in names if not _names_site_key(n, sites)]
+        people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if people:
-            return people, source
+            return _with_cosigners(parsed, people, source)
         if names and not house[0]:
             house = (names, source)
     return house[0], f"{HOUSE} {house[1]}" if house[1] else None  # only the house credits the story
 
 
-def _names_site_key(name: str, site_keys: list[str]) -> bool:
+def _with_cosigners(parsed: Parsed, people: list[str], source: str) -> tuple[list[str], str]:
+    """`people`, or the page's `rel=author` byline when it names them all and others beside them (structured
+    data that credits one of two signed authors)."""
+    if source not in ("jsonld", "meta"):
+        return people, source
+    linked = _unique([name for a in parsed.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)
+                      for name in clean_author(text_of(a)) if _looks_like_name(name)])
+    known = {name.casefold() for name in people}
+    if len(linked) > len(people) and known <= {name.casefold() for name in linked}:
+        return linked, "byline"
+    return people, source
+
+
+def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool:
+    """Whether `name` is the site's own: its name or the start of it, or its initials the host's name
+    ("Deutsche Welle" on dw.com)."""
     key = text_key(name)
-    return any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key)
+    if any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key):
+        return True
+    words = re.sub(r"\(.*?\)", " ", name).split()  # "Deutsche Welle (www.dw.com)"
+    return len(words) >= 2 and "".join(word[0] for word in words).casefold() == host_key
 
 
 
 
-_NOT_A_NAME = re.compile(r"\d|@|https?:|[|•]")
+_NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
 def _byline_names(parsed: Parsed) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in parsed.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
-    if names := [collapse_space(text_of(a)) for a in links]:
-        return [name for name in names if _looks_like_name(name)]
-    for el in parsed.sel.root.iter("*"):
+    links = [a for a in parsed.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
+    if names := [name for a in links for name in clean_author(text_of(a)) if _looks_like_name(name)]:
+        return _unique(names)
+    for el in parsed.root.iter("*"):
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
@@ -441,11 +512,28 @@ def _byline_names(parsed: Parsed) -> list[str]:
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
-        links = [collapse_space(text_of(a)) for a in el.iter("a")]
-        names = [name for name in links if _looks_like_name(name)]
+        link_names = [name for a in el.iter("a") for name in clean_author(text_of(a))]
+        names = [name for name in link_names if _looks_like_name(name)]
         if not names:
             names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]
         if names:
+            return names
+    return []
+
+
+def _labelled_byline(parsed: Parsed) -> list[str]:
+    """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
+    Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
+    for el in parsed.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
+        own = el.text
+        if not own or len(own) > 40 or not _BYLINE_LABEL.match(own.strip()) or len(el):
+            continue
+        if in_figure_or_box(el) or _in_other_story(el):
+            continue
+        sibling = el.getnext()
+        after = collapse_space(el.tail) or (collapse_space(text_of(sibling)) if sibling is not None else "")
+        names = [name for name in clean_author(after) if _looks_like_name(name)] if after else []
+        if names and len(after) <= SIGNATURE_LENGTH:
             return names
     return []
 
@@ -472,8 +560,9 @@ SIGNATURE_LENGTH = 60
 
 
 def _in_other_story(el: Element) -> bool:
-    """Whether `el` sits in a teaser, related or promo box: a byline there is another story's."""
-    return any(class_words(a) & BOX_CLASS_WORDS for a in el.iterancestors())
+    """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
+    an element that holds the headline is the article's own state (`paywall`), not another story."""
+    return any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors())
 
 
 def _looks_like_name(text: str) -> bool:
@@ -481,7 +570,7 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     cased = text != text.lower()
     return (1 <= len(words) <= 5 and 2 <= len(text) <= 50 and not _NOT_A_NAME.search(text)
-            and (cased or text == text.upper()))
+            and (cased or text == text.upper()) and not any(word.casefold().strip("*:") in _UI_WORDS for word in words))
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -509,11 +598,63 @@ def _tags(parsed: Parsed) -> tuple[list[str], str | None]:
     )
     first: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:
-        if tags := _unique(read()):
+        if tags := _unique([tag for tag in read() if not _NOT_A_TAG.match(tag)]):
             if len(tags) > 1:
                 return tags, source
             first = first if first[0] else (tags, source)
+    if not first[0] and (printed := _printed_tags(parsed)):
+        return printed
     return first
+
+
+_NOT_A_TAG = re.compile(r"^(?:_|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)", re.IGNORECASE)
+"""Keywords that are a CMS's internal flags ("_commerce") or ids (a UUID), not topics."""
+TAG_LINK_RELS = ("tag",)
+"""`rel` values of links to the page's tags (WordPress and most blog engines print `rel="tag"`)."""
+TAG_LIST_CLASS = re.compile(
+    r"^(?!(?:trending|popular|hot|top)[-_])(?:[a-z]+(?:-|_|__))*(?:tags?|taglist|topics|keywords|schlagworte|schlagwoerter"
+    r"|stichworte|etiquetas|mots-cles)(?:(?:-|_|__)(?:list|links|container|wrapper|block))?$"
+)
+"""Class words (or ids) of a short list printed under the story whose links are its tags: `tags`,
+`article__tags`, `post-tags-list` (not `trending-topics`, a site-wide bar)."""
+_TAG_HINT = re.compile(r"tag|topic|keyword|schlag|stichw|etiquet|mots")
+"""A quick test before the class words are split: one of these is in every TAG_LIST_CLASS word."""
+MAX_TAG = 40
+"""Characters of a tag: longer link text is a headline."""
+MAX_TAGS = 20
+"""Links of a tag list: a longer list is an index of topics."""
+
+
+def _printed_tags(parsed: Parsed) -> tuple[list[str], str] | None:
+    """The tags the page prints as links when its metadata names none: `rel=tag` links, or the links of a
+    short list classed `tags`, `topics` or `keywords` (outside navigation)."""
+    rel_tagged = [_tag_text(a) for a in parsed.root.iter("a")
+                  if set((a.get("rel") or "").lower().split()) & set(TAG_LINK_RELS)]
+    if tags := _unique([tag for tag in rel_tagged if tag and len(tag) <= MAX_TAG]):
+        return tags, "rel=tag"
+    for el in parsed.root.iter("ul", "ol", "div", "p", "section", "footer"):
+        if not _tag_list(el):
+            continue
+        texts = [_tag_text(a) for a in el.iter("a")]
+        if texts and all(text and len(text) <= MAX_TAG for text in texts) and len(texts) <= MAX_TAGS:
+            return _unique([text for text in texts if text]), "tag list"
+    return None
+
+
+def _tag_text(anchor: Any) -> str:
+    """A tag link's text without the separators some pages print inside it ("Taylor Swift,")."""
+    return (collapse_space(all_text(anchor)) or "").strip(" ,;|·•")
+
+
+def _tag_list(el: Any) -> bool:
+    """Whether `el` is classed as the story's tag list: outside navigation, and after the headline (a bar
+    of trending topics above it is the site's)."""
+    marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not _TAG_HINT.search(marks) or not any(TAG_LIST_CLASS.match(word) for word in marks.split()):
+        return False
+    if any(a.tag in ("nav", "header") for a in el.iterancestors()):
+        return False
+    return bool(el.xpath("preceding::h1[1]"))
 
 
 def _language(parsed: Parsed) -> tuple[str | None, str | None]:
