@@ -74,8 +74,6 @@ class Story:
     """The element of the body's first block, when the body was read from the page's markup."""
     last_block: Element | None
     """The element of the body's last block (the container's, even when JSON-LD gave the text)."""
-    boxes: tuple[Element, ...]
-    """Elements classed as boxes around the story (related, most-read, share...), in the order met."""
 
 
 def find_story(parsed: Parsed) -> Story:
@@ -83,10 +81,10 @@ def find_story(parsed: Parsed) -> Story:
     for node in parsed.itemprops.get("articleBody", ()):
         blocks = _blocks(node)
         if sum(len(text) for text, _ in blocks) > SHORT_BODY:
-            return _read_story(blocks, "itemprop=articleBody", node, ())
+            return _read_story(blocks, "itemprop=articleBody", node)
     container = _best_container(parsed, guard)
     blocks = _blocks(container) if container is not None else []
-    story = _read_story(blocks, "text density", container, tuple(guard.marked))
+    story = _read_story(blocks, "text density", container)
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
     structured_body = structured.text_value(parsed.article.get("articleBody")) or ""
     if len(structured_body) > max(2 * len(story.body), SHORT_BODY):
@@ -99,12 +97,12 @@ def find_story(parsed: Parsed) -> Story:
 
 
 def _read_story(
-    blocks: list[Block], source: str, container: Element | None, boxes: tuple[Element, ...]
+    blocks: list[Block], source: str, container: Element | None
 ) -> Story:
     body = "\n\n".join(text for text, _ in blocks)
     first = blocks[0][1] if blocks else None
     last = blocks[-1][1] if blocks else None
-    return Story(body, source if body else None, container, first, last, boxes)
+    return Story(body, source if body else None, container, first, last)
 
 
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -247,8 +245,6 @@ class _Exclusions:
         headline = next(iter(parsed.tagged("h1")), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
         self.paragraph_text = sum(len(all_text(p)) for p in parsed.tagged("p"))
-        self.marked: list[Element] = []
-        """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
 
     def excluded(self, el: Element) -> bool:
         node: Element | None = el
@@ -276,7 +272,6 @@ class _Exclusions:
         if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
         if is_boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
-            self.marked.append(el)
             return True
         return is_teaser_list(el) and not self._holds_most_text(el)
 

@@ -82,7 +82,7 @@ class Reading:
 
 def read_article(parsed: Parsed) -> Reading:
     """Read an article page without knowing its site. Each stage takes what it needs and returns a value with
-    the signal it came from; the story (container, blocks, boxes met) is found once and handed on."""
+    the signal it came from; the story (container, first and last blocks) is found once and handed on."""
     story = find_story(parsed)
     title, title_source = _title(parsed)
     headline = title if title_source else None
