@@ -250,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slowest", type=int, default=5, help="how many of the slowest pages to list")
     args = parser.parse_args(argv)
 
-    from scrapers.extract import extract_article
     from scrapers.extract.dates import parse_timestamp
+    from scrapers.extraction import extract_article
 
     originals = load_pages(args.data)
     if not originals:

@@ -24,10 +24,10 @@ from scrapy.exceptions import IgnoreRequest
 
 from pipelines import Rejected
 from pipelines.validate import article_schema, plain
-from scrapers.extract import _pipelines, extract_article
 from scrapers.extract.authors import split_byline
 from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.links import absolute_url
+from scrapers.extraction import _pipelines, extract_article
 from scrapers.items import Article, Image, Link, RankedLink
 from scrapers.middlewares import failure_cause, is_private_host, retry_after_seconds
 from scrapers.soak import DATA, FETCHED_AT, MUTATIONS, load_pages, tag_soup

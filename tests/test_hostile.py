@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from w3lib.url import canonicalize_url
 
-from scrapers.extract import extract_article
+from scrapers.extraction import extract_article
 from tests import hostile
 from tests.harness import ROOT
 

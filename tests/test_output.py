@@ -121,7 +121,7 @@ def test_readme_pandas_line_reads_types_without_warnings(jsonl: Path, tmp_path: 
     articles = namespace["articles"]
     assert re.fullmatch(r"datetime64\[(ns|us), UTC\]", str(articles["published_at"].dtype))
     assert articles["published_at"][0].isoformat() == "2024-10-23T14:12:00+00:00"
-    assert set(articles["schema_version"]) == {"1.2"}
+    assert set(articles["schema_version"]) == {"1.3"}
     assert articles["version"].tolist() == [1] * 9
 
 
