@@ -230,3 +230,15 @@ def test_text_of_a_story_nested_deeper_than_pythons_recursion_limit() -> None:
     parser = etree.XMLParser(huge_tree=True)
     root = etree.fromstring(b"<div>" * depth + b"<p>Der Hafen <br/>brennt.</p>tail" + b"</div>" * depth, parser)
     assert text_of(root) == "Der Hafen brennt.tail"
+
+
+def test_a_malformed_canonical_link_is_no_canonical_url() -> None:
+    from scrapers.extraction import extract_article
+
+    page = (b'<html lang="de"><head><title>Der Hafen brennt</title><link rel="canonical" href="http://[::1/x">'
+            b'<meta property="og:type" content="article"></head><body><article><h1>Der Hafen brennt</h1>'
+            + b"<p>Die Feuerwehr war die ganze Nacht im Einsatz, und am Morgen brannte es noch immer.</p>" * 5
+            + b"</article></body></html>")
+    record = extract_article(page, "https://news.example.com/2024/05/03/hafen-4411223.html")
+    assert record["canonical_url"] is None
+    assert record["title"] == "Der Hafen brennt"

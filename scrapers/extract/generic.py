@@ -711,7 +711,10 @@ def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
     )
     for source, value in candidates:
         if value and value.strip():
-            return urljoin(parsed.url, value.strip()), source
+            try:
+                return urljoin(parsed.url, value.strip()), source
+            except ValueError:  # "http://[::1": a malformed address is no canonical URL, and no failed page
+                continue
     return None, None
 
 
