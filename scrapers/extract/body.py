@@ -178,7 +178,10 @@ def _image_url(img: Element, base: str) -> str | None:
     for name in IMAGE_SOURCES:
         src = (img.get(name) or "").strip()
         if src and not src.startswith("data:"):
-            return str(urljoin(base, src))
+            try:
+                return str(urljoin(base, src))
+            except ValueError:  # "http://[::1": a malformed address, one image less rather than a failed page
+                continue
     return None
 
 
