@@ -83,14 +83,29 @@ NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|aut
 """Class words of lists that a related- or popular-class names but that hold no stories (related tags)."""
 
 
-def _label_pattern(groups: Iterable[dict[str, tuple[str, ...]]]) -> re.Pattern[str]:
-    """One pattern matching any label of `groups` at the start of a text: a label in a script written with
-    spaces ends at a word boundary, one in a script without (Chinese, Japanese) anywhere."""
-    labels = sorted({label for group in groups for words in group.values() for label in words}, key=len,
-                    reverse=True)
-    parts = [re.escape(label) + (r"(?!\w)" if label[-1].isascii() or _spaced(label[-1]) else "")
-             for label in labels]
-    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE)
+class Labels:
+    """The labels of some groups of the vocabulary, matched at the start of a text: a label in a script written
+    with spaces ends at a word boundary, one in a script without (Chinese, Japanese) anywhere. The longest
+    label that matches wins."""
+
+    def __init__(self, groups: Iterable[dict[str, tuple[str, ...]]]) -> None:
+        labels = sorted({label for group in groups for words in group.values() for label in words}, key=len,
+                        reverse=True)
+        self._parts = [(label[0], re.escape(label) + (r"(?!\w)" if label[-1].isascii() or _spaced(label[-1]) else ""))
+                       for label in labels]
+        self.pattern = re.compile("(?:" + "|".join(part for _, part in self._parts) + ")", re.IGNORECASE)
+        """All the labels, to search a text for one anywhere."""
+        self._starting: dict[str, re.Pattern[str]] = {}
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """The label `text` starts with. Only the labels whose first letter is the text's, ignoring case, are
+        tried (a pattern of all several hundred labels tries each of them in turn on every text)."""
+        if not text:
+            return None
+        if (pattern := self._starting.get(text[0])) is None:
+            parts = [part for first, part in self._parts if re.fullmatch(re.escape(first), text[0], re.IGNORECASE)]
+            pattern = self._starting[text[0]] = re.compile("(?:" + "|".join(parts or ["(?!)"]) + ")", re.IGNORECASE)
+        return pattern.match(text)
 
 
 def _spaced(char: str) -> bool:
@@ -100,8 +115,7 @@ def _spaced(char: str) -> bool:
 _UNSPACED = re.compile("[\u2e80-\ud7ff]")
 
 
-_KINDS = {RANKED: _label_pattern([RANKED_LABELS]), RELATED: _label_pattern([RELATED_LABELS]),
-          OTHER: _label_pattern([OTHER_LIST_LABELS])}
+_KINDS = {RANKED: Labels([RANKED_LABELS]), RELATED: Labels([RELATED_LABELS]), OTHER: Labels([OTHER_LIST_LABELS])}
 _WITHOUT_SPACES = ("ja", "zh", "ko")
 _ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPACES for label in group.get(lang, ())))
              for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
@@ -112,7 +126,7 @@ _STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER
                     for words in group.values() for label in words)
 """The first four letters of every label: a text starting otherwise is no label (a quick test before the
 patterns; labels of scripts written without spaces are looked for anywhere in a short text besides)."""
-_INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
+_INLINE = Labels([INLINE_RELATED_LABELS, RELATED_LABELS])
 _MENU_CLASS = re.compile(r"(?<![a-z])(?:nav|navi|navigation|menu|gnav|submenu|megamenu)(?![a-z])", re.IGNORECASE)
 _HEADING_CLASS = re.compile(r"(?<![a-z])(?:title|heading|header|headline|label)(?![a-z])", re.IGNORECASE)
 _LEADING = re.compile(r"^[\W_]+")
@@ -381,7 +395,7 @@ def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
         if el in labels:
             return labels[el][0]
         heading = clean_text(el.text_content()) or ""
-        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].search(heading):
+        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].pattern.search(heading):
             return OTHER
         return None
     return None
