@@ -192,15 +192,17 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
     then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
     labels = scan.labels
     boxes = [box for el, (kind, rest) in labels.items() if (box := _labelled_box(el, kind, rest, labels)) is not None]
+    taken = Taken(box.element for box in boxes)
     boxes += [Box(kind, el, el, tuple(el.iter("a"))) for el, kind in scan.named
-              if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
+              if kind != OTHER and not taken.overlaps(el)]
+    taken = Taken(box.element for box in boxes)
     boxes += [Box(RELATED, p, p, (anchor,)) for p in scan.paragraphs
-              if (anchor := _teaser_line(p, url)) is not None and not _overlaps(p, [box.element for box in boxes])]
-    taken = [box.element for box in boxes]
+              if (anchor := _teaser_line(p, url)) is not None and not taken.overlaps(p)]
+    taken = Taken(box.element for box in boxes)
     for el, kind in scan.classed:
-        if _overlaps(el, taken):
+        if taken.overlaps(el):
             continue
-        taken.append(el)
+        taken.add(el)
         own = _own_label(el, labels)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
             boxes.append(Box(kind, el, el, tuple(el.iter("a")), by_class=True))
@@ -326,8 +328,9 @@ def _in_menu(el: Any) -> bool:
     a strip of tabs whose panels it does not name ("Latest | Popular")."""
     item = next((a for a in el.iterancestors() if a.tag == "li"), None)
     if item is not None and item.getparent() is not None:
-        items = [clean_text(li.text_content()) or "" for li in item.getparent() if li.tag == "li"]
-        if len(items) >= 2 and all(len(text) <= MAX_TAB for text in items):
+        items = [li for li in item.getparent() if li.tag == "li"]
+        # the label's own item first: when it is long (a whole teaser, a section of the page), no other is read
+        if len(items) >= 2 and all(len(clean_text(li.text_content()) or "") <= MAX_TAB for li in [item, *items]):
             return True
     for ancestor in el.iterancestors():
         if ancestor.tag == "nav" or _MENU_CLASS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
@@ -411,12 +414,23 @@ def _is_heading_text(el: Any, box: Any) -> bool:
     return False
 
 
-def _overlaps(el: Any, boxes: list[Any]) -> bool:
-    return any(box is el or _contains(box, el) or _contains(el, box) for box in boxes)
+class Taken:
+    """Elements taken as boxes, to tell whether another is one of them, lies in one or holds one (the ancestors
+    of each are gathered once, rather than walked for every element asked about)."""
 
+    def __init__(self, elements: Iterable[Any] = ()) -> None:
+        self._elements: set[Any] = set()
+        self._around: set[Any] = set()
+        for el in elements:
+            self.add(el)
 
-def _contains(outer: Any, inner: Any) -> bool:
-    return any(ancestor is outer for ancestor in inner.iterancestors())
+    def add(self, el: Any) -> None:
+        self._elements.add(el)
+        self._around.update(el.iterancestors())
+
+    def overlaps(self, el: Any) -> bool:
+        return (el in self._elements or el in self._around
+                or any(ancestor in self._elements for ancestor in el.iterancestors()))
 
 
 def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False) -> list[tuple[str, str]]:
