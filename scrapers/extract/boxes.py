@@ -211,7 +211,9 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
 
 def _label(text: str) -> tuple[str, str] | None:
     """(kind, the text after the label) when `text` starts with a box label; None otherwise."""
-    start = _LEADING.sub("", text[:MAX_LABEL].lstrip())
+    start = text[:MAX_LABEL].lstrip()
+    if not start[:1].isalnum():  # a letter or digit first: nothing to strip (most texts)
+        start = _LEADING.sub("", start)
     key = start[:5].casefold().replace("\u0307", "")  # "İlgili" folds to "i̇lgili"
     if key[:4] not in _STARTS and key[:3] not in _STARTS and key[:2] not in _STARTS:
         return _label_anywhere(text) if _UNSPACED.search(text, 0, 2 * MAX_ANYWHERE) else None
@@ -436,13 +438,16 @@ class Taken:
 def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False) -> list[tuple[str, str]]:
     """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
     page's ranked list is the first one: a second is another ranking, site-wide or of another tab)."""
-    site = registrable_domain(url) if url else ""
-    here = absolute_url(url, url)
-    links: dict[str, str] = {}
     def order(box: Box) -> tuple[bool, float]:  # the ranked list a label names before one a class suggests
         return (first_only and box.by_class, _position(box.start))
 
-    for box in sorted((box for box in boxes if box.kind == kind), key=order):
+    chosen = [box for box in boxes if box.kind == kind]
+    if not chosen:
+        return []
+    site = registrable_domain(url) if url else ""
+    here = absolute_url(url, url)
+    links: dict[str, str] = {}
+    for box in sorted(chosen, key=order) if len(chosen) > 1 else chosen:
         if first_only and links:
             break
         if first_only:
