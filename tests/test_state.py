@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.state import (
+from scrapers.statestore import (
     Known,
     RevisitPolicy,
     Staged,
