@@ -166,24 +166,38 @@ class Scan:
 def _scan(root: Any) -> Scan:
     labels: dict[Any, tuple[str, str]] = {}
     classed: list[tuple[Any, str]] = []
+    tabs: list[Any] = []
+    aria: list[Any] = []
+    paragraphs: list[Any] = []
     for el in root.iter():
         tag = el.tag
-        if not isinstance(tag, str) or tag in NOT_LABEL_TAGS:
+        if not isinstance(tag, str):
+            continue
+        if el.get("aria-label") is not None and any(isinstance(child.tag, str) for child in el):
+            aria.append(el)  # a list or region its aria-label names
+        if tag in NOT_LABEL_TAGS:
+            if tag == "button" and any(el.get(name) is not None for name in TAB_TARGETS):
+                tabs.append(el)
             continue
         if (text := el.text) and len(text) < MAX_TEXT and not text.isspace() and (found := _label(text)):
             labels[el] = found
+        elif tag == "p" and el.find(".//a") is not None:
+            paragraphs.append(el)
         marks = el.get("class")
         if (ident := el.get("id")) is not None:
             marks = f"{marks or ''} {ident}"
         if marks and (kind := _class_kind(marks)) is not None:
             classed.append((el, kind))
-    for el in root.xpath("//button[@aria-controls or @data-target or @data-tab]"):  # tabs: labels with a panel
+    for el in tabs:  # tabs: labels with a panel
         if (text := text_of(el)) and (found := _label(text)) is not None:
             labels[el] = found
-    named = [(el, found[0]) for el in root.xpath("//*[@aria-label][*]")
+    named = [(el, found[0]) for el in aria
              if el not in labels and (found := _label(el.get("aria-label"))) is not None]
-    paragraphs = [p for p in root.xpath("//p[.//a]") if p not in labels]
     return Scan(labels, classed, named, paragraphs)
+
+
+TAB_TARGETS = ("aria-controls", "data-target", "data-tab")
+"""Attributes of a button that shows a tab's panel."""
 
 
 def _boxes(scan: Scan, url: str) -> list[Box]:
