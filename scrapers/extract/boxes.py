@@ -537,5 +537,5 @@ def _is_headline(title: str) -> bool:
     """A headline has a few words ("Commenting Policy" does not); CJK titles, written without spaces,
     by their length."""
     words = [word for word in title.split() if any(char.isalnum() for char in word)]  # "Science & Health": 2
-    written_without_spaces = any(not _spaced(char) for char in title[:20])
+    written_without_spaces = _UNSPACED.search(title, 0, 20) is not None
     return len(title) >= MIN_TITLE and (len(words) >= 3 or written_without_spaces)
