@@ -33,7 +33,7 @@ from scrapy.statscollectors import StatsCollector
 from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import utc_now
 from scrapers.feeds import output_opened
-from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, StateStore, sqlite_path
+from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, Store, acquire_store
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class HarvestState:
     """The state store of this run; see the module docstring."""
 
     def __init__(
-        self, store: StateStore, policy: RevisitPolicy, stats: StatsCollector, clock: Callable[[], datetime] = utc_now
+        self, store: Store, policy: RevisitPolicy, stats: StatsCollector, clock: Callable[[], datetime] = utc_now
     ) -> None:
         self.store = store
         self.policy = policy
@@ -69,8 +69,9 @@ class HarvestState:
         name = crawler.spidercls.name if crawler.spidercls else "crawl"
         policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
         try:
-            store = StateStore.acquire(sqlite_path(uri % {"name": name}),
-                                       lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"))
+            store = acquire_store(uri, name=name, site=getattr(crawler.spider, "site", None),
+                                  lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"),
+                                  shared=bool(settings.get("REDIS_URL")), lease=settings.getfloat("REDIS_LEASE", 15))
         except StateLocked as locked:
             logger.error("Not starting %s: %s", name, locked)
             raise
@@ -92,12 +93,12 @@ class HarvestState:
     def spider_opened(self, spider: Spider) -> None:
         self.full = bool(getattr(spider, "full", False))  # the spiders read -a full=1 (scrapers/spiders/base.py)
         for run_id, outcome in self.store.settle_unfinished():
-            logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.path, outcome)
+            logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.location, outcome)
             self.stats.inc_value(f"harvest/earlier_runs_{outcome}")
         self.run_id = self.store.start_run(spider.name, self.clock())
         self.stats.set_value("harvest/run_id", self.run_id)
         self.stats.set_value("harvest/history", self.store.reports(spider.name))
-        self.stats.set_value("harvest/state", str(self.store.path))
+        self.stats.set_value("harvest/state", str(self.store.location))
 
     def output_opened(self, path: Path) -> None:
         assert self.run_id is not None
@@ -109,7 +110,8 @@ class HarvestState:
             if self.run_id is not None:
                 report = self.stats.get_value("harvest/report")
                 self.store.commit_run(self.run_id, finished_at=self.clock(), report=report)
-                logger.info("State %s: %d URLs known after run %s", self.store.path, self.store.count(), self.run_id)
+                logger.info("State %s: %d URLs known after run %s", self.store.location, self.store.count(),
+                            self.run_id)
         finally:
             self.store.close()
 
