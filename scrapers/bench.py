@@ -2,11 +2,13 @@
 
     python -m scrapers.bench                      # both datasets, every installed peer
     python -m scrapers.bench --peers trafilatura  # a quicker look
-    python -m scrapers.bench --data ../shared/data --datasets aeb
+    python -m scrapers.bench --datasets aeb --peers none
 
-For each dataset it runs the shared scorer (`<data>/../eval/score.py`) on `scrapers.extract:extract_article`
-and the peers, and prints its table; then the cost of extraction against the bare parse: median ms per page
-of `lxml.html.document_fromstring` alone, of our extraction, and their ratio. Peers need their libraries
+For each dataset of tests/data it runs the evaluation's scorer (`../shared/eval/score.py` beside the checkout,
+or `--scorer`) on `scrapers.extract:extract_article` and the peers, and prints its table (without the scorer,
+our own figures from `scrapers.quality`); then the cost of extraction against the bare parse, timed in one
+process page by page: median and p90 ms per page of `lxml.html.document_fromstring` alone, of our extraction
+and of trafilatura, and the ratios. Peers need their libraries
 (`pip install '.[bench]'` gives trafilatura; newspaper4k, news-please, goose3, readability-lxml and htmldate
 are picked up when installed).
 """
@@ -15,40 +17,49 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
+import platform
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
+
+from scrapers import quality
 
 PEERS = {
     "trafilatura": "trafilatura", "trafilatura-desc": "trafilatura", "newspaper4k": "newspaper",
     "news-please": "newsplease", "goose3": "goose3", "readability": "readability", "htmldate": "htmldate",
 }
 OURS = "scrapers.extract:extract_article"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the datasets (default: tests/data)")
+    parser.add_argument("--scorer", type=Path, default=SCORER, help="the evaluation's score.py, for the peer tables")
     parser.add_argument("--datasets", default="fundus-dev,aeb")
     parser.add_argument("--peers", default="all", help="comma-separated peer names, 'all' (installed) or 'none'")
     args = parser.parse_args(argv)
 
-    scorer = args.data.parent / "eval" / "score.py"
-    if not scorer.is_file():
-        parser.error(f"no scorer at {scorer}: give --data, the folder of the evaluation datasets")
     peers = chosen_peers(args.peers)
     for name in args.datasets.split(","):
         dataset = args.data / name
-        command = [sys.executable, str(scorer), str(dataset), "-e", OURS, *(f"-e=peer:{peer}" for peer in peers)]
-        print(f"$ score.py {name} -e {OURS} {' '.join(f'-e peer:{p}' for p in peers)}", flush=True)
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        print(result.stdout, flush=True)
-        if result.returncode != 0:
-            print(result.stderr[-2000:], file=sys.stderr)
-            return result.returncode
+        if args.scorer.is_file():
+            command = [sys.executable, str(args.scorer), str(dataset), "-e", OURS, *(f"-e=peer:{p}" for p in peers)]
+            print(f"$ score.py {name} -e {OURS} {' '.join(f'-e peer:{p}' for p in peers)}", flush=True)
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+            print(result.stdout, flush=True)
+            if result.returncode != 0:
+                print(result.stderr[-2000:], file=sys.stderr)
+                return result.returncode
+        else:
+            print(f"(no scorer at {args.scorer}: peer tables left out; our figures by scrapers.quality)", flush=True)
+            quality.main(["--data", str(args.data), "--datasets", name])
         print(parse_cost(dataset), "\n", flush=True)
     return 0
 
@@ -61,24 +72,49 @@ def chosen_peers(spec: str) -> list[str]:
 
 
 def parse_cost(dataset: Path) -> str:
-    """Median ms per page of the bare lxml parse and of our extraction, on the same pages."""
+    """Milliseconds per page, median and p90, of the bare lxml parse, our extraction and trafilatura (when
+    installed), timed in this one process page by page (each page: parse, ours, trafilatura, so the
+    machine's load falls alike on all three), and the ratios of the medians."""
     from lxml.html import document_fromstring
 
     from scrapers.extract import decode_page, extract_article
 
-    pages = [(gzip.decompress(path.read_bytes()), path) for path in sorted((dataset / "pages").glob("*.html.gz"))]
-    parse, extract = [], []
-    extract_article(pages[0][0], "")  # warm-up: imports and caches
-    for html, _ in pages:
-        start = time.perf_counter()
-        document_fromstring(decode_page(html))
-        parse.append((time.perf_counter() - start) * 1000)
-        start = time.perf_counter()
-        extract_article(html, "")
-        extract.append((time.perf_counter() - start) * 1000)
-    bare, ours = statistics.median(parse), statistics.median(extract)
-    return (f"{dataset.name}: {len(pages)} pages; median ms/page: lxml parse {bare:.1f}, extract_article {ours:.1f}"
-            f" ({ours / bare:.1f}x the parse)")
+    truth = [json.loads(line) for line in (dataset / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    pages = [(gzip.decompress((dataset / "pages" / f"{t['id']}.html.gz").read_bytes()), t.get("url") or "")
+             for t in truth]
+    runners: dict[str, Callable[[bytes, str], object]] = {
+        "lxml parse": lambda html, url: document_fromstring(decode_page(html)),
+        "extract_article": extract_article,
+    }
+    if find_spec("trafilatura") is not None:
+        from trafilatura import bare_extraction
+
+        runners["trafilatura"] = lambda html, url: bare_extraction(
+            decode_page(html), url=url or None, with_metadata=True, include_comments=False, include_tables=True)
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for run in runners.values():  # warm-up: imports and caches
+        run(*pages[0])
+    for html, url in pages:
+        for name, run in runners.items():
+            start = time.perf_counter()
+            run(html, url)
+            times[name].append((time.perf_counter() - start) * 1000)
+    bare = statistics.median(times["lxml parse"])
+    lines = [f"{dataset.name}: {len(pages)} pages; ms per page on {cpu_model()}"]
+    for name, ms in times.items():
+        median, p90 = statistics.median(ms), statistics.quantiles(ms, n=10)[-1]
+        lines.append(f"  {name:<16} median {median:6.2f}  p90 {p90:6.2f}  ({median / bare:4.1f}x the parse)")
+    if "trafilatura" in times:
+        ratio = statistics.median(times["trafilatura"]) / statistics.median(times["extract_article"])
+        lines.append(f"  extract_article is {ratio:.1f}x faster than trafilatura (medians)")
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "an unknown CPU"
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from parsel import Selector
 from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.generic import GenericArticle, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.text import clean_text
 from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
 
@@ -27,7 +26,7 @@ from scrapers.items import Article, Image, Link, RankedLink
 _NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
 # Fields whose generic source is recorded under another name, and the readers of ArticlePage itself.
 _GENERIC_NAME = {"published_at": "published_raw", "updated_at": "updated_raw"}
-_OWN_READER = {"canonical_url": "canonical", "site": "url", "language": "language", "images": "body",
+_OWN_READER = {"canonical_url": "canonical", "site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
 
 
@@ -43,12 +42,19 @@ class ArticlePage:
         self.sel = sel
         self.url = url
         self.fetched_at = fetched_at
+        self.fell_back: set[str] = set()
 
     def to_item(self) -> Article:
         names = [f.name for f in fields(Article) if f.name not in _NOT_FROM_PAGE]
         values: dict[str, Any] = {name: getattr(self, name)() for name in names}
         values["sources"] = self.sources(values)
         return Article(url=self.url, scraped_at=self.fetched_at, **values)
+
+    def fallback(self, name: str) -> Any:
+        """The generic reading of the field `name`, for a profile's method that found nothing on the page;
+        `sources` then credits that reading, not the profile."""
+        self.fell_back.add(name)
+        return getattr(ArticlePage, name)(self)
 
     def sources(self, values: dict[str, Any]) -> dict[str, str]:
         """Which signal each filled field came from: the profile that reads it, or the generic reader's
@@ -58,7 +64,7 @@ class ArticlePage:
             if value in (None, "", [], {}):
                 continue
             owner = next(cls for cls in type(self).__mro__ if name in cls.__dict__)
-            if owner is not ArticlePage:
+            if owner is not ArticlePage and name not in self.fell_back:
                 found[name] = f"profile {owner.__module__.rsplit('.', 1)[-1]}"
             else:
                 found[name] = self.generic.sources.get(_GENERIC_NAME.get(name, name), _OWN_READER.get(name, "page"))
@@ -83,7 +89,7 @@ class ArticlePage:
         return registrable_domain(self.url)
 
     def language(self) -> str | None:
-        return language_tag(self.sel.xpath("/html/@lang").get() or self.meta("og:locale"))
+        return self.generic.language
 
     def section(self) -> list[str]:
         return self.generic.section
@@ -180,12 +186,3 @@ class SectionPage:
     def looks_like_article(cls, url: str) -> bool:
         """Whether `url` has the shape of the site's article URLs (whatever page it was found on)."""
         return bool(cls.article_url.match(url))
-
-
-def language_tag(value: str | None) -> str | None:
-    """A declared language as BCP 47: `vi` stays, `vi_VN` and `VI-vn` give `vi-VN`."""
-    text = clean_text(value)
-    if not text:
-        return None
-    parts = re.split(r"[-_]", text)
-    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])

@@ -20,7 +20,7 @@ from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.links import absolute_url
 from scrapers.extract.text import clean_text, unique
 from scrapers.items import Image, Link, RankedLink
-from scrapers.pages import ArticlePage, Listed, SectionPage, language_tag
+from scrapers.pages import ArticlePage, Listed, SectionPage
 
 CONTENT = "div.__MASTERCMS_CONTENT"
 BREADCRUMB = "div.breadcrumb a, ul.breadcrumb a"
@@ -64,15 +64,15 @@ class MasterCMSArticle(ArticlePage):
         names = [crumb for crumb in crumbs if crumb]
         if names and names[0] in ("Trang chủ", "Home"):
             names = names[1:]
-        return names or super().section()
+        return names or self.fallback("section")
 
     def title(self) -> str:
-        return clean_text(self.sel.css("h1.article-detail-title").xpath("string()").get()) or super().title()
+        return clean_text(self.sel.css("h1.article-detail-title").xpath("string()").get()) or self.fallback("title")
 
     def published_raw(self) -> str | None:
         # 2024: <span class="article-detail-date rt">; 2019: a wrapper of span.format_time | span.format_date.
         line = self.sel.css(".article-detail-date, .article-detail-publish, .article-date").xpath("string()").get()
-        return clean_text(line) or super().published_raw()
+        return clean_text(line) or self.fallback("published_raw")
 
     def authors(self) -> list[str]:
         bylines = self.sel.css(".author-title").xpath("string()").getall()
@@ -84,7 +84,7 @@ class MasterCMSArticle(ArticlePage):
 
     def lead(self) -> str | None:
         sapo = self.sel.css(".article-detail-desc, .post-sapo, .detail-sapo").xpath("string()").get()
-        return clean_text(sapo) or super().lead()
+        return clean_text(sapo) or self.fallback("lead")
 
     def body(self) -> str:
         blocks = (node_text(block) for block in self.content.xpath(BODY_BLOCKS))
@@ -124,7 +124,8 @@ class MasterCMSArticle(ArticlePage):
                 for rank, link in enumerate(links, start=1)]
 
     def language(self) -> str | None:
-        return super().language() or language_tag("vi")
+        # Pages that declare no language are Vietnamese all the same: the site publishes in no other.
+        return self.fallback("language") if self.generic.language else "vi"
 
     @property
     def content(self) -> SelectorList[Selector]:
