@@ -3,6 +3,7 @@
     python -m scrapers.crawlbench                      # 20,000 articles, concurrency 32, all three crawls
     python -m scrapers.crawlbench --articles 5000 --crawls bare,default
     python -m scrapers.crawlbench --serve              # only the site, until Ctrl-C
+    python -m scrapers.crawlbench --crawls default --workers 2,3 --kill   # and distributed on a local Redis
 
 The site runs on 127.0.0.1 in separate server processes (`--servers`, sharing one port with SO_REUSEPORT):
 `--articles` article pages built from the real pages of tests/data (fundus-dev and aeb; each real page
@@ -20,6 +21,11 @@ Every crawl gets the same concurrency and no AutoThrottle (the site is local; th
 is measured). For each crawl it prints pages/s (pages served between the first and the last request),
 CPU ms per page of the crawl process (user + system, start-up included), peak RSS, the RSS at 25, 50, 75
 and 100% of the pages served, and the ratios to (a). On a shared machine, compare only the ratios of one run.
+
+`--workers 2,3` then runs (b) as N workers sharing one frontier on a redis-server of its own (started on
+127.0.0.1 at a free port, `redis-server` must be installed), and `--kill` once more with three workers, one
+of them killed with SIGKILL when half the site is served and started again: for each, the pages/s of the
+run, each worker's pages, and the records written twice and missing (against what (b) wrote alone).
 """
 
 from __future__ import annotations
@@ -57,9 +63,8 @@ HARVEST_SETTINGS = {
     "LOG_LEVEL": "INFO",  # DEBUG logs every page and the whole of every record
     "COOKIES_ENABLED": False,  # news pages need no session; the cookie jar grows with every response
     "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",  # many sites in one crawl
-    "CRAWL_SUMMARY_ENABLED": True,
 }
-"""The settings of (c): what the README's "Harvesting many sites" section recommends on top of the defaults."""
+"""The settings of (c): what the README's "Distributed crawling" section recommends for a big harvest."""
 
 # ------------------------------------------------------------------------------------------------ the site
 
@@ -432,6 +437,104 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     return crawl
 
 
+# ------------------------------------------------------------------------------------------------ many workers
+
+
+@dataclass
+class Workers:
+    name: str
+    pages: int = 0
+    seconds: float = 0.0
+    shares: list[int] = field(default_factory=list)
+    """Pages each worker fetched (its log says when it leaves the run), in start order; a killed worker's
+    restarted life only (the killed one never left)."""
+    cpu: float = 0.0
+    records: int = 0
+    duplicates: int = 0
+    missing: int = 0
+    returncodes: list[int] = field(default_factory=list)
+
+
+def start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                               "--appendonly", "no", "--dir", str(workdir), "--logfile", str(workdir / "redis.log")])
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, redis_url: str, *,
+                kill: bool = False) -> Workers:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushall()
+    name = f"{count}-workers{'-killed' if kill else ''}"
+    folder = workdir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    servers.reset()
+
+    def start(n: int) -> subprocess.Popen[bytes]:
+        command = crawl_command("default", servers.base, folder, concurrency)
+        command[command.index("-O")] = "-o"  # a restarted worker goes on with its file
+        command[command.index(str(folder / "default.jsonl"))] = str(folder / f"worker-{n}.jsonl")
+        command[command.index(f"LOG_FILE={folder / 'default.log'}")] = f"LOG_FILE={folder / f'worker-{n}.log'}"
+        return subprocess.Popen([*command, "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_LEASE=5"], cwd=ROOT)
+
+    processes = [start(n) for n in range(count)]
+    cpu = 0.0
+    if kill:
+        while servers.count() < servers.site.size / 2 and processes[0].poll() is None:
+            time.sleep(0.05)
+        processes[0].send_signal(signal.SIGKILL)
+        _, _, usage = os.wait4(processes[0].pid, 0)
+        cpu += usage.ru_utime + usage.ru_stime
+        processes[0] = start(0)
+    run = Workers(name)
+    for process in processes:
+        _, status, usage = os.wait4(process.pid, 0)
+        run.returncodes.append(os.waitstatus_to_exitcode(status))
+        cpu += usage.ru_utime + usage.ru_stime
+    run.cpu = cpu
+    run.pages = servers.count()
+    first, last = servers.window()
+    run.seconds = last - first
+    written: list[str] = []
+    for n in range(count):
+        output = folder / f"worker-{n}.jsonl"
+        written += [json.loads(line)["url"] for line in output.read_text(encoding="utf-8").splitlines()]
+        log = output.with_suffix(".log").read_text(encoding="utf-8")
+        run.shares.append(sum(int(pages) for pages in re.findall(r"leaves run \d+: (\d+) pages fetched", log)))
+    run.records = len(set(written))
+    run.duplicates = len(written) - run.records
+    alone = workdir / "default.jsonl"
+    if alone.exists():
+        expected = {json.loads(line)["url"] for line in alone.read_text(encoding="utf-8").splitlines()}
+        run.missing = len(expected - set(written))
+    return run
+
+
+def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
+    lines = ["| crawl | pages | pages/s | of (b) alone | pages of each worker | CPU ms/page | records |"
+             " written twice | missing |", "|---|---|---|---|---|---|---|---|---|"]
+    for run in runs:
+        speed = run.pages / run.seconds if run.seconds else 0.0
+        ratio = f"{speed / alone.pages_s:.2f}" if alone and alone.pages_s else "-"
+        lines.append(f"| {run.name} | {run.pages} | {speed:.0f} | {ratio} | {' + '.join(map(str, run.shares))} |"
+                     f" {1000 * run.cpu / max(run.pages, 1):.2f} | {run.records} | {run.duplicates} |"
+                     f" {run.missing if alone else '-'} |")
+    return "\n".join(lines)
+
+
 def table(crawls: list[Crawl]) -> str:
     bare = next((crawl for crawl in crawls if crawl.name == "bare"), None)
     lines = ["| crawl | pages | records | pages/s | of (a) | CPU ms/page | server CPU ms/page | peak RSS MB | of (a) |"
@@ -457,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--servers", type=int, default=2, help="server processes")
     parser.add_argument("--workdir", type=Path, help="where outputs and logs go (default: a temporary folder)")
     parser.add_argument("--serve", action="store_true", help="only serve the site until interrupted")
+    parser.add_argument("--workers", default="", help="then (b) with this many workers on one Redis, e.g. 2,3")
+    parser.add_argument("--kill", action="store_true", help="then three workers, one killed midway and restarted")
     parser.add_argument("--bare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--settings", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -483,6 +588,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nconcurrency {args.concurrency}, outputs and logs in {workdir}; load average at the end:"
               f" {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
         print(table(crawls))
+        counts = [int(count) for count in args.workers.split(",") if count]
+        if counts or args.kill:
+            redis_server, redis_url = start_redis(workdir)
+            try:
+                runs = [run_workers(count, servers, workdir, args.concurrency, redis_url) for count in counts]
+                if args.kill:
+                    runs.append(run_workers(3, servers, workdir, args.concurrency, redis_url, kill=True))
+            finally:
+                redis_server.terminate()
+                redis_server.wait()
+            print(f"\nload average at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+            print(workers_table(runs, next((crawl for crawl in crawls if crawl.name == "default"), None)))
     except KeyboardInterrupt:
         pass
     finally:

@@ -277,6 +277,8 @@ class RunTotals:
         if summary is not None:
             figures.update({f"{FILLED}{name}": count for name, count in summary.filled.items()})
             figures["articles/extracted"] = summary.extracted
+        logger.info("Worker %s leaves run %s: %d pages fetched, %d records written", scheduler.worker, scheduler.round,
+                    figures.get("response_received_count", 0), figures.get("item_scraped_count", 0))
         totals = scheduler.leave(figures)
         self.last = totals is not None
         stats.set_value(SCOPE, "run" if self.last else "worker")
