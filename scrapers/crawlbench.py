@@ -524,8 +524,8 @@ def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, r
 
 
 def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
-    lines = ["| crawl | pages | pages/s | of (b) alone | pages of each worker | CPU ms/page | records |"
-             " written twice | missing |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| crawl | pages | pages/s | of (b) alone | pages of each worker | pages/s of each | CPU ms/page |"
+             " records | written twice | missing |", "|---|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         speed = run.pages / run.seconds if run.seconds else 0.0
         ratio = f"{speed / alone.pages_s:.2f}" if alone and alone.pages_s else "-"
@@ -569,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         run_bare(args.bare, json.loads(args.settings))
         return 0
     servers = start_servers(args.articles, args.servers)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # `kill` stops the server processes too
     try:
         site = servers.site
         print(f"site: {servers.base}/news/  {site.articles} articles from {len(site.pages)} real pages,"
