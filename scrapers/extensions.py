@@ -1,4 +1,4 @@
-"""Crawl-level bookkeeping: the rejects file and the end-of-crawl summary."""
+"""Crawl-level bookkeeping: the rejects file, the errors that fail a run, and the end-of-crawl summary."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
-from scrapers.feeds import output_opened
-from scrapers.harvest import ARTICLE
+from scrapers.feeds import describe, output_opened
+from scrapers.harvest import ARTICLE, run_settled
+from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
+from scrapers.state import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +34,18 @@ COVERED_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name not
 class RejectsFile:
     """Write each rejected article, with its reason, as one JSON line to `REJECTS_URI` (a local path or
     `file://` URI; `%(name)s` is the spider name), and count it in the stats under `rejects/<reason>`.
-    The file is created on the first reject, so a clean run leaves none."""
 
-    def __init__(self, uri: str, stats: StatsCollector) -> None:
+    A run's rejects go to `<rejects file>.part` and are appended to the rejects file when the engine stops,
+    after the output files are in place and before the state commits, so a run killed midway adds no line
+    that its rerun writes again. With `STATE_URI`, the `.part` of a killed run follows that run: appended
+    (once) when the run is recovered, dropped when it is rolled back (its articles are fetched again).
+    The rejects file is created on the first reject, so a clean run leaves none."""
+
+    def __init__(self, uri: str, stats: StatsCollector, *, with_state: bool = False) -> None:
         self.uri = uri
         self.stats = stats
+        self.with_state = with_state
+        self.path: Path | None = None
         self.file: IO[str] | None = None
         self.encoder = ScrapyJSONEncoder(ensure_ascii=False)
 
@@ -46,10 +55,30 @@ class RejectsFile:
         if not uri:
             raise NotConfigured("REJECTS_URI is not set")
         assert crawler.stats is not None
-        extension = cls(uri, crawler.stats)
+        extension = cls(uri, crawler.stats, with_state=bool(crawler.settings.get("STATE_URI")))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.run_settled, signal=run_settled)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
+
+    @property
+    def part(self) -> Path:
+        assert self.path is not None
+        return Path(f"{self.path}{PART_SUFFIX}")
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
+        if not self.with_state:
+            self.part.unlink(missing_ok=True)  # a killed run's rejects: without a state, it is all fetched again
+
+    def run_settled(self, run_id: int, outcome: str) -> None:
+        """The state settled a run that did not finish: its rejects are kept when it is recovered."""
+        if self.path is not None and self.part.exists():
+            if outcome == "recovered":
+                append_once(self.part, self.path)
+            self.part.unlink()
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
         if isinstance(exception, Duplicate):
@@ -59,19 +88,56 @@ class RejectsFile:
         self.stats.inc_value("rejects/count")
         self.stats.inc_value(f"rejects/{exception.reason}")
         record = {"reason": exception.reason, "url": ItemAdapter(item).get("url"), "item": item}
-        self.open(spider).write(self.encoder.encode(record) + "\n")
+        try:
+            self.open().write(self.encoder.encode(record) + "\n")
+        except OSError as error:
+            note_error(self.stats, "rejects", f"{self.part} not written: {describe(error)}")
 
-    def open(self, spider: Spider) -> IO[str]:
+    def open(self) -> IO[str]:
         if self.file is None:
-            path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = path.open("a", encoding="utf-8")
-            self.stats.set_value("rejects/file", str(path))
+            self.part.parent.mkdir(parents=True, exist_ok=True)
+            self.file = self.part.open("w", encoding="utf-8")
+            self.stats.set_value("rejects/file", str(self.path))
         return self.file
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.file is not None:
+        if self.file is None:
+            return
+        try:
+            self.file.flush()
+            os.fsync(self.file.fileno())
             self.file.close()
+        except OSError as error:
+            note_error(self.stats, "rejects", f"{self.part} not written: {describe(error)}")
+
+    def engine_stopped(self) -> None:
+        """Append this run's rejects to the rejects file (the output files are in place by now), unless the
+        state is to keep nothing of the run (`NOT_COMMITTED`): then its articles are fetched again."""
+        if self.file is None or self.path is None:
+            return
+        try:
+            if not (self.with_state and NOT_COMMITTED & run_errors(self.stats.get_stats()).keys()):
+                append_once(self.part, self.path)
+            self.part.unlink()
+        except OSError as error:
+            note_error(self.stats, "rejects", f"{self.path} not written: {describe(error)}")
+
+
+def append_once(part: Path, path: Path) -> None:
+    """Append the lines of `part` to `path`, flushed to disk, unless `path` already ends with them (a run
+    killed after appending and before removing `part`)."""
+    lines = part.read_bytes()
+    if not lines:
+        return
+    with path.open("ab+") as file:
+        size = file.seek(0, os.SEEK_END)
+        if size >= len(lines):
+            file.seek(size - len(lines))
+            if file.read(len(lines)) == lines:
+                return
+        file.write(lines)
+        file.flush()
+        os.fsync(file.fileno())
 
 
 class CrawlSummary:
@@ -105,7 +171,17 @@ class CrawlSummary:
         crawler.signals.connect(extension.response_received, signal=signals.response_received)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(extension.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
+
+    def spider_error(self, failure: Any, response: Response) -> None:
+        """An exception in a spider callback or spider middleware: the page's articles are lost."""
+        note_error(self.stats, "spider", f"{describe(failure.value)} ({response.url})")
+
+    def item_error(self, item: Any, failure: Any) -> None:
+        """An exception in an item pipeline (other than a drop): the article is lost."""
+        note_error(self.stats, "pipeline", f"{describe(failure.value)} ({ItemAdapter(item).get('url')})")
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Article):
@@ -143,11 +219,17 @@ class CrawlSummary:
             path.with_suffix(".report.json") for path in self.outputs
         ]
         for target in targets:
-            write_atomically(target, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+            try:
+                write_atomically(target, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+            except OSError as error:
+                note_error(self.stats, "output", f"run report {target} not written: {describe(error)}")
 
     def report(self) -> dict[str, Any]:
         stats = self.stats.get_stats()
         started, finished = stats.get("start_time"), stats.get("finish_time")
+        errors = run_errors(stats)
+        # Written means in a finished output file: none is when the output failed or there was none.
+        written = 0 if errors.keys() & {"output", "no_output"} else stats.get("item_scraped_count", 0)
         return {
             "spider": self.spider_name,
             "incremental": "harvest/run_id" in stats,
@@ -165,7 +247,7 @@ class CrawlSummary:
                 "links": stats.get("listing/articles_found", 0),
                 "not_due": stats.get("harvest/articles_not_due", 0),
                 "extracted": self.extracted,
-                "written": stats.get("item_scraped_count", 0),
+                "written": written,
                 "new": stats.get("harvest/new", 0),
                 "updated": stats.get("harvest/updated", 0),
                 "unchanged": stats.get("harvest/unchanged", 0),
@@ -178,6 +260,7 @@ class CrawlSummary:
             "http_status": grouped(stats, "downloader/response_status_count/"),
             "coverage": {name: self.coverage(name) for name in COVERED_FIELDS},
             "failed_checks": stats.get("harvest/failed_checks", []),
+            "errors": errors,
             "outputs": [str(path) for path in self.outputs],
         }
 
@@ -204,6 +287,7 @@ def summary(report: dict[str, Any]) -> str:
         coverage = ", ".join(f"{name} {share:.0%}" for name, share in report["coverage"].items())
         lines.append(f"  field coverage ({articles['extracted']} articles read): {coverage}")
     lines += [f"  FAILED CHECK: {line}" for line in report["failed_checks"]]
+    lines += [f"  ERROR {cause}: {line}" for cause, line in report["errors"].items()]
     return "\n".join(lines)
 
 

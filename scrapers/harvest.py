@@ -11,6 +11,12 @@ Switched on by `STATE_URI`. Three components share one `StateStore`:
 
 `-a full=1` on the spider ignores the state for fetching and output (every article fetched and written),
 and still records what it saw.
+
+The state records only what was delivered: a run with no output file does not start (exit status 1); a
+damaged state file stops the run before it starts, saying how to recover (`scrapers/state.py`); a run whose
+output or rejects could not be written is rolled back instead of committed (its articles are fetched again
+next run); a database error mid-run is noted (cause `state`, `scrapers/integrity.py`), fails the run and
+leaves the run uncommitted.
 """
 
 from __future__ import annotations
@@ -18,28 +24,40 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import redis
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import utc_now
-from scrapers.feeds import output_opened
-from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, Store, acquire_store
+from scrapers.feeds import describe, output_opened
+from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
+from scrapers.state import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
 
 logger = logging.getLogger(__name__)
 
 ARTICLE = "article"
 """Request meta key marking an article request; its value is the modification time the listing, feed or
 sitemap shows for it (a datetime), or None."""
+
+START_ERROR = "harvest/start_error"
+"""Stats key of the one-line reason a run did not start (the state held by another run, or damaged)."""
+
+run_settled = object()
+"""Signal sent with `run_id` and `outcome` (`recovered`, `rolled_back`) for each run that did not finish
+and that this run settled."""
 
 # What the content hash covers: what a reader would call the article. Link boxes change every hour.
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")
@@ -49,12 +67,19 @@ class HarvestState:
     """The state store of this run; see the module docstring."""
 
     def __init__(
-        self, store: Store, policy: RevisitPolicy, stats: StatsCollector, clock: Callable[[], datetime] = utc_now
+        self,
+        store: Store,
+        policy: RevisitPolicy,
+        stats: StatsCollector,
+        clock: Callable[[], datetime] = utc_now,
+        signals: SignalManager | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.stats = stats
         self.clock = clock
+        self.signals = signals
+        """Where `run_settled` is sent (the crawler's signals)."""
         self.run_id: int | None = None
         self.full = False
 
@@ -67,16 +92,18 @@ class HarvestState:
         if settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT"):
             raise ValueError("STATE_URI does not work with FEED_EXPORT_BATCH_ITEM_COUNT: a run's output is one file")
         name = crawler.spidercls.name if crawler.spidercls else "crawl"
+        assert crawler.stats is not None
+        if not settings.getdict("FEEDS"):
+            cls.not_starting(crawler, name, NoOutput("STATE_URI needs an output file (-o FILE or FEEDS): without"
+                                                     " one the state would record articles that were never written"))
         policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
         try:
             store = acquire_store(uri, name=name, site=getattr(crawler.spider, "site", None),
                                   lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"),
                                   shared=bool(settings.get("REDIS_URL")), lease=settings.getfloat("REDIS_LEASE", 15))
-        except StateLocked as locked:
-            logger.error("Not starting %s: %s", name, locked)
-            raise
-        assert crawler.stats is not None
-        state = cls(store, policy, crawler.stats)
+        except (StateLocked, StateDamaged) as error:
+            cls.not_starting(crawler, name, error)
+        state = cls(store, policy, crawler.stats, signals=crawler.signals)
         for handler, signal in (
             (state.spider_opened, signals.spider_opened),
             (state.output_opened, output_opened),
@@ -88,47 +115,83 @@ class HarvestState:
             crawler.signals.connect(handler, signal=signal)
         return state
 
+    @staticmethod
+    def not_starting(crawler: Crawler, name: str, error: Exception) -> None:
+        """Stop the run before it starts, its reason in one line (the log, and the stats for `scrapy crawl`)."""
+        logger.error("Not starting %s: %s", name, error)
+        if crawler.stats is not None:
+            crawler.stats.set_value(START_ERROR, str(error))
+        raise error
+
+    @contextmanager
+    def guard(self, doing: str) -> Iterator[None]:
+        """Note a database error (a file damaged mid-run, a full disk) as a `state` error of the run instead of
+        letting it escape into the crawl; the run then fails and is not committed."""
+        try:
+            yield
+        except (sqlite3.Error, redis.RedisError) as error:
+            logger.error("State %s failed %s: %s", self.store.location, doing, error)
+            note_error(self.stats, "state", f"{self.store.location} failed {doing}: {describe(error)}")
+
     # -------------------------------------------------------------------- the run
 
     def spider_opened(self, spider: Spider) -> None:
         self.full = bool(getattr(spider, "full", False))  # the spiders read -a full=1 (scrapers/spiders/base.py)
-        for run_id, outcome in self.store.settle_unfinished():
-            logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.location, outcome)
-            self.stats.inc_value(f"harvest/earlier_runs_{outcome}")
-        self.run_id = self.store.start_run(spider.name, self.clock())
-        self.stats.set_value("harvest/run_id", self.run_id)
-        self.stats.set_value("harvest/history", self.store.reports(spider.name))
-        self.stats.set_value("harvest/state", str(self.store.location))
+        with self.guard("opening the run"):
+            for run_id, outcome in self.store.settle_unfinished():
+                logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.location, outcome)
+                self.stats.inc_value(f"harvest/earlier_runs_{outcome}")
+                if self.signals is not None:
+                    self.signals.send_catch_log(run_settled, run_id=run_id, outcome=outcome)
+            self.run_id = self.store.start_run(spider.name, self.clock())
+            self.stats.set_value("harvest/run_id", self.run_id)
+            self.stats.set_value("harvest/history", self.store.reports(spider.name))
+            self.stats.set_value("harvest/state", str(self.store.location))
 
     def output_opened(self, path: Path) -> None:
-        assert self.run_id is not None
-        self.store.add_output(self.run_id, path)
+        if self.run_id is not None:
+            with self.guard("recording an output file"):
+                self.store.add_output(self.run_id, path)
 
     def engine_stopped(self) -> None:
-        """Commit the run: the feed exporter has renamed its files into place by now (spider_closed)."""
+        """Commit the run (the feed exporter has renamed its files into place by now, at spider_closed), or
+        roll it back when its output lacks articles it read or the state failed during the run."""
         try:
             if self.run_id is not None:
-                report = self.stats.get_value("harvest/report")
-                self.store.commit_run(self.run_id, finished_at=self.clock(), report=report)
-                logger.info("State %s: %d URLs known after run %s", self.store.location, self.store.count(),
-                            self.run_id)
+                self.finish_run(self.run_id)
         finally:
             self.store.close()
+
+    def finish_run(self, run_id: int) -> None:
+        errors = run_errors(self.stats.get_stats())
+        if lost := sorted(NOT_COMMITTED & errors.keys()):
+            with self.guard("rolling back the run"):
+                self.store.roll_back(run_id, [Path(path) for path in self.store.outputs(run_id)])
+            logger.error("Run %s rolled back (%s): the state keeps none of its articles", run_id, ", ".join(lost))
+            return
+        with self.guard("committing the run"):
+            self.store.commit_run(run_id, finished_at=self.clock(), report=self.stats.get_value("harvest/report"))
+            logger.info("State %s: %d URLs known after run %s", self.store.location, self.store.count(), run_id)
 
     # -------------------------------------------------------------------- what each fetch gave
 
     def is_due(self, url: str, listed_modified: datetime | None) -> bool:
         if self.full:
             return True
-        known = self.store.known(url)
+        known = self.known(url)
         return known is None or self.policy.is_due(known, self.clock(), listed_modified)
 
     def known(self, url: str) -> Known | None:
-        return self.store.known(url)
+        """What the state has of `url`; None also when the state failed reading it (the run then fails)."""
+        with self.guard("reading an article"):
+            return self.store.known(url)
+        return None
 
     def stage(self, url: str, status: str, **values: Any) -> None:
-        assert self.run_id is not None
-        self.store.stage(self.run_id, Staged(url=url, status=status, fetched_at=self.clock(), **values))
+        if self.run_id is None:  # the run did not open: a state error is noted already
+            return
+        with self.guard("recording an article"):
+            self.store.stage(self.run_id, Staged(url=url, status=status, fetched_at=self.clock(), **values))
 
     def item_scraped(self, item: Any) -> None:
         adapter = ItemAdapter(item)
@@ -152,6 +215,10 @@ class HarvestState:
         if ARTICLE in request.meta and response.status >= 400:
             self.stage(request.url, "missing")
             self.stats.inc_value("harvest/articles_missing")
+
+
+class NoOutput(Exception):
+    """A run with a state and no output file."""
 
 
 class SkipKnownArticles:

@@ -21,13 +21,14 @@ import socket
 import threading
 import time
 import uuid
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import redis
 
-from scrapers.state import PART_SUFFIX, Known, Staged, StateLocked
+from scrapers.state import PART_SUFFIX, Known, Staged, StateLocked, partial_files
 
 # Take the lock, shared (ARGV[4] == '1') or alone; expired holders are dropped first. Redis' clock decides.
 ACQUIRE = """
@@ -210,6 +211,9 @@ class RedisStateStore:
             outputs = [Path(path) for path in json.loads(run.get("outputs") or "[]")] if local else []
             if outputs and all(path.exists() and not Path(f"{path}{PART_SUFFIX}").exists() for path in outputs):
                 self.commit_run(run_id, finished_at=None, report=None, status="recovered")
+                for path in outputs:  # killed while writing its report
+                    with suppress(FileNotFoundError, NotADirectoryError):
+                        partial_files(path)[1].unlink()
                 settled.append((run_id, "recovered"))
             else:
                 self.roll_back(run_id, outputs)
@@ -218,7 +222,9 @@ class RedisStateStore:
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None:
         for path in outputs:
-            Path(f"{path}{PART_SUFFIX}").unlink(missing_ok=True)
+            for partial in partial_files(path):
+                with suppress(FileNotFoundError, NotADirectoryError):
+                    partial.unlink()
         with self.client.pipeline() as pipe:
             pipe.delete(self.key("staged", run_id))
             pipe.hset(self.key("run", run_id), "status", "rolled_back")

@@ -4,15 +4,18 @@
 publication and modification times, its version and what the last fetch gave (`emitted`, `rejected`,
 `missing`, `skipped`). It lives in one SQLite file (`STATE_URI = "sqlite:///state/thoidai.db"`), created on
 first use. One run at a time holds it: a second run waits for the lock file beside the database, then gives
-up with `StateLocked`. `Store` is what the crawl needs of a state; `acquire_store` opens the one `STATE_URI`
-names: this SQLite store, or the Redis store of `scrapers.redis_state` (`redis://...`), which the workers of
-a distributed crawl share.
+up with `StateLocked`. The file is checked whole (`PRAGMA quick_check`) each time it is opened: a damaged
+file raises `StateDamaged`, whose message says how to recover (move it aside; the next run rebuilds it).
+`Store` is what the crawl needs of a state; `acquire_store` opens the one `STATE_URI` names: this SQLite
+store, or the Redis store of `scrapers.redis_state` (`redis://...`), which the workers of a distributed
+crawl share.
 
 A run's changes are staged and become the state only once its output is complete (two-phase): the run
 records the final paths of its output files; `commit_run` moves the staged rows into the state after the
 files were renamed into place. A run that was killed is settled by the next one: if its output files
 exist it is committed (killed between rename and commit), otherwise its staged rows and partial files are
-dropped (the articles are fetched again). So a killed run loses no article and duplicates none.
+dropped (the articles are fetched again); either way no half-written run report is left. So a killed run
+loses no article and duplicates none.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -69,6 +72,19 @@ PART_SUFFIX = ".part"
 
 class StateLocked(Exception):
     """Another run holds the state."""
+
+
+class StateDamaged(Exception):
+    """The state file fails SQLite's integrity check, or is not a database at all; the message says how to
+    recover (move the file aside: the next run rebuilds it)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        lines = [line for line in detail.strip().splitlines() if not line.startswith("***")]
+        first = lines[0] if lines else "unknown damage"
+        super().__init__(
+            f"the state {path} is damaged ({first}); move it aside (mv {path} {path}.damaged, with its -wal and"
+            " -shm files if any) and run again: the next run rebuilds it, fetching and writing every article once"
+        )
 
 
 @dataclass(frozen=True)
@@ -188,11 +204,11 @@ class StateStore:
             raise StateLocked(
                 f"another run holds the state {path} (lock file {path}.lock); waited {lock_timeout:g}s"
             ) from error
-        db = sqlite3.connect(path, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no committed row
-        db.executescript(SCHEMA)
+        try:
+            db = _connect(path)
+        except BaseException:
+            lock.release()
+            raise
         return cls(path, db, lock)
 
     @property
@@ -238,12 +254,16 @@ class StateStore:
     def settle_unfinished(self) -> list[tuple[int, str]]:
         """Commit or roll back each run that did not finish: committed when every output it opened is in place
         and complete (renamed, no `.part` left), rolled back otherwise (staged rows dropped, `.part` files
-        removed). The (run id, outcome) pairs."""
+        removed). Either way no half-written run report (`.report.json.part`) is left. The (run id, outcome)
+        pairs."""
         settled = []
         for row in self.db.execute("SELECT id, outputs FROM runs WHERE status = 'running'").fetchall():
             outputs = [Path(path) for path in json.loads(row["outputs"])]
             if outputs and all(path.exists() and not Path(f"{path}{PART_SUFFIX}").exists() for path in outputs):
                 self.commit_run(row["id"], finished_at=None, report=None, status="recovered")
+                for path in outputs:  # killed while writing its report
+                    with suppress(FileNotFoundError, NotADirectoryError):
+                        partial_files(path)[1].unlink()
                 settled.append((row["id"], "recovered"))
             else:
                 self.roll_back(row["id"], outputs)
@@ -252,7 +272,9 @@ class StateStore:
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None:
         for path in outputs:
-            Path(f"{path}{PART_SUFFIX}").unlink(missing_ok=True)
+            for partial in partial_files(path):
+                with suppress(FileNotFoundError, NotADirectoryError):
+                    partial.unlink()
         with self.transaction() as db:
             db.execute("DELETE FROM staged WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'rolled_back' WHERE id = ?", (run_id,))
@@ -340,6 +362,8 @@ class Store(Protocol):
 
     def settle_unfinished(self) -> list[tuple[int, str]]: ...
 
+    def roll_back(self, run_id: int, outputs: list[Path]) -> None: ...
+
     def commit_run(
         self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
     ) -> None: ...
@@ -376,6 +400,33 @@ def acquire_store(
         raise ValueError(f"the workers of a distributed crawl share the state: STATE_URI must be redis://...,"
                          f" not {uri!r}")
     return StateStore.acquire(sqlite_path(uri % {"name": name}), lock_timeout=lock_timeout)
+
+
+def partial_files(output: Path) -> list[Path]:
+    """The files a run writes beside `output` that a killed run may leave half-written: the output's own
+    `.part` and that of its run report (`<output>.report.json`)."""
+    return [Path(f"{output}{PART_SUFFIX}"), Path(f"{output.with_suffix('.report.json')}{PART_SUFFIX}")]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The database at `path`, checked whole (`PRAGMA quick_check`) before anything is read from it or
+    written to it; raises `StateDamaged` otherwise."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        verdict = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+        if verdict != ["ok"]:
+            raise StateDamaged(path, "\n".join(verdict))
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no committed row
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise StateDamaged(path, f"{type(error).__name__}: {error}") from error
+    except StateDamaged:
+        db.close()
+        raise
+    return db
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -25,6 +25,8 @@ ARTICLES = sorted(
     item["url"] for path in SAMPLES.glob("*.json")
     for item in json.loads(path.read_text(encoding="utf-8"))["items"]
 )
+REJECTED = "https://thoidai.com.vn/sieu-bao-milton-gay-ra-nhung-tran-loc-xoay-chet-nguoi-205760.html"
+"""The sample article whose body came back empty: the one reject of a run."""
 CHANGED = "https://thoidai.com.vn/can-bo-chien-si-vung-3-vung-4-hai-quan-giao-luu-the-thao-gan-ket-tinh-dong-doi-206430.html"
 
 
@@ -169,6 +171,9 @@ def test_killed_run_then_rerun_writes_every_article_exactly_once(tmp_path: Path,
     urls = [record["url"] for record in harvest.all_records()]
     assert sorted(urls) == ARTICLES  # all of them, none twice
     assert not list(harvest.out.glob("*.part"))  # the killed run's partial file is gone
+    assert not list(harvest.out.glob("*.report.json.part")) and not list(harvest.tmp.glob("*.part"))
+    rejects = (harvest.tmp / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["url"] for line in rejects] == [REJECTED]  # once, whichever run wrote it
     if killed_midway:
         assert not output.exists() and "rolled_back" in rerun.log
         assert sorted(record["url"] for record in rerun.records) == ARTICLES

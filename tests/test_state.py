@@ -11,7 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.state import Known, RevisitPolicy, Staged, StateLocked, Store, acquire_store, parse_duration, sqlite_path
+from scrapers.state import (
+    Known,
+    RevisitPolicy,
+    Staged,
+    StateDamaged,
+    StateLocked,
+    StateStore,
+    Store,
+    acquire_store,
+    parse_duration,
+    sqlite_path,
+)
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 POLICY = RevisitPolicy.parse("2d:6h 30d:3d", "6h")
@@ -172,6 +183,46 @@ def test_the_lock_is_free_again_once_the_holder_closed(open_store: Opener) -> No
     with open_store() as store:
         store.start_run("thoidai", NOW)
     with open_store(lock_timeout=0.1) as store:
+        assert store.count() == 0
+
+
+@pytest.mark.parametrize("output_in_place", [True, False], ids=["recovered", "rolled back"])
+def test_settling_a_killed_run_leaves_no_half_written_report(
+    open_store: Opener, tmp_path: Path, output_in_place: bool
+) -> None:
+    output = tmp_path / "out" / "run.jsonl"
+    output.parent.mkdir()
+    report_part = tmp_path / "out" / "run.report.json.part"
+    with open_store() as store:
+        run = store.start_run("thoidai", NOW)
+        store.add_output(run, output)
+        store.stage(run, Staged(url=URL, status="emitted", fetched_at=NOW, content_hash="h"))
+        (output if output_in_place else Path(f"{output}.part")).write_text("{}\n")
+        report_part.write_text('{"spider": "thoi')  # killed while writing its report
+    with open_store() as store:
+        outcome = "recovered" if output_in_place else "rolled_back"
+        assert store.settle_unfinished() == [(run, outcome)]
+        assert sorted(path.name for path in output.parent.iterdir()) == (["run.jsonl"] if output_in_place else [])
+        assert store.count("emitted") == (1 if output_in_place else 0)
+
+
+# -------------------------------------------------------------------- SQLite only
+
+
+@pytest.mark.parametrize("damage", ["truncated", "header overwritten"])
+def test_a_damaged_state_file_is_refused_on_open_and_the_lock_released(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "state.db"
+    with StateStore.open(path) as store:
+        run = store.start_run("thoidai", NOW)
+        for n in range(300):
+            store.stage(run, Staged(url=f"{URL}?n={n}", status="emitted", fetched_at=NOW, content_hash="h" * 64))
+        store.commit_run(run, finished_at=NOW, report={})
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if damage == "truncated" else bytes(100) + data[100:])
+    with pytest.raises(StateDamaged, match=rf"the state {path} is damaged \(.+\); move it aside \(mv {path} "):
+        StateStore.acquire(path)
+    path.unlink()
+    with StateStore.open(path) as store:  # the lock is free again, and a new file is built
         assert store.count() == 0
 
 

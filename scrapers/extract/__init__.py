@@ -4,14 +4,23 @@
 when the project has a profile for the URL's site, the generic `ArticlePage` otherwise, then the
 normalizing pipelines in crawl order (all but those that compare records with each other). It is what
 the scoring script and notebooks call.
+
+`read_page(html, content_type)` is the one way a page's bytes become the tree the readers see, for the
+crawl (the spiders) and for `extract_article` alike: decoded by `decode_page`, parsed as HTML whatever its
+first line says (an XHTML page's `<?xml ...?>` would make parsel parse it as XML), and re-parsed with its
+deepest nesting cut when it nests deeper than libxml2 allows (which would lose everything below).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from lxml import etree
+from lxml.html import HTMLParser
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
@@ -25,10 +34,9 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
     from scrapers.pages import ArticlePage
     from scrapers.sites import profile_for_url
 
-    text = decode_page(html)
     profile = profile_for_url(url)
     page_class = profile.article_page if profile else ArticlePage
-    item = page_class(Selector(text=text), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
+    item = page_class(read_page(html), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
     for pipeline in _pipelines():
         try:
             item = pipeline.process_item(item)
@@ -54,10 +62,90 @@ def _pipelines() -> list[Any]:
     return [load_object(path)() for path in order if path not in ACROSS_RECORDS]
 
 
-def decode_page(html: bytes) -> str:
-    """The page as text when no HTTP header names its charset: valid UTF-8 is UTF-8 (pages re-saved as
-    UTF-8 often still declare their old charset in a meta tag), anything else by its declaration or a guess."""
+def read_page(html: bytes, content_type: str | None = None) -> Selector:
+    """The page `html` (served with the `content_type` header, if known) as a tree to read: see the module
+    docstring."""
+    text = decode_page(html, content_type)
+    root, too_deep = _parse(text)
+    if too_deep:
+        root, _ = _parse(flatten(text, MAX_DEPTH))
+    return Selector(root=root, type="html")
+
+
+def decode_page(html: bytes, content_type: str | None = None) -> str:
+    """The page as text: valid UTF-8 is UTF-8 (pages re-saved as UTF-8 often still declare their old charset
+    in a header or meta tag, and other bytes are almost never valid UTF-8), anything else by its byte order
+    mark, the `content_type` header's charset, its meta declaration or a guess, as browsers do."""
     try:
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
-        return html_to_unicode(None, html)[1]
+        return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
+
+
+def _guess(html: bytes) -> str | None:
+    """The encoding of a page that declares none (what Scrapy's responses guess): windows-1252 when its bytes
+    are that, else None (UTF-8 with replacement characters)."""
+    try:
+        html.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252"
+
+
+def _parse(text: str) -> tuple[Any, bool]:
+    """The HTML tree of `text` (as parsel builds it), and whether libxml2 stopped at its depth limit."""
+    parser = HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    root = etree.fromstring(body, parser=parser)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser)
+    return root, any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+
+
+MAX_DEPTH = 500
+"""Elements nested deeper than this are unwrapped (their text kept) when a page nests deeper than libxml2's
+limit (2048 with huge_tree); no real page comes near it."""
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+
+
+def flatten(text: str, depth: int) -> str:
+    """`text` nesting at most about `depth` deep: the tags of the elements at a band of nesting levels, from
+    `depth // 2` down as many levels as the page nests too deep, are removed with their content kept. The
+    page's outer layout and its innermost structure (the story's paragraphs, mostly) stay as they are."""
+    deepest = max(_levels(text), default=0)
+    if deepest <= depth:
+        return text
+    first = depth // 2
+    last = first + deepest - depth
+    parts: list[str] = []
+    kept_until = 0
+    for start, end, level in _tags(text):
+        if first <= level < last:
+            parts.append(text[kept_until:start])
+            kept_until = end
+    parts.append(text[kept_until:])
+    return "".join(parts)
+
+
+def _levels(text: str) -> Iterator[int]:
+    return (level for _, _, level in _tags(text))
+
+
+def _tags(text: str) -> Iterator[tuple[int, int, int]]:
+    """Where each opening or closing tag of a non-void element starts and ends, and the nesting level of its
+    element (an element of `<html>` is 1; unclosed elements count as open, which only errs deeper)."""
+    level = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID or self_closing:
+            continue
+        if closing:
+            yield match.start(), match.end(), level
+            level = max(level - 1, 0)
+        else:
+            level += 1
+            yield match.start(), match.end(), level

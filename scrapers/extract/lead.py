@@ -52,9 +52,19 @@ def read_lead(page: Page, title: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Characters XML (and so an lxml XPath variable) cannot hold: control characters, surrogates, U+FFFE/FFFF.
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _probe(text: str, words: int) -> str:
+    """The first `words` words of `text` as an XPath variable: a control character in a meta description
+    (`\\x01`, `\\x1b`) would make lxml raise."""
+    return _NOT_XML.sub("", " ".join(text.split()[:words]))
+
+
 def _printed(page: Page, description: str) -> bool:
     """Whether the page's text holds the start of `description`."""
-    probe = " ".join(description.split()[:6])
+    probe = _probe(description, 6)
     return bool(page.sel.root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
 
 
@@ -73,7 +83,7 @@ def printed_in_parts(source: str) -> bool:
 def _styled_apart(page: Page, description: str) -> bool:
     """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
     followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
-    probe = " ".join(description.split()[:6])
+    probe = _probe(description, 6)
     nodes = page.sel.root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
     return any(_styled_apart_paragraph(node) for node in nodes)
 
@@ -95,7 +105,7 @@ def _printed_whole(page: Page, description: str) -> str | None:
     words = description.split()
     if len(words) < 8:
         return None
-    probe = " ".join(words[:5])
+    probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
     for node in page.sel.root.xpath("//body//text()[contains(., $probe)]", probe=probe):
         el = node.getparent()

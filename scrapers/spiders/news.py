@@ -53,14 +53,15 @@ class NewsSpider(HarvestSpider):
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
-        links = (absolute_url(href, response.url) for href in response.css("a::attr(href)").getall())
+        sel = self.page(response)
+        links = (absolute_url(href, response.url) for href in sel.css("a::attr(href)").getall())
         on_site = [link for link in links if link and registrable_domain(link) == self.site]
         yield from self.follow_articles(article_links(on_site))
         if "feeds" in self.sources and response.meta.get("page") == 1:
-            for feed in feed_links(response.selector, response.url):
+            for feed in feed_links(sel, response.url):
                 yield Request(feed, callback=self.parse_feed)
         number = int(response.meta.get("page", 1))
-        following = next_page(response.selector, response.url)
+        following = next_page(sel, response.url)
         if "listing" in self.sources and following and number < self.max_pages:
             yield Request(following, callback=self.parse_listing, meta={"page": number + 1})
 
@@ -90,12 +91,20 @@ class NewsSpider(HarvestSpider):
         if not isinstance(response, TextResponse):
             self.count("articles/skipped/non_text_response")
             return
+        yield from self.article_record(response, lambda: self.read_article(response))
+
+    def read_article(self, response: TextResponse) -> Article | None:
         profile = profile_for_url(response.url)
         page_class = profile.article_page if profile else ArticlePage
-        page = page_class(response.selector, url=response.url, fetched_at=self.fetch_time(response))
-        kind = page_kind(response.selector, page.body(), page.title())
+        sel = self.page(response)
+        page = page_class(sel, url=response.url, fetched_at=self.fetch_time(response))
+        body, title = page.body(), page.title()
+        kind = page_kind(sel, body, title)
         if kind != "article" or (reason := page.not_article_reason()):
             self.count(f"articles/skipped/{kind if kind != 'article' else reason}")
-            return
-        yield page.to_item()
-
+            if kind == "other":
+                # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
+                # (its few sentences may read as a body, and the URL may hold a date, so neither is asked).
+                self.count("articles/no_content")
+            return None
+        return page.to_item()

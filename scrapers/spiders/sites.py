@@ -92,15 +92,15 @@ class SiteSpider(HarvestSpider):
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
             self.count("articles/skipped/non_text_response")
             return
-        page = self.profile.article_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
+        yield from self.article_record(response, lambda: self.read_article(response))
+
+    def read_article(self, response: TextResponse) -> Article | None:
+        page = self.profile.article_page(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
         if reason := page.not_article_reason():
             self.count(f"articles/skipped/{reason}")
             self.logger.info("Not an article (%s): %s", reason, response.url)
-            return
-        item = page.to_item()
-        if not item.body.strip() and not item.published_raw:  # a bot wall, an error page served with 200
-            self.count("articles/no_content")
-        yield item
+            return None
+        return page.to_item()
 
     def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
         """Requests for the article links among `listed` (other links of a feed or sitemap are left)."""
@@ -125,7 +125,7 @@ class SiteSpider(HarvestSpider):
     def section_page(self, response: Response) -> SectionPage:
         if not isinstance(response, TextResponse):
             raise TypeError(f"listing page is not text: {response.url}")
-        return self.profile.section_page(response.selector, url=response.url, fetched_at=self.fetch_time(response))
+        return self.profile.section_page(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
 
 
 

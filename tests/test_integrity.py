@@ -1,0 +1,175 @@
+"""Nothing lost, nothing silent: a run delivers every article it read (in a finished output file or in the
+rejects file), or it fails with a non-zero exit status and one line per cause on stderr, and the state
+records nothing that was not written. Real `scrapy crawl` runs over the sample site (replay), and the
+verdict's table."""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scrapers.settings import ITEM_PIPELINES
+from tests.brokenparts import BROKEN
+from tests.harness import ROOT
+from tests.test_harvest import ARTICLES, Harvest
+
+STATE_LINE = "newsharvest: thoidai: "
+
+
+def stderr_lines(log: str) -> list[str]:
+    """The verdict's lines among what the run printed on stderr."""
+    return [line for line in log.splitlines() if line.startswith(STATE_LINE)]
+
+
+def state_rows(harvest: Harvest) -> list[tuple[str, int]]:
+    with harvest.state() as db:
+        return list(db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status ORDER BY status"))
+
+
+# ------------------------------------------------------------------ 1. output that cannot be written
+
+
+def test_unusable_output_folder_fails_the_run_and_the_state_keeps_none_of_it(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    (tmp_path / "blocker").write_text("a file where the output folder should be")
+    command, _ = harvest.command(output=str(tmp_path / "blocker" / "out.jsonl"))
+    broken = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+
+    assert broken.returncode == 2, broken.stderr[-2000:]
+    (line,) = stderr_lines(broken.stderr)
+    assert line.startswith(f"{STATE_LINE}error: output: ") and "blocker/out.jsonl not written" in line
+    assert state_rows(harvest) == []  # rolled back: nothing recorded as written
+    assert not (tmp_path / "rejects.jsonl").exists()  # its reject comes back with the rerun, once
+
+    rerun = harvest.run()
+    assert rerun.returncode == 0, rerun.log[-2000:]
+    assert sorted(record["url"] for record in rerun.records) == ARTICLES
+    assert len((tmp_path / "rejects.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def _file_size_limit(limit: int) -> Any:
+    def apply() -> None:  # in the child: a disk that fills up after `limit` bytes of any one file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_full_disk_fails_the_run_and_leaves_no_file_without_a_state(tmp_path: Path) -> None:
+    site = Harvest(tmp_path).site
+    output = tmp_path / "out" / "articles.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-O", str(output), "-s", f"REPLAY_DIR={site}",
+         "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", f"LOG_FILE={tmp_path / 'log.txt'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, preexec_fn=_file_size_limit(30_000),
+    )
+    assert result.returncode == 2
+    (line,) = stderr_lines(result.stderr)
+    assert "error: output: " in line and "File too large" in line
+    assert not output.exists()  # never an incomplete file renamed into place
+    assert not list(output.parent.glob("*.part"))
+    report = json.loads(output.with_suffix(".report.json").read_text(encoding="utf-8"))
+    assert report["articles"]["written"] == 0  # was 9: none is in a finished file
+    assert line.endswith(report["errors"]["output"]) and "File too large" in report["errors"]["output"]
+
+
+# ------------------------------------------------------------------ 2. a state without an output
+
+
+def test_state_without_an_output_file_does_not_start(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    command, _ = harvest.command()
+    at = command.index("-o")
+    del command[at:at + 2]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 1
+    assert stderr_lines(result.stderr) == [
+        f"{STATE_LINE}not started: STATE_URI needs an output file (-o FILE or FEEDS): without one the state"
+        " would record articles that were never written"
+    ]
+    assert not (tmp_path / "state" / "thoidai.db").exists() or state_rows(harvest) == []
+
+
+def test_articles_read_without_any_output_fail_the_run(tmp_path: Path) -> None:
+    site = Harvest(tmp_path).site
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={site}",
+         "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 2
+    assert stderr_lines(result.stderr) == [
+        f"{STATE_LINE}error: no_output: 9 articles read and no output file received them (give one with -o FILE"
+        " or FEEDS)"
+    ]
+
+
+# ------------------------------------------------------------------ 3. a damaged state
+
+
+def damage(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "truncated":
+        del data[len(data) // 2:]
+    elif how == "header overwritten":
+        data[:100] = bytes(100)
+    else:  # pages scrambled: every page but the first, past its page header
+        rng = random.Random(8)
+        for page in range(4096, len(data), 4096):
+            data[page + 16:page + 4000] = bytes(rng.randrange(256) for _ in range(3984))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["truncated", "header overwritten", "pages scrambled"])
+def test_damaged_state_stops_the_run_at_once_saying_how_to_recover(tmp_path: Path, how: str) -> None:
+    harvest = Harvest(tmp_path)
+    assert harvest.run().returncode == 0
+    database = tmp_path / "state" / "thoidai.db"
+    damage(database, how)
+
+    stopped = harvest.run(full="1")
+    assert stopped.returncode == 1
+    (line,) = stderr_lines(stopped.log)
+    assert line.startswith(f"{STATE_LINE}not started: the state {database} is damaged (")
+    assert f"move it aside (mv {database} {database}.damaged" in line
+    assert not stopped.output.exists()
+
+    database.rename(f"{database}.damaged")  # what the message says to do
+    rebuilt = harvest.run()
+    assert rebuilt.returncode == 0, rebuilt.log[-2000:]
+    assert sorted(record["url"] for record in rebuilt.records) == ARTICLES
+
+
+# ------------------------------------------------------------------ 4. exceptions in spiders and pipelines
+
+
+def test_exception_in_a_spider_callback_fails_the_run(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    broken = harvest.run("SPIDER_MODULES=tests.brokenparts")
+    assert broken.returncode == 2
+    assert stderr_lines(broken.log) == [
+        f"{STATE_LINE}error: spider: 1 error, the first: KeyError: 'a bug in parse_article' ({BROKEN})"
+    ]
+    assert broken.report["errors"] == {"spider": f"1 error, the first: KeyError: 'a bug in parse_article' ({BROKEN})"}
+    assert sorted(record["url"] for record in broken.records) == sorted(set(ARTICLES) - {BROKEN})
+    # the lost article is not in the state, so the next run fetches and writes it
+    assert [record["url"] for record in harvest.run().records] == [BROKEN]
+
+
+def test_exception_in_a_pipeline_fails_the_run(tmp_path: Path) -> None:
+    harvest = Harvest(tmp_path)
+    pipelines = json.dumps({**ITEM_PIPELINES, "tests.brokenparts.BrokenPipeline": 50})
+    broken = harvest.run(f"ITEM_PIPELINES={pipelines}")
+    assert broken.returncode == 2
+    assert stderr_lines(broken.log) == [
+        f"{STATE_LINE}error: pipeline: 1 error, the first: TypeError: a bug in a pipeline ({BROKEN})"
+    ]
+    assert sorted(record["url"] for record in broken.records) == sorted(set(ARTICLES) - {BROKEN})
+    assert [record["url"] for record in harvest.run().records] == [BROKEN]

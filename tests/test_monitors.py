@@ -1,0 +1,93 @@
+"""The checks of `scrapers/monitors.py` run in process on a crawler's stats, Spidermon's way, and the
+`news` spider's counting of article pages with no body and no date (a bot wall)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from scrapy.http import HtmlResponse
+from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
+
+from scrapers.monitors import FAILED_CHECKS, HarvestChecks
+from tests.harness import project_crawler
+from tests.test_harvest import CHALLENGE
+
+FETCHED = datetime(2024, 10, 24, 8, 0, tzinfo=UTC)
+
+
+def failed_checks(spider_name: str, stats: dict[str, Any], **spider_args: Any) -> list[str]:
+    """The lines of the checks that fail on `stats`, for a crawl of `spider_name`."""
+    crawler = project_crawler(spider_name)
+    assert crawler.spidercls is not None and crawler.stats is not None
+    spider = crawler.spidercls.from_crawler(crawler, **spider_args)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    for key, value in stats.items():
+        crawler.stats.set_value(key, value)
+    SpiderMonitorRunner(spider=spider).run(
+        HarvestChecks(), stats=crawler.stats.get_stats(), stats_history=[], crawler=crawler, spider=spider, job=None
+    )
+    lines: list[str] = crawler.stats.get_value(FAILED_CHECKS, [])
+    return lines
+
+
+HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "articles/pages": 10,
+           "articles/extracted": 10, "coverage/title": 1.0, "coverage/body": 1.0, "coverage/published_at": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("stats", "lines"),
+    [
+        (HEALTHY, []),
+        ({**HEALTHY, "articles/no_content": 2}, []),  # two empty pages of ten: no surge
+        ({**HEALTHY, "articles/no_content": 8},
+         ["thoidai.com.vn: 8 of 10 article pages came back with no body and no date"
+          " (a bot wall or an error page served with status 200?)"]),
+        ({**HEALTHY, "rejects/count": 5, "rejects/body: missing": 5},
+         ["thoidai.com.vn: 5 of 10 articles rejected (body: missing: 5)"]),
+        ({**HEALTHY, "listing/articles_found": 0},
+         ["thoidai.com.vn: no article link on any of 20 listing, feed and sitemap pages"]),
+    ],
+)
+def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
+    assert failed_checks("thoidai", stats) == lines
+
+
+def news_spider() -> Any:
+    crawler = project_crawler("news")
+    assert crawler.spidercls is not None and crawler.stats is not None
+    spider = crawler.spidercls.from_crawler(crawler, url="https://www.example.com/news/", clock=lambda: FETCHED)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    return spider
+
+
+def test_news_spider_counts_a_challenge_page_as_no_content() -> None:
+    spider = news_spider()
+    response = HtmlResponse("https://www.example.com/news/2024/10/24/harbour-bridge-vote", body=CHALLENGE.encode())
+    assert list(spider.parse_article(response)) == []
+    assert spider.crawler.stats.get_value("articles/no_content") == 1
+    assert spider.crawler.stats.get_value("articles/skipped/other") == 1
+
+
+def test_news_spider_does_not_count_a_listing_as_no_content() -> None:
+    spider = news_spider()
+    links = "".join(f'<li><a href="/news/story-{n}">Story number {n} of the day</a></li>' for n in range(30))
+    listing = f"<html><head><title>News</title></head><body><ul>{links}</ul></body></html>"
+    response = HtmlResponse("https://www.example.com/news/2024/10/24/today", body=listing.encode())
+    assert list(spider.parse_article(response)) == []
+    assert spider.crawler.stats.get_value("articles/no_content") is None
+    assert spider.crawler.stats.get_value("articles/skipped/listing") == 1
+
+
+def test_bot_wall_under_the_news_spider_fails_the_checks() -> None:
+    spider = news_spider()
+    for n in range(10):
+        url = f"https://www.example.com/news/2024/10/24/story-{n}"
+        assert list(spider.parse_article(HtmlResponse(url, body=CHALLENGE.encode()))) == []
+    stats = spider.crawler.stats.get_stats()
+    lines = failed_checks("news", {**stats, "articles/pages": 10, "response_received_count": 11,
+                                   "listing/articles_found": 10}, url="https://www.example.com/news/")
+    assert "10 of 10 article pages came back with no body and no date" in lines[0]

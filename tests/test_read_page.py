@@ -1,0 +1,197 @@
+"""Pages that used to break the reading of an article, and how a page whose reading still raises becomes a
+reject: read through `extract_article` and through the spiders (the crawl's own path), on a real page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.http import HtmlResponse, Response
+
+from pipelines.timestamps import FormatTimestamps
+from scrapers import extract
+from scrapers.extensions import RejectsFile
+from scrapers.extract import decode_page, extract_article
+from scrapers.items import Article
+from tests.harness import ROOT, project_crawler
+
+FETCHED = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
+URL = "https://www.derstandard.at/story/3000000218563/nach-kalifat-rufen-in-hamburg"
+REAL = gzip.decompress((ROOT / "tests/data/fundus-dev/pages/at-DerStandard_2024_05_03.html.gz").read_bytes())
+"""A real article page (German, UTF-8, with umlauts in its title and body)."""
+
+
+def read(html: bytes) -> dict[str, Any]:
+    return extract_article(html, URL, fetched_at=FETCHED)
+
+
+PLAIN = read(REAL)
+
+
+def nested(html: bytes, depth: int) -> bytes:
+    """`html` with everything inside <body> wrapped in `depth` divs."""
+    start = html.index(b">", html.index(b"<body")) + 1
+    end = html.rindex(b"</body>")
+    return html[:start] + b"<div>" * depth + html[start:end] + b"</div>" * depth + html[end:]
+
+
+def test_the_real_page_reads_whole() -> None:
+    assert PLAIN["title"] == "Nach Kalifat-Rufen in Hamburg: Sind wir zu sanft zu Islamisten?"
+    assert PLAIN["published_at"] == "2024-05-03T15:47:42+00:00"
+    assert len(PLAIN["body"]) > 10_000
+
+
+# ------------------------------------------------------------------ 5. control characters in the description
+
+
+STORY = "<p>" + "The council met on Tuesday to decide the fate of the old harbour bridge. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x1b", "\x0b", "\ufffe"])
+def test_control_character_early_in_the_meta_description_does_not_break_the_lead(control: str) -> None:
+    html = f"""<html lang="en"><head><title>Bridge vote</title>
+<meta name="description" content="A{control} vote on the harbour bridge">
+<meta property="og:type" content="article"></head>
+<body><h1>Bridge vote</h1><p>A vote on the harbour bridge</p><article>{STORY * 3}</article></body></html>"""
+    record = extract_article(html.encode("utf-8"), "https://example.com/news/bridge-vote-123", fetched_at=FETCHED)
+    assert record["title"] == "Bridge vote"
+    assert record["body"].startswith("The council met on Tuesday")
+
+
+# ------------------------------------------------------------------ 6. XHTML, and one decoding path
+
+
+@pytest.mark.parametrize("declaration", [
+    b'<?xml version="1.0" encoding="utf-8"?>\n',
+    b"\xef\xbb\xbf<?xml version='1.0' encoding='UTF-8' standalone='no'?>",
+])
+def test_xhtml_page_beginning_with_an_xml_declaration_reads_as_html(declaration: bytes) -> None:
+    assert read(declaration + REAL) == PLAIN
+
+
+def mislabelled() -> bytes:
+    """The real page, UTF-8 as before, declaring ISO-8859-1 in its meta tag."""
+    return REAL.replace(b'<meta charset="utf-8">', b'<meta charset="iso-8859-1">', 1)
+
+
+def test_page_declaring_latin1_but_holding_utf8_reads_the_same_in_the_crawl_and_in_extract_article() -> None:
+    crawler = project_crawler("news")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler, url="https://www.derstandard.at/", clock=lambda: FETCHED)
+    response = HtmlResponse(URL, body=mislabelled(), headers={"Content-Type": "text/html; charset=ISO-8859-1"})
+    (item,) = spider.parse_article(response)
+    assert item.title == PLAIN["title"] == read(mislabelled())["title"]
+    assert "Ã" not in item.body and "ü" in item.body
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "text"),
+    [
+        ("Tạp chí Thời Đại".encode(), None, "Tạp chí Thời Đại"),
+        ("Tạp chí Thời Đại".encode(), "text/html; charset=iso-8859-1", "Tạp chí Thời Đại"),  # valid UTF-8 wins
+        (b"\xef\xbb\xbfGr\xc3\xbc\xc3\x9fe", None, "Grüße"),  # BOM dropped
+        ("Grüße".encode("iso-8859-1"), "text/html; charset=iso-8859-1", "Grüße"),
+        ("Grüße".encode("cp1252"), None, "Grüße"),  # not UTF-8, no declaration: a guess
+        (b'<meta charset="windows-1258">Vi\xea\xf2t', None, '<meta charset="windows-1258">Vi\u00ea\u0323t'),
+    ],
+)
+def test_decode_page(raw: bytes, content_type: str | None, text: str) -> None:
+    assert decode_page(raw, content_type) == text
+
+
+# ------------------------------------------------------------------ 7. deep nesting
+
+
+@pytest.mark.parametrize("depth", [3000, 100_000])
+def test_article_nested_deeper_than_libxml2_allows_keeps_its_body(depth: int) -> None:
+    record = read(nested(REAL, depth))
+    assert record["body"] == PLAIN["body"]
+    assert record["title"] == PLAIN["title"]
+
+
+@pytest.mark.parametrize(
+    ("html", "depth", "flat"),
+    [
+        ("<html><body><p>a</p></body></html>", 3, "<html><body><p>a</p></body></html>"),
+        # 6 levels where 4 fit: levels 2 and 3 are unwrapped, the innermost structure kept
+        ("<html><div><div><div><div><p>a<br>b</p></div></div></div></div></html>", 4,
+         "<html><div><div><p>a<br>b</p></div></div></html>"),
+    ],
+)
+def test_flatten(html: str, depth: int, flat: str) -> None:
+    assert extract.flatten(html, depth) == flat
+
+
+def test_read_page_keeps_a_normal_page_as_parsel_reads_it() -> None:
+    from parsel import Selector
+
+    assert extract.read_page(REAL).xpath("count(//*)").get() == Selector(text=REAL.decode(), type="html").xpath(
+        "count(//*)").get()
+
+
+# ------------------------------------------------------------------ 12. absurd dates
+
+
+@pytest.mark.parametrize(
+    ("stated", "kept"),
+    [
+        ("1970-01-01T00:00:00Z", None),
+        ("1989-12-31T23:59:00+00:00", None),
+        ("9999-12-31T00:00:00Z", None),
+        ("2024-05-05T00:00:00Z", None),  # two days after the fetch
+        ("2024-05-04T12:00:00+00:00", "2024-05-04T12:00:00+00:00"),  # within a day of it: an embargo, zones
+        ("1990-01-01T00:00:00Z", "1990-01-01T00:00:00+00:00"),
+        ("2024-05-03T08:00:00+02:00", "2024-05-03T08:00:00+02:00"),
+    ],
+)
+def test_dates_outside_the_sane_window_are_left_out_with_their_text_kept(stated: str, kept: str | None) -> None:
+    html = REAL.replace(b'"datePublished":"2024-05-03T15:47:42.389Z"', f'"datePublished":"{stated}"'.encode())
+    record = read(html)
+    assert record["published_raw"] == stated
+    assert record["published_at"] == kept
+
+
+def test_dates_outside_the_window_are_counted() -> None:
+    crawler = project_crawler("thoidai")
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    pipeline = FormatTimestamps.from_crawler(crawler)
+    item = Article(url=URL, site="derstandard.at", scraped_at=FETCHED,
+                   published_at=datetime(1970, 1, 1, tzinfo=UTC), published_raw="01.01.1970",
+                   updated_at=datetime(9999, 12, 31, tzinfo=UTC))
+    pipeline.process_item(item)
+    assert (item.published_at, item.updated_at, item.published_raw) == (None, None, "01.01.1970")
+    assert crawler.stats.get_value("dates/out_of_window/published_at") == 1
+    assert crawler.stats.get_value("dates/out_of_window/updated_at") == 1
+
+
+# ------------------------------------------------------------------ a page whose reading raises
+
+
+def test_extraction_error_becomes_a_counted_reject_with_its_reason(tmp_path: Path) -> None:
+    crawler = project_crawler("thoidai", REJECTS_URI=str(tmp_path / "rejects.jsonl"))
+    assert crawler.spidercls is not None and crawler.stats is not None
+    spider = crawler.spidercls.from_crawler(crawler, clock=lambda: FETCHED)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    rejects = crawler.get_extension(RejectsFile)
+    assert rejects is not None
+    rejects.spider_opened(spider)
+
+    def unreadable() -> Article:
+        raise ValueError("All strings must be XML compatible")
+
+    response: Response = HtmlResponse(URL, body=REAL)
+    assert list(spider.article_record(response, unreadable)) == []
+    rejects.spider_closed(spider)
+    rejects.engine_stopped()
+
+    reason = "extraction error: ValueError: All strings must be XML compatible"
+    assert crawler.stats.get_value("rejects/count") == 1
+    assert crawler.stats.get_value(f"rejects/{reason}") == 1
+    lines = (tmp_path / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [{"reason": reason, "url": URL, "item": {"url": URL}}]

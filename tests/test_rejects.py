@@ -1,0 +1,61 @@
+"""The rejects file across runs: a run's rejects are appended once, whatever point a kill stopped it at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrapers.extensions import RejectsFile, append_once
+from tests.harness import project_crawler
+
+EARLIER = b'{"reason": "body: missing", "url": "https://a/1"}\n'
+KILLED_RUN = b'{"reason": "body: missing", "url": "https://a/2"}\n{"reason": "title: missing", "url": "https://a/3"}\n'
+
+
+@pytest.mark.parametrize(
+    ("rejects", "outcome", "after"),
+    [
+        # killed after its output was in place, before its rejects were appended: appended now
+        (EARLIER, "recovered", EARLIER + KILLED_RUN),
+        (None, "recovered", KILLED_RUN),
+        # killed after appending, before removing its .part: not appended twice
+        (EARLIER + KILLED_RUN, "recovered", EARLIER + KILLED_RUN),
+        # killed before its output was in place: its articles are fetched (and rejected) again
+        (EARLIER, "rolled_back", EARLIER),
+    ],
+)
+def test_rejects_of_a_killed_run_follow_the_run(
+    tmp_path: Path, rejects: bytes | None, outcome: str, after: bytes
+) -> None:
+    crawler = project_crawler("thoidai")
+    assert crawler.stats is not None and crawler.spidercls is not None
+    extension = RejectsFile(str(tmp_path / "%(name)s-rejects.jsonl"), crawler.stats, with_state=True)
+    if rejects is not None:
+        (tmp_path / "thoidai-rejects.jsonl").write_bytes(rejects)
+    (tmp_path / "thoidai-rejects.jsonl.part").write_bytes(KILLED_RUN)
+    extension.spider_opened(crawler.spidercls("thoidai"))
+    assert (tmp_path / "thoidai-rejects.jsonl.part").exists()  # kept until the state says how the run ended
+    extension.run_settled(run_id=1, outcome=outcome)
+    assert (tmp_path / "thoidai-rejects.jsonl").read_bytes() == after
+    assert not (tmp_path / "thoidai-rejects.jsonl.part").exists()
+
+
+def test_without_a_state_a_killed_runs_rejects_are_dropped(tmp_path: Path) -> None:
+    crawler = project_crawler("thoidai")
+    assert crawler.stats is not None and crawler.spidercls is not None
+    (tmp_path / "thoidai-rejects.jsonl.part").write_bytes(KILLED_RUN)
+    RejectsFile(str(tmp_path / "thoidai-rejects.jsonl"), crawler.stats).spider_opened(crawler.spidercls("thoidai"))
+    assert not (tmp_path / "thoidai-rejects.jsonl.part").exists() and not (tmp_path / "thoidai-rejects.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("existing", "part", "after"),
+    [(b"", KILLED_RUN, KILLED_RUN), (EARLIER, KILLED_RUN, EARLIER + KILLED_RUN),
+     (EARLIER + KILLED_RUN, KILLED_RUN, EARLIER + KILLED_RUN), (EARLIER, b"", EARLIER)],
+)
+def test_append_once(tmp_path: Path, existing: bytes, part: bytes, after: bytes) -> None:
+    (tmp_path / "r").write_bytes(existing)
+    (tmp_path / "p").write_bytes(part)
+    append_once(tmp_path / "p", tmp_path / "r")
+    assert (tmp_path / "r").read_bytes() == after

@@ -1,0 +1,94 @@
+"""The state middleware in process: which article requests `SkipKnownArticles` lets through, for what the
+state knows of each URL, and what it records of an article page that gave no record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from scrapers import settings as project_settings
+from scrapers.harvest import ARTICLE, HarvestState, SkipKnownArticles
+from scrapers.state import Staged
+from tests.harness import project_crawler
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+URL = "https://thoidai.com.vn/a-206430.html"
+
+
+@pytest.fixture
+def crawler(tmp_path: Path) -> Iterator[Crawler]:
+    """A thoidai crawler with a state, its run opened at `NOW`."""
+    # Built once (a second crawler would find the state locked by the first).
+    values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
+    values.update(STATE_URI=f"sqlite:///{tmp_path / 'state.db'}",
+                  FEEDS={str(tmp_path / "out.jsonl"): {"format": "jsonlines"}})
+    crawler = get_crawler(project_crawler("thoidai").spidercls, values)
+    assert crawler.spidercls is not None and crawler.stats is not None
+    spider = crawler.spidercls.from_crawler(crawler, clock=lambda: NOW)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    harvest = crawler.get_extension(HarvestState)
+    assert harvest is not None
+    harvest.clock = lambda: NOW
+    harvest.spider_opened(spider)
+    yield crawler
+    harvest.store.close()
+
+
+def harvest_state(crawler: Crawler) -> HarvestState:
+    state = crawler.get_extension(HarvestState)
+    assert state is not None
+    return state
+
+
+def remember(state: HarvestState, status: str, fetched_ago: timedelta, published_ago: timedelta | None) -> None:
+    run = state.store.start_run("thoidai", NOW - fetched_ago)
+    published = NOW - published_ago if published_ago is not None else None
+    state.store.stage(run, Staged(url=URL, status=status, fetched_at=NOW - fetched_ago, content_hash="h",
+                                  published_at=published))
+    state.store.commit_run(run, finished_at=NOW - fetched_ago, report=None)
+
+
+@pytest.mark.parametrize(
+    ("known", "listed_modified", "passed"),
+    [
+        (None, None, True),  # never seen
+        (("emitted", timedelta(hours=1), timedelta(days=1)), None, False),  # fetched an hour ago
+        (("emitted", timedelta(hours=7), timedelta(days=1)), None, True),  # a young article, due every 6 hours
+        (("emitted", timedelta(hours=1), timedelta(days=400)), NOW - timedelta(minutes=5), True),  # feed: changed
+        (("rejected", timedelta(hours=7), None), None, True),  # retried after RETRY_AFTER
+        (("skipped", timedelta(days=90), None), None, False),  # an infographic: never again
+    ],
+)
+def test_article_requests_pass_when_due(
+    crawler: Crawler, known: tuple[str, timedelta, timedelta | None] | None,
+    listed_modified: datetime | None, passed: bool,
+) -> None:
+    state = harvest_state(crawler)
+    if known is not None:
+        remember(state, *known)
+    middleware = SkipKnownArticles.from_crawler(crawler)
+    listing = HtmlResponse("https://thoidai.com.vn/quoc-te", body=b"<html></html>",
+                           request=Request("https://thoidai.com.vn/quoc-te"))
+    requests = [Request(URL, meta={ARTICLE: listed_modified}), Request("https://thoidai.com.vn/quoc-te?p=2")]
+    out = list(middleware.process_spider_output(listing, requests))
+    assert [request.url for request in out] == ([URL] if passed else []) + ["https://thoidai.com.vn/quoc-te?p=2"]
+    assert state.stats.get_value("harvest/articles_not_due") == (None if passed else 1)
+
+
+def test_article_page_without_a_record_is_staged_as_skipped(crawler: Crawler) -> None:
+    state = harvest_state(crawler)
+    middleware = SkipKnownArticles.from_crawler(crawler)
+    page = HtmlResponse(URL, body=b"<html></html>", request=Request(URL, meta={ARTICLE: None}))
+    assert list(middleware.process_spider_output(page, [])) == []
+    assert state.run_id is not None
+    state.store.commit_run(state.run_id, finished_at=NOW, report=None)
+    known = state.known(URL)
+    assert known is not None and known.status == "skipped"
