@@ -243,7 +243,9 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
 # -------------------------------------------------------------------- the run's figures
 
-NOT_SUMMED = ("harvest/run_id", "distributed/", "memusage/", "coverage/", "elapsed_time_seconds")
+NOT_SUMMED = ("harvest/run_id", "distributed/", "memusage/", "coverage/", "elapsed_time_seconds", "errors/")
+"""Stats that are not the run's sum: ids, maxima, shares, and each worker's own errors (`scrapers.integrity`),
+which decide whether that worker's share is committed and fail that worker's exit status."""
 FILLED = "summary/filled/"
 
 
