@@ -309,7 +309,7 @@ def measure_server(servers: Servers, clients: int = 2, connections: int = 16) ->
     cpu = servers.cpu()
     context = multiprocessing.get_context("fork")
     started = time.monotonic()
-    with context.Pool(clients) as pool:
+    with context.Pool(clients, initializer=signal.signal, initargs=(signal.SIGTERM, signal.SIG_DFL)) as pool:
         pool.starmap(fetch_all, [(servers.base, paths[slot::clients], connections) for slot in range(clients)])
     elapsed = time.monotonic() - started
     return {"pages": len(paths), "pages_s": len(paths) / elapsed,
