@@ -488,6 +488,8 @@ def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, r
         command[command.index("-O")] = "-o"  # a restarted worker goes on with its file
         command[command.index(str(folder / "default.jsonl"))] = str(folder / f"worker-{n}.jsonl")
         command[command.index(f"LOG_FILE={folder / 'default.log'}")] = f"LOG_FILE={folder / f'worker-{n}.log'}"
+        command[command.index(f"REJECTS_URI={folder / 'default-rejects.jsonl'}")] = (
+            f"REJECTS_URI={folder / f'worker-{n}-rejects.jsonl'}")
         return subprocess.Popen([*command, "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_LEASE=5"], cwd=ROOT)
 
     processes = [start(n) for n in range(count)]
