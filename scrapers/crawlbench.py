@@ -531,8 +531,9 @@ def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
     for run in runs:
         speed = run.pages / run.seconds if run.seconds else 0.0
         ratio = f"{speed / alone.pages_s:.2f}" if alone and alone.pages_s else "-"
+        each = " + ".join(f"{share / run.seconds:.0f}" if run.seconds else "-" for share in run.shares)
         lines.append(f"| {run.name} | {run.pages} | {speed:.0f} | {ratio} | {' + '.join(map(str, run.shares))} |"
-                     f" {1000 * run.cpu / max(run.pages, 1):.2f} | {run.records} | {run.duplicates} |"
+                     f" {each} | {1000 * run.cpu / max(run.pages, 1):.2f} | {run.records} | {run.duplicates} |"
                      f" {run.missing if alone else '-'} |")
     return "\n".join(lines)
 
