@@ -50,6 +50,8 @@ class FormatTimestamps:
                     adapter[name] = None
                 else:
                     adapter[name] = to_iso(value)
+        if "published_date" in adapter.field_names() and not _day_in_window(adapter.get("published_date"), fetched):
+            adapter["published_date"] = None  # the day of a time outside the window is as wrong as the time
         if fetched is not None:
             adapter["scraped_at"] = to_iso(fetched.astimezone(UTC))
         return item
@@ -59,6 +61,15 @@ def in_window(moment: datetime, fetched: datetime | None) -> bool:
     """Whether the aware `moment` can be a real publication or modification time of a page fetched at
     `fetched` (None: only the lower bound applies)."""
     return moment >= EARLIEST and (fetched is None or moment <= fetched + AHEAD)
+
+
+def _day_in_window(day: Any, fetched: datetime | None) -> bool:
+    """Whether the day `day` (`YYYY-MM-DD`, or None) can be a real publication day: the window of `in_window`,
+    by whole days."""
+    if not isinstance(day, str):
+        return True
+    latest = (fetched + AHEAD).date().isoformat() if fetched is not None else "9999-12-31"
+    return EARLIEST.date().isoformat() <= day <= latest
 
 
 def _aware(value: Any) -> datetime | None:

@@ -4,7 +4,7 @@
 crawl is Scrapy's own, in one process. With it:
 
 - the scheduler queue and the dupefilter are scrapy-redis' (a priority queue and a set of request
-  fingerprints), under `newsharvest:<name>:frontier:` (`<name>` is the spider, `news:<site>` for `news`),
+  fingerprints), under `newsharvest:<name>:frontier:` (`<name>` is the spider's, the site for `news`),
   so each site has its own frontier and every URL is fetched once across the workers;
 - a worker takes a request by moving it, in one script, from the queue to its own `taken:<worker>` set, and
   gives the set up only once its output file is in place. A worker that is killed (SIGKILL, a lost machine)
@@ -53,9 +53,8 @@ SCOPE = "distributed/scope"
 
 
 def frontier_name(spider: Spider) -> str:
-    """The spider's name, with the site for the `news` spider: the frontier and the state are per site."""
-    site = getattr(spider, "site", None)
-    return f"{spider.name}:{site}" if site else spider.name
+    """The run's name: the spider's, which the `news` spider sets to its site; one frontier per site."""
+    return str(spider.name)
 
 
 class RedisFrontier:

@@ -6,6 +6,8 @@ import json
 import logging
 import os
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,8 +20,9 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
+from scrapers.extract.dates import utc_now
 from scrapers.feeds import describe, output_opened
-from scrapers.harvest import ARTICLE, run_settled
+from scrapers.harvest import ARTICLE, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
 from scrapers.state import PART_SUFFIX
@@ -35,18 +38,27 @@ class RejectsFile:
     """Write each rejected article, with its reason, as one JSON line to `REJECTS_URI` (a local path or
     `file://` URI; `%(name)s` is the spider name), and count it in the stats under `rejects/<reason>`.
 
+    Each line says when (`rejected_at`, UTC) and in which run (`run_id` of the state, null without one).
+    A reject already in the file (same URL, same reason and same record) is counted but not written again,
+    so a page that stays broken is one line, not one per run.
+
     A run's rejects go to `<rejects file>.part` and are appended to the rejects file when the engine stops,
     after the output files are in place and before the state commits, so a run killed midway adds no line
     that its rerun writes again. With `STATE_URI`, the `.part` of a killed run follows that run: appended
     (once) when the run is recovered, dropped when it is rolled back (its articles are fetched again).
     The rejects file is created on the first reject, so a clean run leaves none."""
 
-    def __init__(self, uri: str, stats: StatsCollector, *, with_state: bool = False) -> None:
+    def __init__(
+        self, uri: str, stats: StatsCollector, *, with_state: bool = False, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.uri = uri
         self.stats = stats
         self.with_state = with_state
+        self.clock = clock
         self.path: Path | None = None
         self.file: IO[str] | None = None
+        self.written: set[tuple[str, str, str]] = set()
+        """(url, reason, record) of the lines in the file."""
         self.encoder = ScrapyJSONEncoder(ensure_ascii=False)
 
     @classmethod
@@ -72,6 +84,19 @@ class RejectsFile:
         self.path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
         if not self.with_state:
             self.part.unlink(missing_ok=True)  # a killed run's rejects: without a state, it is all fetched again
+        self.written = self.lines_in(self.path)
+
+    def lines_in(self, path: Path) -> set[tuple[str, str, str]]:
+        """(url, reason, record) of each reject already in the file at `path`."""
+        written = set()
+        for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+            try:
+                earlier = json.loads(line)
+                record = self.encoder.encode(without_fetch_time(earlier.get("item") or {}))
+                written.add((str(earlier.get("url")), str(earlier.get("reason")), record))
+            except (ValueError, AttributeError):
+                continue  # a line cut by a crash: written again if the reject recurs
+        return written
 
     def run_settled(self, run_id: int, outcome: str) -> None:
         """The state settled a run that did not finish: its rejects are kept when it is recovered."""
@@ -87,7 +112,14 @@ class RejectsFile:
             return
         self.stats.inc_value("rejects/count")
         self.stats.inc_value(f"rejects/{exception.reason}")
-        record = {"reason": exception.reason, "url": ItemAdapter(item).get("url"), "item": item}
+        url = ItemAdapter(item).get("url")
+        key = (str(url), exception.reason, self.encoder.encode(without_fetch_time(item)))
+        if key in self.written:
+            self.stats.inc_value("rejects_file/already_written")
+            return
+        self.written.add(key)
+        record = {"reason": exception.reason, "url": url, "rejected_at": self.clock().isoformat(),
+                  "run_id": self.stats.get_value("harvest/run_id"), "item": item}
         try:
             self.open().write(self.encoder.encode(record) + "\n")
         except OSError as error:
@@ -140,6 +172,13 @@ def append_once(part: Path, path: Path) -> None:
         os.fsync(file.fileno())
 
 
+def without_fetch_time(item: Any) -> dict[str, Any]:
+    """The record as JSON-ready values, without what changes at every fetch (`scraped_at`)."""
+    record: dict[str, Any] = json.loads(ScrapyJSONEncoder(ensure_ascii=False).encode(item))
+    record.pop("scraped_at", None)
+    return record
+
+
 class CrawlSummary:
     """The run report: pages, articles (written, new, updated, unchanged, rejected, skipped), rejects by
     reason, HTTP errors by status, per-field coverage, duration and the checks that failed.
@@ -162,7 +201,7 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         assert crawler.stats is not None
-        extension = cls(crawler.stats, spider_name=crawler.spidercls.name if crawler.spidercls else "crawl",
+        extension = cls(crawler.stats, spider_name=run_name(crawler),
                         log=crawler.settings.getbool("CRAWL_SUMMARY_ENABLED"),
                         report_uri=crawler.settings.get("RUN_REPORT_URI") or None)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
@@ -207,8 +246,9 @@ class CrawlSummary:
         for name in COVERED_FIELDS:
             self.stats.set_value(f"coverage/{name}", self.coverage(name))
 
-    def coverage(self, name: str) -> float:
-        return round(self.filled[name] / self.extracted, 3) if self.extracted else 0.0
+    def coverage(self, name: str) -> float | None:
+        """The share of the articles read that have field `name`; None when no article was read."""
+        return round(self.filled[name] / self.extracted, 3) if self.extracted else None
 
     def engine_stopped(self) -> None:
         report = self.report()
@@ -230,9 +270,10 @@ class CrawlSummary:
         errors = run_errors(stats)
         # Written means in a finished output file: none is when the output failed or there was none.
         written = 0 if errors.keys() & {"output", "no_output"} else stats.get("item_scraped_count", 0)
+        incremental = "harvest/run_id" in stats  # without a state, new/updated/unchanged/not due mean nothing
         return {
             "spider": self.spider_name,
-            "incremental": "harvest/run_id" in stats,
+            "incremental": incremental,
             "started_at": started.isoformat() if started else None,
             "finished_at": finished.isoformat() if finished else None,
             "duration_s": round(stats.get("elapsed_time_seconds", 0.0), 3),
@@ -245,13 +286,15 @@ class CrawlSummary:
             },
             "articles": {
                 "links": stats.get("listing/articles_found", 0),
-                "not_due": stats.get("harvest/articles_not_due", 0),
+                "urls": stats.get("harvest/article_urls", 0) if incremental else None,
+                "not_due": stats.get("harvest/articles_not_due", 0) if incremental else None,
                 "extracted": self.extracted,
                 "written": written,
-                "new": stats.get("harvest/new", 0),
-                "updated": stats.get("harvest/updated", 0),
-                "unchanged": stats.get("harvest/unchanged", 0),
+                "new": stats.get("harvest/new", 0) if incremental else None,
+                "updated": stats.get("harvest/updated", 0) if incremental else None,
+                "unchanged": stats.get("harvest/unchanged", 0) if incremental else None,
                 "rejected": stats.get("rejects/count", 0),
+                "rejected_already_in_file": stats.get("rejects_file/already_written", 0),
                 "duplicates": stats.get("articles/duplicates", 0),
                 "no_content": stats.get("articles/no_content", 0),
                 "skipped": grouped(stats, "articles/skipped/"),

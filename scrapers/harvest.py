@@ -41,7 +41,7 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
-from scrapers.extract.dates import utc_now
+from scrapers.extract.dates import is_relative, utc_now
 from scrapers.feeds import describe, output_opened
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.state import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
@@ -61,6 +61,15 @@ and that this run settled."""
 
 # What the content hash covers: what a reader would call the article. Link boxes change every hour.
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")
+
+
+def run_name(crawler: Crawler) -> str:
+    """The name a run goes by (state, history, outputs, alarms): its spider's, which the `news` spider sets to
+    its site; "crawl" for a crawler without a spider."""
+    spider = getattr(crawler, "spider", None)
+    if spider is not None:
+        return str(spider.name)
+    return str(crawler.spidercls.name) if crawler.spidercls else "crawl"
 
 
 class HarvestState:
@@ -91,15 +100,14 @@ class HarvestState:
             raise NotConfigured  # off unless STATE_URI is set
         if settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT"):
             raise ValueError("STATE_URI does not work with FEED_EXPORT_BATCH_ITEM_COUNT: a run's output is one file")
-        name = crawler.spidercls.name if crawler.spidercls else "crawl"
+        name = run_name(crawler)
         assert crawler.stats is not None
         if not settings.getdict("FEEDS"):
             cls.not_starting(crawler, name, NoOutput("STATE_URI needs an output file (-o FILE or FEEDS): without"
                                                      " one the state would record articles that were never written"))
         policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
         try:
-            store = acquire_store(uri, name=name, site=getattr(crawler.spider, "site", None),
-                                  lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"),
+            store = acquire_store(uri, name=name, lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"),
                                   shared=bool(settings.get("REDIS_URL")), lease=settings.getfloat("REDIS_LEASE", 15))
         except (StateLocked, StateDamaged) as error:
             cls.not_starting(crawler, name, error)
@@ -228,6 +236,9 @@ class SkipKnownArticles:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.state: HarvestState | None = None
+        self.urls: set[str] = set()
+        """Article URLs listed (a URL in a section, the feed and a sitemap is one)."""
+        self.not_due: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipKnownArticles:
@@ -259,8 +270,13 @@ class SkipKnownArticles:
     def keep(self, entry: Any, produced: list[bool]) -> bool:
         """Whether to pass `entry` on: an article request only when due; notes in `produced` an item."""
         if isinstance(entry, Request):
-            if ARTICLE in entry.meta and not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
-                self.count("harvest/articles_not_due")
+            if ARTICLE not in entry.meta:
+                return True
+            self.urls.add(entry.url)
+            self.set_count("harvest/article_urls", len(self.urls))
+            if not self.harvest_state().is_due(entry.url, entry.meta[ARTICLE]):
+                self.not_due.add(entry.url)
+                self.set_count("harvest/articles_not_due", len(self.not_due))
                 return False
         else:
             produced[0] = True
@@ -270,14 +286,18 @@ class SkipKnownArticles:
         if ARTICLE in response.meta and not produced and response.status < 400:
             self.harvest_state().stage(response.url, "skipped")
 
-    def count(self, key: str) -> None:
+    def set_count(self, key: str, value: int) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+            self.crawler.stats.set_value(key, value)
 
 
 def content_hash(adapter: ItemAdapter) -> str:
-    """SHA-256 of the record's article content (`HASHED`), stable across runs."""
+    """SHA-256 of the record's article content (`HASHED`), stable across runs. A publication time read
+    from relative text ("2 giờ trước", later "8 giờ trước") moves with the fetch time: it is left out, so
+    reading the article later does not make a new version of it."""
     content = {name: adapter.get(name) for name in HASHED}
+    if is_relative(adapter.get("published_raw")):
+        content.pop("published_at")
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

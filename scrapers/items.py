@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(kw_only=True)
@@ -53,7 +53,8 @@ class Article:
     site: str
     """Registrable host of the site, e.g. `thoidai.com.vn`."""
     language: str | None = None
-    """BCP 47 tag from the page's declared language (`vi`, `de-AT`)."""
+    """The page's declared language as its BCP 47 language subtag, lowercase, without the region (`vi`, `de`
+    for `de-AT`), with a script subtag when the page gives one (`zh-Hant`)."""
     section: list[str] = field(default_factory=list)
     """Breadcrumb path from the top section down, home crumb dropped: `["Quốc tế", "Nhịp sống"]`."""
     title: str = ""
@@ -62,6 +63,9 @@ class Article:
     shows no date, or a date whose timezone cannot be known (its text stays in `published_raw`)."""
     published_raw: str | None = None
     """The date text exactly as the page prints it (whitespace collapsed)."""
+    published_date: str | None = None
+    """The calendar day of first publication as the page gives it (`2021-06-17`, in the page's own offset); set
+    also when the page gives no way to know its timezone and `published_at` is None. None when it shows no date."""
     updated_at: datetime | str | None = None
     """Last modification the page states, as `published_at`; None when it states none."""
     authors: list[str] = field(default_factory=list)

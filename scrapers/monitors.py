@@ -14,15 +14,33 @@ Each failure says, in one line, what failed on which site. `RecordFailedChecks` 
 
 from __future__ import annotations
 
+import json
+import logging
+import warnings
 from statistics import median
 from typing import Any, ClassVar
 
+from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from scrapers.extensions import COVERED_FIELDS
 
 FAILED_CHECKS = "harvest/failed_checks"
+
+ALERTS = {
+    "email": "spidermon.contrib.actions.email.smtp.SendSmtpEmail",
+    "ses": "spidermon.contrib.actions.email.ses.SendSESEmail",
+    "slack": "spidermon.contrib.actions.slack.notifiers.SendSlackMessageSpiderFinished",
+    "telegram": "spidermon.contrib.actions.telegram.notifiers.SendTelegramMessageSpiderFinished",
+    "discord": "spidermon.contrib.actions.discord.notifiers.SendDiscordMessageSpiderFinished",
+    "sentry": "spidermon.contrib.actions.sentry.SendSentryMessage",
+}
+"""Short names `ALERT_ACTIONS` takes for Spidermon's own actions; each reads its `SPIDERMON_*` settings."""
+
+# Spidermon logs through Spider.log(), which Scrapy deprecates: one warning per run that says nothing to us.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
 
 
 class HarvestMonitor(Monitor):  # type: ignore[misc]
@@ -41,14 +59,15 @@ class HarvestMonitor(Monitor):  # type: ignore[misc]
     @property
     def site(self) -> str:
         profile = getattr(self.data.spider, "profile", None)
-        return str(profile.domains[0]) if profile is not None else str(self.data.spider.name)
+        return str(profile.domains[0]) if profile is not None else str(getattr(self.data.spider, "site", None)
+                                                                            or self.data.spider.name)
 
     @property
     def extracted(self) -> int:
         return int(self.stats.get("articles/extracted", 0))
 
     def share(self, key: str) -> float:
-        return float(self.stats.get(f"coverage/{key}", 0.0))
+        return float(self.stats.get(f"coverage/{key}") or 0.0)
 
     def enough(self, total: int, failures: int) -> bool:
         """Whether a share of `failures` in `total` says anything: small runs and single failures do not."""
@@ -82,15 +101,15 @@ class CoverageMonitor(HarvestMonitor):
     def test_coverage_holds(self) -> None:
         if self.extracted < int(self.setting("CHECK_MIN_RECORDS")):
             return
-        history = [report["coverage"] for report in self.stats.get("harvest/history", [])
+        history = [report["coverage"] for report in baseline(self.stats.get("harvest/history", []))
                    if report.get("articles", {}).get("extracted", 0) >= int(self.setting("CHECK_MIN_RECORDS"))]
         drop = float(self.setting("CHECK_COVERAGE_DROP"))
-        floors = dict(self.setting("CHECK_REQUIRED_COVERAGE"))
+        floors = self.data.crawler.settings.getdict("CHECK_REQUIRED_COVERAGE")  # a dict, or JSON given with -s
         failures = []
         for name in COVERED_FIELDS:
             now = self.share(name)
             if history:
-                before = median(coverage.get(name, 0.0) for coverage in history)
+                before = median(coverage.get(name) or 0.0 for coverage in history)
                 if before - now >= drop:
                     failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
                                     f" (recent runs: {before:.0%})")
@@ -98,6 +117,20 @@ class CoverageMonitor(HarvestMonitor):
                 failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
                                 f" (expected at least {floors[name]:.0%})")
         self.assertFalse(failures, msg=f"{self.site}: {'; '.join(failures)}")
+
+
+def baseline(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs a field's coverage is compared with, from the reports of the latest runs (newest first): the
+    runs that passed every check, back to the latest run an operator accepted (`scrapy accept <spider>`),
+    which is included. A failed run never enters it, so a broken field fails every run until it recovers or
+    its new level is accepted."""
+    runs = []
+    for report in history:
+        if report.get("accepted") or not report.get("failed_checks"):
+            runs.append(report)
+        if report.get("accepted"):
+            break
+    return runs
 
 
 @monitors.name("Errors")
@@ -155,6 +188,34 @@ class RecordFailedChecks(Action):  # type: ignore[misc]
         stats.set_value(FAILED_CHECKS, [*stats.get_value(FAILED_CHECKS, []), *lines])
 
 
+def alert_actions(settings: Any) -> list[str]:
+    """`ALERT_ACTIONS`: a list, or given with -s as `email,slack` or as a JSON list."""
+    value = settings.get("ALERT_ACTIONS")
+    if isinstance(value, str) and value.strip().startswith("["):
+        return [str(name) for name in json.loads(value)]
+    return [str(name) for name in settings.getlist("ALERT_ACTIONS")]
+
+
+class QuietWhenPassing(logging.Filter):
+    """Spidermon's tables (MONITORS ... OK, FINISHED/PASSED/FAILED ACTIONS ... OK) go to DEBUG; its errors
+    (a failed check's details) stay as they are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and str(record.msg).startswith("[Spidermon]"):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 class HarvestChecks(MonitorSuite):  # type: ignore[misc]
+    """The checks, then on failure `RecordFailedChecks` and the alerts of `ALERT_ACTIONS` (Spidermon actions,
+    by short name from `ALERTS` or by class path), e.g. `ALERT_ACTIONS = ["email", "slack"]`."""
+
     monitors: ClassVar[list[type[Monitor]]] = [ArticlesMonitor, CoverageMonitor, ErrorsMonitor]
     monitors_failed_actions: ClassVar[list[type[Action]]] = [RecordFailedChecks]
+
+    def __init__(self, *args: Any, crawler: Any = None, **kwargs: Any) -> None:
+        alerts = alert_actions(crawler.settings) if crawler is not None else []
+        actions = [load_object(ALERTS.get(name, name)) for name in alerts]
+        super().__init__(*args, crawler=crawler, monitors_failed_actions=actions, **kwargs)
+        if crawler is not None and getattr(crawler, "spider", None) is not None:
+            logging.getLogger(crawler.spider.name).addFilter(QuietWhenPassing())

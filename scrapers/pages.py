@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
-from scrapers.extract.generic import GenericArticle, read_article
+from scrapers.extract.generic import GenericArticle, primary_language, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
@@ -25,9 +25,17 @@ from scrapers.items import Article, Image, Link, RankedLink
 # Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
 _NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
 # Fields whose generic source is recorded under another name, and the readers of ArticlePage itself.
-_GENERIC_NAME = {"published_at": "published_raw", "updated_at": "updated_raw"}
+_GENERIC_NAME = {"published_at": "published_raw", "published_date": "published_raw", "updated_at": "updated_raw"}
 _OWN_READER = {"canonical_url": "canonical", "site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
+
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
+
+
+def _day_only(raw: str, moment: datetime) -> bool:
+    """Whether `raw` names a day and no time of it: read as midnight, with no hour and minutes in the text."""
+    return (moment.hour, moment.minute, moment.second) == (0, 0, 0) and not _TIME_OF_DAY.search(raw)
 
 
 class ArticlePage:
@@ -68,8 +76,9 @@ class ArticlePage:
                 found[name] = f"profile {owner.__module__.rsplit('.', 1)[-1]}"
             else:
                 found[name] = self.generic.sources.get(_GENERIC_NAME.get(name, name), _OWN_READER.get(name, "page"))
-        if "published_at" in found and "published_raw" in found:
-            found["published_at"] = found["published_raw"]  # the time is read from that text
+        for name in ("published_at", "published_date"):
+            if name in found and "published_raw" in found:
+                found[name] = found["published_raw"]  # the time is read from that text
         return found
 
     def not_article_reason(self) -> str | None:
@@ -89,7 +98,9 @@ class ArticlePage:
         return registrable_domain(self.url)
 
     def language(self) -> str | None:
-        return self.generic.language
+        """The language subtag alone, lowercase (`de` for `de-AT`, `de-DE`, `de_DE`), with its script
+        subtag when the page gives one (`zh-Hant`); the region says where, not which language."""
+        return primary_language(self.generic.language)
 
     def section(self) -> list[str]:
         return self.generic.section
@@ -101,7 +112,19 @@ class ArticlePage:
         return self.generic.published_raw
 
     def published_at(self) -> datetime | None:
-        return self.timestamp(self.published_raw())
+        """The instant of publication; None for a day without a time ("2024-05-03"), whose midnight would be
+        an instant the page never gave (its day is `published_date`)."""
+        raw = self.published_raw()
+        moment = self.timestamp(raw)
+        return None if moment is not None and raw and _day_only(raw, moment) else moment
+
+    def published_date(self) -> str | None:
+        """The day of `published_at` in the page's offset; without a known zone, the day the text names."""
+        moment = self.published_at()
+        if moment is None and (raw := self.published_raw()):
+            languages = list(self.languages) if self.languages else None
+            moment = parse_timestamp(raw, timezone=None, now=self.fetched_at, languages=languages)
+        return moment.date().isoformat() if moment is not None else None
 
     def updated_at(self) -> datetime | None:
         return self.timestamp(self.generic.updated_raw)
@@ -111,7 +134,7 @@ class ArticlePage:
         return self.generic.authors
 
     def credit(self) -> str | None:
-        return None
+        return self.generic.credit
 
     def lead(self) -> str | None:
         return self.generic.lead
@@ -141,7 +164,7 @@ class ArticlePage:
 
     def timestamp(self, raw: str | None) -> datetime | None:
         languages = list(self.languages) if self.languages else None
-        zone = self.timezone or site_timezone(self.url, self.language())
+        zone = self.timezone or site_timezone(self.url, self.generic.language or self.language())  # with region
         return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
 
 

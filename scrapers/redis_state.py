@@ -1,7 +1,7 @@
 """The incremental state on Redis: what `scrapers.state.StateStore` keeps in SQLite, shared by many workers.
 
 `STATE_URI = "redis://host:6379/0"` selects it. Every key of a site is under `newsharvest:<name>:` (`<name>`
-is the spider, `news:<site>` for the `news` spider), so many sites share one Redis:
+is the run's: the spider's, the site for the `news` spider), so many sites share one Redis:
 
 - `articles`: hash, URL -> the article as JSON (status, first seen, last fetched, content hash, dates, version);
 - `run:<id>`: hash, one worker's run (spider, host, status, outputs, holder); `runs`: the ids still running;

@@ -90,8 +90,8 @@ class ReplayDownloads:
 
 def index_samples(folder: Path) -> tuple[dict[str, SavedPage], Path | None]:
     """Saved pages of `folder` by canonical URL, and its robots.txt if it has one."""
-    if not folder.is_dir():
-        raise NotConfigured(f"REPLAY_DIR {folder} is not a folder")
+    if not folder.is_dir():  # a typo must not crawl the live site
+        raise ValueError(f"REPLAY_DIR {folder} is not a folder")
     pages = {}
     for expected in sorted(folder.glob("*.json")):
         page = saved_page_of(expected)

@@ -58,6 +58,10 @@ FEED_STORAGES = {
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORTERS = {  # nested fields as JSON cells (CSV) and nested elements (XML), not Python reprs
+    "csv": "scrapers.exporters.JsonCellsCsvItemExporter",
+    "xml": "scrapers.exporters.NestedXmlItemExporter",
+}
 LOG_FORMATTER = "scrapers.logformatter.ArticleLogFormatter"  # a dropped article is one line: reason and URL
 TELNETCONSOLE_ENABLED = False
 
@@ -96,3 +100,6 @@ REDIS_URL = ""
 """Redis of a distributed crawl, e.g. `redis://10.0.0.5:6379/0`; empty: one process crawls alone."""
 REDIS_LEASE = 15.0
 """Seconds after which a distributed worker that stopped answering (killed) loses its requests to the others."""
+ALERT_ACTIONS: list[str] = []
+"""Spidermon actions run when a check fails: `email`, `slack`, `telegram`, `discord`, `ses`, `sentry` (each
+configured by Spidermon's own `SPIDERMON_*` settings) or an action's class path (see scrapers/monitors.py)."""

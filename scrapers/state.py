@@ -381,21 +381,19 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def acquire_store(
-    uri: str, *, name: str, site: str | None = None, lock_timeout: float = 0, shared: bool = False,
-    lease: float = 15.0,
+    uri: str, *, name: str, lock_timeout: float = 0, shared: bool = False, lease: float = 15.0
 ) -> Store:
     """The state `uri` names, locked for this run (`StateLocked` when another run keeps it longer than
     `lock_timeout` seconds).
 
-    `sqlite:///state/%(name)s.db` (or a path): the SQLite store, `%(name)s` being the spider's name.
-    `redis://host:6379/0`: the Redis store, its keys under `newsharvest:<name>[:<site>]:`, one set per site.
+    `sqlite:///state/%(name)s.db` (or a path): the SQLite store, `%(name)s` being the run's name (the spider's;
+    the `news` spider's is its site). `redis://host:6379/0`: the Redis store, its keys under `newsharvest:<name>:`.
     `shared`: the workers of one distributed run hold it together (Redis only); a worker that stops answering
     loses its hold after `lease` seconds."""
     if uri.startswith(REDIS_SCHEMES):
         from scrapers.redis_state import RedisStateStore
 
-        return RedisStateStore.acquire(uri, name=f"{name}:{site}" if site else name, lock_timeout=lock_timeout,
-                                       shared=shared, lease=lease)
+        return RedisStateStore.acquire(uri, name=name, lock_timeout=lock_timeout, shared=shared, lease=lease)
     if shared:
         raise ValueError(f"the workers of a distributed crawl share the state: STATE_URI must be redis://...,"
                          f" not {uri!r}")

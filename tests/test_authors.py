@@ -25,7 +25,10 @@ from scrapers.extract.authors import credit_note, split_byline, split_bylines
         ("By Staff", [], None),
         ("By Jane Doe, Staff Writer", ["Jane Doe"], None),
         ("Senior Correspondent", [], None),
-        ("Jane Doe and John Roe, Reuters", ["Jane Doe", "John Roe", "Reuters"], None),
+        # An agency is named in the credit, and stays among the names as the evaluation truth keeps it.
+        ("Jane Doe and John Roe, Reuters", ["Jane Doe", "John Roe", "Reuters"], "Reuters"),
+        ("dpa", ["dpa"], "dpa"),
+        ("Adam Vidler, AP", ["Adam Vidler", "AP"], "AP"),
         ("Stefan Redaktion", ["Stefan Redaktion"], None),  # a role word inside a name leaves the name
     ],
 )

@@ -189,3 +189,45 @@ def test_endless_scroll_page_gives_its_own_story_not_the_next() -> None:
     body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
     assert body.count("Absatz") == 8
     assert "Nächste" not in body
+
+
+def test_photo_credit_lines_leave_the_body() -> None:
+    story = "Die Feuerwehr war mit vielen Kräften im Einsatz, der Hafen stand still."
+    body = "\n\n".join([story, "Photo: AFP", story + " Mehr.", "Image: Fouzia Van Der Fort",
+                        "Foto: Hafen. Es brannte.", story + " Ende."])
+    kept = [story, story + " Mehr.", "Foto: Hafen. Es brannte.", story + " Ende."]
+    assert trim_head(body, None).split("\n\n") == kept
+
+
+def test_a_story_container_with_a_boilerplate_modifier_in_its_classes_is_kept() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    others = "".join(f"<p>Leserbrief {n}: Ich finde, die Stadt hätte früher handeln müssen, und das habe ich schon "
+                     f"vor Jahren an die Verwaltung geschrieben, ohne Antwort.</p>" for n in range(4))
+    page = f"""<html><body><h1>Großbrand im Hafen</h1>
+<div class="article-body sidebar-layout__content">{story}</div><section class="comments">{others}</section>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert body.startswith("Absatz 0:")
+
+
+def test_collapsible_and_info_boxes_leave_the_body() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1>{story}
+<details><summary>Was ist ein Großbrand?</summary><p>Ein Brand, den viele Kräfte löschen müssen.</p></details>
+<div class="c-infobox"><p>Info: Der Hafen hat 12 Terminals.</p></div>{story.replace("Absatz", "Teil")}</article>
+</body></html>"""
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert "Großbrand?" not in body and "Terminals" not in body and "Teil 2:" in body
+
+
+def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>Der Hafen brennt, die Feuerwehr '
+             'ist da.</p>— Hafenamt (@hafenamt) 18. November 2019</blockquote></div>')
+    share = '<div class="social-share"><p>Teilen Sie diesen Artikel mit Ihren Freunden.</p></div>'
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{tweet}{share}{story}</article></body></html>"
+    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    assert "Der Hafen brennt" in body and "Teilen Sie" not in body

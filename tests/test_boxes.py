@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from parsel import Selector
 
 from scrapers.extract.boxes import link_boxes
@@ -14,7 +15,17 @@ def card(n: int) -> str:
     return f'<li><a href="{href}">Meldung Nummer {n} aus dem Hafen</a></li>'
 
 
-PAGE = f"""<html><body><article><h1>Großbrand im Hafen</h1><p>Text.</p>
+def titles(links: list[tuple[str, str]]) -> list[int]:
+    """The card numbers of `links`."""
+    return [int(title.split()[2]) for _, title in links]
+
+
+def boxes(body: str, url: str = URL) -> tuple[list[int], list[int]]:
+    related, ranked = link_boxes(Selector(text=f"<html><body><h1>Großbrand</h1>{body}</body></html>"), url)
+    return titles(related), titles(ranked)
+
+
+PAGE = f"""<article><p>Text.</p>
 <aside class="article-related"><h3>Mehr zum Thema</h3><ul>{card(1)}{card(2)}</ul></aside></article>
 <div class="sidebar"><div class="box"><h2 class="box__title">Meistgelesen</h2><ol>{card(3)}{card(4)}{card(1)}</ol></div>
 <div class="box"><h2 class="box__title">Wetter</h2><ul>{card(5)}{card(6)}</ul></div>
@@ -22,23 +33,101 @@ PAGE = f"""<html><body><article><h1>Großbrand im Hafen</h1><p>Text.</p>
 <div class="box"><h2>Lesen Sie auch</h2><ul>
 <li><a href="/thema/hafen-und-schifffahrt">Hafen und Schifffahrt im Überblick</a></li>
 <li><a href="https://www.anderes-blatt.example/hafen/meldung-44119.html">Eine Meldung von einer anderen Seite</a></li>
-</ul></div>
-</div></body></html>"""
+</ul></div></div>"""
 
 
 def test_related_and_ranked_boxes_by_heading_and_by_class() -> None:
-    related, ranked = link_boxes(Selector(text=PAGE), URL)
-    assert [title for _, title in related] == ["Meldung Nummer 1 aus dem Hafen", "Meldung Nummer 2 aus dem Hafen"]
-    # Headed "Meistgelesen", then a box whose id names it; a link already listed is not listed twice.
-    assert [title for _, title in ranked] == [f"Meldung Nummer {n} aus dem Hafen" for n in (3, 4, 7, 8)]
-    assert related[0][0] == "https://www.hafenblatt.example/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html"
+    related, ranked = link_boxes(Selector(text=f"<html><body>{PAGE}</body></html>"), URL)
+    assert titles(related) == [1, 2]
+    assert related[0] == ("https://www.hafenblatt.example/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html",
+                          "Meldung Nummer 1 aus dem Hafen")
+    # The page's ranked list is its first: the box classed mostRead further down is another ranking.
+    assert titles(ranked) == [3, 4, 1]
 
 
-def test_boxes_of_other_kinds_and_their_links_are_left_alone() -> None:
-    related, ranked = link_boxes(Selector(text=PAGE), URL)
-    titles = {title for _, title in related + ranked}
-    assert not titles & {"Meldung Nummer 5 aus dem Hafen", "Hafen und Schifffahrt im Überblick",
-                         "Eine Meldung von einer anderen Seite"}
+def test_boxes_of_other_kinds_and_links_to_topics_and_other_sites_are_left_alone() -> None:
+    related, ranked = boxes(PAGE)
+    assert not {5, 6} & set(related + ranked)
+    assert len(related) == 2  # neither the topic page nor the other site's story
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Related stories", "Lesen Sie auch", "Das könnte Sie auch interessieren", "Te puede interesar",
+     "À lire aussi", "Leggi anche", "Leia também", "Lees ook", "Les også", "Läs också", "Czytaj także",
+     "Čtěte také", "Taip pat skaitykite", "Loe ka", "İlgili haberler", "اقرأ أيضا", "関連記事", "관련기사",
+     "相关新闻", "Habari zinazohusiana", "Tin liên quan", "Читайте также"],
+)
+def test_related_labels_in_many_languages(label: str) -> None:
+    assert boxes(f"<section><div class='t'><span>{label}</span></div><ul>{card(1)}{card(2)}</ul></section>") \
+        == ([1, 2], [])
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Most read", "Meistgeklickt", "Am meisten gelesen", "Lo más leído", "Les plus lus", "I più letti",
+     "Mais lidas", "Meest gelezen", "Mest lest", "Najczęściej czytane", "Nejčtenější", "Skaitomiausi",
+     "En çok okunanlar", "الأكثر قراءة", "アクセスランキング", "社会ランキング", "많이 본 뉴스", "热门新闻",
+     "Zilizosomwa zaidi", "Đọc nhiều", "Самое читаемое"],
+)
+def test_ranked_labels_in_many_languages(label: str) -> None:
+    assert boxes(f"<div><h3><a href='/ranking'>{label}</a></h3><ol>{card(1)}{card(2)}</ol></div>") == ([], [1, 2])
+
+
+def test_inline_lines_and_teaser_cards_in_the_story_are_related() -> None:
+    body = f"""<article><p>Erster Absatz der Meldung, lang genug, um ein Absatz der Geschichte zu sein, und mehr.</p>
+<p><strong>ALSO READ:</strong> {card(1)[4:-5]}</p>
+<p>MORE: {card(2)[4:-5]}</p>
+<div class="teaser"><a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html">
+<span class="kicker">Lesen Sie auch</span> Meldung Nummer 3 aus dem Hafen</a></div>
+<p>Related to this, the harbour master said more, <a href="/hafen/x-4411209.html">in a statement</a> today.</p>
+</article>"""
+    assert boxes(body) == ([1, 2, 3], [])
+
+
+def test_an_empty_placeholder_box_stays_empty() -> None:
+    # The script that fills the related box did not run; its heading must not take the list beside it.
+    body = f"""<div class="rail"><div class="wrap"><h3>Related</h3><div id="related-slot"></div></div>
+<div class="wrap"><ul>{card(1)}{card(2)}</ul></div></div>"""
+    assert boxes(body) == ([], [])
+
+
+def test_a_divider_between_label_and_list_is_not_a_placeholder() -> None:
+    body = f"""<section><span>Mehr zum Thema</span><div class="separator"></div><ul>{card(1)}{card(2)}</ul>
+</section>"""
+    assert boxes(body) == ([1, 2], [])
+
+
+def test_the_label_wins_over_the_class_name() -> None:
+    body = f"""<div class="popular"><h2>Top stories</h2><ul>{card(1)}{card(2)}</ul></div>
+<div class="most-popular"><h2 class="title">Harbour latest</h2><ul>{card(3)}{card(4)}</ul></div>
+<div class="related-articles"><h2>More from Politics</h2><ul>{card(5)}{card(6)}</ul></div>
+<div class="trending"><h2>Related</h2><ul>{card(7)}{card(8)}</ul></div>"""
+    assert boxes(body) == ([7, 8], [])
+
+
+def test_a_box_ends_at_the_next_heading() -> None:
+    body = f"""<div class="col"><h3>Most read</h3><ol>{card(1)}{card(2)}</ol>
+<h3>Wetter</h3><ul>{card(3)}</ul><div><span>Mehr aus dem</span> Ressort</div><ul>{card(4)}</ul></div>"""
+    assert boxes(body) == ([], [1, 2])
+
+
+def test_menu_items_named_like_boxes_are_not_labels() -> None:
+    body = f"""<nav><ul><li><a href="/popular">Popular</a></li>{card(1)}{card(2)}</ul></nav>"""
+    assert boxes(body) == ([], [])
+
+
+def test_a_box_keeps_opaque_ids_short_slugs_and_sister_domains() -> None:
+    url = "https://www.nieuwsblad.be/cnt/dmf20250202_96924200"
+    body = """<aside><h2>Lees ook</h2><ul>
+<li><a href="/cnt/dmf20250202_96924287">Zware brand legt haven urenlang plat</a></li>
+<li><a href="https://www.nieuwsblad.com/a/Xk3fQ">Havenmeester spreekt van een ramp</a></li>
+<li><a href="https://www.ander-blad.be/cnt/dmf20250202_1">Een verhaal van een andere krant</a></li>
+<li><a href="/cnt/dmf20250202_96924288">Meer</a></li>
+</ul></aside>"""
+    related, _ = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), url)
+    assert [link for link, _ in related] == ["https://www.nieuwsblad.be/cnt/dmf20250202_96924287",
+                                             "https://www.nieuwsblad.com/a/Xk3fQ"]
 
 
 def test_service_links_in_a_box_are_not_stories() -> None:
@@ -49,3 +138,74 @@ def test_service_links_in_a_box_are_not_stories() -> None:
     _, ranked = link_boxes(Selector(text=page), URL)
     assert [title for _, title in ranked] == ["Meldung Nummer 1 aus dem Hafen", "Meldung Nummer 2 aus dem Hafen",
                                              "장동혁, 한동훈 제명했지만 부담 커졌다"]
+
+
+def test_a_paragraph_that_is_one_link_to_another_story_is_a_teaser() -> None:
+    long = "<p>" + "Der Hafen stand am Morgen still, die Feuerwehr war mit vielen Kräften im Einsatz. " * 2 + "</p>"
+    body = f"""<article>{long}<p><strong>{card(1)[4:-5]}</strong></p>{long}
+<p><a href="/hafen/meldung-4411299.html">Hier</a></p>{long}
+<p><a href="https://www.anderes-blatt.example/hafen/meldung-nummer-2-aus-dem-hafen-44119.html">
+Meldung Nummer 2 aus dem Hafen</a></p>{long}</article>"""
+    assert boxes(body) == ([1], [])
+
+
+def test_a_classed_box_inside_a_list_of_another_kind_is_one_of_its_items() -> None:
+    body = f"""<div class="sidebar"><div class="widget-title">Neueste Artikel</div>
+<table class="similar-side"><tr><td>{card(1)[4:-5]}</td></tr></table>
+<table class="similar-side"><tr><td>{card(2)[4:-5]}</td></tr></table></div>"""
+    assert boxes(body) == ([], [])
+
+
+def test_a_tab_label_reads_the_panel_it_names() -> None:
+    body = f"""<div class="tabs"><ul><li><a href="#latest">Latest</a></li><li><a href="#most">Most Read</a></li></ul>
+<div id="latest"><ul>{card(1)}{card(2)}</ul></div><div id="most"><ol>{card(3)}{card(4)}</ol></div></div>
+<div class="tabs"><ul><li><a href="/tabs/0">Latest</a></li><li><a href="/tabs/1">Popular</a></li></ul>
+<div><ul>{card(5)}{card(6)}</ul></div></div>"""
+    assert boxes(body) == ([], [3, 4])
+
+
+def test_a_ranking_in_tabs_keeps_its_first_list_and_empty_links_take_their_card_text() -> None:
+    body = f"""<section><h2><span>ニュースランキング</span></h2><a href="/ranking">もっと見る</a>
+<div class="panel"><ol><li><a href="/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html"><img src="x.jpg"></a>
+<h3>Meldung Nummer 1 aus dem Hafen</h3></li>{card(2)}</ol></div>
+<div class="panel"><ol>{card(3)}{card(4)}</ol></div></section>"""
+    assert boxes(body) == ([], [1, 2])
+
+
+def test_a_read_more_button_over_the_rest_of_the_story_is_no_box() -> None:
+    sentence = ("Officials said the talks <a href='/hafen/talks-stalled-again-4411277.html'>hit another snag</a> on "
+                "Monday, and the harbour master would not say when the ferries might run again.")
+    body = f"""<section><div class="l-container"><div class="read-more"><div>Read More</div></div></div>
+<div class="l-container"><div class="paragraph">{sentence}</div></div>
+<div class="l-container"><div class="paragraph">{sentence.replace('4411277', '4411278')}</div></div></section>"""
+    assert boxes(body) == ([], [])
+
+
+def test_tab_buttons_read_the_panel_their_data_target_names() -> None:
+    body = f"""<div><ul><li><button data-target="new">Powiązane</button></li><li><button data-target="today">
+Najnowsze</button></li></ul><div data-id="new"><ul>{card(1)}{card(2)}</ul></div>
+<div data-id="today"><ul>{card(3)}{card(4)}</ul></div></div>"""
+    assert boxes(body) == ([1, 2], [])
+
+
+def test_a_box_keeps_a_top_level_opaque_id_but_not_a_top_level_section() -> None:
+    body = """<aside><h2>Related</h2><ul><li><a href="/b5k2x9">Harbour master speaks of a disaster</a></li>
+<li><a href="/quotes?symbol=AIR-FR">Airbus SE quote and chart today</a></li></ul></aside>"""
+    related, _ = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
+    assert [link for link, _ in related] == ["https://www.hafenblatt.example/b5k2x9"]
+
+
+def test_a_ranked_list_keeps_the_pages_own_place_and_a_related_box_leaves_it_out() -> None:
+    own = '<li><a href="/hafen/grossbrand-im-hafen-4411220.html">Großbrand im Hafen legt alles lahm</a></li>'
+    body = f"""<div><h3>Meistgelesen</h3><ol>{card(1)}{own}{card(2)}</ol></div>
+<div><h3>Mehr zum Thema</h3><ul>{own}{card(3)}</ul></div>"""
+    related, ranked = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
+    assert [link for link, _ in ranked][1] == URL and len(ranked) == 3
+    assert [link for link, _ in related] == [related[0][0]] and related[0][0].endswith("-4411203.html")
+
+
+def test_the_ranked_list_a_label_names_comes_before_one_a_class_suggests() -> None:
+    body = f"""<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div><article><p>Text.</p></article>
+<aside><h3>Most read</h3><ol>{card(3)}{card(4)}</ol></aside>"""
+    assert boxes(body) == ([], [3, 4])
+    assert boxes(f'<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div>') == ([], [1, 2])

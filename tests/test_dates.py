@@ -26,6 +26,12 @@ HCM = "Asia/Ho_Chi_Minh"
         ("May 3, 2024 10:15 GMT-4", None, None, "2024-05-03T10:15:00-04:00"),
         ("2024-04-30 16:38:37 +02:00", None, None, "2024-04-30T16:38:37+02:00"),
         ("2023-04-28 18:11:01.0", "Europe/Berlin", None, "2023-04-28T18:11:01+02:00"),
+        # GMT and UTC alone, and RFC 2822 offsets, are the page's offset, not the site's local time.
+        ("Tue, 19 Nov 2019 10:00:30 GMT", "Europe/Berlin", None, "2019-11-19T10:00:30+00:00"),
+        ("19 November 2019 10:00 UTC", None, None, "2019-11-19T10:00:00+00:00"),
+        ("Mon, 04 Nov 2019 08:12:00 -0500", "Europe/Berlin", None, "2019-11-04T08:12:00-05:00"),
+        ("2019-11-19 10:00:30 -05:00", None, None, "2019-11-19T10:00:30-05:00"),
+        ("19.11.2019 10:00-11:00", "Europe/Berlin", None, "2019-11-19T10:00:00+01:00"),
     ],
 )
 def test_parse_timestamp(raw: str, zone: str | None, languages: list[str] | None, expected: str) -> None:

@@ -75,7 +75,7 @@ def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: 
     assert set(written) | set(rejected(tmp_path)) == everything(site)  # none missing
     # the worker that ends the run writes the run's report, which the state keeps in the history; the others
     # report their share
-    history = redis.Redis.from_url(redis_url).lrange("newsharvest:news:127.0.0.1:reports:news", 0, -1)
+    history = redis.Redis.from_url(redis_url).lrange("newsharvest:127.0.0.1:reports:127.0.0.1", 0, -1)
     assert len(history) == 1
     whole = json.loads(history[0])
     assert whole in [report(output) for output in outputs]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from parsel import Selector
 
-from scrapers.extract.generic import read_article
+from scrapers.extract import extract_article
+from scrapers.extract.generic import _without_headline, primary_language, read_article
+from scrapers.pages import ArticlePage
 from tests.storypages import HOUSE, LEAD, PAGE, STORY
 
 
@@ -42,6 +46,8 @@ def page_with(author_jsonld: str, byline: str) -> Selector:
 def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, authors: list[str]) -> None:
     art = read_article(page_with(author_jsonld, byline), "https://hafenblatt.example/brand-1.html")
     assert art.authors == authors
+    # The house credited instead of a person is named in the credit too, so a reader can tell it apart.
+    assert art.credit == ("Hafenblatt" if authors == ["Hafenblatt"] else None)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +61,13 @@ def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, aut
         ("", "", ["Hafenblatt"]),
         # a hidden editor widget classed "writer" is no byline
         ('<div id="css-writer" style="display: none"><button>Save</button></div>', "", ["Hafenblatt"]),
+        # a byline label on its own, the name as plain text after it
+        ('<ul><li><strong>Datum</strong> 28.04.2023</li><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>',
+         "", ["Roman Goncharenko"]),
+        ("", '<p><span>Text:</span> Anna Beispiel</p>', ["Anna Beispiel"]),
+        # interface text in an author box is nobody's name; a link reading "View all posts by" names its author
+        ('<div class="author"><span>Follow</span> <span>Name *</span></div>', "", ["Hafenblatt"]),
+        ('<a rel="author" href="/a/ann">View all posts by Ann Lee</a>', "", ["Ann Lee"]),
     ],
 )
 def test_bylines_and_signatures(top: str, bottom: str, authors: list[str]) -> None:
@@ -118,6 +131,12 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
     [
         ("By Ann Lee and Bo Kim", ["Ann Lee", "Bo Kim"]),
         ("Von Anna Beispiel, Bo Kim", ["Anna Beispiel", "Bo Kim"]),
+        ("Autor: Anna Beispiel", ["Anna Beispiel"]),
+        ("Text: Anna Beispiel und Bo Kim", ["Anna Beispiel", "Bo Kim"]),
+        ("Erstellt von Anna Beispiel", ["Anna Beispiel"]),
+        ("Artikel von: Anna Beispiel", ["Anna Beispiel"]),
+        ("View all posts by Ann Lee", ["Ann Lee"]),
+        ("Textilexperte Bo Kim", ["Textilexperte Bo Kim"]),
     ],
 )
 def test_clean_author(raw: str, names: list[str]) -> None:
@@ -166,3 +185,148 @@ def test_bylines_of_teased_stories_are_not_this_storys() -> None:
 <h1>Brand im Hafen</h1><p class="byline">Von <a rel="author" href="/a/cs">Carla Siepmann</a></p>{STORY}</article>
 <section class="more">{teasers}</section></body></html>"""
     assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Carla Siepmann"]
+
+
+STORY_BODY = "<p>" + "Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand still. " * 3 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("head", "markup", "tags", "source"),
+    [
+        ("", '<p>Tags: <a rel="tag" href="/t/hafen">Hafen,</a> <a rel="category tag" href="/t/feuer">Feuer</a></p>',
+         ["Hafen", "Feuer"], "rel=tag"),
+        ("", '<ul class="article-tags"><li><a href="/t/hafen">Hafen</a></li><li><a href="/t/b">Brand</a></li></ul>',
+         ["Hafen", "Brand"], "tag list"),
+        ('<meta name="keywords" content="Unfall, Berlin">', '<a rel="tag" href="/t/hafen">Hafen</a>',
+         ["Unfall", "Berlin"], "keywords"),
+        ('<meta name="keywords" content="_commerce, 8ae9ab2d-fe1b-4230-acb8-a59b52877682, Hafen, Brand">', "",
+         ["Hafen", "Brand"], "keywords"),
+    ],
+)
+def test_tags_printed_as_links_when_the_metadata_names_none(head: str, markup: str, tags: list[str],
+                                                            source: str) -> None:
+    html = (f"<html><head>{head}</head><body><article><h1>Großbrand im Hafen</h1>{STORY_BODY}{markup}</article>"
+            "</body></html>")
+    art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
+    assert art.tags == tags
+    assert art.sources["tags"] == source
+
+
+def test_tag_lists_by_class_word() -> None:
+    html = (f"<html><body><article><h1>Großbrand im Hafen</h1>{STORY_BODY}"
+            '<div class="article__tags"><a href="/t/hafen">#Hafen</a> <a href="/t/b">Brand</a></div>'
+            '<ul class="trending-topics"><li><a href="/t/nfl">NFL</a></li></ul></article></body></html>')
+    art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
+    assert (art.tags, art.sources["tags"]) == (["#Hafen", "Brand"], "tag list")
+
+
+def test_a_topic_bar_above_the_headline_is_not_the_storys_tags() -> None:
+    bar = '<ul class="topics"><li><a href="/t/wahl">Wahl</a></li><li><a href="/t/nfl">NFL</a></li></ul>'
+    html = f"<html><body>{bar}<article><h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>"
+    assert read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html").tags == []
+
+
+@pytest.mark.parametrize(
+    ("date", "published_at", "published_date"),
+    [
+        # An offset: the day is the page's own, not UTC's.
+        ("2024-05-03T00:30:00+02:00", "2024-05-03T00:30:00+02:00", "2024-05-03"),
+        # No offset on a site whose zone is unknown: no instant, but the day is the page's.
+        ("2024-05-03T23:30:00", None, "2024-05-03"),
+        ("3. Mai 2024", None, "2024-05-03"),
+    ],
+)
+def test_the_day_of_publication_is_kept_when_its_instant_is_unknown(date: str, published_at: str | None,
+                                                                    published_date: str) -> None:
+    html = (f'<html><head><meta property="article:published_time" content="{date}"></head><body><article>'
+            f"<h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>")
+    url = "https://www.hafenblatt.example/hafen/grossbrand-4411220.html"
+    item = ArticlePage(Selector(text=html), url=url, fetched_at=datetime(2024, 5, 4, tzinfo=UTC)).to_item()
+    assert item.published_date == published_date
+    record = extract_article(html.encode(), url)
+    assert (record["published_at"], record["published_date"]) == (published_at or published_date, published_date)
+
+
+def test_a_name_whose_initials_are_the_hosts_is_the_house() -> None:
+    page = f"""<html><head><meta name="author" content="Deutsche Welle (www.dw.com)"></head><body><article>
+<h1>Brand im Hafen</h1><p><strong>Autor</strong> Roman Goncharenko</p>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://www.dw.com/de/brand-im-hafen/a-65464327")
+    assert art.authors == ["Roman Goncharenko"]
+    assert art.sources["authors"] == "byline label"
+
+
+def test_a_box_word_on_the_articles_own_wrapper_leaves_its_byline_alone() -> None:
+    page = f"""<html><body><div class="article paywall"><h1>Brand im Hafen</h1>
+<div class="byline">Von <a href="/autor/anna">Anna Beispiel</a></div>{STORY}</div>
+<div class="teaser"><h2><a href="/s-1">Andere Geschichte</a></h2><div class="byline">Von Bo Kim</div></div>
+</body></html>"""
+    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Anna Beispiel"]
+
+
+HEADLINE = "Großbrand legt den Hafen lahm"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title", "source"),
+    [
+        # A share title that is the headline with text added, or a kicker set apart without a colon: the <h1>.
+        ('<meta property="og:title" content="Großbrand legt den Hafen lahm und mehr">', HEADLINE, HEADLINE, "h1"),
+        ('<meta property="og:title" content="Opinion | Großbrand legt den Hafen lahm">', HEADLINE, HEADLINE, "h1"),
+        # A kicker with a colon is the publisher's own title.
+        ('<meta property="og:title" content="Hamburg: Großbrand legt den Hafen lahm">', HEADLINE,
+         "Hamburg: Großbrand legt den Hafen lahm", "og:title"),
+        # An <h1> that is the blog's name over the post's own heading is not the headline.
+        ("<title>Ein Abend am Hafen – Hafenblog</title>", "Hafenblog", "Ein Abend am Hafen", "title"),
+    ],
+)
+def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
+    page = f"""<html><head>{head}</head><body><h1>{h1}</h1><article><h2>Ein Abend am Hafen</h2>{STORY}</article>
+</body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert (art.title, art.sources["title"]) == (title, source)
+
+
+@pytest.mark.parametrize(
+    ("date", "published_at"),
+    [("2024-05-03", None), ("3. Mai 2024", None), ("3. Mai 2024, 00:00 Uhr", "2024-05-03T00:00:00+02:00")],
+)
+def test_a_day_without_a_time_is_no_instant_even_where_the_zone_is_known(date: str, published_at: str | None) -> None:
+    html = (f'<html lang="de"><head><meta property="article:published_time" content="{date}"></head><body>'
+            f"<article><h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>")
+    url = "https://www.hafenblatt.de/hafen/grossbrand-4411220.html"
+    item = ArticlePage(Selector(text=html), url=url, fetched_at=datetime(2024, 5, 4, tzinfo=UTC)).to_item()
+    assert (item.published_at and item.published_at.isoformat(), item.published_date) == (published_at, "2024-05-03")
+
+
+def test_a_byline_that_names_the_structured_author_and_a_cosigner_gives_both() -> None:
+    page = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
+"author": {{"@type": "Person", "name": "Bo Kim"}}}}</script></head><body><article><h1>Brand im Hafen</h1>
+<address><a rel="author" href="mailto:anna@hafenblatt.example">Anna Beispiel</a></address>
+<address><a rel="author" href="/autor/bo-kim">Bo Kim</a></address>{STORY}</article></body></html>"""
+    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    assert (art.authors, art.sources["authors"]) == (["Anna Beispiel", "Bo Kim"], "byline")
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "title", "section"),
+    [
+        (["Politik", "Ausland"], "Schattenflotte gestoppt", ["Politik", "Ausland"]),
+        (["Schweiz", "Trump plant Helikopterlandeplatz beim Weissen Haus"], "Trump will einen Landeplatz",
+         ["Schweiz"]),  # another wording of the headline: a sentence, not a section
+        (["Panorama", "Gemeinde räumt Versäumnisse nach Feuer"], "Gemeinde räumt Versäumnisse nach Feuer ein",
+         ["Panorama"]),  # the headline cut short
+        (["Sport", "Tiktok"], "Tiktok", ["Sport"]),
+        (["Lifestyle", "Eat & Drink"], "Die richtige Ernährung", ["Lifestyle", "Eat & Drink"]),
+        (["Wirtschaft"], "Wirtschaftsweise warnen vor der Rezession", ["Wirtschaft"]),
+    ],
+)
+def test_breadcrumb_does_not_end_with_the_headline(crumbs: list[str], title: str, section: list[str]) -> None:
+    assert _without_headline(crumbs, title) == section
+
+
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [("de-AT", "de"), ("de-DE", "de"), ("de", "de"), ("en-US", "en"), ("zh-Hant-TW", "zh-Hant"), (None, None)],
+)
+def test_language_is_folded_to_its_subtag(tag: str | None, language: str | None) -> None:
+    assert primary_language(tag) == language

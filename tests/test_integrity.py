@@ -91,7 +91,7 @@ def test_state_without_an_output_file_does_not_start(tmp_path: Path) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 1
     assert stderr_lines(result.stderr) == [
-        f"{STATE_LINE}not started: STATE_URI needs an output file (-o FILE or FEEDS): without one the state"
+        f"{STATE_LINE}cannot start: STATE_URI needs an output file (-o FILE or FEEDS): without one the state"
         " would record articles that were never written"
     ]
     assert not (tmp_path / "state" / "thoidai.db").exists() or state_rows(harvest) == []
@@ -137,7 +137,7 @@ def test_damaged_state_stops_the_run_at_once_saying_how_to_recover(tmp_path: Pat
     stopped = harvest.run(full="1")
     assert stopped.returncode == 1
     (line,) = stderr_lines(stopped.log)
-    assert line.startswith(f"{STATE_LINE}not started: the state {database} is damaged (")
+    assert line.startswith(f"{STATE_LINE}cannot start: the state {database} is damaged (")
     assert f"move it aside (mv {database} {database}.damaged" in line
     assert not stopped.output.exists()
 

@@ -180,6 +180,7 @@ def test_extraction_error_becomes_a_counted_reject_with_its_reason(tmp_path: Pat
     crawler.stats.open_spider()
     rejects = crawler.get_extension(RejectsFile)
     assert rejects is not None
+    rejects.clock = lambda: FETCHED
     rejects.spider_opened(spider)
 
     def unreadable() -> Article:
@@ -194,4 +195,6 @@ def test_extraction_error_becomes_a_counted_reject_with_its_reason(tmp_path: Pat
     assert crawler.stats.get_value("rejects/count") == 1
     assert crawler.stats.get_value(f"rejects/{reason}") == 1
     lines = (tmp_path / "rejects.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in lines] == [{"reason": reason, "url": URL, "item": {"url": URL}}]
+    assert [json.loads(line) for line in lines] == [
+        {"reason": reason, "url": URL, "rejected_at": FETCHED.isoformat(), "run_id": None, "item": {"url": URL}}
+    ]

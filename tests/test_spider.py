@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy.http import Response, XmlResponse
 
 from tests.harness import ROOT, crawl_sample, project_crawler
 
@@ -85,3 +87,18 @@ def test_spider_stays_on_the_site() -> None:
     assert crawler.settings.getbool("ROBOTSTXT_OBEY")
     assert crawler.settings.getbool("AUTOTHROTTLE_ENABLED")
     assert "newsharvest" in crawler.settings.get("USER_AGENT")
+
+
+def test_gzipped_sitemap_is_read_as_the_plain_one() -> None:
+    # sitemap.xml.gz is a gzip file (not a Content-Encoding), which Scrapy's gunzip unpacks.
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler)
+    crawler.spider = spider
+    plain = (ROOT / "samples" / "thoidai" / "sitemap-news.xml").read_bytes()
+    url = "https://thoidai.com.vn/sitemap-news.xml"
+    want = [request.url for request in spider.parse_sitemap(XmlResponse(url, body=plain))]
+    packed = Response(f"{url}.gz", body=gzip.compress(plain), headers={"Content-Type": "application/x-gzip"},
+                      request=Request(f"{url}.gz"))
+    assert [request.url for request in spider.parse_sitemap(packed)] == want
+    assert len(want) == 8

@@ -230,15 +230,15 @@ def test_a_damaged_state_file_is_refused_on_open_and_the_lock_released(tmp_path:
 
 
 def test_workers_of_one_run_share_the_state_and_a_lone_run_waits_for_them(redis_url: str, tmp_path: Path) -> None:
-    with closing(acquire_store(redis_url, name="news", site="example.com", shared=True)) as one, \
-            closing(acquire_store(redis_url, name="news", site="example.com", shared=True)) as two:
+    with closing(acquire_store(redis_url, name="example.com", shared=True)) as one, \
+            closing(acquire_store(redis_url, name="example.com", shared=True)) as two:
         first, second = staged_run(one, tmp_path / "1.jsonl"), two.start_run("news", NOW)
         two.stage(second, Staged(url=OTHER, status="emitted", fetched_at=NOW, content_hash="o", version=1))
         assert first != second
         with pytest.raises(StateLocked):
-            acquire_store(redis_url, name="news", site="example.com", lock_timeout=0.1)
+            acquire_store(redis_url, name="example.com", lock_timeout=0.1)
         # another site has its own keys and its own lock
-        with closing(acquire_store(redis_url, name="news", site="example.org")) as elsewhere:
+        with closing(acquire_store(redis_url, name="example.org")) as elsewhere:
             assert elsewhere.count() == 0
         one.commit_run(first, finished_at=NOW, report=None)
         assert two.known(URL) is not None and two.known(OTHER) is None  # the other's run is not committed yet

@@ -46,8 +46,8 @@ def test_run_errors(stats: dict[str, Any], errors: dict[str, str]) -> None:
     [
         ({"item_scraped_count": 9, "feedexport/success_count/AtomicFileFeedStorage": 1}, True, 0, []),
         ({"harvest/start_error": "another run holds the state s.db"}, False, 1,
-         ["not started: another run holds the state s.db"]),
-        ({}, False, 1, []),
+         ["cannot start: another run holds the state s.db"]),
+        ({}, False, 1, ["cannot start: see the log"]),
         ({"harvest/failed_checks": ["a: body present in 0% of 10 articles"], "errors/state": 1,
           "errors/state/first": "boom"}, True, 2,
          ["error: state: 1 error, the first: boom", "check failed: a: body present in 0% of 10 articles"]),

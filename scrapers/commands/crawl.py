@@ -1,14 +1,16 @@
 """`scrapy crawl`, made to fail loudly for cron: a non-zero exit status and one line on stderr per cause.
 
-Scrapy's own command exits 0 whenever the spider started, however badly the run went. This one runs the
-same crawl, then reads its verdict from the stats (`verdict`):
-- a run that could not start (the state held by another run or damaged, a state without an output file,
-  a bad argument) exits 1 with `newsharvest: <spider>: not started: <reason>`;
+Scrapy's own command exits 0 whenever the spider started, however badly the run went. This one checks the
+arguments and settings first (`scrapers/arguments.py`), runs the same crawl, then reads its verdict from the
+stats (`verdict`):
+- a run that could not start (a bad argument or setting, the state held by another run or damaged, a state
+  without an output file) exits 1 with `newsharvest: <run>: cannot start: <reason>`, before any request;
 - a run that lost articles (an output or rejects file not written, articles read with no output file, a
   state error, an exception in a spider callback or a pipeline; see `scrapers/integrity.py`) prints
-  `newsharvest: <spider>: error: <cause>: <what happened>` per cause and exits 2;
+  `newsharvest: <run>: error: <cause>: <what happened>` per cause and exits 2;
 - each failed check (`harvest/failed_checks`, see `scrapers/monitors.py`) prints
-  `newsharvest: <spider>: check failed: <reason>` and the exit status is 2.
+  `newsharvest: <run>: check failed: <reason>` and the exit status is 2.
+`<run>` is the spider's name, or for the `news` spider the site it crawls.
 """
 
 from __future__ import annotations
@@ -20,34 +22,45 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from scrapers.harvest import START_ERROR
+from scrapers.arguments import check_options, not_started, say
+from scrapers.harvest import START_ERROR, run_name
 from scrapers.integrity import run_errors
 from scrapers.monitors import FAILED_CHECKS
 
 NOT_STARTED = 1
 RUN_FAILED = 2
-CHECK_FAILED = 2
 
 
 class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            super().process_options(args, opts)
+        except UsageError as error:  # -a or -s without "=", an unknown -o format: one line too
+            say(args[0] if args else "crawl", str(error))
+            sys.exit(1)
+        assert self.settings is not None
+        check_options(args, opts, self.settings)  # a bad argument or setting: one line, exit 1, no request
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        reasons = not_started(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        self.exitcode, lines = verdict(stats, started=not self.crawler_process.bootstrap_failed)
+        started = not self.crawler_process.bootstrap_failed
+        self.exitcode, lines = verdict(stats, started=started, reasons=reasons)
         for line in lines:
-            print(f"newsharvest: {args[0]}: {line}", file=sys.stderr)
+            say(run_name(crawler) if started else args[0], line)
 
 
-def verdict(stats: dict[str, Any], *, started: bool) -> tuple[int, list[str]]:
-    """The exit status of a finished crawl and the lines that explain it (without the `newsharvest: <spider>: `
-    prefix): 0 and none for a healthy run."""
+def verdict(stats: dict[str, Any], *, started: bool, reasons: list[str] | None = None) -> tuple[int, list[str]]:
+    """The exit status of a finished crawl and the lines that explain it (without the `newsharvest: <run>: `
+    prefix): 0 and none for a healthy run. `reasons`: why the crawl failed to start, as caught from it."""
     if not started:
-        return NOT_STARTED, [f"not started: {stats[START_ERROR]}"] if START_ERROR in stats else []
+        why = stats.get(START_ERROR) or "; ".join(reasons or []) or "see the log"
+        return NOT_STARTED, [f"cannot start: {why}"]
     lines = [f"error: {cause}: {line}" for cause, line in run_errors(stats).items()]
     lines += [f"check failed: {line}" for line in stats.get(FAILED_CHECKS, [])]
     return (RUN_FAILED if lines else 0), lines

@@ -3,7 +3,8 @@
 `extract_article(html, url)` reads one saved page the way a crawl would: the site profile's page class
 when the project has a profile for the URL's site, the generic `ArticlePage` otherwise, then the
 normalizing pipelines in crawl order (all but those that compare records with each other). It is what
-the scoring script and notebooks call.
+the scoring script and notebooks call; where the record knows the day of publication but not its instant
+(a page whose timezone is unknown), its `published_at` is that day (`2024-05-03`).
 
 `read_page(html, content_type)` is the one way a page's bytes become the tree the readers see, for the
 crawl (the spiders) and for `extract_article` alike: decoded by `decode_page`, parsed as HTML whatever its
@@ -42,7 +43,10 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
             item = pipeline.process_item(item)
         except DropItem:  # a rejected record still shows what was read from the page
             break
-    return dict(plain(item))
+    record = dict(plain(item))
+    if record.get("published_at") is None and record.get("published_date"):
+        record["published_at"] = record["published_date"]  # the day is known though its instant is not
+    return record
 
 
 # Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate

@@ -21,6 +21,14 @@ _PREFIX = re.compile(
 _ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|記者|记者|特派員|特派员)$")
 _SEPARATORS = re.compile(r"\s+[-–—/|]\s+|\s*[,;&]\s*|\s+(?:và|and|und|et|y|e|en)\s+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
+# News agencies credited in a byline ("Adam Vidler, AP"): the story's source, named in `credit`. The agency
+# stays among the names as well, as the evaluation truth keeps it (moving it out measured fundus-dev
+# authors 0.888 -> 0.848, 5 pages).
+AGENCY = re.compile(
+    r"^(?:dpa|ap|afp|reuters|kna|epd|sid|apa|ansa|efe|ddp|dts|rtr|aap|pa|upi|xinhua|tass|ria novosti|ttxvn|vna"
+    r"|keystone-sda|sda|ats|belga|anp|ritzau|ntb|tt|stt|pap|ctk|mti|afp/dpa|dpa/afp|ap/dpa|dpa/ap|reuters/dpa)$",
+    re.IGNORECASE,
+)
 # A byline part that is only a role: "Staff", "Staff Writer", "Senior Correspondent", "Redaktion".
 _ROLE = re.compile(
     r"^(?:(?:the\s+)?(?:senior|chief|special|associate|contributing|political|foreign|staff|news|web|online|digital)\s+)*"
@@ -42,6 +50,8 @@ def split_byline(byline: str) -> tuple[list[str], str | None]:
     names: list[str] = []
     for part in parts:
         name = clean_text(_ROLE_SUFFIX.sub("", _PREFIX.sub("", part.strip())))
+        if name and AGENCY.match(name):
+            notes.append(name)
         if name and not _ROLE.match(name):  # "Staff", "Staff Writer", "Korrespondent": a role, nobody's name
             names.append(name)
     return names, ("; ".join(notes) or None)

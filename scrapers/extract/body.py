@@ -118,7 +118,8 @@ def body_images(page: Page) -> list[tuple[str, str | None, str | None]]:
         ancestors = list(img.iterancestors())
         ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
         figure = next((a for a in ancestors if a.tag == "figure"), None)
-        if (container not in ancestors and figure is None) or any(is_boilerplate(a) for a in ancestors):
+        if (container not in ancestors and figure is None) or any(
+                is_boilerplate(a) and not _marked_as_story(a) for a in ancestors):
             continue
         url = _image_url(img, page.url)
         if url and url not in images:
@@ -154,7 +155,8 @@ def _without_labels(blocks: list[str]) -> list[str]:
         if counts[block] and apart(index - 1, block) and apart(index + 1, block)
     )
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
-    return [block for block in blocks if block not in labels and block.casefold() not in AD_LABELS]
+    return [block for block in blocks
+            if block not in labels and block.casefold() not in AD_LABELS and not NOT_STORY_LINE.match(block)]
 
 
 AD_LABELS = frozenset({
@@ -164,6 +166,13 @@ AD_LABELS = frozenset({
     "continue reading below",
 })
 """Lines that only announce an ad slot."""
+
+
+NOT_STORY_LINE = re.compile(
+    r"^(?:photo|photos|foto|fotos|bild|image|picture|credit|crédit|photo credit|crédito)\s*:\s*[^.!?]{1,60}$",
+    re.IGNORECASE,
+)
+"""A line that is only a photo credit ("Photo: AFP", "Image: Jane Doe"), not a sentence of the story."""
 
 
 def _may_be_label(block: str) -> bool:
@@ -230,7 +239,7 @@ class _Exclusions:
             return True
         if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
-        if is_boilerplate(el) and not self._holds_most_text(el):
+        if is_boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
             self.marked.append(el)
             return True
         return is_teaser_list(el) and not self._holds_most_text(el)
@@ -238,6 +247,38 @@ class _Exclusions:
     def _holds_most_text(self, el: Any) -> bool:
         inside = _paragraph_text(el)
         return inside >= 500 and inside >= 0.5 * self.paragraph_text
+
+
+_STORY_CLASS = re.compile(
+    r"^(?:article|entry|post|story|news|blog)[-_]*(?:__)?(?:body|content|text)$|^articlebody$", re.IGNORECASE)
+"""A class naming the story's own text (`article-body`, `entry-content`, `story__body`)."""
+
+
+_COLLAPSIBLE_CLASS = re.compile(r"(?<![a-z])(?:infobox|info-box|factbox|fact-box|accordion|collapsible)(?![a-z])",
+                                re.IGNORECASE)
+
+
+def _collapsible(el: Any) -> bool:
+    """Whether `el` is a box the reader opens or that stands beside the story: `<details>`, an accordion, an
+    info or fact box."""
+    return el.tag == "details" or bool(_COLLAPSIBLE_CLASS.search(el.get("class") or ""))
+
+
+_POST_CLASS = re.compile(r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed)(?![a-z])")
+
+
+def _embedded_post(el: Any) -> bool:
+    """Whether `el` is, or only wraps, a social post quoted in the story (`blockquote.twitter-tweet`)."""
+    quotes = [el] if el.tag == "blockquote" else list(el.iter("blockquote"))
+    return len(quotes) == 1 and bool(_POST_CLASS.search(quotes[0].get("class") or ""))
+
+
+def _marked_as_story(el: Any) -> bool:
+    """Whether `el` says it holds the story (`itemprop=articleBody`, a class such as `article-body`): a
+    boilerplate word among its other classes is a layout modifier (`sidebar-layout`, `gallery--wide`)."""
+    if el.get("itemprop") == "articleBody":
+        return True
+    return any(_STORY_CLASS.match(word) for word in (el.get("class") or "").split())
 
 
 def _paragraph_text(el: Any) -> int:
@@ -327,7 +368,9 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
         if tag == "table" and not is_boilerplate(child):
             _flush(run, blocks)
             _add_table(child, blocks)
-        elif not isinstance(tag, str) or tag in SKIP_TAGS or is_boilerplate(child) or is_teaser_list(child):
+        elif (not isinstance(tag, str) or tag in SKIP_TAGS
+              or (is_boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
+              or is_teaser_list(child) or _collapsible(child)):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)

@@ -1,117 +1,494 @@
 """Link boxes around a story, found without knowing the site: related stories and most-read lists.
 
-A box is an element whose class or id names it (`related-articles`, `mostRead`, `popular`) or whose
-heading says what it is ("Related", "Read more", "Meistgelesen", "Đọc nhiều", "Les plus lus"): the
-heading's nearest ancestor that holds several links. Its links are the ones to other pages of the site
-with a headline for text (or a `title`), in page order. Most-read, popular and trending boxes are ranked
-lists; the rest are related stories.
+A box is found by its label or by its class. A label is any short element (a heading, a `div`, a `span`, a
+link) whose text starts with one of the words of `vocabulary` ("Related", "Meistgelesen", "Les plus lus",
+"관련기사"); the box is what follows the label, up to the next heading: climbing from the label, the first
+ancestor with something after it holds the box's links after the label. When what follows is an empty
+container (a placeholder a script fills), the box is empty: the label does not climb past it into a
+neighbouring list. "ALSO READ: <link>" and "MORE: <link>" lines in the story are one-link boxes.
+
+Elements whose class or id names a box (`related-articles`, `mostRead`, `popular`) are boxes too, anywhere on
+the page, unless their own label says otherwise: the label wins over the class ("Top stories" classed
+`popular` is not a most-read list, "More from Politics" classed `related` is not related stories).
+
+A box's links are those to the page's site (or a sister domain of the same name) whose text reads as a
+headline, and whose URL is not a section, tag or author page. Most-read, popular and trending boxes are
+ranked lists; the rest are related stories.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import parsel
 
-from scrapers.extract.discover import url_score
+from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import HEADING_TAGS
+from scrapers.extract.markup import text_of
 from scrapers.extract.text import clean_text
+from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
 
-RANKED_WORDS = re.compile(
-    r"most[\s_-]?read|mostread|most[\s_-]?popular|mostpopular|most[\s_-]?viewed|popular|trending|meistgelesen"
-    r"|beliebt|les plus lus|más leídas|mas leidas|più lett|mais lidas|najczęściej|đọc nhiều|xem nhiều"
-    r"|mest lest|mest lästa|meest gelezen|top stories|top news",
-    re.IGNORECASE,
-)
-RELATED_WORDS = re.compile(
-    r"related|read[\s_-]?(?:more|also|next)|more[\s_-]?(?:on|from|about|stories|news)|recommended|you may also"
-    r"|see also|mehr zum thema|lesen sie auch|das könnte sie|weitere artikel|à lire aussi|lire aussi"
-    r"|sur le même sujet|leggi anche|articoli correlati|artículos relacionados|noticias relacionadas"
-    r"|leia também|relacionad|tin liên quan|tin bài liên quan|bài liên quan|czytaj też|zobacz też",
-    re.IGNORECASE,
-)
-MIN_TITLE = 15
+RELATED, RANKED, OTHER = "related", "ranked", "other"
+
+MAX_LABEL = 60
+"""Characters of a label with the words after it ("Most read in Politics this week")."""
+MAX_TEXT = 400
+"""Characters of an element's own text beyond which it is no label (a paragraph of the story)."""
+MAX_LABEL_EXTRA_WORDS = 4
+"""Words a heading may add after its label ("Related stories from the region")."""
+MAX_TAB = 30
+"""Characters of a menu item or tab ("Latest", "Most popular"): a list of such items is no box."""
+MAX_CLIMB = 6
+"""Ancestors a label climbs to find what follows it (heading in a header in a wrapper in the box)."""
+STORY_TEXT = 100
+"""Characters of text without a link that end a box: the story or another section goes on."""
+INLINE_LABEL = 40
+"""Characters outside the links of an "ALSO READ: <link>" line: the label and its punctuation."""
+TEASER_LINK_SHARE = 0.25
+"""Share of a teaser's text in its link (a headline over a two-line summary); a sentence with a link in it
+has less."""
+LIST_LINK_SHARE = 0.15
+"""Share of a list of three or more teasers' text in their links."""
+MIN_TITLE = 12
+"""Characters of a link's text for it to read as a headline ("Commenting Policy" has 17 but two words)."""
+TEASER_WORDS = 4
+"""Words of a headline standing alone as a paragraph of the story, linked to another story."""
 ARTICLE_LIKE = 1.0
-"""A box's link counts when its URL looks like an article's (a headline slug, an id, a date)."""
+"""`url_score` of a link standing alone in the story that counts as a teaser (a slug, an id or a date)."""
 MAX_LINKS = 20
+"""Links kept per field: a box longer than this is a listing, not a box beside a story."""
+MAX_BOX_LINKS = 60
+"""Links after a label beyond which what follows it is the page, not its box."""
+
+NOT_LABEL_TAGS = frozenset({"script", "style", "noscript", "template", "title", "option", "textarea", "head",
+                            "meta", "svg", "button"})
+CONTAINER_TAGS = frozenset({"div", "ul", "ol", "section", "aside", "nav", "article", "dl"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+RANKED_CLASS = re.compile(
+    r"most[-_ ]?(?:read|popular|viewed|clicked|shared|commented)|mostread|topread|popular|trending|meistgelesen"
+    r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti|ranking",
+)
+RELATED_CLASS = re.compile(
+    r"related|relacionad|correlat|verwandt|read[-_]?(?:more|also|next)|lesen[-_]?sie|see[-_]?also|more[-_]?on"
+    r"|similar|recommend|empfehl|lire[-_]?aussi|leia[-_]?tambem",
+)
+_BOX_CLASS = re.compile(f"{RANKED_CLASS.pattern}|{RELATED_CLASS.pattern}")
+NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|author|share|social")
+"""Class words of lists that a related- or popular-class names but that hold no stories (related tags)."""
 
 
-def link_boxes(
-    sel: parsel.Selector, url: str, marked: list[Any] | None = None
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(related, ranked) links of the page: each a list of (absolute URL, title) in page order.
+def _label_pattern(groups: Iterable[dict[str, tuple[str, ...]]]) -> re.Pattern[str]:
+    """One pattern matching any label of `groups` at the start of a text: a label in a script written with
+    spaces ends at a word boundary, one in a script without (Chinese, Japanese) anywhere."""
+    labels = sorted({label for group in groups for words in group.values() for label in words}, key=len,
+                    reverse=True)
+    parts = [re.escape(label) + (r"(?!\w)" if label[-1].isascii() or _spaced(label[-1]) else "")
+             for label in labels]
+    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
-    `marked` are the elements already known to be classed as boxes around the story (the body reader
-    finds them on its way), so that the page need not be walked again; None walks it."""
+
+def _spaced(char: str) -> bool:
+    return not 0x2E80 <= ord(char) <= 0xD7FF  # CJK, kana and hangul are not followed by a space
+
+
+_UNSPACED = re.compile("[\u2e80-\ud7ff]")
+
+
+_KINDS = {RANKED: _label_pattern([RANKED_LABELS]), RELATED: _label_pattern([RELATED_LABELS]),
+          OTHER: _label_pattern([OTHER_LIST_LABELS])}
+_WITHOUT_SPACES = ("ja", "zh", "ko")
+_ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPACES for label in group.get(lang, ())))
+             for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
+"""Labels of languages that may put words before them without a space ("社会ランキング", "실시간 많이 본 뉴스")."""
+MAX_ANYWHERE = 20
+"""Characters of a text in which such a label is looked for anywhere (a heading, not a sentence)."""
+_STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
+                    for words in group.values() for label in words)
+"""The first four letters of every label: a text starting otherwise is no label (a quick test before the
+patterns; labels of scripts written without spaces are looked for anywhere in a short text besides)."""
+_INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
+_MENU_CLASS = re.compile(r"(?<![a-z])(?:nav|navi|navigation|menu|gnav|submenu|megamenu)(?![a-z])", re.IGNORECASE)
+_HEADING_CLASS = re.compile(r"(?<![a-z])(?:title|heading|header|headline|label)(?![a-z])", re.IGNORECASE)
+_LEADING = re.compile(r"^[\W_]+")
+_INLINE_SEPARATOR = re.compile(r"^\s*[:：|»›>–—-]")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box found on the page: its kind, the element it starts with (its label, or itself), the element that
+    holds it and the anchors it lists."""
+
+    kind: str
+    start: Any
+    element: Any
+    anchors: tuple[Any, ...]
+    by_class: bool = False
+    """Found by its class or id alone, with no label saying what it is."""
+
+
+def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(related, ranked) links of the page: each a list of (absolute URL, title) in page order."""
+    boxes = _boxes(_scan(sel.root), url)
+    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED, first_only=True)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one walk of the page finds: the labels (kind, the text after the label), the classed boxes, the
+    elements an `aria-label` names and the paragraphs with links."""
+
+    labels: dict[Any, tuple[str, str]]
+    classed: list[tuple[Any, str]]
+    named: list[tuple[Any, str]]
+    paragraphs: list[Any]
+
+
+def _scan(root: Any) -> Scan:
+    labels: dict[Any, tuple[str, str]] = {}
+    classed: list[tuple[Any, str]] = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in NOT_LABEL_TAGS:
+            continue
+        if (text := el.text) and len(text) < MAX_TEXT and not text.isspace() and (found := _label(text)):
+            labels[el] = found
+        marks = el.get("class")
+        if (ident := el.get("id")) is not None:
+            marks = f"{marks or ''} {ident}"
+        if marks and (kind := _class_kind(marks)) is not None:
+            classed.append((el, kind))
+    for el in root.xpath("//button[@aria-controls or @data-target or @data-tab]"):  # tabs: labels with a panel
+        if (text := text_of(el)) and (found := _label(text)) is not None:
+            labels[el] = found
+    named = [(el, found[0]) for el in root.xpath("//*[@aria-label][*]")
+             if el not in labels and (found := _label(el.get("aria-label"))) is not None]
+    paragraphs = [p for p in root.xpath("//p[.//a]") if p not in labels]
+    return Scan(labels, classed, named, paragraphs)
+
+
+def _boxes(scan: Scan, url: str) -> list[Box]:
+    """The boxes of the page: those a label heads (lists labelled as neither kind too, so that a classed box
+    inside one counts as one of its items), those an `aria-label` names, one-link paragraphs of the story,
+    then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
+    labels = scan.labels
+    boxes = [box for el, (kind, rest) in labels.items() if (box := _labelled_box(el, kind, rest, labels)) is not None]
+    boxes += [Box(kind, el, el, tuple(el.iter("a"))) for el, kind in scan.named
+              if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
+    boxes += [Box(RELATED, p, p, (anchor,)) for p in scan.paragraphs
+              if (anchor := _teaser_line(p, url)) is not None and not _overlaps(p, [box.element for box in boxes])]
+    taken = [box.element for box in boxes]
+    for el, kind in scan.classed:
+        if _overlaps(el, taken):
+            continue
+        taken.append(el)
+        own = _own_label(el, labels)
+        if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
+            boxes.append(Box(kind, el, el, tuple(el.iter("a")), by_class=True))
+    return boxes
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    """(kind, the text after the label) when `text` starts with a box label; None otherwise."""
+    start = _LEADING.sub("", text[:MAX_LABEL].lstrip())
+    key = start[:5].casefold().replace("\u0307", "")  # "İlgili" folds to "i̇lgili"
+    if key[:4] not in _STARTS and key[:3] not in _STARTS and key[:2] not in _STARTS:
+        return _label_anywhere(text) if _UNSPACED.search(text, 0, 2 * MAX_ANYWHERE) else None
+    text = _LEADING.sub("", clean_text(text.replace("’", "'")) or "")
+    if not text or len(text) > 400:
+        return None
+    for kind, pattern in _KINDS.items():
+        if (match := pattern.match(text)) is not None:
+            return kind, text[match.end():]
+    if (match := _INLINE.match(text)) is not None and _INLINE_SEPARATOR.match(text[match.end():]):
+        return RELATED, text[match.end():]
+    return _label_anywhere(text)
+
+
+def _label_anywhere(text: str) -> tuple[str, str] | None:
+    text = clean_text(text) or ""
+    if len(text) > MAX_ANYWHERE or not _UNSPACED.search(text):
+        return None
+    for kind, pattern in _ANYWHERE.items():
+        if (match := pattern.search(text)) is not None:
+            return kind, text[match.end():]
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _class_kind(marks: str) -> str | None:
+    """The kind of box an element's class and id (`marks`) name; None for none. Pages repeat their class
+    names, so the answers are kept."""
+    marks = marks.lower()  # the patterns are lower case: faster than matching ignoring case
+    if len(marks) < 5 or _BOX_CLASS.search(marks) is None or NOT_BOX_CLASS.search(marks):
+        return None
+    return RANKED if RANKED_CLASS.search(marks) else RELATED
+
+
+def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]]) -> Box | None:
+    """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
+    nothing (a placeholder, a story's subheading, a menu item)."""
+    rest = _INLINE_SEPARATOR.sub("", rest).strip()
+    full = clean_text(el.text_content()) or ""
+    anchor = el if el.tag == "a" else next((a for a in el.iterancestors() if a.tag == "a"), None)
+    if anchor is not None and (rest or len(clean_text(anchor.text_content()) or "") > len(full) + MIN_TITLE):
+        # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
+        return Box(kind, el, anchor, (anchor,)) if kind == RELATED else None
+    if (panel := _tab_panel(el if anchor is None else anchor)) is not None:  # a tab: the box is its panel
+        return Box(kind, el, panel, tuple(panel.iter("a")))
+    if _in_menu(el):
+        return None
+    if len(full) > MAX_LABEL or len(rest.split()) > MAX_LABEL_EXTRA_WORDS:
+        if len(el):  # "ALSO READ: <a>...</a>" in one paragraph
+            anchors = tuple(el.iter("a"))
+            return Box(kind, el, el, anchors) if anchors and _inline_line(el, full) else None
+        return None
+    anchors = () if anchor is not None else tuple(el.iter("a"))
+    if anchors:  # "<p>MORE: <a>...</a></p>": the label element holds its link
+        return Box(kind, el, el, anchors) if _inline_line(el, full) else None
+    node = el if anchor is None else anchor  # a heading that links to the full list ("Most read" -> /ranking)
+    for _ in range(MAX_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        following = _following(node, labels)
+        if following is None:
+            return None
+        if len(following) > MAX_BOX_LINKS:
+            return None  # the label climbed out of its box into the page
+        if len(following) > 1 or (following and _may_be_story(following[0])):
+            return Box(kind, el, parent, following)  # more than a "See all" link beside the label
+        node = parent
+    return None
+
+
+def _teaser_line(p: Any, url: str) -> Any:
+    """The link of a paragraph of the story that is one link to another story of the site and nothing else
+    ("SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'" between two paragraphs); None otherwise."""
+    anchors = p.findall(".//a")
+    if len(anchors) != 1 or not url:
+        return None
+    text = clean_text(p.text_content()) or ""
+    if text != (clean_text(anchors[0].text_content()) or "") or len(text.split()) < TEASER_WORDS:
+        return None
+    link = absolute_url(anchors[0].get("href"), url)
+    if not link or registrable_domain(link) != registrable_domain(url) or url_score(link) < ARTICLE_LIKE:
+        return None
+    neighbours = (p.getprevious(), p.getnext())
+    story = any(n is not None and n.tag == "p" and len(clean_text(n.text_content()) or "") > STORY_TEXT
+                for n in neighbours)
+    return anchors[0] if story else None
+
+
+TAB_PANEL = "//*[@id=$id or @data-id=$id or @data-tabid=$id or @data-tab-id=$id or @data-tab=$id]"
+"""Where a tab's panel names itself: its id, or the data attribute tab scripts match the tab's target to."""
+
+
+def _tab_panel(el: Any) -> Any:
+    """The panel a tab label shows (`href="#most-read"`, `aria-controls`, `data-target`), or None for a label
+    that is no tab."""
+    href = el.get("href") or ""
+    target = (el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
+              or (el.get("data-target") or el.get("data-tab") or "").removeprefix("#"))
+    if not target:
+        return None
+    panels = el.getroottree().getroot().xpath(TAB_PANEL, id=target)
+    return next((panel for panel in panels if panel is not el), None)
+
+
+def _may_be_story(anchor: Any) -> bool:
+    """Whether a link may lead to a story: its text reads as a headline, or it has none (an image)."""
+    text = text_of(anchor)
+    return not text or _is_headline(text)
+
+
+def _in_menu(el: Any) -> bool:
+    """Whether `el` is an item of the site's navigation ("Popular" beside "Politics" in the menu bar) or of
+    a strip of tabs whose panels it does not name ("Latest | Popular")."""
+    item = next((a for a in el.iterancestors() if a.tag == "li"), None)
+    if item is not None and item.getparent() is not None:
+        items = [clean_text(li.text_content()) or "" for li in item.getparent() if li.tag == "li"]
+        if len(items) >= 2 and all(len(text) <= MAX_TAB for text in items):
+            return True
+    for ancestor in el.iterancestors():
+        if ancestor.tag == "nav" or _MENU_CLASS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+            return True
+    return False
+
+
+def _inline_line(el: Any, full: str) -> bool:
+    """Whether `el`, a label with links, is a line announcing them ("MORE: <a>...</a>"), not a paragraph
+    of the story that happens to start with a label word: all its text but the label is link text."""
+    linked = sum(len(clean_text(a.text_content()) or "") for a in el.iter("a"))
+    return linked > 0 and len(full) - linked <= INLINE_LABEL
+
+
+def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...] | None:
+    """The anchors of the siblings after `node` up to the next heading or story text; () when nothing
+    follows `node` at this level (climb on), None when what follows ends the box before any link: another
+    section, or only an empty container (the box a script fills) that the label must not climb past."""
+    anchors: list[Any] = []
+    placeholder = False
+    for sibling in node.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag in NOT_LABEL_TAGS:
+            continue
+        links = list(sibling.iter("a"))
+        if _is_heading(sibling, labels, links):
+            return tuple(anchors) or None
+        if not links:
+            text = clean_text(sibling.text_content()) or ""
+            if len(text) > STORY_TEXT:
+                return tuple(anchors) or None
+            placeholder = placeholder or (not text and sibling.tag in CONTAINER_TAGS
+                                          and sibling.find(".//img") is None)
+            continue
+        if not _link_dominated(sibling, links):
+            return tuple(anchors) or None
+        anchors += links
+    return tuple(anchors) if anchors else (None if placeholder else ())
+
+
+def _is_heading(el: Any, labels: dict[Any, tuple[str, str]], links: list[Any]) -> bool:
+    """Whether `el` is, or starts with, a heading without a link or a box label: another section begins."""
+    if el.tag in HEADINGS and not links:
+        return True
+    for inner in el.iter():
+        if inner.tag == "a":
+            return False
+        if inner in labels or (inner.tag in HEADINGS and inner.find(".//a") is None):
+            return True
+    return False
+
+
+def _link_dominated(el: Any, links: list[Any]) -> bool:
+    """Whether `el` is a teaser or list of teasers rather than a paragraph of text with a link in it."""
+    text = len(text_of(el))
+    linked = sum(len(text_of(a)) for a in links)
+    return linked >= TEASER_LINK_SHARE * text or (len(links) >= 3 and linked >= LIST_LINK_SHARE * text)
+
+
+def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
+    """The kind of the heading a classed box starts with (its first text): the label's kind, OTHER for a
+    heading naming another list anywhere ("Tennis latest"), None without a heading or with one unknown."""
+    for el in box.iter():
+        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS or not (el.text and el.text.strip()):
+            continue
+        if el in labels:
+            return labels[el][0]
+        heading = clean_text(el.text_content()) or ""
+        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].search(heading):
+            return OTHER
+        return None
+    return None
+
+
+def _is_heading_text(el: Any, box: Any) -> bool:
+    """Whether `el` is, or sits in, a heading of `box` (a heading tag or an element classed as its title)."""
+    node = el
+    while node is not None and node is not box:
+        if node.tag in HEADINGS or _HEADING_CLASS.search(node.get("class", "")):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _overlaps(el: Any, boxes: list[Any]) -> bool:
+    return any(box is el or _contains(box, el) or _contains(el, box) for box in boxes)
+
+
+def _contains(outer: Any, inner: Any) -> bool:
+    return any(ancestor is outer for ancestor in inner.iterancestors())
+
+
+def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False) -> list[tuple[str, str]]:
+    """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
+    page's ranked list is the first one: a second is another ranking, site-wide or of another tab)."""
     site = registrable_domain(url) if url else ""
     here = absolute_url(url, url)
-    related: dict[str, str] = {}
-    ranked: dict[str, str] = {}
-    seen_boxes: set[Any] = set()
-    for box, is_ranked in _boxes(sel.root, marked):
-        if box in seen_boxes or any(ancestor in seen_boxes for ancestor in box.iterancestors()):
+    links: dict[str, str] = {}
+    def order(box: Box) -> tuple[bool, float]:  # the ranked list a label names before one a class suggests
+        return (first_only and box.by_class, _position(box.start))
+
+    for box in sorted((box for box in boxes if box.kind == kind), key=order):
+        if first_only and links:
+            break
+        if first_only:
+            box = _first_list(box)
+        for link, title in _box_links(box, url, site, here):
+            if len(links) < MAX_LINKS and link not in links:
+                links[link] = title
+    return list(links.items())
+
+
+def _position(el: Any) -> float:
+    """Where `el` starts in document order (counted in C: the page is walked once, for every element, and
+    boxes are few)."""
+    return float(el.xpath("count(preceding::*) + count(ancestor::*)"))
+
+
+def _first_list(box: Box) -> Box:
+    """`box` with only the anchors of its first list when it holds several (the tabs of a ranking: today,
+    this week, shared most); links outside the lists ("See all") go too."""
+    lists = [next((a for a in anchor.iterancestors() if a.tag in ("ul", "ol")), None) for anchor in box.anchors]
+    if len(set(lists) - {None}) < 2:
+        return box
+    first = next(inside for inside in lists if inside is not None)
+    anchors = tuple(anchor for anchor, inside in zip(box.anchors, lists, strict=True) if inside is first)
+    return Box(box.kind, box.start, box.element, anchors, by_class=box.by_class)
+
+
+def _box_links(box: Box, url: str, site: str, here: str | None) -> Iterator[tuple[str, str]]:
+    for anchor in box.anchors:
+        title = text_of(anchor) or clean_text(anchor.get("title")) or _card_title(anchor, box)
+        title = _LEADING.sub("", title)
+        if (label := _label(title)) is not None and label[1]:
+            title = _INLINE_SEPARATOR.sub("", label[1]).strip()
+        if not _is_headline(title):
             continue
-        seen_boxes.add(box)
-        target = ranked if is_ranked else related
-        for link, title in _links(box, url, site, here):
-            if len(target) < MAX_LINKS and link not in related and link not in ranked:
-                target[link] = title
-    return list(related.items()), list(ranked.items())
-
-
-def _boxes(root: Any, marked: list[Any] | None) -> list[tuple[Any, bool]]:
-    found = []
-    for heading in root.iter(*HEADING_TAGS):
-        text = clean_text(heading.text_content()) or ""
-        if len(text) > 40 or (kind := _kind(text, at_start=True)) is None:
+        link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
+        if not link or (link == here and box.kind == RELATED) or not _may_be_article(link):
+            continue  # a ranked list keeps the page's own place in it
+        if site and not _same_publisher(registrable_domain(link), site):
             continue
-        if (box := _holder(heading)) is not None:
-            found.append((box, kind))
-    candidates = marked if marked is not None else root.iter("*")
-    for box in candidates:
-        marks = f"{box.get('class', '')} {box.get('id', '')}"
-        if marks.strip() and (kind := _kind(marks)) is not None and len(box.xpath("(.//a)[2]")) > 0:
-            found.append((box, kind))
-    return found
+        yield link, title
 
 
-def _kind(text: str, *, at_start: bool = False) -> bool | None:
-    """True for a ranked box, False for related stories, None for neither. A heading must start with
-    the words ("Most read today"); a class or id may hold them anywhere ("sidebar-mostread")."""
-    for pattern, ranked in ((RANKED_WORDS, True), (RELATED_WORDS, False)):
-        if (pattern.match(text) if at_start else pattern.search(text)) is not None:
-            return ranked
-    return None
+def _may_be_article(link: str) -> bool:
+    """Whether a link in a box may lead to a story: any path `url_score` does not rule out (the home page, a
+    top-level section, tag, author, search and media pages), and a top-level opaque id (`/b5k2x`): inside a
+    box, a link with a headline for text needs no slug."""
+    if url_score(link) != NOT_ARTICLE:
+        return True
+    segments = [segment.lower() for segment in urlsplit(link).path.split("/") if segment]
+    return (len(segments) == 1 and any(char.isdigit() for char in segments[0])
+            and segments[0] not in NOT_ARTICLE_WORDS)
 
 
-def _holder(heading: Any) -> Any:
-    """The heading's nearest ancestor with at least two links (the box it heads)."""
-    for ancestor in heading.iterancestors():
-        if ancestor.tag in ("body", "html", "main", "article"):
-            return None
-        if len(ancestor.findall(".//a")) >= 2:
-            return ancestor
-    return None
+def _card_title(anchor: Any, box: Box) -> str:
+    """The text of the card an empty link (an image, an overlay) belongs to: its largest ancestor inside the
+    box that links nowhere else."""
+    href = anchor.get("href")
+    card = None
+    for ancestor in anchor.iterancestors():
+        if ancestor is box.element or any(a.get("href") != href for a in ancestor.iter("a")):
+            break
+        card = ancestor
+    return text_of(card) if card is not None else ""
+
+
+def _same_publisher(domain: str, site: str) -> bool:
+    """The page's own site, or a sister domain of the same name (`bbc.com` beside `bbc.co.uk`)."""
+    return domain == site or domain.removeprefix("www.").split(".")[0] == site.removeprefix("www.").split(".")[0]
 
 
 def _is_headline(title: str) -> bool:
     """A headline has a few words ("Commenting Policy" does not); CJK titles, written without spaces,
     by their length."""
-    words = title.split()
-    written_without_spaces = len(words) <= 2 and any(ord(char) >= 0x2E80 for char in title)
-    return len(title) >= MIN_TITLE and (len(words) >= 4 or written_without_spaces)
-
-
-def _links(box: Any, url: str, site: str, here: str | None) -> list[tuple[str, str]]:
-    links = []
-    for anchor in box.iter("a"):
-        link = absolute_url(anchor.get("href"), url)
-        title = clean_text(anchor.text_content()) or clean_text(anchor.get("title"))
-        if not link or not title or not _is_headline(title) or link == here:
-            continue
-        if (site and registrable_domain(link) != site) or url_score(link) < ARTICLE_LIKE:
-            continue  # another site, or a section, tag, author, programme or service page
-        links.append((link, title))
-    return links
+    words = [word for word in title.split() if any(char.isalnum() for char in word)]  # "Science & Health": 2
+    written_without_spaces = any(not _spaced(char) for char in title[:20])
+    return len(title) >= MIN_TITLE and (len(words) >= 3 or written_without_spaces)

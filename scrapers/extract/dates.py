@@ -10,8 +10,14 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-# "GMT+7", "UTC+07:00", "GMT-3": an offset spelled the way news pages print it.
-_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b", re.IGNORECASE)
+# "GMT+7", "UTC+07:00", "GMT-3", "GMT" alone (+00:00): an offset spelled the way news pages print it; or
+# "+0100" right after a time (RFC 2822: "Tue, 19 Nov 2019 10:00:00 +0100"), "-05:00" right after one with
+# seconds ("10:00:00 -05:00"; "10:00-11:00" is a range of hours).
+_GMT_OFFSET = re.compile(
+    r"\b(?:GMT|UTC)(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?\b"
+    r"|(?<=\d:\d\d)\s*([+-])(\d\d)(\d\d)\b|(?<=\d:\d\d:\d\d)\s*([+-])(\d\d):(\d\d)\b",
+    re.IGNORECASE,
+)
 # "10:27 | 17/06/2021": MasterCMS and many Vietnamese sites print time, a bar, then day/month/year.
 _TIME_BAR_DATE = re.compile(r"(\d{1,2}):(\d{2})\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[+-]\d{2}:?\d{2})?$")
@@ -44,6 +50,17 @@ def parse_timestamp(
         elif zone is not None:
             parsed = parsed.replace(tzinfo=zone)
     return parsed
+
+
+def is_relative(raw: str | None, *, languages: list[str] | None = None) -> bool:
+    """Whether `raw` names a moment only relative to when it was read ("2 giờ trước", "yesterday, 10:15"):
+    read a day apart it names two moments. Such a time is derived from the fetch time, not printed."""
+    if not raw or not raw.strip():
+        return False
+    base = datetime(2000, 1, 10, 12, 0)
+    first = parse_timestamp(raw, timezone=None, now=base, languages=languages)
+    return first is not None and first != parse_timestamp(raw, timezone=None, now=base + timedelta(days=1),
+                                                          languages=languages)
 
 
 def _parse_iso(text: str) -> datetime | None:
@@ -91,8 +108,9 @@ def _gmt_offset(text: str) -> dt_timezone | None:
     match = _GMT_OFFSET.search(text)
     if match is None:
         return None
-    sign, hours, minutes = match.groups()
-    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    groups = match.groups()
+    sign, hours, minutes = next((groups[i:i + 3] for i in (3, 6) if groups[i]), groups[:3])
+    delta = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
     return dt_timezone(-delta if sign == "-" else delta)
 
 

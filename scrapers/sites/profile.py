@@ -22,6 +22,9 @@ class SiteProfile:
     """RSS/Atom feeds of new articles (absolute URLs, or paths on `home_url`)."""
     sitemaps: tuple[str, ...] = ()
     """XML sitemaps or sitemap indexes listing articles (Google News sitemaps give publication dates)."""
+    contracts: tuple[tuple[str, str], ...] = ()
+    """`scrapy check` contracts by callback: (`parse_article`, "@url ...\n@returns items 1 1 ..."), run
+    offline with `-s REPLAY_DIR=samples/<site>`."""
 
     def url(self, path: str) -> str:
         """`path` on the site (an absolute URL stays as it is)."""

@@ -28,4 +28,26 @@ PROFILE = SiteProfile(
     # MasterCMS serves its RSS at /rss_feed/ and names its sitemaps in robots.txt.
     feeds=("rss_feed/",),
     sitemaps=("sitemap.xml",),
+    # The saved pages of samples/thoidai: `scrapy check thoidai -s REPLAY_DIR=samples/thoidai`.
+    contracts=(
+        ("parse_article", """
+            @url https://thoidai.com.vn/hai-nha-lanh-dao-nga-my-nhat-tri-hop-tac-giai-quyet-van-de-an-ninh-mang-142422.html
+            @returns items 1 1
+            @returns requests 0 0
+            @scrapes url title published_at authors lead body section images
+        """),
+        ("parse_section", """
+            @url https://thoidai.com.vn/quoc-te
+            @returns items 0 0
+            @returns requests 5 5
+        """),
+        ("parse_home", """
+            @url https://thoidai.com.vn/
+            @returns requests 10 10
+        """),
+        ("parse_feed", """
+            @url https://thoidai.com.vn/rss_feed/
+            @returns requests 8 8
+        """),
+    ),
 )

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from parsel import Selector
 from scrapy import Spider, signals
 from scrapy.http import Response
+from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
 from scrapers.extract import read_page
@@ -51,6 +52,19 @@ class HarvestSpider(Spider):
         decoding and parsing path for the crawl and for scoring."""
         header = response.headers.get(b"Content-Type")
         return read_page(response.body, header.decode("latin-1") if header else None)
+
+    def sitemap_body(self, response: Response) -> bytes:
+        """The sitemap's XML. A gzipped sitemap (`sitemap.xml.gz`, served as a gzip file rather than with a
+        Content-Encoding) is unpacked with Scrapy's own `gunzip`, as its SitemapSpider does, within
+        `DOWNLOAD_MAXSIZE`; past it the sitemap is counted under `sitemaps/too_large` and read as empty."""
+        if not gzip_magic_number(response):
+            return response.body
+        max_size = int(response.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE")))
+        try:
+            return gunzip(response.body, max_size=max_size)
+        except ValueError:  # larger than max_size unpacked
+            self.count("sitemaps/too_large")
+            return b""
 
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:

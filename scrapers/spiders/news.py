@@ -6,6 +6,9 @@ RSS/Atom feeds the page advertises and the sitemaps robots.txt names. A fetched 
 when it is an article (`og:type`, JSON-LD, or a story in its markup); section, tag, author and video pages
 are counted under `articles/skipped/<kind>`. A site with a profile is read with the profile's page class.
 
+The spider names itself after the site (`example.com`): `%(name)s` in `-o`, `STATE_URI` and `REJECTS_URI`,
+the run history the checks compare with and the lines cron mails are the site's, so sites run side by side.
+
 Arguments: `url` (required), `max_pages=N` listing pages to follow (default 5), `sources=listing,feeds,
 sitemaps` (default all), `full=1` as for the site spiders.
 """
@@ -42,6 +45,7 @@ class NewsSpider(HarvestSpider):
             raise ValueError(f"not a web address: {url!r}")
         self.start_url = start
         self.site = registrable_domain(start)
+        self.name = self.site  # a run per site: its state, lock, history, outputs (%(name)s) and alarms
         self.allowed_domains = [self.site]
         self.max_pages = int(max_pages)
 
@@ -72,7 +76,7 @@ class NewsSpider(HarvestSpider):
             yield Request(url, callback=self.parse_sitemap)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(response.body, response.url)
+        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
         for url in children:
             yield Request(url, callback=self.parse_sitemap)
         yield from self.follow_articles(article_links([entry.url for entry in entries], threshold=0.5))

@@ -3,19 +3,21 @@ site's RSS feeds and sitemaps when its profile names them.
 
 Arguments (`-a name=value`):
 - `sections=quoc-te,quoc-te/nhip-song`: crawl these section fronts instead of every section of the home
-  page's menu.
+  page's menu, and nothing else (the feeds and sitemaps list every section, so they are left out).
 - `sources=sections,feeds,sitemaps`: where to look for articles (default: all the profile has). Feeds and
   sitemaps find new articles with the fewest requests.
 - `max_pages=N`: follow at most N listing pages per section.
-- `since=2024-10-01`: skip listed articles older than that day and stop paginating a section once a listing
-  page shows only older ones.
+- `since=2024-10-01`: skip listed articles older than that day, stop paginating a section once a listing
+  page shows only older ones, and write no article whose page dates it before that day (an undated link
+  is fetched; an article with no date at all is written).
 - `full=1`: with `STATE_URI`, fetch and write every article again (see `scrapers/harvest.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import date
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import date, datetime
+from functools import wraps
 from typing import Any, ClassVar
 
 from scrapy import Request
@@ -44,9 +46,9 @@ class SiteSpider(HarvestSpider):
         since: str | date | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(sources=sources, **kwargs)
-        self.allowed_domains = list(self.profile.domains)
         self.sections = [path for path in (sections or "").split(",") if path.strip()]
+        super().__init__(sources=sources or ("sections" if self.sections else None), **kwargs)
+        self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages) if max_pages else None
         self.since = date.fromisoformat(since) if isinstance(since, str) else since
 
@@ -62,6 +64,23 @@ class SiteSpider(HarvestSpider):
         if "sitemaps" in self.sources:
             for sitemap in self.profile.sitemaps:
                 yield Request(self.profile.url(sitemap), callback=self.parse_sitemap)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request | Article]:
+        """The callback of a URL given alone (`scrapy parse <url>`, `scrapy sample <url>`): see `callback_for`."""
+        yield from getattr(self, self.callback_for(response.url))(response)
+
+    def callback_for(self, url: str) -> str:
+        """Which callback reads `url` on this site: an article, the feed, a sitemap, the home page, else a
+        section front."""
+        if self.profile.section_page.looks_like_article(url):
+            return "parse_article"
+        if url in [self.profile.url(feed) for feed in self.profile.feeds]:
+            return "parse_feed"
+        if url.endswith((".xml", ".xml.gz")):
+            return "parse_sitemap"
+        if url.rstrip("/") == self.profile.home_url.rstrip("/"):
+            return "parse_home"
+        return "parse_section"
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
@@ -83,7 +102,7 @@ class SiteSpider(HarvestSpider):
         yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(response.body, response.url)
+        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
         for url in children:
             yield Request(url, callback=self.parse_sitemap)
         yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
@@ -100,7 +119,11 @@ class SiteSpider(HarvestSpider):
             self.count(f"articles/skipped/{reason}")
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return None
-        return page.to_item()
+        item = page.to_item()
+        if self.since is not None and isinstance(item.published_at, datetime) and item.published_at.date() < self.since:
+            self.count("articles/skipped/older_than_since")  # its link showed no date
+            return None
+        return item
 
     def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
         """Requests for the article links among `listed` (other links of a feed or sitemap are left)."""
@@ -130,8 +153,23 @@ class SiteSpider(HarvestSpider):
 
 
 def spider_for(profile: SiteProfile) -> type[SiteSpider]:
-    """The spider class of a site profile, named after it."""
-    return type(f"{profile.name.title()}Spider", (SiteSpider,), {"name": profile.name, "profile": profile})
+    """The spider class of a site profile, named after it, with the profile's `scrapy check` contracts."""
+    return type(f"{profile.name.title()}Spider", (SiteSpider,), {
+        "name": profile.name, "profile": profile,
+        "allowed_domains": list(profile.domains),  # `scrapy parse <url>` finds the spider of a URL by these
+        **{name: with_contract(getattr(SiteSpider, name), lines) for name, lines in profile.contracts},
+    })
+
+
+def with_contract(callback: Callable[..., Any], contract: str) -> Callable[..., Any]:
+    """`callback` with `contract` as its docstring, where `scrapy check` reads contracts."""
+
+    @wraps(callback)
+    def checked(self: SiteSpider, response: Response) -> Any:
+        return callback(self, response)
+
+    checked.__doc__ = f"{callback.__doc__ or ''}\n{contract}"
+    return checked
 
 
 # Scrapy finds spiders among a module's globals: one per profile.

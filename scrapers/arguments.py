@@ -1,0 +1,303 @@
+"""What `scrapy crawl` checks before it starts: every `-a` argument and every project setting, so that a bad
+one stops the run at once with one line on stderr (exit status 1) and no request made.
+
+`check_start` raises `BadStart` with that line's text. It knows:
+- the spider's arguments, from its `__init__` signatures: a key the spider does not take fails, with the
+  nearest key it does take as a suggestion (`-a maxpages=1`: did you mean max_pages?); each value is checked
+  by `ARGUMENTS` (a day for `since`, a whole number for `max_pages`, ...);
+- the settings given with `-s`: a name that is not a setting of Scrapy, of Spidermon or of the project but
+  is close to one fails with that one as a suggestion (`REPLAY_DRI`); names far from every known setting pass,
+  as other add-ons read their own settings;
+- the project's settings' values (`SETTINGS`): durations, shares, a state URI whose folder can be written,
+  a `REPLAY_DIR` that holds saved pages. Dict settings can be given as JSON (`-s 'CHECK_REQUIRED_COVERAGE=
+  {"title": 0.9}'`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from difflib import get_close_matches
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Spider
+from scrapy.settings import BaseSettings, default_settings
+from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.conf import arglist_to_dict
+from scrapy.utils.misc import load_object
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from scrapers import settings as project_settings
+from scrapers.state import RevisitPolicy, sqlite_path
+
+NOT_ARGUMENTS = ("self", "name", "clock", "args", "kwargs")
+"""Parameters of a spider's `__init__` that are not `-a` arguments (`clock` is for tests)."""
+
+
+class BadStart(Exception):
+    """A run that must not start; its message is one line."""
+
+
+def say(spider: str, message: str) -> None:
+    """The one line cron mails, on stderr whatever LOG_FILE says."""
+    print(f"newsharvest: {spider}: {message}", file=sys.stderr)
+
+
+def check_options(args: list[str], opts: argparse.Namespace, settings: BaseSettings) -> None:
+    """`scrapy crawl`'s options checked before anything is logged or fetched: a bad one prints its line and
+    exits with status 1."""
+    if len(args) != 1:
+        return  # the command says so itself
+    try:
+        loader = get_spider_loader(settings)
+        if args[0] not in loader.list():
+            raise BadStart(f"no spider named {args[0]}{suggestion(args[0], loader.list())}; "
+                           f"the project has {', '.join(sorted(loader.list()))}")
+        given = list(arglist_to_dict(opts.set))
+        check_start(loader.load(args[0]), opts.spargs, settings, given)
+    except BadStart as error:
+        say(args[0], str(error))
+        sys.exit(1)
+
+
+def not_started(crawl: Any) -> list[str]:
+    """Catch why the crawl `crawl` (an asyncio task or a Deferred) failed to start, so that Scrapy does not
+    print its traceback: the reason goes in the returned list, for the crawl command's verdict."""
+    reasons: list[str] = []
+
+    def keep(error: BaseException | None) -> None:
+        if error is not None:
+            reasons.append(one_line(error))
+
+    if isinstance(crawl, asyncio.Task):
+        crawl.add_done_callback(lambda task: keep(None if task.cancelled() else task.exception()))
+    elif isinstance(crawl, Deferred):
+        crawl.addErrback(lambda failure: keep(failure.value) if isinstance(failure, Failure) else None)
+    return reasons
+
+
+def check_start(spidercls: type[Spider], arguments: dict[str, Any], settings: BaseSettings, given: list[str]) -> None:
+    """Raise `BadStart` for the first bad `-a` argument or setting; `given` are the names set with `-s`."""
+    check_argument_names(spidercls, arguments)
+    if arguments.get("sections") and set(str(arguments.get("sources", "sections")).split(",")) - {"sections"}:
+        raise BadStart(f"-a sections={arguments['sections']} reads section fronts only: the feeds and sitemaps"
+                       " list every section (leave out -a sources, or give sources=sections)")
+    for name, value in arguments.items():
+        if name in ARGUMENTS:
+            guard(f"-a {name}={value}", partial(ARGUMENTS[name], spidercls, str(value)))
+    for name in given:
+        check_setting_name(name)
+        guard(f"{name}={settings.get(name)!s}", partial(of_its_type, settings, name))
+    for name, check in SETTINGS.items():
+        guard(f"{name}={settings.get(name)!s}", partial(check, settings, name))
+
+
+def guard(what: str, check: Callable[[], None]) -> None:
+    try:
+        check()
+    except (ValueError, TypeError, OSError) as error:
+        raise BadStart(f"bad {what}: {one_line(error)}") from error
+
+
+def one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+# -------------------------------------------------------------------- spider arguments
+
+
+def spider_arguments(spidercls: type[Spider]) -> list[str]:
+    """The `-a` keys `spidercls` takes: the named parameters of its `__init__` and its bases'."""
+    names: list[str] = []
+    for cls in spidercls.__mro__:
+        if cls is Spider or cls is object or "__init__" not in vars(cls):
+            continue
+        for parameter in inspect.signature(vars(cls)["__init__"]).parameters.values():
+            if parameter.name not in NOT_ARGUMENTS and parameter.name not in names and parameter.kind in (
+                parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY
+            ):
+                names.append(parameter.name)
+    return names
+
+
+def check_argument_names(spidercls: type[Spider], arguments: dict[str, Any]) -> None:
+    known = spider_arguments(spidercls)
+    for name in arguments:
+        if name not in known:
+            raise BadStart(f"unknown argument -a {name}{suggestion(name, known)}; "
+                           f"{spidercls.name} takes {', '.join(known) or 'none'}")
+
+
+def suggestion(name: str, known: list[str]) -> str:
+    close = get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def day(spidercls: type[Spider], value: str) -> None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a day: give YYYY-MM-DD, e.g. 2024-10-01") from None
+
+
+def page_count(spidercls: type[Spider], value: str) -> None:
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError("not a whole number of pages (1 or more)")
+
+
+def sources(spidercls: type[Spider], value: str) -> None:
+    offered: tuple[str, ...] = getattr(spidercls, "SOURCES", ())
+    chosen = [part.strip() for part in value.split(",") if part.strip()]
+    if not chosen:
+        raise ValueError(f"name one or more of {', '.join(offered)}")
+    for part in chosen:
+        if part not in offered:
+            raise ValueError(f"unknown source {part!r}{suggestion(part, list(offered))};"
+                             f" choose from {', '.join(offered)}")
+
+
+def yes_no(spidercls: type[Spider], value: str) -> None:
+    if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+        raise ValueError("give 1 or 0")
+
+
+def web_address(spidercls: type[Spider], value: str) -> None:
+    parts = urlsplit(value if "://" in value else f"https://{value}")
+    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+        raise ValueError("not a web address: give the section page, https://...")
+
+
+def section_paths(spidercls: type[Spider], value: str) -> None:
+    if not [part for part in value.split(",") if part.strip()]:
+        raise ValueError("name one or more section paths, e.g. quoc-te,quoc-te/nhip-song")
+
+
+ARGUMENTS: dict[str, Callable[[type[Spider], str], None]] = {
+    "since": day, "max_pages": page_count, "sources": sources, "full": yes_no, "url": web_address,
+    "sections": section_paths,
+}
+
+
+# -------------------------------------------------------------------- settings
+
+
+def known_settings() -> set[str]:
+    names = {name for module in (default_settings, project_settings) for name in vars(module) if name.isupper()}
+    return names | {"SPIDERMON_ENABLED", "SPIDERMON_SPIDER_CLOSE_MONITORS"}
+
+
+def check_setting_name(name: str) -> None:
+    known = known_settings()
+    if name in known or name.startswith("SPIDERMON_"):
+        return
+    close = get_close_matches(name, sorted(known), n=1, cutoff=0.85)
+    if close:
+        raise BadStart(f"unknown setting {name} (did you mean {close[0]}?)")
+
+
+def of_its_type(settings: BaseSettings, name: str) -> None:
+    """A setting given with -s reads as the type of its default (a number, a yes/no, a dict as JSON)."""
+    default = getattr(project_settings, name, getattr(default_settings, name, None))
+    if isinstance(default, bool):
+        settings.getbool(name)
+    elif isinstance(default, int | float):  # a number: DOWNLOAD_DELAY's default is 0, its values 0.5
+        settings.getfloat(name)
+    elif isinstance(default, dict):
+        settings.getdict(name)
+    if name == "LOG_LEVEL" and str(settings.get(name)) not in LOG_LEVELS:
+        raise ValueError(f"not a log level: choose from {', '.join(LOG_LEVELS)}")
+
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+def revisit(settings: BaseSettings, name: str) -> None:
+    RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
+
+
+def state_uri(settings: BaseSettings, name: str) -> None:
+    uri = settings.get(name)
+    if not uri:
+        return
+    folder = sqlite_path(uri % {"name": "x"}).parent
+    folder.mkdir(parents=True, exist_ok=True)  # the state creates it anyway
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write the state's folder {folder}")
+
+
+def replay_dir(settings: BaseSettings, name: str) -> None:
+    from scrapers.replay import index_samples
+
+    folder = settings.get(name)
+    if folder and not index_samples(Path(folder))[0]:
+        raise ValueError(f"{folder} holds no saved page (<kind>-<slug>.html with its .json)")
+
+
+def share(settings: BaseSettings, name: str) -> None:
+    if not 0 <= settings.getfloat(name) <= 1:
+        raise ValueError("a share between 0 and 1")
+
+
+def positive_number(settings: BaseSettings, name: str) -> None:
+    if settings.getfloat(name) < 0:
+        raise ValueError("a number, 0 or more")
+
+
+def coverage_floors(settings: BaseSettings, name: str) -> None:
+    from scrapers.extensions import COVERED_FIELDS
+
+    floors = settings.getdict(name)
+    for field, floor in floors.items():
+        if field not in COVERED_FIELDS:
+            raise ValueError(f"{field} is not a field{suggestion(field, list(COVERED_FIELDS))}")
+        if not isinstance(floor, int | float) or not 0 <= floor <= 1:
+            raise ValueError(f"{field}: {floor!r} is not a share between 0 and 1")
+
+
+def log_file(settings: BaseSettings, name: str) -> None:
+    """The log's folder is created (cron's `logs/` on a fresh install); a path that cannot be written fails."""
+    path = settings.get(name)
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with Path(path).open("a", encoding="utf-8"):
+            pass
+
+
+def alert_actions(settings: BaseSettings, name: str) -> None:
+    from scrapers.monitors import ALERTS, alert_actions
+
+    for action in alert_actions(settings):
+        if action not in ALERTS and "." not in action:
+            raise ValueError(f"unknown alert {action!r}{suggestion(action, list(ALERTS))}; "
+                             f"choose from {', '.join(ALERTS)} or give an action's class path")
+        try:
+            load_object(ALERTS.get(action, action))
+        except (ImportError, AttributeError, NameError) as error:
+            raise ValueError(f"cannot load {action}: {one_line(error)}") from None
+
+
+SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
+    "LOG_FILE": log_file,
+    "REVISIT_AFTER": revisit,
+    "STATE_URI": state_uri,
+    "REPLAY_DIR": replay_dir,
+    "REPLAY_LATENCY": positive_number,
+    "STATE_LOCK_TIMEOUT": positive_number,
+    "CHECK_REQUIRED_COVERAGE": coverage_floors,
+    "CHECK_COVERAGE_DROP": share,
+    "CHECK_MAX_REJECT_SHARE": share,
+    "CHECK_MAX_HTTP_ERROR_SHARE": share,
+    "CHECK_MAX_EMPTY_SHARE": share,
+    "CHECK_MIN_RECORDS": positive_number,
+    "CHECK_MIN_FAILURES": positive_number,
+    "ALERT_ACTIONS": alert_actions,
+}

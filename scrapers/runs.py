@@ -1,0 +1,88 @@
+"""The runs the state keeps, read back for people: `scrapy status` and `scrapy report` list them.
+
+Each state database (`STATE_URI`, one per spider or site with `%(name)s`) has a `runs` table: when each run
+started and finished, how it ended (`committed`, `rolled_back` after a kill, `recovered`, `running`) and its
+run report (the JSON written beside its output). A run went well when it was committed and no check failed.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapers.state import sqlite_path
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    name: str
+    """The spider's name (a `news` run: its site)."""
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    report: dict[str, Any] = field(default_factory=dict)
+    """The run report; empty when the run did not finish (killed, still running)."""
+
+    @property
+    def failed_checks(self) -> list[str]:
+        return list(self.report.get("failed_checks") or [])
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "committed" and bool(self.report) and not self.failed_checks
+
+    @property
+    def outcome(self) -> str:
+        """`ok`, `failed` (a check failed), or how the state left it: `rolled_back`, `recovered`, `running`."""
+        if self.status == "committed" and self.report:
+            return "failed" if self.failed_checks else "ok"
+        return self.status
+
+    @property
+    def written(self) -> int | None:
+        value = self.report.get("articles", {}).get("written")
+        return int(value) if value is not None else None
+
+    @property
+    def ended_at(self) -> datetime:
+        return self.finished_at or self.started_at
+
+
+def state_files(uri: str) -> list[Path]:
+    """The state databases `STATE_URI` names: `%(name)s` matches every spider's."""
+    pattern = str(sqlite_path(uri.replace("%(name)s", "*")))
+    return sorted(Path(path) for path in glob.glob(pattern) if not path.endswith((".lock", "-wal", "-shm")))
+
+
+def read_runs(path: Path) -> dict[str, list[Run]]:
+    """The runs of each spider in the state database at `path`, oldest first. Read-only: a running crawl
+    holding the state is not disturbed."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
+    try:
+        rows = db.execute("SELECT id, spider, started_at, finished_at, status, report FROM runs ORDER BY id").fetchall()
+    finally:
+        db.close()
+    runs: dict[str, list[Run]] = {}
+    for row in rows:
+        runs.setdefault(row["spider"], []).append(Run(
+            id=row["id"], name=row["spider"], started_at=datetime.fromisoformat(row["started_at"]),
+            finished_at=datetime.fromisoformat(row["finished_at"]) if row["finished_at"] else None,
+            status=row["status"], report=json.loads(row["report"]) if row["report"] else {},
+        ))
+    return runs
+
+
+def all_runs(uri: str) -> dict[str, list[Run]]:
+    """Runs by spider name across the state databases of `uri`."""
+    runs: dict[str, list[Run]] = {}
+    for path in state_files(uri):
+        for name, site_runs in read_runs(path).items():
+            runs.setdefault(name, []).extend(site_runs)
+    return dict(sorted(runs.items()))

@@ -1,0 +1,106 @@
+"""Start-up checks of `scrapy crawl` (scrapers/arguments.py): a bad argument or setting prints one line on
+stderr and exits 1 before any request; the README's crontab line runs on a fresh install."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from tests.harness import ROOT
+
+SAMPLES = ROOT / "samples" / "thoidai"
+
+
+def scrapy(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, check=False, env=env)
+
+
+NO_NETWORK = ["-s", 'DOWNLOAD_HANDLERS={"http": null, "https": null}']
+"""Should a check let a bad run start, it must not reach the live site."""
+
+BAD = [
+    (["-a", "since=yesterday"], "bad -a since=yesterday: not a day: give YYYY-MM-DD, e.g. 2024-10-01"),
+    (["-a", "sources=bogus"], "bad -a sources=bogus: unknown source 'bogus'; choose from sections, feeds, sitemaps"),
+    (["-a", "sources=feed"], "bad -a sources=feed: unknown source 'feed' (did you mean feeds?);"
+                             " choose from sections, feeds, sitemaps"),
+    (["-a", "max_pages=abc"], "bad -a max_pages=abc: not a whole number of pages (1 or more)"),
+    (["-a", "maxpages=1"], "unknown argument -a maxpages (did you mean max_pages?);"
+                           " thoidai takes sections, sources, max_pages, since, full"),
+    (["-a", "section=quoc-te"], "unknown argument -a section (did you mean sections?);"
+                                " thoidai takes sections, sources, max_pages, since, full"),
+    (["-s", "REVISIT_AFTER=2d:6h 30x:3d"], "bad REVISIT_AFTER=2d:6h 30x:3d: not a duration (like 30m, 6h, 2d): '30x'"),
+    (["-s", "STATE_URI=postgres://db/state"],
+     "bad STATE_URI=postgres://db/state: STATE_URI must be sqlite:///<path>, not 'postgres://db/state'"),
+    (["-s", "STATE_URI=sqlite:////proc/no/state.db"],
+     "bad STATE_URI=sqlite:////proc/no/state.db: [Errno 2] No such file or directory: '/proc/no'"),
+    (["-s", "REPLAY_DRI=samples/thoidai"], "unknown setting REPLAY_DRI (did you mean REPLAY_DIR?)"),
+    (["-s", "REPLAY_DIR=samples/thoidia"],
+     "bad REPLAY_DIR=samples/thoidia: REPLAY_DIR samples/thoidia is not a folder"),
+    (["-s", 'CHECK_REQUIRED_COVERAGE={"title": 0.8, "bdy": 0.8}'],
+     'bad CHECK_REQUIRED_COVERAGE={"title": 0.8, "bdy": 0.8}: bdy is not a field (did you mean body?)'),
+    (["-s", "CHECK_COVERAGE_DROP=lots"], "bad CHECK_COVERAGE_DROP=lots: could not convert string to float: 'lots'"),
+    (["-s", "LOG_LEVEL=info"],
+     "bad LOG_LEVEL=info: not a log level: choose from CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (["-s", "CONCURRENT_REQUESTS=many"],
+     "bad CONCURRENT_REQUESTS=many: could not convert string to float: 'many'"),
+    (["-a", "since"], "Invalid -a value, use -a NAME=VALUE"),
+]
+
+
+@pytest.mark.parametrize(("options", "line"), BAD, ids=[" ".join(options) for options, _ in BAD])
+def test_bad_argument_or_setting_is_one_line_and_exit_1_before_any_request(
+    options: list[str], line: str, tmp_path: Path
+) -> None:
+    result = scrapy("crawl", "thoidai", *options, "-O", str(tmp_path / "out.jsonl"),
+                    "-s", f"LOG_FILE={tmp_path / 'crawl.log'}", *NO_NETWORK)
+    assert (result.returncode, result.stderr) == (1, f"newsharvest: thoidai: {line}\n")
+    assert not (tmp_path / "out.jsonl").exists()
+    assert not (tmp_path / "crawl.log").exists() or "Crawled" not in (tmp_path / "crawl.log").read_text()
+
+
+def test_unknown_spider_suggests_the_near_one() -> None:
+    result = scrapy("crawl", "thoidia")
+    assert (result.returncode, result.stderr) == (
+        1, "newsharvest: thoidia: no spider named thoidia (did you mean thoidai?); the project has news, thoidai\n"
+    )
+
+
+def test_another_run_holding_the_state_is_one_line_on_stderr_with_log_file_set(tmp_path: Path) -> None:
+    with FileLock(f"{tmp_path / 'thoidai.db'}.lock"):
+        result = scrapy("crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}", "-s", f"STATE_URI={tmp_path / 'thoidai.db'}",
+                        "-O", str(tmp_path / "out.jsonl"), "-s", f"LOG_FILE={tmp_path / 'crawl.log'}")
+    assert result.returncode == 1
+    assert result.stderr == (f"newsharvest: thoidai: cannot start: another run holds the state {tmp_path}/thoidai.db"
+                             f" (lock file {tmp_path}/thoidai.db.lock); waited 0s\n")
+    assert "Traceback" not in (tmp_path / "crawl.log").read_text(encoding="utf-8")
+
+
+def test_dict_setting_given_as_json_is_used_by_the_check(tmp_path: Path) -> None:
+    result = scrapy("crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}", "-O", str(tmp_path / "out.jsonl"),
+                    "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=WARNING",
+                    "-s", 'CHECK_REQUIRED_COVERAGE={"updated_at": 0.5}')
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == ("newsharvest: thoidai: check failed: thoidai.com.vn: updated_at present"
+                                              " in 10% of 10 articles (expected at least 50%)")
+
+
+def test_readme_crontab_line_runs_on_a_fresh_install(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if line.startswith("0 * * * * cd /srv/newsharvest && "))
+    command = shlex.split(line.removeprefix("0 * * * * cd /srv/newsharvest && ").replace("\\%", "%"))
+    assert command[:2] == [".venv/bin/scrapy", "crawl"]
+    # In a fresh folder (no logs/, state/ or out/ yet), offline; the project found through its settings module.
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}
+    result = scrapy(*command[1:], "-s", f"REPLAY_DIR={SAMPLES}", cwd=tmp_path, env=env)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert re.search(r"INFO: Crawl summary for thoidai \(finished", (tmp_path / "logs" / "thoidai.log").read_text())
+    [output] = (tmp_path / "out" / "thoidai").glob("*.jsonl")
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 9

@@ -1,0 +1,39 @@
+"""`scrapy parse <url>` with no callback named, and `scrapy check` running the profile's contracts, offline;
+neither runs the end-of-crawl checks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.harness import ROOT
+
+SAMPLES = ROOT / "samples" / "thoidai"
+ARTICLE = "https://thoidai.com.vn/khai-mac-hoi-thao-khoa-hoc-quoc-te-ve-bien-dong-lan-thu-16-206395.html"
+
+
+def scrapy(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scrapy", *args, "-s", f"REPLAY_DIR={SAMPLES}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_parse_an_article_url_without_a_callback() -> None:
+    result = scrapy("parse", ARTICLE, "-s", "LOG_LEVEL=INFO")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'title': 'Khai mạc Hội thảo khoa học quốc tế về Biển Đông lần thứ 16'" in result.stdout
+    assert "[Spidermon]" not in result.stderr and "WARNING" not in result.stderr
+
+
+def test_parse_a_section_url_gives_its_article_requests_and_next_page() -> None:
+    result = scrapy("parse", "https://thoidai.com.vn/quoc-te", "-s", "LOG_LEVEL=WARNING")
+    assert result.returncode == 0, result.stderr[-2000:]
+    requests = result.stdout.split("# Requests", 1)[1]
+    assert requests.count("<GET https://thoidai.com.vn/") == 5
+    assert "<GET https://thoidai.com.vn/quoc-te&s_cond=&BRSR=16>" in requests
+
+
+def test_check_runs_the_profile_contracts() -> None:
+    result = scrapy("check", "thoidai")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Ran 7 contracts in" in result.stderr
+    assert result.stderr.rstrip().endswith("OK")

@@ -1,0 +1,156 @@
+"""What lands in the data: the `since` and `sections` filters filter the output, a time read from relative
+text makes no new version, CSV and XML keep nested fields, and the README's pandas line reads the output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+from itemadapter import ItemAdapter
+
+from scrapers.extract.dates import is_relative
+from scrapers.harvest import content_hash
+from tests.harness import ROOT
+
+SAMPLES = ROOT / "samples" / "thoidai"
+
+
+def crawl(tmp_path: Path, *options: str, output: str = "out.jsonl") -> Path:
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}", *options,
+         "-O", str(tmp_path / output), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return tmp_path / output
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def listed_on(*pages: str) -> set[str]:
+    return {url for page in pages for url in json.loads((SAMPLES / page).read_text(encoding="utf-8"))["follows"]}
+
+
+def test_since_leaves_out_articles_dated_before_it_even_from_undated_links(tmp_path: Path) -> None:
+    written = records(crawl(tmp_path, "-a", "since=2024-10-20"))
+    assert sorted(record["published_at"][:10] for record in written) == [
+        "2024-10-23", "2024-10-23", "2024-10-23", "2024-10-23", "2024-10-24", "2024-10-24"]
+
+
+def test_sections_crawls_those_section_fronts_only(tmp_path: Path) -> None:
+    written = records(crawl(tmp_path, "-a", "sections=quoc-te"))
+    assert {record["url"] for record in written} <= listed_on("section-quoc-te.json", "section-quoc-te-p2.json")
+    assert {record["section"][0] for record in written} == {"Quốc tế"}
+    assert len(written) == 4
+
+
+@pytest.mark.parametrize(("raw", "relative"), [
+    ("2 giờ trước", True), ("3 hours ago", True), ("vor 2 Stunden", True), ("yesterday", True),
+    ("10:27 | 17/06/2021 GMT+7", False), ("2021-06-17T10:27:00+07:00", False), ("24. Oktober 2024", False),
+    ("", False), (None, False),
+])
+def test_is_relative(raw: str | None, relative: bool) -> None:
+    assert is_relative(raw) is relative
+
+
+def test_a_time_read_from_relative_text_makes_no_new_version() -> None:
+    sample = json.loads((SAMPLES / "article-le-hoi-giao-luu-van-hoa-viet-nhat.json").read_text(encoding="utf-8"))
+    first = sample["items"][0]
+    assert first["published_raw"] == "2 giờ trước"
+    # Six hours and 17 minutes later the page says "8 giờ trước": whole hours back from a later fetch.
+    later = {**first, "published_raw": "8 giờ trước", "published_at": "2024-10-24T13:17:00+07:00"}
+    assert content_hash(ItemAdapter(later)) == content_hash(ItemAdapter(first))
+    edited = {**later, "body": later["body"] + "\n\nCập nhật."}
+    assert content_hash(ItemAdapter(edited)) != content_hash(ItemAdapter(first))
+    dated = {**first, "published_raw": "13:00 | 24/10/2024"}
+    assert content_hash(ItemAdapter({**dated, "published_at": "2024-10-24T13:17:00+07:00"})) != content_hash(
+        ItemAdapter(dated))
+
+
+@pytest.fixture(scope="module")
+def jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return crawl(tmp_path_factory.mktemp("jsonl"))
+
+
+def test_csv_cells_of_nested_fields_are_json(jsonl: Path, tmp_path: Path) -> None:
+    rows = list(csv.DictReader(crawl(tmp_path, output="out.csv").open(encoding="utf-8")))
+    by_url = {record["url"]: record for record in records(jsonl)}
+    assert len(rows) == len(by_url) == 9
+    for row in rows:
+        want = by_url[row["url"]]
+        for name in ("section", "authors", "tags", "images", "related", "more_in_section", "trending", "sources"):
+            assert json.loads(row[name]) == want[name], name
+        assert row["credit"] == (want["credit"] or "")
+        assert "Image(" not in row["images"] and "Link(" not in row["related"]
+
+
+def test_xml_nests_records(jsonl: Path, tmp_path: Path) -> None:
+    items = ET.parse(crawl(tmp_path, output="out.xml")).getroot().findall("item")
+    by_url = {record["url"]: record for record in records(jsonl)}
+    for item in items:
+        want = by_url[item.findtext("url") or ""]
+        images = [{child.tag: child.text for child in value} for value in item.iterfind("images/value")]
+        assert images == want["images"]
+        assert [value.text for value in item.iterfind("section/value")] == want["section"]
+    assert len(items) == 9
+
+
+def test_readme_pandas_line_reads_types_without_warnings(jsonl: Path, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(import pandas as pd\n.+?)```", readme, flags=re.S)
+    assert code
+    lines = jsonl.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["published_at"] = "2024-10-23T16:12:00+02:00"  # offsets differ from page to page
+    (tmp_path / "articles.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n", encoding="utf-8")
+    namespace: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exec(code.group(1).replace('"articles.jsonl"', repr(str(tmp_path / "articles.jsonl"))), namespace)
+    articles = namespace["articles"]
+    assert re.fullmatch(r"datetime64\[(ns|us), UTC\]", str(articles["published_at"].dtype))
+    assert articles["published_at"][0].isoformat() == "2024-10-23T14:12:00+00:00"
+    assert set(articles["schema_version"]) == {"1.3"}
+    assert articles["version"].tolist() == [1] * 9
+
+
+def test_report_of_a_run_without_state_has_no_new_or_not_due(jsonl: Path) -> None:
+    articles = json.loads(jsonl.with_suffix(".report.json").read_text(encoding="utf-8"))["articles"]
+    assert articles["written"] == 9
+    assert [articles[name] for name in ("new", "updated", "unchanged", "not_due", "urls")] == [None] * 5
+
+
+def test_an_article_read_later_with_its_relative_time_is_not_written_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES, site)
+
+    def run(*options: str) -> list[dict[str, Any]]:
+        out = tmp_path / f"run{len(list(tmp_path.glob('run*.jsonl')))}.jsonl"
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={site}", *options,
+             "-s", f"STATE_URI=sqlite:///{tmp_path}/state.db", "-o", str(out),
+             "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return records(out)
+
+    assert len(run()) == 9
+    # Six hours and 17 minutes later the article's byline says "8 giờ trước" (8 hours ago).
+    page = site / "article-le-hoi-giao-luu-van-hoa-viet-nhat.html"
+    page.write_text(page.read_text("utf-8").replace(">2 giờ trước<", ">8 giờ trước<"), "utf-8")
+    sample = json.loads(page.with_suffix(".json").read_text("utf-8"))
+    sample["request"]["fetched_at"] = "2024-10-24T14:17:00+00:00"
+    page.with_suffix(".json").write_text(json.dumps(sample), "utf-8")
+    assert run("-s", "REVISIT_AFTER=100000d:0s") == []  # every article fetched again, none changed
