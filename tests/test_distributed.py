@@ -89,7 +89,8 @@ def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: 
     assert [urls(output) for output in again] == [[], []]
     run = max((report(output) for output in again), key=lambda entry: entry["articles"]["links"])
     assert run["pages"]["articles"] == 0
-    assert run["articles"]["not_due"] == run["articles"]["links"] >= ARTICLES
+    assert run["articles"]["not_due"] == ARTICLES  # each article once, however many listings show it
+    assert run["articles"]["links"] >= ARTICLES
 
 
 def test_a_worker_killed_midway_loses_nothing(site: Servers, redis_url: str, tmp_path: Path) -> None:
