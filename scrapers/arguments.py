@@ -37,7 +37,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from scrapers import settings as project_settings
-from scrapers.state import REDIS_SCHEMES, RevisitPolicy, sqlite_path
+from scrapers.statestore import REDIS_SCHEMES, RevisitPolicy, sqlite_path
 
 NOT_ARGUMENTS = ("self", "name", "clock", "args", "kwargs")
 """Parameters of a spider's `__init__` that are not `-a` arguments (`clock` is for tests)."""

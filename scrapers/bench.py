@@ -5,7 +5,7 @@
     python -m scrapers.bench --datasets aeb --peers none
 
 For each dataset of tests/data it runs the evaluation's scorer (`../shared/eval/score.py` beside the checkout,
-or `--scorer`) on `scrapers.extract:extract_article` and the peers, and prints its table (without the scorer,
+or `--scorer`) on `scrapers.extraction:extract_article` and the peers, and prints its table (without the scorer,
 our own figures from `scrapers.quality`); then the cost of extraction against the bare parse, timed in one
 process page by page: median and p90 ms per page of `lxml.html.document_fromstring` alone, of our extraction
 and of trafilatura, and the ratios. Peers need their libraries
@@ -33,7 +33,7 @@ PEERS = {
     "trafilatura": "trafilatura", "trafilatura-desc": "trafilatura", "newspaper4k": "newspaper",
     "news-please": "newsplease", "goose3": "goose3", "readability": "readability", "htmldate": "htmldate",
 }
-OURS = "scrapers.extract:extract_article"
+OURS = "scrapers.extraction:extract_article"
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score.py"
 
@@ -77,7 +77,8 @@ def parse_cost(dataset: Path) -> str:
     machine's load falls alike on all three), and the ratios of the medians."""
     from lxml.html import document_fromstring
 
-    from scrapers.extract import decode_page, extract_article
+    from scrapers.extract import decode_page
+    from scrapers.extraction import extract_article
 
     truth = [json.loads(line) for line in (dataset / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
     pages = [(gzip.decompress((dataset / "pages" / f"{t['id']}.html.gz").read_bytes()), t.get("url") or "")

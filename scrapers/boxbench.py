@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=0, metavar="N", help="list the N worst pages of each field")
     args = parser.parse_args(argv)
 
-    from scrapers.extract import extract_article
+    from scrapers.extraction import extract_article
 
     truth = load_truth(args.truth)
     scores = score(truth, extract_article, args.data)

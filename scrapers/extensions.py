@@ -21,11 +21,11 @@ from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.extract.dates import utc_now
-from scrapers.feeds import describe, output_opened
 from scrapers.harvest import ARTICLE, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
-from scrapers.state import PART_SUFFIX
+from scrapers.outputfiles import describe, output_opened
+from scrapers.statestore import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Incremental harvesting: the Scrapy side of `scrapers.state`.
+"""Incremental harvesting: the Scrapy side of `scrapers.statestore`.
 
 Switched on by `STATE_URI`. Three components share one `StateStore`:
 - `HarvestState` (extension) opens and locks the store, opens the run, stages what each fetch gave (a
@@ -6,14 +6,14 @@ Switched on by `STATE_URI`. Three components share one `StateStore`:
   are in place. It puts the reports of the latest runs in the stats (`harvest/history`) for the checks.
 - `SkipKnownArticles` (spider middleware) drops requests for articles the state has and the revisit
   policy does not call due.
-- `pipelines.state.DropUnchangedArticles` numbers versions and drops a refetched article whose content
+- `pipelines.versions.DropUnchangedArticles` numbers versions and drops a refetched article whose content
   did not change.
 
 `-a full=1` on the spider ignores the state for fetching and output (every article fetched and written),
 and still records what it saw.
 
 The state records only what was delivered: a run with no output file does not start (exit status 1); a
-damaged state file stops the run before it starts, saying how to recover (`scrapers/state.py`); a run whose
+damaged state file stops the run before it starts, saying how to recover (`scrapers/statestore.py`); a run whose
 output or rejects could not be written is rolled back instead of committed (its articles are fetched again
 next run); a database error mid-run is noted (cause `state`, `scrapers/integrity.py`), fails the run and
 leaves the run uncommitted.
@@ -42,9 +42,9 @@ from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import is_relative, utc_now
-from scrapers.feeds import describe, output_opened
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
-from scrapers.state import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
+from scrapers.outputfiles import describe, output_opened
+from scrapers.statestore import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
 
 logger = logging.getLogger(__name__)
 

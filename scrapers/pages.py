@@ -9,7 +9,7 @@ listing page: which article links it holds, which sections it links to, where it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
@@ -17,8 +17,12 @@ from typing import Any, ClassVar
 from parsel import Selector
 
 from scrapers.extract.dates import parse_timestamp
-from scrapers.extract.generic import GenericArticle, primary_language, read_article
+from scrapers.extract.discover import next_page, page_kind
+from scrapers.extract.generic import Reading, primary_language, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.listed import Listed
+from scrapers.extract.parsed import Parsed, parse_page
+from scrapers.extract.structured import meta_content
 from scrapers.extract.zones import site_timezone
 from scrapers.items import Article, Image, Link, RankedLink
 
@@ -26,7 +30,7 @@ from scrapers.items import Article, Image, Link, RankedLink
 _NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
 # Fields whose generic source is recorded under another name, and the readers of ArticlePage itself.
 _GENERIC_NAME = {"published_at": "published_raw", "published_date": "published_raw", "updated_at": "updated_raw"}
-_OWN_READER = {"canonical_url": "canonical", "site": "url", "images": "body",
+_OWN_READER = {"site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
 
 
@@ -82,17 +86,22 @@ class ArticlePage:
         return found
 
     def not_article_reason(self) -> str | None:
-        """Why this page, though fetched as an article, is not one (an infographic, a video page); None
-        for an article."""
-        return None
+        """Why this page, though fetched as an article, is not one: its kind (`listing`, `profile`, `video`,
+        `other`) when neither its structured data nor its text make it an article; None for an article."""
+        kind = page_kind(self.sel, self.body(), self.title())
+        return None if kind == "article" else kind
 
     @cached_property
-    def generic(self) -> GenericArticle:
-        return read_article(self.sel, self.url)
+    def parsed(self) -> Parsed:
+        """The page read once (JSON-LD, meta tags): what the generic reading and `meta` share."""
+        return parse_page(self.sel, self.url)
+
+    @cached_property
+    def generic(self) -> Reading:
+        return read_article(self.parsed)
 
     def canonical_url(self) -> str | None:
-        href = self.sel.css("link[rel=canonical]::attr(href)").get() or self.meta("og:url")
-        return absolute_url(href, self.url)
+        return self.generic.canonical_url
 
     def site(self) -> str:
         return registrable_domain(self.url)
@@ -146,35 +155,25 @@ class ArticlePage:
         return self.generic.tags
 
     def images(self) -> list[Image]:
-        return [Image(url=url, alt=alt, caption=caption) for url, alt, caption in self.generic.images]
+        return self.generic.images
 
     def related(self) -> list[Link]:
-        return [Link(url=url, title=title) for url, title in self.generic.related]
+        return self.generic.related
 
     def more_in_section(self) -> list[Link]:
         return []
 
     def trending(self) -> list[RankedLink]:
-        return [RankedLink(rank=rank, url=url, title=title)
-                for rank, (url, title) in enumerate(self.generic.trending, start=1)]
+        return self.generic.trending
 
     def meta(self, name: str) -> str | None:
-        """The content of `<meta name=...>` or `<meta property=...>`."""
-        return self.sel.xpath(f"//meta[@name='{name}' or @property='{name}']/@content").get()
+        """The first non-empty content of `<meta name=...>` or `<meta property=...>` (any case)."""
+        return meta_content(self.parsed.meta, name.casefold())
 
     def timestamp(self, raw: str | None) -> datetime | None:
         languages = list(self.languages) if self.languages else None
         zone = self.timezone or site_timezone(self.url, self.generic.language or self.language())  # with region
         return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
-
-
-@dataclass(frozen=True)
-class Listed:
-    """An article link of a listing page, feed or sitemap, with the dates it gives for it (None if none)."""
-
-    url: str
-    published: datetime | None = None
-    modified: datetime | None = None
 
 
 class SectionPage:
@@ -199,8 +198,7 @@ class SectionPage:
         return []
 
     def next_page(self) -> str | None:
-        href = self.sel.css("link[rel=next]::attr(href), a[rel=next]::attr(href)").get()
-        return absolute_url(href, self.url)
+        return next_page(self.sel, self.url)
 
     def is_article_url(self, url: str) -> bool:
         return self.looks_like_article(url) and registrable_domain(url) == registrable_domain(self.url)

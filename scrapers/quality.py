@@ -177,7 +177,7 @@ def headline_variants(html: bytes) -> set[str]:
     for h1 in root.iter("h1"):
         if any(parent.tag == "head" for parent in h1.iterancestors()):
             continue
-        text = " ".join(h1.xpath("string()").split())
+        text = " ".join(str(h1.xpath("string()")).split())
         if len(norm(text)) >= 3:
             found.append(text)
             break
@@ -277,7 +277,7 @@ def _names(per_page: list[dict[str, float]]) -> list[str]:
 def predict(pages: list[Page], extractor: Extractor | None = None) -> list[Mapping[str, Any]]:
     """The extractor's record for every page (`extract_article` at the truth's crawl date by default)."""
     if extractor is None:
-        from scrapers.extract import extract_article
+        from scrapers.extraction import extract_article
 
         return [extract_article(p.html, p.url, _crawl_date(p)) for p in pages]
     return [extractor(p.html, p.url) for p in pages]

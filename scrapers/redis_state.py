@@ -1,4 +1,4 @@
-"""The incremental state on Redis: what `scrapers.state.StateStore` keeps in SQLite, shared by many workers.
+"""The incremental state on Redis: what `scrapers.statestore.StateStore` keeps in SQLite, shared by many workers.
 
 `STATE_URI = "redis://host:6379/0"` selects it. Every key of a site is under `newsharvest:<name>:` (`<name>`
 is the run's: the spider's, the site for the `news` spider), so many sites share one Redis:
@@ -28,7 +28,7 @@ from typing import Any
 
 import redis
 
-from scrapers.state import PART_SUFFIX, Known, Staged, StateLocked, partial_files
+from scrapers.statestore import PART_SUFFIX, Known, Staged, StateLocked, partial_files
 
 # Take the lock, shared (ARGV[4] == '1') or alone; expired holders are dropped first. Redis' clock decides.
 ACQUIRE = """

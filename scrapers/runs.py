@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scrapers.state import sqlite_path
+from scrapers.statestore import sqlite_path
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ ITEM_PIPELINES = {
     "pipelines.links.DeduplicateLinks": 500,  # link lists unique by URL, ranks 1..n
     "pipelines.dedupe.DropDuplicateArticles": 600,  # one record per canonical URL and run
     "pipelines.validate.RejectInvalidArticles": 700,  # JSON Schema; failures go to the rejects file
-    "pipelines.state.DropUnchangedArticles": 800,  # with STATE_URI: versions; unchanged articles not written again
+    "pipelines.versions.DropUnchangedArticles": 800,  # with STATE_URI: versions; unchanged articles not written again
 }
 
 # Order matters at the end of a run: coverage is counted (CrawlSummary) before the checks run (Spidermon),
@@ -53,8 +53,8 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ("scrapers.monitors.HarvestChecks",)
 
 # Local feed files are written to <path>.part and renamed into place when complete.
 FEED_STORAGES = {
-    "": "scrapers.feeds.AtomicFileFeedStorage",
-    "file": "scrapers.feeds.AtomicFileFeedStorage",
+    "": "scrapers.outputfiles.AtomicFileFeedStorage",
+    "file": "scrapers.outputfiles.AtomicFileFeedStorage",
 }
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from parsel import Selector
+
+from scrapers.extract.generic import Reading, read_article
+from scrapers.extract.parsed import parse_page
+
+URL = "https://hafenblatt.example/brand-1.html"
+
+
+def read(page: str | Selector) -> Reading:
+    """The generic reading of `page` (markup, or a selector over it) as if fetched from `URL`."""
+    return read_article(parse_page(page if isinstance(page, Selector) else Selector(text=page), URL))
+
 LEAD = "Die Feuerwehr kämpft seit dem Morgen gegen einen Großbrand im Hafen, Anwohner sollen Fenster schließen."
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from parsel import Selector
 
 from scrapers.extract.body import trim_head
-from scrapers.extract.generic import read_article
-from tests.storypages import CARD, STORY
+from scrapers.items import Image
+from tests.storypages import CARD, STORY, read
 
 
 @pytest.mark.parametrize(
@@ -24,7 +23,7 @@ def test_story_inside_a_wrapper_that_marks_boxes_is_still_read(wrapper: str) -> 
     page = f"""<html><body><nav><a href="/">Start</a></nav><h1>Großbrand im Hafen</h1>
 {wrapper.format(STORY)}<aside class="sidebar"><p>Meistgelesen: ein ganz anderer Artikel über etwas anderes.</p></aside>
 </body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert body.count("Absatz") == 8
     assert "Meistgelesen" not in body
 
@@ -32,7 +31,7 @@ def test_story_inside_a_wrapper_that_marks_boxes_is_still_read(wrapper: str) -> 
 def test_story_in_an_aside_that_holds_the_page_is_read() -> None:
     page = f"""<html><body><h1>Großbrand im Hafen</h1><aside class="hidden-xs col-md-10">
 <section id="content"><article>{STORY}</article></section></aside></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.count("Absatz") == 8
+    assert read(page).body.count("Absatz") == 8
 
 
 def test_body_rendered_by_script_comes_from_json_ld() -> None:
@@ -40,7 +39,7 @@ def test_body_rendered_by_script_comes_from_json_ld() -> None:
     page = f"""<html><head><script type="application/ld+json">
 {json.dumps({"@type": "NewsArticle", "headline": "Großbrand", "articleBody": story})}</script></head>
 <body><h1>Großbrand</h1><div id="app">Wird geladen…</div></body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert body.split("\n\n") == story.split("\n")
 
 
@@ -52,7 +51,7 @@ def test_story_split_in_parts_between_ads_is_read_whole() -> None:
         for n in range(1, 7)
     )
     page = f"<html><body><article><h1>Großbrand im Hafen</h1><div>{parts}</div></article></body></html>"
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert [line[:6] for line in body.split("\n\n")] == [f"Teil {n}" for n in range(1, 7)]
 
 
@@ -110,11 +109,11 @@ def test_images_of_the_body_with_their_captions() -> None:
 <div class="related-articles"><img src="/img/teaser.jpg" alt="Ein anderer Artikel"><a href="/x-1.html">Ein anderer
 Artikel über etwas ganz anderes</a><a href="/y-2.html">Noch ein anderer Artikel zu einem Thema</a></div></div>
 </article></body></html>"""
-    images = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").images
+    images = read(page).images
     assert images == [
-        ("https://hafenblatt.example/img/brand.jpg", "Rauch über dem Hafen",
-         "Die Rauchsäule am Abend. Foto: Anna Beispiel"),
-        ("https://hafenblatt.example/img/loeschboot.jpg", "Löschboot", None),
+        Image(url="https://hafenblatt.example/img/brand.jpg", alt="Rauch über dem Hafen",
+              caption="Die Rauchsäule am Abend. Foto: Anna Beispiel"),
+        Image(url="https://hafenblatt.example/img/loeschboot.jpg", alt="Löschboot", caption=None),
     ]
 
 
@@ -129,7 +128,7 @@ def test_lists_in_the_story_are_read_and_link_lists_and_summaries_are_not() -> N
 <ul><li><a href="/a-1.html">Ein anderer Artikel über etwas ganz anderes</a></li>
 <li><a href="/b-2.html">Noch ein anderer Artikel zu einem anderen Thema</a></li></ul>
 </article></body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
+    body = read(page).body.split("\n\n")
     assert "Fenster und Türen geschlossen halten, solange Rauch zu sehen ist." in body
     assert "Lüftungen und Klimaanlagen bitte bis auf Weiteres ausschalten." in body
     assert not any("Kurz gesagt" in block or "anderer Artikel" in block for block in body)
@@ -139,7 +138,7 @@ def test_a_list_of_story_cards_next_to_the_story_is_left_out() -> None:
     cards = "".join(CARD.format(n=n) for n in range(1, 6))
     page = f"""<html><body><div class="site"><div class="main"><h1>Großbrand im Hafen</h1>{STORY}</div>
 <div class="more-from-section"><h2>Mehr aus dem Hafen</h2>{cards}</div></div></body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert body.count("Absatz") == 8
     assert "Anriss" not in body and "andere Geschichte" not in body
 
@@ -150,7 +149,7 @@ def test_a_table_of_data_in_the_story_is_read_a_row_a_line() -> None:
 <table><tr><th>Pos.</th><th>Name</th><th>Punkte</th></tr>{rows}</table>
 <p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
 </article></body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body.split("\n\n")
+    body = read(page).body.split("\n\n")
     assert body[8:14] == ["Pos. Name Punkte"] + [f"{n} Fahrer Nummer {n} {100 - n}" for n in range(1, 6)]
     assert body[-1].startswith("Die Löscharbeiten")
 
@@ -162,7 +161,7 @@ Tags: {cloud}</div><div class="footer"><p>Über uns: das Hafenblatt erscheint se
 Stadt und im ganzen Umland.</p><p>Impressum, Datenschutz und Kontakt finden Sie auf den Seiten des Verlags.</p>
 <p>Alle Rechte vorbehalten, Nachdruck nur mit Genehmigung des Verlags und seiner Autorinnen.</p></div></div>
 </body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert body.count("Absatz") == 8
     assert "schlagwort" not in body and "Impressum" not in body
 
@@ -174,7 +173,7 @@ def test_story_rendered_from_script_data_is_read_from_it() -> None:
     page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body>
 <div id="app"><h1>Großbrand im Hafen</h1><p>Wird geladen…</p></div>
 <script>self.__next_f.push([1,{payload}])</script></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     want = [f"Absatz {n}: Die Feuerwehr war mit vielen Kräften im Einsatz." for n in range(1, 7)]
     assert art.body.split("\n\n") == want
     assert art.sources["body"] == "script data"
@@ -186,7 +185,7 @@ def test_endless_scroll_page_gives_its_own_story_not_the_next() -> None:
 <article class="article-entity"><h1>Großbrand im Hafen</h1>{STORY}</article>
 <div class="under-article"><article id="second-article"><h1>Ein ganz anderer Fall</h1>{second}</article></div>
 </main></body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert body.count("Absatz") == 8
     assert "Nächste" not in body
 
@@ -207,7 +206,7 @@ def test_a_story_container_with_a_boilerplate_modifier_in_its_classes_is_kept() 
     page = f"""<html><body><h1>Großbrand im Hafen</h1>
 <div class="article-body sidebar-layout__content">{story}</div><section class="comments">{others}</section>
 </body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert body.startswith("Absatz 0:")
 
 
@@ -218,7 +217,7 @@ def test_collapsible_and_info_boxes_leave_the_body() -> None:
 <details><summary>Was ist ein Großbrand?</summary><p>Ein Brand, den viele Kräfte löschen müssen.</p></details>
 <div class="c-infobox"><p>Info: Der Hafen hat 12 Terminals.</p></div>{story.replace("Absatz", "Teil")}</article>
 </body></html>"""
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert "Großbrand?" not in body and "Terminals" not in body and "Teil 2:" in body
 
 
@@ -229,5 +228,5 @@ def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
              'ist da.</p>— Hafenamt (@hafenamt) 18. November 2019</blockquote></div>')
     share = '<div class="social-share"><p>Teilen Sie diesen Artikel mit Ihren Freunden.</p></div>'
     page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{tweet}{share}{story}</article></body></html>"
-    body = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").body
+    body = read(page).body
     assert "Der Hafen brennt" in body and "Teilen Sie" not in body

@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from parsel import Selector
 
-from scrapers.extract import extract_article
 from scrapers.extract.generic import _without_headline, primary_language, read_article
+from scrapers.extract.parsed import parse_page
+from scrapers.extraction import extract_article
 from scrapers.pages import ArticlePage
-from tests.storypages import HOUSE, LEAD, PAGE, STORY
+from tests.storypages import HOUSE, LEAD, PAGE, STORY, read
 
 
 def test_read_article_combines_structured_data_and_markup() -> None:
-    art = read_article(Selector(text=PAGE), "https://hafenblatt.example/brand-1.html")
+    art = read(PAGE)
     assert art.title == "Großbrand im Hafen"
     assert art.published_raw == "2024-05-03T10:15:00+02:00"
     assert art.authors == ["Anna Beispiel"]
@@ -44,7 +45,7 @@ def page_with(author_jsonld: str, byline: str) -> Selector:
     ],
 )
 def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, authors: list[str]) -> None:
-    art = read_article(page_with(author_jsonld, byline), "https://hafenblatt.example/brand-1.html")
+    art = read(page_with(author_jsonld, byline))
     assert art.authors == authors
     # The house credited instead of a person is named in the credit too, so a reader can tell it apart.
     assert art.credit == ("Hafenblatt" if authors == ["Hafenblatt"] else None)
@@ -74,13 +75,13 @@ def test_bylines_and_signatures(top: str, bottom: str, authors: list[str]) -> No
     page = f"""<html><head><meta property="og:site_name" content="Hafenblatt">
 <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand im Hafen", "author": {HOUSE}}}</script>
 </head><body><article><h1>Brand im Hafen</h1>{top}{STORY}{bottom}</article></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == authors
+    assert read(page).authors == authors
 
 
 def test_name_in_bold_over_the_story_is_its_author() -> None:
     page = f"""<html><head><meta property="og:site_name" content="Hafenblatt"></head><body><article>
 <h1>Brand im Hafen</h1><p><strong>Mohloai Mpesi</strong></p>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.authors == ["Mohloai Mpesi"]
     assert art.sources["authors"] == "signature"
     assert "Mohloai" not in art.body
@@ -101,11 +102,11 @@ def test_name_in_bold_over_the_story_is_its_author() -> None:
 def test_section_suffix_leaves_the_title(head: str, title: str) -> None:
     page = f"""<html><head>{head}<meta property="og:site_name" content="Hafenblatt"></head>
 <body><article>{STORY}</article></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").title == title
+    assert read(page).title == title
 
 
 def test_record_says_which_signal_each_field_came_from() -> None:
-    from scrapers.extract import extract_article
+    from scrapers.extraction import extract_article
 
     record = extract_article(PAGE.encode(), "https://hafenblatt.example/brand-1.html")
     assert record["sources"]["title"] == "og:title"
@@ -121,7 +122,7 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
 "datePublished": "2025-11-21"}}, {{"@type": "WebPage", "datePublished": "2025-11-21T13:34:26+00:00"}}]</script>
 <meta property="article:published_time" content="2025-11-20T08:00:00+00:00"></head>
 <body><article><h1>Brand</h1>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.published_raw == "2025-11-21T13:34:26+00:00"  # not the other day's meta time
     assert art.sources["published_raw"] == "jsonld"
 
@@ -160,7 +161,7 @@ def test_clean_author(raw: str, names: list[str]) -> None:
 def test_printed_date_line_when_no_machine_date(lang: str, before: str, after: str, raw: str) -> None:
     page = f"""<html lang="{lang}"><body><article>{before}<h1>Großbrand im Hafen</h1>{after}{STORY}</article>
 </body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.published_raw == raw
     assert art.sources["published_raw"] == "date line"
 
@@ -169,7 +170,7 @@ def test_keywords_run_together_give_way_to_a_list() -> None:
     page = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
 "keywords": "Berlin Ukraine Unfall"}}</script><meta name="keywords" content="Unfall,Berlin,Ukraine"></head>
 <body><article><h1>Brand</h1>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.tags == ["Unfall", "Berlin", "Ukraine"]
     assert art.sources["tags"] == "keywords"
 
@@ -184,7 +185,22 @@ def test_bylines_of_teased_stories_are_not_this_storys() -> None:
     page = f"""<html><head><meta property="og:site_name" content="Hafenblatt"></head><body><article>
 <h1>Brand im Hafen</h1><p class="byline">Von <a rel="author" href="/a/cs">Carla Siepmann</a></p>{STORY}</article>
 <section class="more">{teasers}</section></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Carla Siepmann"]
+    assert read(page).authors == ["Carla Siepmann"]
+
+
+def test_the_extraction_package_imports_nothing_from_scrapy() -> None:
+    # A fresh interpreter: what the package's modules import, not what this test session already has.
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, pkgutil, sys, scrapers.extract as package\n"
+        "for module in pkgutil.iter_modules(package.__path__):\n"
+        "    importlib.import_module('scrapers.extract.' + module.name)\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'scrapy', 'twisted', 'pipelines'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "[]"
 
 
 STORY_BODY = "<p>" + "Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand still. " * 3 + "</p>"
@@ -207,7 +223,7 @@ def test_tags_printed_as_links_when_the_metadata_names_none(head: str, markup: s
                                                             source: str) -> None:
     html = (f"<html><head>{head}</head><body><article><h1>Großbrand im Hafen</h1>{STORY_BODY}{markup}</article>"
             "</body></html>")
-    art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
+    art = read_article(parse_page(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html"))
     assert art.tags == tags
     assert art.sources["tags"] == source
 
@@ -216,14 +232,15 @@ def test_tag_lists_by_class_word() -> None:
     html = (f"<html><body><article><h1>Großbrand im Hafen</h1>{STORY_BODY}"
             '<div class="article__tags"><a href="/t/hafen">#Hafen</a> <a href="/t/b">Brand</a></div>'
             '<ul class="trending-topics"><li><a href="/t/nfl">NFL</a></li></ul></article></body></html>')
-    art = read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html")
+    art = read_article(parse_page(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html"))
     assert (art.tags, art.sources["tags"]) == (["#Hafen", "Brand"], "tag list")
 
 
 def test_a_topic_bar_above_the_headline_is_not_the_storys_tags() -> None:
     bar = '<ul class="topics"><li><a href="/t/wahl">Wahl</a></li><li><a href="/t/nfl">NFL</a></li></ul>'
     html = f"<html><body>{bar}<article><h1>Großbrand im Hafen</h1>{STORY_BODY}</article></body></html>"
-    assert read_article(Selector(text=html), "https://www.hafenblatt.example/hafen/grossbrand-4411220.html").tags == []
+    url = "https://www.hafenblatt.example/hafen/grossbrand-4411220.html"
+    assert read_article(parse_page(Selector(text=html), url)).tags == []
 
 
 @pytest.mark.parametrize(
@@ -250,7 +267,7 @@ def test_the_day_of_publication_is_kept_when_its_instant_is_unknown(date: str, p
 def test_a_name_whose_initials_are_the_hosts_is_the_house() -> None:
     page = f"""<html><head><meta name="author" content="Deutsche Welle (www.dw.com)"></head><body><article>
 <h1>Brand im Hafen</h1><p><strong>Autor</strong> Roman Goncharenko</p>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://www.dw.com/de/brand-im-hafen/a-65464327")
+    art = read_article(parse_page(Selector(text=page), "https://www.dw.com/de/brand-im-hafen/a-65464327"))
     assert art.authors == ["Roman Goncharenko"]
     assert art.sources["authors"] == "byline label"
 
@@ -260,7 +277,7 @@ def test_a_box_word_on_the_articles_own_wrapper_leaves_its_byline_alone() -> Non
 <div class="byline">Von <a href="/autor/anna">Anna Beispiel</a></div>{STORY}</div>
 <div class="teaser"><h2><a href="/s-1">Andere Geschichte</a></h2><div class="byline">Von Bo Kim</div></div>
 </body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").authors == ["Anna Beispiel"]
+    assert read(page).authors == ["Anna Beispiel"]
 
 
 HEADLINE = "Großbrand legt den Hafen lahm"
@@ -282,7 +299,7 @@ HEADLINE = "Großbrand legt den Hafen lahm"
 def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
     page = f"""<html><head>{head}</head><body><h1>{h1}</h1><article><h2>Ein Abend am Hafen</h2>{STORY}</article>
 </body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read_article(parse_page(Selector(text=page), "https://hafenblatt.example/brand-1.html"))
     assert (art.title, art.sources["title"]) == (title, source)
 
 
@@ -303,7 +320,7 @@ def test_a_byline_that_names_the_structured_author_and_a_cosigner_gives_both() -
 "author": {{"@type": "Person", "name": "Bo Kim"}}}}</script></head><body><article><h1>Brand im Hafen</h1>
 <address><a rel="author" href="mailto:anna@hafenblatt.example">Anna Beispiel</a></address>
 <address><a rel="author" href="/autor/bo-kim">Bo Kim</a></address>{STORY}</article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read_article(parse_page(Selector(text=page), "https://hafenblatt.example/brand-1.html"))
     assert (art.authors, art.sources["authors"]) == (["Anna Beispiel", "Bo Kim"], "byline")
 
 

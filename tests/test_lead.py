@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from parsel import Selector
 
-from scrapers.extract.generic import read_article
 from scrapers.extract.lead import split_lead
-from tests.storypages import CUT, EINS, LEAD, REST, SECOND, STORY
+from tests.storypages import CUT, EINS, LEAD, REST, SECOND, STORY, read
 
 
 @pytest.mark.parametrize(
@@ -75,7 +73,7 @@ def test_visible_standfirst(header: str, lead: str | None) -> None:
 <p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>
 <p>Die Löscharbeiten werden nach Angaben der Feuerwehr voraussichtlich bis in die Nacht andauern.</p>
 </article></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == lead
+    assert read(page).lead == lead
 
 
 @pytest.mark.parametrize(
@@ -95,7 +93,7 @@ def test_visible_standfirst(header: str, lead: str | None) -> None:
 )
 def test_standfirst_forms(header: str, lead: str | None) -> None:
     page = f"<html><body><article><h1>Großbrand im Hafen</h1>{header}{REST}</article></body></html>"
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.lead == lead
     if lead and SECOND in lead:
         assert SECOND not in art.body
@@ -119,7 +117,7 @@ def test_text_under_the_headline(between: str, lead: str | None) -> None:
     page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body>
 <div class="page"><header><h1>Großbrand im Hafen</h1></header>{between}
 <div class="story">{STORY}{STORY}</div></div></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.lead == lead
     if lead:
         assert art.sources["lead"] == "text under the headline"
@@ -131,7 +129,7 @@ def test_bold_first_paragraph_is_the_lead() -> None:
 <p>Die Rauchsäule war bis in die Innenstadt zu sehen, der Verkehr auf der Hafenstraße ist gesperrt.</p>
 <p>Verletzt wurde nach ersten Angaben niemand; die Ursache des Feuers ist noch unklar, teilte die Polizei mit.</p>
 </article></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.lead == LEAD
     assert LEAD not in art.body
 
@@ -141,14 +139,14 @@ def test_description_cut_short_gives_the_standfirst_as_printed() -> None:
     cut = " ".join(whole.split()[:12]) + " …"
     page = f"""<html><head><meta property="og:description" content="{cut}"></head><body><article>
 <h1>Großbrand im Hafen</h1><div class="x1y2z3">{whole}</div>{STORY}</article></body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == whole
+    assert read(page).lead == whole
 
 
 def test_a_body_opening_with_a_sentence_set_as_subheading_has_it_as_lead() -> None:
     dek = "Die Feuerwehr kämpft seit dem Morgen<br>Anwohner sollen die Fenster geschlossen halten"
     page = f"""<html><head><meta property="og:title" content="Ein anderer Titel als im Kopf"></head><body>
 <div class="story"><h2 class="sub-tit">{dek}</h2>{STORY}<h2>Zwischentitel</h2>{STORY}</div></body></html>"""
-    art = read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html")
+    art = read(page)
     assert art.lead == "Die Feuerwehr kämpft seit dem Morgen Anwohner sollen die Fenster geschlossen halten"
     assert art.sources["lead"] == "dek"
     assert art.body.startswith("Absatz 1") and "Zwischentitel" in art.body
@@ -169,4 +167,4 @@ def test_text_under_the_story_heading(story: str, lead: str | None) -> None:
     page = f"""<html><head><meta property="og:title" content="Ganz andere Worte für die Suche"></head><body>
 <ol class="crumbs"><li><a href="/">Home</a></li><li><h1>Ganz andere Worte für die Suche</h1></li></ol>
 {story}</body></html>"""
-    assert read_article(Selector(text=page), "https://hafenblatt.example/brand-1.html").lead == lead
+    assert read(page).lead == lead

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers import boxbench
-from scrapers.extract import extract_article
+from scrapers.extraction import extract_article
 
 LINK_TOLERANCE = 0.006
 """Pooled link figures: about one link of the 100-180 labelled per field."""

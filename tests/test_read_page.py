@@ -15,7 +15,8 @@ from scrapy.http import HtmlResponse, Response
 from pipelines.timestamps import FormatTimestamps
 from scrapers import extract
 from scrapers.extensions import RejectsFile
-from scrapers.extract import decode_page, extract_article
+from scrapers.extract import decode_page
+from scrapers.extraction import extract_article
 from scrapers.items import Article
 from tests.harness import ROOT, project_crawler
 

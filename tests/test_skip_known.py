@@ -15,7 +15,7 @@ from scrapy.utils.test import get_crawler
 
 from scrapers import settings as project_settings
 from scrapers.harvest import ARTICLE, HarvestState, SkipKnownArticles
-from scrapers.state import Staged
+from scrapers.statestore import Staged
 from tests.harness import project_crawler
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -89,6 +89,40 @@ def test_spider_stays_on_the_site() -> None:
     assert "newsharvest" in crawler.settings.get("USER_AGENT")
 
 
+BOT_WALL = b"""<html><head><title>Just a moment...</title></head><body><h1>Checking your browser</h1>
+<p>Please enable JavaScript and cookies to continue.</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("spider_name", "args", "url"),
+    [
+        ("thoidai", {}, "https://thoidai.com.vn/bai-viet-202411.html"),
+        ("news", {"url": "https://www.hafenblatt.example/politik/"}, "https://www.hafenblatt.example/politik/a-1.html"),
+    ],
+)
+def test_every_spider_reads_articles_on_one_path(spider_name: str, args: dict[str, Any], url: str) -> None:
+    # A page served with 200 that holds neither a story nor a date (a bot wall) is counted alike by the
+    # site spider and the news spider: both go through HarvestSpider.parse_article.
+    from scrapy.http import HtmlResponse
+
+    from scrapers.spiders.base import HarvestSpider
+
+    crawler = project_crawler(spider_name)
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler, **args)
+    assert crawler.stats is not None
+    response = HtmlResponse(url, body=BOT_WALL, encoding="utf-8", request=Request(url))
+    items = list(HarvestSpider.parse_article(spider, response))
+    callback = type(spider).parse_article  # the site spider's carries its `scrapy check` contract
+    assert getattr(callback, "__wrapped__", callback) is HarvestSpider.parse_article
+    stats = crawler.stats.get_stats()
+    assert stats.get("articles/no_content") == 1
+    if spider_name == "news":  # the generic page class tells a bot wall is no article, by its kind
+        assert items == [] and stats.get("articles/skipped/other") == 1
+    else:  # the profile's page class takes it for an article: the record is written, empty
+        assert len(items) == 1
+
+
 def test_gzipped_sitemap_is_read_as_the_plain_one() -> None:
     # sitemap.xml.gz is a gzip file (not a Content-Encoding), which Scrapy's gunzip unpacks.
     crawler = project_crawler("thoidai")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.state import (
+from scrapers.statestore import (
     Known,
     RevisitPolicy,
     Staged,

@@ -14,6 +14,8 @@ from scrapers.extract.text import clean_paragraphs, clean_text, unique
         ("tab\there\u00a0nbsp", "tab here nbsp"),
         ("bell\x07char", "bellchar"),
         ("giới hạn .", "giới hạn ."),
+        ("CD&amp;V  Fraktion", "CD&V Fraktion"),  # a reference escaped twice in a meta tag reads
+        ("Q&A: AT&T", "Q&A: AT&T"),
         ("   ", None),
         ("", None),
         (None, None),

@@ -12,7 +12,7 @@ import pytest
 from scrapers.commands.crawl import verdict
 from scrapers.harvest import HarvestState
 from scrapers.integrity import run_errors
-from scrapers.state import RevisitPolicy, StateStore
+from scrapers.statestore import RevisitPolicy, StateStore
 from tests.harness import project_crawler
 from tests.test_harvest import Harvest
 

@@ -17,7 +17,7 @@ import sys
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from scrapers.state import StateLocked, StateStore, sqlite_path
+from scrapers.statestore import StateLocked, StateStore, sqlite_path
 
 
 class Command(ScrapyCommand):

@@ -7,7 +7,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import lxml.html
@@ -20,46 +20,89 @@ from scrapers.extract.markup import (
     INLINE_TAGS,
     INVISIBLE_TAGS,
     LIST_TAGS,
+    MOSTLY_LINKS,
     SENTENCE_END,
     SKIP_TAGS,
-    Page,
-    clean_text,
+    all_text,
     is_boilerplate,
     is_teaser_list,
     link_text_length,
     text_of,
 )
+from scrapers.extract.parsed import Element, Parsed, TextNode
+from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import AD_LABELS, all_words
+from scrapers.items import Image
+
+Block = tuple[str, Element | None]
+"""A block of the story: its text, and its element (None for loose text between elements)."""
+
 
 MIN_PARAGRAPH = 20
+"""A text block shorter than this scores nothing for its container (a label, a date, a caption line)."""
+
+
+SHORT_BODY = 300
+"""A body this short may be a page whose story its scripts render; an `itemprop=articleBody` holding no more is
+a teaser or a wrapper of the lead only, and JSON-LD's `articleBody` must give more than this to be taken."""
+
+
+STORY_TEXT = 500
+"""A wrapper (form, layout table, marked box) holding this many characters of paragraphs, and half of the
+page's, holds the story and is not excluded."""
+
+
+WIDEN_ONE = 1.15
+"""The container's parent holding this many times its text holds more of the story: the container widens."""
 
 
 WIDEN = 1.6
 """An ancestor holding this many times the chosen container's text holds a story split in parts."""
 
 
-def read_body(page: Page) -> tuple[str, str | None]:
-    guard = _Exclusions(page.sel.root)
-    page.marked_boxes = guard.marked
-    for node in page.sel.css("[itemprop=articleBody]"):
-        blocks = _blocks(node.root)
-        if sum(len(text) for text, _ in blocks) > 300:
-            page.container = node.root
-            return _join(page, blocks), "itemprop=articleBody"
-    container = page.container = _best_container(page.sel.root, guard)
-    body = _join(page, _blocks(container)) if container is not None else ""
+@dataclass(frozen=True)
+class Story:
+    """Where the story is on the page and what it says, as the body reader found it."""
+
+    body: str
+    """Paragraphs and subheadings in reading order, joined by a blank line (before `trim_head`)."""
+    source: str | None
+    """The signal the body came from (`itemprop=articleBody`, `text density`, `jsonld`, `script data`)."""
+    container: Element | None
+    """The element holding the story's blocks; None when no container holds text."""
+    first_block: Element | None
+    """The element of the body's first block, when the body was read from the page's markup."""
+    last_block: Element | None
+    """The element of the body's last block (the container's, even when JSON-LD gave the text)."""
+
+
+def find_story(parsed: Parsed) -> Story:
+    guard = _Exclusions(parsed)
+    for node in parsed.itemprops.get("articleBody", ()):
+        blocks = _blocks(node)
+        if sum(len(text) for text, _ in blocks) > SHORT_BODY:
+            return _read_story(blocks, "itemprop=articleBody", node)
+    container = _best_container(parsed, guard)
+    blocks = _blocks(container) if container is not None else []
+    story = _read_story(blocks, "text density", container)
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
-    structured_body = structured.text_value(page.article.get("articleBody")) or ""
-    if len(structured_body) > max(2 * len(body), 300):
-        page.first_block = None
-        return "\n\n".join(p for p in (clean_text(line) for line in structured_body.splitlines()) if p), "jsonld"
-    if len(body) < SHORT_BODY and (scripted := _body_in_scripts(page)) and len(scripted) > 2 * len(body):
-        page.first_block = page.last_block = None
-        return scripted, "script data"
-    return body, "text density" if body else None
+    structured_body = structured.text_value(parsed.article.get("articleBody")) or ""
+    if len(structured_body) > max(2 * len(story.body), SHORT_BODY):
+        text = "\n\n".join(p for p in (collapse_space(line) for line in structured_body.splitlines()) if p)
+        return replace(story, body=text, source="jsonld", first_block=None)
+    scripted = _body_in_scripts(parsed.root) if len(story.body) < SHORT_BODY else ""
+    if len(scripted) > 2 * len(story.body):
+        return replace(story, body=scripted, source="script data", first_block=None, last_block=None)
+    return story
 
 
-SHORT_BODY = 300
-"""A body this short may be a page whose story its scripts render."""
+def _read_story(
+    blocks: list[Block], source: str, container: Element | None
+) -> Story:
+    body = "\n\n".join(text for text, _ in blocks)
+    first = blocks[0][1] if blocks else None
+    last = blocks[-1][1] if blocks else None
+    return Story(body, source if body else None, container, first, last)
 
 
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -68,18 +111,18 @@ _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003cp[\s>\\]|<p[\s>]", re.IGNORECASE)
 
 
-def _body_in_scripts(page: Page) -> str:
+def _body_in_scripts(root: Element) -> str:
     """The story as a page that renders it with JavaScript carries it: HTML in a string of its inline
     data (Next.js `__NEXT_DATA__` and `self.__next_f.push`, Nuxt, Apollo state), often JSON within a
     JavaScript string. The longest such string with three or more paragraphs, read as a body."""
     best = ""
-    for script in page.sel.root.iter("script"):
+    for script in root.iter("script"):
         code = script.text or ""
         if script.get("src") or "ld+json" in (script.get("type") or ""):
             continue
         for markup in _html_strings(code):
             fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
-            blocks: list[tuple[str, Any]] = []
+            blocks: list[Block] = []
             _collect(fragment, blocks)
             text = "\n\n".join(text for text, _ in blocks)
             if len(text) > len(best):
@@ -105,15 +148,17 @@ def _html_strings(code: str, depth: int = 0) -> Iterator[str]:
 IMAGE_SOURCES = ("data-src", "data-original", "data-lazy-src", "src")
 
 
-def body_images(page: Page) -> list[tuple[str, str | None, str | None]]:
+def body_images(story: Story, url: str) -> list[Image]:
     """The images of the body's container, with their alt text and the caption of their figure, in page
     order; beside the container only a figure counts (the lead image above the text). Images in boxes
     (related stories, galleries, ads) do not."""
-    container = page.container
+    container = story.container
     if container is None:
         return []
-    scope = container.getparent() if container.getparent() is not None else container
-    images: dict[str, tuple[str, str | None, str | None]] = {}
+    scope = container.getparent()
+    if scope is None:
+        scope = container
+    images: dict[str, Image] = {}
     for img in scope.iter("img"):
         ancestors = list(img.iterancestors())
         ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
@@ -121,15 +166,15 @@ def body_images(page: Page) -> list[tuple[str, str | None, str | None]]:
         if (container not in ancestors and figure is None) or any(
                 is_boilerplate(a) and not _marked_as_story(a) for a in ancestors):
             continue
-        url = _image_url(img, page.url)
-        if url and url not in images:
+        src = _image_url(img, url)
+        if src and src not in images:
             figcaption = figure.find(".//figcaption") if figure is not None else None
             caption = text_of(figcaption) if figcaption is not None else None
-            images[url] = (url, clean_text(img.get("alt")) or None, caption or None)
+            images[src] = Image(url=src, alt=collapse_space(img.get("alt")) or None, caption=caption or None)
     return list(images.values())
 
 
-def _image_url(img: Any, base: str) -> str | None:
+def _image_url(img: Element, base: str) -> str | None:
     for name in IMAGE_SOURCES:
         src = (img.get(name) or "").strip()
         if src and not src.startswith("data:"):
@@ -156,16 +201,11 @@ def _without_labels(blocks: list[str]) -> list[str]:
     )
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
     return [block for block in blocks
-            if block not in labels and block.casefold() not in AD_LABELS and not NOT_STORY_LINE.match(block)]
+            if block not in labels and block.casefold() not in AD_LINES and not NOT_STORY_LINE.match(block)]
 
 
-AD_LABELS = frozenset({
-    "ad", "advert", "advertisement", "advertising", "sponsored", "anzeige", "werbung", "publicité", "publicidad",
-    "pubblicità", "reklame", "annonse", "annons", "mainos", "reklama", "advertentie", "quảng cáo", "광고", "広告",
-    "story continues below advertisement", "article continues below advertisement", "scroll to continue",
-    "continue reading below",
-})
-"""Lines that only announce an ad slot."""
+AD_LINES = all_words(AD_LABELS)
+"""Lines that only announce an ad slot, in any language."""
 
 
 NOT_STORY_LINE = re.compile(
@@ -193,12 +233,6 @@ def trim_head(body: str, title: str | None) -> str:
     return "\n\n".join(blocks)
 
 
-def _join(page: Page, blocks: list[tuple[str, Any]]) -> str:
-    page.first_block = blocks[0][1] if blocks else None
-    page.last_block = blocks[-1][1] if blocks else None
-    return "\n\n".join(text for text, _ in blocks)
-
-
 class _Exclusions:
     """Which elements sit in navigation, an aside, a hidden element or a box marked as
     boilerplate. A marked box that holds the headline is the article itself (WordPress and
@@ -206,16 +240,14 @@ class _Exclusions:
     form, layout table or marked box that holds most of the page's paragraph text (a page wrapped
     in one ASP.NET <form>, a table layout, a layout column classed "l-sidebar-fixed")."""
 
-    def __init__(self, root: Any) -> None:
-        self.verdicts: dict[Any, bool] = {}
-        headline = next(root.iter("h1"), None)
+    def __init__(self, parsed: Parsed) -> None:
+        self.verdicts: dict[Element, bool] = {}
+        headline = next(iter(parsed.tagged("h1")), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
-        self.paragraph_text = _paragraph_text(root)
-        self.marked: list[Any] = []
-        """Elements excluded for their class or id (related, most-read, share boxes...), in the order met."""
+        self.paragraph_text = sum(len(all_text(p)) for p in parsed.tagged("p"))
 
-    def excluded(self, el: Any) -> bool:
-        node = el
+    def excluded(self, el: Element) -> bool:
+        node: Element | None = el
         chain = []
         verdict = False
         while node is not None:
@@ -232,7 +264,7 @@ class _Exclusions:
             self.verdicts[seen] = verdict
         return verdict
 
-    def _is_box(self, el: Any) -> bool:
+    def _is_box(self, el: Element) -> bool:
         if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
             return False
         if el.tag in INVISIBLE_TAGS:
@@ -240,13 +272,12 @@ class _Exclusions:
         if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
         if is_boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
-            self.marked.append(el)
             return True
         return is_teaser_list(el) and not self._holds_most_text(el)
 
-    def _holds_most_text(self, el: Any) -> bool:
+    def _holds_most_text(self, el: Element) -> bool:
         inside = _paragraph_text(el)
-        return inside >= 500 and inside >= 0.5 * self.paragraph_text
+        return inside >= STORY_TEXT and inside >= 0.5 * self.paragraph_text
 
 
 _STORY_CLASS = re.compile(
@@ -258,7 +289,7 @@ _COLLAPSIBLE_CLASS = re.compile(r"(?<![a-z])(?:infobox|info-box|factbox|fact-box
                                 re.IGNORECASE)
 
 
-def _collapsible(el: Any) -> bool:
+def _collapsible(el: Element) -> bool:
     """Whether `el` is a box the reader opens or that stands beside the story: `<details>`, an accordion, an
     info or fact box."""
     return el.tag == "details" or bool(_COLLAPSIBLE_CLASS.search(el.get("class") or ""))
@@ -267,13 +298,13 @@ def _collapsible(el: Any) -> bool:
 _POST_CLASS = re.compile(r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed)(?![a-z])")
 
 
-def _embedded_post(el: Any) -> bool:
+def _embedded_post(el: Element) -> bool:
     """Whether `el` is, or only wraps, a social post quoted in the story (`blockquote.twitter-tweet`)."""
     quotes = [el] if el.tag == "blockquote" else list(el.iter("blockquote"))
     return len(quotes) == 1 and bool(_POST_CLASS.search(quotes[0].get("class") or ""))
 
 
-def _marked_as_story(el: Any) -> bool:
+def _marked_as_story(el: Element) -> bool:
     """Whether `el` says it holds the story (`itemprop=articleBody`, a class such as `article-body`): a
     boilerplate word among its other classes is a layout modifier (`sidebar-layout`, `gallery--wide`)."""
     if el.get("itemprop") == "articleBody":
@@ -281,17 +312,19 @@ def _marked_as_story(el: Any) -> bool:
     return any(_STORY_CLASS.match(word) for word in (el.get("class") or "").split())
 
 
-def _paragraph_text(el: Any) -> int:
+def _paragraph_text(el: Element) -> int:
     """Length of the text of the <p> elements in `el`."""
-    return sum(len(p.text_content()) for p in el.iter("p"))
+    return sum(len(all_text(p)) for p in el.iter("p"))
 
 
-def _text_blocks(root: Any) -> dict[Any, list[int]]:
+def _text_blocks(texts: tuple[TextNode, ...]) -> dict[Element, list[int]]:
     """Elements that hold text directly (through inline children), with [text, link text] lengths."""
-    blocks: dict[Any, list[int]] = {}
-    for text in root.xpath("//body//text()[normalize-space()]"):
+    # The text nodes come from one XPath (`Parsed.texts`): a walk over every element in Python measured
+    # 1.7x slower.
+    blocks: dict[Element, list[int]] = {}
+    for text in texts:
         node = text.getparent()
-        if text.is_tail:
+        if text.is_tail and node is not None:
             node = node.getparent()
         in_link = False
         while node is not None and node.tag in INLINE_TAGS:
@@ -300,20 +333,21 @@ def _text_blocks(root: Any) -> dict[Any, list[int]]:
         if node is None or node.tag in INVISIBLE_TAGS:
             continue
         counts = blocks.setdefault(node, [0, 0])
-        length = len(clean_text(text))
+        collapsed = " ".join(text.split())
+        length = len(collapse_space(collapsed) if "&" in collapsed else collapsed)
         counts[0] += length
         if in_link:
             counts[1] += length
     return blocks
 
 
-def _best_container(root: Any, guard: _Exclusions) -> Any:
-    scores: dict[Any, float] = {}
-    good: dict[Any, int] = {}
-    story = _first_of_several_stories(root)
-    for block, (length, link_length) in _text_blocks(root).items():
+def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
+    scores: dict[Element, float] = {}
+    good: dict[Element, int] = {}
+    story = _first_of_several_stories(parsed.tagged("article"))
+    for block, (length, link_length) in _text_blocks(parsed.texts).items():
         weight = length - link_length
-        if length < MIN_PARAGRAPH or weight <= length / 2 or block.tag in LIST_TAGS or guard.excluded(block):
+        if length < MIN_PARAGRAPH or weight <= MOSTLY_LINKS * length or block.tag in LIST_TAGS or guard.excluded(block):
             continue
         if story is not None and story not in block.iterancestors():
             continue  # the next story of an endless-scroll page
@@ -328,7 +362,7 @@ def _best_container(root: Any, guard: _Exclusions) -> Any:
     best = max(scores, key=lambda n: scores[n])
     # Widen to the ancestor that holds clearly more of the story: the next one up when it does, or one
     # further up past wrappers that hold only this part (paragraphs each wrapped in their own divs).
-    while (parent := best.getparent()) is not None and good.get(parent, 0) > 1.15 * good[best]:
+    while (parent := best.getparent()) is not None and good.get(parent, 0) > WIDEN_ONE * good[best]:
         best = parent
     for ancestor in list(best.iterancestors()):
         if ancestor.tag in ("body", "html"):
@@ -338,17 +372,17 @@ def _best_container(root: Any, guard: _Exclusions) -> Any:
     return best
 
 
-def _first_of_several_stories(root: Any) -> Any:
+def _first_of_several_stories(articles: tuple[Element, ...]) -> Element | None:
     """On a page that prints several stories, each an <article> with its own <h1> (endless scroll), the
     first: the page's own; None on a page with one story."""
-    stories = [article for article in root.iter("article") if any(True for _ in article.iter("h1"))]
+    stories = [article for article in articles if any(True for _ in article.iter("h1"))]
     outermost = [a for a in stories if not any(b in a.iterancestors() for b in stories)]
     return outermost[0] if len(outermost) >= 2 else None
 
 
-def _blocks(container: Any) -> list[tuple[str, Any]]:
+def _blocks(container: Element) -> list[Block]:
     """The paragraphs and subheadings of `container` in order, each with its element (None for loose text)."""
-    blocks: list[tuple[str, Any]] = []
+    blocks: list[Block] = []
     _collect(container, blocks)
     return blocks
 
@@ -359,7 +393,7 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 )
 
 
-def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _collect(el: Element, blocks: list[Block]) -> None:
     run: list[tuple[str, int]] = []  # loose text between blocks, with how much of it sits in links
     if el.text:
         run.append((el.text, 0))
@@ -393,7 +427,7 @@ def _collect(el: Any, blocks: list[tuple[str, Any]]) -> None:
     _flush(run, blocks)
 
 
-def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _add_list(el: Element, blocks: list[Block]) -> None:
     """The items of a list written as text (a list of links is a box) within the story: a list above its
     first paragraph sums the story up ("In brief"), apart from the body."""
     if not _story_started(blocks):
@@ -404,7 +438,7 @@ def _add_list(el: Any, blocks: list[tuple[str, Any]]) -> None:
         _add_lines(items, texts, blocks)
 
 
-def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _add_table(el: Element, blocks: list[Block]) -> None:
     """A table of data within the story, a row a line; a table laying out the page is read as blocks."""
     rows = [row for row in el.iter("tr") if next(row.iterancestors("table"), None) is el]
     if any(_has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
@@ -416,11 +450,11 @@ def _add_table(el: Any, blocks: list[tuple[str, Any]]) -> None:
     _add_lines(rows, texts, blocks)
 
 
-def _story_started(blocks: list[tuple[str, Any]]) -> bool:
+def _story_started(blocks: list[Block]) -> bool:
     return any(block is not None and block.tag == "p" for _, block in blocks)
 
 
-def _add_lines(elements: list[Any], texts: list[str], blocks: list[tuple[str, Any]]) -> None:
+def _add_lines(elements: list[Element], texts: list[str], blocks: list[Block]) -> None:
     """List items or table rows as lines of the body, unless they are mostly links (a box of them)."""
     total = sum(len(t) for t in texts)
     if not total or sum(link_text_length(el) for el in elements) > LIST_LINKS * total:
@@ -430,30 +464,36 @@ def _add_lines(elements: list[Any], texts: list[str], blocks: list[tuple[str, An
             blocks.append((text, el))
 
 
+LINKED_BLOCK = 0.6
+"""A short block with more than this share of its text in links is a link line ("Read more: ..."), not story."""
+
+
 LIST_LINKS = 0.3
+"""A list or table with more than this share of its text in links is a box of links, not part of the story."""
 
 
 LIST_ITEM_MIN = 20
+"""List items this long on average are text (a list of short words is navigation or tags)."""
 
 
-def _has_blocks(el: Any) -> bool:
+def _has_blocks(el: Element) -> bool:
     return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
 
 
-def _flush(run: list[tuple[str, int]], blocks: list[tuple[str, Any]]) -> None:
+def _flush(run: list[tuple[str, int]], blocks: list[Block]) -> None:
     # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
     # links (a tag cloud, a link bar) is not text.
-    text = clean_text("".join(part for part, _ in run))
+    text = collapse_space("".join(part for part, _ in run))
     link_length = sum(links for _, links in run)
     run.clear()
-    if len(text) >= MIN_PARAGRAPH * 3 and link_length < len(text) / 2:
+    if len(text) >= MIN_PARAGRAPH * 3 and link_length < MOSTLY_LINKS * len(text):
         blocks.append((text, None))
 
 
-def _add_block(el: Any, blocks: list[tuple[str, Any]]) -> None:
+def _add_block(el: Element, blocks: list[Block]) -> None:
     text = text_of(el)
     if not text:
         return
-    if el.tag not in HEADING_TAGS and len(text) < 300 and link_text_length(el) > 0.6 * len(text):
+    if el.tag not in HEADING_TAGS and len(text) < SHORT_BODY and link_text_length(el) > LINKED_BLOCK * len(text):
         return
     blocks.append((text, el))

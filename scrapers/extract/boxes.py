@@ -29,7 +29,7 @@ import parsel
 
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import text_of
+from scrapers.extract.markup import all_text, text_of
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
 
@@ -234,9 +234,9 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
     nothing (a placeholder, a story's subheading, a menu item)."""
     rest = _INLINE_SEPARATOR.sub("", rest).strip()
-    full = clean_text(el.text_content()) or ""
+    full = clean_text(all_text(el)) or ""
     anchor = el if el.tag == "a" else next((a for a in el.iterancestors() if a.tag == "a"), None)
-    if anchor is not None and (rest or len(clean_text(anchor.text_content()) or "") > len(full) + MIN_TITLE):
+    if anchor is not None and (rest or len(clean_text(all_text(anchor)) or "") > len(full) + MIN_TITLE):
         # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
         return Box(kind, el, anchor, (anchor,)) if kind == RELATED else None
     if (panel := _tab_panel(el if anchor is None else anchor)) is not None:  # a tab: the box is its panel
@@ -273,14 +273,14 @@ def _teaser_line(p: Any, url: str) -> Any:
     anchors = p.findall(".//a")
     if len(anchors) != 1 or not url:
         return None
-    text = clean_text(p.text_content()) or ""
-    if text != (clean_text(anchors[0].text_content()) or "") or len(text.split()) < TEASER_WORDS:
+    text = clean_text(all_text(p)) or ""
+    if text != (clean_text(all_text(anchors[0])) or "") or len(text.split()) < TEASER_WORDS:
         return None
     link = absolute_url(anchors[0].get("href"), url)
     if not link or registrable_domain(link) != registrable_domain(url) or url_score(link) < ARTICLE_LIKE:
         return None
     neighbours = (p.getprevious(), p.getnext())
-    story = any(n is not None and n.tag == "p" and len(clean_text(n.text_content()) or "") > STORY_TEXT
+    story = any(n is not None and n.tag == "p" and len(clean_text(all_text(n)) or "") > STORY_TEXT
                 for n in neighbours)
     return anchors[0] if story else None
 
@@ -312,7 +312,7 @@ def _in_menu(el: Any) -> bool:
     a strip of tabs whose panels it does not name ("Latest | Popular")."""
     item = next((a for a in el.iterancestors() if a.tag == "li"), None)
     if item is not None and item.getparent() is not None:
-        items = [clean_text(li.text_content()) or "" for li in item.getparent() if li.tag == "li"]
+        items = [clean_text(all_text(li)) or "" for li in item.getparent() if li.tag == "li"]
         if len(items) >= 2 and all(len(text) <= MAX_TAB for text in items):
             return True
     for ancestor in el.iterancestors():
@@ -324,7 +324,7 @@ def _in_menu(el: Any) -> bool:
 def _inline_line(el: Any, full: str) -> bool:
     """Whether `el`, a label with links, is a line announcing them ("MORE: <a>...</a>"), not a paragraph
     of the story that happens to start with a label word: all its text but the label is link text."""
-    linked = sum(len(clean_text(a.text_content()) or "") for a in el.iter("a"))
+    linked = sum(len(clean_text(all_text(a)) or "") for a in el.iter("a"))
     return linked > 0 and len(full) - linked <= INLINE_LABEL
 
 
@@ -341,7 +341,7 @@ def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...]
         if _is_heading(sibling, labels, links):
             return tuple(anchors) or None
         if not links:
-            text = clean_text(sibling.text_content()) or ""
+            text = clean_text(all_text(sibling)) or ""
             if len(text) > STORY_TEXT:
                 return tuple(anchors) or None
             placeholder = placeholder or (not text and sibling.tag in CONTAINER_TAGS
@@ -380,7 +380,7 @@ def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
             continue
         if el in labels:
             return labels[el][0]
-        heading = clean_text(el.text_content()) or ""
+        heading = clean_text(all_text(el)) or ""
         if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].search(heading):
             return OTHER
         return None

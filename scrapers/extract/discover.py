@@ -23,6 +23,7 @@ import parsel
 
 from scrapers.extract import structured
 from scrapers.extract.links import absolute_url
+from scrapers.extract.vocabulary import NEXT_LABELS, all_words, alternation
 
 # Path words of pages that are not articles.
 NOT_ARTICLE_WORDS = frozenset({
@@ -39,11 +40,7 @@ _WORD_SPLIT = re.compile(r"[-_.,+]+")
 # JSON-LD types (lower-cased, as `structured.types_of` gives them) of pages that are not articles.
 ARTICLE_TYPES_OTHER = {"profilepage": "profile", "person": "profile", "collectionpage": "listing",
                        "itemlist": "listing", "searchresultspage": "listing", "videoobject": "video"}
-NEXT_LABELS = re.compile(
-    r"^(?:next|next page|older|older posts|more|weiter|nächste(?: seite)?|suivant|page suivante|siguiente"
-    r"|próxima|successiva|volgende|nästa|neste|następna|далее|sau|trang sau|›|»|→|>)\s*[›»→>]?$",
-    re.IGNORECASE,
-)
+NEXT_LABEL = re.compile(rf"^(?:{alternation(all_words(NEXT_LABELS))})\s*[›»→>]?$", re.IGNORECASE)
 
 
 NOT_ARTICLE = -1.0
@@ -127,7 +124,7 @@ def next_page(sel: parsel.Selector, url: str) -> str | None:
     for anchor in sel.css("a[href]"):
         label = " ".join((anchor.xpath("string()").get() or "").split())
         aria = anchor.attrib.get("aria-label", "")
-        if NEXT_LABELS.match(label) or NEXT_LABELS.match(aria):
+        if NEXT_LABEL.match(label) or NEXT_LABEL.match(aria):
             return absolute_url(anchor.attrib["href"], url)
     return None
 

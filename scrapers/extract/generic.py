@@ -2,44 +2,56 @@
 
 `read_article` combines the page's structured data (JSON-LD, OpenGraph and other meta tags,
 microdata) with its markup (the headline, the byline, the paragraphs of the story) into a
-`GenericArticle`. Site profiles start from it and override only what it gets wrong. The lead and the body
+`Reading`. Site profiles start from it and override only what it gets wrong. The lead and the body
 have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share with this one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
-import parsel
+import lxml.html
 from htmldate import find_date
+from lxml import etree
 
 from scrapers.extract import structured
-from scrapers.extract.body import body_images, read_body, trim_head
+from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
-    BOX_WORDS,
+    ALL_BOLD,
     INVISIBLE_TAGS,
-    Page,
+    all_text,
     class_words,
-    clean_text,
     following,
     in_figure_or_box,
     is_hidden,
     text_key,
     text_of,
 )
+from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import (
+    BOX_CLASS_WORDS,
+    BYLINE_CLASS,
+    DATE_CLASS_WORDS,
+    HOME_CRUMBS,
+    NAME_JOINERS,
+    all_words,
+    alternation,
+)
+from scrapers.items import Image, Link, RankedLink
 
 
-@dataclass(kw_only=True)
-class GenericArticle:
-    """What the page says about its article; absent is None or empty."""
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """What the page says about its article, field by field as `Article` names them; absent is None or empty."""
 
     title: str | None = None
     published_raw: str | None = None
@@ -59,76 +71,79 @@ class GenericArticle:
     canonical_url: str | None = None
     section: list[str] = field(default_factory=list)
     """Breadcrumb path without the home crumb."""
-    images: list[tuple[str, str | None, str | None]] = field(default_factory=list)
-    """(absolute url, alt, caption) of the body's images, in order."""
-    related: list[tuple[str, str]] = field(default_factory=list)
-    """(absolute url, title) of the related-stories boxes, in page order."""
-    trending: list[tuple[str, str]] = field(default_factory=list)
-    """(absolute url, title) of the most-read / popular boxes, top first."""
+    images: list[Image] = field(default_factory=list)
+    related: list[Link] = field(default_factory=list)
+    """The related-stories boxes, in page order."""
+    trending: list[RankedLink] = field(default_factory=list)
+    """The most-read / popular boxes, top first."""
     sources: dict[str, str] = field(default_factory=dict)
     """Field name -> the signal it was read from."""
 
 
-def read_article(sel: parsel.Selector, url: str) -> GenericArticle:
-    """Read an article page without knowing its site."""
-    objects = structured.jsonld_objects(sel)
-    page = Page(sel, url, objects, structured.find_article(objects) or {}, structured.meta_table(sel))
-    art = GenericArticle()
-    _fill(art, "title", *_title(page))
-    _fill(art, "published_raw", *_published(page))
-    _fill(art, "updated_raw", *_updated(page))
-    _fill(art, "tags", *_tags(page))
-    _fill(art, "language", *_language(page))
-    _fill(art, "canonical_url", *_canonical(page))
-    _fill(art, "section", *_section(page, art.title))
-    _fill(art, "body", *read_body(page))
-    authors, source = _authors(page)  # after the body: a story may be signed below its last paragraph
-    _fill(art, "authors", authors, source)
-    if source and source.startswith(HOUSE):
-        _fill(art, "credit", "; ".join(authors), source)
-    art.body = trim_head(art.body, art.title)
-    art.related, art.trending = link_boxes(page.sel, page.url)
-    art.images = body_images(page)
-    _fill(art, "lead", *read_lead(page, art.title))
-    if art.lead:
-        in_parts = printed_in_parts(art.sources["lead"])
-        art.lead, art.body = split_lead(art.body, art.lead, in_parts=in_parts)
-        if not art.lead:
-            art.lead = None
-            del art.sources["lead"]
-    return art
-
-
-def _fill(art: GenericArticle, name: str, value: Any, source: str | None) -> None:
-    if value and source:
-        setattr(art, name, value)
-        art.sources[name] = source
+def read_article(parsed: Parsed) -> Reading:
+    """Read an article page without knowing its site. Each stage takes what it needs and returns a value with
+    the signal it came from; the story (container, first and last blocks) is found once and handed on."""
+    story = find_story(parsed)
+    title, title_source = _title(parsed)
+    headline = title if title_source else None
+    authors, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
+    house = bool(authors_source and authors_source.startswith(HOUSE))
+    found: dict[str, tuple[Any, str | None]] = {
+        "title": (title, title_source),
+        "published_raw": _published(parsed),
+        "updated_raw": _updated(parsed),
+        "tags": _tags(parsed),
+        "language": _language(parsed),
+        "canonical_url": _canonical(parsed),
+        "section": _section(parsed, headline),
+        "body": (story.body, story.source),
+        "authors": (authors, authors_source),
+        "credit": ("; ".join(authors), authors_source) if house else (None, None),
+        "lead": read_lead(parsed, story.first_block, headline),
+    }
+    values = {name: value for name, (value, source) in found.items() if value and source}
+    sources = {name: source for name, (value, source) in found.items() if value and source}
+    body = trim_head(values.get("body", ""), values.get("title"))
+    if lead := values.pop("lead", None):
+        lead, body = split_lead(body, lead, in_parts=printed_in_parts(sources["lead"]))
+        if lead:
+            values["lead"] = lead
+        else:
+            del sources["lead"]
+    related, trending = link_boxes(parsed.sel, parsed.url)
+    return Reading(
+        **values | {"body": body},
+        images=body_images(story, parsed.url),
+        related=[Link(url=url, title=title) for url, title in related],
+        trending=[RankedLink(rank=rank, url=url, title=title) for rank, (url, title) in enumerate(trending, start=1)],
+        sources=sources,
+    )
 
 
 # ----------------------------------------------------------------------------- title
 
 
-def _title(page: Page) -> tuple[str | None, str | None]:
+def _title(parsed: Parsed) -> tuple[str | None, str | None]:
     # og:title is the headline as the publisher wants it shared; JSON-LD and the visible <h1> are
     # fallbacks (measured on fundus-dev: the <h1> first reads 8 points fewer titles right, as it often
     # carries a kicker or a reworded teaser). Share titles often carry the site name ("Headline | Site"),
     # which goes.
-    sites = _site_names(page)
-    h1 = _visible_headline(page, sites)
-    sites += [text for text in map(text_of, islice(page.sel.root.iter("h1"), 3)) if _is_blog_label(page, text)]
-    headline = clean_text(structured.text_value(page.article.get("headline")))
+    sites = _site_names(parsed)
+    h1 = _visible_headline(parsed, sites)
+    sites += [text for text in map(text_of, islice(parsed.root.iter("h1"), 3)) if _is_blog_label(parsed, text)]
+    headline = collapse_space(structured.text_value(parsed.article.get("headline")))
     candidates = (
-        ("og:title", clean_text(structured.meta_content(page.meta, "og:title"))),
+        ("og:title", collapse_space(structured.meta_content(parsed.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
-        ("twitter:title", clean_text(structured.meta_content(page.meta, "twitter:title"))),
-        ("title", text_of_title(page)),
+        ("twitter:title", collapse_space(structured.meta_content(parsed.meta, "twitter:title"))),
+        ("title", text_of_title(parsed)),
     )
     others = [h1, headline]
     sections = [
-        *structured.meta_contents(page.meta, "article:section"),
-        *(structured.meta_content(page.meta, key) for key in SECTION_META),
-        structured.text_value(page.article.get("articleSection")),
+        *structured.meta_contents(parsed.meta, "article:section"),
+        *(structured.meta_content(parsed.meta, key) for key in SECTION_META),
+        structured.text_value(parsed.article.get("articleSection")),
     ]
     for source, value in candidates:
         if value:
@@ -156,6 +171,14 @@ def _holds_headline(title: str, h1: str) -> bool:
 SECTION_META = ("section", "category", "content_category")
 
 
+_NO_ELEMENT = etree.Element("none")
+
+
+def _first_attribute(elements: Iterable[Element], name: str) -> str | None:
+    """The attribute `name` of the first of `elements` that has it."""
+    return next((value for el in elements if (value := el.get(name)) is not None), None)
+
+
 def _without_section_suffix(title: str, sections: list[str]) -> str:
     """"Headline-Politik" without the section the CMS glued to the share title."""
     for section in (s.strip() for s in sections):
@@ -166,32 +189,32 @@ def _without_section_suffix(title: str, sections: list[str]) -> str:
     return title
 
 
-def _visible_headline(page: Page, sites: list[str]) -> str:
+def _visible_headline(parsed: Parsed, sites: list[str]) -> str:
     """The first <h1> outside the page's header, navigation and asides that is not the site's name."""
     site_keys = {text_key(site) for site in sites}
-    for h1 in page.sel.root.iter("h1"):
+    for h1 in parsed.tagged("h1"):
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
-        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(page, text):
+        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(parsed, text):
             return text
     return ""
 
 
-def _is_blog_label(page: Page, text: str) -> bool:
+def _is_blog_label(parsed: Parsed, text: str) -> bool:
     """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>", and the post
     title stands in a heading of its own."""
-    head, *rest = _TITLE_SEPARATOR.split(text_of_title(page)) or [""]
+    head, *rest = _TITLE_SEPARATOR.split(text_of_title(parsed)) or [""]
     if text_key(text) not in {text_key(part) for part in rest}:
         return False
-    return any(text_key(text_of(h)) == text_key(head) for h in page.sel.root.iter("h1", "h2", "h3"))
+    return any(text_key(text_of(h)) == text_key(head) for h in parsed.root.iter("h1", "h2", "h3"))
 
 
-def text_of_title(page: Page) -> str:
-    return clean_text(page.sel.xpath("string(//title)").get())
+def text_of_title(parsed: Parsed) -> str:
+    return collapse_space(all_text(next(iter(parsed.tagged("title")), _NO_ELEMENT)))
 
 
-def _is_article_header(el: Any) -> bool:
+def _is_article_header(el: Element) -> bool:
     # <header> inside <article> (or <main>) is the story's own header, which holds its headline.
     return el.tag == "header" and any(a.tag in ("article", "main") for a in el.iterancestors())
 
@@ -233,12 +256,12 @@ def _complete(title: str, others: list[str]) -> str:
     return title
 
 
-def _site_names(page: Page) -> list[str]:
+def _site_names(parsed: Parsed) -> list[str]:
     names = [
-        structured.meta_content(page.meta, "og:site_name", "application-name", "twitter:site"),
-        structured.text_value(page.article.get("publisher")),
+        structured.meta_content(parsed.meta, "og:site_name", "application-name", "twitter:site"),
+        structured.text_value(parsed.article.get("publisher")),
     ]
-    host = urlsplit(page.url).hostname or ""
+    host = urlsplit(parsed.url).hostname or ""
     labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
     if len(labels) >= 2:
         names.append(labels[-2])
@@ -268,12 +291,12 @@ PUBLISHED_META = (
 UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 
-def _published(page: Page) -> tuple[str | None, str | None]:
+def _published(parsed: Parsed) -> tuple[str | None, str | None]:
     machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
-        ("jsonld", lambda: structured.text_value(page.article.get("datePublished"))),
-        ("meta", lambda: structured.meta_content(page.meta, *PUBLISHED_META)),
-        ("itemprop=datePublished", lambda: page.sel.css("[itemprop=datePublished]::attr(datetime)").get()),
-        ("time", lambda: page.sel.css("article time::attr(datetime), time::attr(datetime)").get()),
+        ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
+        ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
+        ("itemprop=datePublished", lambda: _first_attribute(parsed.itemprops.get("datePublished", ()), "datetime")),
+        ("time", lambda: _first_attribute(parsed.tagged("time"), "datetime")),
     )
     for index, (source, read) in enumerate(machine):
         if value := (read() or "").strip():
@@ -281,7 +304,7 @@ def _published(page: Page) -> tuple[str | None, str | None]:
                 for other_source, other in machine[index + 1 :]:
                     if (timed := (other() or "").strip()).startswith(value) and len(timed) > len(value):
                         return timed, other_source
-                for obj in page.jsonld:
+                for obj in parsed.jsonld:
                     timed = structured.text_value(obj.get("datePublished")) or ""
                     if timed.startswith(value) and len(timed) > len(value):
                         return timed, "jsonld"
@@ -289,33 +312,39 @@ def _published(page: Page) -> tuple[str | None, str | None]:
     # No machine-readable date: the date line printed near the headline; else htmldate, which searches the
     # markup and the text (URL dates, "Published on", date-classed elements) with rules tuned on thousands of
     # pages and gives a day, or a time when it has one.
-    if printed := _printed_date(page):
+    if printed := _printed_date(parsed):
         return printed, "date line"
-    found = find_date(page.sel.root, url=page.url or None, original_date=True, extensive_search=True,
+    found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True, extensive_search=True,
                       outputformat="%Y-%m-%dT%H:%M:%S")
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
 
 
-DATE_WORDS = frozenset({"date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp",
-                        "dateline", "datum", "fecha", "data", "ngay"})
+def _html_tree(root: Element) -> lxml.html.HtmlElement:
+    """The tree as htmldate takes it (lxml.html elements): a plain lxml tree read again through its markup."""
+    if isinstance(root, lxml.html.HtmlElement):
+        return root
+    return lxml.html.document_fromstring(etree.tostring(root, encoding="unicode"))
+
+
 
 
 DATE_LINE_WINDOW = 60
 """How many elements after the headline a printed date line may come."""
 
 
-def _printed_date(page: Page) -> str | None:
+def _printed_date(parsed: Parsed) -> str | None:
     """The date line printed near the headline ("10:27 | 17/06/2021 GMT+7", "3. Mai 2024, 10:15 Uhr"), when
     the page gives no machine-readable date: an element classed as a date, short, that reads as a date."""
-    h1 = next(page.sel.root.iter("h1"), None)
+    h1 = next(iter(parsed.tagged("h1")), None)
     if h1 is None:
         return None
-    near = [*islice(following(h1), DATE_LINE_WINDOW), *h1.xpath("preceding::*[position() <= 20]")[::-1]]
-    language = (_language(page)[0] or "").split("-")[0].lower()
+    before = cast("list[Element]", h1.xpath("preceding::*[position() <= 20]"))
+    near = [*islice(following(h1), DATE_LINE_WINDOW), *before[::-1]]
+    language = (_language(parsed)[0] or "").split("-")[0].lower()
     languages = [language] if language in DATEPARSER_LANGUAGES else None
     tries = 0
     for el in near:
-        if not isinstance(el.tag, str) or not class_words(el) & DATE_WORDS or in_figure_or_box(el):
+        if not isinstance(el.tag, str) or not class_words(el) & DATE_CLASS_WORDS or in_figure_or_box(el):
             continue
         text = text_of(el)
         if 6 <= len(text) <= 80 and _YEAR_OR_DAY.search(text):
@@ -360,10 +389,10 @@ DATE_LINE_TRIES = 3
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _updated(page: Page) -> tuple[str | None, str | None]:
-    if value := structured.text_value(page.article.get("dateModified")):
+def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
+    if value := structured.text_value(parsed.article.get("dateModified")):
         return value, "jsonld"
-    if value := structured.meta_content(page.meta, *UPDATED_META):
+    if value := structured.meta_content(parsed.meta, *UPDATED_META):
         return value, "meta"
     return None, None
 
@@ -393,7 +422,7 @@ _UI_WORDS = frozenset({
 """Interface words that author boxes hold beside the name ("Follow", "Name *", "Edit")."""
 
 
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|\s&\s|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b)\s*")
+_SPLIT_NAMES = re.compile(rf"\s*(?:,|;|\s&\s|\b(?:{alternation(all_words(NAME_JOINERS))})\b)\s*")
 
 
 _EMAIL = re.compile(r"\S+@\S+")
@@ -403,7 +432,7 @@ _VIEW_ALL = re.compile(r"^(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|s
 
 def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]."""
-    text = _EMAIL.sub("", clean_text(raw))
+    text = _EMAIL.sub("", collapse_space(raw))
     text = _VIEW_ALL.sub("", _BY.sub("", text))
     return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
 
@@ -414,38 +443,39 @@ the evaluation truth has it (moving it out measured fundus-dev authors 0.888 -> 
 named in `credit` too, so that a consumer can tell it from a person."""
 
 
-def _authors(page: Page) -> tuple[list[str], str | None]:
+def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
-    sites = [text_key(site) for site in _site_names(page) if len(text_key(site)) >= 3]
-    labels = [label for label in (urlsplit(page.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
+    sites = [text_key(site) for site in _site_names(parsed) if len(text_key(site)) >= 3]
+    labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
     host_key = labels[-2].casefold() if len(labels) >= 2 else ""
     candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("jsonld", lambda: structured.person_names(page.article.get("author"))),
-        ("meta", lambda: [name for raw in structured.meta_contents(page.meta, "author") for name in clean_author(raw)]),
+        ("jsonld", lambda: structured.person_names(parsed.article.get("author"))),
+        ("meta",
+         lambda: [name for raw in structured.meta_contents(parsed.meta, "author") for name in clean_author(raw)]),
         ("itemprop=author",
-         lambda: [clean_text(t) for t in page.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
-        ("byline", lambda: _byline_names(page)),
-        ("byline label", lambda: _labelled_byline(page)),
-        ("signature", lambda: _signature(page)),
+         lambda: [collapse_space(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+        ("byline", lambda: _byline_names(parsed)),
+        ("byline label", lambda: _labelled_byline(parsed)),
+        ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
     house: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
         names = _unique([n for n in read() if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if people:
-            return _with_cosigners(page, people, source)
+            return _with_cosigners(parsed, people, source)
         if names and not house[0]:
             house = (names, source)
     return house[0], f"{HOUSE} {house[1]}" if house[1] else None  # only the house credits the story
 
 
-def _with_cosigners(page: Page, people: list[str], source: str) -> tuple[list[str], str]:
+def _with_cosigners(parsed: Parsed, people: list[str], source: str) -> tuple[list[str], str]:
     """`people`, or the page's `rel=author` byline when it names them all and others beside them (structured
     data that credits one of two signed authors)."""
     if source not in ("jsonld", "meta"):
         return people, source
-    linked = _unique([name for a in page.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)
+    linked = _unique([name for a in parsed.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)
                       for name in clean_author(text_of(a)) if _looks_like_name(name)])
     known = {name.casefold() for name in people}
     if len(linked) > len(people) and known <= {name.casefold() for name in linked}:
@@ -463,32 +493,27 @@ def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool
     return len(words) >= 2 and "".join(word[0] for word in words).casefold() == host_key
 
 
-# Class or id words of a byline: "byline", "author", "author-name", "article__author" (not "authority").
-_BYLINE_MARK = re.compile(
-    r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore|contributors?|writer|reporter)(?:$|[-_\s])",
-    re.I,
-)
 
 
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
-def _byline_names(page: Page) -> list[str]:
+def _byline_names(parsed: Parsed) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in page.sel.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
+    links = [a for a in parsed.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
     if names := [name for a in links for name in clean_author(text_of(a)) if _looks_like_name(name)]:
         return _unique(names)
-    for el in page.sel.root.iter("*"):
+    for el in parsed.root.iter("*"):
         if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
-        if not _BYLINE_MARK.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
+        if not BYLINE_CLASS.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
-        links = [name for a in el.iter("a") for name in clean_author(text_of(a))]
-        names = [name for name in links if _looks_like_name(name)]
+        link_names = [name for a in el.iter("a") for name in clean_author(text_of(a))]
+        names = [name for name in link_names if _looks_like_name(name)]
         if not names:
             names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]
         if names:
@@ -496,31 +521,30 @@ def _byline_names(page: Page) -> list[str]:
     return []
 
 
-def _labelled_byline(page: Page) -> list[str]:
+def _labelled_byline(parsed: Parsed) -> list[str]:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
-    for el in page.sel.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
+    for el in parsed.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
         own = el.text
         if not own or len(own) > 40 or not _BYLINE_LABEL.match(own.strip()) or len(el):
             continue
         if in_figure_or_box(el) or _in_other_story(el):
             continue
         sibling = el.getnext()
-        after = clean_text(el.tail) or (clean_text(text_of(sibling)) if sibling is not None else "")
+        after = collapse_space(el.tail) or (collapse_space(text_of(sibling)) if sibling is not None else "")
         names = [name for name in clean_author(after) if _looks_like_name(name)] if after else []
         if names and len(after) <= SIGNATURE_LENGTH:
             return names
     return []
 
 
-def _signature(page: Page) -> list[str]:
+def _signature(first: Element | None, last: Element | None) -> list[str]:
     """The names signed over or under the story: its first paragraph when that is only names in bold, or
     its last when right-aligned and short (Vietnamese and other outlets sign stories so)."""
-    first, last = page.first_block, page.last_block
     if first is not None and first.tag == "p" and len(text := text_of(first)) <= SIGNATURE_LENGTH:
         bold = "".join(text_of(b) for b in first.iter("strong", "b"))
         names = [name for name in clean_author(text) if _looks_like_name(name)]
-        if len(bold) >= 0.9 * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
+        if len(bold) >= ALL_BOLD * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
             return names
     if last is None:
         return []
@@ -535,10 +559,10 @@ def _signature(page: Page) -> list[str]:
 SIGNATURE_LENGTH = 60
 
 
-def _in_other_story(el: Any) -> bool:
+def _in_other_story(el: Element) -> bool:
     """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
     an element that holds the headline is the article's own state (`paywall`), not another story."""
-    return any(class_words(a) & BOX_WORDS and a.find(".//h1") is None for a in el.iterancestors())
+    return any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors())
 
 
 def _looks_like_name(text: str) -> bool:
@@ -562,15 +586,15 @@ def _unique(items: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- tags, language, urls
 
 
-def _tags(page: Page) -> tuple[list[str], str | None]:
+def _tags(parsed: Parsed) -> tuple[list[str], str | None]:
     # A single keyword string with no commas is often several tags run together ("Berlin Ukraine Unfall"):
     # a later source that lists them apart is taken instead.
     candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("jsonld", lambda: structured.keyword_list(page.article.get("keywords"))),
-        ("article:tag", lambda: [t for raw in structured.meta_contents(page.meta, "article:tag")
+        ("jsonld", lambda: structured.keyword_list(parsed.article.get("keywords"))),
+        ("article:tag", lambda: [t for raw in structured.meta_contents(parsed.meta, "article:tag")
                                  for t in structured.keyword_list(raw)]),
-        ("news_keywords", lambda: structured.keyword_list(structured.meta_content(page.meta, "news_keywords"))),
-        ("keywords", lambda: structured.keyword_list(structured.meta_content(page.meta, "keywords"))),
+        ("news_keywords", lambda: structured.keyword_list(structured.meta_content(parsed.meta, "news_keywords"))),
+        ("keywords", lambda: structured.keyword_list(structured.meta_content(parsed.meta, "keywords"))),
     )
     first: tuple[list[str], str | None] = ([], None)
     for source, read in candidates:
@@ -578,7 +602,7 @@ def _tags(page: Page) -> tuple[list[str], str | None]:
             if len(tags) > 1:
                 return tags, source
             first = first if first[0] else (tags, source)
-    if not first[0] and (printed := _printed_tags(page)):
+    if not first[0] and (printed := _printed_tags(parsed)):
         return printed
     return first
 
@@ -601,14 +625,14 @@ MAX_TAGS = 20
 """Links of a tag list: a longer list is an index of topics."""
 
 
-def _printed_tags(page: Page) -> tuple[list[str], str] | None:
+def _printed_tags(parsed: Parsed) -> tuple[list[str], str] | None:
     """The tags the page prints as links when its metadata names none: `rel=tag` links, or the links of a
     short list classed `tags`, `topics` or `keywords` (outside navigation)."""
-    rel_tagged = [_tag_text(a) for a in page.sel.root.iter("a")
+    rel_tagged = [_tag_text(a) for a in parsed.root.iter("a")
                   if set((a.get("rel") or "").lower().split()) & set(TAG_LINK_RELS)]
     if tags := _unique([tag for tag in rel_tagged if tag and len(tag) <= MAX_TAG]):
         return tags, "rel=tag"
-    for el in page.sel.root.iter("ul", "ol", "div", "p", "section", "footer"):
+    for el in parsed.root.iter("ul", "ol", "div", "p", "section", "footer"):
         if not _tag_list(el):
             continue
         texts = [_tag_text(a) for a in el.iter("a")]
@@ -619,7 +643,7 @@ def _printed_tags(page: Page) -> tuple[list[str], str] | None:
 
 def _tag_text(anchor: Any) -> str:
     """A tag link's text without the separators some pages print inside it ("Taylor Swift,")."""
-    return (clean_text(anchor.text_content()) or "").strip(" ,;|·•")
+    return (collapse_space(all_text(anchor)) or "").strip(" ,;|·•")
 
 
 def _tag_list(el: Any) -> bool:
@@ -633,12 +657,12 @@ def _tag_list(el: Any) -> bool:
     return bool(el.xpath("preceding::h1[1]"))
 
 
-def _language(page: Page) -> tuple[str | None, str | None]:
+def _language(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("html lang", page.sel.xpath("/html/@lang").get()),
-        ("jsonld", structured.text_value(page.article.get("inLanguage"))),
-        ("og:locale", structured.meta_content(page.meta, "og:locale")),
-        ("content-language", structured.meta_content(page.meta, "content-language", "language")),
+        ("html lang", parsed.sel.xpath("/html/@lang").get()),
+        ("jsonld", structured.text_value(parsed.article.get("inLanguage"))),
+        ("og:locale", structured.meta_content(parsed.meta, "og:locale")),
+        ("content-language", structured.meta_content(parsed.meta, "content-language", "language")),
     )
     for source, value in candidates:
         if value and (tag := bcp47(value)):
@@ -668,29 +692,30 @@ def primary_language(tag: str | None) -> str | None:
     return "-".join([parts[0].lower(), *(part.title() for part in parts[1:2] if len(part) == 4 and part.isalpha())])
 
 
-def _canonical(page: Page) -> tuple[str | None, str | None]:
+def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("link rel=canonical", page.sel.css('link[rel="canonical"]::attr(href)').get()),
-        ("og:url", structured.meta_content(page.meta, "og:url")),
+        ("link rel=canonical", _first_attribute([el for el in parsed.tagged("link") if el.get("rel") == "canonical"],
+                                                "href")),
+        ("og:url", structured.meta_content(parsed.meta, "og:url")),
     )
     for source, value in candidates:
         if value and value.strip():
-            return urljoin(page.url, value.strip()), source
+            return urljoin(parsed.url, value.strip()), source
     return None, None
 
 
 # ----------------------------------------------------------------------------- section
 
 
-def _section(page: Page, title: str | None) -> tuple[list[str], str | None]:
-    if crumbs := structured.breadcrumb_names(page.jsonld):
+def _section(parsed: Parsed, title: str | None) -> tuple[list[str], str | None]:
+    if crumbs := structured.breadcrumb_names(parsed.jsonld):
         return _without_headline(_drop_home(crumbs), title), "jsonld BreadcrumbList"
-    if section := structured.meta_content(page.meta, "article:section"):
+    if section := structured.meta_content(parsed.meta, "article:section"):
         return [section], "article:section"
     return [], None
 
 
-_HOME = re.compile(r"^(?:home|start|startseite|accueil|inicio|portada|homepage|forside|etusivu|trang chủ)$", re.I)
+_HOME = re.compile(rf"^(?:{alternation(all_words(HOME_CRUMBS))})$", re.I)
 
 
 def _without_headline(crumbs: list[str], title: str | None) -> list[str]:

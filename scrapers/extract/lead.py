@@ -6,17 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import islice
-from typing import Any
+from typing import cast
 
 from scrapers.extract import structured
 from scrapers.extract.markup import (
-    BOX_WORDS,
+    ALL_BOLD,
     HEAD_FRAGMENT,
     INLINE_TAGS,
     INVISIBLE_TAGS,
-    Page,
+    MOSTLY_LINKS,
     class_words,
-    clean_text,
     following,
     in_figure_or_box,
     is_hidden,
@@ -24,48 +23,59 @@ from scrapers.extract.markup import (
     text_key,
     text_of,
 )
+from scrapers.extract.parsed import Element, Parsed, TextNode
+from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import (
+    BOX_CLASS_WORDS,
+    EMPHASIS_CLASS_WORDS,
+    NEAR_STANDFIRST_CLASS_WORDS,
+    STANDFIRST_CLASS_WORDS,
+)
 
 
-def read_lead(page: Page, title: str | None) -> tuple[str | None, str | None]:
+def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple[str | None, str | None]:
     # The standfirst printed on the page (classed as one, a bold first paragraph, or the block printed
     # right under the headline before the body starts); else the page's own summary of the story, which
-    # most CMSs fill from the standfirst, when the page prints it.
+    # most CMSs fill from the standfirst, when the page prints it. `first` is the element of the body's first
+    # block (`Story.first_block`).
+    root = parsed.root
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
-        ("standfirst", lambda: _standfirst(page)),
-        ("emphasized first paragraph", lambda: _emphasized_first_paragraph(page)),
-        ("text under the headline", lambda: _under_headline(page, title)),
-        ("dek", lambda: _dek(page)),
-        ("og:description", lambda: structured.meta_content(page.meta, "og:description")),
-        ("description", lambda: structured.meta_content(page.meta, "description")),
-        ("jsonld description", lambda: structured.text_value(page.article.get("description"))),
+        ("standfirst", lambda: _standfirst(root, next(iter(parsed.tagged("h1")), None))),
+        ("emphasized first paragraph", lambda: _emphasized_first_paragraph(first)),
+        ("text under the headline", lambda: _under_headline(root, first, title)),
+        ("dek", lambda: _dek(first)),
+        ("og:description", lambda: structured.meta_content(parsed.meta, "og:description")),
+        ("description", lambda: structured.meta_content(parsed.meta, "description")),
+        ("jsonld description", lambda: structured.text_value(parsed.article.get("description"))),
     )
     for source, read in candidates:
-        if text := clean_text(read()):
+        if text := collapse_space(read()):
             if "description" in source:
-                if whole := _printed_whole(page, text):
+                if whole := _printed_whole(parsed.texts, text):
                     return whole, f"{source}, whole as printed"
-                if not _printed(page, text):
+                if not _printed(parsed.texts, text):
                     continue  # a summary written for search and sharing, not a standfirst on the page
-                if _styled_apart(page, text):
+                if _styled_apart(root, text):
                     return text, f"{source}, {IN_PARTS}"
             return text, source
     return None, None
 
 
-# Characters XML (and so an lxml XPath variable) cannot hold: control characters, surrogates, U+FFFE/FFFF.
+# Characters XML (and so an lxml XPath variable, or a text node of the tree) cannot hold: control characters,
+# surrogates, U+FFFE/FFFF.
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 def _probe(text: str, words: int) -> str:
-    """The first `words` words of `text` as an XPath variable: a control character in a meta description
-    (`\\x01`, `\\x1b`) would make lxml raise."""
+    """The first `words` words of `text` as the tree's text can hold them: a control character in a meta
+    description (`\\x01`, `\\x1b`) would make an lxml XPath variable raise, and no text node has one."""
     return _NOT_XML.sub("", " ".join(text.split()[:words]))
 
 
-def _printed(page: Page, description: str) -> bool:
-    """Whether the page's text holds the start of `description`."""
+def _printed(texts: tuple[TextNode, ...], description: str) -> bool:
+    """Whether the page's text (`Parsed.texts`) holds the start of `description`."""
     probe = _probe(description, 6)
-    return bool(page.sel.root.xpath("boolean(//body//text()[contains(., $probe)])", probe=probe))
+    return any(probe in text for text in texts)
 
 
 IN_PARTS = "printed in parts"
@@ -80,15 +90,15 @@ def printed_in_parts(source: str) -> bool:
     return source in PRINTED_SOURCES or source.endswith(IN_PARTS)
 
 
-def _styled_apart(page: Page, description: str) -> bool:
+def _styled_apart(root: Element, description: str) -> bool:
     """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
     followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
     probe = _probe(description, 6)
-    nodes = page.sel.root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe)
+    nodes = cast("list[Element]", root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe))
     return any(_styled_apart_paragraph(node) for node in nodes)
 
 
-def _styled_apart_paragraph(el: Any) -> bool:
+def _styled_apart_paragraph(el: Element) -> bool:
     """Whether paragraph `el` and the few after it in its style differ in style from the paragraphs
     that follow them (the body's)."""
     parent, cls = el.getparent(), el.get("class")
@@ -96,87 +106,100 @@ def _styled_apart_paragraph(el: Any) -> bool:
         return False
     paragraphs = [p for p in parent if p.tag == "p"]
     alike = sum(p.get("class") == cls for p in paragraphs)
-    return alike <= 4 and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
+    return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
-def _printed_whole(page: Page, description: str) -> str | None:
+def _printed_whole(texts: tuple[TextNode, ...], description: str) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on."""
     words = description.split()
-    if len(words) < 8:
+    if len(words) < LEAD_MIN_WORDS:
         return None
     probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
-    for node in page.sel.root.xpath("//body//text()[contains(., $probe)]", probe=probe):
+    for node in (text for text in texts if probe in text):
         el = node.getparent()
         while el is not None and el.tag in INLINE_TAGS:
             el = el.getparent()
         if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
             continue
         text = text_of(el)
-        if len(description) < len(text) <= 1500 and _lead_printed([text], 0, description_words):
+        if len(description) < len(text) <= WHOLE_STANDFIRST_MAX and _lead_printed([text], 0, description_words):
             return text
     return None
 
 
-# Class or id words of a standfirst ("article__intro", "SplitScreenContentHeaderDek", "einleitung"), and
-# of the things printed near it that are not one (captions, credits, players, newsletter boxes).
-STANDFIRST_WORDS = frozenset({
-    "lead", "lede", "leadtext", "standfirst", "intro", "introduction", "summary", "sapo", "dek", "deck",
-    "subtitle", "subheadline", "subhead", "excerpt", "abstract", "chapo", "chapeau", "vorspann", "ingress",
-    "einleitung", "preface", "entradilla", "occhiello", "sommario", "bajada", "lid", "preamble", "subheader",
-})
-
-
-NOT_STANDFIRST_WORDS = BOX_WORDS | frozenset({
-    "caption", "credit", "credits", "image", "img", "photo", "picture", "media", "figure", "video", "audio",
-    "player", "author", "byline", "date", "meta", "share",
-})
-
-
-EMPHASIS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "emphasis", "lead", "intro"})
+NOT_STANDFIRST_WORDS = BOX_CLASS_WORDS | NEAR_STANDFIRST_CLASS_WORDS
 
 
 STANDFIRST_TAGS = frozenset({"p", "div", "h2", "h3", "span", "section", "header"})
+
+
+STANDFIRST_MIN = 40
+"""A standfirst holds a sentence at least: shorter text near the headline is a kicker, a byline or a date."""
+
+
+STANDFIRST_MAX = 1000
+"""Longer text under the headline is the story itself, not its standfirst."""
+
+
+WHOLE_STANDFIRST_MAX = 1500
+"""The longest block read as the whole standfirst that a description cuts short."""
+
+
+STYLE_RUN = 4
+"""A standfirst runs over at most this many paragraphs in its own style; more in that style are the body."""
+
+
+UNDER_HEADLINE_HOPS = 4
+"""How many levels above the headline the text printed under it is looked for (headlines sit in wrappers)."""
+
+
+DATELINE_LENGTH = 150
+"""A line shorter than this that holds a time of day is a dateline or a byline."""
+
+
+EMPHASIZED_MIN, EMPHASIZED_MAX = 60, 800
+"""A bold or classed first paragraph is a standfirst when it is a sentence or a few, not a label or the story."""
 
 
 STANDFIRST_WINDOW = 150
 """How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
 
 
-def _standfirst(page: Page) -> str | None:
-    """The first element soon after the headline classed as a standfirst that holds a sentence or a few,
-    with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
-    h1 = next(page.sel.root.iter("h1"), None)
-    after = page.sel.root.iter("*") if h1 is None else following(h1)
+def _standfirst(root: Element, h1: Element | None) -> str | None:
+    """The first element soon after the headline (the first <h1>) classed as a standfirst that holds a sentence
+    or a few, with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
+    after = root.iter("*") if h1 is None else following(h1)
     for el in islice(after, STANDFIRST_WINDOW):
         if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
             continue
         words = class_words(el)
-        if not words & STANDFIRST_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
+        if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
             continue
         text = text_of(el)
-        if 40 <= len(text) <= 1000 and link_text_length(el) < len(text) / 2 and not _mostly_caption(el, text):
+        if (STANDFIRST_MIN <= len(text) <= STANDFIRST_MAX and link_text_length(el) < MOSTLY_LINKS * len(text)
+                and not _mostly_caption(el, text)):
             return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
     return None
 
 
-def _mostly_caption(el: Any, text: str) -> bool:
+def _mostly_caption(el: Element, text: str) -> bool:
     """Whether most of `el`'s text is a figure's caption or credit (a "lead" image block)."""
     captions = sum(len(text_of(f)) for f in el.iter("figcaption", "figure") if f.getparent() is not None)
     return captions >= len(text) / 2
 
 
-def _same_style_run(el: Any, limit: int = 4) -> list[Any]:
+def _same_style_run(el: Element, limit: int = STYLE_RUN) -> list[Element]:
     """The siblings right after `el` with its tag and class that hold text rather than links, up to `limit`."""
-    run: list[Any] = []
+    run: list[Element] = []
     cls = el.get("class")
     if not cls:
         return run
     sibling = el.getnext()
     while sibling is not None and len(run) < limit and sibling.tag == el.tag and sibling.get("class") == cls:
         text = text_of(sibling)
-        if link_text_length(sibling) >= len(text) / 2:
+        if link_text_length(sibling) >= MOSTLY_LINKS * len(text):
             break  # a link to another story printed in the standfirst's style
         run.append(sibling)
         sibling = sibling.getnext()
@@ -189,39 +212,39 @@ HEADLINE_TAGS = ("h1", "h2")
 NOT_UNDER_HEADLINE = frozenset({"figure", "aside", "nav", "ul", "ol", "time", "address", "button", "form", "table"})
 
 
-def _under_headline(page: Page, title: str | None) -> str | None:
+def _under_headline(root: Element, first: Element | None, title: str | None) -> str | None:
     """The text block printed right under the headline, before the body starts: a standfirst the page
     does not class as one. Kickers, bylines, dates and images between the two are passed over."""
-    headline = _headline_element(page, title)
+    headline = _headline_element(root, title)
     guessed = headline is None
     if guessed:
-        headline = _story_heading(page)
+        headline = _story_heading(root)
         if headline is None:
             return None
     node, hops = headline, 0
-    while node is not None and hops < 4:
+    while node is not None and hops < UNDER_HEADLINE_HOPS:
         for sibling in node.itersiblings():
             if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
                 continue
             text, words = text_of(sibling), class_words(sibling)
-            if sibling is page.first_block or page.first_block in sibling.iterdescendants():
+            if sibling is first or (first is not None and first in sibling.iterdescendants()):
                 # The body starts right away, unless with a sentence set as a subheading (a dek).
                 return text if sibling.tag in ("h2", "h3") and len(text) >= DEK_LENGTH else None
             if (
                 sibling.tag in NOT_UNDER_HEADLINE
-                or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_WORDS)
+                or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_CLASS_WORDS)
                 or any(d.tag in ("time", "address", "button") for d in sibling.iterdescendants())
                 or is_hidden(sibling)
                 or "hidden" in words
-                or len(text) < 40
-                or (len(text) < 150 and _CLOCK_TIME.search(text))
-                or link_text_length(sibling) >= len(text) / 2
+                or len(text) < STANDFIRST_MIN
+                or (len(text) < DATELINE_LENGTH and _CLOCK_TIME.search(text))
+                or link_text_length(sibling) >= MOSTLY_LINKS * len(text)
                 or _mostly_caption(sibling, text)
             ):
                 continue
-            if len(text) > 1000 or sibling.tag not in STANDFIRST_TAGS:
+            if len(text) > STANDFIRST_MAX or sibling.tag not in STANDFIRST_TAGS:
                 return None
-            if guessed and not _before_body(page, sibling):
+            if guessed and not _before_body(root, first, sibling):
                 return None  # a heading inside the story, not over it
             if _styled_apart_paragraph(sibling):
                 return "\n\n".join([text, *(text_of(more) for more in _same_style_run(sibling))])
@@ -234,26 +257,25 @@ _CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)")
 """A time of day: a short line holding one is a dateline or byline, not a standfirst."""
 
 
-def _in_menu(el: Any) -> bool:
+def _in_menu(el: Element) -> bool:
     return any(a.tag in ("li", "nav") for a in el.iterancestors())
 
 
-def _story_heading(page: Page) -> Any:
+def _story_heading(root: Element) -> Element | None:
     """The first heading of the story's <article> when no heading prints the title (the share title is
     reworded), outside breadcrumbs and menus."""
-    for article in page.sel.root.iter("article"):
+    for article in root.iter("article"):
         for el in article.iter(*HEADLINE_TAGS):
             if not _in_menu(el) and text_of(el):
                 return el
     return None
 
 
-def _before_body(page: Page, el: Any) -> bool:
-    """Whether `el` comes before the body's first paragraph in the page."""
-    first = page.first_block
+def _before_body(root: Element, first: Element | None, el: Element) -> bool:
+    """Whether `el` comes before the body's first paragraph (`first`) in the page."""
     if first is None:
         return False
-    for node in page.sel.root.iter():
+    for node in root.iter():
         if node is el:
             return True
         if node is first:
@@ -261,9 +283,8 @@ def _before_body(page: Page, el: Any) -> bool:
     return False
 
 
-def _dek(page: Page) -> str | None:
-    """A body opening with a subheading that is a sentence or a few: the story's dek."""
-    first = page.first_block
+def _dek(first: Element | None) -> str | None:
+    """A body opening (`first`) with a subheading that is a sentence or a few: the story's dek."""
     if first is not None and first.tag in ("h2", "h3") and len(text := text_of(first)) >= DEK_LENGTH:
         return text
     return None
@@ -273,11 +294,11 @@ DEK_LENGTH = 60
 """A subheading this long is a sentence, not a section title."""
 
 
-def _headline_element(page: Page, title: str | None) -> Any:
+def _headline_element(root: Element, title: str | None) -> Element | None:
     """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
     breadcrumb or menu."""
     key = text_key(title or "")
-    for el in page.sel.root.iter(*HEADLINE_TAGS):
+    for el in root.iter(*HEADLINE_TAGS):
         if _in_menu(el):
             continue
         text = text_key(text_of(el))
@@ -288,16 +309,15 @@ def _headline_element(page: Page, title: str | None) -> Any:
     return None
 
 
-def _emphasized_first_paragraph(page: Page) -> str | None:
-    """The body's first paragraph when it is set apart as a standfirst: all in bold, or classed so."""
-    el = page.first_block
+def _emphasized_first_paragraph(el: Element | None) -> str | None:
+    """The body's first paragraph `el` when it is set apart as a standfirst: all in bold, or classed so."""
     if el is None or el.tag != "p":
         return None
     text = text_of(el)
-    if not 60 <= len(text) <= 800:
+    if not EMPHASIZED_MIN <= len(text) <= EMPHASIZED_MAX:
         return None
     bold = "".join(text_of(b) for b in el if isinstance(b.tag, str) and b.tag in ("strong", "b"))
-    if len(bold) >= 0.9 * len(text) or class_words(el) & EMPHASIS_WORDS:
+    if len(bold) >= ALL_BOLD * len(text) or class_words(el) & EMPHASIS_CLASS_WORDS:
         return text
     return None
 

@@ -1,48 +1,18 @@
 """The elements of a page as the generic reader sees them: visible text, class words, boxes around the
-story, and the `Page` whose signals every reader shares."""
+story."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import cast
 
-import parsel
+from lxml.etree import _Element as Element
 
-from scrapers.extract.structured import JsonObject, MetaTable
-
-
-@dataclass
-class Page:
-    """The signals of one page, parsed once."""
-
-    sel: parsel.Selector
-    url: str
-    jsonld: list[JsonObject]
-    article: JsonObject
-    meta: MetaTable
-    first_block: Any = None
-    """The element of the body's first paragraph, once the body is read."""
-    marked_boxes: list[Any] | None = None
-    """Elements classed as boxes around the story, met while reading the body."""
-    container: Any = None
-    """The element holding the body, once it is read."""
-    last_block: Any = None
-    """The element of the body's last paragraph, once the body is read."""
-
-
-def clean_text(text: str | None) -> str:
-    """Whitespace collapsed to single spaces (no-break spaces included), stripped; character references
-    left in a value escaped twice ("CD&amp;amp;V" in a meta tag) read."""
-    text = " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
-    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
-
-
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import BOILERPLATE_CLASS, BOX_CLASS_WORDS, STATE_CLASS_WORDS
 
 
 def text_key(text: str) -> str:
@@ -70,61 +40,59 @@ HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 LIST_TAGS = frozenset({"ul", "ol", "dl"})
 
 
-# Words of class names and ids that mark boxes around the story rather than the story.
-BOILERPLATE_WORD = re.compile(
-    r"related|share|sharing|social|newsletter|caption|advert|ads?$|adslot|adunit|promo(?!ted)|recommend"
-    r"|comments?$|subscri|breadcrumb|mostread|outbrain|taboola|sidebar|byline|authors?$|teaser|taglist|cookie"
-    r"|consent|modal|popup|banner|sponsor|toolbar|visuallyhidden|sronly"
-    r"|gallery|slideshow|carousel|lightbox|popular|trending|donat|embed|footer$",
-)
 
 
 _TAGS_MARK = re.compile(r"[-_]tags?$|^tags?$", re.IGNORECASE)
 
 
-# Words that make a class a state of the element ("has-comments", "comments-enabled").
-STATE_WORD = frozenset({"has", "is", "with", "no", "enabled", "disabled", "show", "hide", "active", "count", "open"})
 
 
 CLASS_WORD = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 
-BOX_WORDS = frozenset({
-    "newsletter", "promo", "related", "teaser", "subscribe", "subscription", "paywall", "advert", "advertisement",
-})
-"""Class words of a box around an element: a standfirst is not inside one."""
 
 
-def class_words(el: Any) -> set[str]:
-    marks = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
-    return {word.lower() for word in CLASS_WORD.split(marks) if word}
+def class_words(el: Element) -> frozenset[str]:
+    """The words of the element's class, id and itemprop, lower-cased ("article__intro" -> article, intro)."""
+    return _words_of_marks(f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}")
 
 
-def following(el: Any) -> Iterator[Any]:
+@lru_cache(maxsize=8192)
+def _words_of_marks(marks: str) -> frozenset[str]:
+    # Cached: a page repeats its class names, and a site its pages'.
+    return frozenset(word.lower() for word in CLASS_WORD.split(marks) if word)
+
+
+def following(el: Element) -> Iterator[Element]:
     """The elements after `el` in document order (not inside it), lazily: XPath's following:: axis builds
     them all."""
-    node = el
+    node: Element | None = el
     while node is not None:
         for sibling in node.itersiblings():
             yield from sibling.iter()
         node = node.getparent()
 
 
-def in_figure_or_box(el: Any) -> bool:
+def in_figure_or_box(el: Element) -> bool:
     ancestors = list(el.iterancestors())
     if any(a.tag in ("aside", "nav", "footer", "figure", "figcaption") for a in ancestors):
         return True
-    return any(class_words(a) & BOX_WORDS for a in ancestors[:3])
+    return any(class_words(a) & BOX_CLASS_WORDS for a in ancestors[:3])
 
 
-def text_of(el: Any) -> str:
+def all_text(el: Element) -> str:
+    """Every text of `el` and its descendants, scripts included: lxml.html's `text_content()`."""
+    return "".join(cast("Iterator[str]", el.itertext()))
+
+
+def text_of(el: Element) -> str:
     """Visible text of an element, whitespace collapsed (scripts and styles left out)."""
     parts: list[str] = []
     _gather_text(el, parts)
-    return clean_text("".join(parts))
+    return collapse_space("".join(parts))
 
 
-def _gather_text(el: Any, parts: list[str]) -> None:
+def _gather_text(el: Element, parts: list[str]) -> None:
     if el.text:
         parts.append(el.text)
     for child in el:
@@ -136,11 +104,11 @@ def _gather_text(el: Any, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
-def link_text_length(el: Any) -> int:
-    return sum(len(clean_text(a.text_content())) for a in el.iter("a"))
+def link_text_length(el: Element) -> int:
+    return sum(len(collapse_space(all_text(a))) for a in el.iter("a"))
 
 
-def is_boilerplate(el: Any) -> bool:
+def is_boilerplate(el: Element) -> bool:
     """Whether the element's class, id or style marks it as something other than the story."""
     marks = f"{el.get('class', '')} {el.get('id', '')}".split()
     return any(_marks_boilerplate(mark) for mark in marks) or is_hidden(el)
@@ -151,12 +119,12 @@ def _marks_boilerplate(mark: str) -> bool:
     if _TAGS_MARK.search(mark):
         return True
     words = [word.lower() for word in CLASS_WORD.split(mark) if word]
-    if STATE_WORD.intersection(words):
+    if STATE_CLASS_WORDS.intersection(words):
         return False
-    return any(BOILERPLATE_WORD.match(word) for word in words)
+    return any(BOILERPLATE_CLASS.match(word) for word in words)
 
 
-def is_hidden(el: Any) -> bool:
+def is_hidden(el: Element) -> bool:
     style = el.get("style", "").replace(" ", "").lower()
     return el.get("hidden") is not None or "display:none" in style or el.get("aria-hidden") == "true"
 
@@ -166,7 +134,7 @@ TEASER_ITEMS = 3
 other stories, not part of this one."""
 
 
-def is_teaser_list(el: Any) -> bool:
+def is_teaser_list(el: Element) -> bool:
     """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
     if len(el) < TEASER_ITEMS:
         return False
@@ -178,14 +146,34 @@ def is_teaser_list(el: Any) -> bool:
     if cards < TEASER_ITEMS:
         return False
     with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
-    return cards >= 0.6 * with_text
+    return cards >= TEASER_SHARE * with_text
+
+
+TEASER_SHARE = 0.6
+"""Cards make a teaser list when they are this share of its items that hold text."""
+
+
+CARD_TITLE = 15
+"""A card's linked headline holds this many characters at least."""
+
+
+CARD_LINK_SHARE = 0.2
+"""A picture card's link text is this share of its text at least (its excerpt is the rest)."""
+
+
+MOSTLY_LINKS = 0.5
+"""A block with this share of its text in links is a list of links, not prose."""
+
+
+ALL_BOLD = 0.9
+"""A paragraph with this share of its text in bold is set in bold (a stray space or comma is not)."""
 
 
 CARD_SIZE = 80
 """A card has fewer elements than this; a larger item is a section of the page, not a card."""
 
 
-def _is_card(item: Any) -> bool:
+def _is_card(item: Element) -> bool:
     """A small item with a linked headline (a heading holding a link, or a heading inside one), or with a
     link and a picture."""
     nodes = list(islice(item.iter(), CARD_SIZE + 1))
@@ -198,7 +186,7 @@ def _is_card(item: Any) -> bool:
     if not any(n.tag in ("img", "picture") for n in nodes):
         return False
     link_text = sum(len(text_of(a)) for a in nodes if a.tag == "a")
-    return link_text >= 15 and link_text >= 0.2 * len(text_of(item))
+    return link_text >= CARD_TITLE and link_text >= CARD_LINK_SHARE * len(text_of(item))
 
 
 SENTENCE_END = re.compile(r"[.!?:;…。！？\"”’»)]$")

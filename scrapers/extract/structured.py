@@ -77,9 +77,19 @@ def _leading_values(text: str) -> list[Any]:
 
 def jsonld_objects(sel: parsel.Selector) -> list[JsonObject]:
     """Every JSON-LD object on the page, flattened out of arrays and `@graph`, in page order."""
+    return jsonld_in_scripts(sel.root.iter("script"))
+
+
+_TYPE_CASE = str.maketrans("LDJSON", "ldjson")
+
+
+def jsonld_in_scripts(scripts: Iterable[Any]) -> list[JsonObject]:
+    """The JSON-LD objects of the `<script>` elements whose type says `ld+json`, in their order."""
     objects: list[JsonObject] = []
-    for script in sel.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()'):
-        objects.extend(_flatten(parse_json_loosely(script.get())))
+    for script in scripts:
+        # The type first: reading a script's text copies it, and most scripts are long JavaScript.
+        if "ld+json" in (script.get("type") or "").translate(_TYPE_CASE) and (text := script.text) is not None:
+            objects.extend(_flatten(parse_json_loosely(text)))
     return objects
 
 
@@ -206,10 +216,11 @@ def _position(value: Any) -> int:
 MetaTable = dict[str, list[str]]
 
 
-def meta_table(sel: parsel.Selector) -> MetaTable:
-    """All `<meta>` contents keyed by lower-cased property, name, itemprop or http-equiv, in page order."""
+def meta_table(metas: Iterable[Any]) -> MetaTable:
+    """All contents of the `<meta>` elements `metas` keyed by lower-cased property, name, itemprop or
+    http-equiv, in page order."""
     table: MetaTable = {}
-    for meta in sel.root.iter("meta"):
+    for meta in metas:
         content = meta.get("content")
         if content is None:
             continue

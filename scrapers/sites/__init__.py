@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from scrapers.pages import ArticlePage, SectionPage
 from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
 
@@ -12,10 +13,14 @@ SITES: dict[str, SiteProfile] = {
 }
 
 
-def profile_for_url(url: str) -> SiteProfile | None:
-    """The profile of the site `url` belongs to, if the project has one."""
+GENERIC = SiteProfile(name="news", home_url="", domains=(), article_page=ArticlePage, section_page=SectionPage)
+"""Any other site: the generic page classes. The `news` spider crawls it from a start URL."""
+
+
+def profile_for_url(url: str) -> SiteProfile:
+    """The profile of the site `url` belongs to; `GENERIC` when the project has none for it."""
     host = urlsplit(url).hostname or ""
     for profile in SITES.values():
         if any(host == domain or host.endswith("." + domain) for domain in profile.domains):
             return profile
-    return None
+    return GENERIC

@@ -18,9 +18,10 @@ from parsel import Selector, SelectorList
 from scrapers.extract.authors import credit_note
 from scrapers.extract.dates import parse_timestamp
 from scrapers.extract.links import absolute_url
+from scrapers.extract.listed import Listed
 from scrapers.extract.text import clean_text, unique
 from scrapers.items import Image, Link, RankedLink
-from scrapers.pages import ArticlePage, Listed, SectionPage
+from scrapers.pages import ArticlePage, SectionPage
 
 CONTENT = "div.__MASTERCMS_CONTENT"
 BREADCRUMB = "div.breadcrumb a, ul.breadcrumb a"

@@ -1,28 +1,35 @@
-"""What every spider of the project shares: its clock, a page's fetch time, stats counting, the `sources`
-and `full` arguments (see each spider's docstring for what its sources are), and how an article page's
-record leaves the spider (`article_record`)."""
+"""What every spider of the project shares: the one path from a listed link to a record (`follow_articles`,
+`parse_article`, `article_record`), feeds and sitemaps, its clock, a page's fetch time and tree, stats
+counting, and the `sources` and `full` arguments (see each spider's docstring for what its sources are)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
 from parsel import Selector
-from scrapy import Spider, signals
-from scrapy.http import Response
+from scrapy import Request, Spider, signals
+from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
 from scrapers.extract import read_page
 from scrapers.extract.dates import http_date, utc_now
+from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
+from scrapers.harvest import ARTICLE
 from scrapers.items import Article
+from scrapers.pages import ArticlePage
+from scrapers.sites import profile_for_url
 
 EXTRACTION_ERROR = "extraction error"
 """Reason prefix of the reject of a page whose reading raised: `extraction error: ValueError: ...`."""
 
 
 class HarvestSpider(Spider):
+    """A crawl of one site: subclasses say where to start and which listed links are articles
+    (`is_article_url`); every article page goes through `parse_article`."""
+
     SOURCES: ClassVar[tuple[str, ...]] = ()
     """Where the spider may look for articles; `-a sources=...` picks some, all by default."""
 
@@ -69,6 +76,63 @@ class HarvestSpider(Spider):
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+    def article_page(self, url: str) -> type[ArticlePage]:
+        """The page class that reads the article at `url`: its site's profile's (the generic one for a site
+        without a profile)."""
+        return profile_for_url(url).article_page
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a link of a feed or sitemap is worth fetching as an article."""
+        return True
+
+    def is_too_old(self, entry: Listed) -> bool:
+        """Whether a listed article is older than the crawl wants (`since`); by default none is."""
+        return False
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        yield from self.follow_articles(feed_entries(response.body, response.url))
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
+        for url in children:
+            yield Request(url, callback=self.parse_sitemap)
+        yield from self.follow_articles(self.sitemap_articles(entries))
+
+    def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:
+        """The entries of a sitemap worth following as articles (all, by default)."""
+        return entries
+
+    def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
+        """Requests for the article links among `listed` (other links of a feed or sitemap are left)."""
+        for entry in listed:
+            if not self.is_article_url(entry.url):
+                continue
+            self.count("listing/articles_found")
+            if self.is_too_old(entry):
+                self.count("articles/skipped/older_than_since")
+                continue
+            yield Request(entry.url, callback=self.parse_article, meta={ARTICLE: entry.modified})
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        if not isinstance(response, TextResponse):  # a PDF or image at an article URL
+            self.count("articles/skipped/non_text_response")
+            return
+        yield from self.article_record(response, lambda: self.read_article(response))
+
+    def read_article(self, response: TextResponse) -> Article | None:
+        """The record of an article page; None for a page that is not an article (counted by its kind)."""
+        page_class = self.article_page(response.url)
+        page = page_class(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
+        if reason := page.not_article_reason():
+            self.count(f"articles/skipped/{reason}")
+            if reason == "other":
+                # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
+                # (its few sentences may read as a body, and the URL may hold a date, so neither is asked).
+                self.count("articles/no_content")
+            self.logger.info("Not an article (%s): %s", reason, response.url)
+            return None
+        return page.to_item()
 
     def article_record(self, response: Response, read: Callable[[], Article | None]) -> Iterator[Article]:
         """The record `read()` makes of an article page (None: the page is not an article, counted by `read`).

@@ -16,19 +16,17 @@ sitemaps` (default all), `full=1` as for the site spiders.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from scrapers.extract.discover import article_links, feed_links, next_page, page_kind
-from scrapers.extract.feeds import feed_entries, sitemap_entries
+from scrapers.extract.discover import article_links, feed_links, next_page
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.harvest import ARTICLE
-from scrapers.items import Article
-from scrapers.pages import ArticlePage
-from scrapers.sites import profile_for_url
+from scrapers.extract.listed import Listed
+from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
 
 
@@ -45,8 +43,10 @@ class NewsSpider(HarvestSpider):
             raise ValueError(f"not a web address: {url!r}")
         self.start_url = start
         self.site = registrable_domain(start)
+        self.profile = replace(GENERIC, name=self.site, home_url=start, domains=(self.site,))
+        """The generic profile, on this site."""
         self.name = self.site  # a run per site: its state, lock, history, outputs (%(name)s) and alarms
-        self.allowed_domains = [self.site]
+        self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages)
 
     async def start(self) -> AsyncIterator[Request]:
@@ -60,7 +60,7 @@ class NewsSpider(HarvestSpider):
         sel = self.page(response)
         links = (absolute_url(href, response.url) for href in sel.css("a::attr(href)").getall())
         on_site = [link for link in links if link and registrable_domain(link) == self.site]
-        yield from self.follow_articles(article_links(on_site))
+        yield from self.follow_articles(Listed(url) for url in article_links(on_site))
         if "feeds" in self.sources and response.meta.get("page") == 1:
             for feed in feed_links(sel, response.url):
                 yield Request(feed, callback=self.parse_feed)
@@ -75,40 +75,11 @@ class NewsSpider(HarvestSpider):
         for url in sitemap_urls_from_robots(response.text, base_url=response.url):
             yield Request(url, callback=self.parse_sitemap)
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
-        for url in children:
-            yield Request(url, callback=self.parse_sitemap)
-        yield from self.follow_articles(article_links([entry.url for entry in entries], threshold=0.5))
-
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def is_article_url(self, url: str) -> bool:
         # A feed lists articles by definition: every item on the site is followed.
-        urls = [entry.url for entry in feed_entries(response.body, response.url)]
-        yield from self.follow_articles(url for url in urls if registrable_domain(url) == self.site)
+        return registrable_domain(url) == self.site
 
-    def follow_articles(self, urls: Any) -> Iterator[Request]:
-        for url in urls:
-            self.count("listing/articles_found")
-            yield Request(url, callback=self.parse_article, meta={ARTICLE: None})
-
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        if not isinstance(response, TextResponse):
-            self.count("articles/skipped/non_text_response")
-            return
-        yield from self.article_record(response, lambda: self.read_article(response))
-
-    def read_article(self, response: TextResponse) -> Article | None:
-        profile = profile_for_url(response.url)
-        page_class = profile.article_page if profile else ArticlePage
-        sel = self.page(response)
-        page = page_class(sel, url=response.url, fetched_at=self.fetch_time(response))
-        body, title = page.body(), page.title()
-        kind = page_kind(sel, body, title)
-        if kind != "article" or (reason := page.not_article_reason()):
-            self.count(f"articles/skipped/{kind if kind != 'article' else reason}")
-            if kind == "other":
-                # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
-                # (its few sentences may read as a body, and the URL may hold a date, so neither is asked).
-                self.count("articles/no_content")
-            return None
-        return page.to_item()
+    def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:
+        # A sitemap lists every page of the site: only the links shaped like articles are followed.
+        wanted = set(article_links([entry.url for entry in entries], threshold=0.5))
+        return [entry for entry in entries if entry.url in wanted]

@@ -15,7 +15,7 @@ Arguments (`-a name=value`):
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime
 from functools import wraps
 from typing import Any, ClassVar
@@ -23,19 +23,27 @@ from typing import Any, ClassVar
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from scrapers.extract.feeds import feed_entries, sitemap_entries
-from scrapers.harvest import ARTICLE
+from scrapers.extract.listed import Listed
 from scrapers.items import Article
-from scrapers.pages import Listed, SectionPage
-from scrapers.sites import SITES
+from scrapers.pages import SectionPage
+from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
 from scrapers.spiders.base import HarvestSpider
 
 
 class SiteSpider(HarvestSpider):
-    """Crawls the site of `profile`; subclasses below set it, one per entry of `SITES`."""
+    """Crawls the site of `profile`; the classes below set it, one per entry of `SITES`."""
 
     profile: ClassVar[SiteProfile]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A site's spider: its domains as a class attribute (`scrapy parse <url>` finds the spider of a URL by
+        # them) and its profile's `scrapy check` contracts on the callbacks it does not define itself.
+        super().__init_subclass__(**kwargs)
+        cls.allowed_domains = list(cls.profile.domains)
+        for name, lines in cls.profile.contracts:
+            if name not in cls.__dict__:
+                setattr(cls, name, with_contract(getattr(SiteSpider, name), lines))
     SOURCES = ("sections", "feeds", "sitemaps")
 
     def __init__(
@@ -97,44 +105,16 @@ class SiteSpider(HarvestSpider):
         if next_url and not self.is_last_page(number, listed):
             yield Request(next_url, callback=self.parse_section, meta={"page": number + 1})
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        entries = feed_entries(response.body, response.url)
-        yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
-
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(self.sitemap_body(response), response.url)
-        for url in children:
-            yield Request(url, callback=self.parse_sitemap)
-        yield from self.follow_articles([Listed(e.url, e.published, e.modified) for e in entries])
-
-    def parse_article(self, response: Response) -> Iterator[Article]:
-        if not isinstance(response, TextResponse):  # a PDF or image at an article URL
-            self.count("articles/skipped/non_text_response")
-            return
-        yield from self.article_record(response, lambda: self.read_article(response))
+    def is_article_url(self, url: str) -> bool:
+        return self.profile.section_page.looks_like_article(url)
 
     def read_article(self, response: TextResponse) -> Article | None:
-        page = self.profile.article_page(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
-        if reason := page.not_article_reason():
-            self.count(f"articles/skipped/{reason}")
-            self.logger.info("Not an article (%s): %s", reason, response.url)
-            return None
-        item = page.to_item()
-        if self.since is not None and isinstance(item.published_at, datetime) and item.published_at.date() < self.since:
+        item = super().read_article(response)
+        if self.since is not None and item is not None and isinstance(item.published_at, datetime) \
+                and item.published_at.date() < self.since:
             self.count("articles/skipped/older_than_since")  # its link showed no date
             return None
         return item
-
-    def follow_articles(self, listed: Iterable[Listed]) -> Iterator[Request]:
-        """Requests for the article links among `listed` (other links of a feed or sitemap are left)."""
-        for entry in listed:
-            if not self.profile.section_page.looks_like_article(entry.url):
-                continue
-            self.count("listing/articles_found")
-            if self.is_too_old(entry):
-                self.count("articles/skipped/older_than_since")
-                continue
-            yield Request(entry.url, callback=self.parse_article, meta={ARTICLE: entry.modified})
 
     def is_last_page(self, number: int, listed: list[Listed]) -> bool:
         if self.max_pages is not None and number >= self.max_pages:
@@ -151,16 +131,6 @@ class SiteSpider(HarvestSpider):
         return self.profile.section_page(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
 
 
-
-def spider_for(profile: SiteProfile) -> type[SiteSpider]:
-    """The spider class of a site profile, named after it, with the profile's `scrapy check` contracts."""
-    return type(f"{profile.name.title()}Spider", (SiteSpider,), {
-        "name": profile.name, "profile": profile,
-        "allowed_domains": list(profile.domains),  # `scrapy parse <url>` finds the spider of a URL by these
-        **{name: with_contract(getattr(SiteSpider, name), lines) for name, lines in profile.contracts},
-    })
-
-
 def with_contract(callback: Callable[..., Any], contract: str) -> Callable[..., Any]:
     """`callback` with `contract` as its docstring, where `scrapy check` reads contracts."""
 
@@ -172,5 +142,6 @@ def with_contract(callback: Callable[..., Any], contract: str) -> Callable[..., 
     return checked
 
 
-# Scrapy finds spiders among a module's globals: one per profile.
-globals().update({f"{name.title()}Spider": spider_for(profile) for name, profile in SITES.items()})
+class ThoidaiSpider(SiteSpider):
+    name = "thoidai"
+    profile = thoidai.PROFILE

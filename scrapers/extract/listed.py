@@ -1,4 +1,4 @@
-"""RSS/Atom feeds and XML sitemaps as lists of article links with their dates."""
+"""Listed: an article link with the dates a listing gives for it; RSS/Atom feeds and XML sitemaps read as such links."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ from scrapers.extract.links import absolute_url
 
 
 @dataclass(frozen=True)
-class Entry:
-    """A link of a feed or sitemap: its URL, when it was published and last modified (None when not said)."""
+class Listed:
+    """An article link of a listing page, feed or sitemap, with the dates it gives for it (None when not said)."""
 
     url: str
     published: datetime | None = None
     modified: datetime | None = None
 
 
-def feed_entries(body: bytes, base: str) -> list[Entry]:
+def feed_entries(body: bytes, base: str) -> list[Listed]:
     """The items of an RSS or Atom feed, in feed order (feedparser reads every dialect and broken ones)."""
     parsed = feedparser.parse(body, response_headers={"content-location": base})
     entries = []
@@ -30,7 +30,7 @@ def feed_entries(body: bytes, base: str) -> list[Entry]:
         url = absolute_url(item.get("link"), base)
         if url:
             # dict.get: feedparser's own get() answers "updated" with the published date when there is none.
-            entries.append(Entry(url, _struct_time(dict.get(item, "published_parsed")),
+            entries.append(Listed(url, _struct_time(dict.get(item, "published_parsed")),
                                  _struct_time(dict.get(item, "updated_parsed"))))
     return entries
 
@@ -39,7 +39,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
                           huge_tree=True)
 
 
-def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Entry]]:
+def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Listed]]:
     """The child sitemaps of a sitemap index, and the pages of a URL set with their dates: Google News
     `<news:publication_date>` as published, `<lastmod>` as modified."""
     try:
@@ -53,7 +53,7 @@ def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Entry]]:
     for node in root.iterfind("{*}url"):
         url = absolute_url(node.findtext("{*}loc"), base)
         if url:
-            entries.append(Entry(url, _w3c_date(node.findtext("{*}news/{*}publication_date")),
+            entries.append(Listed(url, _w3c_date(node.findtext("{*}news/{*}publication_date")),
                                  _w3c_date(node.findtext("{*}lastmod"))))
     return children, entries
 

@@ -26,7 +26,7 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
 from scrapers.integrity import note_error
-from scrapers.state import PART_SUFFIX
+from scrapers.statestore import PART_SUFFIX
 
 output_opened = object()
 """Signal sent with `path` (the final path of an output file) before its first byte is written."""

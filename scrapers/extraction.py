@@ -1,0 +1,50 @@
+"""`extract_article(html, url)`: one saved page read the way a crawl reads it.
+
+The page class of the URL's site profile (the generic `ArticlePage` for a site without one), then the
+normalizing pipelines in crawl order (all but those that compare records with each other). It is what the
+quality gate, the benchmark, the scoring script and notebooks call; it lives outside `scrapers/extract/`
+because it runs the Scrapy pipelines. Where the record knows the day of publication but not its
+instant (a page whose timezone is unknown), its `published_at` is that day (`2024-05-03`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from scrapy.exceptions import DropItem
+from scrapy.utils.misc import load_object
+
+from pipelines.validate import plain
+from scrapers import settings
+from scrapers.extract import read_page
+from scrapers.sites import profile_for_url
+
+
+def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -> dict[str, Any]:
+    """The record fields of the article page `html` fetched from `url` (at `fetched_at`, default now)."""
+    page_class = profile_for_url(url).article_page
+    item = page_class(read_page(html), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
+    for pipeline in _pipelines():
+        try:
+            item = pipeline.process_item(item)
+        except DropItem:  # a rejected record still shows what was read from the page
+            break
+    record = dict(plain(item))
+    if record.get("published_at") is None and record.get("published_date"):
+        record["published_at"] = record["published_date"]  # the day is known though its instant is not
+    return record
+
+
+# Pipelines that compare records with each other or with earlier runs: one page alone has no duplicate
+# and no earlier version.
+ACROSS_RECORDS = ("pipelines.dedupe.DropDuplicateArticles", "pipelines.versions.DropUnchangedArticles")
+
+
+@lru_cache(maxsize=1)
+def _pipelines() -> list[Any]:
+    """The project's per-record item pipelines in crawl order, built once (the validator compiles the
+    schema once)."""
+    order = sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.__getitem__)
+    return [load_object(path)() for path in order if path not in ACROSS_RECORDS]
