@@ -14,6 +14,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 
 COMMANDS_MODULE = "scrapers.commands"  # `scrapy crawl` exits non-zero when a check fails
 
+# With REDIS_URL: the frontier (scheduler queue, dupefilter) and the run's figures in Redis, shared by workers.
+ADDONS = {"scrapers.distributed.RedisFrontier": 0}
+
 SPIDER_MIDDLEWARES = {
     # With STATE_URI: article requests the state does not call due are not sent (NotConfigured otherwise).
     "scrapers.harvest.SkipKnownArticles": 800,
@@ -93,6 +96,10 @@ RETRY_AFTER = "6h"
 """When an article that was rejected or answered an HTTP error is tried again."""
 STATE_LOCK_TIMEOUT = 0.0
 """Seconds a run waits for another run that holds the state before it gives up."""
+REDIS_URL = ""
+"""Redis of a distributed crawl, e.g. `redis://10.0.0.5:6379/0`; empty: one process crawls alone."""
+REDIS_LEASE = 15.0
+"""Seconds after which a distributed worker that stopped answering (killed) loses its requests to the others."""
 ALERT_ACTIONS: list[str] = []
 """Spidermon actions run when a check fails: `email`, `slack`, `telegram`, `discord`, `ses`, `sentry` (each
 configured by Spidermon's own `SPIDERMON_*` settings) or an action's class path (see scrapers/monitors.py)."""

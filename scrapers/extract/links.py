@@ -17,7 +17,13 @@ def absolute_url(href: str | None, base: str) -> str | None:
     `mailto:` and other non-web links."""
     if not href or not href.strip():
         return None
-    url = urljoin(base, href.strip())
+    return _canonical(urljoin(base, href.strip()))
+
+
+@lru_cache(maxsize=16384)
+def _canonical(url: str) -> str | None:
+    # Cached: the same links recur on every page of a site, and the pipelines resolve each link the page reader
+    # resolved already (w3lib's canonicalize_url is ~40 µs; CanonicalizeUrls took 0.6 ms a record, fundus-dev).
     if urlsplit(url).scheme not in ("http", "https"):
         return None
     return canonicalize_url(url, keep_fragments=False)
