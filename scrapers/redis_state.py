@@ -28,7 +28,7 @@ from typing import Any
 
 import redis
 
-from scrapers.statestore import PART_SUFFIX, Known, Staged, StateLocked, partial_files
+from scrapers.statestore import PART_SUFFIX, Known, Staged, StateLocked, partial_files, remove_partial_files
 
 # Take the lock, shared (ARGV[4] == '1') or alone; expired holders are dropped first. Redis' clock decides.
 ACQUIRE = """
@@ -221,10 +221,7 @@ class RedisStateStore:
         return settled
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None:
-        for path in outputs:
-            for partial in partial_files(path):
-                with suppress(FileNotFoundError, NotADirectoryError):
-                    partial.unlink()
+        remove_partial_files(outputs)
         with self.client.pipeline() as pipe:
             pipe.delete(self.key("staged", run_id))
             pipe.hset(self.key("run", run_id), "status", "rolled_back")

@@ -271,10 +271,7 @@ class StateStore:
         return settled
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None:
-        for path in outputs:
-            for partial in partial_files(path):
-                with suppress(FileNotFoundError, NotADirectoryError):
-                    partial.unlink()
+        remove_partial_files(outputs)
         with self.transaction() as db:
             db.execute("DELETE FROM staged WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'rolled_back' WHERE id = ?", (run_id,))
@@ -404,6 +401,14 @@ def partial_files(output: Path) -> list[Path]:
     """The files a run writes beside `output` that a killed run may leave half-written: the output's own
     `.part` and that of its run report (`<output>.report.json`)."""
     return [Path(f"{output}{PART_SUFFIX}"), Path(f"{output.with_suffix('.report.json')}{PART_SUFFIX}")]
+
+
+def remove_partial_files(outputs: list[Path]) -> None:
+    """Remove what a rolled-back run left half-written beside its outputs."""
+    for path in outputs:
+        for partial in partial_files(path):
+            with suppress(FileNotFoundError, NotADirectoryError):
+                partial.unlink()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
