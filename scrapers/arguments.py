@@ -37,7 +37,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from scrapers import settings as project_settings
-from scrapers.statestore import RevisitPolicy, sqlite_path
+from scrapers.statestore import REDIS_SCHEMES, RevisitPolicy, sqlite_path
 
 NOT_ARGUMENTS = ("self", "name", "clock", "args", "kwargs")
 """Parameters of a spider's `__init__` that are not `-a` arguments (`clock` is for tests)."""
@@ -226,8 +226,8 @@ def revisit(settings: BaseSettings, name: str) -> None:
 
 def state_uri(settings: BaseSettings, name: str) -> None:
     uri = settings.get(name)
-    if not uri:
-        return
+    if not uri or uri.startswith(REDIS_SCHEMES):
+        return  # a Redis state is reached when the run opens it
     folder = sqlite_path(uri % {"name": "x"}).parent
     folder.mkdir(parents=True, exist_ok=True)  # the state creates it anyway
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -3,6 +3,7 @@
     python -m scrapers.boxbench                       # tests/data/boxes/truth.jsonl, every page
     python -m scrapers.boxbench --show 5              # and the five worst pages of each field
     python -m scrapers.boxbench --truth other.jsonl --data tests/data
+    python -m scrapers.boxbench --time                # link_boxes beside the bare parse on every page of --data
 
 The truth (`tests/data/boxes/truth.jsonl`) has one JSON object per page: `dataset` and `id` name the page
 (`<data>/<dataset>/pages/<id>.html.gz`), `url` is its URL, `related` the URLs a reader would call related to
@@ -22,8 +23,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import statistics
 import sys
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,12 +144,60 @@ def failures(scores: Mapping[str, FieldScore], limit: int) -> str:
     return "\n".join(out)
 
 
+def dataset_pages(data: Path = DATA) -> Iterator[tuple[str, bytes]]:
+    """(URL, HTML) of every page of the datasets in `data` (each `<name>/truth.jsonl` beside `<name>/pages/`)."""
+    for truth in sorted(data.glob("*/truth.jsonl")):
+        for page in load_truth(truth):
+            path = truth.parent / "pages" / f"{page['id']}.html.gz"
+            if "url" in page and path.exists():
+                yield page["url"], gzip.decompress(path.read_bytes())
+
+
+def link_box_timing(pages: Iterable[tuple[str, bytes]], runs: int = 6) -> dict[str, list[float]]:
+    """Milliseconds per page of lxml's bare parse and of `link_boxes` on the parsed page, each the fastest of
+    `runs` runs, the two taken in turn (the machine may be shared: compare them, not the times of two runs)."""
+    from lxml.html import document_fromstring
+
+    from scrapers.extract import decode_page, read_page
+    from scrapers.extract.boxes import link_boxes
+
+    times: dict[str, list[float]] = {"bare parse": [], "link_boxes": []}
+    for url, html in pages:
+        sel = read_page(html)
+        link_boxes(sel, url)  # the first call compiles patterns and loads the suffix list
+        parse = boxes = float("inf")
+        for _ in range(runs):
+            start = time.perf_counter()
+            document_fromstring(decode_page(html))
+            middle = time.perf_counter()
+            link_boxes(sel, url)
+            end = time.perf_counter()
+            parse, boxes = min(parse, (middle - start) * 1000), min(boxes, (end - middle) * 1000)
+        times["bare parse"].append(parse)
+        times["link_boxes"].append(boxes)
+    return times
+
+
+def timing_table(times: Mapping[str, list[float]]) -> str:
+    parse = statistics.median(times["bare parse"])
+    rows = []
+    for name, values in times.items():
+        median, p90 = statistics.median(values), statistics.quantiles(values, n=10)[-1]
+        rows.append(f"{name}: median {median:.2f} ms ({median / parse:.2f}x the parse), p90 {p90:.2f} ms "
+                    f"({p90 / parse:.2f}x the parse median)")
+    return "\n".join([f"{len(times['bare parse'])} pages", *rows])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--truth", type=Path, default=TRUTH)
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the datasets the truth names")
     parser.add_argument("--show", type=int, default=0, metavar="N", help="list the N worst pages of each field")
+    parser.add_argument("--time", action="store_true", help="time link_boxes beside the bare parse instead")
     args = parser.parse_args(argv)
+    if args.time:
+        print(timing_table(link_box_timing(dataset_pages(args.data))))
+        return 0
 
     from scrapers.extraction import extract_article
 

@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import redis
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -43,7 +44,7 @@ from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import is_relative, utc_now
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.outputfiles import describe, output_opened
-from scrapers.statestore import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, StateStore, sqlite_path
+from scrapers.statestore import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class HarvestState:
 
     def __init__(
         self,
-        store: StateStore,
+        store: Store,
         policy: RevisitPolicy,
         stats: StatsCollector,
         clock: Callable[[], datetime] = utc_now,
@@ -106,8 +107,8 @@ class HarvestState:
                                                      " one the state would record articles that were never written"))
         policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
         try:
-            store = StateStore.acquire(sqlite_path(uri % {"name": name}),
-                                       lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"))
+            store = acquire_store(uri, name=name, lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"),
+                                  shared=bool(settings.get("REDIS_URL")), lease=settings.getfloat("REDIS_LEASE", 15))
         except (StateLocked, StateDamaged) as error:
             cls.not_starting(crawler, name, error)
         state = cls(store, policy, crawler.stats, signals=crawler.signals)
@@ -136,9 +137,9 @@ class HarvestState:
         letting it escape into the crawl; the run then fails and is not committed."""
         try:
             yield
-        except sqlite3.Error as error:
-            logger.error("State %s failed %s: %s", self.store.path, doing, error)
-            note_error(self.stats, "state", f"{self.store.path} failed {doing}: {describe(error)}")
+        except (sqlite3.Error, redis.RedisError) as error:
+            logger.error("State %s failed %s: %s", self.store.location, doing, error)
+            note_error(self.stats, "state", f"{self.store.location} failed {doing}: {describe(error)}")
 
     # -------------------------------------------------------------------- the run
 
@@ -146,14 +147,14 @@ class HarvestState:
         self.full = bool(getattr(spider, "full", False))  # the spiders read -a full=1 (scrapers/spiders/base.py)
         with self.guard("opening the run"):
             for run_id, outcome in self.store.settle_unfinished():
-                logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.path, outcome)
+                logger.warning("Run %s of the state %s did not finish; %s", run_id, self.store.location, outcome)
                 self.stats.inc_value(f"harvest/earlier_runs_{outcome}")
                 if self.signals is not None:
                     self.signals.send_catch_log(run_settled, run_id=run_id, outcome=outcome)
             self.run_id = self.store.start_run(spider.name, self.clock())
             self.stats.set_value("harvest/run_id", self.run_id)
             self.stats.set_value("harvest/history", self.store.reports(spider.name))
-            self.stats.set_value("harvest/state", str(self.store.path))
+            self.stats.set_value("harvest/state", str(self.store.location))
 
     def output_opened(self, path: Path) -> None:
         if self.run_id is not None:
@@ -178,7 +179,7 @@ class HarvestState:
             return
         with self.guard("committing the run"):
             self.store.commit_run(run_id, finished_at=self.clock(), report=self.stats.get_value("harvest/report"))
-            logger.info("State %s: %d URLs known after run %s", self.store.path, self.store.count(), run_id)
+            logger.info("State %s: %d URLs known after run %s", self.store.location, self.store.count(), run_id)
 
     # -------------------------------------------------------------------- what each fetch gave
 

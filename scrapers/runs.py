@@ -15,6 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
 from scrapers.statestore import sqlite_path
 
 
@@ -86,3 +89,23 @@ def all_runs(uri: str) -> dict[str, list[Run]]:
         for name, site_runs in read_runs(path).items():
             runs.setdefault(name, []).extend(site_runs)
     return dict(sorted(runs.items()))
+
+
+class StateCommand(ScrapyCommand):
+    """A command that reads the runs the incremental state keeps (`status`, `report`, `accept`): no crawl, no
+    log, `STATE_URI` given as the crawls give it."""
+
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
+
+    def state_uri(self) -> str:
+        assert self.settings is not None
+        uri = self.settings.get("STATE_URI")
+        if not uri:
+            raise UsageError("set STATE_URI, as the crawls do (-s STATE_URI=sqlite:///state/%(name)s.db)")
+        return str(uri)
+
+    def runs(self, names: list[str]) -> dict[str, list[Run]]:
+        """The runs of each site named in `names` (every site in the state when none is named), oldest first."""
+        return {name: site_runs for name, site_runs in all_runs(self.state_uri()).items() if not names or name in names}

@@ -31,6 +31,8 @@ DOWNLOAD_HANDLERS = {
     "s3": None,
     "ftp": None,
 }
+# With REDIS_URL: the frontier (scheduler queue, dupefilter) and the run's figures in Redis, shared by workers.
+ADDONS = {"scrapers.distributed.RedisFrontier": 0}
 
 SPIDER_MIDDLEWARES = {
     # After Scrapy's HttpErrorMiddleware (50): pages of more than PAGE_MAX_ELEMENTS elements are not read.
@@ -126,6 +128,10 @@ RETRY_AFTER_HEADER_MAX = 30.0
 PAGE_MAX_ELEMENTS = 200_000
 """Pages with more elements are not read (counted `fetch/failed/page_too_large`): real articles have under
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""
+REDIS_URL = ""
+"""Redis of a distributed crawl, e.g. `redis://10.0.0.5:6379/0`; empty: one process crawls alone."""
+REDIS_LEASE = 15.0
+"""Seconds after which a distributed worker that stopped answering (killed) loses its requests to the others."""
 ALERT_ACTIONS: list[str] = []
 """Spidermon actions run when a check fails: `email`, `slack`, `telegram`, `discord`, `ses`, `sentry` (each
 configured by Spidermon's own `SPIDERMON_*` settings) or an action's class path (see scrapers/monitors.py)."""

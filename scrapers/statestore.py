@@ -6,6 +6,9 @@ publication and modification times, its version and what the last fetch gave (`e
 first use. One run at a time holds it: a second run waits for the lock file beside the database, then gives
 up with `StateLocked`. The file is checked whole (`PRAGMA quick_check`) each time it is opened: a damaged
 file raises `StateDamaged`, whose message says how to recover (move it aside; the next run rebuilds it).
+`Store` is what the crawl needs of a state; `acquire_store` opens the one `STATE_URI` names: this SQLite
+store, or the Redis store of `scrapers.redis_state` (`redis://...`), which the workers of a distributed
+crawl share.
 
 A run's changes are staged and become the state only once its output is complete (two-phase): the run
 records the final paths of its output files; `commit_run` moves the staged rows into the state after the
@@ -25,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
@@ -208,6 +211,10 @@ class StateStore:
             raise
         return cls(path, db, lock)
 
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
     def close(self) -> None:
         self.db.close()
         self.lock.release()
@@ -264,10 +271,7 @@ class StateStore:
         return settled
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None:
-        for path in outputs:
-            for partial in partial_files(path):
-                with suppress(FileNotFoundError, NotADirectoryError):
-                    partial.unlink()
+        remove_partial_files(outputs)
         with self.transaction() as db:
             db.execute("DELETE FROM staged WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'rolled_back' WHERE id = ?", (run_id,))
@@ -337,10 +341,74 @@ class StateStore:
         return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE status = ?", (status,)).fetchone()[0])
 
 
+class Store(Protocol):
+    """The state as the crawl uses it (`scrapers/harvest.py`); `StateStore` (SQLite) and
+    `scrapers.redis_state.RedisStateStore` are the two. See `StateStore` for what each method does."""
+
+    @property
+    def location(self) -> str:
+        """Where the state is, for the log: a file path or a Redis URL and key prefix."""
+
+    def close(self) -> None: ...
+
+    def start_run(self, spider: str, now: datetime) -> int: ...
+
+    def add_output(self, run_id: int, path: Path) -> None: ...
+
+    def outputs(self, run_id: int) -> list[str]: ...
+
+    def settle_unfinished(self) -> list[tuple[int, str]]: ...
+
+    def roll_back(self, run_id: int, outputs: list[Path]) -> None: ...
+
+    def commit_run(
+        self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
+    ) -> None: ...
+
+    def reports(self, spider: str, limit: int = 10) -> list[dict[str, Any]]: ...
+
+    def known(self, url: str) -> Known | None: ...
+
+    def stage(self, run_id: int, entry: Staged) -> None: ...
+
+    def count(self, status: str | None = None) -> int: ...
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def acquire_store(
+    uri: str, *, name: str, lock_timeout: float = 0, shared: bool = False, lease: float = 15.0
+) -> Store:
+    """The state `uri` names, locked for this run (`StateLocked` when another run keeps it longer than
+    `lock_timeout` seconds).
+
+    `sqlite:///state/%(name)s.db` (or a path): the SQLite store, `%(name)s` being the run's name (the spider's;
+    the `news` spider's is its site). `redis://host:6379/0`: the Redis store, its keys under `newsharvest:<name>:`.
+    `shared`: the workers of one distributed run hold it together (Redis only); a worker that stops answering
+    loses its hold after `lease` seconds."""
+    if uri.startswith(REDIS_SCHEMES):
+        from scrapers.redis_state import RedisStateStore
+
+        return RedisStateStore.acquire(uri, name=name, lock_timeout=lock_timeout, shared=shared, lease=lease)
+    if shared:
+        raise ValueError(f"the workers of a distributed crawl share the state: STATE_URI must be redis://...,"
+                         f" not {uri!r}")
+    return StateStore.acquire(sqlite_path(uri % {"name": name}), lock_timeout=lock_timeout)
+
+
 def partial_files(output: Path) -> list[Path]:
     """The files a run writes beside `output` that a killed run may leave half-written: the output's own
     `.part` and that of its run report (`<output>.report.json`)."""
     return [Path(f"{output}{PART_SUFFIX}"), Path(f"{output.with_suffix('.report.json')}{PART_SUFFIX}")]
+
+
+def remove_partial_files(outputs: list[Path]) -> None:
+    """Remove what a rolled-back run left half-written beside its outputs."""
+    for path in outputs:
+        for partial in partial_files(path):
+            with suppress(FileNotFoundError, NotADirectoryError):
+                partial.unlink()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from itertools import islice
+
 import pytest
 
-from scrapers.boxbench import FieldScore, normalize_url, score_page, table
+from scrapers.boxbench import (
+    DATA,
+    FieldScore,
+    dataset_pages,
+    link_box_timing,
+    normalize_url,
+    score_page,
+    table,
+    timing_table,
+)
 
 
 @pytest.mark.parametrize(
@@ -42,3 +54,14 @@ def test_nothing_to_find_and_nothing_found_is_perfect() -> None:
     s = FieldScore()
     score_page(s, "p", [], [], [], ranked=False)
     assert (s.precision, s.recall, s.f1, s.exact_sets) == (1.0, 1.0, 1.0, 1)
+
+
+def test_link_box_timing_times_every_page_and_both_steps() -> None:
+    pages = list(islice(dataset_pages(), 2))
+    times = link_box_timing(pages, runs=1)
+
+    assert [url for url, _ in pages] == [json.loads(line)["url"] for line in
+                                         (DATA / "aeb" / "truth.jsonl").read_text(encoding="utf-8").splitlines()[:2]]
+    assert {name: len(values) for name, values in times.items()} == {"bare parse": 2, "link_boxes": 2}
+    assert all(ms > 0 for values in times.values() for ms in values)
+    assert timing_table(times).splitlines()[0] == "2 pages"

@@ -21,7 +21,10 @@ def test_readme_sets_up_with_two_commands_the_first_an_editable_install() -> Non
     install_and_crawl, tests = first_screen_commands()
     assert "pip install -q -e '.[dev]'" in install_and_crawl
     assert "scrapy crawl thoidai -s REPLAY_DIR=samples/thoidai -O articles.jsonl" in install_and_crawl
-    assert tests == ".venv/bin/python -m pytest"
+    # The tests start a real redis-server and headless Chromium: the command installs them first.
+    assert tests == (
+        "sudo apt-get update -qq && sudo apt-get install -y -qq chromium redis-server && .venv/bin/python -m pytest"
+    )
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:

@@ -1,7 +1,11 @@
-"""The state store: revisit policy, staging and the settling of runs that did not finish."""
+"""The state store: revisit policy, staging and the settling of runs that did not finish; every store test runs
+against both backends (SQLite, and Redis on a real redis-server)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +18,8 @@ from scrapers.statestore import (
     StateDamaged,
     StateLocked,
     StateStore,
+    Store,
+    acquire_store,
     parse_duration,
     sqlite_path,
 )
@@ -21,6 +27,9 @@ from scrapers.statestore import (
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 POLICY = RevisitPolicy.parse("2d:6h 30d:3d", "6h")
 URL = "https://thoidai.com.vn/a-206430.html"
+OTHER = "https://thoidai.com.vn/b-206431.html"
+
+Opener = Callable[..., AbstractContextManager[Store]]
 
 
 def known(status: str = "emitted", *, fetched_ago: timedelta, published_ago: timedelta | None) -> Known:
@@ -72,65 +81,132 @@ def test_sqlite_path(uri: str, path: Path) -> None:
     assert sqlite_path(uri) == path
 
 
-def staged_run(store: StateStore, output: Path) -> int:
+def test_a_shared_state_must_be_on_redis(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="must be redis://"):
+        acquire_store(f"sqlite:///{tmp_path}/s.db", name="thoidai", shared=True)
+
+
+# -------------------------------------------------------------------- both backends
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The STATE_URI of a fresh state in each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state/%(name)s.db"
+    url: str = request.getfixturevalue("redis_url")
+    return url
+
+
+@pytest.fixture
+def open_store(backend: str) -> Opener:
+    """`open_store(**options)`: the state of `thoidai` in the backend, closed at the end of the block."""
+
+    def opener(**options: object) -> AbstractContextManager[Store]:
+        return closing(acquire_store(backend, name="thoidai", **options))  # type: ignore[arg-type]
+
+    return opener
+
+
+def staged_run(store: Store, output: Path, **values: object) -> int:
     run_id = store.start_run("thoidai", NOW)
     store.add_output(run_id, output)
-    store.stage(run_id, Staged(url=URL, status="emitted", fetched_at=NOW, content_hash="h1", version=1))
+    entry = {"url": URL, "status": "emitted", "fetched_at": NOW, "content_hash": "h1", "version": 1, **values}
+    store.stage(run_id, Staged(**entry))  # type: ignore[arg-type]
     return run_id
 
 
-def test_a_run_is_the_state_only_once_committed(tmp_path: Path) -> None:
-    with StateStore.open(tmp_path / "s.db") as store:
-        run_id = staged_run(store, tmp_path / "out.jsonl")
+def test_a_run_is_the_state_only_once_committed(open_store: Opener, tmp_path: Path) -> None:
+    with open_store() as store:
+        run_id = staged_run(store, tmp_path / "out.jsonl", published_at=NOW - timedelta(days=1))
         assert store.known(URL) is None
         store.commit_run(run_id, finished_at=NOW, report={"articles": {"extracted": 1}})
         entry = store.known(URL)
-        assert entry is not None and (entry.status, entry.content_hash, entry.version) == ("emitted", "h1", 1)
+        assert entry is not None
+        assert (entry.status, entry.content_hash, entry.version, entry.published_at, entry.first_seen) == (
+            "emitted", "h1", 1, NOW - timedelta(days=1), NOW)
         assert store.reports("thoidai") == [{"articles": {"extracted": 1}}]
+        assert (store.count(), store.count("emitted"), store.count("rejected")) == (1, 1, 0)
 
 
-def test_run_killed_before_its_output_was_complete_is_rolled_back(tmp_path: Path) -> None:
+def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_store: Opener, tmp_path: Path) -> None:
+    later = NOW + timedelta(hours=7)
+    with open_store() as store:
+        first = staged_run(store, tmp_path / "1.jsonl", published_at=NOW - timedelta(days=1))
+        store.stage(first, Staged(url=OTHER, status="rejected", fetched_at=NOW))
+        store.commit_run(first, finished_at=NOW, report={"run": 1})
+        second = store.start_run("thoidai", later)
+        # changed: a new hash and version; the page no longer shows its date, the known one stays
+        store.stage(second, Staged(url=URL, status="emitted", fetched_at=later, content_hash="h2", version=2))
+        store.commit_run(second, finished_at=later, report={"run": 2})
+        entry = store.known(URL)
+        assert entry is not None
+        assert (entry.content_hash, entry.version, entry.first_seen, entry.last_fetched, entry.published_at) == (
+            "h2", 2, NOW, later, NOW - timedelta(days=1))
+        other = store.known(OTHER)
+        assert other is not None and (other.status, other.content_hash, other.version) == ("rejected", None, 0)
+        assert store.reports("thoidai") == [{"run": 2}, {"run": 1}]
+        assert store.reports("thoidai", limit=1) == [{"run": 2}]
+        assert store.reports("vnexpress") == []
+
+
+def test_run_killed_before_its_output_was_complete_is_rolled_back(open_store: Opener, tmp_path: Path) -> None:
     output = tmp_path / "out.jsonl"
-    with StateStore.open(tmp_path / "s.db") as store:
+    with open_store() as store:
         staged_run(store, output)
         Path(f"{output}.part").write_text('{"url": "half', encoding="utf-8")
-    with StateStore.open(tmp_path / "s.db") as store:
+    with open_store() as store:
         assert [outcome for _, outcome in store.settle_unfinished()] == ["rolled_back"]
         assert store.known(URL) is None
         assert not Path(f"{output}.part").exists()
+        assert store.settle_unfinished() == []
 
 
-def test_run_killed_after_its_output_was_renamed_is_committed_by_the_next(tmp_path: Path) -> None:
+def test_run_killed_after_its_output_was_renamed_is_committed_by_the_next(open_store: Opener, tmp_path: Path) -> None:
     output = tmp_path / "out.jsonl"
-    with StateStore.open(tmp_path / "s.db") as store:
+    with open_store() as store:
         staged_run(store, output)
         output.write_text('{"url": "https://thoidai.com.vn/a-206430.html"}\n', encoding="utf-8")
-    with StateStore.open(tmp_path / "s.db") as store:
+    with open_store() as store:
         assert [outcome for _, outcome in store.settle_unfinished()] == ["recovered"]
         entry = store.known(URL)
         assert entry is not None and entry.content_hash == "h1"
+        assert store.reports("thoidai") == []  # a recovered run has no report
 
 
-def test_second_opener_is_refused_while_the_first_holds_the_lock(tmp_path: Path) -> None:
-    with StateStore.open(tmp_path / "s.db"), pytest.raises(StateLocked, match="another run holds the state"):
-        StateStore.acquire(tmp_path / "s.db", lock_timeout=0.1)
+def test_second_opener_is_refused_while_the_first_holds_the_lock(open_store: Opener) -> None:
+    with open_store(), pytest.raises(StateLocked, match="another run holds the state"):
+        open_store(lock_timeout=0.1).__enter__()
+
+
+def test_the_lock_is_free_again_once_the_holder_closed(open_store: Opener) -> None:
+    with open_store() as store:
+        store.start_run("thoidai", NOW)
+    with open_store(lock_timeout=0.1) as store:
+        assert store.count() == 0
 
 
 @pytest.mark.parametrize("output_in_place", [True, False], ids=["recovered", "rolled back"])
-def test_settling_a_killed_run_leaves_no_half_written_report(tmp_path: Path, output_in_place: bool) -> None:
+def test_settling_a_killed_run_leaves_no_half_written_report(
+    open_store: Opener, tmp_path: Path, output_in_place: bool
+) -> None:
     output = tmp_path / "out" / "run.jsonl"
     output.parent.mkdir()
     report_part = tmp_path / "out" / "run.report.json.part"
-    with StateStore.open(tmp_path / "state.db") as store:
+    with open_store() as store:
         run = store.start_run("thoidai", NOW)
         store.add_output(run, output)
         store.stage(run, Staged(url=URL, status="emitted", fetched_at=NOW, content_hash="h"))
         (output if output_in_place else Path(f"{output}.part")).write_text("{}\n")
         report_part.write_text('{"spider": "thoi')  # killed while writing its report
+    with open_store() as store:
         outcome = "recovered" if output_in_place else "rolled_back"
         assert store.settle_unfinished() == [(run, outcome)]
         assert sorted(path.name for path in output.parent.iterdir()) == (["run.jsonl"] if output_in_place else [])
         assert store.count("emitted") == (1 if output_in_place else 0)
+
+
+# -------------------------------------------------------------------- SQLite only
 
 
 @pytest.mark.parametrize("damage", ["truncated", "header overwritten"])
@@ -148,3 +224,32 @@ def test_a_damaged_state_file_is_refused_on_open_and_the_lock_released(tmp_path:
     path.unlink()
     with StateStore.open(path) as store:  # the lock is free again, and a new file is built
         assert store.count() == 0
+
+
+# -------------------------------------------------------------------- Redis only: the workers of one run
+
+
+def test_workers_of_one_run_share_the_state_and_a_lone_run_waits_for_them(redis_url: str, tmp_path: Path) -> None:
+    with closing(acquire_store(redis_url, name="example.com", shared=True)) as one, \
+            closing(acquire_store(redis_url, name="example.com", shared=True)) as two:
+        first, second = staged_run(one, tmp_path / "1.jsonl"), two.start_run("news", NOW)
+        two.stage(second, Staged(url=OTHER, status="emitted", fetched_at=NOW, content_hash="o", version=1))
+        assert first != second
+        with pytest.raises(StateLocked):
+            acquire_store(redis_url, name="example.com", lock_timeout=0.1)
+        # another site has its own keys and its own lock
+        with closing(acquire_store(redis_url, name="example.org")) as elsewhere:
+            assert elsewhere.count() == 0
+        one.commit_run(first, finished_at=NOW, report=None)
+        assert two.known(URL) is not None and two.known(OTHER) is None  # the other's run is not committed yet
+        assert [outcome for _, outcome in two.settle_unfinished()] == []  # its holder is alive
+
+
+def test_a_killed_workers_lease_runs_out_and_its_run_is_rolled_back(redis_url: str, tmp_path: Path) -> None:
+    killed = acquire_store(redis_url, name="thoidai", shared=True, lease=0.5)
+    staged_run(killed, tmp_path / "out.jsonl")
+    killed.stopped.set()  # type: ignore[attr-defined]  # as SIGKILL would: no more renewals, no release
+    time.sleep(1.0)
+    with closing(acquire_store(redis_url, name="thoidai", lease=0.5)) as store:
+        assert [outcome for _, outcome in store.settle_unfinished()] == ["rolled_back"]
+        assert store.known(URL) is None

@@ -14,17 +14,13 @@ import argparse
 import json
 import sys
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from scrapers.runs import StateCommand
 from scrapers.statestore import StateLocked, StateStore, sqlite_path
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
-
+class Command(StateCommand):
     def syntax(self) -> str:
         return "<spider or site name>"
 
@@ -34,10 +30,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name (a news site: its domain, e.g. example.com)")
-        assert self.settings is not None
-        uri = self.settings.get("STATE_URI")
-        if not uri:
-            raise UsageError("set STATE_URI (-s STATE_URI=sqlite:///state/%(name)s.db): the baseline is in the state")
+        uri = self.state_uri()
         name = args[0]
         path = sqlite_path(uri % {"name": name})
         if not path.exists():

@@ -15,12 +15,11 @@ import html
 from datetime import timedelta
 from pathlib import Path
 
-from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from scrapers.extensions import COVERED_FIELDS
 from scrapers.extract.dates import utc_now
-from scrapers.runs import Run, all_runs
+from scrapers.runs import Run, StateCommand
 
 MAIN_FIELDS = {"title": "#1f77b4", "body": "#2ca02c", "published_at": "#9467bd", "authors": "#ff7f0e",
                "lead": "#8c564b", "images": "#17becf"}
@@ -29,11 +28,7 @@ FAILED = "#d62728"
 WIDTH, HEIGHT, MARGIN = 860, 220, 40
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
-
+class Command(StateCommand):
     def syntax(self) -> str:
         return "[name ...] [--days N] [-o FILE]"
 
@@ -47,11 +42,7 @@ class Command(ScrapyCommand):
                             help="the page (one name only); default reports/<name>.html")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        uri = self.settings.get("STATE_URI")
-        if not uri:
-            raise UsageError("set STATE_URI, as the crawls do (-s STATE_URI=sqlite:///state/%(name)s.db)")
-        runs = {name: site_runs for name, site_runs in all_runs(uri).items() if not args or name in args}
+        runs = self.runs(args)
         if opts.output and len(runs) != 1:
             raise UsageError("-o writes one site's page: name one site")
         since = utc_now() - timedelta(days=opts.days)

@@ -16,22 +16,15 @@ import argparse
 import sys
 from datetime import datetime, timedelta
 
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
-
 from scrapers.extract.dates import utc_now
-from scrapers.runs import Run, all_runs
+from scrapers.runs import Run, StateCommand
 
 STALE = 1
 EXIT_STATUS = {"ok": "0", "failed": "2"}
 """The exit status `scrapy crawl` gave a run, by its outcome; a killed or running one has none."""
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
-
+class Command(StateCommand):
     def syntax(self) -> str:
         return "[--max-age HOURS] [name ...]"
 
@@ -44,17 +37,13 @@ class Command(ScrapyCommand):
                             help="exit 1 when a site has had no successful run for this many hours")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        uri = self.settings.get("STATE_URI")
-        if not uri:
-            raise UsageError("set STATE_URI, as the crawls do (-s STATE_URI=sqlite:///state/%(name)s.db)")
-        runs = {name: site_runs for name, site_runs in all_runs(uri).items() if not args or name in args}
+        runs = self.runs(args)
         now = utc_now()
         print(table(runs, now))
         if opts.max_age is None:
             return
         if not runs and not args:
-            print(f"newsharvest: status: no run in any state {uri}", file=sys.stderr)
+            print(f"newsharvest: status: no run in any state {self.state_uri()}", file=sys.stderr)
             self.exitcode = STALE
         for name in args:
             if name not in runs:

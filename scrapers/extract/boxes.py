@@ -83,14 +83,29 @@ NOT_BOX_CLASS = re.compile(r"tags?\b|topics?|keywords|searches|video|podcast|aut
 """Class words of lists that a related- or popular-class names but that hold no stories (related tags)."""
 
 
-def _label_pattern(groups: Iterable[dict[str, tuple[str, ...]]]) -> re.Pattern[str]:
-    """One pattern matching any label of `groups` at the start of a text: a label in a script written with
-    spaces ends at a word boundary, one in a script without (Chinese, Japanese) anywhere."""
-    labels = sorted({label for group in groups for words in group.values() for label in words}, key=len,
-                    reverse=True)
-    parts = [re.escape(label) + (r"(?!\w)" if label[-1].isascii() or _spaced(label[-1]) else "")
-             for label in labels]
-    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE)
+class Labels:
+    """The labels of some groups of the vocabulary, matched at the start of a text: a label in a script written
+    with spaces ends at a word boundary, one in a script without (Chinese, Japanese) anywhere. The longest
+    label that matches wins."""
+
+    def __init__(self, groups: Iterable[dict[str, tuple[str, ...]]]) -> None:
+        labels = sorted({label for group in groups for words in group.values() for label in words}, key=len,
+                        reverse=True)
+        self._parts = [(label[0], re.escape(label) + (r"(?!\w)" if label[-1].isascii() or _spaced(label[-1]) else ""))
+                       for label in labels]
+        self.pattern = re.compile("(?:" + "|".join(part for _, part in self._parts) + ")", re.IGNORECASE)
+        """All the labels, to search a text for one anywhere."""
+        self._starting: dict[str, re.Pattern[str]] = {}
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """The label `text` starts with. Only the labels whose first letter is the text's, ignoring case, are
+        tried (a pattern of all several hundred labels tries each of them in turn on every text)."""
+        if not text:
+            return None
+        if (pattern := self._starting.get(text[0])) is None:
+            parts = [part for first, part in self._parts if re.fullmatch(re.escape(first), text[0], re.IGNORECASE)]
+            pattern = self._starting[text[0]] = re.compile("(?:" + "|".join(parts or ["(?!)"]) + ")", re.IGNORECASE)
+        return pattern.match(text)
 
 
 def _spaced(char: str) -> bool:
@@ -100,8 +115,7 @@ def _spaced(char: str) -> bool:
 _UNSPACED = re.compile("[\u2e80-\ud7ff]")
 
 
-_KINDS = {RANKED: _label_pattern([RANKED_LABELS]), RELATED: _label_pattern([RELATED_LABELS]),
-          OTHER: _label_pattern([OTHER_LIST_LABELS])}
+_KINDS = {RANKED: Labels([RANKED_LABELS]), RELATED: Labels([RELATED_LABELS]), OTHER: Labels([OTHER_LIST_LABELS])}
 _WITHOUT_SPACES = ("ja", "zh", "ko")
 _ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPACES for label in group.get(lang, ())))
              for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
@@ -112,7 +126,7 @@ _STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER
                     for words in group.values() for label in words)
 """The first four letters of every label: a text starting otherwise is no label (a quick test before the
 patterns; labels of scripts written without spaces are looked for anywhere in a short text besides)."""
-_INLINE = _label_pattern([INLINE_RELATED_LABELS, RELATED_LABELS])
+_INLINE = Labels([INLINE_RELATED_LABELS, RELATED_LABELS])
 _MENU_CLASS = re.compile(r"(?<![a-z])(?:nav|navi|navigation|menu|gnav|submenu|megamenu)(?![a-z])", re.IGNORECASE)
 _HEADING_CLASS = re.compile(r"(?<![a-z])(?:title|heading|header|headline|label)(?![a-z])", re.IGNORECASE)
 _LEADING = re.compile(r"^[\W_]+")
@@ -152,24 +166,38 @@ class Scan:
 def _scan(root: Any) -> Scan:
     labels: dict[Any, tuple[str, str]] = {}
     classed: list[tuple[Any, str]] = []
+    tabs: list[Any] = []
+    aria: list[Any] = []
+    paragraphs: list[Any] = []
     for el in root.iter():
         tag = el.tag
-        if not isinstance(tag, str) or tag in NOT_LABEL_TAGS:
+        if not isinstance(tag, str):
+            continue
+        if el.get("aria-label") is not None and any(isinstance(child.tag, str) for child in el):
+            aria.append(el)  # a list or region its aria-label names
+        if tag in NOT_LABEL_TAGS:
+            if tag == "button" and any(el.get(name) is not None for name in TAB_TARGETS):
+                tabs.append(el)
             continue
         if (text := el.text) and len(text) < MAX_TEXT and not text.isspace() and (found := _label(text)):
             labels[el] = found
+        elif tag == "p" and el.find(".//a") is not None:
+            paragraphs.append(el)
         marks = el.get("class")
         if (ident := el.get("id")) is not None:
             marks = f"{marks or ''} {ident}"
         if marks and (kind := _class_kind(marks)) is not None:
             classed.append((el, kind))
-    for el in root.xpath("//button[@aria-controls or @data-target or @data-tab]"):  # tabs: labels with a panel
+    for el in tabs:  # tabs: labels with a panel
         if (text := text_of(el)) and (found := _label(text)) is not None:
             labels[el] = found
-    named = [(el, found[0]) for el in root.xpath("//*[@aria-label][*]")
+    named = [(el, found[0]) for el in aria
              if el not in labels and (found := _label(el.get("aria-label"))) is not None]
-    paragraphs = [p for p in root.xpath("//p[.//a]") if p not in labels]
     return Scan(labels, classed, named, paragraphs)
+
+
+TAB_TARGETS = ("aria-controls", "data-target", "data-tab")
+"""Attributes of a button that shows a tab's panel."""
 
 
 def _boxes(scan: Scan, url: str) -> list[Box]:
@@ -178,15 +206,17 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
     then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
     labels = scan.labels
     boxes = [box for el, (kind, rest) in labels.items() if (box := _labelled_box(el, kind, rest, labels)) is not None]
+    taken = Taken(box.element for box in boxes)
     boxes += [Box(kind, el, el, tuple(el.iter("a"))) for el, kind in scan.named
-              if kind != OTHER and not _overlaps(el, [box.element for box in boxes])]
+              if kind != OTHER and not taken.overlaps(el)]
+    taken = Taken(box.element for box in boxes)
     boxes += [Box(RELATED, p, p, (anchor,)) for p in scan.paragraphs
-              if (anchor := _teaser_line(p, url)) is not None and not _overlaps(p, [box.element for box in boxes])]
-    taken = [box.element for box in boxes]
+              if (anchor := _teaser_line(p, url)) is not None and not taken.overlaps(p)]
+    taken = Taken(box.element for box in boxes)
     for el, kind in scan.classed:
-        if _overlaps(el, taken):
+        if taken.overlaps(el):
             continue
-        taken.append(el)
+        taken.add(el)
         own = _own_label(el, labels)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
             boxes.append(Box(kind, el, el, tuple(el.iter("a")), by_class=True))
@@ -195,7 +225,9 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
 
 def _label(text: str) -> tuple[str, str] | None:
     """(kind, the text after the label) when `text` starts with a box label; None otherwise."""
-    start = _LEADING.sub("", text[:MAX_LABEL].lstrip())
+    start = text[:MAX_LABEL].lstrip()
+    if not start[:1].isalnum():  # a letter or digit first: nothing to strip (most texts)
+        start = _LEADING.sub("", start)
     key = start[:5].casefold().replace("\u0307", "")  # "İlgili" folds to "i̇lgili"
     if key[:4] not in _STARTS and key[:3] not in _STARTS and key[:2] not in _STARTS:
         return _label_anywhere(text) if _UNSPACED.search(text, 0, 2 * MAX_ANYWHERE) else None
@@ -312,8 +344,9 @@ def _in_menu(el: Any) -> bool:
     a strip of tabs whose panels it does not name ("Latest | Popular")."""
     item = next((a for a in el.iterancestors() if a.tag == "li"), None)
     if item is not None and item.getparent() is not None:
-        items = [clean_text(all_text(li)) or "" for li in item.getparent() if li.tag == "li"]
-        if len(items) >= 2 and all(len(text) <= MAX_TAB for text in items):
+        items = [li for li in item.getparent() if li.tag == "li"]
+        # the label's own item first: when it is long (a whole teaser, a section of the page), no other is read
+        if len(items) >= 2 and all(len(clean_text(all_text(li)) or "") <= MAX_TAB for li in [item, *items]):
             return True
     for ancestor in el.iterancestors():
         if ancestor.tag == "nav" or _MENU_CLASS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
@@ -381,7 +414,7 @@ def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
         if el in labels:
             return labels[el][0]
         heading = clean_text(all_text(el)) or ""
-        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].search(heading):
+        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].pattern.search(heading):
             return OTHER
         return None
     return None
@@ -397,24 +430,38 @@ def _is_heading_text(el: Any, box: Any) -> bool:
     return False
 
 
-def _overlaps(el: Any, boxes: list[Any]) -> bool:
-    return any(box is el or _contains(box, el) or _contains(el, box) for box in boxes)
+class Taken:
+    """Elements taken as boxes, to tell whether another is one of them, lies in one or holds one (the ancestors
+    of each are gathered once, rather than walked for every element asked about)."""
 
+    def __init__(self, elements: Iterable[Any] = ()) -> None:
+        self._elements: set[Any] = set()
+        self._around: set[Any] = set()
+        for el in elements:
+            self.add(el)
 
-def _contains(outer: Any, inner: Any) -> bool:
-    return any(ancestor is outer for ancestor in inner.iterancestors())
+    def add(self, el: Any) -> None:
+        self._elements.add(el)
+        self._around.update(el.iterancestors())
+
+    def overlaps(self, el: Any) -> bool:
+        return (el in self._elements or el in self._around
+                or any(ancestor in self._elements for ancestor in el.iterancestors()))
 
 
 def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False) -> list[tuple[str, str]]:
     """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
     page's ranked list is the first one: a second is another ranking, site-wide or of another tab)."""
-    site = registrable_domain(url) if url else ""
-    here = absolute_url(url, url)
-    links: dict[str, str] = {}
     def order(box: Box) -> tuple[bool, float]:  # the ranked list a label names before one a class suggests
         return (first_only and box.by_class, _position(box.start))
 
-    for box in sorted((box for box in boxes if box.kind == kind), key=order):
+    chosen = [box for box in boxes if box.kind == kind]
+    if not chosen:
+        return []
+    site = registrable_domain(url) if url else ""
+    here = absolute_url(url, url)
+    links: dict[str, str] = {}
+    for box in sorted(chosen, key=order) if len(chosen) > 1 else chosen:
         if first_only and links:
             break
         if first_only:
@@ -490,5 +537,5 @@ def _is_headline(title: str) -> bool:
     """A headline has a few words ("Commenting Policy" does not); CJK titles, written without spaces,
     by their length."""
     words = [word for word in title.split() if any(char.isalnum() for char in word)]  # "Science & Health": 2
-    written_without_spaces = any(not _spaced(char) for char in title[:20])
+    written_without_spaces = _UNSPACED.search(title, 0, 20) is not None
     return len(title) >= MIN_TITLE and (len(words) >= 3 or written_without_spaces)

@@ -18,12 +18,18 @@ def absolute_url(href: str | None, base: str) -> str | None:
     if not href or not href.strip():
         return None
     try:
-        url = urljoin(base, href.strip())
-        if urlsplit(url).scheme not in ("http", "https"):
-            return None
-        return canonicalize_url(url, keep_fragments=False)
+        return _canonical(urljoin(base, href.strip()))
     except ValueError:  # "Invalid IPv6 URL", "Port out of range": one bad link, not a failed page
         return None
+
+
+@lru_cache(maxsize=16384)
+def _canonical(url: str) -> str | None:
+    # Cached: the same links recur on every page of a site, and the pipelines resolve each link the page reader
+    # resolved already (w3lib's canonicalize_url is ~40 µs; CanonicalizeUrls took 0.6 ms a record, fundus-dev).
+    if urlsplit(url).scheme not in ("http", "https"):
+        return None
+    return canonicalize_url(url, keep_fragments=False)
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,279 @@
+"""The incremental state on Redis: what `scrapers.statestore.StateStore` keeps in SQLite, shared by many workers.
+
+`STATE_URI = "redis://host:6379/0"` selects it. Every key of a site is under `newsharvest:<name>:` (`<name>`
+is the run's: the spider's, the site for the `news` spider), so many sites share one Redis:
+
+- `articles`: hash, URL -> the article as JSON (status, first seen, last fetched, content hash, dates, version);
+- `run:<id>`: hash, one worker's run (spider, host, status, outputs, holder); `runs`: the ids still running;
+- `staged:<id>`: hash, URL -> what run `<id>` learnt, moved into `articles` by `commit_run` in one script;
+- `reports:<spider>`: list of the latest run reports, newest first (the checks' history);
+- `lock` (one run at a time) or `holders` (the workers of one distributed run together): leases that a
+  thread renews; a worker killed with SIGKILL loses its hold `lease` seconds later.
+
+A run that did not finish is settled as in SQLite by the next worker to start once its holder is gone:
+committed when its output files (on this host) are complete, rolled back otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from contextlib import suppress
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from scrapers.statestore import PART_SUFFIX, Known, Staged, StateLocked, partial_files, remove_partial_files
+
+# Take the lock, shared (ARGV[4] == '1') or alone; expired holders are dropped first. Redis' clock decides.
+ACQUIRE = """
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ms)
+if ARGV[3] == '1' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+  redis.call('ZADD', KEYS[2], ms + tonumber(ARGV[2]), ARGV[1])
+  return 1
+end
+if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+"""
+
+RENEW = """
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+if ARGV[3] == '1' then return redis.call('ZADD', KEYS[2], 'XX', 'CH', ms + tonumber(ARGV[2]), ARGV[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+
+RELEASE = """
+redis.call('ZREM', KEYS[2], ARGV[1])
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+"""
+
+# Whether the holder ARGV[1] still holds the lock.
+HOLDS = """
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+local until_ms = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if until_ms and tonumber(until_ms) > ms then return 1 end
+return 0
+"""
+
+# Move the staged rows of a run into `articles` (as SQLite's upsert: dates and hash kept when the new fetch has
+# none, the higher version), close the run and keep its report in the history; all or nothing.
+COMMIT = """
+local rows = redis.call('HGETALL', KEYS[2])
+for i = 1, #rows, 2 do
+  local url, new = rows[i], cjson.decode(rows[i + 1])
+  local raw = redis.call('HGET', KEYS[1], url)
+  local row
+  if raw then
+    row = cjson.decode(raw)
+    row.status = new.status
+    row.last_fetched = new.fetched_at
+    for _, name in ipairs({'content_hash', 'published_at', 'updated_at'}) do
+      if new[name] then row[name] = new[name] end
+    end
+    if (new.version or 0) > (row.version or 0) then row.version = new.version end
+  else
+    row = {status = new.status, first_seen = new.fetched_at, last_fetched = new.fetched_at,
+           content_hash = new.content_hash, published_at = new.published_at, updated_at = new.updated_at,
+           version = new.version or 0}
+  end
+  redis.call('HSET', KEYS[1], url, cjson.encode(row))
+end
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[3], 'status', ARGV[1], 'finished_at', ARGV[2])
+redis.call('SREM', KEYS[4], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('LPUSH', KEYS[5], ARGV[4])
+  redis.call('LTRIM', KEYS[5], 0, 99)
+end
+return #rows / 2
+"""
+
+HISTORY = 100
+"""Run reports kept per spider."""
+
+
+class RedisStateStore:
+    """The state of one site in Redis; `acquire` it, `close` it at the end of the run."""
+
+    def __init__(self, client: redis.Redis, url: str, prefix: str, *, holder: str, shared: bool, lease: float) -> None:
+        self.client = client
+        self.url = url
+        self.prefix = prefix
+        self.holder = holder
+        self.shared = shared
+        self.lease_ms = int(lease * 1000)
+        self.host = socket.gethostname()
+        self.scripts = {name: client.register_script(code) for name, code in
+                        (("acquire", ACQUIRE), ("renew", RENEW), ("release", RELEASE), ("holds", HOLDS),
+                         ("commit", COMMIT))}
+        self.stopped = threading.Event()
+        self.renewer: threading.Thread | None = None
+
+    @classmethod
+    def acquire(
+        cls, url: str, *, name: str, lock_timeout: float = 0, shared: bool = False, lease: float = 15.0
+    ) -> RedisStateStore:
+        client = redis.Redis.from_url(url, decode_responses=True)
+        store = cls(client, url, f"newsharvest:{name}", holder=f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}",
+                    shared=shared, lease=lease)
+        deadline = time.monotonic() + lock_timeout
+        while not store.try_lock():
+            if time.monotonic() >= deadline:
+                client.close()
+                raise StateLocked(f"another run holds the state {store.location}; waited {lock_timeout:g}s")
+            time.sleep(min(0.2, max(lock_timeout, 0.01)))
+        store.renewer = threading.Thread(target=store.renew, name="state-lease", daemon=True)
+        store.renewer.start()
+        return store
+
+    def key(self, *parts: object) -> str:
+        return ":".join((self.prefix, *(str(part) for part in parts)))
+
+    @property
+    def location(self) -> str:
+        return f"{self.url} {self.prefix}:*"
+
+    # -------------------------------------------------------------------- the lock
+
+    def lock_keys(self) -> list[str]:
+        return [self.key("lock"), self.key("holders")]
+
+    def try_lock(self) -> bool:
+        return bool(self.scripts["acquire"](self.lock_keys(), [self.holder, self.lease_ms, int(self.shared)]))
+
+    def renew(self) -> None:
+        """Keep the lease while the run lives (a thread: the crawl's own loop may be busy for seconds)."""
+        while not self.stopped.wait(self.lease_ms / 3000):
+            try:
+                self.scripts["renew"](self.lock_keys(), [self.holder, self.lease_ms, int(self.shared)])
+            except redis.RedisError:
+                continue  # the next round tries again; the lease outlasts two misses
+
+    def holds(self, holder: str) -> bool:
+        return bool(self.scripts["holds"](self.lock_keys(), [holder]))
+
+    def close(self) -> None:
+        self.stopped.set()
+        if self.renewer is not None:
+            self.renewer.join()
+        self.scripts["release"](self.lock_keys(), [self.holder])
+        self.client.close()
+
+    # -------------------------------------------------------------------- runs
+
+    def start_run(self, spider: str, now: datetime) -> int:
+        """Settle the runs whose holder is gone, then open a new one; its id."""
+        self.settle_unfinished()
+        run_id = int(self.client.incr(self.key("run", "next")))
+        with self.client.pipeline() as pipe:
+            pipe.hset(self.key("run", run_id), mapping={
+                "spider": spider, "started_at": now.isoformat(), "status": "running", "outputs": "[]",
+                "host": self.host, "holder": self.holder,
+            })
+            pipe.sadd(self.key("runs"), run_id)
+            pipe.execute()
+        return run_id
+
+    def add_output(self, run_id: int, path: Path) -> None:
+        outputs = self.outputs(run_id)
+        outputs.append(str(path.resolve()))
+        self.client.hset(self.key("run", run_id), "outputs", json.dumps(outputs))
+
+    def outputs(self, run_id: int) -> list[str]:
+        outputs: list[str] = json.loads(self.client.hget(self.key("run", run_id), "outputs") or "[]")
+        return outputs
+
+    def settle_unfinished(self) -> list[tuple[int, str]]:
+        """Each running run whose holder is gone: committed when it ran on this host and its outputs are in
+        place and complete, rolled back otherwise (a run of another host: staged rows dropped; its host
+        removes its `.part` files when its next run writes them)."""
+        settled = []
+        for member in sorted(self.client.smembers(self.key("runs")), key=int):
+            run_id = int(member)
+            run = self.client.hgetall(self.key("run", run_id))
+            if run.get("holder") == self.holder or self.holds(str(run.get("holder", ""))):
+                continue
+            local = run.get("host") == self.host
+            outputs = [Path(path) for path in json.loads(run.get("outputs") or "[]")] if local else []
+            if outputs and all(path.exists() and not Path(f"{path}{PART_SUFFIX}").exists() for path in outputs):
+                self.commit_run(run_id, finished_at=None, report=None, status="recovered")
+                for path in outputs:  # killed while writing its report
+                    with suppress(FileNotFoundError, NotADirectoryError):
+                        partial_files(path)[1].unlink()
+                settled.append((run_id, "recovered"))
+            else:
+                self.roll_back(run_id, outputs)
+                settled.append((run_id, "rolled_back"))
+        return settled
+
+    def roll_back(self, run_id: int, outputs: list[Path]) -> None:
+        remove_partial_files(outputs)
+        with self.client.pipeline() as pipe:
+            pipe.delete(self.key("staged", run_id))
+            pipe.hset(self.key("run", run_id), "status", "rolled_back")
+            pipe.srem(self.key("runs"), run_id)
+            pipe.execute()
+
+    def commit_run(
+        self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
+    ) -> None:
+        spider = self.client.hget(self.key("run", run_id), "spider") or ""
+        self.scripts["commit"](
+            [self.key("articles"), self.key("staged", run_id), self.key("run", run_id), self.key("runs"),
+             self.key("reports", spider)],
+            [status, finished_at.isoformat() if finished_at else "", run_id,
+             json.dumps(report, ensure_ascii=False) if report is not None else ""],
+        )
+
+    def reports(self, spider: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Reports of the latest committed runs of `spider`, newest first."""
+        return [json.loads(text) for text in self.client.lrange(self.key("reports", spider), 0, limit - 1)]
+
+    # -------------------------------------------------------------------- articles
+
+    def known(self, url: str) -> Known | None:
+        raw = self.client.hget(self.key("articles"), url)
+        if raw is None:
+            return None
+        row = json.loads(raw)
+        return Known(
+            url=url, status=row["status"], first_seen=datetime.fromisoformat(row["first_seen"]),
+            last_fetched=datetime.fromisoformat(row["last_fetched"]), content_hash=row.get("content_hash"),
+            published_at=_moment(row.get("published_at")), updated_at=_moment(row.get("updated_at")),
+            version=int(row.get("version") or 0),
+        )
+
+    def stage(self, run_id: int, entry: Staged) -> None:
+        """Record what this run learnt of `entry.url`; a later entry for the same URL replaces it."""
+        values = {"status": entry.status, "fetched_at": entry.fetched_at.isoformat(),
+                  "content_hash": entry.content_hash, "published_at": _iso(entry.published_at),
+                  "updated_at": _iso(entry.updated_at), "version": entry.version}
+        row = {name: value for name, value in values.items() if value is not None}
+        self.client.hset(self.key("staged", run_id), entry.url, json.dumps(row))
+
+    def count(self, status: str | None = None) -> int:
+        if status is None:
+            return int(self.client.hlen(self.key("articles")))
+        return sum(json.loads(raw)["status"] == status for raw in self.client.hvals(self.key("articles")))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
