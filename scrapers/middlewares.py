@@ -224,7 +224,8 @@ class CountFetchOutcomes:
 
     def watch(self, entry: Any) -> Any:
         if isinstance(entry, Request) and entry.errback is None:
-            entry.errback = self.failed
+            # A spider method when the spider has one (the project's do), so that Redis can store the request.
+            entry.errback = getattr(self.crawler.spider, "fetch_failed", None) or self.failed
         return entry
 
     def request_scheduled(self, request: Request) -> None:

@@ -73,6 +73,16 @@ class HarvestSpider(Spider):
             self.count("sitemaps/too_large")
             return b""
 
+    def fetch_failed(self, failure: Any) -> Any:
+        """Errback of every request (set by scrapers.middlewares.CountFetchOutcomes, a spider method so that a
+        distributed frontier can store the request): the failure counted by its cause, then passed on."""
+        from scrapers.middlewares import CountFetchOutcomes
+
+        counter = self.crawler.get_spider_middleware(CountFetchOutcomes)
+        if counter is None:
+            return failure  # passed on as it came
+        return counter.failed(failure)
+
     def count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
