@@ -18,14 +18,18 @@ from scrapy.utils.misc import load_object
 
 from pipelines.validate import plain
 from scrapers import settings
-from scrapers.extract import read_page
+from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.sites import profile_for_url
 
 
 def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -> dict[str, Any]:
     """The record fields of the article page `html` fetched from `url` (at `fetched_at`, default now)."""
     page_class = profile_for_url(url).article_page
-    item = page_class(read_page(html), url=url, fetched_at=fetched_at or datetime.now(UTC)).to_item()
+    fetched_at = fetched_at or datetime.now(UTC)
+    try:
+        item = page_class(read_page(html), url=url, fetched_at=fetched_at).to_item()
+    except RecursionError:  # nested deeper than the readers recurse: read it flattened, as the crawl does
+        item = page_class(read_page(html, max_depth=DEEP_PAGE_DEPTH), url=url, fetched_at=fetched_at).to_item()
     for pipeline in _pipelines():
         try:
             item = pipeline.process_item(item)

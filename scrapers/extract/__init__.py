@@ -20,14 +20,27 @@ from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
 
-def read_page(html: bytes, content_type: str | None = None) -> Selector:
+def read_page(html: bytes, content_type: str | None = None, *, max_depth: int | None = None) -> Selector:
     """The page `html` (served with the `content_type` header, if known) as a tree to read: see the module
-    docstring."""
+    docstring. `max_depth`: flatten the page to this nesting whatever its depth (`DEEP_PAGE_DEPTH`)."""
     text = decode_page(html, content_type)
     root, too_deep = _parse(text)
-    if too_deep:
-        root, _ = _parse(flatten(text, MAX_DEPTH))
+    if too_deep or max_depth is not None:
+        root, _ = _parse(flatten(text, max_depth or MAX_DEPTH))
+    if max_depth is not None:
+        _strip_below(root, max_depth)  # what flattening the text missed (tags its pattern does not see)
     return Selector(root=root, type="html")
+
+
+def _strip_below(root: Any, depth: int) -> None:
+    """Unwrap every element nested deeper than `depth` in the tree of `root`, its text kept."""
+    stack = [(root, 0)]
+    while stack:
+        el, level = stack.pop()
+        if level == depth:
+            etree.strip_tags(el, "*")
+            continue
+        stack.extend((child, level + 1) for child in el if isinstance(child.tag, str))
 
 
 def decode_page(html: bytes, content_type: str | None = None) -> str:
@@ -63,6 +76,10 @@ def _parse(text: str) -> tuple[Any, bool]:
 MAX_DEPTH = 500
 """Elements nested deeper than this are unwrapped (their text kept) when a page nests deeper than libxml2's
 limit (2048 with huge_tree); no real page comes near it."""
+
+DEEP_PAGE_DEPTH = 250
+"""Nesting a page is read again at when reading it ran past Python's recursion limit (a page nested 900 or
+more deep, still within libxml2's limit): the readers walk the story recursively."""
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
 _VOID = frozenset(

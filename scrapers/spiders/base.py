@@ -14,7 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
-from scrapers.extract import read_page
+from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
 from scrapers.harvest import ARTICLE
@@ -54,11 +54,11 @@ class HarvestSpider(Spider):
         header = response.headers.get(b"Date")
         return http_date(header.decode("latin-1") if header else None) or self.clock()
 
-    def page(self, response: Response) -> Selector:
+    def page(self, response: Response, max_depth: int | None = None) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
         decoding and parsing path for the crawl and for scoring."""
         header = response.headers.get(b"Content-Type")
-        return read_page(response.body, header.decode("latin-1") if header else None)
+        return read_page(response.body, header.decode("latin-1") if header else None, max_depth=max_depth)
 
     def sitemap_body(self, response: Response) -> bytes:
         """The sitemap's XML. A gzipped sitemap (`sitemap.xml.gz`, served as a gzip file rather than with a
@@ -132,8 +132,14 @@ class HarvestSpider(Spider):
 
     def read_article(self, response: TextResponse) -> Article | None:
         """The record of an article page; None for a page that is not an article (counted by its kind)."""
+        try:
+            return self.read_tree(response, self.page(response))
+        except RecursionError:  # nested deeper than the readers recurse: read it flattened
+            return self.read_tree(response, self.page(response, max_depth=DEEP_PAGE_DEPTH))
+
+    def read_tree(self, response: TextResponse, tree: Selector) -> Article | None:
         page_class = self.article_page(response.url)
-        page = page_class(self.page(response), url=response.url, fetched_at=self.fetch_time(response))
+        page = page_class(tree, url=response.url, fetched_at=self.fetch_time(response))
         if reason := page.not_article_reason():
             self.count(f"articles/skipped/{reason}")
             if reason == "other":
