@@ -327,7 +327,7 @@ def _tab_panel(el: Any) -> Any:
     href = el.get("href") or ""
     target = (el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
               or (el.get("data-target") or el.get("data-tab") or "").removeprefix("#"))
-    if not target:
+    if not target or not target.isprintable():  # a control character cannot name an element (nor pass to XPath)
         return None
     panels = el.getroottree().getroot().xpath(TAB_PANEL, id=target)
     return next((panel for panel in panels if panel is not el), None)
