@@ -214,25 +214,24 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
     def hang_before_headers(request: BaseHTTPRequestHandler) -> None:
         stop.wait(120)
 
+    def start_body(request: BaseHTTPRequestHandler, page: bytes, share: int) -> None:
+        """Promise the whole page, send the first 1/`share` of it."""
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(page)))
+        request.end_headers()
+        request.wfile.write(page[: len(page) // share])
+        request.wfile.flush()
+
     def hang_mid_body(page: bytes) -> Handler:
         def handle(request: BaseHTTPRequestHandler) -> None:
-            request.send_response(200)
-            request.send_header("Content-Type", "text/html; charset=utf-8")
-            request.send_header("Content-Length", str(len(page)))
-            request.end_headers()
-            request.wfile.write(page[: len(page) // 2])
-            request.wfile.flush()
+            start_body(request, page, 2)
             stop.wait(120)
         return handle
 
     def reset_mid_body(page: bytes) -> Handler:
         def handle(request: BaseHTTPRequestHandler) -> None:
-            request.send_response(200)
-            request.send_header("Content-Type", "text/html; charset=utf-8")
-            request.send_header("Content-Length", str(len(page)))
-            request.end_headers()
-            request.wfile.write(page[: len(page) // 3])
-            request.wfile.flush()
+            start_body(request, page, 3)
             # SO_LINGER 0: close() sends a TCP reset instead of an orderly end.
             request.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             request.connection.close()
