@@ -138,12 +138,22 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
         ("Artikel von: Anna Beispiel", ["Anna Beispiel"]),
         ("View all posts by Ann Lee", ["Ann Lee"]),
         ("Textilexperte Bo Kim", ["Textilexperte Bo Kim"]),
+        ("By Ann Lee " + "and the rest of the page " * 60, []),  # longer than a byline: a box, not names
     ],
 )
 def test_clean_author(raw: str, names: list[str]) -> None:
     from scrapers.extract.generic import clean_author
 
     assert clean_author(raw) == names
+
+
+def test_byline_element_holding_the_page_names_nobody() -> None:
+    # An unclosed tag in an element classed `author` makes it hold the rest of the page: no name from it,
+    # though its text split at commas holds name-like parts ("Bo Kim")
+    # (its 170,000 characters took 4 s to split before the bound).
+    rest = "".join(f"<p>Paragraph {i} of the story, Bo Kim, said name@example.com.</p>" for i in range(400))
+    html = f'<html><body><h1>Headline</h1><div class="author">By Ann Lee {rest}</body></html>'
+    assert extract_article(html.encode(), "https://example.com/a")["authors"] == []
 
 
 @pytest.mark.parametrize(
