@@ -32,6 +32,9 @@ HCM = "Asia/Ho_Chi_Minh"
         ("Mon, 04 Nov 2019 08:12:00 -0500", "Europe/Berlin", None, "2019-11-04T08:12:00-05:00"),
         ("2019-11-19 10:00:30 -05:00", None, None, "2019-11-19T10:00:30-05:00"),
         ("19.11.2019 10:00-11:00", "Europe/Berlin", None, "2019-11-19T10:00:00+01:00"),
+        # Control and format characters inside a damaged timestamp are not read (dateparser took 2.7 s on it)
+        ("2024-11-2\x022T16:55:27+08:00", None, None, "2024-11-22T16:55:27+08:00"),
+        ("\u202e2024-11-22T16:55\u200b:27+08:00", None, None, "2024-11-22T16:55:27+08:00"),
     ],
 )
 def test_parse_timestamp(raw: str, zone: str | None, languages: list[str] | None, expected: str) -> None:
