@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from scrapers.extract.boxes import link_boxes
+from scrapers.extract.boxes import link_boxes as read_boxes
+from scrapers.extract.parsed import parse_page
+
+
+def boxes_of(sel: Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    return read_boxes(parse_page(sel, url))
 
 URL = "https://www.hafenblatt.example/hafen/grossbrand-im-hafen-4411220.html"
 
@@ -21,7 +26,7 @@ def titles(links: list[tuple[str, str]]) -> list[int]:
 
 
 def boxes(body: str, url: str = URL) -> tuple[list[int], list[int]]:
-    related, ranked = link_boxes(Selector(text=f"<html><body><h1>Großbrand</h1>{body}</body></html>"), url)
+    related, ranked = boxes_of(Selector(text=f"<html><body><h1>Großbrand</h1>{body}</body></html>"), url)
     return titles(related), titles(ranked)
 
 
@@ -37,7 +42,7 @@ PAGE = f"""<article><p>Text.</p>
 
 
 def test_related_and_ranked_boxes_by_heading_and_by_class() -> None:
-    related, ranked = link_boxes(Selector(text=f"<html><body>{PAGE}</body></html>"), URL)
+    related, ranked = boxes_of(Selector(text=f"<html><body>{PAGE}</body></html>"), URL)
     assert titles(related) == [1, 2]
     assert related[0] == ("https://www.hafenblatt.example/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html",
                           "Meldung Nummer 1 aus dem Hafen")
@@ -125,7 +130,7 @@ def test_a_box_keeps_opaque_ids_short_slugs_and_sister_domains() -> None:
 <li><a href="https://www.ander-blad.be/cnt/dmf20250202_1">Een verhaal van een andere krant</a></li>
 <li><a href="/cnt/dmf20250202_96924288">Meer</a></li>
 </ul></aside>"""
-    related, _ = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), url)
+    related, _ = boxes_of(Selector(text=f"<html><body>{body}</body></html>"), url)
     assert [link for link, _ in related] == ["https://www.nieuwsblad.be/cnt/dmf20250202_96924287",
                                              "https://www.nieuwsblad.com/a/Xk3fQ"]
 
@@ -135,7 +140,7 @@ def test_service_links_in_a_box_are_not_stories() -> None:
 <li><a href="/pages/commenting-policy-4411299.html">Commenting Policy</a></li>
 <li><a href="/kr/article/A2026012914320005196">장동혁, 한동훈 제명했지만 부담 커졌다</a></li>
 </ul></div></body></html>"""
-    _, ranked = link_boxes(Selector(text=page), URL)
+    _, ranked = boxes_of(Selector(text=page), URL)
     assert [title for _, title in ranked] == ["Meldung Nummer 1 aus dem Hafen", "Meldung Nummer 2 aus dem Hafen",
                                              "장동혁, 한동훈 제명했지만 부담 커졌다"]
 
@@ -191,7 +196,7 @@ Najnowsze</button></li></ul><div data-id="new"><ul>{card(1)}{card(2)}</ul></div>
 def test_a_box_keeps_a_top_level_opaque_id_but_not_a_top_level_section() -> None:
     body = """<aside><h2>Related</h2><ul><li><a href="/b5k2x9">Harbour master speaks of a disaster</a></li>
 <li><a href="/quotes?symbol=AIR-FR">Airbus SE quote and chart today</a></li></ul></aside>"""
-    related, _ = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
+    related, _ = boxes_of(Selector(text=f"<html><body>{body}</body></html>"), URL)
     assert [link for link, _ in related] == ["https://www.hafenblatt.example/b5k2x9"]
 
 
@@ -199,7 +204,7 @@ def test_a_ranked_list_keeps_the_pages_own_place_and_a_related_box_leaves_it_out
     own = '<li><a href="/hafen/grossbrand-im-hafen-4411220.html">Großbrand im Hafen legt alles lahm</a></li>'
     body = f"""<div><h3>Meistgelesen</h3><ol>{card(1)}{own}{card(2)}</ol></div>
 <div><h3>Mehr zum Thema</h3><ul>{own}{card(3)}</ul></div>"""
-    related, ranked = link_boxes(Selector(text=f"<html><body>{body}</body></html>"), URL)
+    related, ranked = boxes_of(Selector(text=f"<html><body>{body}</body></html>"), URL)
     assert [link for link, _ in ranked][1] == URL and len(ranked) == 3
     assert [link for link, _ in related] == [related[0][0]] and related[0][0].endswith("-4411203.html")
 

@@ -25,11 +25,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-import parsel
-
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import all_text, text_of
+from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
 
@@ -146,53 +145,43 @@ class Box:
     """Found by its class or id alone, with no label saying what it is."""
 
 
-def link_boxes(sel: parsel.Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def link_boxes(parsed: Parsed) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(related, ranked) links of the page: each a list of (absolute URL, title) in page order."""
-    boxes = _boxes(_scan(sel.root), url)
-    return _links_of(boxes, url, RELATED), _links_of(boxes, url, RANKED, first_only=True)
+    boxes = _boxes(_scan(parsed), parsed.url)
+    return _links_of(boxes, parsed.url, RELATED), _links_of(boxes, parsed.url, RANKED, first_only=True)
 
 
 @dataclass(frozen=True)
 class Scan:
-    """What one walk of the page finds: the labels (kind, the text after the label), the classed boxes, the
-    elements an `aria-label` names and the paragraphs with links."""
+    """What the page's one walk gives the boxes: the labels (kind, the text after the label), the classed
+    boxes, the elements an `aria-label` names and the paragraphs with links."""
 
-    labels: dict[Any, tuple[str, str]]
-    classed: list[tuple[Any, str]]
-    named: list[tuple[Any, str]]
-    paragraphs: list[Any]
+    labels: dict[Element, tuple[str, str]]
+    classed: list[tuple[Element, str]]
+    named: list[tuple[Element, str]]
+    paragraphs: list[Element]
 
 
-def _scan(root: Any) -> Scan:
-    labels: dict[Any, tuple[str, str]] = {}
-    classed: list[tuple[Any, str]] = []
-    tabs: list[Any] = []
-    aria: list[Any] = []
-    paragraphs: list[Any] = []
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
+def _scan(parsed: Parsed) -> Scan:
+    """The labels, classed boxes, named regions and linked paragraphs, from the indexes of the page's one
+    walk: an element's own text is one of its text nodes (not a tail), in page order."""
+    labels: dict[Element, tuple[str, str]] = {}
+    for text in parsed.texts:
+        if text.is_tail or len(text) >= MAX_TEXT or text.isspace():
             continue
-        if el.get("aria-label") is not None and any(isinstance(child.tag, str) for child in el):
-            aria.append(el)  # a list or region its aria-label names
-        if tag in NOT_LABEL_TAGS:
-            if tag == "button" and any(el.get(name) is not None for name in TAB_TARGETS):
-                tabs.append(el)
-            continue
-        if (text := el.text) and len(text) < MAX_TEXT and not text.isspace() and (found := _label(text)):
+        el = text.getparent()
+        if el is not None and el.tag not in NOT_LABEL_TAGS and (found := _label(text)):
             labels[el] = found
-        elif tag == "p" and el.find(".//a") is not None:
-            paragraphs.append(el)
-        marks = el.get("class")
-        if (ident := el.get("id")) is not None:
-            marks = f"{marks or ''} {ident}"
-        if marks and (kind := _class_kind(marks)) is not None:
-            classed.append((el, kind))
-    for el in tabs:  # tabs: labels with a panel
-        if (text := text_of(el)) and (found := _label(text)) is not None:
+    for el in parsed.tagged("button"):  # tabs: labels with a panel
+        if any(el.get(name) is not None for name in TAB_TARGETS) and (caption := text_of(el)) \
+                and (found := _label(caption)) is not None:
             labels[el] = found
-    named = [(el, found[0]) for el in aria
-             if el not in labels and (found := _label(el.get("aria-label"))) is not None]
+    paragraphs = [p for p in parsed.tagged("p") if p not in labels and p.find(".//a") is not None]
+    classed = [(el, kind) for el, marks in parsed.marked
+               if el.tag not in NOT_LABEL_TAGS and (kind := _class_kind(marks)) is not None]
+    named = [(el, found[0]) for el in parsed.aria_labelled
+             if any(isinstance(child.tag, str) for child in el) and el not in labels
+             and (found := _label(el.get("aria-label") or "")) is not None]
     return Scan(labels, classed, named, paragraphs)
 
 

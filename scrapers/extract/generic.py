@@ -110,7 +110,7 @@ def read_article(parsed: Parsed) -> Reading:
             values["lead"] = lead
         else:
             del sources["lead"]
-    related, trending = link_boxes(parsed.sel, parsed.url)
+    related, trending = link_boxes(parsed)
     return Reading(
         **values | {"body": body},
         images=body_images(story, parsed.url),
@@ -495,7 +495,7 @@ def _with_cosigners(parsed: Parsed, people: list[str], source: str) -> tuple[lis
     data that credits one of two signed authors)."""
     if source not in ("jsonld", "meta"):
         return people, source
-    linked = _unique([name for a in parsed.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)
+    linked = _unique([name for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)
                       for name in clean_author(text_of(a)) if _looks_like_name(name)])
     known = {name.casefold() for name in people}
     if len(linked) > len(people) and known <= {name.casefold() for name in linked}:
@@ -521,13 +521,12 @@ _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 def _byline_names(parsed: Parsed) -> list[str]:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in parsed.root.iter("a") if a.get("rel") == "author" and not _in_other_story(a)]
+    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)]
     if names := [name for a in links for name in clean_author(text_of(a)) if _looks_like_name(name)]:
         return _unique(names)
-    for el in parsed.root.iter("*"):
-        if not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+    for el, marks in parsed.marked:
+        if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
-        marks = f"{el.get('class', '')} {el.get('id', '')}"
         if not BYLINE_CLASS.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):

@@ -39,6 +39,11 @@ class Parsed:
     texts: tuple[TextNode, ...]
     """The text nodes under <body> that hold more than whitespace, in page order (strings with `getparent()`
     and `is_tail`)."""
+    marked: tuple[tuple[Element, str], ...]
+    """The elements with a class or an id, in page order, each with its marks: the class, then the id after a
+    space when there is one (`"story-body main"`)."""
+    aria_labelled: tuple[Element, ...]
+    """The elements with an `aria-label`, in page order."""
 
     @property
     def root(self) -> Element:
@@ -55,10 +60,19 @@ _BODY_TEXTS = etree.XPath("//body//text()[normalize-space()]")
 def parse_page(sel: parsel.Selector, url: str) -> Parsed:
     elements: dict[str, list[Element]] = {}
     itemprops: dict[str, list[Element]] = {}
+    marked: list[tuple[Element, str]] = []
+    aria_labelled: list[Element] = []
     for el in sel.root.iter(etree.Element):
         elements.setdefault(el.tag, []).append(el)
         if prop := el.get("itemprop"):
             itemprops.setdefault(prop, []).append(el)
+        marks = el.get("class")
+        if (ident := el.get("id")) is not None:
+            marks = f"{marks or ''} {ident}"
+        if marks:
+            marked.append((el, marks))
+        if el.get("aria-label") is not None:
+            aria_labelled.append(el)
     objects = structured.jsonld_in_scripts(elements.get("script", ()))
     return Parsed(
         sel,
@@ -69,4 +83,6 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         {tag: tuple(found) for tag, found in elements.items()},
         {prop: tuple(found) for prop, found in itemprops.items()},
         tuple(cast("list[TextNode]", _BODY_TEXTS(sel.root))),
+        tuple(marked),
+        tuple(aria_labelled),
     )
