@@ -23,10 +23,12 @@ from w3lib.encoding import html_to_unicode
 def read_page(html: bytes, content_type: str | None = None, *, max_depth: int | None = None) -> Selector:
     """The page `html` (served with the `content_type` header, if known) as a tree to read: see the module
     docstring. `max_depth`: flatten the page to this nesting whatever its depth (`DEEP_PAGE_DEPTH`)."""
-    text = decode_page(html, content_type)
-    root, too_deep = _parse(text)
+    data = _utf8(html)  # most pages: parsed from their own bytes, not decoded and encoded again
+    if data is None:
+        data = decode_page(html, content_type).encode("utf-8")
+    root, too_deep = _parse(data)
     if too_deep or max_depth is not None:
-        root, _ = _parse(flatten(text, max_depth or MAX_DEPTH))
+        root, _ = _parse(flatten(data.decode("utf-8"), max_depth or MAX_DEPTH).encode("utf-8"))
     if max_depth is not None:
         _strip_below(root, max_depth)  # what flattening the text missed (tags its pattern does not see)
     return Selector(root=root, type="html")
@@ -41,6 +43,16 @@ def _strip_below(root: Any, depth: int) -> None:
             etree.strip_tags(el, "*")
             continue
         stack.extend((child, level + 1) for child in el if isinstance(child.tag, str))
+
+
+def _utf8(html: bytes) -> bytes | None:
+    """`html` without its byte order mark when it is valid UTF-8 (see `decode_page`); None otherwise."""
+    data = html.removeprefix(b"\xef\xbb\xbf")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return data
 
 
 def decode_page(html: bytes, content_type: str | None = None) -> str:
@@ -63,10 +75,13 @@ def _guess(html: bytes) -> str | None:
     return "cp1252"
 
 
-def _parse(text: str) -> tuple[Any, bool]:
-    """The HTML tree of `text` (as parsel builds it), and whether libxml2 stopped at its depth limit."""
+def _parse(data: bytes) -> tuple[Any, bool]:
+    """The HTML tree of the UTF-8 `data` (as parsel builds it), and whether libxml2 stopped at its depth limit."""
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
-    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    body = data.strip()
+    if b"\x00" in body:
+        body = body.replace(b"\x00", b"")
+    body = body or b"<html/>"
     root = etree.fromstring(body, parser=parser)
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser)
