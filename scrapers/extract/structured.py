@@ -47,15 +47,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def parse_json_loosely(text: str) -> Any:
     """Parse JSON as pages write it: comment or CDATA wrappers, trailing commas, raw newlines
     in strings, several objects back to back. None when nothing can be read."""
-    text = _WRAPPERS.sub("", text.strip()).strip().rstrip(";")
+    text = text.strip()
+    if text.startswith(("<!--", "//", "<![CDATA[")) or text.endswith(("]]>", "-->")):  # else nothing to strip
+        text = _WRAPPERS.sub("", text).strip()
+    text = text.rstrip(";")
     if not text:
         return None
-    for candidate in (text, _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))):
-        try:
-            return json.loads(candidate, strict=False)
-        except ValueError:
-            pass
-    return _leading_values(_TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))) or None
+    try:  # most pages: valid JSON, read without repairs (each repair is a pass over the text)
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    repaired = _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))
+    try:
+        return json.loads(repaired, strict=False)
+    except ValueError:
+        return _leading_values(repaired) or None
 
 
 def _leading_values(text: str) -> list[Any]:
