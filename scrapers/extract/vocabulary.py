@@ -316,3 +316,38 @@ def all_words(by_language: dict[str, tuple[str, ...]]) -> frozenset[str]:
 def alternation(words: Iterable[str]) -> str:
     """`words` as one regex alternation, longest first (so that no word stops short at another it starts with)."""
     return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
+
+
+# ----------------------------------------------------------------------------- tags
+
+TAG_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("tags", "tagged", "tagged with", "topics", "related topics", "keywords", "tags and topics"),
+    "de": ("themen", "schlagwörter", "schlagworte", "stichwörter", "stichworte", "tags", "mehr zu den themen"),
+    "fr": ("mots-clés", "mots clés", "mots-clefs", "thèmes", "sujets", "étiquettes", "tags"),
+    "es": ("etiquetas", "temas", "palabras clave", "tags"),
+    "it": ("argomenti", "tag", "parole chiave", "temi"),
+    "pt": ("tags", "temas", "tópicos", "palavras-chave", "assuntos"),
+    "nl": ("tags", "trefwoorden", "onderwerpen"),
+    "sv": ("taggar", "ämnen", "nyckelord"), "no": ("emneord", "emner", "stikkord"), "da": ("emner", "tags"),
+    "fi": ("aiheet", "avainsanat", "tagit"), "pl": ("tagi", "tematy", "słowa kluczowe"),
+    "cs": ("štítky", "témata", "klíčová slova"), "hu": ("címkék", "témák"), "ro": ("etichete", "subiecte"),
+    "tr": ("etiketler", "konular", "anahtar kelimeler"), "ru": ("теги", "темы", "ключевые слова", "метки"),
+    "uk": ("теги", "теми", "мітки"), "vi": ("tags", "từ khóa", "chủ đề"), "id": ("tag", "topik", "kata kunci"),
+    "ja": ("タグ", "キーワード", "関連キーワード"), "zh": ("标签", "標籤", "关键词", "關鍵詞"),
+    "ko": ("태그", "키워드"),
+}
+"""The label a page prints before its tag links ("Tags:", "Themen", "Mots-clés"), matched as the whole text."""
+
+TAG_PATH_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("tag", "tags", "topic", "topics", "keyword", "keywords"),
+    "de": ("thema", "themen", "schlagwort", "schlagworte", "stichwort"),
+    "fr": ("mot-cle", "mots-cles", "sujet", "sujets", "theme", "themes"),
+    "es": ("etiqueta", "etiquetas", "tema", "temas"), "it": ("argomenti", "argomento", "temi"),
+    "pt": ("assunto", "assuntos", "topico", "topicos"), "nl": ("onderwerp", "onderwerpen", "trefwoord"),
+    "sv": ("amne", "amnen", "taggar"), "no": ("emne", "emner", "stikkord"), "pl": ("tagi", "temat", "tematy"),
+    "cs": ("tema", "stitek", "stitky"), "tr": ("etiket", "konu"), "ru": ("tema", "tegi"), "vi": ("chu-de", "tu-khoa"),
+}
+"""Path segments of the address of a tag's page ("/tag/care-arbeit/", "/thema/ukraine", "/etiqueta/granada")."""
+
+CATEGORY_PATH_WORDS = frozenset({"category", "categories", "categoria", "categorie", "kategorie", "rubrik", "section"})
+"""Path segments of a section's page: a `rel=tag` link to one (WordPress's `/category/kultur/`) names the section."""

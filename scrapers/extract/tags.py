@@ -1,0 +1,280 @@
+"""The article's tags (keywords, topics): what the page names them in its metadata, or prints as links.
+
+Metadata first (JSON-LD `keywords`, `article:tag`, `news_keywords`, `keywords`, Dublin Core `dc.subject`):
+the first source that lists several, narrowed to another source's list when that one holds only some of them
+(a CMS adds its own flags, section names and site-wide words to one of its outputs, not to all). When the
+metadata names none, or names a single one that the page prints among others, the links the page prints as
+its tags: `rel=tag` links, a short list marked as tags by its class, id or data attributes, a short list of
+links after a label ("Tags:", "Themen", "Mots-clés"), or links to tag pages ("/tag/...", "/thema/...").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapers.extract import structured
+from scrapers.extract.markup import all_text, text_of
+from scrapers.extract.parsed import Element, Parsed
+from scrapers.extract.text import collapse_space
+from scrapers.extract.vocabulary import CATEGORY_PATH_WORDS, TAG_LABELS, TAG_PATH_WORDS, all_words
+
+
+def read_tags(parsed: Parsed) -> tuple[list[str], str | None]:
+    """The page's tags and the signal they came from; ([], None) when it names none."""
+    tags, source = _metadata_tags(parsed)
+    if len(tags) > 1:
+        return tags, source
+    if (printed := _printed_tags(parsed)) and (not tags or (len(printed[0]) > 1 and _keys(tags) <= _keys(printed[0]))):
+        # A lone keyword that the printed tags include is one of several: the CMS put the first in its metadata.
+        return printed
+    return tags, source
+
+
+# ----------------------------------------------------------------------------- metadata
+
+
+META_SOURCES: tuple[tuple[str, Callable[[Parsed], list[str]]], ...] = (
+    ("jsonld", lambda parsed: structured.keyword_list(parsed.article.get("keywords"))),
+    ("article:tag", lambda parsed: [t for raw in structured.meta_contents(parsed.meta, "article:tag")
+                                    for t in structured.keyword_list(raw)]),
+    ("news_keywords", lambda parsed: structured.keyword_list(structured.meta_content(parsed.meta, "news_keywords"))),
+    ("keywords", lambda parsed: structured.keyword_list(structured.meta_content(parsed.meta, "keywords"))),
+    ("dc.subject", lambda parsed: [t for raw in structured.meta_contents(parsed.meta, "dc.subject")
+                                   for t in structured.keyword_list(raw)]),
+)
+"""The metadata that names the tags, in order of preference (`dc.subject`: Dublin Core, as scientific
+publishers and libraries print it)."""
+
+
+def _metadata_tags(parsed: Parsed) -> tuple[list[str], str | None]:
+    named = [(source, tags) for source, read in META_SOURCES if (tags := _clean(read(parsed)))]
+    several = [(source, tags) for source, tags in named if len(tags) > 1]
+    # A single keyword string with no commas is often several tags run together ("Berlin Ukraine Unfall"):
+    # a later source that lists them apart is taken instead, unless a second source names that one keyword
+    # alone too.
+    lone = [tags[0].casefold() for _, tags in named if len(tags) == 1]
+    if several and not (lone and lone.count(lone[0]) > 1 and named[0][1][0].casefold() == lone[0]):
+        source, tags = several[0]
+        keys = _keys(tags)
+        for other, narrower in several[1:]:
+            if _keys(narrower) < keys:
+                # Another output of the same CMS lists only some of them: the rest are its additions
+                # (internal flags, section and site names, words on every page of the site).
+                return narrower, other
+        return tags, source
+    return named[0][1] if named else [], named[0][0] if named else None
+
+
+_NOT_A_TAG = re.compile(
+    r"^(?:_|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|\d+$)", re.IGNORECASE
+)
+"""Keywords that are a CMS's internal flags ("_commerce") or ids (a UUID, a number), not topics."""
+_NAMESPACE = re.compile(r"^[a-z][a-z_-]{2,20}/(?=\S)")
+"""A taxonomy path before a keyword ("topic/misshandel & överfall", "sections/sverige")."""
+
+
+def _clean(keywords: list[str]) -> list[str]:
+    """The keywords without internal flags and ids, and without the taxonomy path that a CMS writes before
+    every one of them ("organization/lundsberg": the tag is "lundsberg")."""
+    keywords = [word for word in keywords if not _NOT_A_TAG.match(word)]
+    if keywords and all(_NAMESPACE.match(word) for word in keywords):
+        keywords = [_NAMESPACE.sub("", word) for word in keywords]
+    return _unique(keywords)
+
+
+# ----------------------------------------------------------------------------- printed tags
+
+
+TAG_LINK_RELS = frozenset({"tag", "category"})
+"""`rel` values of links to the page's tags (WordPress and most blog engines print `rel="tag"` on tags and
+`rel="category tag"` on the post's categories)."""
+TAG_LIST_CLASS = re.compile(
+    r"^(?!(?:trending|popular|hot|top)[-_])(?:[a-z]+(?:-|_|__))*(?:tags?|taglist|topics|keywords|schlagworte"
+    r"|schlagwoerter|stichworte|etiquetas|mots-cles)(?:(?:-|_|__)(?:list|links|container|wrapper|block|box))?(?:[-_]v?\d+)?$"
+)
+"""Class words (or ids, or data attributes) of a short list printed under the story whose links are its tags:
+`tags`, `article__tags`, `post-tags-list`, `articleTags`, `data-test-tags-box` (not `trending-topics`, a
+site-wide bar)."""
+_TAG_HINT = re.compile(r"tag|topic|keyword|schlag|stichw|etiquet|mots")
+"""A quick test of the lower-cased marks before they are split: one of these is in every TAG_LIST_CLASS word
+(a case-blind regex would take eight times as long, on every block of the page)."""
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+MAX_TAG = 40
+"""Characters of a tag: longer link text is a headline."""
+MAX_TAGS = 20
+"""Links of a tag list: a longer list is an index of topics."""
+LIST_ELEMENTS = ("ul", "ol", "div", "p", "section", "footer", "span", "dl")
+"""Elements that hold a tag list."""
+_LABELS = frozenset(all_words(TAG_LABELS))
+_LABEL_TRIM = " :：-–—|#\u00a0"
+MAX_LABEL = max(len(label) for label in _LABELS) + 2
+"""Characters of a text that may be a tag label: the longest label and a colon with a space."""
+LABEL_CLIMB = 3
+"""Elements above a label in which its links are looked for: the label's own element, its parent (a
+heading beside a list) and grandparent (a heading in its own wrapper beside the list)."""
+_TAG_PATHS = frozenset(all_words(TAG_PATH_WORDS))
+_CATEGORY_PATHS = CATEGORY_PATH_WORDS
+
+
+def _printed_tags(parsed: Parsed) -> tuple[list[str], str] | None:
+    """The tags the page prints as links: `rel=tag` links, the links of a short list marked as tags, the
+    links after a tag label, or links to tag pages; each outside navigation and after the headline."""
+    for read in (_rel_tags, _class_list, _labelled_list, _tag_page_links):
+        if found := read(parsed):
+            return found
+    return None
+
+
+def _rel_tags(parsed: Parsed) -> tuple[list[str], str] | None:
+    tagged = [a for a in parsed.root.iter("a") if (rel := a.get("rel")) and set(rel.lower().split()) & TAG_LINK_RELS]
+    # Categories are sections: they stand for tags only on pages that print no tags.
+    tags = [a for a in tagged if not _is_category(a)]
+    if texts := _unique([text for a in tags or tagged if (text := _tag_text(a)) and len(text) <= MAX_TAG]):
+        return texts, "rel=tag" if tags else "rel=category"
+    return None
+
+
+def _is_category(anchor: Element) -> bool:
+    """Whether a `rel=tag` link names the post's category: `rel="category tag"`, or a link to a category page."""
+    if "category" in (anchor.get("rel") or "").lower():
+        return True
+    return bool(_path_words(anchor) & _CATEGORY_PATHS)
+
+
+def _path_words(anchor: Element) -> set[str]:
+    """The path segments of a link's address, in lower case, except the last (the page's own name)."""
+    href = anchor.get("href") or ""
+    if "/" not in href:
+        return set()
+    try:
+        path = urlsplit(href).path
+    except ValueError:
+        return set()
+    return set(path.lower().strip("/").split("/")[:-1])
+
+
+def _class_list(parsed: Parsed) -> tuple[list[str], str] | None:
+    for el in parsed.root.iter(*LIST_ELEMENTS):
+        if _tag_list(el) and (texts := _link_texts(el.iter("a"))):
+            return texts, "tag list"
+    return None
+
+
+def _labelled_list(parsed: Parsed) -> tuple[list[str], str] | None:
+    for text in parsed.texts:
+        if len(text) > MAX_LABEL + 40 or text.strip(_LABEL_TRIM).casefold() not in _LABELS:
+            continue
+        label = text.getparent()
+        if label is None:
+            continue
+        # A tail text ("<b>x</b> Tags: <a>") sits after its element, in the parent: the links after it count.
+        start, holder = (label, label.getparent()) if text.is_tail else (None, label)
+        for _ in range(LABEL_CLIMB):
+            if holder is None or holder.tag in ("body", "html"):
+                break
+            links = list(_links_after(holder, start))
+            if links:
+                if (texts := _link_texts(iter(links))) and _in_story_area(holder):
+                    return texts, "labelled list"
+                break
+            start, holder = holder, holder.getparent()
+    return None
+
+
+def _links_after(holder: Element, start: Element | None) -> Iterator[Element]:
+    """The links inside `holder` after its child (or descendant) `start`; all of them when `start` is None."""
+    seen = start is None
+    for el in holder.iter():
+        if el is start:
+            seen = True
+            continue
+        if seen and el.tag == "a" and (start is None or not _inside(el, start)):
+            yield el
+
+
+def _inside(el: Element, ancestor: Element) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+MIN_TAG_PAGE_LINKS = 2
+"""Links to tag pages that make a list of tags when nothing else marks it: one alone is a teaser's kicker or a
+link in the text."""
+LINKED_SHARE = 0.5
+"""Share of a tag list's text in its links: a paragraph that links two topics in passing is none."""
+
+
+def _tag_page_links(parsed: Parsed) -> tuple[list[str], str] | None:
+    """The links to tag pages ("/tag/afd", "/thema/ukraine") of the first element after the headline that
+    holds several and little else: the story's tag list even when nothing marks it."""
+    seen: set[Element] = set()
+    for a in parsed.root.iter("a"):
+        if not _path_words(a) & _TAG_PATHS or _is_category(a):
+            continue
+        holder = a.getparent()
+        while holder is not None and holder.tag in ("li", "span", "strong", "b", "em"):
+            holder = holder.getparent()
+        if holder is None or holder in seen or not _in_story_area(holder):
+            continue
+        seen.add(holder)
+        links = [link for link in holder.iter("a") if _path_words(link) & _TAG_PATHS]
+        texts = _link_texts(iter(links))
+        if len(texts) >= MIN_TAG_PAGE_LINKS and sum(map(len, texts)) >= len(text_of(holder)) * LINKED_SHARE:
+            return texts, "tag pages"
+    return None
+
+
+def _link_texts(anchors: Iterator[Element]) -> list[str]:
+    """The texts of a tag list's links, or [] when it is not one: more than MAX_TAGS links, or one longer than
+    MAX_TAG (a headline). In-page links ("skip this section") are no tags."""
+    texts = [_tag_text(a) for a in anchors if not (a.get("href") or "").startswith("#")]
+    if texts and len(texts) <= MAX_TAGS and all(text and len(text) <= MAX_TAG for text in texts):
+        return _unique(texts)
+    return []
+
+
+def _tag_text(anchor: Any) -> str:
+    """A tag link's text without the separators some pages print inside it ("Taylor Swift,")."""
+    return (collapse_space(all_text(anchor)) or "").strip(" ,;|·•")
+
+
+def _tag_list(el: Any) -> bool:
+    """Whether `el` is marked as the story's tag list by its class, id or data attributes (`data-tags`,
+    `data-test-tags-box`): outside navigation and the page's footer, and after the headline (a bar of
+    trending topics above it is the site's)."""
+    marks = " ".join(
+        f"{name[5:]} {value if len(value) <= MAX_TAG else ''}" if name.startswith("data-") else value
+        for name, value in el.items() if name in ("class", "id") or name.startswith("data-")
+    )
+    if not _TAG_HINT.search(marks.lower()):
+        return False
+    words = _CAMEL.sub("-", marks).lower().split()
+    return any(TAG_LIST_CLASS.match(word) for word in words) and _in_story_area(el)
+
+
+def _in_story_area(el: Element) -> bool:
+    """Outside the page's navigation, header and footer (an article's own header and footer count), and
+    after the headline."""
+    for a in el.iterancestors():
+        if a.tag == "nav":
+            return False
+        if a.tag in ("header", "footer") and not any(b.tag in ("article", "main") for b in a.iterancestors()):
+            return False
+    return bool(el.xpath("preceding::h1[1]"))
+
+
+def _keys(tags: list[str]) -> set[str]:
+    return {tag.casefold() for tag in tags}
+
+
+def _unique(items: list[str]) -> list[str]:
+    """`items` in order without repeats, compared case-blind."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
