@@ -109,7 +109,7 @@ def test_standfirst_forms(header: str, lead: str | None) -> None:
         # A hidden message bar, or a video player's controls, are not.
         (f'<div class="message-bar is-hidden"><p>{LEAD}</p><button>x</button></div>', None),
         ("<div>Aktuelle Zeit:0:00Gesamtdauer:0:00 Jetzt neu: Schriftgröße anpassen!</div>", None),
-        # A sentence set as a subheading at the top of the body is a dek.
+        # A sentence set as a subheading between the headline and the story's container is one too.
         (f"<h2>{LEAD}</h2>", LEAD),
     ],
 )
@@ -142,14 +142,13 @@ def test_description_cut_short_gives_the_standfirst_as_printed() -> None:
     assert read(page).lead == whole
 
 
-def test_a_body_opening_with_a_sentence_set_as_subheading_has_it_as_lead() -> None:
+def test_a_body_opening_with_a_sentence_set_as_subheading_keeps_it_in_the_body() -> None:
     dek = "Die Feuerwehr kämpft seit dem Morgen<br>Anwohner sollen die Fenster geschlossen halten"
     page = f"""<html><head><meta property="og:title" content="Ein anderer Titel als im Kopf"></head><body>
 <div class="story"><h2 class="sub-tit">{dek}</h2>{STORY}<h2>Zwischentitel</h2>{STORY}</div></body></html>"""
     art = read(page)
-    assert art.lead == "Die Feuerwehr kämpft seit dem Morgen Anwohner sollen die Fenster geschlossen halten"
-    assert art.sources["lead"] == "dek"
-    assert art.body.startswith("Absatz 1") and "Zwischentitel" in art.body
+    assert art.lead is None
+    assert art.body.startswith("Die Feuerwehr kämpft seit dem Morgen Anwohner") and "Zwischentitel" in art.body
 
 
 @pytest.mark.parametrize(
