@@ -167,3 +167,21 @@ def test_text_under_the_story_heading(story: str, lead: str | None) -> None:
 <ol class="crumbs"><li><a href="/">Home</a></li><li><h1>Ganz andere Worte für die Suche</h1></li></ol>
 {story}</body></html>"""
     assert read(page).lead == lead
+
+
+def test_a_subheading_classed_subtitle_within_the_story_is_not_its_standfirst() -> None:
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="story">{REST}<h2 class="subtitle">{LEAD}</h2>{STORY}</div>
+</article></body></html>"""
+    art = read(page)
+    assert art.lead is None
+    assert LEAD in art.body
+
+
+def test_a_subheading_classed_subtitle_above_the_story_is_its_standfirst() -> None:
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body><article>
+<h1>Großbrand im Hafen</h1><h2 class="subtitle">{LEAD}</h2><div class="story">{REST}{STORY}</div>
+</article></body></html>"""
+    art = read(page)
+    assert art.lead == LEAD
+    assert art.sources["lead"] == "standfirst"

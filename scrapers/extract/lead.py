@@ -40,7 +40,7 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     # block (`Story.first_block`).
     root = parsed.root
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
-        ("standfirst", lambda: _standfirst(root, next(iter(parsed.tagged("h1")), None))),
+        ("standfirst", lambda: _standfirst(root, next(iter(parsed.tagged("h1")), None), first)),
         ("emphasized first paragraph", lambda: _emphasized_first_paragraph(first)),
         ("text under the headline", lambda: _under_headline(root, first, title)),
         ("og:description", lambda: structured.meta_content(parsed.meta, "og:description")),
@@ -166,11 +166,16 @@ STANDFIRST_WINDOW = 150
 """How many elements after the headline a standfirst may come (further down, such classes mark boxes)."""
 
 
-def _standfirst(root: Element, h1: Element | None) -> str | None:
+def _standfirst(root: Element, h1: Element | None, first: Element | None = None) -> str | None:
     """The first element soon after the headline (the first <h1>) classed as a standfirst that holds a sentence
-    or a few, with the paragraphs printed right after it in the same style (a standfirst in several paragraphs)."""
+    or a few, with the paragraphs printed right after it in the same style (a standfirst in several paragraphs).
+    Not a subheading within the story (after its first block `first`), which CMSs class "subtitle" too."""
     after = root.iter("*") if h1 is None else following(h1)
+    started = False  # past the body's first block: a heading there is the story's subheading, however classed
     for el in islice(after, STANDFIRST_WINDOW):
+        if started and el.tag in ("h2", "h3"):
+            break
+        started = started or el is first
         if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
             continue
         words = class_words(el)
