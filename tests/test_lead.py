@@ -185,3 +185,23 @@ def test_a_subheading_classed_subtitle_above_the_story_is_its_standfirst() -> No
     art = read(page)
     assert art.lead == LEAD
     assert art.sources["lead"] == "standfirst"
+
+
+REWRITTEN = "Die Feuerwehr kämpft seit dem Morgen gegen einen Brand, der Hafen ist gesperrt."
+"""A description that starts as the standfirst printed on the page does, then says it otherwise."""
+
+
+def test_a_rewritten_description_gives_the_standfirst_as_printed() -> None:
+    page = f"""<html><head><meta property="og:description" content="{REWRITTEN}"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3"><p>{LEAD}</p>{REST}</div></article></body></html>"""
+    art = read(page)
+    assert art.lead == LEAD
+    assert LEAD not in art.body and art.body.startswith("Die Rauchsäule")
+
+
+def test_a_description_rewriting_a_paragraph_further_down_is_not_taken_for_it() -> None:
+    page = f"""<html><head><meta property="og:description" content="{REWRITTEN}"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3">{REST}<p>{LEAD}</p></div></article></body></html>"""
+    art = read(page)
+    assert art.lead == REWRITTEN
+    assert LEAD in art.body

@@ -50,7 +50,7 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     for source, read in candidates:
         if text := collapse_space(read()):
             if "description" in source:
-                if whole := _printed_whole(parsed.texts, text):
+                if whole := _printed_whole(parsed, text, first):
                     return whole, f"{source}, whole as printed"
                 if not _printed(parsed.texts, text):
                     continue  # a summary written for search and sharing, not a standfirst on the page
@@ -108,15 +108,16 @@ def _styled_apart_paragraph(el: Element) -> bool:
     return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
 
 
-def _printed_whole(texts: tuple[TextNode, ...], description: str) -> str | None:
+def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
-    with the description's words and goes on."""
+    with the description's words and goes on; or that it rewrites: the body's first block (`first`), or one
+    above it, that starts with the description's first words and then says it otherwise."""
     words = description.split()
     if len(words) < LEAD_MIN_WORDS:
         return None
     probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
-    for node in (text for text in texts if probe in text):
+    for node in (text for text in parsed.texts if probe in text):
         el = node.getparent()
         while el is not None and el.tag in INLINE_TAGS:
             el = el.getparent()
@@ -124,6 +125,14 @@ def _printed_whole(texts: tuple[TextNode, ...], description: str) -> str | None:
             continue
         text = text_of(el)
         if len(description) < len(text) <= WHOLE_STANDFIRST_MAX and _lead_printed([text], 0, description_words):
+            return text
+        words = _WORD.findall(text.casefold())
+        if (STANDFIRST_MIN <= len(text) <= WHOLE_STANDFIRST_MAX
+                and words[:LEAD_MIN_WORDS] == description_words[:LEAD_MIN_WORDS]
+                and description_words[: len(words)] != words and not in_figure_or_box(el)
+                and (el is first or _before_body(parsed.root, first, el))):
+            # The description starts as a block of the page does, then says it otherwise (a rewritten
+            # standfirst): the page's own text. A block the description goes on past is a part of it.
             return text
     return None
 
