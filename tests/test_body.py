@@ -230,3 +230,29 @@ def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
     page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{tweet}{share}{story}</article></body></html>"
     body = read(page).body
     assert "Der Hafen brennt" in body and "Teilen Sie" not in body
+
+
+def test_a_story_split_by_a_box_into_parts_of_one_class_is_read_whole() -> None:
+    def part(word: str, count: int) -> str:
+        return "".join(f"<p>{word} {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb "
+                       f"stand still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(count))
+
+    related = ('<div class="widget widget-related"><a href="/a.html">Ein anderer Brand im Hafen im letzten Jahr'
+               '</a></div>')
+    page = f"""<html><body><h1>Großbrand im Hafen</h1><div class="widgets">
+<div class="widget widget-text"><div class="wrap">{part("Anfang", 2)}</div></div>{related}
+<div class="widget widget-text"><div class="wrap">{part("Teil", 6)}</div></div></div></body></html>"""
+    body = read(page).body
+    assert body.startswith("Anfang 0:") and "Teil 5:" in body and "anderer Brand" not in body
+
+
+def test_a_blurb_next_to_the_story_in_a_block_of_its_class_stays_out() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(6))
+    blurb = ("<p>Über uns: Die Hafengesellschaft betreibt zwölf Terminals und beschäftigt rund 1300 Menschen in "
+             "15 Ländern, sie ist an der Börse notiert.</p>")
+    page = f"""<html><body><h1>Großbrand im Hafen</h1><div class="page">
+<div class="col"><div class="text">{story}</div></div><div class="col"><div class="text">{blurb}</div></div>
+</div></body></html>"""
+    body = read(page).body
+    assert body.startswith("Absatz 0:") and "Über uns" not in body
