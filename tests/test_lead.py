@@ -205,3 +205,13 @@ def test_a_description_rewriting_a_paragraph_further_down_is_not_taken_for_it() 
     art = read(page)
     assert art.lead == REWRITTEN
     assert LEAD in art.body
+
+
+def test_a_site_description_printed_in_the_footer_is_no_standfirst() -> None:
+    site = "Das Hafenblatt bringt jeden Tag Nachrichten aus dem Hafen, der Stadt und der Region rund um die Elbe"
+    page = f"""<html><head><meta name="description" content="{site}."></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3">{REST}</div></article>
+<footer><div class="site-info">{site}, seit 1950. Impressum | Datenschutz</div></footer></body></html>"""
+    art = read(page)
+    assert art.lead is None
+    assert "seit 1950" not in art.body

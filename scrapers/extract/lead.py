@@ -72,9 +72,15 @@ def _probe(text: str, words: int) -> str:
 
 
 def _printed(texts: tuple[TextNode, ...], description: str) -> bool:
-    """Whether the page's text (`Parsed.texts`) holds the start of `description`."""
+    """Whether the page's text (`Parsed.texts`) holds the start of `description`, outside the page's footer
+    and navigation (where a site prints the one description it gives every page)."""
     probe = _probe(description, 6)
-    return any(probe in text for text in texts)
+    return any(probe in text and not _in_page_chrome(text) for text in texts)
+
+
+def _in_page_chrome(text: TextNode) -> bool:
+    parent = text.getparent()
+    return parent is not None and any(el.tag in ("footer", "nav") for el in parent.iterancestors(None))
 
 
 IN_PARTS = "printed in parts"
@@ -117,7 +123,7 @@ def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> s
         return None
     probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
-    for node in (text for text in parsed.texts if probe in text):
+    for node in (text for text in parsed.texts if probe in text and not _in_page_chrome(text)):
         el = node.getparent()
         while el is not None and el.tag in INLINE_TAGS:
             el = el.getparent()
