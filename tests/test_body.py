@@ -256,3 +256,16 @@ def test_a_blurb_next_to_the_story_in_a_block_of_its_class_stays_out() -> None:
 </div></body></html>"""
     body = read(page).body
     assert body.startswith("Absatz 0:") and "Über uns" not in body
+
+
+def test_calls_to_action_and_notification_bars_leave_the_body() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    cta = ('<div class="namps-single-cta"><p>Bleiben Sie informiert mit dem Hafenblatt, unabhängiger Journalismus '
+           'für nur 8 Euro im Monat: jetzt abonnieren!</p></div>')
+    bar = ('<div id="wpfront-notification-bar"><p>Das Hafenmagazin jeden Monat im Briefkasten, zwölf Ausgaben für '
+           '11,99 Euro. Hier klicken für mehr.</p></div>')
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1><div class="entry-content">{story}{cta}{bar}
+{story.replace("Absatz", "Teil")}</div></article></body></html>"""
+    body = read(page).body
+    assert "abonnieren" not in body and "Briefkasten" not in body and "Teil 2:" in body
