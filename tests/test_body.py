@@ -230,3 +230,42 @@ def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
     page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{tweet}{share}{story}</article></body></html>"
     body = read(page).body
     assert "Der Hafen brennt" in body and "Teilen Sie" not in body
+
+
+def test_a_story_split_by_a_box_into_parts_of_one_class_is_read_whole() -> None:
+    def part(word: str, count: int) -> str:
+        return "".join(f"<p>{word} {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb "
+                       f"stand still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(count))
+
+    related = ('<div class="widget widget-related"><a href="/a.html">Ein anderer Brand im Hafen im letzten Jahr'
+               '</a></div>')
+    page = f"""<html><body><h1>Großbrand im Hafen</h1><div class="widgets">
+<div class="widget widget-text"><div class="wrap">{part("Anfang", 2)}</div></div>{related}
+<div class="widget widget-text"><div class="wrap">{part("Teil", 6)}</div></div></div></body></html>"""
+    body = read(page).body
+    assert body.startswith("Anfang 0:") and "Teil 5:" in body and "anderer Brand" not in body
+
+
+def test_a_blurb_next_to_the_story_in_a_block_of_its_class_stays_out() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(6))
+    blurb = ("<p>Über uns: Die Hafengesellschaft betreibt zwölf Terminals und beschäftigt rund 1300 Menschen in "
+             "15 Ländern, sie ist an der Börse notiert.</p>")
+    page = f"""<html><body><h1>Großbrand im Hafen</h1><div class="page">
+<div class="col"><div class="text">{story}</div></div><div class="col"><div class="text">{blurb}</div></div>
+</div></body></html>"""
+    body = read(page).body
+    assert body.startswith("Absatz 0:") and "Über uns" not in body
+
+
+def test_calls_to_action_and_notification_bars_leave_the_body() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    cta = ('<div class="namps-single-cta"><p>Bleiben Sie informiert mit dem Hafenblatt, unabhängiger Journalismus '
+           'für nur 8 Euro im Monat: jetzt abonnieren!</p></div>')
+    bar = ('<div id="wpfront-notification-bar"><p>Das Hafenmagazin jeden Monat im Briefkasten, zwölf Ausgaben für '
+           '11,99 Euro. Hier klicken für mehr.</p></div>')
+    page = f"""<html><body><article><h1>Großbrand im Hafen</h1><div class="entry-content">{story}{cta}{bar}
+{story.replace("Absatz", "Teil")}</div></article></body></html>"""
+    body = read(page).body
+    assert "abonnieren" not in body and "Briefkasten" not in body and "Teil 2:" in body

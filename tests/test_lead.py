@@ -109,7 +109,7 @@ def test_standfirst_forms(header: str, lead: str | None) -> None:
         # A hidden message bar, or a video player's controls, are not.
         (f'<div class="message-bar is-hidden"><p>{LEAD}</p><button>x</button></div>', None),
         ("<div>Aktuelle Zeit:0:00Gesamtdauer:0:00 Jetzt neu: Schriftgröße anpassen!</div>", None),
-        # A sentence set as a subheading at the top of the body is a dek.
+        # A sentence set as a subheading between the headline and the story's container is one too.
         (f"<h2>{LEAD}</h2>", LEAD),
     ],
 )
@@ -142,14 +142,13 @@ def test_description_cut_short_gives_the_standfirst_as_printed() -> None:
     assert read(page).lead == whole
 
 
-def test_a_body_opening_with_a_sentence_set_as_subheading_has_it_as_lead() -> None:
+def test_a_body_opening_with_a_sentence_set_as_subheading_keeps_it_in_the_body() -> None:
     dek = "Die Feuerwehr kämpft seit dem Morgen<br>Anwohner sollen die Fenster geschlossen halten"
     page = f"""<html><head><meta property="og:title" content="Ein anderer Titel als im Kopf"></head><body>
 <div class="story"><h2 class="sub-tit">{dek}</h2>{STORY}<h2>Zwischentitel</h2>{STORY}</div></body></html>"""
     art = read(page)
-    assert art.lead == "Die Feuerwehr kämpft seit dem Morgen Anwohner sollen die Fenster geschlossen halten"
-    assert art.sources["lead"] == "dek"
-    assert art.body.startswith("Absatz 1") and "Zwischentitel" in art.body
+    assert art.lead is None
+    assert art.body.startswith("Die Feuerwehr kämpft seit dem Morgen Anwohner") and "Zwischentitel" in art.body
 
 
 @pytest.mark.parametrize(
@@ -168,3 +167,51 @@ def test_text_under_the_story_heading(story: str, lead: str | None) -> None:
 <ol class="crumbs"><li><a href="/">Home</a></li><li><h1>Ganz andere Worte für die Suche</h1></li></ol>
 {story}</body></html>"""
     assert read(page).lead == lead
+
+
+def test_a_subheading_classed_subtitle_within_the_story_is_not_its_standfirst() -> None:
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="story">{REST}<h2 class="subtitle">{LEAD}</h2>{STORY}</div>
+</article></body></html>"""
+    art = read(page)
+    assert art.lead is None
+    assert LEAD in art.body
+
+
+def test_a_subheading_classed_subtitle_above_the_story_is_its_standfirst() -> None:
+    page = f"""<html><head><meta property="og:title" content="Großbrand im Hafen"></head><body><article>
+<h1>Großbrand im Hafen</h1><h2 class="subtitle">{LEAD}</h2><div class="story">{REST}{STORY}</div>
+</article></body></html>"""
+    art = read(page)
+    assert art.lead == LEAD
+    assert art.sources["lead"] == "standfirst"
+
+
+REWRITTEN = "Die Feuerwehr kämpft seit dem Morgen gegen einen Brand, der Hafen ist gesperrt."
+"""A description that starts as the standfirst printed on the page does, then says it otherwise."""
+
+
+def test_a_rewritten_description_gives_the_standfirst_as_printed() -> None:
+    page = f"""<html><head><meta property="og:description" content="{REWRITTEN}"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3"><p>{LEAD}</p>{REST}</div></article></body></html>"""
+    art = read(page)
+    assert art.lead == LEAD
+    assert LEAD not in art.body and art.body.startswith("Die Rauchsäule")
+
+
+def test_a_description_rewriting_a_paragraph_further_down_is_not_taken_for_it() -> None:
+    page = f"""<html><head><meta property="og:description" content="{REWRITTEN}"></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3">{REST}<p>{LEAD}</p></div></article></body></html>"""
+    art = read(page)
+    assert art.lead == REWRITTEN
+    assert LEAD in art.body
+
+
+def test_a_site_description_printed_in_the_footer_is_no_standfirst() -> None:
+    site = "Das Hafenblatt bringt jeden Tag Nachrichten aus dem Hafen, der Stadt und der Region rund um die Elbe"
+    page = f"""<html><head><meta name="description" content="{site}."></head><body><article>
+<h1>Großbrand im Hafen</h1><div class="x1y2z3">{REST}</div></article>
+<footer><div class="site-info">{site}, seit 1950. Impressum | Datenschutz</div></footer></body></html>"""
+    art = read(page)
+    assert art.lead is None
+    assert "seit 1950" not in art.body

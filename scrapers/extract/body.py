@@ -372,7 +372,45 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
             break
         if good.get(ancestor, 0) > WIDEN * good[best]:
             best = ancestor
+    return _with_sibling_parts(best, good)
+
+
+SPLIT_HOPS = 3
+"""How many levels above the container a part of the story split by a box is looked for."""
+
+
+def _with_sibling_parts(best: Element, good: dict[Element, int]) -> Element:
+    """The container widened to hold every part of a story that a box (related links, an ad) splits into
+    siblings of one tag and class (`div.article-widget-text`, a related box, `div.article-widget-text`)."""
+    node: Element | None = best
+    for _ in range(SPLIT_HOPS):
+        if node is None or node.tag in ("body", "html"):
+            break
+        parent, cls = node.getparent(), node.get("class")
+        if parent is None:
+            break
+        if cls and _split_part(node, cls, good):
+            return parent
+        node = parent
     return best
+
+
+def _split_part(node: Element, cls: str, good: dict[Element, int]) -> bool:
+    """Whether a sibling of `node` with its tag and class, apart from it by something else (a box, an ad slot),
+    holds a part of the story."""
+    for siblings in (node.itersiblings(), node.itersiblings(preceding=True)):
+        apart = False
+        for sibling in siblings:
+            if sibling.tag == node.tag and sibling.get("class") == cls:
+                if apart and good.get(sibling, 0) >= MIN_PARAGRAPH * SPLIT_PART:
+                    return True
+            elif isinstance(sibling.tag, str):
+                apart = True
+    return False
+
+
+SPLIT_PART = 5
+"""A sibling holding this many paragraphs' worth of text (5 x `MIN_PARAGRAPH` characters) is a part of the story."""
 
 
 def _first_of_several_stories(articles: tuple[Element, ...]) -> Element | None:

@@ -12,7 +12,7 @@ from typing import cast
 from lxml.etree import _Element as Element
 
 from scrapers.extract.text import collapse_space
-from scrapers.extract.vocabulary import BOILERPLATE_CLASS, BOX_CLASS_WORDS, STATE_CLASS_WORDS
+from scrapers.extract.vocabulary import BOILERPLATE_CLASS, BOX_CLASS_WORDS, PROMPT_CLASS_WORDS, STATE_CLASS_WORDS
 
 
 def text_key(text: str) -> str:
@@ -132,7 +132,7 @@ def _marks_boilerplate(mark: str) -> bool:
     words = [word.lower() for word in CLASS_WORD.split(mark) if word]
     if STATE_CLASS_WORDS.intersection(words):
         return False
-    return any(BOILERPLATE_CLASS.match(word) for word in words)
+    return any(BOILERPLATE_CLASS.match(word) for word in words) or bool(PROMPT_CLASS_WORDS.intersection(words))
 
 
 def is_hidden(el: Element) -> bool:

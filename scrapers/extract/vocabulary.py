@@ -317,6 +317,9 @@ def alternation(words: Iterable[str]) -> str:
     """`words` as one regex alternation, longest first (so that no word stops short at another it starts with)."""
     return "|".join(re.escape(word) for word in sorted(set(words), key=lambda word: (-len(word), word)))
 
+PROMPT_CLASS_WORDS = frozenset({"cta", "notification", "notifications"})
+"""Class words of a prompt printed over or inside the story, whole words only: a call to action ("single-cta":
+subscribe, follow, download the app) or a notification bar ("wpfront-notification-bar")."""
 
 # ----------------------------------------------------------------------------- tags
 
