@@ -269,3 +269,54 @@ def test_calls_to_action_and_notification_bars_leave_the_body() -> None:
 {story.replace("Absatz", "Teil")}</div></article></body></html>"""
     body = read(page).body
     assert "abonnieren" not in body and "Briefkasten" not in body and "Teil 2:" in body
+
+
+def test_cards_of_other_stories_nested_as_articles_in_the_story_leave_the_body() -> None:
+    story = ("<p>Viver uma verdadeira experiência amorosa é um dos maiores prazeres da vida, e expressar os "
+             "sentimentos depende das ideias de cada um, como todos sabemos bem.</p>") * 3
+    cards = "".join(f'<article class="postbox post-{n}"><p>Outra mensagem número {n}: a vida requer da gente '
+                    f"otimismo e coragem para esperar o melhor e fazer o melhor acontecer.</p></article>"
+                    for n in range(4))
+    page = f"""<html><body><article class="post"><h1>Quem se ama</h1>{story}
+<h3>Você pode gostar...</h3>{cards}</article></body></html>"""
+    body = read(page).body
+    assert body.count("Viver uma verdadeira") == 3 and "Outra mensagem" not in body
+
+
+def test_one_article_inside_the_story_stays() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(4))
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1><article>{story}</article></article></body></html>"
+    assert read(page).body.count("Absatz") == 4
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        '<div class="c-inlineSignup"><h2>Get daily National news</h2><p>Get daily news delivered to your inbox so '
+        "you'll never miss the day's top stories.</p></div>",
+        '<div id="emailSignup"><div>Let our news meet your inbox. The news and stories that matter, delivered '
+        "weekday mornings.</div></div>",
+        '<div class="Article_elementPoll"><p>Sollten Plattformen strenger reguliert werden, um Einmischung zu '
+        "verhindern?</p><p>Ja, unbedingt.Nein, das wäre Zensur.</p></div>",
+    ],
+)
+def test_sign_up_forms_and_polls_inside_the_story_leave_the_body(prompt: str) -> None:
+    story = "".join(f"<p>Paragraph {n}: firefighters fought the blaze in the harbour all day, and the road along "
+                    f"the quay stayed closed until the evening.</p>" for n in range(3))
+    page = f"<html><body><article><h1>Harbour fire</h1>{story}{prompt}{story}</article></body></html>"
+    body = read(page).body
+    assert body.count("Paragraph") == 6
+    assert "inbox" not in body and "Zensur" not in body and "National news" not in body
+
+
+def test_text_hidden_by_its_class_leaves_the_body() -> None:
+    story = "".join(f"<p>Akapit {n}: strażacy przez cały dzień gasili pożar w porcie, a droga wzdłuż nabrzeża "
+                    f"była zamknięta do wieczora.</p>" for n in range(3))
+    hidden = ('<div class="visually-hidden">Article content</div><div class="hidden md:block"><p>Czytaj więcej: '
+              "inny artykuł o zupełnie innym pożarze w innym porcie.</p></div>"
+              '<span class="screen-reader-text">Skip to the next paragraph of the article, please.</span>')
+    page = f"<html><body><article><h1>Pożar w porcie</h1>{story}{hidden}{story}</article></body></html>"
+    body = read(page).body
+    assert body.count("Akapit") == 6 and "Czytaj" not in body and "Skip to" not in body
+    assert "Article content" not in body

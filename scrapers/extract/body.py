@@ -445,7 +445,7 @@ def _collect(el: Element, blocks: list[Block]) -> None:
             _add_table(child, blocks)
         elif (not isinstance(tag, str) or tag in SKIP_TAGS
               or (is_boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
-              or is_teaser_list(child) or _collapsible(child)):
+              or is_teaser_list(child) or _collapsible(child) or _other_story(child)):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
@@ -466,6 +466,18 @@ def _collect(el: Element, blocks: list[Block]) -> None:
         if child.tail:
             run.append((child.tail, 0))
     _flush(run, blocks)
+
+
+def _other_story(el: Element) -> bool:
+    """Whether `el` is an <article> nested in another beside more of its kind and without a headline of its
+    own: cards of other stories ("You may also like", comments), which HTML nests in the story's article as
+    related content; the story's own text is one article."""
+    if el.tag != "article" or el.find(".//h1") is not None:
+        return False
+    siblings = (*el.itersiblings(), *el.itersiblings(preceding=True))
+    if not any(sibling.tag == "article" for sibling in siblings):
+        return False
+    return any(ancestor.tag == "article" for ancestor in el.iterancestors())
 
 
 def _add_list(el: Element, blocks: list[Block]) -> None:

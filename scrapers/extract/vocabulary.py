@@ -354,3 +354,14 @@ TAG_PATH_WORDS: dict[str, tuple[str, ...]] = {
 
 CATEGORY_PATH_WORDS = frozenset({"category", "categories", "categoria", "categorie", "kategorie", "rubrik", "section"})
 """Path segments of a section's page: a `rel=tag` link to one (WordPress's `/category/kultur/`) names the section."""
+
+SIGNUP_CLASS_WORDS = frozenset({"signup", "poll"})
+"""Class words, whole words only, of a prompt inside the story that is none of it: a sign-up form
+("c-inlineSignup", "emailSignup") or a reader poll ("Article_elementPoll")."""
+
+HIDDEN_CLASSES = frozenset({
+    "hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text", "screen-reader-only",
+    "d-none", "is-hidden", "u-hidden", "element-invisible",
+})
+"""Whole class names that hide an element or keep it for screen readers only (Bootstrap's `d-none`, `sr-only`,
+`visually-hidden`; WordPress's `screen-reader-text`; Drupal's `element-invisible`): not the story a reader sees."""
