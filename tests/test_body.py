@@ -320,3 +320,21 @@ def test_text_hidden_by_its_class_leaves_the_body() -> None:
     body = read(page).body
     assert body.count("Akapit") == 6 and "Czytaj" not in body and "Skip to" not in body
     assert "Article content" not in body
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        '<div class="affiliate_info">Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links. Kommt darüber '
+        "ein Einkauf zustande, erhalten wir eine Provision.</div>",
+        '<div class="js-tooltip-content">記事に『リアクション』ができます。ご利用には会員登録が必要です。</div>',
+        '<div class="image-meta">Michael Conroy, Associated Press, photographed on the quay</div>',
+        '<p class="row-excerpt">The most powerful hot hatch to come out of the factory is here, and it is fast.</p>',
+    ],
+)
+def test_affiliate_notes_tooltips_meta_lines_and_excerpts_inside_the_story_leave_the_body(inside: str) -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{inside}{story}</article></body></html>"
+    body = read(page).body
+    assert body.count("Absatz") == 6 and len(body.split("\n\n")) == 6

@@ -16,8 +16,8 @@ from scrapers.extract.vocabulary import (
     BOILERPLATE_CLASS,
     BOX_CLASS_WORDS,
     HIDDEN_CLASSES,
+    NOT_STORY_CLASS_WORDS,
     PROMPT_CLASS_WORDS,
-    SIGNUP_CLASS_WORDS,
     STATE_CLASS_WORDS,
 )
 
@@ -144,7 +144,7 @@ def _marks_boilerplate(mark: str) -> bool:
         return False
     if any(BOILERPLATE_CLASS.match(word) for word in words):
         return True
-    return bool(PROMPT_CLASS_WORDS.intersection(words) or SIGNUP_CLASS_WORDS.intersection(words))
+    return bool(PROMPT_CLASS_WORDS.intersection(words) or NOT_STORY_CLASS_WORDS.intersection(words))
 
 
 def is_hidden(el: Element) -> bool:

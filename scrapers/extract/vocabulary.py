@@ -355,9 +355,11 @@ TAG_PATH_WORDS: dict[str, tuple[str, ...]] = {
 CATEGORY_PATH_WORDS = frozenset({"category", "categories", "categoria", "categorie", "kategorie", "rubrik", "section"})
 """Path segments of a section's page: a `rel=tag` link to one (WordPress's `/category/kultur/`) names the section."""
 
-SIGNUP_CLASS_WORDS = frozenset({"signup", "poll"})
-"""Class words, whole words only, of a prompt inside the story that is none of it: a sign-up form
-("c-inlineSignup", "emailSignup") or a reader poll ("Article_elementPoll")."""
+NOT_STORY_CLASS_WORDS = frozenset({"signup", "poll", "affiliate", "tooltip", "meta", "excerpt"})
+"""Class words, whole words only, of what is printed inside the story and is none of it: a sign-up form
+("c-inlineSignup", "emailSignup"), a reader poll ("Article_elementPoll"), an affiliate notice or product widget,
+a tooltip, a meta line (`post-meta`, `image-meta`: date, source, photo credit), another story's excerpt
+(`row-excerpt`). Whole words: `metadata`, `polling` and `signups` are other words."""
 
 HIDDEN_CLASSES = frozenset({
     "hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text", "screen-reader-only",
