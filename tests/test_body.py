@@ -338,3 +338,39 @@ def test_affiliate_notes_tooltips_meta_lines_and_excerpts_inside_the_story_leave
     page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{inside}{story}</article></body></html>"
     body = read(page).body
     assert body.count("Absatz") == 6 and len(body.split("\n\n")) == 6
+
+
+def test_captions_that_end_with_a_photo_credit_leave_the_body() -> None:
+    story = "Die Feuerwehr war mit vielen Kräften im Einsatz, der Hafen stand still, sagte ein Sprecher."
+    captions = [
+        "Bijan Djir-Sarai spricht während eines Statements in Berlin. Foto: Sebastian Christoph Gollnow/dpa",
+        "Protester på Kievs gator i fredags kväll. Foto: Efrem Lukatsky/AP",
+        "The core stage of the first rocket at the assembly facility. (credit: NASA/Jude Guidry)",
+    ]
+    kept = [story, "Das Foto: ein Bild, das um die Welt ging, zeigt den Hafen am Abend. Es brannte lange."]
+    body = "\n\n".join([story, *captions, kept[1], story])
+    assert trim_head(body, None).split("\n\n") == [*kept, story]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.",
+        "Follow us on Twitter @Spacedotcom and on Facebook.",
+        "Folgst du schon 20 Minuten auf Whatsapp? Abonniere den Whatsapp-Kanal und du bekommst Updates.",
+        "Cek berita dan artikel yg lain di Google News dan ikuti WhatsApp channel kami.",
+        "Suivez-nous sur les réseaux sociaux et abonnez-vous à notre newsletter.",
+    ],
+)
+def test_prompts_at_the_end_of_the_body_leave_it(prompt: str) -> None:
+    story = "The firefighters fought the blaze all day, and the road along the quay stayed closed until evening."
+    body = f"{story}\n\n{story}\n\n{prompt}"
+    assert trim_head(body, None) == f"{story}\n\n{story}"
+
+
+def test_a_last_paragraph_that_tells_of_subscribers_stays() -> None:
+    story = "The firefighters fought the blaze all day, and the road along the quay stayed closed until evening."
+    last = "Customers can sign up for the new plan from Monday; those who subscribe before June pay less."
+    first = "Subscribe to our newsletter, the mayor told residents, and you will know when the road opens."
+    body = f"{first}\n\n{story}\n\n{last}"
+    assert trim_head(body, None) == body
