@@ -269,3 +269,108 @@ def test_calls_to_action_and_notification_bars_leave_the_body() -> None:
 {story.replace("Absatz", "Teil")}</div></article></body></html>"""
     body = read(page).body
     assert "abonnieren" not in body and "Briefkasten" not in body and "Teil 2:" in body
+
+
+def test_cards_of_other_stories_nested_as_articles_in_the_story_leave_the_body() -> None:
+    story = ("<p>Viver uma verdadeira experiência amorosa é um dos maiores prazeres da vida, e expressar os "
+             "sentimentos depende das ideias de cada um, como todos sabemos bem.</p>") * 3
+    cards = "".join(f'<article class="postbox post-{n}"><p>Outra mensagem número {n}: a vida requer da gente '
+                    f"otimismo e coragem para esperar o melhor e fazer o melhor acontecer.</p></article>"
+                    for n in range(4))
+    page = f"""<html><body><article class="post"><h1>Quem se ama</h1>{story}
+<h3>Você pode gostar...</h3>{cards}</article></body></html>"""
+    body = read(page).body
+    assert body.count("Viver uma verdadeira") == 3 and "Outra mensagem" not in body
+
+
+def test_one_article_inside_the_story_stays() -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(4))
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1><article>{story}</article></article></body></html>"
+    assert read(page).body.count("Absatz") == 4
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        '<div class="c-inlineSignup"><h2>Get daily National news</h2><p>Get daily news delivered to your inbox so '
+        "you'll never miss the day's top stories.</p></div>",
+        '<div id="emailSignup"><div>Let our news meet your inbox. The news and stories that matter, delivered '
+        "weekday mornings.</div></div>",
+        '<div class="Article_elementPoll"><p>Sollten Plattformen strenger reguliert werden, um Einmischung zu '
+        "verhindern?</p><p>Ja, unbedingt.Nein, das wäre Zensur.</p></div>",
+    ],
+)
+def test_sign_up_forms_and_polls_inside_the_story_leave_the_body(prompt: str) -> None:
+    story = "".join(f"<p>Paragraph {n}: firefighters fought the blaze in the harbour all day, and the road along "
+                    f"the quay stayed closed until the evening.</p>" for n in range(3))
+    page = f"<html><body><article><h1>Harbour fire</h1>{story}{prompt}{story}</article></body></html>"
+    body = read(page).body
+    assert body.count("Paragraph") == 6
+    assert "inbox" not in body and "Zensur" not in body and "National news" not in body
+
+
+def test_text_hidden_by_its_class_leaves_the_body() -> None:
+    story = "".join(f"<p>Akapit {n}: strażacy przez cały dzień gasili pożar w porcie, a droga wzdłuż nabrzeża "
+                    f"była zamknięta do wieczora.</p>" for n in range(3))
+    hidden = ('<div class="visually-hidden">Article content</div><div class="hidden md:block"><p>Czytaj więcej: '
+              "inny artykuł o zupełnie innym pożarze w innym porcie.</p></div>"
+              '<span class="screen-reader-text">Skip to the next paragraph of the article, please.</span>')
+    page = f"<html><body><article><h1>Pożar w porcie</h1>{story}{hidden}{story}</article></body></html>"
+    body = read(page).body
+    assert body.count("Akapit") == 6 and "Czytaj" not in body and "Skip to" not in body
+    assert "Article content" not in body
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        '<div class="affiliate_info">Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links. Kommt darüber '
+        "ein Einkauf zustande, erhalten wir eine Provision.</div>",
+        '<div class="js-tooltip-content">記事に『リアクション』ができます。ご利用には会員登録が必要です。</div>',
+        '<div class="image-meta">Michael Conroy, Associated Press, photographed on the quay</div>',
+        '<p class="row-excerpt">The most powerful hot hatch to come out of the factory is here, and it is fast.</p>',
+    ],
+)
+def test_affiliate_notes_tooltips_meta_lines_and_excerpts_inside_the_story_leave_the_body(inside: str) -> None:
+    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{inside}{story}</article></body></html>"
+    body = read(page).body
+    assert body.count("Absatz") == 6 and len(body.split("\n\n")) == 6
+
+
+def test_captions_that_end_with_a_photo_credit_leave_the_body() -> None:
+    story = "Die Feuerwehr war mit vielen Kräften im Einsatz, der Hafen stand still, sagte ein Sprecher."
+    captions = [
+        "Bijan Djir-Sarai spricht während eines Statements in Berlin. Foto: Sebastian Christoph Gollnow/dpa",
+        "Protester på Kievs gator i fredags kväll. Foto: Efrem Lukatsky/AP",
+        "The core stage of the first rocket at the assembly facility. (credit: NASA/Jude Guidry)",
+    ]
+    kept = [story, "Das Foto: ein Bild, das um die Welt ging, zeigt den Hafen am Abend. Es brannte lange."]
+    body = "\n\n".join([story, *captions, kept[1], story])
+    assert trim_head(body, None).split("\n\n") == [*kept, story]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.",
+        "Follow us on Twitter @Spacedotcom and on Facebook.",
+        "Folgst du schon 20 Minuten auf Whatsapp? Abonniere den Whatsapp-Kanal und du bekommst Updates.",
+        "Cek berita dan artikel yg lain di Google News dan ikuti WhatsApp channel kami.",
+        "Suivez-nous sur les réseaux sociaux et abonnez-vous à notre newsletter.",
+    ],
+)
+def test_prompts_at_the_end_of_the_body_leave_it(prompt: str) -> None:
+    story = "The firefighters fought the blaze all day, and the road along the quay stayed closed until evening."
+    body = f"{story}\n\n{story}\n\n{prompt}"
+    assert trim_head(body, None) == f"{story}\n\n{story}"
+
+
+def test_a_last_paragraph_that_tells_of_subscribers_stays() -> None:
+    story = "The firefighters fought the blaze all day, and the road along the quay stayed closed until evening."
+    last = "Customers can sign up for the new plan from Monday; those who subscribe before June pay less."
+    first = "Subscribe to our newsletter, the mayor told residents, and you will know when the road opens."
+    body = f"{first}\n\n{story}\n\n{last}"
+    assert trim_head(body, None) == body

@@ -31,7 +31,7 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
-from scrapers.extract.vocabulary import AD_LABELS, all_words
+from scrapers.extract.vocabulary import AD_LABELS, PROMPT_PHRASES, all_words, alternation
 from scrapers.items import Image
 
 Block = tuple[str, Element | None]
@@ -204,7 +204,8 @@ def _without_labels(blocks: list[str]) -> list[str]:
     )
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
     return [block for block in blocks
-            if block not in labels and block.casefold() not in AD_LINES and not NOT_STORY_LINE.match(block)]
+            if block not in labels and block.casefold() not in AD_LINES and not NOT_STORY_LINE.match(block)
+            and not CAPTION_END.search(block)]
 
 
 AD_LINES = all_words(AD_LABELS)
@@ -216,6 +217,15 @@ NOT_STORY_LINE = re.compile(
     re.IGNORECASE,
 )
 """A line that is only a photo credit ("Photo: AFP", "Image: Jane Doe"), not a sentence of the story."""
+
+
+CAPTION_END = re.compile(
+    r"(?:^|[.!?)\s])\(?(?:photo|photos|foto|fotos|bild|image|picture|credit|crédit|crédito)\s*(?:\[m\])?\s*:"
+    r"\s*[^.!?:]{1,60}\)?$",
+    re.IGNORECASE,
+)
+"""A block that ends with a photo credit ("... tritt zurück. Foto: Jane Doe/dpa", "(credit: NASA)"): an image's
+caption printed among the paragraphs, not a sentence of the story."""
 
 
 def _may_be_label(block: str) -> bool:
@@ -231,9 +241,23 @@ def trim_head(body: str, title: str | None) -> str:
     blocks = _without_labels(blocks)
     while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[0]):
         blocks.pop(0)
-    while len(blocks) > 1 and len(blocks[-1]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[-1]):
-        blocks.pop()  # box headings and labels left below the story ("Most Popular Videos")
+    while len(blocks) > 1 and (
+            (len(blocks[-1]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[-1])) or _prompt(blocks[-1])):
+        blocks.pop()  # box headings, labels and prompts left below the story ("Most Popular Videos")
     return "\n\n".join(blocks)
+
+
+PROMPT_MAX = 300
+"""A prompt at the story's edge is shorter than this; a longer block is a paragraph that may mention one."""
+
+
+PROMPT = re.compile(rf"(?<!\w)(?:{alternation(all_words(PROMPT_PHRASES))})(?!\w)")
+
+
+def _prompt(block: str) -> bool:
+    """Whether `block` is a short call to sign up, subscribe, follow or install an app. Only the body's end is
+    trimmed of them: a story's first paragraph may be about a newsletter or an app."""
+    return len(block) < PROMPT_MAX and bool(PROMPT.search(block.casefold()))
 
 
 class _Exclusions:
@@ -445,7 +469,7 @@ def _collect(el: Element, blocks: list[Block]) -> None:
             _add_table(child, blocks)
         elif (not isinstance(tag, str) or tag in SKIP_TAGS
               or (is_boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
-              or is_teaser_list(child) or _collapsible(child)):
+              or is_teaser_list(child) or _collapsible(child) or _other_story(child)):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
@@ -466,6 +490,18 @@ def _collect(el: Element, blocks: list[Block]) -> None:
         if child.tail:
             run.append((child.tail, 0))
     _flush(run, blocks)
+
+
+def _other_story(el: Element) -> bool:
+    """Whether `el` is an <article> nested in another beside more of its kind and without a headline of its
+    own: cards of other stories ("You may also like", comments), which HTML nests in the story's article as
+    related content; the story's own text is one article."""
+    if el.tag != "article" or el.find(".//h1") is not None:
+        return False
+    siblings = (*el.itersiblings(), *el.itersiblings(preceding=True))
+    if not any(sibling.tag == "article" for sibling in siblings):
+        return False
+    return any(ancestor.tag == "article" for ancestor in el.iterancestors())
 
 
 def _add_list(el: Element, blocks: list[Block]) -> None:

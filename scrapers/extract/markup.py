@@ -12,7 +12,14 @@ from typing import cast
 from lxml.etree import _Element as Element
 
 from scrapers.extract.text import collapse_space
-from scrapers.extract.vocabulary import BOILERPLATE_CLASS, BOX_CLASS_WORDS, PROMPT_CLASS_WORDS, STATE_CLASS_WORDS
+from scrapers.extract.vocabulary import (
+    BOILERPLATE_CLASS,
+    BOX_CLASS_WORDS,
+    HIDDEN_CLASSES,
+    NOT_STORY_CLASS_WORDS,
+    PROMPT_CLASS_WORDS,
+    STATE_CLASS_WORDS,
+)
 
 
 def text_key(text: str) -> str:
@@ -120,9 +127,12 @@ def link_text_length(el: Element) -> int:
 
 
 def is_boilerplate(el: Element) -> bool:
-    """Whether the element's class, id or style marks it as something other than the story."""
-    marks = f"{el.get('class', '')} {el.get('id', '')}".split()
-    return any(_marks_boilerplate(mark) for mark in marks) or is_hidden(el)
+    """Whether the element's class, id or style marks it as something other than the story, or a class hides it
+    (`visually-hidden`, `d-none`: a label for screen readers, a teaser shown on other screens)."""
+    classes = el.get("class", "").split()
+    marks = [*classes, *el.get("id", "").split()]
+    return (any(_marks_boilerplate(mark) for mark in marks) or is_hidden(el)
+            or any(name.lower() in HIDDEN_CLASSES for name in classes))
 
 
 @lru_cache(maxsize=8192)
@@ -132,7 +142,9 @@ def _marks_boilerplate(mark: str) -> bool:
     words = [word.lower() for word in CLASS_WORD.split(mark) if word]
     if STATE_CLASS_WORDS.intersection(words):
         return False
-    return any(BOILERPLATE_CLASS.match(word) for word in words) or bool(PROMPT_CLASS_WORDS.intersection(words))
+    if any(BOILERPLATE_CLASS.match(word) for word in words):
+        return True
+    return bool(PROMPT_CLASS_WORDS.intersection(words) or NOT_STORY_CLASS_WORDS.intersection(words))
 
 
 def is_hidden(el: Element) -> bool:

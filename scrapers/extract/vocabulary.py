@@ -354,3 +354,37 @@ TAG_PATH_WORDS: dict[str, tuple[str, ...]] = {
 
 CATEGORY_PATH_WORDS = frozenset({"category", "categories", "categoria", "categorie", "kategorie", "rubrik", "section"})
 """Path segments of a section's page: a `rel=tag` link to one (WordPress's `/category/kultur/`) names the section."""
+
+NOT_STORY_CLASS_WORDS = frozenset({"signup", "poll", "affiliate", "tooltip", "meta", "excerpt"})
+"""Class words, whole words only, of what is printed inside the story and is none of it: a sign-up form
+("c-inlineSignup", "emailSignup"), a reader poll ("Article_elementPoll"), an affiliate notice or product widget,
+a tooltip, a meta line (`post-meta`, `image-meta`: date, source, photo credit), another story's excerpt
+(`row-excerpt`). Whole words: `metadata`, `polling` and `signups` are other words."""
+
+HIDDEN_CLASSES = frozenset({
+    "hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text", "screen-reader-only",
+    "d-none", "is-hidden", "u-hidden", "element-invisible",
+})
+"""Whole class names that hide an element or keep it for screen readers only (Bootstrap's `d-none`, `sr-only`,
+`visually-hidden`; WordPress's `screen-reader-text`; Drupal's `element-invisible`): not the story a reader sees."""
+
+PROMPT_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("sign up for our", "subscribe to our", "click here to subscribe", "follow us", "follow him on",
+           "follow her on", "in your inbox", "to your inbox", "bookmark our", "have a tip", "download our app",
+           "download the app", "our newsletter", "our newsletters", "daily newsletter"),
+    "de": ("abonniere", "abonnieren sie", "folgen sie uns", "folge uns", "folgst du", "newsletter",
+           "whatsapp-kanal", "unsere app", "app herunterladen", "jetzt registrieren"),
+    "fr": ("abonnez-vous", "inscrivez-vous", "suivez-nous", "notre newsletter", "notre application"),
+    "es": ("suscríbete", "suscríbase", "síguenos", "nuestro boletín", "nuestra app", "newsletter"),
+    "it": ("iscriviti", "seguici", "abbonati", "la nostra newsletter", "la nostra app"),
+    "pt": ("assine", "inscreva-se", "siga-nos", "nossa newsletter", "nosso aplicativo"),
+    "nl": ("abonneer", "volg ons", "nieuwsbrief", "download de app"),
+    "sv": ("prenumerera", "följ oss", "nyhetsbrev", "ladda ner appen"),
+    "pl": ("zapisz się", "subskrybuj", "obserwuj nas", "pobierz aplikację", "newsletter"),
+    "id": ("ikuti whatsapp", "whatsapp channel", "google news", "ikuti kami"),
+    "tr": ("abone ol", "bizi takip edin", "uygulamamızı indirin"),
+}
+"""What a prompt printed at the story's edge says (a newsletter, a subscription, a channel or an app to
+follow), matched as whole words anywhere in a short block at the end of the body, in lower case. Phrases that
+address the reader ("sign up for our", "to your inbox"), not the bare verbs: a story's last line may tell of
+people who "sign up" or "subscribe"."""
