@@ -374,3 +374,17 @@ def test_a_last_paragraph_that_tells_of_subscribers_stays() -> None:
     first = "Subscribe to our newsletter, the mayor told residents, and you will know when the road opens."
     body = f"{first}\n\n{story}\n\n{last}"
     assert trim_head(body, None) == body
+
+
+def test_a_class_longer_than_any_real_one_is_read_up_to_its_cap() -> None:
+    # A damaged page's 140,000-character class: words past MAX_MARKS characters are not read (splitting it
+    # at each check of the elements inside took a second), so its last word does not hide the story.
+    from lxml import etree
+
+    from scrapers.extract.markup import MAX_MARKS, class_words, is_boilerplate
+
+    el = etree.fromstring(f'<div class="{"story " * 20_000}sidebar">text</div>')
+    assert len(el.get("class")) > MAX_MARKS
+    assert "story" in class_words(el) and "sidebar" not in class_words(el)
+    assert not is_boilerplate(el)
+    assert is_boilerplate(etree.fromstring('<div class="story sidebar">text</div>'))

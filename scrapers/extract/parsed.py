@@ -12,6 +12,7 @@ from lxml.etree import _Element as Element
 from lxml.etree import _ElementUnicodeResult as TextNode
 
 from scrapers.extract import structured
+from scrapers.extract.markup import MAX_MARKS
 from scrapers.extract.structured import JsonObject, MetaTable
 
 # Elements of the parsed tree are `Element`s: `lxml.html.HtmlElement` under a crawl's selector, a plain
@@ -41,7 +42,7 @@ class Parsed:
     and `is_tail`)."""
     marked: tuple[tuple[Element, str], ...]
     """The elements with a class or an id, in page order, each with its marks: the class, then the id after a
-    space when there is one (`"story-body main"`)."""
+    space when there is one (`"story-body main"`), cut at `MAX_MARKS` characters."""
     aria_labelled: tuple[Element, ...]
     """The elements with an `aria-label`, in page order."""
 
@@ -70,7 +71,7 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         if (ident := el.get("id")) is not None:
             marks = f"{marks or ''} {ident}"
         if marks:
-            marked.append((el, marks))
+            marked.append((el, marks[:MAX_MARKS]))
         if el.get("aria-label") is not None:
             aria_labelled.append(el)
     objects = structured.jsonld_in_scripts(elements.get("script", ()))
