@@ -20,6 +20,7 @@ from htmldate import find_date
 from lxml import etree
 
 from scrapers.extract import structured
+from scrapers.extract.authors import BYLINE_LABEL, Byline, read_byline
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
@@ -43,7 +44,6 @@ from scrapers.extract.vocabulary import (
     BYLINE_CLASS,
     DATE_CLASS_WORDS,
     HOME_CRUMBS,
-    NAME_JOINERS,
     all_words,
     alternation,
 )
@@ -87,8 +87,7 @@ def read_article(parsed: Parsed) -> Reading:
     story = find_story(parsed)
     title, title_source = _title(parsed)
     headline = title if title_source else None
-    authors, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
-    house = bool(authors_source and authors_source.startswith(HOUSE))
+    byline, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
     found: dict[str, tuple[Any, str | None]] = {
         "title": (title, title_source),
         "published_raw": _published(parsed),
@@ -98,8 +97,8 @@ def read_article(parsed: Parsed) -> Reading:
         "canonical_url": _canonical(parsed),
         "section": _section(parsed, headline),
         "body": (story.body, story.source),
-        "authors": (authors, authors_source),
-        "credit": ("; ".join(authors), authors_source) if house else (None, None),
+        "authors": (byline.names, authors_source),
+        "credit": (byline.credit, authors_source),
         "lead": read_lead(parsed, story.first_block, headline),
     }
     values = {name: value for name, (value, source) in found.items() if value and source}
@@ -412,21 +411,6 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
 # ----------------------------------------------------------------------------- authors
 
 
-_BY = re.compile(
-    r"^\s*(?:(?:by|von|par|por|di|da|de|av|af|door|przez|от)\s+|(?:written|posted|reported)\s+by:?\s+"
-    r"|(?:erstellt|verfasst|geschrieben|artikel)\s+von:?\s+|(?:escrito\s+por|écrit\s+par|scritto\s+da)\s+"
-    r"|(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text|texte|texto|tekst|yazar|muhabir"
-    r"|автор[ы]?)\s*:\s*|автор[ы]?\s+)",
-    re.IGNORECASE,
-)
-"""The label a byline starts with: "By", "von", "Autor:", "Text:", "Erstellt von", "Written by"."""
-_BYLINE_LABEL = re.compile(
-    r"^(?:by|von|par|por|door|av|af|przez|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text"
-    r"|texte|texto|tekst|yazar|muhabir|автор[ы]?|erstellt von|verfasst von|geschrieben von|artikel von|written by"
-    r"|escrito por|écrit par|scritto da)\s*:?$",
-    re.IGNORECASE,
-)
-"""A byline's label printed on its own ("Autorin/Autor", "Text:"), with the name after it."""
 _UI_WORDS = frozenset({
     "name", "posted", "follow", "folgen", "suivre", "seguir", "segui", "volgen", "edit", "bearbeiten", "share",
     "teilen", "email", "e-mail", "profile", "profil", "contact", "kontakt", "subscribe", "abonnieren", "login",
@@ -434,28 +418,25 @@ _UI_WORDS = frozenset({
 """Interface words that author boxes hold beside the name ("Follow", "Name *", "Edit")."""
 
 
-_SPLIT_NAMES = re.compile(rf"\s*(?:,|;|\s&\s|\b(?:{alternation(all_words(NAME_JOINERS))})\b)\s*")
-
-
-_EMAIL = re.compile(r"\S+@\S+")
-_VIEW_ALL = re.compile(r"^(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+",
-                       re.IGNORECASE)
-
-
-MAX_BYLINE = 1_000
-"""Characters a byline can hold: a few names with their labels. A longer text is a box or the page (an element
-classed `author` that an unclosed tag made hold the rest of the page: splitting its 170,000 characters into
-names took 4 s); the longest byline that names authors on the 309 real pages of `tests/data` holds 95."""
-
-
 def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]; none when the text is
-    longer than a byline can be."""
-    if len(raw) > MAX_BYLINE:
-        return []
-    text = _EMAIL.sub("", collapse_space(raw))
-    text = _VIEW_ALL.sub("", _BY.sub("", text))
-    return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
+    longer than a byline can be. `read_byline` with its notes left out."""
+    return read_byline(raw).names
+
+
+def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
+    """The names of `texts`, each read as a byline, with their notes; a printed text's parts that do not look
+    like a name ("Follow", "Name *", "12") are left out."""
+    names: list[str] = []
+    notes: list[str] = []
+    for text in texts:
+        found = read_byline(text)
+        names += [name for name in found.names if not printed or _looks_like_name(name)]
+        notes += found.notes
+    return Byline(names, notes)
+
+
+_NOBODY = Byline([], [])
 
 
 HOUSE = "house credit:"
@@ -464,43 +445,49 @@ the evaluation truth has it (moving it out measured fundus-dev authors 0.888 -> 
 named in `credit` too, so that a consumer can tell it from a person."""
 
 
-def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
+def _authors(parsed: Parsed, story: Story) -> tuple[Byline, str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
     sites = [text_key(site) for site in _site_names(parsed) if len(text_key(site)) >= 3]
     labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
     host_key = labels[-2].casefold() if len(labels) >= 2 else ""
-    candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("jsonld", lambda: structured.person_names(parsed.article.get("author"))),
-        ("meta",
-         lambda: [name for raw in structured.meta_contents(parsed.meta, "author") for name in clean_author(raw)]),
-        ("itemprop=author",
-         lambda: [collapse_space(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+    candidates: tuple[tuple[str, Callable[[], Byline]], ...] = (
+        ("jsonld", lambda: _read_bylines(structured.person_names(parsed.article.get("author")), printed=False)),
+        ("meta", lambda: _read_bylines(structured.meta_contents(parsed.meta, "author"), printed=False)),
+        ("itemprop=author", lambda: _read_bylines(
+            parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall(), printed=False)),
         ("byline", lambda: _byline_names(parsed)),
         ("byline label", lambda: _labelled_byline(parsed)),
         ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
     house: tuple[list[str], str | None] = ([], None)
+    credited: tuple[Byline, str | None] = (_NOBODY, None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
-        names = _unique([n for n in read() if n and not n.startswith("http")])
+        found = read()
+        names = _unique([n for n in found.names if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if people:
-            return _with_cosigners(parsed, people, source)
+            return _with_cosigners(parsed, Byline(people, found.notes), source)
         if names and not house[0]:
             house = (names, source)
-    return house[0], f"{HOUSE} {house[1]}" if house[1] else None  # only the house credits the story
+        if found.notes and not credited[1]:
+            credited = (Byline([], found.notes), source)  # a source line alone ("Theo AFP"): credit, no person
+    if house[1]:  # only the house credits the story
+        return Byline(house[0], house[0]), f"{HOUSE} {house[1]}"
+    return credited
 
 
-def _with_cosigners(parsed: Parsed, people: list[str], source: str) -> tuple[list[str], str]:
+def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline, str]:
     """`people`, or the page's `rel=author` byline when it names them all and others beside them (structured
     data that credits one of two signed authors)."""
     if source not in ("jsonld", "meta"):
         return people, source
-    linked = _unique([name for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)
-                      for name in clean_author(text_of(a)) if _looks_like_name(name)])
-    known = {name.casefold() for name in people}
-    if len(linked) > len(people) and known <= {name.casefold() for name in linked}:
-        return linked, "byline"
+    links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a))
+    linked = _read_bylines(text_of(a) for a in links)
+    names = _unique(linked.names)
+    known = {name.casefold() for name in people.names}
+    if len(names) > len(people.names) and known <= {name.casefold() for name in names}:
+        return Byline(names, linked.notes), "byline"
     return people, source
 
 
@@ -519,12 +506,12 @@ def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
-def _byline_names(parsed: Parsed) -> list[str]:
+def _byline_names(parsed: Parsed) -> Byline:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
     links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)]
-    if names := [name for a in links for name in clean_author(text_of(a)) if _looks_like_name(name)]:
-        return _unique(names)
+    if (found := _read_bylines(text_of(a) for a in links)).names:
+        return Byline(_unique(found.names), found.notes)
     for el, marks in parsed.marked:
         if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
@@ -532,48 +519,48 @@ def _byline_names(parsed: Parsed) -> list[str]:
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
             continue
-        link_names = [name for a in el.iter("a") for name in clean_author(text_of(a))]
-        names = [name for name in link_names if _looks_like_name(name)]
-        if not names:
-            names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]
-        if names:
-            return names
-    return []
+        found = _read_bylines(text_of(a) for a in el.iter("a"))
+        if not found.names:
+            found = _read_bylines([text_of(el)])
+        if found.names:
+            return found
+    return _NOBODY
 
 
-def _labelled_byline(parsed: Parsed) -> list[str]:
+def _labelled_byline(parsed: Parsed) -> Byline:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
     for el in parsed.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
         own = el.text
-        if not own or len(own) > 40 or not _BYLINE_LABEL.match(own.strip()) or len(el):
+        if not own or len(own) > 40 or not BYLINE_LABEL.match(own.strip()) or len(el):
             continue
         if in_figure_or_box(el) or _in_other_story(el):
             continue
         sibling = el.getnext()
         after = collapse_space(el.tail) or (collapse_space(text_of(sibling)) if sibling is not None else "")
-        names = [name for name in clean_author(after) if _looks_like_name(name)] if after else []
-        if names and len(after) <= SIGNATURE_LENGTH:
-            return names
-    return []
+        found = _read_bylines([after]) if after else _NOBODY
+        if found.names and len(after) <= SIGNATURE_LENGTH:
+            return found
+    return _NOBODY
 
 
-def _signature(first: Element | None, last: Element | None) -> list[str]:
+def _signature(first: Element | None, last: Element | None) -> Byline:
     """The names signed over or under the story: its first paragraph when that is only names in bold, or
     its last when right-aligned and short (Vietnamese and other outlets sign stories so)."""
     if first is not None and first.tag == "p" and len(text := text_of(first)) <= SIGNATURE_LENGTH:
         bold = "".join(text_of(b) for b in first.iter("strong", "b"))
-        names = [name for name in clean_author(text) if _looks_like_name(name)]
-        if len(bold) >= ALL_BOLD * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
-            return names
+        found = _read_bylines([text])
+        capitalised = all(word[:1].isupper() for word in " ".join(found.names).split())
+        if len(bold) >= ALL_BOLD * len(text) and found.names and capitalised:
+            return found
     if last is None:
-        return []
+        return _NOBODY
     style = (last.get("style") or "").replace(" ", "").lower()
     aligned = last.get("align") == "right" or "text-align:right" in style or "right" in class_words(last)
     text = text_of(last)
     if aligned and len(text) <= SIGNATURE_LENGTH:
-        return [name for name in clean_author(text) if _looks_like_name(name)]
-    return []
+        return _read_bylines([text])
+    return _NOBODY
 
 
 SIGNATURE_LENGTH = 60
