@@ -47,9 +47,10 @@ AGENCY = re.compile(
     r"|keystone-sda|sda|ats|belga|anp|ritzau|ntb|tt|stt|pap|ctk|mti|afp/dpa|dpa/afp|ap/dpa|dpa/ap|reuters/dpa)$",
     re.IGNORECASE,
 )
-# A byline part that is only a role: "Staff", "Staff Writer", "Senior Correspondent", "Redaktion".
+# A byline part that is only a role: "Staff", "Staff Writer", "Senior Correspondent", "(unserer) Redaktion".
 _ROLE = re.compile(
-    r"^(?:(?:the\s+)?(?:senior|chief|special|associate|contributing|political|foreign|staff|news|web|online|digital)\s+)*"
+    r"^(?:the|our|unsere[rn]?|der|die|la|le|el|nuestra|nostra)?\s*"
+    r"(?:(?:the\s+)?(?:senior|chief|special|associate|contributing|political|foreign|staff|news|web|online|digital)\s+)*"
     r"(?:staff|writer|reporter|correspondent|editor|editors|contributor|columnist|desk|team|redaktion|redakteur(?:in)?"
     r"|korrespondent(?:in)?|rédaction|redacción|redazione|staff\s+(?:writer|reporter))$",
     re.IGNORECASE,
@@ -96,6 +97,11 @@ def read_byline(byline: str) -> Byline:
             notes.append(name)
         names.append(name)
     return Byline(names, notes)
+
+
+def starts_with_label(text: str) -> bool:
+    """Whether `text` begins with a byline's label ("Von Anna", "By:", "Autor:"), or is one."""
+    return bool(_LABEL.match(text) or BYLINE_LABEL.match(text))
 
 
 def split_byline(byline: str) -> tuple[list[str], str | None]:

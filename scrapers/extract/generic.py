@@ -20,7 +20,7 @@ from htmldate import find_date
 from lxml import etree
 
 from scrapers.extract import structured
-from scrapers.extract.authors import BYLINE_LABEL, Byline, read_byline
+from scrapers.extract.authors import AGENCY, BYLINE_LABEL, Byline, read_byline, starts_with_label
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
@@ -431,12 +431,23 @@ def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
     notes: list[str] = []
     for text in texts:
         found = read_byline(text)
-        names += [name for name in found.names if not printed or _looks_like_name(name)]
+        names += [name for name in map(_without_ui_words, found.names) if not printed or _looks_like_name(name)]
         notes += found.notes
     return Byline(names, notes)
 
 
 _NOBODY = Byline([], [])
+
+
+def _without_ui_words(name: str) -> str:
+    """`name` without the interface words an author box prints before or after it: "Ann Lee Follow" ->
+    "Ann Lee", "Name *" -> "" (a word inside a name still makes it none, in `_looks_like_name`)."""
+    words = name.split()
+    while words and words[-1].casefold().strip("*:") in _UI_WORDS:
+        words.pop()
+    while words and words[0].casefold().strip("*:") in _UI_WORDS:
+        words.pop(0)
+    return " ".join(words).strip(" *:") if len(words) < len(name.split()) else name
 
 
 HOUSE = "house credit:"
@@ -458,23 +469,45 @@ def _authors(parsed: Parsed, story: Story) -> tuple[Byline, str | None]:
             parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall(), printed=False)),
         ("byline", lambda: _byline_names(parsed)),
         ("byline label", lambda: _labelled_byline(parsed)),
+        ("byline line", lambda: _printed_byline(parsed, story)),
         ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
-    house: tuple[list[str], str | None] = ([], None)
+    organisations = _organisations(parsed.article.get("author"))
+    named: tuple[Byline, str | None] = (_NOBODY, None)
     credited: tuple[Byline, str | None] = (_NOBODY, None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
         found = read()
         names = _unique([n for n in found.names if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
-        if people:
+        if any(not _is_organisation(n, organisations) for n in people):
             return _with_cosigners(parsed, Byline(people, found.notes), source)
-        if names and not house[0]:
-            house = (names, source)
+        if people and not named[1]:  # an agency or another organisation alone: a printed person comes first
+            named = (Byline(people, found.notes), source)
+        elif names and not named[1]:  # only the house credits the story
+            named = (Byline(names, names), f"{HOUSE} {source}")
         if found.notes and not credited[1]:
             credited = (Byline([], found.notes), source)  # a source line alone ("Theo AFP"): credit, no person
-    if house[1]:  # only the house credits the story
-        return Byline(house[0], house[0]), f"{HOUSE} {house[1]}"
-    return credited
+    return named if named[1] else credited
+
+
+def _organisations(value: Any) -> set[str]:
+    """The names, case-folded, of the JSON-LD authors typed as an organisation (`Organization`,
+    `NewsMediaOrganization`)."""
+    items = value if isinstance(value, list) else [value]
+    found: set[str] = set()
+    for item in items:
+        if isinstance(item, dict) and any("organization" in kind for kind in structured.types_of(item)):
+            found.update(name.casefold() for name in structured.person_names(item))
+    return found
+
+
+_DOMAIN = re.compile(r"\w\.[a-z]{2,6}$", re.IGNORECASE)
+
+
+def _is_organisation(name: str, organisations: set[str]) -> bool:
+    """Whether a credited name is an organisation's, not a person's: typed so in JSON-LD, a news agency
+    ("Reuters", "dpa") or a web address ("ntv.com.tr")."""
+    return name.casefold() in organisations or bool(AGENCY.match(name) or _DOMAIN.search(name))
 
 
 def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline, str]:
@@ -482,7 +515,7 @@ def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline
     data that credits one of two signed authors)."""
     if source not in ("jsonld", "meta"):
         return people, source
-    links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a))
+    links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url))
     linked = _read_bylines(text_of(a) for a in links)
     names = _unique(linked.names)
     known = {name.casefold() for name in people.names}
@@ -509,7 +542,7 @@ _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 def _byline_names(parsed: Parsed) -> Byline:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)]
+    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(_unique(found.names), found.notes)
     for el, marks in parsed.marked:
@@ -517,7 +550,7 @@ def _byline_names(parsed: Parsed) -> Byline:
             continue
         if not BYLINE_CLASS.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
-        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
+        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el, parsed.url):
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
         if not found.names:
@@ -534,12 +567,42 @@ def _labelled_byline(parsed: Parsed) -> Byline:
         own = el.text
         if not own or len(own) > 40 or not BYLINE_LABEL.match(own.strip()) or len(el):
             continue
-        if in_figure_or_box(el) or _in_other_story(el):
+        if in_figure_or_box(el) or _in_other_story(el, parsed.url):
             continue
         sibling = el.getnext()
         after = collapse_space(el.tail) or (collapse_space(text_of(sibling)) if sibling is not None else "")
         found = _read_bylines([after]) if after else _NOBODY
         if found.names and len(after) <= SIGNATURE_LENGTH:
+            return found
+    return _NOBODY
+
+
+PRINTED_BYLINE_WINDOW = 60
+"""Elements after the headline a byline line may come: as many as a date line (`DATE_LINE_WINDOW`)."""
+PRINTED_BYLINE_LENGTH = 120
+"""Characters of a byline line with its label, names and what it prints beside them ("By Ann Lee and Bo Kim |
+3 May 2024"); a sentence of the story that starts "By" or "Par" is longer."""
+
+
+def _printed_byline(parsed: Parsed, story: Story) -> Byline:
+    """The names of a byline printed as plain text, its label part of the line: "Von Anna Beispiel", "Par Jean
+    Dupont | 3 mai", "<li>Von: <a>Bill McCarthy</a>, <a>Marisha Goldhamer</a></li>". Looked for between the
+    headline and the story's first block, in that block, and in its last (a story signed "Von Anna Beispiel"
+    under it): a sentence of the story that starts with "By" or "Par" is longer, or names no capitalised name."""
+    h1 = next(iter(parsed.tagged("h1")), None)
+    near = list(islice(following(h1), PRINTED_BYLINE_WINDOW)) if h1 is not None else []
+    if story.first_block is not None and story.first_block in near:  # up to the first block and within it
+        end = near.index(story.first_block) + sum(1 for _ in story.first_block.iter())
+        near = near[:end]
+    for el in [*near, *([story.last_block] if story.last_block is not None else [])]:
+        own = (el.text or "").strip()
+        if not own or not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or not starts_with_label(own):
+            continue
+        text = text_of(el)
+        if len(text) > PRINTED_BYLINE_LENGTH or in_figure_or_box(el) or _in_other_story(el, parsed.url):
+            continue
+        found = _read_bylines([text])
+        if found.names and all(word[:1].isupper() for name in found.names for word in name.split()):
             return found
     return _NOBODY
 
@@ -566,10 +629,38 @@ def _signature(first: Element | None, last: Element | None) -> Byline:
 SIGNATURE_LENGTH = 60
 
 
-def _in_other_story(el: Element) -> bool:
+def _in_other_story(el: Element, url: str) -> bool:
     """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
-    an element that holds the headline is the article's own state (`paywall`), not another story."""
-    return any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors())
+    an element that holds the headline is the article's own state (`paywall`), not another story. A box
+    without such a word is a teaser still when the nearest heading around the byline is a linked one, another
+    story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
+    if any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors()):
+        return True
+    for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
+        heading = next(ancestor.iter("h1", "h2", "h3", "h4"), None)
+        if heading is not None:
+            link = next(heading.iter("a"), None)
+            link = next((a for a in heading.iterancestors("a")), None) if link is None else link
+            return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", url)
+    return False
+
+
+def _links_away(href: str, url: str) -> bool:
+    """Whether a link leads to another page than `url` (an empty or `#` link, or the page's own, does not)."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return False
+    try:
+        there = urlsplit(urljoin(url, href))
+    except ValueError:
+        return False
+    here = urlsplit(url)
+    return (there.netloc, there.path.rstrip("/")) != (here.netloc, here.path.rstrip("/"))
+
+
+TEASER_DEPTH = 4
+"""Levels above a byline its story's heading is looked for: a teaser card wraps its headline and byline in a
+few elements; further up, the headings of the page's other parts are no longer the byline's own."""
 
 
 def _looks_like_name(text: str) -> bool:
