@@ -11,7 +11,8 @@ from scrapers.extract.authors import split_bylines
 
 class SplitBylines:
     """`["Hà Linh (TH)"]` becomes authors `["Hà Linh"]` and credit `"TH"`. A credit the page states on its
-    own (a `Nguồn:` line) is kept and the byline's note is added after it."""
+    own (a `Nguồn:` line) is kept and the byline's note is added before it; a note named in both is named once
+    (the generic reader reads bylines with the same `read_byline` and credits their notes already)."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -19,6 +20,6 @@ class SplitBylines:
             return item
         names, note = split_bylines(adapter.get("authors") or [])
         adapter["authors"] = names
-        credits = [credit for credit in (note, adapter.get("credit")) if credit]
+        credits = [part for credit in (note, adapter.get("credit")) if credit for part in credit.split("; ")]
         adapter["credit"] = "; ".join(dict.fromkeys(credits)) or None
         return item

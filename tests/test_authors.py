@@ -30,6 +30,12 @@ from scrapers.extract.authors import credit_note, split_byline, split_bylines
         ("dpa", ["dpa"], "dpa"),
         ("Adam Vidler, AP", ["Adam Vidler", "AP"], "AP"),
         ("Stefan Redaktion", ["Stefan Redaktion"], None),  # a role word inside a name leaves the name
+        # the labels the reader strips, stripped for a profile's byline too: one splitter for both
+        ("Autor: Anna Beispiel (dpa)", ["Anna Beispiel"], "dpa"),
+        ("View all posts by Ann Lee", ["Ann Lee"], None),
+        ("Tác giả: Lê Quân", ["Lê Quân"], None),
+        ("AP Sports Writer", ["AP Sports Writer"], None),  # alone it may be a name; after one it is a role
+        ("Greg Beacham, AP Sports Writer", ["Greg Beacham"], None),
     ],
 )
 def test_split_byline(byline: str, names: list[str], credit: str | None) -> None:
@@ -46,3 +52,14 @@ def test_split_bylines_keeps_order_and_drops_repeats() -> None:
 )
 def test_credit_note(line: str | None, credit: str | None) -> None:
     assert credit_note(line) == credit
+
+
+def test_the_reader_and_the_pipeline_read_a_byline_alike() -> None:
+    from pipelines.authors import SplitBylines
+    from scrapers.extract.authors import read_byline
+
+    byline = "Von: Anna Beispiel und Bo Kim, Staff Writer (Theo AFP)"
+    item = SplitBylines().process_item({"authors": [byline], "credit": None})
+    found = read_byline(byline)
+    assert (item["authors"], item["credit"]) == (found.names, found.credit) == (["Anna Beispiel", "Bo Kim"],
+                                                                                "Theo AFP")

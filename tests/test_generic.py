@@ -69,6 +69,19 @@ def test_authors_prefer_people_to_the_house(author_jsonld: str, byline: str, aut
         # interface text in an author box is nobody's name; a link reading "View all posts by" names its author
         ('<div class="author"><span>Follow</span> <span>Name *</span></div>', "", ["Hafenblatt"]),
         ('<a rel="author" href="/a/ann">View all posts by Ann Lee</a>', "", ["Ann Lee"]),
+        ('<div class="author">Ann Lee <button>Follow</button></div>', "", ["Ann Lee"]),
+        ('<div class="autor">Anna Beispiel <span>Folgen</span></div>', "", ["Anna Beispiel"]),
+        # a byline printed as plain text, its label part of the line, in several languages
+        ("<p>Von Anna Beispiel</p>", "", ["Anna Beispiel"]),
+        ("<div><span>By Ann Lee and Bo Kim</span> | <span>3 May 2024</span></div>", "", ["Ann Lee", "Bo Kim"]),
+        ("<div>Par Jean Dupont</div>", "", ["Jean Dupont"]),
+        ("<p>Por: María López</p>", "", ["María López"]),
+        ("<p>Autor: Jan Nowak</p>", "", ["Jan Nowak"]),
+        ('<ul><li>Von: <span><a href="/p/bm">Bill McCarthy</a>,</span> <span><a href="/p/mg">Marisha Goldhamer</a>'
+         "</span></li></ul>", "", ["Bill McCarthy", "Marisha Goldhamer"]),
+        ("", "<p>Von Anna Beispiel</p>", ["Anna Beispiel"]),  # signed under the story
+        # a story sentence that starts like a byline names nobody
+        ("<p>Par ailleurs, le port reste fermé.</p>", "", ["Hafenblatt"]),
     ],
 )
 def test_bylines_and_signatures(top: str, bottom: str, authors: list[str]) -> None:
@@ -138,6 +151,18 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
         ("Artikel von: Anna Beispiel", ["Anna Beispiel"]),
         ("View all posts by Ann Lee", ["Ann Lee"]),
         ("Textilexperte Bo Kim", ["Textilexperte Bo Kim"]),
+        ("Von: Anna Beispiel", ["Anna Beispiel"]),
+        ("By: Ann Lee", ["Ann Lee"]),
+        ("Por: María López y Juan Pérez", ["María López", "Juan Pérez"]),
+        ("Par : Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
+        ("Door: Jan de Vries en Piet Jansen", ["Jan de Vries", "Piet Jansen"]),
+        ("Текст: Лида Буслаева", ["Лида Буслаева"]),
+        ("Ein Kommentar von Anna Beispiel", ["Anna Beispiel"]),
+        ("di Mario Rossi", ["Mario Rossi"]),
+        ("Da Silva", ["Da Silva"]),  # a surname's particle is no label
+        ("John E Smith", ["John E Smith"]),  # nor is an initial a joiner
+        ("Von unserer Redaktion", []),
+        ("Tim Childers - Live Science Contributor", ["Tim Childers"]),
         ("By Ann Lee " + "and the rest of the page " * 60, []),  # longer than a byline: a box, not names
     ],
 )
@@ -357,3 +382,35 @@ def test_breadcrumb_does_not_end_with_the_headline(crumbs: list[str], title: str
 )
 def test_language_is_folded_to_its_subtag(tag: str | None, language: str | None) -> None:
     assert primary_language(tag) == language
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "authors"),
+    [
+        # An organisation credited in structured data, a person printed on the page: the person.
+        ('<meta name="author" content="Reuters">', '<p class="byline">By Ann Lee</p>', ["Ann Lee"]),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Brand", "author": '
+         '{"@type": "Organization", "name": "Nordpresse Agentur"}}</script>', "<p>Von Anna Beispiel</p>",
+         ["Anna Beispiel"]),
+        ('<meta name="author" content="hafenblatt.example">', '<div class="author">Par Jean Dupont</div>',
+         ["Jean Dupont"]),
+        # Nobody printed: the organisation credits the story.
+        ('<meta name="author" content="dpa">', "", ["dpa"]),
+        # A teaser card's byline (its linked headline another story's) is not the story's own.
+        ('<meta name="author" content="dpa">', '<div class="card"><a href="/andere-geschichte"><h3>Andere Geschichte'
+         '</h3></a><div class="appetizer-author">Von Bo Kim</div></div>', ["dpa"]),
+    ],
+)
+def test_a_printed_person_comes_before_an_organisation(head: str, byline: str, authors: list[str]) -> None:
+    page = f"""<html><head>{head}</head><body><article><h1>Brand im Hafen</h1>{byline}{STORY}</article>
+</body></html>"""
+    assert read(page).authors == authors
+
+
+def test_a_teaser_under_the_story_lends_it_no_cosigner() -> None:
+    page = f"""<html><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
+"author": {{"@type": "Person", "name": "Anna Beispiel"}}}}</script></head><body><article><h1>Brand im Hafen</h1>
+<p class="byline">Von <a rel="author" href="/autor/anna">Anna Beispiel</a></p>{STORY}</article>
+<div class="list"><h4><a href="/andere-geschichte">Andere Geschichte</a></h4><div class="meta">
+<span>By</span> <a rel="author" href="/autor/bo">Bo Kim</a></div></div></body></html>"""
+    assert read(page).authors == ["Anna Beispiel"]

@@ -21,7 +21,7 @@ BODY_TOLERANCE = 0.002
 
 PINS = {
     "fundus-dev": {
-        "title": 0.859, "title~": 0.984, "date": 0.992, "instant": 1.000, "authors": 0.904, "authors_f1": 0.909,
+        "title": 0.859, "title~": 0.984, "date": 0.992, "instant": 1.000, "authors": 0.904, "authors_f1": 0.916,
         "lead": 0.911, "tags": 0.830, "body_p": 0.961, "body_r": 0.980, "body_f1": 0.970,
     },
     "aeb": {"body_p": 0.966, "body_r": 0.983, "body_f1": 0.974},

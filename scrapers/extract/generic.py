@@ -20,6 +20,7 @@ from htmldate import find_date
 from lxml import etree
 
 from scrapers.extract import structured
+from scrapers.extract.authors import AGENCY, BYLINE_LABEL, Byline, read_byline, starts_with_label
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
@@ -43,7 +44,6 @@ from scrapers.extract.vocabulary import (
     BYLINE_CLASS,
     DATE_CLASS_WORDS,
     HOME_CRUMBS,
-    NAME_JOINERS,
     all_words,
     alternation,
 )
@@ -87,8 +87,7 @@ def read_article(parsed: Parsed) -> Reading:
     story = find_story(parsed)
     title, title_source = _title(parsed)
     headline = title if title_source else None
-    authors, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
-    house = bool(authors_source and authors_source.startswith(HOUSE))
+    byline, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
     found: dict[str, tuple[Any, str | None]] = {
         "title": (title, title_source),
         "published_raw": _published(parsed),
@@ -98,8 +97,8 @@ def read_article(parsed: Parsed) -> Reading:
         "canonical_url": _canonical(parsed),
         "section": _section(parsed, headline),
         "body": (story.body, story.source),
-        "authors": (authors, authors_source),
-        "credit": ("; ".join(authors), authors_source) if house else (None, None),
+        "authors": (byline.names, authors_source),
+        "credit": (byline.credit, authors_source),
         "lead": read_lead(parsed, story.first_block, headline),
     }
     values = {name: value for name, (value, source) in found.items() if value and source}
@@ -412,21 +411,6 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
 # ----------------------------------------------------------------------------- authors
 
 
-_BY = re.compile(
-    r"^\s*(?:(?:by|von|par|por|di|da|de|av|af|door|przez|от)\s+|(?:written|posted|reported)\s+by:?\s+"
-    r"|(?:erstellt|verfasst|geschrieben|artikel)\s+von:?\s+|(?:escrito\s+por|écrit\s+par|scritto\s+da)\s+"
-    r"|(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text|texte|texto|tekst|yazar|muhabir"
-    r"|автор[ы]?)\s*:\s*|автор[ы]?\s+)",
-    re.IGNORECASE,
-)
-"""The label a byline starts with: "By", "von", "Autor:", "Text:", "Erstellt von", "Written by"."""
-_BYLINE_LABEL = re.compile(
-    r"^(?:by|von|par|por|door|av|af|przez|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteur|autore|text"
-    r"|texte|texto|tekst|yazar|muhabir|автор[ы]?|erstellt von|verfasst von|geschrieben von|artikel von|written by"
-    r"|escrito por|écrit par|scritto da)\s*:?$",
-    re.IGNORECASE,
-)
-"""A byline's label printed on its own ("Autorin/Autor", "Text:"), with the name after it."""
 _UI_WORDS = frozenset({
     "name", "posted", "follow", "folgen", "suivre", "seguir", "segui", "volgen", "edit", "bearbeiten", "share",
     "teilen", "email", "e-mail", "profile", "profil", "contact", "kontakt", "subscribe", "abonnieren", "login",
@@ -434,28 +418,36 @@ _UI_WORDS = frozenset({
 """Interface words that author boxes hold beside the name ("Follow", "Name *", "Edit")."""
 
 
-_SPLIT_NAMES = re.compile(rf"\s*(?:,|;|\s&\s|\b(?:{alternation(all_words(NAME_JOINERS))})\b)\s*")
-
-
-_EMAIL = re.compile(r"\S+@\S+")
-_VIEW_ALL = re.compile(r"^(?:view|see|read)\s+(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+",
-                       re.IGNORECASE)
-
-
-MAX_BYLINE = 1_000
-"""Characters a byline can hold: a few names with their labels. A longer text is a box or the page (an element
-classed `author` that an unclosed tag made hold the rest of the page: splitting its 170,000 characters into
-names took 4 s); the longest byline that names authors on the 309 real pages of `tests/data` holds 95."""
-
-
 def clean_author(raw: str) -> list[str]:
     """Names in one byline string: "By Ann Lee and Bo Kim" -> ["Ann Lee", "Bo Kim"]; none when the text is
-    longer than a byline can be."""
-    if len(raw) > MAX_BYLINE:
-        return []
-    text = _EMAIL.sub("", collapse_space(raw))
-    text = _VIEW_ALL.sub("", _BY.sub("", text))
-    return [name.strip(" .|-–—") for name in _SPLIT_NAMES.split(text) if name.strip(" .|-–—")]
+    longer than a byline can be. `read_byline` with its notes left out."""
+    return read_byline(raw).names
+
+
+def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
+    """The names of `texts`, each read as a byline, with their notes; a printed text's parts that do not look
+    like a name ("Follow", "Name *", "12") are left out."""
+    names: list[str] = []
+    notes: list[str] = []
+    for text in texts:
+        found = read_byline(text)
+        names += [name for name in map(_without_ui_words, found.names) if not printed or _looks_like_name(name)]
+        notes += found.notes
+    return Byline(names, notes)
+
+
+_NOBODY = Byline([], [])
+
+
+def _without_ui_words(name: str) -> str:
+    """`name` without the interface words an author box prints before or after it: "Ann Lee Follow" ->
+    "Ann Lee", "Name *" -> "" (a word inside a name still makes it none, in `_looks_like_name`)."""
+    words = name.split()
+    while words and words[-1].casefold().strip("*:") in _UI_WORDS:
+        words.pop()
+    while words and words[0].casefold().strip("*:") in _UI_WORDS:
+        words.pop(0)
+    return " ".join(words).strip(" *:") if len(words) < len(name.split()) else name
 
 
 HOUSE = "house credit:"
@@ -464,43 +456,71 @@ the evaluation truth has it (moving it out measured fundus-dev authors 0.888 -> 
 named in `credit` too, so that a consumer can tell it from a person."""
 
 
-def _authors(parsed: Parsed, story: Story) -> tuple[list[str], str | None]:
+def _authors(parsed: Parsed, story: Story) -> tuple[Byline, str | None]:
     # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
     # a person, and the visible byline is read instead.
     sites = [text_key(site) for site in _site_names(parsed) if len(text_key(site)) >= 3]
     labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
     host_key = labels[-2].casefold() if len(labels) >= 2 else ""
-    candidates: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-        ("jsonld", lambda: structured.person_names(parsed.article.get("author"))),
-        ("meta",
-         lambda: [name for raw in structured.meta_contents(parsed.meta, "author") for name in clean_author(raw)]),
-        ("itemprop=author",
-         lambda: [collapse_space(t) for t in parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()]),
+    candidates: tuple[tuple[str, Callable[[], Byline]], ...] = (
+        ("jsonld", lambda: _read_bylines(structured.person_names(parsed.article.get("author")), printed=False)),
+        ("meta", lambda: _read_bylines(structured.meta_contents(parsed.meta, "author"), printed=False)),
+        ("itemprop=author", lambda: _read_bylines(
+            parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall(), printed=False)),
         ("byline", lambda: _byline_names(parsed)),
         ("byline label", lambda: _labelled_byline(parsed)),
+        ("byline line", lambda: _printed_byline(parsed, story)),
         ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
-    house: tuple[list[str], str | None] = ([], None)
+    organisations = _organisations(parsed.article.get("author"))
+    named: tuple[Byline, str | None] = (_NOBODY, None)
+    credited: tuple[Byline, str | None] = (_NOBODY, None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
-        names = _unique([n for n in read() if n and not n.startswith("http")])
+        found = read()
+        names = _unique([n for n in found.names if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
-        if people:
-            return _with_cosigners(parsed, people, source)
-        if names and not house[0]:
-            house = (names, source)
-    return house[0], f"{HOUSE} {house[1]}" if house[1] else None  # only the house credits the story
+        if any(not _is_organisation(n, organisations) for n in people):
+            return _with_cosigners(parsed, Byline(people, found.notes), source)
+        if people and not named[1]:  # an agency or another organisation alone: a printed person comes first
+            named = (Byline(people, found.notes), source)
+        elif names and not named[1]:  # only the house credits the story
+            named = (Byline(names, names), f"{HOUSE} {source}")
+        if found.notes and not credited[1]:
+            credited = (Byline([], found.notes), source)  # a source line alone ("Theo AFP"): credit, no person
+    return named if named[1] else credited
 
 
-def _with_cosigners(parsed: Parsed, people: list[str], source: str) -> tuple[list[str], str]:
+def _organisations(value: Any) -> set[str]:
+    """The names, case-folded, of the JSON-LD authors typed as an organisation (`Organization`,
+    `NewsMediaOrganization`)."""
+    items = value if isinstance(value, list) else [value]
+    found: set[str] = set()
+    for item in items:
+        if isinstance(item, dict) and any("organization" in kind for kind in structured.types_of(item)):
+            found.update(name.casefold() for name in structured.person_names(item))
+    return found
+
+
+_DOMAIN = re.compile(r"\w\.[a-z]{2,6}$", re.IGNORECASE)
+
+
+def _is_organisation(name: str, organisations: set[str]) -> bool:
+    """Whether a credited name is an organisation's, not a person's: typed so in JSON-LD, a news agency
+    ("Reuters", "dpa") or a web address ("ntv.com.tr")."""
+    return name.casefold() in organisations or bool(AGENCY.match(name) or _DOMAIN.search(name))
+
+
+def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline, str]:
     """`people`, or the page's `rel=author` byline when it names them all and others beside them (structured
     data that credits one of two signed authors)."""
     if source not in ("jsonld", "meta"):
         return people, source
-    linked = _unique([name for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)
-                      for name in clean_author(text_of(a)) if _looks_like_name(name)])
-    known = {name.casefold() for name in people}
-    if len(linked) > len(people) and known <= {name.casefold() for name in linked}:
-        return linked, "byline"
+    links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url))
+    linked = _read_bylines(text_of(a) for a in links)
+    names = _unique(linked.names)
+    known = {name.casefold() for name in people.names}
+    if len(names) > len(people.names) and known <= {name.casefold() for name in names}:
+        return Byline(names, linked.notes), "byline"
     return people, source
 
 
@@ -519,70 +539,128 @@ def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
-def _byline_names(parsed: Parsed) -> list[str]:
+def _byline_names(parsed: Parsed) -> Byline:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a)]
-    if names := [name for a in links for name in clean_author(text_of(a)) if _looks_like_name(name)]:
-        return _unique(names)
+    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url)]
+    if (found := _read_bylines(text_of(a) for a in links)).names:
+        return Byline(_unique(found.names), found.notes)
     for el, marks in parsed.marked:
         if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         if not BYLINE_CLASS.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
-        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el):
+        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el, parsed.url):
             continue
-        link_names = [name for a in el.iter("a") for name in clean_author(text_of(a))]
-        names = [name for name in link_names if _looks_like_name(name)]
-        if not names:
-            names = [name for name in clean_author(text_of(el)) if _looks_like_name(name)]
-        if names:
-            return names
-    return []
+        found = _read_bylines(text_of(a) for a in el.iter("a"))
+        if not found.names:
+            found = _read_bylines([text_of(el)])
+        if found.names:
+            return found
+    return _NOBODY
 
 
-def _labelled_byline(parsed: Parsed) -> list[str]:
+def _labelled_byline(parsed: Parsed) -> Byline:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
     for el in parsed.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
         own = el.text
-        if not own or len(own) > 40 or not _BYLINE_LABEL.match(own.strip()) or len(el):
+        if not own or len(own) > 40 or not BYLINE_LABEL.match(own.strip()) or len(el):
             continue
-        if in_figure_or_box(el) or _in_other_story(el):
+        if in_figure_or_box(el) or _in_other_story(el, parsed.url):
             continue
         sibling = el.getnext()
         after = collapse_space(el.tail) or (collapse_space(text_of(sibling)) if sibling is not None else "")
-        names = [name for name in clean_author(after) if _looks_like_name(name)] if after else []
-        if names and len(after) <= SIGNATURE_LENGTH:
-            return names
-    return []
+        found = _read_bylines([after]) if after else _NOBODY
+        if found.names and len(after) <= SIGNATURE_LENGTH:
+            return found
+    return _NOBODY
 
 
-def _signature(first: Element | None, last: Element | None) -> list[str]:
+PRINTED_BYLINE_WINDOW = 60
+"""Elements after the headline a byline line may come: as many as a date line (`DATE_LINE_WINDOW`)."""
+PRINTED_BYLINE_LENGTH = 120
+"""Characters of a byline line with its label, names and what it prints beside them ("By Ann Lee and Bo Kim |
+3 May 2024"); a sentence of the story that starts "By" or "Par" is longer."""
+
+
+def _printed_byline(parsed: Parsed, story: Story) -> Byline:
+    """The names of a byline printed as plain text, its label part of the line: "Von Anna Beispiel", "Par Jean
+    Dupont | 3 mai", "<li>Von: <a>Bill McCarthy</a>, <a>Marisha Goldhamer</a></li>". Looked for between the
+    headline and the story's first block, in that block, and in its last (a story signed "Von Anna Beispiel"
+    under it): a sentence of the story that starts with "By" or "Par" is longer, or names no capitalised name."""
+    h1 = next(iter(parsed.tagged("h1")), None)
+    near = list(islice(following(h1), PRINTED_BYLINE_WINDOW)) if h1 is not None else []
+    if story.first_block is not None and story.first_block in near:  # up to the first block and within it
+        end = near.index(story.first_block) + sum(1 for _ in story.first_block.iter())
+        near = near[:end]
+    for el in [*near, *([story.last_block] if story.last_block is not None else [])]:
+        own = (el.text or "").strip()
+        if not own or not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or not starts_with_label(own):
+            continue
+        text = text_of(el)
+        if len(text) > PRINTED_BYLINE_LENGTH or in_figure_or_box(el) or _in_other_story(el, parsed.url):
+            continue
+        found = _read_bylines([text])
+        if found.names and all(word[:1].isupper() for name in found.names for word in name.split()):
+            return found
+    return _NOBODY
+
+
+def _signature(first: Element | None, last: Element | None) -> Byline:
     """The names signed over or under the story: its first paragraph when that is only names in bold, or
     its last when right-aligned and short (Vietnamese and other outlets sign stories so)."""
     if first is not None and first.tag == "p" and len(text := text_of(first)) <= SIGNATURE_LENGTH:
         bold = "".join(text_of(b) for b in first.iter("strong", "b"))
-        names = [name for name in clean_author(text) if _looks_like_name(name)]
-        if len(bold) >= ALL_BOLD * len(text) and names and all(word[:1].isupper() for word in " ".join(names).split()):
-            return names
+        found = _read_bylines([text])
+        capitalised = all(word[:1].isupper() for word in " ".join(found.names).split())
+        if len(bold) >= ALL_BOLD * len(text) and found.names and capitalised:
+            return found
     if last is None:
-        return []
+        return _NOBODY
     style = (last.get("style") or "").replace(" ", "").lower()
     aligned = last.get("align") == "right" or "text-align:right" in style or "right" in class_words(last)
     text = text_of(last)
     if aligned and len(text) <= SIGNATURE_LENGTH:
-        return [name for name in clean_author(text) if _looks_like_name(name)]
-    return []
+        return _read_bylines([text])
+    return _NOBODY
 
 
 SIGNATURE_LENGTH = 60
 
 
-def _in_other_story(el: Element) -> bool:
+def _in_other_story(el: Element, url: str) -> bool:
     """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
-    an element that holds the headline is the article's own state (`paywall`), not another story."""
-    return any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors())
+    an element that holds the headline is the article's own state (`paywall`), not another story. A box
+    without such a word is a teaser still when the nearest heading around the byline is a linked one, another
+    story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
+    if any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors()):
+        return True
+    for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
+        heading = next(ancestor.iter("h1", "h2", "h3", "h4"), None)
+        if heading is not None:
+            link = next(heading.iter("a"), None)
+            link = next((a for a in heading.iterancestors("a")), None) if link is None else link
+            return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", url)
+    return False
+
+
+def _links_away(href: str, url: str) -> bool:
+    """Whether a link leads to another page than `url` (an empty or `#` link, or the page's own, does not)."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return False
+    try:
+        there = urlsplit(urljoin(url, href))
+    except ValueError:
+        return False
+    here = urlsplit(url)
+    return (there.netloc, there.path.rstrip("/")) != (here.netloc, here.path.rstrip("/"))
+
+
+TEASER_DEPTH = 4
+"""Levels above a byline its story's heading is looked for: a teaser card wraps its headline and byline in a
+few elements; further up, the headings of the page's other parts are no longer the byline's own."""
 
 
 def _looks_like_name(text: str) -> bool:

@@ -279,9 +279,9 @@ BYLINE_CLASS = re.compile(
 
 NAME_JOINERS: dict[str, tuple[str, ...]] = {
     "en": ("and",), "de": ("und",), "fr": ("et",), "es": ("y",), "it": ("e",), "pt": ("e",),
-    "da": ("og",), "no": ("og",), "sv": ("och",), "nl": ("en",),
+    "da": ("og",), "no": ("og",), "sv": ("och",), "nl": ("en",), "vi": ("và",),
 }
-"""The word between two names of a byline ("Ann Lee and Bo Kim")."""
+"""The word between two names of a byline ("Ann Lee and Bo Kim"), in lower case only (a capital "E" is an initial)."""
 
 HOME_CRUMBS: dict[str, tuple[str, ...]] = {
     "en": ("home", "homepage"), "de": ("start", "startseite"), "fr": ("accueil",), "es": ("inicio", "portada"),
@@ -388,3 +388,28 @@ PROMPT_PHRASES: dict[str, tuple[str, ...]] = {
 follow), matched as whole words anywhere in a short block at the end of the body, in lower case. Phrases that
 address the reader ("sign up for our", "to your inbox"), not the bare verbs: a story's last line may tell of
 people who "sign up" or "subscribe"."""
+
+# ----------------------------------------------------------------------------- bylines
+
+BYLINE_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("by", "written by", "posted by", "reported by", "reporting by", "words by", "story by", "text by",
+           "photo by", "photos by", "author", "authors", "text"),
+    "de": ("von", "erstellt von", "verfasst von", "geschrieben von", "artikel von", "ein beitrag von",
+           "ein kommentar von", "eine analyse von", "ein gastbeitrag von", "gastbeitrag von", "autor", "autorin",
+           "autoren", "autorin/autor", "autor/autorin", "autorin / autor", "autor / autorin", "text"),
+    "fr": ("par", "écrit par", "publié par", "propos recueillis par", "auteur", "auteurs", "texte"),
+    "es": ("por", "escrito por", "publicado por", "autor", "autora", "autores", "texto"),
+    "pt": ("por", "escrito por", "publicado por", "autor", "autora", "texto"),
+    "it": ("scritto da", "pubblicato da", "autore", "autrice", "testo"),
+    "nl": ("door", "geschreven door", "auteur", "tekst"),
+    "sv": ("av", "skriven av", "text"), "no": ("av", "skrevet av", "tekst"), "da": ("af", "skrevet af", "tekst"),
+    "pl": ("przez", "autor", "autorka", "tekst"), "tr": ("yazar", "muhabir"),
+    "ru": ("от", "автор", "авторы", "текст"), "uk": ("автор", "текст"),
+    "vi": ("bài", "bài và ảnh", "ảnh", "tác giả", "phóng viên", "pv", "ctv"),
+}
+"""The label a byline starts with ("By", "Von", "Autor:", "Erstellt von", "Bài:"), or that stands on its own
+before the names ("Autorin/Autor"), matched whatever its case and followed by a colon or a space."""
+
+LOWER_CASE_BYLINE_LABELS: dict[str, tuple[str, ...]] = {"it": ("di", "da"), "es": ("de",), "pt": ("de", "da")}
+"""Byline labels that are also the particle a surname starts with ("Da Silva", "Di Maria", "De Souza"): a label
+only in lower case ("di Mario Rossi")."""
