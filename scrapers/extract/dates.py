@@ -92,9 +92,10 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u20
 page carries them inside a timestamp ("2024-11-2\\x022T16:55:27+08:00"), which dateparser then tries in each of
 its locales (2.7 s); without them the timestamp reads."""
 
-# A machine timestamp Python cannot read ("2024-13-45T25:61:61", "+275760-09-13T00:00:00Z", a control character
-# inside) is wrong, not written in a language: dateparser tries each of its 400 locales on it, a second or more.
-_MACHINE_TIMESTAMP = re.compile(r"^[+-]?\d{4,6}-\d{1,2}-\d{1,2}T")
+# A machine timestamp or date Python cannot read ("2024-13-45T25:61:61", "+275760-09-13T00:00:00Z", "0000-00-00",
+# a replacement character for a lost digit: "2\ufffd18-10-09T16:35:40") is wrong, not written in a language:
+# dateparser tries each of its 400 locales on it, a second or more.
+_MACHINE_TIMESTAMP = re.compile("^[+-]?[\\d\ufffd]{4,6}-[\\d\ufffd]{1,2}-[\\d\ufffd]{1,2}(?:T|$)")
 
 
 
