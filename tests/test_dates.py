@@ -36,6 +36,7 @@ HCM = "Asia/Ho_Chi_Minh"
         ("2024-11-2\x022T16:55:27+08:00", None, None, "2024-11-22T16:55:27+08:00"),
         ("\u202e2024-11-22T16:55\u200b:27+08:00", None, None, "2024-11-22T16:55:27+08:00"),
         ("2019-11-18T1\x0b6:21:03-05:00", "Europe/Berlin", None, "2019-11-18T16:21:03-05:00"),
+        ("2024-5-3", "Europe/Berlin", None, "2024-05-03T00:00:00+02:00"),  # not zero-padded: still a date
     ],
 )
 def test_parse_timestamp(raw: str, zone: str | None, languages: list[str] | None, expected: str) -> None:

@@ -92,17 +92,25 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u20
 page carries them inside a timestamp ("2024-11-2\\x022T16:55:27+08:00"), which dateparser then tries in each of
 its locales (2.7 s); without them the timestamp reads."""
 
-# A machine timestamp or date Python cannot read ("2024-13-45T25:61:61", "+275760-09-13T00:00:00Z", "0000-00-00",
-# a replacement character for a lost digit: "2\ufffd18-10-09T16:35:40") is wrong, not written in a language:
-# dateparser tries each of its 400 locales on it, a second or more.
-_MACHINE_TIMESTAMP = re.compile("^[+-]?[\\d\ufffd]{4,6}-[\\d\ufffd]{1,2}-[\\d\ufffd]{1,2}(?:T|$)")
+# A machine timestamp Python cannot read ("2024-13-45T25:61:61", "+275760-09-13T00:00:00Z", a symbol or a
+# replacement character for a lost digit: "2\ufffd18-10-09T16:35:40", "000\u2431-01-01") is wrong, not written in
+# a language: dateparser tries each of its 400 locales on it, a second or more. A digit's place holds a digit
+# or a character that is neither a letter nor a space; a bare date ("2024-5-3") is dateparser's when it is
+# all digits.
+_DIGIT_PLACE = r"(?:\d|[^\w\s])"
+_MACHINE_TIMESTAMP = re.compile(rf"^[+-]?{_DIGIT_PLACE}{{4,6}}-{_DIGIT_PLACE}{{1,2}}-{_DIGIT_PLACE}{{1,2}}(T|$)")
+
+
+def _broken_machine_date(text: str) -> bool:
+    match = _MACHINE_TIMESTAMP.match(text)
+    return match is not None and (match.group(1) == "T" or not text.lstrip("+-").replace("-", "").isdigit())
 
 
 
 def _parse_with_dateparser(
     text: str, zone: ZoneInfo | None, now: datetime, languages: list[str] | None
 ) -> datetime | None:
-    if len(text) > DATEPARSER_MAX_CHARS or _MACHINE_TIMESTAMP.match(text):
+    if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text):
         return None
     # dateparser reads "GMT+7" itself but not always; strip it and apply it ourselves.
     offset = _gmt_offset(text)
