@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from itemadapter import ItemAdapter
-
+from pipelines import has_field, record_fields
 from scrapers.extract.authors import split_bylines
 
 
@@ -14,8 +13,8 @@ class SplitBylines:
     own (a `Nguồn:` line) is kept and the byline's note is added after it."""
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if "authors" not in adapter.field_names():
+        adapter = record_fields(item)
+        if not has_field(adapter, "authors"):
             return item
         names, note = split_bylines(adapter.get("authors") or [])
         adapter["authors"] = names
