@@ -46,6 +46,8 @@ SPIDER_MIDDLEWARES = {
     "scrapers.middlewares.CountFetchOutcomes": 60,
     # With STATE_URI: article requests the state does not call due are not sent (NotConfigured otherwise).
     "scrapers.harvest.SkipKnownArticles": 800,
+    # With -a shard=i/n: only the article requests of one n-th of the site, before the state is asked.
+    "scrapers.middlewares.ShardArticles": 850,
 }
 
 DOWNLOADER_MIDDLEWARES = {
