@@ -20,8 +20,9 @@ article page), then, one after the other in the same run:
 
 Every crawl gets the same concurrency and no AutoThrottle (the site is local; the throttle would be what
 is measured). For each crawl it prints pages/s (pages served between the first and the last request),
-CPU ms per page of the crawl process (user + system, start-up included), peak RSS, the RSS at 25, 50, 75
-and 100% of the pages served, and the ratios to (a). On a shared machine, compare only the ratios of one run.
+CPU ms per page of the crawl process (user + system, start-up included), peak RSS (its own VmHWM), the RSS
+at 25, 50, 75 and 100% of the pages served, and the ratios to (a). On a shared machine, compare only the
+ratios of one run.
 
 `--workers 2,3` then runs (b) as N workers sharing one frontier on a redis-server of its own (started on
 127.0.0.1 at a free port, `redis-server` must be installed), and `--kill` once more with three workers, one
@@ -409,12 +410,15 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     samples: list[tuple[int, float]] = []
     done = threading.Event()
 
+    high_water = [0.0]
+
     def sample() -> None:
         while not done.is_set():
             try:
-                rss = int(next(line for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
-                               if line.startswith("VmRSS")).split()[1]) / 1024
-            except (OSError, StopIteration):
+                status = dict(line.split(":", 1) for line in Path(f"/proc/{process.pid}/status").read_text()
+                              .splitlines() if line.startswith(("VmRSS", "VmHWM")))
+                rss, high_water[0] = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+            except (OSError, KeyError, ValueError):
                 return
             samples.append((servers.count(), rss))
             time.sleep(0.1)
@@ -430,13 +434,17 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     first, last = servers.window() if crawl.pages else (0.0, 0.0)
     crawl.seconds = last - first
     crawl.cpu = usage.ru_utime + usage.ru_stime
-    crawl.peak_rss_mb = usage.ru_maxrss / 1024
+    # The crawl's own high-water mark (VmHWM, its last sample): ru_maxrss would also count the pages of this
+    # process, which the child shares between fork and exec (after reading a 150 MB output, 410 MB for (c)).
+    crawl.peak_rss_mb = high_water[0] or usage.ru_maxrss / 1024
     crawl.server_cpu = servers.cpu() - server_cpu
     for share in (0.25, 0.5, 0.75, 1.0):
         reached = [rss for count, rss in samples if count >= share * crawl.pages]
         crawl.rss_mb.append(reached[0] if reached else (samples[-1][1] if samples else 0.0))
     output = workdir / f"{name}.jsonl"
-    crawl.records = len(output.read_bytes().splitlines()) if output.exists() else 0
+    if output.exists():
+        with output.open("rb") as lines:
+            crawl.records = sum(1 for _ in lines)  # not read whole: see peak_rss_mb
     return crawl
 
 
