@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from itemadapter import ItemAdapter
-
+from pipelines import has_field, record_fields
 from scrapers.extract.authors import split_bylines
 
 
@@ -15,8 +14,8 @@ class SplitBylines:
     (the generic reader reads bylines with the same `read_byline` and credits their notes already)."""
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if "authors" not in adapter.field_names():
+        adapter = record_fields(item)
+        if not has_field(adapter, "authors"):
             return item
         names, note = split_bylines(adapter.get("authors") or [])
         adapter["authors"] = names

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from itemadapter import ItemAdapter
-
-from pipelines import Duplicate
+from pipelines import Duplicate, record_fields
 
 
 class DropDuplicateArticles:
@@ -17,7 +15,7 @@ class DropDuplicateArticles:
         self.seen: set[str] = set()
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         key = str(adapter.get("canonical_url") or adapter.get("url"))
         if key in self.seen:
             raise Duplicate(f"duplicate of {key}")

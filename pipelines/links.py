@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from itemadapter import ItemAdapter
-
+from pipelines import has_field, record_fields
 from scrapers.extract.links import absolute_url
 
 LINK_LISTS = ("related", "more_in_section", "trending")
@@ -16,12 +15,12 @@ class CanonicalizeUrls:
     A link whose URL cannot be made absolute (`javascript:`, empty) is dropped."""
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         base = adapter.get("url") or ""
         if adapter.get("canonical_url"):
             adapter["canonical_url"] = absolute_url(adapter["canonical_url"], base)
         for name in ("images", *LINK_LISTS):
-            if name in adapter.field_names():
+            if has_field(adapter, name):
                 adapter[name] = [entry for entry in adapter.get(name) or [] if resolve(entry, base)]
         return item
 
@@ -30,26 +29,27 @@ class DeduplicateLinks:
     """Each link list keeps the first entry of each URL; ranked lists are numbered 1..n again."""
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         for name in LINK_LISTS:
-            if name not in adapter.field_names():
+            if not has_field(adapter, name):
                 continue
             seen: set[str] = set()
             kept = []
             for link in adapter.get(name) or []:
-                url = ItemAdapter(link)["url"]
+                url = record_fields(link)["url"]
                 if url not in seen:
                     seen.add(url)
                     kept.append(link)
             for rank, link in enumerate(kept, start=1):
-                if "rank" in ItemAdapter(link).field_names():
-                    ItemAdapter(link)["rank"] = rank
+                fields = record_fields(link)
+                if has_field(fields, "rank"):
+                    fields["rank"] = rank
             adapter[name] = kept
         return item
 
 
 def resolve(entry: Any, base: str) -> bool:
     """Make `entry.url` absolute in place; False when it cannot be."""
-    link = ItemAdapter(entry)
+    link = record_fields(entry)
     link["url"] = absolute_url(link.get("url"), base)
     return link["url"] is not None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
-from itemadapter import ItemAdapter, is_item
-
+from pipelines import is_record, record_fields
 from scrapers.extract.text import clean_paragraphs, clean_text
 
 # Fields that are text even when empty: the schema rejects them empty, with the field named.
@@ -17,18 +17,18 @@ class CollapseWhitespace:
     breaks. Empty optional text becomes None, empty list entries are dropped."""
 
     def process_item(self, item: Any) -> Any:
-        clean_fields(ItemAdapter(item))
+        clean_fields(record_fields(item))
         return item
 
 
-def clean_fields(adapter: ItemAdapter) -> None:
-    for name, value in list(adapter.items()):
+def clean_fields(record: MutableMapping[str, Any]) -> None:
+    for name, value in list(record.items()):
         if name == "body" and isinstance(value, str):
-            adapter[name] = clean_paragraphs(value)
+            record[name] = clean_paragraphs(value)
         elif isinstance(value, str):
-            adapter[name] = clean_text(value) or ("" if name in REQUIRED_TEXT else None)
+            record[name] = clean_text(value) or ("" if name in REQUIRED_TEXT else None)
         elif isinstance(value, list):
-            adapter[name] = clean_list(value)
+            record[name] = clean_list(value)
 
 
 def clean_list(values: list[Any]) -> list[Any]:
@@ -37,8 +37,8 @@ def clean_list(values: list[Any]) -> list[Any]:
         if isinstance(value, str):
             if text := clean_text(value):
                 cleaned.append(text)
-        elif is_item(value):
-            clean_fields(ItemAdapter(value))
+        elif is_record(value):
+            clean_fields(record_fields(value))
             cleaned.append(value)
         else:
             cleaned.append(value)

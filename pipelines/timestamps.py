@@ -6,10 +6,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from pipelines import has_field, record_fields
 from scrapers.extract.dates import to_iso
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class FormatTimestamps:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
+        adapter = record_fields(item)
         fetched = _aware(adapter.get("scraped_at"))
         for name in ("published_at", "updated_at"):
             value = adapter.get(name)
@@ -50,7 +50,7 @@ class FormatTimestamps:
                     adapter[name] = None
                 else:
                     adapter[name] = to_iso(value)
-        if "published_date" in adapter.field_names() and not _day_in_window(adapter.get("published_date"), fetched):
+        if has_field(adapter, "published_date") and not _day_in_window(adapter.get("published_date"), fetched):
             adapter["published_date"] = None  # the day of a time outside the window is as wrong as the time
         if fetched is not None:
             adapter["scraped_at"] = to_iso(fetched.astimezone(UTC))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields, is_dataclass
 from importlib import resources
 from typing import Any
 
@@ -12,7 +11,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from pipelines import Rejected
+from pipelines import Rejected, dataclass_fields
 
 
 def article_schema() -> dict[str, Any]:
@@ -28,7 +27,8 @@ class RejectInvalidArticles:
 
     Every record is checked by the schema compiled to Python (fastjsonschema, about ten times faster
     than walking the schema); only a record that fails is walked again by jsonschema, which names every
-    failing field for the reason."""
+    failing field for the reason. The record it checks is the item as JSON would read it back (`as_json`),
+    made in one walk of the item."""
 
     def __init__(self) -> None:
         schema = article_schema()
@@ -36,7 +36,7 @@ class RejectInvalidArticles:
         self.validator = Draft202012Validator(schema)
 
     def process_item(self, item: Any) -> Any:
-        record = json.loads(json.dumps(plain(item), default=str))
+        record = as_json(item)
         try:
             self.is_valid(record)
             return item
@@ -50,9 +50,15 @@ class RejectInvalidArticles:
 
 def plain(value: Any) -> Any:
     """`value` as JSON-ready dicts and lists: dataclass items read field by field (ItemAdapter's asdict,
-    which also handles other item types, is several times slower on the record's nested lists)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    which also handles other item types, is several times slower on the record's nested lists). The
+    types of a record's values are tried first, by identity."""
+    kind = type(value)
+    if kind is str or value is None or kind is int or kind is bool or kind is float:
+        return value
+    if kind is list:
+        return [plain(v) for v in value]
+    if (names := dataclass_fields(kind)) is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -60,6 +66,35 @@ def plain(value: Any) -> Any:
     if ItemAdapter.is_item(value):
         return plain(ItemAdapter(value).asdict())
     return value
+
+
+class _NotJson(Exception):
+    """A value `_as_json` leaves to the JSON encoder."""
+
+
+def as_json(item: Any) -> Any:
+    """`json.loads(json.dumps(plain(item), default=str))`, in one walk of the item for a record of strings,
+    numbers, lists and dicts with string keys (every finished record); anything else (a datetime, a
+    number key) takes the round trip through the encoder, so the result is the same either way."""
+    try:
+        return _as_json(item)
+    except _NotJson:
+        return json.loads(json.dumps(plain(item), default=str))
+
+
+def _as_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or value is None or kind is int or kind is bool:
+        return value
+    if kind is list or kind is tuple:
+        return [_as_json(v) for v in value]
+    if (names := dataclass_fields(kind)) is not None:
+        return {name: _as_json(getattr(value, name)) for name in names}
+    if kind is dict:
+        if not all(type(key) is str for key in value):
+            raise _NotJson
+        return {key: _as_json(v) for key, v in value.items()}
+    raise _NotJson  # floats (NaN, infinity), subclasses, datetimes, other item types: as the encoder writes them
 
 
 def reason(error: ValidationError) -> str:

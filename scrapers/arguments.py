@@ -41,6 +41,8 @@ from scrapers.statestore import REDIS_SCHEMES, RevisitPolicy, sqlite_path
 
 NOT_ARGUMENTS = ("self", "name", "clock", "args", "kwargs")
 """Parameters of a spider's `__init__` that are not `-a` arguments (`clock` is for tests)."""
+CRAWL_ARGUMENTS = ("shard",)
+"""`-a` arguments every spider takes, read by a middleware rather than the spider (`shard`: ShardArticles)."""
 
 
 class BadStart(Exception):
@@ -126,7 +128,7 @@ def spider_arguments(spidercls: type[Spider]) -> list[str]:
                 parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY
             ):
                 names.append(parameter.name)
-    return names
+    return [*names, *(name for name in CRAWL_ARGUMENTS if name not in names)]
 
 
 def check_argument_names(spidercls: type[Spider], arguments: dict[str, Any]) -> None:
@@ -181,9 +183,15 @@ def section_paths(spidercls: type[Spider], value: str) -> None:
         raise ValueError("name one or more section paths, e.g. quoc-te,quoc-te/nhip-song")
 
 
+def shard(spidercls: type[Spider], value: str) -> None:
+    from scrapers.middlewares import parse_shard
+
+    parse_shard(value)
+
+
 ARGUMENTS: dict[str, Callable[[type[Spider], str], None]] = {
     "since": day, "max_pages": page_count, "sources": sources, "full": yes_no, "url": web_address,
-    "sections": section_paths,
+    "sections": section_paths, "shard": shard,
 }
 
 

@@ -4,6 +4,7 @@
     python -m scrapers.crawlbench --articles 5000 --crawls bare,default
     python -m scrapers.crawlbench --serve              # only the site, until Ctrl-C
     python -m scrapers.crawlbench --crawls default --workers 2,3 --kill   # and distributed on a local Redis
+    python -m scrapers.crawlbench --crawls default --shards 2,3           # and 2, 3 processes, no Redis
 
 The site runs on 127.0.0.1 in separate server processes (`--servers`, sharing one port with SO_REUSEPORT):
 `--articles` article pages built from the real pages of tests/data (fundus-dev and aeb; each real page
@@ -19,13 +20,16 @@ article page), then, one after the other in the same run:
 
 Every crawl gets the same concurrency and no AutoThrottle (the site is local; the throttle would be what
 is measured). For each crawl it prints pages/s (pages served between the first and the last request),
-CPU ms per page of the crawl process (user + system, start-up included), peak RSS, the RSS at 25, 50, 75
-and 100% of the pages served, and the ratios to (a). On a shared machine, compare only the ratios of one run.
+CPU ms per page of the crawl process (user + system, start-up included), peak RSS (its own VmHWM), the RSS
+at 25, 50, 75 and 100% of the pages served, and the ratios to (a). On a shared machine, compare only the
+ratios of one run.
 
 `--workers 2,3` then runs (b) as N workers sharing one frontier on a redis-server of its own (started on
 127.0.0.1 at a free port, `redis-server` must be installed), and `--kill` once more with three workers, one
 of them killed with SIGKILL when half the site is served and started again: for each, the pages/s of the
 run, each worker's pages, and the records written twice and missing (against what (b) wrote alone).
+`--shards 2,3` runs (b) as N processes at once without Redis, each with `-a shard=i/N` (its N-th of the
+article URLs; every process reads the listings): the same figures, each process's pages/s over its own run.
 """
 
 from __future__ import annotations
@@ -406,12 +410,15 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     samples: list[tuple[int, float]] = []
     done = threading.Event()
 
+    high_water = [0.0]
+
     def sample() -> None:
         while not done.is_set():
             try:
-                rss = int(next(line for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
-                               if line.startswith("VmRSS")).split()[1]) / 1024
-            except (OSError, StopIteration):
+                status = dict(line.split(":", 1) for line in Path(f"/proc/{process.pid}/status").read_text()
+                              .splitlines() if line.startswith(("VmRSS", "VmHWM")))
+                rss, high_water[0] = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+            except (OSError, KeyError, ValueError):
                 return
             samples.append((servers.count(), rss))
             time.sleep(0.1)
@@ -427,13 +434,17 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     first, last = servers.window() if crawl.pages else (0.0, 0.0)
     crawl.seconds = last - first
     crawl.cpu = usage.ru_utime + usage.ru_stime
-    crawl.peak_rss_mb = usage.ru_maxrss / 1024
+    # The crawl's own high-water mark (VmHWM, its last sample): ru_maxrss would also count the pages of this
+    # process, which the child shares between fork and exec (after reading a 150 MB output, 410 MB for (c)).
+    crawl.peak_rss_mb = high_water[0] or usage.ru_maxrss / 1024
     crawl.server_cpu = servers.cpu() - server_cpu
     for share in (0.25, 0.5, 0.75, 1.0):
         reached = [rss for count, rss in samples if count >= share * crawl.pages]
         crawl.rss_mb.append(reached[0] if reached else (samples[-1][1] if samples else 0.0))
     output = workdir / f"{name}.jsonl"
-    crawl.records = len(output.read_bytes().splitlines()) if output.exists() else 0
+    if output.exists():
+        with output.open("rb") as lines:
+            crawl.records = sum(1 for _ in lines)  # not read whole: see peak_rss_mb
     return crawl
 
 
@@ -447,7 +458,9 @@ class Workers:
     seconds: float = 0.0
     shares: list[int] = field(default_factory=list)
     """Pages each worker fetched (its log says when it leaves the run), in start order; a killed worker's
-    restarted life only (the killed one never left)."""
+    restarted life only (the killed one never left). Of a shard: the responses its stats count."""
+    own_seconds: list[float] = field(default_factory=list)
+    """Of each shard: its own crawl's duration (its stats' `elapsed_time_seconds`, start-up included)."""
     cpu: float = 0.0
     records: int = 0
     duplicates: int = 0
@@ -473,12 +486,16 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     return server, f"redis://127.0.0.1:{port}/0"
 
 
-def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, redis_url: str, *,
+def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, redis_url: str | None, *,
                 kill: bool = False) -> Workers:
-    import redis
+    """(b) as `count` processes at once: with `redis_url`, workers sharing its frontier (`kill`: the first one
+    killed with SIGKILL when half the site is served, and started again); without, `-a shard=i/count` each,
+    no shared frontier (every process reads the listings, each fetches its n-th of the articles)."""
+    if redis_url is not None:
+        import redis
 
-    redis.Redis.from_url(redis_url).flushall()
-    name = f"{count}-workers{'-killed' if kill else ''}"
+        redis.Redis.from_url(redis_url).flushall()
+    name = f"{count}-{'workers' if redis_url is not None else 'shards'}{'-killed' if kill else ''}"
     folder = workdir / name
     folder.mkdir(parents=True, exist_ok=True)
     servers.reset()
@@ -490,6 +507,8 @@ def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, r
         command[command.index(f"LOG_FILE={folder / 'default.log'}")] = f"LOG_FILE={folder / f'worker-{n}.log'}"
         command[command.index(f"REJECTS_URI={folder / 'default-rejects.jsonl'}")] = (
             f"REJECTS_URI={folder / f'worker-{n}-rejects.jsonl'}")
+        if redis_url is None:
+            return subprocess.Popen([*command, "-a", f"shard={n}/{count}"], cwd=ROOT)
         return subprocess.Popen([*command, "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_LEASE=5"], cwd=ROOT)
 
     processes = [start(n) for n in range(count)]
@@ -515,7 +534,11 @@ def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, r
         output = folder / f"worker-{n}.jsonl"
         written += [json.loads(line)["url"] for line in output.read_text(encoding="utf-8").splitlines()]
         log = output.with_suffix(".log").read_text(encoding="utf-8")
-        run.shares.append(sum(int(pages) for pages in re.findall(r"leaves run \d+: (\d+) pages fetched", log)))
+        if redis_url is not None:
+            run.shares.append(sum(int(pages) for pages in re.findall(r"leaves run \d+: (\d+) pages fetched", log)))
+        else:
+            run.shares.append(sum(int(pages) for pages in re.findall(r"'response_received_count': (\d+)", log)))
+            run.own_seconds.append(sum(float(s) for s in re.findall(r"'elapsed_time_seconds': ([\d.]+)", log)))
     run.records = len(set(written))
     run.duplicates = len(written) - run.records
     alone = workdir / "default.jsonl"
@@ -531,7 +554,8 @@ def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
     for run in runs:
         speed = run.pages / run.seconds if run.seconds else 0.0
         ratio = f"{speed / alone.pages_s:.2f}" if alone and alone.pages_s else "-"
-        each = " + ".join(f"{share / run.seconds:.0f}" if run.seconds else "-" for share in run.shares)
+        seconds = run.own_seconds or [run.seconds] * len(run.shares)
+        each = " + ".join(f"{share / own:.0f}" if own else "-" for share, own in zip(run.shares, seconds, strict=True))
         lines.append(f"| {run.name} | {run.pages} | {speed:.0f} | {ratio} | {' + '.join(map(str, run.shares))} |"
                      f" {each} | {1000 * run.cpu / max(run.pages, 1):.2f} | {run.records} | {run.duplicates} |"
                      f" {run.missing if alone else '-'} |")
@@ -565,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve", action="store_true", help="only serve the site until interrupted")
     parser.add_argument("--workers", default="", help="then (b) with this many workers on one Redis, e.g. 2,3")
     parser.add_argument("--kill", action="store_true", help="then three workers, one killed midway and restarted")
+    parser.add_argument("--shards", default="", help="then (b) as this many processes, -a shard=i/n each, e.g. 2,3")
     parser.add_argument("--bare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--settings", default="{}", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -592,16 +617,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nconcurrency {args.concurrency}, outputs and logs in {workdir}; load average at the end:"
               f" {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
         print(table(crawls))
+        shards = [int(count) for count in args.shards.split(",") if count]
+        runs = [run_workers(count, servers, workdir, args.concurrency, None) for count in shards]
         counts = [int(count) for count in args.workers.split(",") if count]
         if counts or args.kill:
             redis_server, redis_url = start_redis(workdir)
             try:
-                runs = [run_workers(count, servers, workdir, args.concurrency, redis_url) for count in counts]
+                runs += [run_workers(count, servers, workdir, args.concurrency, redis_url) for count in counts]
                 if args.kill:
                     runs.append(run_workers(3, servers, workdir, args.concurrency, redis_url, kill=True))
             finally:
                 redis_server.terminate()
                 redis_server.wait()
+        if runs:
             print(f"\nload average at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
             print(workers_table(runs, next((crawl for crawl in crawls if crawl.name == "default"), None)))
     except KeyboardInterrupt:

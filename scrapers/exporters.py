@@ -5,16 +5,21 @@ Scrapy's CSV exporter joins a list of strings with commas and writes any other v
 (`["Quốc tế", "Nhịp sống"]`, `[{"url": ..., "alt": ..., "caption": ...}]`), which `json.loads` or DuckDB's
 `from_json` reads back; XML gets nested elements (`<images><value><url>...</url>...</value></images>`), and
 a null is an empty element.
-JSON Lines, the main format, is unchanged.
+JSON Lines, the main format, is written as Scrapy writes it, byte for byte, with the record converted in one
+walk (`RecordJsonLinesItemExporter`).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from typing import Any
 
-from scrapy.exporters import CsvItemExporter, XmlItemExporter
+from scrapy.exporters import CsvItemExporter, JsonLinesItemExporter, XmlItemExporter
+from scrapy.utils.python import to_bytes
+
+from pipelines import dataclass_fields
+from pipelines.validate import plain as record_plain
 
 
 def plain(value: Any, *, none: Any = None) -> Any:
@@ -38,3 +43,28 @@ class JsonCellsCsvItemExporter(CsvItemExporter):
 class NestedXmlItemExporter(XmlItemExporter):
     def serialize_field(self, field: Any, name: str, value: Any) -> Any:
         return super().serialize_field(field, name, plain(value, none=""))  # null: an empty element
+
+
+class RecordJsonLinesItemExporter(JsonLinesItemExporter):
+    """Scrapy's JSON Lines exporter, for a dataclass item whose fields carry no `serializer` (every record
+    of the project) encoding the item read in one walk (`pipelines.validate.plain`): the same JSON, since
+    Scrapy's encoder writes a nested item as its dict, a tuple as a list and the rest alike, without an
+    ItemAdapter for the item, for each field's metadata and for each nested Image and Link (0.5 of 0.9 ms a
+    record on the 309 real pages). Any other item, or an export that names its fields, goes Scrapy's way."""
+
+    def export_item(self, item: Any) -> None:
+        if self.fields_to_export is not None or not _plain_fields(type(item)):
+            super().export_item(item)
+            return
+        self.file.write(to_bytes(self.encoder.encode(record_plain(item)) + "\n", self.encoding))
+
+
+_PLAIN_FIELDS: dict[type, bool] = {}
+
+
+def _plain_fields(cls: type) -> bool:
+    """Whether `cls` is a dataclass none of whose fields names a `serializer` for the exporters."""
+    if cls not in _PLAIN_FIELDS:
+        _PLAIN_FIELDS[cls] = dataclass_fields(cls) is not None and not any(
+            "serializer" in f.metadata for f in fields(cls))
+    return _PLAIN_FIELDS[cls]

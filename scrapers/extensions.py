@@ -19,7 +19,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
-from pipelines import Duplicate, Rejected, Unchanged
+from pipelines import Duplicate, Rejected, Unchanged, record_fields
 from scrapers.extract.dates import utc_now
 from scrapers.harvest import ARTICLE, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
@@ -234,7 +234,7 @@ class CrawlSummary:
     def count_fields(self, item: Article) -> None:
         self.extracted += 1
         self.stats.set_value("articles/extracted", self.extracted)
-        self.filled.update(name for name, value in ItemAdapter(item).items() if value not in (None, "", []))
+        self.filled.update(name for name, value in record_fields(item).items() if value not in (None, "", []))
 
     def output_opened(self, path: Path) -> None:
         self.outputs.append(path)

@@ -15,6 +15,8 @@ failed fetch counted by its cause.
   `fetch/stopped`. A redirect off the site or into a loop, which Scrapy drops when it is scheduled, counts as
   a failure too (`offsite`, `private_address`, `redirect_loop`). Each request is counted once, so the causes
   add up to the failures; the run report lists them and the HTTP error check quotes them.
+- `ShardArticles` (spider) with `-a shard=i/n` keeps the article requests of one n-th of the site: n processes
+  started with `0/n` .. `n-1/n` (each with its own output) crawl it together, every article fetched by one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import asyncio
 import ipaddress
 import logging
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -50,6 +53,7 @@ from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRef
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from scrapers.harvest import ARTICLE
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
 logger = logging.getLogger(__name__)
@@ -333,3 +337,61 @@ def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
         "sent_to": {key.removeprefix(SENT_TO): value for key, value in sorted(stats.items())
                     if key.startswith(SENT_TO)},
     }
+
+
+class ShardArticles:
+    """`-a shard=i/n` (i from 0 to n-1): of the article requests the spider makes, only those whose URL falls in
+    the i-th of n shares (by CRC-32 of the URL, the same in every process) are kept; listings, feeds and
+    sitemaps are all fetched, since each process needs them to find its articles. n processes on one machine
+    or many, without a shared frontier: each writes its own output, and the union of the outputs is the
+    site's crawl with every article fetched once. The Redis frontier (`REDIS_URL`) shares the listings too
+    and rebalances when a worker dies; this needs nothing. Off (not loaded) without the argument."""
+
+    def __init__(self, index: int, count: int, stats: StatsCollector) -> None:
+        self.index = index
+        self.count = count
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ShardArticles:
+        spec = getattr(crawler.spider, "shard", None)
+        if not spec:
+            raise NotConfigured  # off without -a shard (no message: Scrapy would warn of it at every crawl)
+        index, count = parse_shard(str(spec))
+        assert crawler.stats is not None
+        crawler.stats.set_value("shard", f"{index}/{count}")
+        return cls(index, count, crawler.stats)
+
+    def mine(self, entry: Any) -> bool:
+        """Whether to pass `entry` on: anything but an article request, or an article request of this share."""
+        if not isinstance(entry, Request) or ARTICLE not in entry.meta:
+            return True
+        if zlib.crc32(entry.url.encode("utf-8")) % self.count == self.index:
+            return True
+        self.stats.inc_value("shard/articles_left_to_others")
+        return False
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in start:
+            if self.mine(entry):
+                yield entry
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        return (entry for entry in result if self.mine(entry))
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in result:
+            if self.mine(entry):
+                yield entry
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """`"1/3"` gives (1, 3); ValueError unless it is `i/n` with 0 <= i < n."""
+    index, _, count = spec.partition("/")
+    try:
+        shard = int(index), int(count)
+    except ValueError:
+        raise ValueError(f"shard must be i/n, e.g. 0/2: {spec!r}") from None
+    if not 0 <= shard[0] < shard[1]:
+        raise ValueError(f"shard must be i/n with 0 <= i < n: {spec!r}")
+    return shard

@@ -32,6 +32,19 @@ _NOT_FROM_PAGE = {"url", "scraped_at", "version", "schema_version", "sources"}
 _GENERIC_NAME = {"published_at": "published_raw", "published_date": "published_raw", "updated_at": "updated_raw"}
 _OWN_READER = {"site": "url", "images": "body",
                "related": "link boxes", "more_in_section": "link boxes", "trending": "link boxes"}
+_FROM_PAGE = tuple(f.name for f in fields(Article) if f.name not in _NOT_FROM_PAGE)
+"""The fields `to_item` reads, in the order of `Article` (`dataclasses.fields` builds them anew at each call)."""
+
+
+_READER_OWNERS: dict[tuple[type, str], type] = {}
+
+
+def _reader_owner(page_class: type, name: str) -> type:
+    """The class in `page_class`'s MRO that defines the reader `name` (the same for every page of a class)."""
+    key = (page_class, name)
+    if key not in _READER_OWNERS:
+        _READER_OWNERS[key] = next(cls for cls in page_class.__mro__ if name in cls.__dict__)
+    return _READER_OWNERS[key]
 
 
 _TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
@@ -57,8 +70,7 @@ class ArticlePage:
         self.fell_back: set[str] = set()
 
     def to_item(self) -> Article:
-        names = [f.name for f in fields(Article) if f.name not in _NOT_FROM_PAGE]
-        values: dict[str, Any] = {name: getattr(self, name)() for name in names}
+        values: dict[str, Any] = {name: getattr(self, name)() for name in _FROM_PAGE}
         values["sources"] = self.sources(values)
         return Article(url=self.url, scraped_at=self.fetched_at, **values)
 
@@ -75,7 +87,7 @@ class ArticlePage:
         for name, value in values.items():
             if value in (None, "", [], {}):
                 continue
-            owner = next(cls for cls in type(self).__mro__ if name in cls.__dict__)
+            owner = _reader_owner(type(self), name)
             if owner is not ArticlePage and name not in self.fell_back:
                 found[name] = f"profile {owner.__module__.rsplit('.', 1)[-1]}"
             else:

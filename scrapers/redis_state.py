@@ -4,7 +4,8 @@
 is the run's: the spider's, the site for the `news` spider), so many sites share one Redis:
 
 - `articles`: hash, URL -> the article as JSON (status, first seen, last fetched, content hash, dates, version);
-- `run:<id>`: hash, one worker's run (spider, host, status, outputs, holder); `runs`: the ids still running;
+- `run:<id>`: hash, one worker's run (spider, host, status, outputs, holder, and its report once committed);
+  `runs`: the ids still running; `run:next`: the last id given;
 - `staged:<id>`: hash, URL -> what run `<id>` learnt, moved into `articles` by `commit_run` in one script;
 - `reports:<spider>`: list of the latest run reports, newest first (the checks' history);
 - `lock` (one run at a time) or `holders` (the workers of one distributed run together): leases that a
@@ -28,7 +29,15 @@ from typing import Any
 
 import redis
 
-from scrapers.statestore import PART_SUFFIX, Known, Staged, StateLocked, partial_files, remove_partial_files
+from scrapers.statestore import (
+    PART_SUFFIX,
+    Known,
+    RunEntry,
+    Staged,
+    StateLocked,
+    partial_files,
+    remove_partial_files,
+)
 
 # Take the lock, shared (ARGV[4] == '1') or alone; expired holders are dropped first. Redis' clock decides.
 ACQUIRE = """
@@ -96,6 +105,7 @@ redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[3], 'status', ARGV[1], 'finished_at', ARGV[2])
 redis.call('SREM', KEYS[4], ARGV[3])
 if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[3], 'report', ARGV[4])
   redis.call('LPUSH', KEYS[5], ARGV[4])
   redis.call('LTRIM', KEYS[5], 0, 99)
 end
@@ -104,6 +114,19 @@ return #rows / 2
 
 HISTORY = 100
 """Run reports kept per spider."""
+
+# Mark run KEYS[1]'s report accepted (ARGV[1], the new JSON) in the run and in the history KEYS[2], where
+# it is the entry equal to its old report; one script, so a crawl committing meanwhile changes nothing.
+ACCEPT = """
+local old = redis.call('HGET', KEYS[1], 'report')
+if not old then return 0 end
+redis.call('HSET', KEYS[1], 'report', ARGV[1])
+local history = redis.call('LRANGE', KEYS[2], 0, -1)
+for i = 1, #history do
+  if history[i] == old then redis.call('LSET', KEYS[2], i - 1, ARGV[1]) end
+end
+return 1
+"""
 
 
 class RedisStateStore:
@@ -119,7 +142,7 @@ class RedisStateStore:
         self.host = socket.gethostname()
         self.scripts = {name: client.register_script(code) for name, code in
                         (("acquire", ACQUIRE), ("renew", RENEW), ("release", RELEASE), ("holds", HOLDS),
-                         ("commit", COMMIT))}
+                         ("commit", COMMIT), ("accept", ACCEPT))}
         self.stopped = threading.Event()
         self.renewer: threading.Thread | None = None
 
@@ -139,6 +162,24 @@ class RedisStateStore:
         store.renewer = threading.Thread(target=store.renew, name="state-lease", daemon=True)
         store.renewer.start()
         return store
+
+    @classmethod
+    def reader(cls, url: str, *, name: str) -> RedisStateStore:
+        """The state of `name` to read (`runs`, `reports`) or to `accept_latest` in, without taking the lock:
+        what the commands `status`, `report` and `accept` need beside a running crawl."""
+        client = redis.Redis.from_url(url, decode_responses=True)
+        return cls(client, url, f"newsharvest:{name}", holder=f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}",
+                   shared=False, lease=0)
+
+    @staticmethod
+    def names(url: str) -> list[str]:
+        """The names (spiders, sites) that have runs in the Redis at `url`."""
+        client = redis.Redis.from_url(url, decode_responses=True)
+        try:
+            keys = client.scan_iter(match="newsharvest:*:run:next", count=1000)
+            return sorted(key.removeprefix("newsharvest:").removesuffix(":run:next") for key in keys)
+        finally:
+            client.close()
 
     def key(self, *parts: object) -> str:
         return ":".join((self.prefix, *(str(part) for part in parts)))
@@ -242,6 +283,29 @@ class RedisStateStore:
     def reports(self, spider: str, limit: int = 10) -> list[dict[str, Any]]:
         """Reports of the latest committed runs of `spider`, newest first."""
         return [json.loads(text) for text in self.client.lrange(self.key("reports", spider), 0, limit - 1)]
+
+    def runs(self) -> list[RunEntry]:
+        """Every run of the state, oldest first (of a distributed run, each worker's: the last one's has the
+        report of the whole run)."""
+        last = int(self.client.get(self.key("run", "next")) or 0)
+        with self.client.pipeline() as pipe:
+            for run_id in range(1, last + 1):
+                pipe.hgetall(self.key("run", run_id))
+            rows = pipe.execute()
+        return [RunEntry(id=run_id, spider=row.get("spider", ""), started_at=datetime.fromisoformat(row["started_at"]),
+                         finished_at=_moment(row.get("finished_at")), status=row.get("status", ""),
+                         report=json.loads(row["report"]) if row.get("report") else {})
+                for run_id, row in enumerate(rows, start=1) if row]
+
+    def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None:
+        """As `StateStore.accept_latest`: the run's report and its entry in the history marked accepted."""
+        for entry in reversed(self.runs()):
+            if entry.spider == spider and entry.status == "committed" and entry.report:
+                report = {**entry.report, "accepted": True}
+                self.scripts["accept"]([self.key("run", entry.id), self.key("reports", spider)],
+                                       [json.dumps(report, ensure_ascii=False)])
+                return entry.id, report
+        return None
 
     # -------------------------------------------------------------------- articles
 

@@ -1,14 +1,15 @@
 """The runs the state keeps, read back for people: `scrapy status` and `scrapy report` list them.
 
-Each state database (`STATE_URI`, one per spider or site with `%(name)s`) has a `runs` table: when each run
-started and finished, how it ended (`committed`, `rolled_back` after a kill, `recovered`, `running`) and its
-run report (the JSON written beside its output). A run went well when it was committed and no check failed.
+Each state (`STATE_URI`: a SQLite database per spider or site with `%(name)s`, or one Redis holding every
+site's keys) keeps its runs (`Store.runs`): when each run started and finished, how it ended (`committed`,
+`rolled_back` after a kill, `recovered`, `running`) and its run report (the JSON written beside its output).
+A run went well when it was committed and no check failed. Reading takes no lock: a running crawl is not
+disturbed.
 """
 
 from __future__ import annotations
 
 import glob
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,7 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from scrapers.statestore import sqlite_path
+from scrapers.statestore import REDIS_SCHEMES, RunEntry, runs_in, sqlite_path
 
 
 @dataclass(frozen=True)
@@ -69,21 +70,40 @@ def read_runs(path: Path) -> dict[str, list[Run]]:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
     try:
-        rows = db.execute("SELECT id, spider, started_at, finished_at, status, report FROM runs ORDER BY id").fetchall()
+        return by_spider(runs_in(db))
     finally:
         db.close()
+
+
+def by_spider(entries: list[RunEntry]) -> dict[str, list[Run]]:
     runs: dict[str, list[Run]] = {}
-    for row in rows:
-        runs.setdefault(row["spider"], []).append(Run(
-            id=row["id"], name=row["spider"], started_at=datetime.fromisoformat(row["started_at"]),
-            finished_at=datetime.fromisoformat(row["finished_at"]) if row["finished_at"] else None,
-            status=row["status"], report=json.loads(row["report"]) if row["report"] else {},
+    for entry in entries:
+        runs.setdefault(entry.spider, []).append(Run(
+            id=entry.id, name=entry.spider, started_at=entry.started_at, finished_at=entry.finished_at,
+            status=entry.status, report=entry.report,
         ))
     return runs
 
 
+def redis_runs(uri: str) -> dict[str, list[Run]]:
+    """The runs of every site in the Redis state at `uri`."""
+    from scrapers.redis_state import RedisStateStore
+
+    runs: dict[str, list[Run]] = {}
+    for name in RedisStateStore.names(uri):
+        store = RedisStateStore.reader(uri, name=name)
+        try:
+            for spider, site_runs in by_spider(store.runs()).items():
+                runs.setdefault(spider, []).extend(site_runs)
+        finally:
+            store.close()
+    return runs
+
+
 def all_runs(uri: str) -> dict[str, list[Run]]:
-    """Runs by spider name across the state databases of `uri`."""
+    """Runs by spider name across the state databases of `uri` (or in its Redis)."""
+    if uri.startswith(REDIS_SCHEMES):
+        return dict(sorted(redis_runs(uri).items()))
     runs: dict[str, list[Run]] = {}
     for path in state_files(uri):
         for name, site_runs in read_runs(path).items():

@@ -120,6 +120,20 @@ _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+@dataclass(frozen=True)
+class RunEntry:
+    """One run as the state keeps it, for `scrapy status`, `report` and `accept`."""
+
+    id: int
+    spider: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    """`running`, `committed`, `recovered`, `rolled_back`."""
+    report: dict[str, Any]
+    """The run report; empty when the run has none (killed, still running, a worker's share)."""
+
+
 def parse_duration(text: str) -> timedelta:
     """`"6h"` gives 6 hours; units s, m, h, d, w."""
     match = _DURATION.match(text.strip())
@@ -313,6 +327,24 @@ class StateStore:
         ).fetchall()
         return [json.loads(row["report"]) for row in rows]
 
+    def runs(self) -> list[RunEntry]:
+        """Every run of the state, oldest first."""
+        return runs_in(self.db)
+
+    def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None:
+        """Mark the latest committed run of `spider` that has a report as accepted (the coverage check's new
+        baseline); its id and report, None when it has none."""
+        row = self.db.execute(
+            "SELECT id, report FROM runs WHERE spider = ? AND status = 'committed' AND report IS NOT NULL"
+            " ORDER BY id DESC LIMIT 1", (spider,),
+        ).fetchone()
+        if row is None:
+            return None
+        report: dict[str, Any] = json.loads(row["report"])
+        report["accepted"] = True
+        self.db.execute("UPDATE runs SET report = ? WHERE id = ?", (json.dumps(report, ensure_ascii=False), row["id"]))
+        return int(row["id"]), report
+
     # -------------------------------------------------------------------- articles
 
     def known(self, url: str) -> Known | None:
@@ -367,6 +399,10 @@ class Store(Protocol):
 
     def reports(self, spider: str, limit: int = 10) -> list[dict[str, Any]]: ...
 
+    def runs(self) -> list[RunEntry]: ...
+
+    def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None: ...
+
     def known(self, url: str) -> Known | None: ...
 
     def stage(self, run_id: int, entry: Staged) -> None: ...
@@ -395,6 +431,14 @@ def acquire_store(
         raise ValueError(f"the workers of a distributed crawl share the state: STATE_URI must be redis://...,"
                          f" not {uri!r}")
     return StateStore.acquire(sqlite_path(uri % {"name": name}), lock_timeout=lock_timeout)
+
+
+def runs_in(db: sqlite3.Connection) -> list[RunEntry]:
+    """The runs of the SQLite state `db` (rows as `sqlite3.Row`), oldest first."""
+    rows = db.execute("SELECT id, spider, started_at, finished_at, status, report FROM runs ORDER BY id").fetchall()
+    return [RunEntry(id=row["id"], spider=row["spider"], started_at=_moment(row["started_at"]),
+                     finished_at=_optional_moment(row["finished_at"]), status=row["status"],
+                     report=json.loads(row["report"]) if row["report"] else {}) for row in rows]
 
 
 def partial_files(output: Path) -> list[Path]:

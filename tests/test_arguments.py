@@ -33,9 +33,9 @@ BAD = [
                              " choose from sections, feeds, sitemaps"),
     (["-a", "max_pages=abc"], "bad -a max_pages=abc: not a whole number of pages (1 or more)"),
     (["-a", "maxpages=1"], "unknown argument -a maxpages (did you mean max_pages?);"
-                           " thoidai takes sections, sources, max_pages, since, full"),
+                           " thoidai takes sections, sources, max_pages, since, full, shard"),
     (["-a", "section=quoc-te"], "unknown argument -a section (did you mean sections?);"
-                                " thoidai takes sections, sources, max_pages, since, full"),
+                                " thoidai takes sections, sources, max_pages, since, full, shard"),
     (["-s", "REVISIT_AFTER=2d:6h 30x:3d"], "bad REVISIT_AFTER=2d:6h 30x:3d: not a duration (like 30m, 6h, 2d): '30x'"),
     (["-s", "STATE_URI=postgres://db/state"],
      "bad STATE_URI=postgres://db/state: STATE_URI must be sqlite:///<path>, not 'postgres://db/state'"),

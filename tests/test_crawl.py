@@ -81,3 +81,34 @@ def test_summary_reports_pages_articles_rejects_and_the_missing_page(crawl: dict
     assert "rejected body: missing: 1" in log
     assert "HTTP status 404: 1" in log
     assert "skipped infographic: 1" in log
+
+
+def test_shards_split_the_articles_between_processes(crawl: dict[str, Any], tmp_path: Any) -> None:
+    """`-a shard=0/2` and `-a shard=1/2`: every article of the whole crawl in exactly one of the two outputs,
+    each output holding some, each record as the whole crawl wrote it."""
+    outputs = []
+    for index in (0, 1):
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-a", f"shard={index}/2",
+             "-s", f"REPLAY_DIR={SAMPLE_DIR}", "-O", str(tmp_path / f"shard-{index}.jsonl"),
+             "-s", f"REJECTS_URI={tmp_path / f'rejects-{index}.jsonl'}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert result.returncode in (0, 2), result.stderr[-3000:]  # 2: a check failed on a small share
+        outputs.append([json.loads(line) for line in
+                        (tmp_path / f"shard-{index}.jsonl").read_text(encoding="utf-8").splitlines()])
+    urls = [{record["url"] for record in output} for output in outputs]
+    assert all(urls) and not urls[0] & urls[1]
+    assert urls[0] | urls[1] == {record["url"] for record in crawl["records"]}
+    whole = {record["url"]: {**record, "scraped_at": None} for record in crawl["records"]}
+    assert all({**record, "scraped_at": None} == whole[record["url"]] for output in outputs for record in output)
+
+
+def test_a_shard_that_is_not_i_of_n_stops_the_crawl(tmp_path: Any) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-a", "shard=2/2", "-s", f"REPLAY_DIR={SAMPLE_DIR}",
+         "-O", str(tmp_path / "out.jsonl")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode != 0
+    assert "shard must be i/n with 0 <= i < n: '2/2'" in result.stderr

@@ -192,3 +192,50 @@ def test_alert_action_runs_when_a_check_fails_and_a_passing_run_is_quiet(tmp_pat
     assert failing.returncode == 2
     alert = (tmp_path / "alert.html").read_text(encoding="utf-8")
     assert "updated_at present in 10% of 10 articles (expected at least 50%)" in alert
+
+
+@pytest.fixture(scope="module")
+def redis_state(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The three runs of `state`, with the state in Redis: the STATE_URI."""
+    import redis
+
+    redis.Redis.from_url(redis_server).flushall()
+    folder = tmp_path_factory.mktemp("harvest-redis")
+    common = ["crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}", "-s", f"STATE_URI={redis_server}",
+              "-o", f"{folder}/out/%(name)s/%(time)s.jsonl", "-s", f"REJECTS_URI={folder}/rejects.jsonl",
+              "-s", "LOG_LEVEL=WARNING"]
+    exits = [scrapy(*common).returncode,
+             scrapy(*common, "-a", "full=1", "-s", "CHECK_COVERAGE_DROP=0").returncode,
+             scrapy(*common).returncode]
+    assert exits == [0, 2, 0]
+    return redis_server
+
+
+def test_status_report_and_accept_read_a_redis_state(redis_state: str, tmp_path: Path) -> None:
+    """The operator's commands on STATE_URI=redis://...: the same table, page and baseline as on SQLite."""
+    from scrapers.redis_state import RedisStateStore
+
+    status = scrapy("status", "-s", f"STATE_URI={redis_state}", "--max-age", "24")
+    assert status.returncode == 0, status.stderr
+    _, row = status.stdout.splitlines()
+    assert row.split()[:2] == ["thoidai", "3"]
+    assert row.split()[4:] == ["0m", "ok", "0", "0", "0m", "ago", "-"]
+    page = tmp_path / "thoidai.html"
+    report = scrapy("report", "-s", f"STATE_URI={redis_state}", "-o", str(page))
+    assert (report.returncode, report.stdout) == (0, f"thoidai: {page}\n")
+    assert "3 runs in the last 28 days, 1 failed; last run 3 ended" in page.read_text(encoding="utf-8")
+    accept = scrapy("accept", "thoidai", "-s", f"STATE_URI={redis_state}")
+    assert accept.returncode == 0, accept.stderr
+    assert accept.stdout.startswith("thoidai: run 3 (")
+    store = RedisStateStore.reader(redis_state, name="thoidai")
+    try:
+        runs = store.runs()
+        history = store.reports("thoidai")
+    finally:
+        store.close()
+    assert [run.report.get("accepted", False) for run in runs] == [False, False, True]
+    assert [report.get("accepted", False) for report in history] == [True, False, False]
+    assert baseline(history) == history[:1]
+    unknown = scrapy("accept", "elsewhere", "-s", f"STATE_URI={redis_state}")
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("newsharvest: elsewhere: no finished run in ")

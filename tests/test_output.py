@@ -154,3 +154,49 @@ def test_an_article_read_later_with_its_relative_time_is_not_written_again(tmp_p
     sample["request"]["fetched_at"] = "2024-10-24T14:17:00+00:00"
     page.with_suffix(".json").write_text(json.dumps(sample), "utf-8")
     assert run("-s", "REVISIT_AFTER=100000d:0s") == []  # every article fetched again, none changed
+
+
+def _nested_record() -> Any:
+    from datetime import UTC, datetime
+
+    from scrapers.items import Article, Image, Link, RankedLink
+
+    return Article(
+        url="https://example.com/a.html", site="example.com", title="Ảnh «Tết» \u2014 \"quoted\"", body="P1\n\nP2",
+        section=["Quốc tế", "Nhịp sống"], authors=["Hà Linh"], images=[Image(url="https://example.com/i.jpg")],
+        related=[Link(url="https://example.com/b.html", title="B", summary="b")],
+        trending=[RankedLink(url="https://example.com/c.html", title="C", rank=1)],
+        sources={"title": "og:title"}, scraped_at=datetime(2024, 5, 3, 7, 0, tzinfo=UTC),
+    )
+
+
+def test_json_lines_are_scrapys_byte_for_byte() -> None:
+    """The project's JSON Lines exporter writes what Scrapy's writes, nested records and datetimes included."""
+    import io
+
+    from scrapy.exporters import JsonLinesItemExporter
+
+    from scrapers.exporters import RecordJsonLinesItemExporter
+
+    written = []
+    for exporter_class in (JsonLinesItemExporter, RecordJsonLinesItemExporter):
+        file = io.BytesIO()
+        exporter_class(file, encoding="utf-8", ensure_ascii=False).export_item(_nested_record())
+        written.append(file.getvalue())
+    assert written[0] == written[1]
+    assert json.loads(written[1])["trending"] == [{"url": "https://example.com/c.html", "title": "C", "summary": None,
+                                                   "rank": 1}]
+    assert json.loads(written[1])["scraped_at"] == "2024-05-03T07:00:00+00:00"
+
+
+def test_the_validated_record_is_the_json_round_trip() -> None:
+    """`as_json` gives what `json.loads(json.dumps(..., default=str))` gives: in one walk for a finished record,
+    through the encoder for one that still holds a datetime."""
+    from pipelines.validate import as_json, plain
+
+    record = _nested_record()
+    assert as_json(record) == json.loads(json.dumps(plain(record), default=str))
+    assert as_json(record)["scraped_at"] == "2024-05-03 07:00:00+00:00"
+    record.scraped_at = "2024-05-03T07:00:00+00:00"
+    assert as_json(record) == json.loads(json.dumps(plain(record), default=str))
+    assert as_json(record)["related"] == [{"url": "https://example.com/b.html", "title": "B", "summary": "b"}]

@@ -129,6 +129,27 @@ def test_a_run_is_the_state_only_once_committed(open_store: Opener, tmp_path: Pa
         assert (store.count(), store.count("emitted"), store.count("rejected")) == (1, 1, 0)
 
 
+def test_runs_list_every_run_and_accept_marks_the_latest_committed_one(open_store: Opener, tmp_path: Path) -> None:
+    with open_store() as store:
+        first = staged_run(store, tmp_path / "1.jsonl")
+        store.commit_run(first, finished_at=NOW, report={"failed_checks": []})
+        second = staged_run(store, tmp_path / "2.jsonl")
+        store.commit_run(second, finished_at=NOW + timedelta(hours=1), report={"failed_checks": ["title"]})
+        third = staged_run(store, tmp_path / "3.jsonl")
+        store.roll_back(third, [tmp_path / "3.jsonl"])
+        assert store.accept_latest("elsewhere") is None
+        assert store.accept_latest("thoidai") == (second, {"failed_checks": ["title"], "accepted": True})
+        runs = store.runs()
+        history = store.reports("thoidai")
+    assert [(run.id, run.spider, run.status, run.report) for run in runs] == [
+        (first, "thoidai", "committed", {"failed_checks": []}),
+        (second, "thoidai", "committed", {"failed_checks": ["title"], "accepted": True}),
+        (third, "thoidai", "rolled_back", {}),
+    ]
+    assert (runs[1].started_at, runs[1].finished_at, runs[2].finished_at) == (NOW, NOW + timedelta(hours=1), None)
+    assert history == [{"failed_checks": ["title"], "accepted": True}, {"failed_checks": []}]
+
+
 def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_store: Opener, tmp_path: Path) -> None:
     later = NOW + timedelta(hours=7)
     with open_store() as store:
