@@ -325,8 +325,11 @@ def _published(parsed: Parsed) -> tuple[str | None, str | None]:
     # pages and gives a day, or a time when it has one.
     if printed := _printed_date(parsed):
         return printed, "date line"
-    found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True, extensive_search=True,
-                      outputformat="%Y-%m-%dT%H:%M:%S")
+    try:
+        found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True,
+                          extensive_search=True, outputformat="%Y-%m-%dT%H:%M:%S")
+    except (ValueError, OverflowError):  # htmldate on a broken date text ("2000-1-1T00:00:00+3000"): no date
+        found = None
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
 
 
