@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.extract.text import clean_paragraphs, clean_text, unique
+from scrapers.extract.text import clean_paragraphs, clean_text, unique, unique_ignoring_case
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,7 @@ def test_clean_paragraphs_keeps_one_blank_line_between_paragraphs() -> None:
 
 def test_unique_keeps_first_of_each() -> None:
     assert unique(["b", "a", "b", "c", "a"]) == ["b", "a", "c"]
+
+
+def test_unique_ignoring_case_keeps_the_first_spelling() -> None:
+    assert unique_ignoring_case(["Hafen", "b", "HAFEN", "B", "hafen", "c"]) == ["Hafen", "b", "c"]

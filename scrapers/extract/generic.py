@@ -38,7 +38,7 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.tags import read_tags
-from scrapers.extract.text import collapse_space
+from scrapers.extract.text import collapse_space, unique_ignoring_case
 from scrapers.extract.vocabulary import (
     BOX_CLASS_WORDS,
     BYLINE_CLASS,
@@ -340,8 +340,6 @@ def _html_tree(root: Element) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring(etree.tostring(root, encoding="unicode"))
 
 
-
-
 DATE_LINE_WINDOW = 60
 """How many elements after the headline a printed date line may come."""
 
@@ -480,7 +478,7 @@ def _authors(parsed: Parsed, story: Story) -> tuple[Byline, str | None]:
     credited: tuple[Byline, str | None] = (_NOBODY, None)
     for source, read in candidates:  # read lazily: the byline search walks the whole page
         found = read()
-        names = _unique([n for n in found.names if n and not n.startswith("http")])
+        names = unique_ignoring_case([n for n in found.names if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if any(not _is_organisation(n, organisations) for n in people):
             return _with_cosigners(parsed, Byline(people, found.notes), source)
@@ -520,7 +518,7 @@ def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline
         return people, source
     links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url))
     linked = _read_bylines(text_of(a) for a in links)
-    names = _unique(linked.names)
+    names = unique_ignoring_case(linked.names)
     known = {name.casefold() for name in people.names}
     if len(names) > len(people.names) and known <= {name.casefold() for name in names}:
         return Byline(names, linked.notes), "byline"
@@ -537,8 +535,6 @@ def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool
     return len(words) >= 2 and "".join(word[0] for word in words).casefold() == host_key
 
 
-
-
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
@@ -547,7 +543,7 @@ def _byline_names(parsed: Parsed) -> Byline:
     author; each link in it is one name, else its text split at "and" and commas."""
     links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
-        return Byline(_unique(found.names), found.notes)
+        return Byline(unique_ignoring_case(found.names), found.notes)
     for el, marks in parsed.marked:
         if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
@@ -672,16 +668,6 @@ def _looks_like_name(text: str) -> bool:
     cased = text != text.lower()
     return (1 <= len(words) <= 5 and 2 <= len(text) <= 50 and not _NOT_A_NAME.search(text)
             and (cased or text == text.upper()) and not any(word.casefold().strip("*:") in _UI_WORDS for word in words))
-
-
-def _unique(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.casefold() not in seen:
-            seen.add(item.casefold())
-            out.append(item)
-    return out
 
 
 # ----------------------------------------------------------------------------- tags, language, urls

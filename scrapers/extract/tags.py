@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from scrapers.extract import structured
 from scrapers.extract.markup import all_text, text_of
 from scrapers.extract.parsed import Element, Parsed
-from scrapers.extract.text import collapse_space
+from scrapers.extract.text import collapse_space, unique_ignoring_case
 from scrapers.extract.vocabulary import CATEGORY_PATH_WORDS, TAG_LABELS, TAG_PATH_WORDS, all_words
 
 
@@ -82,7 +82,7 @@ def _clean(keywords: list[str]) -> list[str]:
     keywords = [word for word in keywords if not _NOT_A_TAG.match(word)]
     if keywords and all(_NAMESPACE.match(word) for word in keywords):
         keywords = [_NAMESPACE.sub("", word) for word in keywords]
-    return _unique(keywords)
+    return unique_ignoring_case(keywords)
 
 
 # ----------------------------------------------------------------------------- printed tags
@@ -132,7 +132,7 @@ def _rel_tags(parsed: Parsed) -> tuple[list[str], str] | None:
     tagged = [a for a in parsed.root.iter("a") if (rel := a.get("rel")) and set(rel.lower().split()) & TAG_LINK_RELS]
     # Categories are sections: they stand for tags only on pages that print no tags.
     tags = [a for a in tagged if not _is_category(a)]
-    if texts := _unique([text for a in tags or tagged if (text := _tag_text(a)) and len(text) <= MAX_TAG]):
+    if texts := unique_ignoring_case([text for a in tags or tagged if (text := _tag_text(a)) and len(text) <= MAX_TAG]):
         return texts, "rel=tag" if tags else "rel=category"
     return None
 
@@ -231,7 +231,7 @@ def _link_texts(anchors: Iterator[Element]) -> list[str]:
     MAX_TAG (a headline). In-page links ("skip this section") are no tags."""
     texts = [_tag_text(a) for a in anchors if not (a.get("href") or "").startswith("#")]
     if texts and len(texts) <= MAX_TAGS and all(text and len(text) <= MAX_TAG for text in texts):
-        return _unique(texts)
+        return unique_ignoring_case(texts)
     return []
 
 
@@ -267,14 +267,3 @@ def _in_story_area(el: Element) -> bool:
 
 def _keys(tags: list[str]) -> set[str]:
     return {tag.casefold() for tag in tags}
-
-
-def _unique(items: list[str]) -> list[str]:
-    """`items` in order without repeats, compared case-blind."""
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.casefold() not in seen:
-            seen.add(item.casefold())
-            out.append(item)
-    return out

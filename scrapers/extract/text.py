@@ -49,3 +49,11 @@ def clean_paragraphs(text: str) -> str:
 def unique(values: list[str]) -> list[str]:
     """`values` in order with repeats dropped."""
     return list(dict.fromkeys(values))
+
+
+def unique_ignoring_case(values: list[str]) -> list[str]:
+    """`values` in order with repeats dropped, compared case-blind (the first spelling kept)."""
+    first: dict[str, str] = {}
+    for value in values:
+        first.setdefault(value.casefold(), value)
+    return list(first.values())
