@@ -105,6 +105,22 @@ def test_decode_page(raw: bytes, content_type: str | None, text: str) -> None:
     assert decode_page(raw, content_type) == text
 
 
+@pytest.mark.parametrize(
+    ("raw", "content_type"),
+    [
+        ("<html><head><title>Grüße aus Köln</title></head><body><p>x</p></body></html>".encode("cp1252"), None),
+        ("<html><head><title>Grüße aus Köln</title></head><body><p>x</p></body></html>".encode("iso-8859-1"),
+         "text/html; charset=iso-8859-1"),
+        # the one byte that is not UTF-8 sits in a comment after the title: the page is still not UTF-8
+        ("<html><head><title>Grüße aus Köln</title></head><body><!-- é --><p>x</p></body></html>".encode("cp1252"),
+         None),
+        ("\ufeff<html><head><title>Grüße aus Köln</title></head><body><p>x</p></body></html>".encode(), None),
+    ],
+)
+def test_read_page_parses_utf8_bytes_as_they_are_and_decodes_the_rest(raw: bytes, content_type: str | None) -> None:
+    assert extract.read_page(raw, content_type).xpath("string(//title)").get() == "Grüße aus Köln"
+
+
 # ------------------------------------------------------------------ 7. deep nesting
 
 
