@@ -593,12 +593,20 @@ def _marks_byline(marks: str) -> bool:
     return BYLINE_CLASS.search(marks) is not None
 
 
+BYLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"})
+"""Elements that print a byline's label apart from the names after it."""
+BYLINE_LABEL_LENGTH = 40
+"""Characters of a byline label's element text ("Autorin/Autor", "Text und Fotos:"); longer is a sentence."""
+
+
 def _labelled_byline(parsed: Parsed) -> Byline:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
-    for el in parsed.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
-        own = el.text
-        if not own or len(own) > 40 or not BYLINE_LABEL.match(own.strip()) or len(el):
+    for own in parsed.texts:  # the texts of the page, in page order: an element's own text comes first in it
+        if own.is_tail or len(own) > BYLINE_LABEL_LENGTH:
+            continue
+        el = own.getparent()
+        if el is None or el.tag not in BYLINE_LABEL_TAGS or len(el) or not BYLINE_LABEL.match(own.strip()):
             continue
         if in_figure_or_box(el) or _in_other_story(el, parsed.url):
             continue
