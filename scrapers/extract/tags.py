@@ -157,10 +157,24 @@ def _path_words(anchor: Element) -> set[str]:
 
 
 def _class_list(parsed: Parsed) -> tuple[list[str], str] | None:
-    for el in parsed.root.iter(*LIST_ELEMENTS):
+    for el in _from_first_headline(parsed, LIST_ELEMENTS):
         if _tag_list(el) and (texts := _link_texts(el.iter("a"))):
             return texts, "tag list"
     return None
+
+
+def _from_first_headline(parsed: Parsed, tags: tuple[str, ...]) -> Iterator[Element]:
+    """The elements of `tags` from the page's first <h1> on, in page order; none on a page without one. An
+    element before it has no headline before it, and is never in the story area (`_in_story_area`)."""
+    h1 = next(iter(parsed.tagged("h1")), None)
+    if h1 is None:
+        return
+    yield from h1.iter(*tags)
+    node: Element | None = h1
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(*tags)
+        node = node.getparent()
 
 
 def _labelled_list(parsed: Parsed) -> tuple[list[str], str] | None:
