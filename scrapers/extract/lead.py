@@ -374,7 +374,9 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
             return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
     if not in_parts and len(lead_words) >= LEAD_MIN_WORDS:
         for paragraph in paragraphs[search:]:
-            if _lead_printed([paragraph], 0, lead_words, in_parts=False):
+            # A paragraph that prints the description starts with its first word: most do not hold it at all,
+            # which spares splitting each paragraph of a long story into words.
+            if lead_words[0] in paragraph.casefold() and _lead_printed([paragraph], 0, lead_words, in_parts=False):
                 return "", body  # a summary quoting a paragraph further down the story: no standfirst
     return description, body
 
