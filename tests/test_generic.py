@@ -414,3 +414,17 @@ def test_a_teaser_under_the_story_lends_it_no_cosigner() -> None:
 <div class="list"><h4><a href="/andere-geschichte">Andere Geschichte</a></h4><div class="meta">
 <span>By</span> <a rel="author" href="/autor/bo">Bo Kim</a></div></div></body></html>"""
     assert read(page).authors == ["Anna Beispiel"]
+
+
+def test_the_byline_class_test_agrees_with_the_byline_pattern() -> None:
+    # The quick test of the lowered marks must pass every word the pattern names, and answer as the pattern does,
+    # the letters that match ASCII ones case-blind included (the dotless i, the Turkish capital I).
+    from scrapers.extract.generic import _BYLINE_STEMS, _marks_byline
+    from scrapers.extract.vocabulary import BYLINE_CLASS
+
+    words = BYLINE_CLASS.pattern.split(")(?:", 1)[1].split(")", 1)[0].split("|")
+    assert len(words) >= 10
+    assert all(_BYLINE_STEMS.search(word.replace("-?", "-").replace("s?", "s")) for word in words)
+    marks = ["article__byline", "c-Author-name story", "authority", "nav main", "bylıne", "BYLİNE", "Writer", "x"]
+    assert [_marks_byline(m) for m in marks] == [bool(BYLINE_CLASS.search(m)) for m in marks]
+    assert [_marks_byline(m) for m in marks] == [True, True, False, False, True, True, True, False]

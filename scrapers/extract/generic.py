@@ -85,15 +85,18 @@ def read_article(parsed: Parsed) -> Reading:
     """Read an article page without knowing its site. Each stage takes what it needs and returns a value with
     the signal it came from; the story (container, first and last blocks) is found once and handed on."""
     story = find_story(parsed)
-    title, title_source = _title(parsed)
+    sites = _site_names(parsed)
+    title, title_source = _title(parsed, sites)
     headline = title if title_source else None
-    byline, authors_source = _authors(parsed, story)  # a story may be signed over its first or below its last block
+    # A story may be signed over its first or below its last block.
+    byline, authors_source = _authors(parsed, story, sites)
+    language = _language(parsed)
     found: dict[str, tuple[Any, str | None]] = {
         "title": (title, title_source),
-        "published_raw": _published(parsed),
+        "published_raw": _published(parsed, language[0]),
         "updated_raw": _updated(parsed),
         "tags": read_tags(parsed),
-        "language": _language(parsed),
+        "language": language,
         "canonical_url": _canonical(parsed),
         "section": _section(parsed, headline),
         "body": (story.body, story.source),
@@ -123,21 +126,22 @@ def read_article(parsed: Parsed) -> Reading:
 # ----------------------------------------------------------------------------- title
 
 
-def _title(parsed: Parsed) -> tuple[str | None, str | None]:
+def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
     # og:title is the headline as the publisher wants it shared; JSON-LD and the visible <h1> are
     # fallbacks (measured on fundus-dev: the <h1> first reads 8 points fewer titles right, as it often
     # carries a kicker or a reworded teaser). Share titles often carry the site name ("Headline | Site"),
-    # which goes.
-    sites = _site_names(parsed)
-    h1 = _visible_headline(parsed, sites)
-    sites += [text for text in map(text_of, islice(parsed.root.iter("h1"), 3)) if _is_blog_label(parsed, text)]
+    # which goes. `sites` are the site's names (`_site_names`).
+    page_title = text_of_title(parsed)
+    parts = _TitleParts.of(page_title)
+    h1 = _visible_headline(parsed, sites, parts)
+    sites = [*sites, *(text for text in map(text_of, parsed.tagged("h1")[:3]) if _is_blog_label(parsed, text, parts))]
     headline = collapse_space(structured.text_value(parsed.article.get("headline")))
     candidates = (
         ("og:title", collapse_space(structured.meta_content(parsed.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
         ("twitter:title", collapse_space(structured.meta_content(parsed.meta, "twitter:title"))),
-        ("title", text_of_title(parsed)),
+        ("title", page_title),
     )
     others = [h1, headline]
     sections = [
@@ -189,25 +193,38 @@ def _without_section_suffix(title: str, sections: list[str]) -> str:
     return title
 
 
-def _visible_headline(parsed: Parsed, sites: list[str]) -> str:
+def _visible_headline(parsed: Parsed, sites: list[str], parts: _TitleParts) -> str:
     """The first <h1> outside the page's header, navigation and asides that is not the site's name."""
     site_keys = {text_key(site) for site in sites}
     for h1 in parsed.tagged("h1"):
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
-        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(parsed, text):
+        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(parsed, text, parts):
             return text
     return ""
 
 
-def _is_blog_label(parsed: Parsed, text: str) -> bool:
-    """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>", and the post
-    title stands in a heading of its own."""
-    head, *rest = _TITLE_SEPARATOR.split(text_of_title(parsed)) or [""]
-    if text_key(text) not in {text_key(part) for part in rest}:
+@dataclass(frozen=True)
+class _TitleParts:
+    """The page's `<title>` split at its separators, as keys (`text_key`): its first part and the others. Split
+    once per page: the headline readers ask it of each <h1>."""
+
+    head: str
+    rest: frozenset[str]
+
+    @staticmethod
+    def of(page_title: str) -> _TitleParts:
+        head, *rest = _TITLE_SEPARATOR.split(page_title) or [""]
+        return _TitleParts(text_key(head), frozenset(text_key(part) for part in rest))
+
+
+def _is_blog_label(parsed: Parsed, text: str, parts: _TitleParts) -> bool:
+    """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>" (`parts`), and the
+    post title stands in a heading of its own."""
+    if text_key(text) not in parts.rest:
         return False
-    return any(text_key(text_of(h)) == text_key(head) for h in parsed.root.iter("h1", "h2", "h3"))
+    return any(text_key(text_of(h)) == parts.head for h in parsed.root.iter("h1", "h2", "h3"))
 
 
 def text_of_title(parsed: Parsed) -> str:
@@ -302,7 +319,8 @@ PUBLISHED_META = (
 UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 
-def _published(parsed: Parsed) -> tuple[str | None, str | None]:
+def _published(parsed: Parsed, language: str | None) -> tuple[str | None, str | None]:
+    """The publication time as the page gives it and its signal; `language` is the page's (`_language`)."""
     machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
         ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
@@ -323,7 +341,7 @@ def _published(parsed: Parsed) -> tuple[str | None, str | None]:
     # No machine-readable date: the date line printed near the headline; else htmldate, which searches the
     # markup and the text (URL dates, "Published on", date-classed elements) with rules tuned on thousands of
     # pages and gives a day, or a time when it has one.
-    if printed := _printed_date(parsed):
+    if printed := _printed_date(parsed, language):
         return printed, "date line"
     try:
         found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True,
@@ -344,15 +362,16 @@ DATE_LINE_WINDOW = 60
 """How many elements after the headline a printed date line may come."""
 
 
-def _printed_date(parsed: Parsed) -> str | None:
+def _printed_date(parsed: Parsed, page_language: str | None) -> str | None:
     """The date line printed near the headline ("10:27 | 17/06/2021 GMT+7", "3. Mai 2024, 10:15 Uhr"), when
-    the page gives no machine-readable date: an element classed as a date, short, that reads as a date."""
+    the page gives no machine-readable date: an element classed as a date, short, that reads as a date, in the
+    page's language (`page_language`, BCP 47) when dateparser knows it."""
     h1 = next(iter(parsed.tagged("h1")), None)
     if h1 is None:
         return None
     before = cast("list[Element]", h1.xpath("preceding::*[position() <= 20]"))
     near = [*islice(following(h1), DATE_LINE_WINDOW), *before[::-1]]
-    language = (_language(parsed)[0] or "").split("-")[0].lower()
+    language = (page_language or "").split("-")[0].lower()
     languages = [language] if language in DATEPARSER_LANGUAGES else None
     tries = 0
     for el in near:
@@ -457,17 +476,16 @@ the evaluation truth has it (moving it out measured fundus-dev authors 0.888 -> 
 named in `credit` too, so that a consumer can tell it from a person."""
 
 
-def _authors(parsed: Parsed, story: Story) -> tuple[Byline, str | None]:
-    # Structured data first; a name there that is the site's or the publisher's own is a house credit, not
-    # a person, and the visible byline is read instead.
-    sites = [text_key(site) for site in _site_names(parsed) if len(text_key(site)) >= 3]
+def _authors(parsed: Parsed, story: Story, site_names: list[str]) -> tuple[Byline, str | None]:
+    # Structured data first; a name there that is the site's or the publisher's own (`site_names`) is a house
+    # credit, not a person, and the visible byline is read instead.
+    sites = [text_key(site) for site in site_names if len(text_key(site)) >= 3]
     labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
     host_key = labels[-2].casefold() if len(labels) >= 2 else ""
     candidates: tuple[tuple[str, Callable[[], Byline]], ...] = (
         ("jsonld", lambda: _read_bylines(structured.person_names(parsed.article.get("author")), printed=False)),
         ("meta", lambda: _read_bylines(structured.meta_contents(parsed.meta, "author"), printed=False)),
-        ("itemprop=author", lambda: _read_bylines(
-            parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall(), printed=False)),
+        ("itemprop=author", lambda: _read_bylines(_microdata_author_names(parsed), printed=False)),
         ("byline", lambda: _byline_names(parsed)),
         ("byline label", lambda: _labelled_byline(parsed)),
         ("byline line", lambda: _printed_byline(parsed, story)),
@@ -489,6 +507,14 @@ def _authors(parsed: Parsed, story: Story) -> tuple[Byline, str | None]:
         if found.notes and not credited[1]:
             credited = (Byline([], found.notes), source)  # a source line alone ("Theo AFP"): credit, no person
     return named if named[1] else credited
+
+
+def _microdata_author_names(parsed: Parsed) -> list[str]:
+    """The texts of the `itemprop=name` elements inside `itemprop=author` ones; searched for only on a page that
+    has both (most have neither: the search walks the whole tree)."""
+    if "author" not in parsed.itemprops or "name" not in parsed.itemprops:
+        return []
+    return parsed.sel.css("[itemprop=author] [itemprop=name]::text").getall()
 
 
 def _organisations(value: Any) -> set[str]:
@@ -545,9 +571,9 @@ def _byline_names(parsed: Parsed) -> Byline:
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
     for el, marks in parsed.marked:
-        if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+        if not _marks_byline(marks) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
-        if not BYLINE_CLASS.search(marks) or any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
+        if any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el, parsed.url):
             continue
@@ -559,12 +585,34 @@ def _byline_names(parsed: Parsed) -> Byline:
     return _NOBODY
 
 
+def _marks_byline(marks: str) -> bool:
+    """Whether an element's marks (`Parsed.marked`) name it a byline (`BYLINE_CLASS`). Most marks hold none of
+    the stems of its words, which a case-sensitive search of the lowered marks tells at a third of the cost of the
+    case-blind one; on ASCII marks only, as the case-blind search matches a few other letters to ASCII ones (the
+    Kelvin sign, the dotless i)."""
+    if marks.isascii() and not _BYLINE_STEMS.search(marks.lower()):
+        return False
+    return BYLINE_CLASS.search(marks) is not None
+
+
+_BYLINE_STEMS = re.compile("aut|byline|contributor|reporter|writer")
+"""What every word of `BYLINE_CLASS` holds ("author", "autor", "auteur", "contributors", ...)."""
+
+
+BYLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"})
+"""Elements that print a byline's label apart from the names after it."""
+BYLINE_LABEL_LENGTH = 40
+"""Characters of a byline label's element text ("Autorin/Autor", "Text und Fotos:"); longer is a sentence."""
+
+
 def _labelled_byline(parsed: Parsed) -> Byline:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
-    for el in parsed.root.iter("strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"):
-        own = el.text
-        if not own or len(own) > 40 or not BYLINE_LABEL.match(own.strip()) or len(el):
+    for own in parsed.texts:  # the texts of the page, in page order: an element's own text comes first in it
+        if own.is_tail or len(own) > BYLINE_LABEL_LENGTH:
+            continue
+        el = own.getparent()
+        if el is None or el.tag not in BYLINE_LABEL_TAGS or len(el) or not BYLINE_LABEL.match(own.strip()):
             continue
         if in_figure_or_box(el) or _in_other_story(el, parsed.url):
             continue
@@ -675,7 +723,7 @@ def _looks_like_name(text: str) -> bool:
 
 def _language(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("html lang", parsed.sel.xpath("/html/@lang").get()),
+        ("html lang", _html_lang(parsed.root)),
         ("jsonld", structured.text_value(parsed.article.get("inLanguage"))),
         ("og:locale", structured.meta_content(parsed.meta, "og:locale")),
         ("content-language", structured.meta_content(parsed.meta, "content-language", "language")),
@@ -684,6 +732,12 @@ def _language(parsed: Parsed) -> tuple[str | None, str | None]:
         if value and (tag := bcp47(value)):
             return tag, source
     return None, None
+
+
+def _html_lang(root: Element) -> str | None:
+    """The `lang` attribute of the document's <html> element (XPath `/html/@lang`, without a search)."""
+    html = root.getroottree().getroot()
+    return html.get("lang") if html.tag == "html" else None
 
 
 _LANG_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$", re.IGNORECASE)
@@ -710,7 +764,7 @@ def primary_language(tag: str | None) -> str | None:
 
 def _canonical(parsed: Parsed) -> tuple[str | None, str | None]:
     candidates = (
-        ("link rel=canonical", _first_attribute([el for el in parsed.tagged("link") if el.get("rel") == "canonical"],
+        ("link rel=canonical", _first_attribute((el for el in parsed.tagged("link") if el.get("rel") == "canonical"),
                                                 "href")),
         ("og:url", structured.meta_content(parsed.meta, "og:url")),
     )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from itertools import islice
-from typing import cast
+
+from lxml import etree
 
 from scrapers.extract import structured
 from scrapers.extract.markup import (
@@ -54,7 +55,7 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
                     return whole, f"{source}, whole as printed"
                 if not _printed(parsed.texts, text):
                     continue  # a summary written for search and sharing, not a standfirst on the page
-                if _styled_apart(root, text):
+                if _styled_apart(parsed, text):
                     return text, f"{source}, {IN_PARTS}"
             return text, source
     return None, None
@@ -95,12 +96,18 @@ def printed_in_parts(source: str) -> bool:
     return source in PRINTED_SOURCES or source.endswith(IN_PARTS)
 
 
-def _styled_apart(root: Element, description: str) -> bool:
+def _styled_apart(parsed: Parsed, description: str) -> bool:
     """Whether `description` starts with a paragraph styled apart from the body's other paragraphs and
-    followed by more in its style: a standfirst in several paragraphs (hashed class names)."""
+    followed by more in its style: a standfirst in several paragraphs (hashed class names). Only a classed
+    paragraph can be (`_styled_apart_paragraph`), so only those are read: a search of the whole tree read the
+    text of every paragraph."""
     probe = _probe(description, 6)
-    nodes = cast("list[Element]", root.xpath("//body//p[starts-with(normalize-space(.), $probe)]", probe=probe))
-    return any(_styled_apart_paragraph(node) for node in nodes)
+    classed = (p for p in parsed.tagged("p") if p.get("class"))
+    return any(_styled_apart_paragraph(p) for p in classed if _BODY_TEXT_STARTS(p, probe=probe))
+
+
+_BODY_TEXT_STARTS = etree.XPath("boolean(ancestor::body) and starts-with(normalize-space(.), $probe)")
+"""Whether a paragraph inside <body> (`//body//p`) starts with the text `$probe`, whitespace collapsed as XPath does."""
 
 
 def _styled_apart_paragraph(el: Element) -> bool:
@@ -188,10 +195,11 @@ def _standfirst(root: Element, h1: Element | None, first: Element | None = None)
     after = root.iter("*") if h1 is None else following(h1)
     started = False  # past the body's first block: a heading there is the story's subheading, however classed
     for el in islice(after, STANDFIRST_WINDOW):
-        if started and el.tag in ("h2", "h3"):
+        tag = el.tag
+        if started and tag in ("h2", "h3"):
             break
         started = started or el is first
-        if not isinstance(el.tag, str) or el.tag not in STANDFIRST_TAGS:
+        if not isinstance(tag, str) or tag not in STANDFIRST_TAGS:
             continue
         words = class_words(el)
         if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
@@ -243,27 +251,32 @@ def _under_headline(root: Element, first: Element | None, title: str | None) -> 
     node, hops = headline, 0
     while node is not None and hops < UNDER_HEADLINE_HOPS:
         for sibling in node.itersiblings():
-            if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
+            tag = sibling.tag
+            if not isinstance(tag, str) or tag in INVISIBLE_TAGS:
                 continue
-            text, words = text_of(sibling), class_words(sibling)
-            if sibling is first or (first is not None and first in sibling.iterdescendants()):
+            if sibling is first or (first is not None and any(a is sibling for a in first.iterancestors())):
                 # The body starts right away. A long subheading opening it is not taken for a dek: that
                 # read 3 more fundus-dev leads right (0.931 against 0.901) and is a convention of those sites;
                 # on sites never seen it took in-body subheadings for standfirsts.
                 return None
+            words = class_words(sibling)
             if (
-                sibling.tag in NOT_UNDER_HEADLINE
+                tag in NOT_UNDER_HEADLINE
                 or (words & NOT_STANDFIRST_WORDS and not words & STANDFIRST_CLASS_WORDS)
-                or any(d.tag in ("time", "address", "button") for d in sibling.iterdescendants())
+                or next(sibling.iterdescendants("time", "address", "button"), None) is not None
                 or is_hidden(sibling)
                 or "hidden" in words
-                or len(text) < STANDFIRST_MIN
+            ):
+                continue
+            text = text_of(sibling)  # read past the tests above: a sibling may be the whole story
+            if (
+                len(text) < STANDFIRST_MIN
                 or (len(text) < DATELINE_LENGTH and _CLOCK_TIME.search(text))
                 or link_text_length(sibling) >= MOSTLY_LINKS * len(text)
                 or _mostly_caption(sibling, text)
             ):
                 continue
-            if len(text) > STANDFIRST_MAX or sibling.tag not in STANDFIRST_TAGS:
+            if len(text) > STANDFIRST_MAX or tag not in STANDFIRST_TAGS:
                 return None
             if guessed and not _before_body(root, first, sibling):
                 return None  # a heading inside the story, not over it
@@ -361,7 +374,9 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
             return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
     if not in_parts and len(lead_words) >= LEAD_MIN_WORDS:
         for paragraph in paragraphs[search:]:
-            if _lead_printed([paragraph], 0, lead_words, in_parts=False):
+            # A paragraph that prints the description starts with its first word: most do not hold it at all,
+            # which spares splitting each paragraph of a long story into words.
+            if lead_words[0] in paragraph.casefold() and _lead_printed([paragraph], 0, lead_words, in_parts=False):
                 return "", body  # a summary quoting a paragraph further down the story: no standfirst
     return description, body
 
