@@ -245,15 +245,15 @@ def test_the_quick_test_of_texts_keeps_every_label() -> None:
     assert _may_be_labels(["Harbour\0fire", "x"]) == ["Harbour\0fire", "x"]  # a separator inside: each is read
 
 
-def test_the_quick_test_of_classes_keeps_every_box_class() -> None:
+def test_the_classed_elements_are_those_whose_marks_name_a_box() -> None:
     from lxml import etree
 
-    from scrapers.extract.boxes import _class_kind, _may_name_box
+    from scrapers.extract.boxes import _class_kind, _classed
 
     marks = ["related-articles", "mostRead", "box most read", "widget most", "teaser-POPULAR x1", "nav main",
-             "story-body article-4411", "RANKİNG", "pluslus", "leia-tambem", "\u212arecommended", "footer"]
+             "story-body article-4411", "RANKİNG", "pluslus", "leia-tambem", "\u212arecommended", "footer",
+             "related-tags", "thread", "related-articles"]
     marked = [(etree.Element("div"), mark) for mark in marks]
-    kept = _may_name_box(marked)
-    assert [mark for el, mark in marked if _class_kind(mark) is not None and (el, mark) not in kept] == []
-    assert kept == [pair for pair in marked if pair in kept]  # in order, each once
-    assert {"nav main", "story-body article-4411", "footer"}.isdisjoint(mark for _, mark in kept)
+    assert _classed(marked) == [(el, kind) for el, mark in marked if (kind := _class_kind(mark)) is not None]
+    assert [kind for _, kind in _classed(marked)] == ["related", "ranked", "ranked", "ranked", "ranked", "related",
+                                                       "related", "related"]

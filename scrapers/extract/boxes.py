@@ -180,8 +180,7 @@ def _scan(parsed: Parsed) -> Scan:
             labels[el] = found
     paragraphs = [(p, anchors[0]) for p in parsed.tagged("p")
                   if p not in labels and len(anchors := p.findall(".//a")) == 1]
-    classed = [(el, kind) for el, marks in _may_name_box(parsed.marked)
-               if el.tag not in NOT_LABEL_TAGS and (kind := _class_kind(marks)) is not None]
+    classed = [(el, kind) for el, kind in _classed(parsed.marked) if el.tag not in NOT_LABEL_TAGS]
     named = [(el, found[0]) for el in parsed.aria_labelled
              if any(isinstance(child.tag, str) for child in el) and el not in labels
              and (found := _label(el.get("aria-label") or "")) is not None]
@@ -307,28 +306,26 @@ def _may_be_labels(texts: Iterable[TextNode]) -> list[TextNode]:
     return found
 
 
-_MARKS_SEPARATOR = "\0"
-"""Between the marks of two elements in one string: no attribute holds it (the parser's strings end at it), lower
-case leaves it, and no box-class word spans it."""
-
-
-def _may_name_box(marked: Iterable[tuple[Element, str]]) -> list[tuple[Element, str]]:
-    """The elements of `marked` whose marks may name a box, for `_class_kind` to judge: those holding the start
-    of a box-class word. The page's distinct marks are searched as one string, in C, rather than one by one: an
-    id is unique, so that a cache of `_class_kind` per marks misses on every element with one (160,000
-    elements with marks on the 309 pages of the test data, half of them with an id)."""
+def _classed(marked: Iterable[tuple[Element, str]]) -> list[tuple[Element, str]]:
+    """The elements of `marked` whose marks name a box, each with the box's kind, in page order. Only the marks
+    holding the start of a box-class word are judged, and those are found by one search of the page's distinct
+    marks joined, in C, rather than one by one: an id is unique, so that a cache of `_class_kind` per marks
+    misses on every element with one (160,000 elements with marks on the 309 pages of the test data, half of
+    them with an id)."""
     marked = list(marked)
     distinct = list(dict.fromkeys(marks for _, marks in marked))
-    joined = _MARKS_SEPARATOR.join(distinct).lower()
-    if joined.count(_MARKS_SEPARATOR) != len(distinct) - 1:  # never from a parsed page; then one by one
-        return [(el, marks) for el, marks in marked if _BOX_CLASS_START.search(marks.lower())]
-    named: set[str] = set()
-    index, position = 0, 0
-    for match in _BOX_CLASS_START.finditer(joined):
-        index += joined.count(_MARKS_SEPARATOR, position, match.start())
-        position = match.start()
-        named.add(distinct[index])
-    return [(el, marks) for el, marks in marked if marks in named] if named else []
+    joined = _SEPARATOR.join(distinct).lower()
+    candidates = []
+    if joined.count(_SEPARATOR) != len(distinct) - 1:  # never from a parsed page; then each is judged
+        candidates = distinct
+    else:
+        index, position = 0, 0
+        for match in _BOX_CLASS_START.finditer(joined):
+            index += joined.count(_SEPARATOR, position, match.start())
+            position = match.start()
+            candidates.append(distinct[index])
+    kinds = {marks: kind for marks in candidates if (kind := _class_kind(marks)) is not None}
+    return [(el, kinds[marks]) for el, marks in marked if marks in kinds] if kinds else []
 
 
 @lru_cache(maxsize=8192)
@@ -546,8 +543,10 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
         if first_only:
             box = _first_list(box)
         for link, title in _box_links(box, url, site, here):
-            if len(links) < MAX_LINKS and link not in links:
+            if link not in links:
                 links[link] = title
+                if len(links) == MAX_LINKS:  # the links after these are not read (each costs a canonical URL)
+                    return list(links.items())
     return list(links.items())
 
 
