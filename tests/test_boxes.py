@@ -257,3 +257,5 @@ def test_the_classed_elements_are_those_whose_marks_name_a_box() -> None:
     assert _classed(marked) == [(el, kind) for el, mark in marked if (kind := _class_kind(mark)) is not None]
     assert [kind for _, kind in _classed(marked)] == ["related", "ranked", "ranked", "ranked", "ranked", "related",
                                                        "related", "related"]
+    odd = [(etree.Element("div"), "related\0x"), (etree.Element("div"), "footer")]  # a separator inside
+    assert _classed(odd) == [(odd[0][0], "related")]

@@ -168,18 +168,22 @@ def _scan(parsed: Parsed) -> Scan:
     """The labels, classed boxes, named regions and linked paragraphs, from the indexes of the page's one
     walk: an element's own text is one of its text nodes (not a tail), in page order."""
     labels: dict[Element, tuple[str, str]] = {}
+    read: dict[str, tuple[str, str] | None] = {}  # a page repeats its menus (header, footer): one reading a text
     for text in _may_be_labels(text for text in parsed.texts if not text.is_tail and len(text) < MAX_TEXT):
         if text.isspace():
             continue
         el = text.getparent()
-        if el is not None and el.tag not in NOT_LABEL_TAGS and (found := _label(text)):
-            labels[el] = found
+        if el is not None and el.tag not in NOT_LABEL_TAGS:
+            if text not in read:
+                read[text] = _label(text)
+            if found := read[text]:
+                labels[el] = found
     for el in parsed.tagged("button"):  # tabs: labels with a panel
         if any(el.get(name) is not None for name in TAB_TARGETS) and (caption := text_of(el)) \
                 and (found := _label(caption)) is not None:
             labels[el] = found
     paragraphs = [(p, anchors[0]) for p in parsed.tagged("p")
-                  if p not in labels and len(anchors := p.findall(".//a")) == 1]
+                  if p not in labels and len(anchors := list(p.iter("a"))) == 1]
     classed = [(el, kind) for el, kind in _classed(parsed.marked) if el.tag not in NOT_LABEL_TAGS]
     named = [(el, found[0]) for el in parsed.aria_labelled
              if any(isinstance(child.tag, str) for child in el) and el not in labels
@@ -425,9 +429,16 @@ def _in_menu(el: Any) -> bool:
         if len(items) >= 2 and all(len(clean_text(all_text(li)) or "") <= MAX_TAB for li in [item, *items]):
             return True
     for ancestor in el.iterancestors():
-        if ancestor.tag == "nav" or _MENU_CLASS.search(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
+        if ancestor.tag == "nav" or _names_menu(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
             return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _names_menu(marks: str) -> bool:
+    """Whether an element's class and id (`marks`) name a menu. The answers are kept: the labels of a page share
+    their ancestors (5,600 ancestors asked about on the 309 pages of the test data, 1,800 distinct)."""
+    return _MENU_CLASS.search(marks) is not None
 
 
 def _inline_line(el: Any, full: str) -> bool:
