@@ -216,35 +216,6 @@ def test_the_ranked_list_a_label_names_comes_before_one_a_class_suggests() -> No
     assert boxes(f'<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div>') == ([], [1, 2])
 
 
-def _label_variants() -> list[str]:
-    """Every label of the vocabulary as pages write it: in any case, after spaces and punctuation, before more
-    words, after words in scripts written without spaces; and texts that fold to a label only by Unicode's full
-    case folding."""
-    from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
-
-    labels = {label for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
-              for words in group.values() for label in words}
-    texts = []
-    for label in sorted(labels):
-        for cased in (label, label.upper(), label.title(), label.capitalize()):
-            texts += [cased, f"{cased}: Harbour fire", f"  » {cased}", f"\n\t_{cased} ", f"社会{cased}",
-                      f"{'-' * 58}{cased}"]
-    return [*texts, "İLGİLİ HABERLER", "MEİSTGELESEN", "\u212aLICK", "ſee also", "ße", "\u0345x"]
-
-
-def test_the_quick_test_of_texts_keeps_every_label() -> None:
-    from scrapers.extract.boxes import _label, _may_be_labels
-
-    texts = [*_label_variants(), "Harbour fire", " 12 ", "—", "Ölpreis steigt", "東京の天気"]
-    kept = _may_be_labels(texts)
-    labels = [text for text in texts if _label(text) is not None]
-    assert len(labels) > 3000
-    assert [text for text in labels if text not in kept] == []
-    assert kept == [text for text in texts if text in kept]  # in order, each once
-    assert "Harbour fire" not in kept and "—" not in kept
-    assert _may_be_labels(["Harbour\0fire", "x"]) == ["Harbour\0fire", "x"]  # a separator inside: each is read
-
-
 def test_the_classed_elements_are_those_whose_marks_name_a_box() -> None:
     from lxml import etree
 

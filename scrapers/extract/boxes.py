@@ -30,7 +30,7 @@ from lxml import etree
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import all_text, text_of
-from scrapers.extract.parsed import Element, Parsed, TextNode
+from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
 
@@ -169,8 +169,8 @@ def _scan(parsed: Parsed) -> Scan:
     walk: an element's own text is one of its text nodes (not a tail), in page order."""
     labels: dict[Element, tuple[str, str]] = {}
     read: dict[str, tuple[str, str] | None] = {}  # a page repeats its menus (header, footer): one reading a text
-    for text in _may_be_labels(text for text in parsed.texts if not text.is_tail and len(text) < MAX_TEXT):
-        if text.isspace():
+    for text in parsed.texts:
+        if text.is_tail or len(text) >= MAX_TEXT or text.isspace():
             continue
         el = text.getparent()
         if el is not None and el.tag not in NOT_LABEL_TAGS:
@@ -280,36 +280,8 @@ _BOX_CLASS_START = re.compile(_alternation(word for word in _CLASS_STARTS
 """What every match of `_BOX_CLASS` starts with ("mostread" holds "most"): a page's marks without any of these
 name no box."""
 _SEPARATOR = "\0"
-"""Between the texts, or the marks, of two elements in one string: no text or attribute of a parsed page holds
-it (the parser's strings end at it), case folding leaves it, and no pattern searching the string spans it."""
-_LABEL_OPENING = re.compile(
-    rf"{_SEPARATOR}(?:[^\w{_SEPARATOR}]|_)*+(?:(?i:{_alternation(start for start in _STARTS if start.isascii())})"
-    rf"|[^{_SEPARATOR}\x80-\U0010ffff]{{0,4}}+[\x80-\U0010ffff])"
-    rf"|{_SEPARATOR}[^{_SEPARATOR}\u2e80-\ud7ff]{{0,{2 * MAX_ANYWHERE - 1}}}+[\u2e80-\ud7ff]",
-)
-"""A text after the separator that may start with a label, as `_label` reads it: past the punctuation and
-spaces, the start of a label in ASCII letters (any case), or a letter beyond ASCII among its first five (a
-label of another script, or one that folds to ASCII: the text is left to `_label`); or a letter of a script
-written without spaces among the text's first `2 * MAX_ANYWHERE`."""
-
-
-def _may_be_labels(texts: Iterable[TextNode]) -> list[TextNode]:
-    """The texts among `texts` that may start with a label, for `_label` to read (one text in eight on the
-    test data). They are found by one search of the texts joined, in C: a test of each text, even one regex,
-    costs more than the search (83,000 texts on the 309 pages of the test data; 0.015 s instead of 0.06 s)."""
-    texts = list(texts)
-    joined = _SEPARATOR + _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts):  # never from a parsed page; then each text is read
-        return texts
-    found: list[TextNode] = []
-    index, position = -1, 0
-    for match in _LABEL_OPENING.finditer(joined):  # each match starts at the separator before its text
-        index += joined.count(_SEPARATOR, position, match.start() + 1)
-        position = match.start() + 1
-        found.append(texts[index])
-    return found
-
-
+"""Between the marks of two elements in one string: no attribute of a parsed page holds it (the parser's strings
+end at it), lower case leaves it, and no box-class word spans it."""
 def _classed(marked: Iterable[tuple[Element, str]]) -> list[tuple[Element, str]]:
     """The elements of `marked` whose marks name a box, each with the box's kind, in page order. Only the marks
     holding the start of a box-class word are judged, and those are found by one search of the page's distinct
