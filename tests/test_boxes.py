@@ -214,3 +214,19 @@ def test_the_ranked_list_a_label_names_comes_before_one_a_class_suggests() -> No
 <aside><h3>Most read</h3><ol>{card(3)}{card(4)}</ol></aside>"""
     assert boxes(body) == ([], [3, 4])
     assert boxes(f'<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div>') == ([], [1, 2])
+
+
+def test_the_classed_elements_are_those_whose_marks_name_a_box() -> None:
+    from lxml import etree
+
+    from scrapers.extract.boxes import _class_kind, _classed
+
+    marks = ["related-articles", "mostRead", "box most read", "widget most", "teaser-POPULAR x1", "nav main",
+             "story-body article-4411", "RANKİNG", "pluslus", "leia-tambem", "\u212arecommended", "footer",
+             "related-tags", "thread", "related-articles"]
+    marked = [(etree.Element("div"), mark) for mark in marks]
+    assert _classed(marked) == [(el, kind) for el, mark in marked if (kind := _class_kind(mark)) is not None]
+    assert [kind for _, kind in _classed(marked)] == ["related", "ranked", "ranked", "ranked", "ranked", "related",
+                                                       "related", "related"]
+    odd = [(etree.Element("div"), "related\0x"), (etree.Element("div"), "footer")]  # a separator inside
+    assert _classed(odd) == [(odd[0][0], "related")]
