@@ -140,10 +140,23 @@ def link_text_length(el: Element) -> int:
 def is_boilerplate(el: Element) -> bool:
     """Whether the element's class, id or style marks it as something other than the story, or a class hides it
     (`visually-hidden`, `d-none`: a label for screen readers, a teaser shown on other screens)."""
-    classes = marks(el, "class").split()
-    words = [*classes, *marks(el, "id").split()]
-    return (any(_marks_boilerplate(word) for word in words) or is_hidden(el)
-            or any(name.lower() in HIDDEN_CLASSES for name in classes))
+    classes = el.get("class")
+    if classes and _class_boilerplate(classes[:MAX_MARKS]):
+        return True
+    ident = el.get("id")
+    return bool(ident and _id_boilerplate(ident[:MAX_MARKS])) or is_hidden(el)
+
+
+@lru_cache(maxsize=8192)
+def _class_boilerplate(classes: str) -> bool:
+    # Cached per class string, which a page repeats on element after element (ids, unique, are asked apart so
+    # that they do not spoil the hits).
+    names = classes.split()
+    return any(_marks_boilerplate(name) for name in names) or any(name.lower() in HIDDEN_CLASSES for name in names)
+
+
+def _id_boilerplate(ident: str) -> bool:
+    return any(_marks_boilerplate(word) for word in ident.split())
 
 
 @lru_cache(maxsize=8192)
@@ -173,7 +186,7 @@ def is_teaser_list(el: Element) -> bool:
     if len(el) < TEASER_ITEMS:
         return False
     items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
-    linked = [item for item in items if item.tag == "a" or item.find(".//a") is not None]
+    linked = [item for item in items if item.tag == "a" or _holds_link(item)]
     if len(linked) < TEASER_ITEMS:
         return False
     cards = sum(_is_card(item) for item in linked)
@@ -207,6 +220,14 @@ CARD_SIZE = 80
 """A card has fewer elements than this; a larger item is a section of the page, not a card."""
 
 
+def _holds_link(el: Element) -> bool:
+    """Whether a link is inside `el`: `el.find(".//a") is not None`, without an ElementPath query."""
+    links = el.iter("a")
+    if el.tag == "a":
+        next(links)  # iter() yields the element itself first
+    return next(links, None) is not None
+
+
 def _is_card(item: Element) -> bool:
     """A small item with a linked headline (a heading holding a link, or a heading inside one), or with a
     link and a picture."""
@@ -215,7 +236,7 @@ def _is_card(item: Element) -> bool:
         return False
     headings = [n for n in nodes if n.tag in HEADING_TAGS]
     for heading in headings:
-        if heading.find(".//a") is not None or any(a.tag == "a" for a in heading.iterancestors()):
+        if _holds_link(heading) or any(a.tag == "a" for a in heading.iterancestors()):
             return True
     if not any(n.tag in ("img", "picture") for n in nodes):
         return False
