@@ -4,7 +4,7 @@ story."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from typing import cast
@@ -111,26 +111,31 @@ def text_of(el: Element) -> str:
 
 
 def _gather_text(el: Element, parts: list[str]) -> None:
-    # A walk with its own stack: a page nested thousands deep passes Python's recursion limit. Each entry is
-    # the children still to read and the element whose tail follows them.
+    # A walk with its own stack: a page nested thousands deep passes Python's recursion limit. The stack holds
+    # the children still to read at each level, and `owners` the element whose tail follows them.
     if el.text:
         parts.append(el.text)
-    stack: list[tuple[Iterator[Element], Element | None]] = [(iter(el), None)]
+    stack: list[Iterator[Element]] = [iter(el)]
+    owners: list[Element | None] = [None]
     while stack:
-        children, owner = stack[-1]
-        child = next(children, None)
-        if child is None:
+        for child in stack[-1]:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
+                if tag == "br":
+                    parts.append(" ")
+                if child.text:
+                    parts.append(child.text)
+                if len(child):  # its children first, then its tail
+                    stack.append(iter(child))
+                    owners.append(child)
+                    break
+            if child.tail:
+                parts.append(child.tail)
+        else:
             stack.pop()
+            owner = owners.pop()
             if owner is not None and owner.tail:
                 parts.append(owner.tail)
-        elif isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
-            if child.tag == "br":
-                parts.append(" ")
-            if child.text:
-                parts.append(child.text)
-            stack.append((iter(child), child))
-        elif child.tail:
-            parts.append(child.tail)
 
 
 def link_text_length(el: Element) -> int:
@@ -140,11 +145,14 @@ def link_text_length(el: Element) -> int:
 def is_boilerplate(el: Element) -> bool:
     """Whether the element's class, id or style marks it as something other than the story, or a class hides it
     (`visually-hidden`, `d-none`: a label for screen readers, a teaser shown on other screens)."""
-    classes = el.get("class")
-    if classes and _class_boilerplate(classes[:MAX_MARKS]):
+    names = el.keys()  # one call for the names, then only the attributes present are read (each costs a lookup)
+    if not names:
+        return False
+    if "class" in names and _class_boilerplate(marks(el, "class")):
         return True
-    ident = el.get("id")
-    return bool(ident and _id_boilerplate(ident[:MAX_MARKS])) or is_hidden(el)
+    if "id" in names and _id_boilerplate(marks(el, "id")):
+        return True
+    return _hidden(el, names)
 
 
 @lru_cache(maxsize=8192)
@@ -172,8 +180,14 @@ def _marks_boilerplate(mark: str) -> bool:
 
 
 def is_hidden(el: Element) -> bool:
-    style = el.get("style", "").replace(" ", "").lower()
-    return el.get("hidden") is not None or "display:none" in style or el.get("aria-hidden") == "true"
+    return _hidden(el, el.keys())
+
+
+def _hidden(el: Element, names: Sequence[str | bytes]) -> bool:
+    """Whether `el`, whose attributes are `names`, is hidden by an attribute or its style."""
+    return ("hidden" in names
+            or ("style" in names and "display:none" in el.get("style", "").replace(" ", "").lower())
+            or ("aria-hidden" in names and el.get("aria-hidden") == "true"))
 
 
 TEASER_ITEMS = 3
