@@ -197,13 +197,23 @@ other stories, not part of this one."""
 
 def is_teaser_list(el: Element) -> bool:
     """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
-    if len(el) < TEASER_ITEMS:
-        return False
-    items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
-    linked = [item for item in items if item.tag == "a" or _holds_link(item)]
+    if len(el) < TEASER_ITEMS or len(list(islice(el.iter(*CARD_MARKS), TEASER_ITEMS))) < TEASER_ITEMS:
+        return False  # each card holds a heading or a picture: three cards, three of them at least
+    items: list[Element] = []
+    linked: list[Element] = []
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
+            items.append(child)
+            if tag == "a" or _holds_link(child):
+                linked.append(child)
     if len(linked) < TEASER_ITEMS:
         return False
-    cards = sum(_is_card(item) for item in linked)
+    cards = 0
+    for index, item in enumerate(linked):
+        if cards + len(linked) - index < TEASER_ITEMS:
+            return False  # the items left could not make enough cards
+        cards += _is_card(item)
     if cards < TEASER_ITEMS:
         return False
     with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
@@ -234,12 +244,13 @@ CARD_SIZE = 80
 """A card has fewer elements than this; a larger item is a section of the page, not a card."""
 
 
+CARD_MARKS = (*sorted(HEADING_TAGS), "img", "picture")
+"""The tags of which a card holds one (its headline or its picture)."""
+
+
 def _holds_link(el: Element) -> bool:
     """Whether a link is inside `el`: `el.find(".//a") is not None`, without an ElementPath query."""
-    links = el.iter("a")
-    if el.tag == "a":
-        next(links)  # iter() yields the element itself first
-    return next(links, None) is not None
+    return any(link is not el for link in el.iter("a"))  # iter() yields `el` itself first when it is a link
 
 
 def _is_card(item: Element) -> bool:
@@ -248,13 +259,13 @@ def _is_card(item: Element) -> bool:
     nodes = list(islice(item.iter(), CARD_SIZE + 1))
     if len(nodes) > CARD_SIZE:
         return False
-    headings = [n for n in nodes if n.tag in HEADING_TAGS]
-    for heading in headings:
-        if _holds_link(heading) or any(a.tag == "a" for a in heading.iterancestors()):
+    tags = [node.tag for node in nodes]  # read once: each read of a tag builds a new string
+    for node, tag in zip(nodes, tags, strict=True):
+        if tag in HEADING_TAGS and (_holds_link(node) or next(node.iterancestors("a"), None) is not None):
             return True
-    if not any(n.tag in ("img", "picture") for n in nodes):
+    if "img" not in tags and "picture" not in tags:
         return False
-    link_text = sum(len(text_of(a)) for a in nodes if a.tag == "a")
+    link_text = sum(len(text_of(node)) for node, tag in zip(nodes, tags, strict=True) if tag == "a")
     return link_text >= CARD_TITLE and link_text >= CARD_LINK_SHARE * len(text_of(item))
 
 
