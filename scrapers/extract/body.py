@@ -206,7 +206,7 @@ def _without_labels(blocks: list[str]) -> list[str]:
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
     return [block for block in blocks
             if block not in labels and block.casefold() not in AD_LINES and not NOT_STORY_LINE.match(block)
-            and not CAPTION_END.search(block)]
+            and not _ends_with_credit(block)]
 
 
 AD_LINES = all_words(AD_LABELS)
@@ -227,6 +227,19 @@ CAPTION_END = re.compile(
 )
 """A block that ends with a photo credit ("... tritt zurück. Foto: Jane Doe/dpa", "(credit: NASA)"): an image's
 caption printed among the paragraphs, not a sentence of the story."""
+
+
+CREDIT_TAIL = 62
+"""Characters after a block's last colon, leading spaces aside, that a credit matching `CAPTION_END` takes at
+most: its 60, a closing parenthesis and a final newline (where `$` matches too)."""
+
+
+def _ends_with_credit(block: str) -> bool:
+    """Whether `block` ends with a photo credit (`CAPTION_END`). The credit's colon is the block's last, so a block
+    with none, or with more after it than a credit takes, is not searched: the search tries every position of
+    every paragraph, and took two thirds of `trim_head`'s time."""
+    colon = block.rfind(":")
+    return colon >= 0 and len(block[colon + 1:].lstrip()) <= CREDIT_TAIL and bool(CAPTION_END.search(block))
 
 
 def _may_be_label(block: str) -> bool:
