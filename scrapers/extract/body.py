@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from itertools import islice
 from urllib.parse import urljoin
 
 import lxml.html
@@ -419,9 +420,13 @@ def _text_blocks(texts: tuple[TextNode, ...]) -> dict[Element, list[int]]:
     return blocks
 
 
+SCORED_LEVELS = 3
+"""A block's text scores for its parent and the two elements above, half as much each level up."""
+
+
 def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
     scores: dict[Element, float] = {}
-    good: dict[Element, int] = {}
+    held: dict[Element, int] = {}  # the weight of the blocks each element holds as its children
     story = _first_of_several_stories(parsed.tagged("article"))
     for block, (length, link_length) in _text_blocks(parsed.texts).items():
         weight = length - link_length
@@ -430,13 +435,14 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
         if story is not None and story not in block.iterancestors():
             continue  # the next story of an endless-scroll page
         share = 1.0
-        for depth, node in enumerate(block.iterancestors()):
-            if depth < 3:
-                scores[node] = scores.get(node, 0.0) + weight * share
-                share /= 2
-            good[node] = good.get(node, 0) + weight
+        for node in islice(block.iterancestors(), SCORED_LEVELS):
+            scores[node] = scores.get(node, 0.0) + weight * share
+            share /= 2
+        if (parent := block.getparent()) is not None:
+            held[parent] = held.get(parent, 0) + weight
     if not scores:
         return None
+    good = _held_below(held)
     best = max(scores, key=lambda n: scores[n])
     # Widen to the ancestor that holds clearly more of the story: the next one up when it does, or one
     # further up past wrappers that hold only this part (paragraphs each wrapped in their own divs).
@@ -448,6 +454,17 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
         if good.get(ancestor, 0) > WIDEN * good[best]:
             best = ancestor
     return _with_sibling_parts(best, good)
+
+
+def _held_below(held: dict[Element, int]) -> dict[Element, int]:
+    """The weight of the blocks each element holds at any depth: what each holds as children, added to it and
+    to every element above it (once for each parent of blocks, rather than once for each block)."""
+    good: dict[Element, int] = {}
+    for node, weight in held.items():
+        good[node] = good.get(node, 0) + weight
+        for ancestor in node.iterancestors():
+            good[ancestor] = good.get(ancestor, 0) + weight
+    return good
 
 
 SPLIT_HOPS = 3
