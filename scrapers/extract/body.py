@@ -529,7 +529,9 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 
 
 def _collect(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
-    run: list[tuple[str, int | Element]] = []  # loose text between blocks, with how much of it sits in links
+    # Loose text between blocks, each part with how much of it sits in links, or with the inline element whose
+    # links `_flush` measures if the run is long enough to be a block.
+    run: list[tuple[str, int | Element]] = []
     if text := el.text:
         run.append((text, 0))
     for child in el:
