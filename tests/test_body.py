@@ -353,6 +353,26 @@ def test_captions_that_end_with_a_photo_credit_leave_the_body() -> None:
 
 
 @pytest.mark.parametrize(
+    ("block", "credit"),
+    [
+        ("Der Hafen am Abend. Foto: Jane Doe/dpa", True),
+        ("Der Hafen am Abend. Foto:" + " " * 200 + "Jane Doe/dpa", True),  # spaces after the colon are no limit
+        ("Der Hafen am Abend. (credit: " + "x" * 60 + ")", True),  # the longest credit, in parentheses
+        ("Der Hafen am Abend. (credit: " + "x" * 61 + ")", False),
+        ("Der Hafen am Abend. Foto: Jane Doe/dpa\n", True),  # `$` matches before a final newline
+        ("Foto: Jane Doe: dpa", False),  # the credit's colon is the last one
+        ("Der Hafen am Abend. Foto: Jane Doe. Er brannte.", False),
+        ("Der Hafen am Abend, ohne Bildnachweis", False),
+    ],
+)
+def test_a_photo_credit_is_found_after_the_last_colon_only_where_the_pattern_finds_it(block: str, credit: bool) -> None:
+    from scrapers.extract.body import CAPTION_END, _ends_with_credit
+
+    assert _ends_with_credit(block) is credit
+    assert bool(CAPTION_END.search(block)) is credit
+
+
+@pytest.mark.parametrize(
     "prompt",
     [
         "Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.",

@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+from itertools import islice
 from urllib.parse import urljoin
 
 import lxml.html
@@ -79,11 +81,11 @@ class Story:
 def find_story(parsed: Parsed) -> Story:
     guard = _Exclusions(parsed)
     for node in parsed.itemprops.get("articleBody", ()):
-        blocks = _blocks(node)
+        blocks = _blocks(node, guard)
         if sum(len(text) for text, _ in blocks) > SHORT_BODY:
             return _read_story(blocks, "itemprop=articleBody", node)
     container = _best_container(parsed, guard)
-    blocks = _blocks(container) if container is not None else []
+    blocks = _blocks(container, guard) if container is not None else []
     story = _read_story(blocks, "text density", container)
     # Pages that render the story with JavaScript often still carry it whole in their JSON-LD.
     structured_body = structured.text_value(parsed.article.get("articleBody")) or ""
@@ -123,7 +125,7 @@ def _body_in_scripts(root: Element) -> str:
         for markup in _html_strings(code):
             fragment = lxml.html.fragment_fromstring(markup, create_parent="div")
             blocks: list[Block] = []
-            _collect(fragment, blocks)
+            _collect(fragment, blocks, _Verdicts())
             text = "\n\n".join(text for text, _ in blocks)
             if len(text) > len(best):
                 best = text
@@ -205,7 +207,7 @@ def _without_labels(blocks: list[str]) -> list[str]:
     labels = {block for block, n in counts.items() if n >= LABEL_REPEATS and between_paragraphs[block] >= 0.75 * n}
     return [block for block in blocks
             if block not in labels and block.casefold() not in AD_LINES and not NOT_STORY_LINE.match(block)
-            and not CAPTION_END.search(block)]
+            and not _ends_with_credit(block)]
 
 
 AD_LINES = all_words(AD_LABELS)
@@ -226,6 +228,19 @@ CAPTION_END = re.compile(
 )
 """A block that ends with a photo credit ("... tritt zurück. Foto: Jane Doe/dpa", "(credit: NASA)"): an image's
 caption printed among the paragraphs, not a sentence of the story."""
+
+
+CREDIT_TAIL = 62
+"""Characters after a block's last colon, leading spaces aside, that a credit matching `CAPTION_END` takes at
+most: its 60, a closing parenthesis and a final newline (where `$` matches too)."""
+
+
+def _ends_with_credit(block: str) -> bool:
+    """Whether `block` ends with a photo credit (`CAPTION_END`). The credit's colon is the block's last, so a block
+    with none, or with more after it than a credit takes, is not searched: the search tries every position of
+    every paragraph, and took two thirds of `trim_head`'s time."""
+    colon = block.rfind(":")
+    return colon >= 0 and len(block[colon + 1:].lstrip()) <= CREDIT_TAIL and bool(CAPTION_END.search(block))
 
 
 def _may_be_label(block: str) -> bool:
@@ -260,7 +275,29 @@ def _prompt(block: str) -> bool:
     return len(block) < PROMPT_MAX and bool(PROMPT.search(block.casefold()))
 
 
-class _Exclusions:
+class _Verdicts:
+    """Whether an element is marked as boilerplate and whether it is a list of story cards, each asked once a
+    page: the container search asks it of the ancestors of the text, the block reader of the container's
+    children, many the same elements."""
+
+    def __init__(self) -> None:
+        self._boilerplate: dict[Element, bool] = {}
+        self._teasers: dict[Element, bool] = {}
+
+    def boilerplate(self, el: Element) -> bool:
+        verdict = self._boilerplate.get(el)
+        if verdict is None:
+            verdict = self._boilerplate[el] = is_boilerplate(el)
+        return verdict
+
+    def teaser_list(self, el: Element) -> bool:
+        verdict = self._teasers.get(el)
+        if verdict is None:
+            verdict = self._teasers[el] = is_teaser_list(el)
+        return verdict
+
+
+class _Exclusions(_Verdicts):
     """Which elements sit in navigation, an aside, a hidden element or a box marked as
     boilerplate. A marked box that holds the headline is the article itself (WordPress and
     Drupal print tags and states into the article's classes), so it is not excluded; nor is a
@@ -268,42 +305,58 @@ class _Exclusions:
     in one ASP.NET <form>, a table layout, a layout column classed "l-sidebar-fixed")."""
 
     def __init__(self, parsed: Parsed) -> None:
+        super().__init__()
         self.verdicts: dict[Element, bool] = {}
         headline = next(iter(parsed.tagged("h1")), None)
         self.holds_headline = set(headline.iterancestors()) if headline is not None else set()
-        self.paragraph_text = sum(len(all_text(p)) for p in parsed.tagged("p"))
+        self.paragraphs = parsed.tagged("p")
+        self.paragraph_lengths: dict[Element, int] = {}
+
+    @cached_property
+    def paragraph_text(self) -> int:
+        """Length of the text of the page's <p> elements: asked only of a wrapper holding `STORY_TEXT` of it."""
+        return sum(map(self._paragraph_length, self.paragraphs))
+
+    def _paragraph_length(self, p: Element) -> int:
+        length = self.paragraph_lengths.get(p)
+        if length is None:
+            length = self.paragraph_lengths[p] = len(all_text(p))
+        return length
 
     def excluded(self, el: Element) -> bool:
-        node: Element | None = el
-        chain = []
-        verdict = False
-        while node is not None:
-            known = self.verdicts.get(node)
-            if known is not None:
-                verdict = known
+        """Whether `el` or an element above it is a box. Asked from the top down, from below the nearest element
+        already answered: nothing inside a box is looked at (a footer's or a sidebar's paragraphs), which spares
+        two in five of the questions."""
+        verdict = self.verdicts.get(el)
+        if verdict is not None:
+            return verdict
+        unknown = [el]
+        for node in el.iterancestors():
+            verdict = self.verdicts.get(node)
+            if verdict is not None:
                 break
-            chain.append(node)
-            if self._is_box(node):
-                verdict = True
-                break
-            node = node.getparent()
-        for seen in chain:
-            self.verdicts[seen] = verdict
+            unknown.append(node)
+        else:
+            verdict = False
+        for node in reversed(unknown):
+            verdict = verdict or self._is_box(node)
+            self.verdicts[node] = verdict
         return verdict
 
     def _is_box(self, el: Element) -> bool:
-        if el.tag in ("body", "html", "article", "main") or el in self.holds_headline:
+        tag = el.tag
+        if tag in ("body", "html", "article", "main") or el in self.holds_headline:
             return False
-        if el.tag in INVISIBLE_TAGS:
+        if tag in INVISIBLE_TAGS:
             return True
-        if el.tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
+        if tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
-        if is_boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
+        if self.boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
             return True
-        return is_teaser_list(el) and not self._holds_most_text(el)
+        return self.teaser_list(el) and not self._holds_most_text(el)
 
     def _holds_most_text(self, el: Element) -> bool:
-        inside = _paragraph_text(el)
+        inside = sum(map(self._paragraph_length, el.iter("p")))  # each paragraph measured once a page
         return inside >= STORY_TEXT and inside >= 0.5 * self.paragraph_text
 
 
@@ -319,7 +372,13 @@ _COLLAPSIBLE_CLASS = re.compile(r"(?<![a-z])(?:infobox|info-box|factbox|fact-box
 def _collapsible(el: Element) -> bool:
     """Whether `el` is a box the reader opens or that stands beside the story: `<details>`, an accordion, an
     info or fact box."""
-    return el.tag == "details" or bool(_COLLAPSIBLE_CLASS.search(el.get("class") or ""))
+    return el.tag == "details" or _collapsible_class(el.get("class") or "")
+
+
+@lru_cache(maxsize=4096)
+def _collapsible_class(classes: str) -> bool:
+    # Cached: a page repeats its class strings.
+    return bool(_COLLAPSIBLE_CLASS.search(classes))
 
 
 _POST_CLASS = re.compile(r"(?<![a-z])(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed)(?![a-z])")
@@ -337,11 +396,6 @@ def _marked_as_story(el: Element) -> bool:
     if el.get("itemprop") == "articleBody":
         return True
     return any(_STORY_CLASS.match(word) for word in (el.get("class") or "").split())
-
-
-def _paragraph_text(el: Element) -> int:
-    """Length of the text of the <p> elements in `el`."""
-    return sum(len(all_text(p)) for p in el.iter("p"))
 
 
 def _text_blocks(texts: tuple[TextNode, ...]) -> dict[Element, list[int]]:
@@ -368,9 +422,13 @@ def _text_blocks(texts: tuple[TextNode, ...]) -> dict[Element, list[int]]:
     return blocks
 
 
+SCORED_LEVELS = 3
+"""A block's text scores for its parent and the two elements above, half as much each level up."""
+
+
 def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
     scores: dict[Element, float] = {}
-    good: dict[Element, int] = {}
+    held: dict[Element, int] = {}  # the weight of the blocks each element holds as its children
     story = _first_of_several_stories(parsed.tagged("article"))
     for block, (length, link_length) in _text_blocks(parsed.texts).items():
         weight = length - link_length
@@ -379,13 +437,14 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
         if story is not None and story not in block.iterancestors():
             continue  # the next story of an endless-scroll page
         share = 1.0
-        for depth, node in enumerate(block.iterancestors()):
-            if depth < 3:
-                scores[node] = scores.get(node, 0.0) + weight * share
-                share /= 2
-            good[node] = good.get(node, 0) + weight
+        for node in islice(block.iterancestors(), SCORED_LEVELS):
+            scores[node] = scores.get(node, 0.0) + weight * share
+            share /= 2
+        if (parent := block.getparent()) is not None:
+            held[parent] = held.get(parent, 0) + weight
     if not scores:
         return None
+    good = _held_below(held)
     best = max(scores, key=lambda n: scores[n])
     # Widen to the ancestor that holds clearly more of the story: the next one up when it does, or one
     # further up past wrappers that hold only this part (paragraphs each wrapped in their own divs).
@@ -397,6 +456,17 @@ def _best_container(parsed: Parsed, guard: _Exclusions) -> Element | None:
         if good.get(ancestor, 0) > WIDEN * good[best]:
             best = ancestor
     return _with_sibling_parts(best, good)
+
+
+def _held_below(held: dict[Element, int]) -> dict[Element, int]:
+    """The weight of the blocks each element holds at any depth: what each holds as children, added to it and
+    to every element above it (once for each parent of blocks, rather than once for each block)."""
+    good: dict[Element, int] = {}
+    for node, weight in held.items():
+        good[node] = good.get(node, 0) + weight
+        for ancestor in node.iterancestors():
+            good[ancestor] = good.get(ancestor, 0) + weight
+    return good
 
 
 SPLIT_HOPS = 3
@@ -445,10 +515,10 @@ def _first_of_several_stories(articles: tuple[Element, ...]) -> Element | None:
     return outermost[0] if len(outermost) >= 2 else None
 
 
-def _blocks(container: Element) -> list[Block]:
+def _blocks(container: Element, verdicts: _Verdicts) -> list[Block]:
     """The paragraphs and subheadings of `container` in order, each with its element (None for loose text)."""
     blocks: list[Block] = []
-    _collect(container, blocks)
+    _collect(container, blocks, verdicts)
     return blocks
 
 
@@ -458,18 +528,20 @@ BLOCK_LEVEL = BLOCK_TAGS | LIST_TAGS | frozenset(
 )
 
 
-def _collect(el: Element, blocks: list[Block]) -> None:
-    run: list[tuple[str, int]] = []  # loose text between blocks, with how much of it sits in links
-    if el.text:
-        run.append((el.text, 0))
+def _collect(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
+    # Loose text between blocks, each part with how much of it sits in links, or with the inline element whose
+    # links `_flush` measures if the run is long enough to be a block.
+    run: list[tuple[str, int | Element]] = []
+    if text := el.text:
+        run.append((text, 0))
     for child in el:
         tag = child.tag
-        if tag == "table" and not is_boilerplate(child):
+        if tag == "table" and not verdicts.boilerplate(child):
             _flush(run, blocks)
-            _add_table(child, blocks)
+            _add_table(child, blocks, verdicts)
         elif (not isinstance(tag, str) or tag in SKIP_TAGS
-              or (is_boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
-              or is_teaser_list(child) or _collapsible(child) or _other_story(child)):
+              or (verdicts.boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
+              or verdicts.teaser_list(child) or _collapsible(child) or _other_story(child)):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
@@ -479,16 +551,16 @@ def _collect(el: Element, blocks: list[Block]) -> None:
         elif tag in BLOCK_LEVEL:
             _flush(run, blocks)
             if _has_blocks(child):
-                _collect(child, blocks)
+                _collect(child, blocks, verdicts)
             else:
                 _add_block(child, blocks)
         elif tag == "br":
             run.append(("\n", 0))
-        else:
+        else:  # inline: its links are measured only if the run is long enough to be a block
             text = text_of(child)
-            run.append((text, len(text) if tag == "a" else link_text_length(child)))
-        if child.tail:
-            run.append((child.tail, 0))
+            run.append((text, len(text) if tag == "a" else child))
+        if tail := child.tail:
+            run.append((tail, 0))
     _flush(run, blocks)
 
 
@@ -515,11 +587,11 @@ def _add_list(el: Element, blocks: list[Block]) -> None:
         _add_lines(items, texts, blocks)
 
 
-def _add_table(el: Element, blocks: list[Block]) -> None:
+def _add_table(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
     """A table of data within the story, a row a line; a table laying out the page is read as blocks."""
     rows = [row for row in el.iter("tr") if next(row.iterancestors("table"), None) is el]
     if any(_has_blocks(cell) for row in rows for cell in row if isinstance(cell.tag, str)):
-        _collect(el, blocks)  # cells holding paragraphs: a layout table
+        _collect(el, blocks, verdicts)  # cells holding paragraphs: a layout table
         return
     if not _story_started(blocks):
         return  # a table above the story's first paragraph: a fact box, a scoreboard
@@ -554,16 +626,24 @@ LIST_ITEM_MIN = 20
 
 
 def _has_blocks(el: Element) -> bool:
-    return any(isinstance(c.tag, str) and c.tag in BLOCK_LEVEL for c in el)
+    return any(child.tag in BLOCK_LEVEL for child in el)  # a comment's tag, a function, is in no set of names
 
 
-def _flush(run: list[tuple[str, int]], blocks: list[Block]) -> None:
+def _flush(run: list[tuple[str, int | Element]], blocks: list[Block]) -> None:
     # Loose text between blocks, as pages that write paragraphs as <br>-separated text have; a run of
     # links (a tag cloud, a link bar) is not text.
-    text = collapse_space("".join(part for part, _ in run))
-    link_length = sum(links for _, links in run)
+    if not run:
+        return
+    text = "".join(part for part, _ in run)
+    links = [links for _, links in run]
     run.clear()
-    if len(text) >= MIN_PARAGRAPH * 3 and link_length < MOSTLY_LINKS * len(text):
+    if len(text) < MIN_PARAGRAPH * 3:
+        return  # collapsing spaces and reading character references only shortens it (mostly the page's indents)
+    text = collapse_space(text)
+    if len(text) < MIN_PARAGRAPH * 3:
+        return
+    link_length = sum(n if isinstance(n, int) else link_text_length(n) for n in links)
+    if link_length < MOSTLY_LINKS * len(text):
         blocks.append((text, None))
 
 

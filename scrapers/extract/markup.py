@@ -4,7 +4,7 @@ story."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from typing import cast
@@ -111,26 +111,31 @@ def text_of(el: Element) -> str:
 
 
 def _gather_text(el: Element, parts: list[str]) -> None:
-    # A walk with its own stack: a page nested thousands deep passes Python's recursion limit. Each entry is
-    # the children still to read and the element whose tail follows them.
+    # A walk with its own stack: a page nested thousands deep passes Python's recursion limit. The stack holds
+    # the children still to read at each level, and `owners` the element whose tail follows them.
     if el.text:
         parts.append(el.text)
-    stack: list[tuple[Iterator[Element], Element | None]] = [(iter(el), None)]
+    stack: list[Iterator[Element]] = [iter(el)]
+    owners: list[Element | None] = [None]
     while stack:
-        children, owner = stack[-1]
-        child = next(children, None)
-        if child is None:
+        for child in stack[-1]:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
+                if tag == "br":
+                    parts.append(" ")
+                if child.text:
+                    parts.append(child.text)
+                if len(child):  # its children first, then its tail
+                    stack.append(iter(child))
+                    owners.append(child)
+                    break
+            if child.tail:
+                parts.append(child.tail)
+        else:
             stack.pop()
+            owner = owners.pop()
             if owner is not None and owner.tail:
                 parts.append(owner.tail)
-        elif isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
-            if child.tag == "br":
-                parts.append(" ")
-            if child.text:
-                parts.append(child.text)
-            stack.append((iter(child), child))
-        elif child.tail:
-            parts.append(child.tail)
 
 
 def link_text_length(el: Element) -> int:
@@ -140,10 +145,26 @@ def link_text_length(el: Element) -> int:
 def is_boilerplate(el: Element) -> bool:
     """Whether the element's class, id or style marks it as something other than the story, or a class hides it
     (`visually-hidden`, `d-none`: a label for screen readers, a teaser shown on other screens)."""
-    classes = marks(el, "class").split()
-    words = [*classes, *marks(el, "id").split()]
-    return (any(_marks_boilerplate(word) for word in words) or is_hidden(el)
-            or any(name.lower() in HIDDEN_CLASSES for name in classes))
+    names = el.keys()  # one call for the names, then only the attributes present are read (each costs a lookup)
+    if not names:
+        return False
+    if "class" in names and _class_boilerplate(marks(el, "class")):
+        return True
+    if "id" in names and _id_boilerplate(marks(el, "id")):
+        return True
+    return _hidden(el, names)
+
+
+@lru_cache(maxsize=8192)
+def _class_boilerplate(classes: str) -> bool:
+    # Cached per class string, which a page repeats on element after element (ids, unique, are asked apart so
+    # that they do not spoil the hits).
+    names = classes.split()
+    return any(_marks_boilerplate(name) for name in names) or any(name.lower() in HIDDEN_CLASSES for name in names)
+
+
+def _id_boilerplate(ident: str) -> bool:
+    return any(_marks_boilerplate(word) for word in ident.split())
 
 
 @lru_cache(maxsize=8192)
@@ -159,8 +180,14 @@ def _marks_boilerplate(mark: str) -> bool:
 
 
 def is_hidden(el: Element) -> bool:
-    style = el.get("style", "").replace(" ", "").lower()
-    return el.get("hidden") is not None or "display:none" in style or el.get("aria-hidden") == "true"
+    return _hidden(el, el.keys())
+
+
+def _hidden(el: Element, names: Sequence[str | bytes]) -> bool:
+    """Whether `el`, whose attributes are `names`, is hidden by an attribute or its style."""
+    return ("hidden" in names
+            or ("style" in names and "display:none" in el.get("style", "").replace(" ", "").lower())
+            or ("aria-hidden" in names and el.get("aria-hidden") == "true"))
 
 
 TEASER_ITEMS = 3
@@ -170,13 +197,23 @@ other stories, not part of this one."""
 
 def is_teaser_list(el: Element) -> bool:
     """Whether `el` is a list of story cards: most of its three or more items lead with a linked headline."""
-    if len(el) < TEASER_ITEMS:
-        return False
-    items = [child for child in el if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS]
-    linked = [item for item in items if item.tag == "a" or item.find(".//a") is not None]
+    if len(el) < TEASER_ITEMS or len(list(islice(el.iter(*CARD_MARKS), TEASER_ITEMS))) < TEASER_ITEMS:
+        return False  # each card holds a heading or a picture: three cards, three of them at least
+    items: list[Element] = []
+    linked: list[Element] = []
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
+            items.append(child)
+            if tag == "a" or _holds_link(child):
+                linked.append(child)
     if len(linked) < TEASER_ITEMS:
         return False
-    cards = sum(_is_card(item) for item in linked)
+    cards = 0
+    for index, item in enumerate(linked):
+        if cards + len(linked) - index < TEASER_ITEMS:
+            return False  # the items left could not make enough cards
+        cards += _is_card(item)
     if cards < TEASER_ITEMS:
         return False
     with_text = sum(1 for item in items if any(t.strip() for t in item.itertext()))  # a card's picture may be an item
@@ -207,19 +244,28 @@ CARD_SIZE = 80
 """A card has fewer elements than this; a larger item is a section of the page, not a card."""
 
 
+CARD_MARKS = (*sorted(HEADING_TAGS), "img", "picture")
+"""The tags of which a card holds one (its headline or its picture)."""
+
+
+def _holds_link(el: Element) -> bool:
+    """Whether a link is inside `el`: `el.find(".//a") is not None`, without an ElementPath query."""
+    return any(link is not el for link in el.iter("a"))  # iter() yields `el` itself first when it is a link
+
+
 def _is_card(item: Element) -> bool:
     """A small item with a linked headline (a heading holding a link, or a heading inside one), or with a
     link and a picture."""
     nodes = list(islice(item.iter(), CARD_SIZE + 1))
     if len(nodes) > CARD_SIZE:
         return False
-    headings = [n for n in nodes if n.tag in HEADING_TAGS]
-    for heading in headings:
-        if heading.find(".//a") is not None or any(a.tag == "a" for a in heading.iterancestors()):
+    tags = [node.tag for node in nodes]  # read once: each read of a tag builds a new string
+    for node, tag in zip(nodes, tags, strict=True):
+        if tag in HEADING_TAGS and (_holds_link(node) or next(node.iterancestors("a"), None) is not None):
             return True
-    if not any(n.tag in ("img", "picture") for n in nodes):
+    if "img" not in tags and "picture" not in tags:
         return False
-    link_text = sum(len(text_of(a)) for a in nodes if a.tag == "a")
+    link_text = sum(len(text_of(node)) for node, tag in zip(nodes, tags, strict=True) if tag == "a")
     return link_text >= CARD_TITLE and link_text >= CARD_LINK_SHARE * len(text_of(item))
 
 
