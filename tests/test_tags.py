@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
+from scrapers.extract import read_page
 from scrapers.extract.parsed import parse_page
 from scrapers.extract.tags import read_tags
 
@@ -150,6 +151,15 @@ def test_the_page_footers_topic_index_is_not_the_storys_tags() -> None:
             'Politik und Macht</a></li><li><a href="/thema/8">Geld und Wirtschaft</a></li></ol></section></footer>'
             "</body></html>")
     assert read_tags(parse_page(Selector(text=html), URL)) == ([], None)
+
+
+def test_a_tag_list_after_the_end_of_the_page_is_read_by_no_reader() -> None:
+    # libxml2 puts what follows </html> in a second <html> beside the page's root, where no reader looks.
+    html = (f"<html><body><article><h1>Großbrand im Hafen</h1>{STORY}</article></body></html>"
+            '<div class="tags"><a href="/t/hafen">Hafen</a><a href="/t/brand">Brand</a></div>')
+    sel = read_page(html.encode())
+    assert [el.tag for el in sel.root.itersiblings()] == ["html"]
+    assert read_tags(parse_page(sel, URL)) == ([], None)
 
 
 @pytest.mark.parametrize(

@@ -165,13 +165,15 @@ def _class_list(parsed: Parsed) -> tuple[list[str], str] | None:
 
 def _from_first_headline(parsed: Parsed, tags: tuple[str, ...]) -> Iterator[Element]:
     """The elements of `tags` from the page's first <h1> on, in page order; none on a page without one. An
-    element before it has no headline before it, and is never in the story area (`_in_story_area`)."""
+    element before it has no headline before it, and is never in the story area (`_in_story_area`). The walk
+    stays inside the page's root: what libxml2 puts beside it (content after `</html>` becomes a second
+    <html> there) is seen by no reader."""
     h1 = next(iter(parsed.tagged("h1")), None)
     if h1 is None:
         return
     yield from h1.iter(*tags)
     node: Element | None = h1
-    while node is not None:
+    while node is not None and node is not parsed.root:
         for sibling in node.itersiblings():
             yield from sibling.iter(*tags)
         node = node.getparent()
