@@ -64,6 +64,17 @@ def test_control_character_early_in_the_meta_description_does_not_break_the_lead
     assert record["body"].startswith("The council met on Tuesday")
 
 
+def test_lone_surrogate_escaped_in_the_json_ld_is_left_out_of_the_record() -> None:
+    html = """<html lang="en"><head><title>Bridge vote</title>
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Bridge \\ud800vote",
+ "author": {"@type": "Person", "name": "Ann \\udc00Lee"}, "datePublished": "2024-05-03T10:00:00Z"}</script>
+</head><body><h1>Bridge vote</h1><article>""" + STORY * 3 + "</article></body></html>"
+    record = extract_article(html.encode("utf-8"), "https://example.com/news/bridge-vote-123", fetched_at=FETCHED)
+    assert record["title"] == "Bridge vote"
+    assert record["authors"] == ["Ann Lee"]
+    json.dumps(record, ensure_ascii=False).encode("utf-8")  # a lone surrogate would raise UnicodeEncodeError
+
+
 # ------------------------------------------------------------------ 6. XHTML, and one decoding path
 
 
