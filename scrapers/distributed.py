@@ -73,6 +73,15 @@ def frontier_name(spider: Spider) -> str:
     return str(spider.name)
 
 
+WORKER_BACKLOG_BYTES = 1_000_000
+"""`SCRAPER_SLOT_MAX_ACTIVE_SIZE` of a worker: it takes no more requests from the run's queue while this many
+bytes of responses wait to be parsed (about 4 article pages of 230 KB, the mean of tests/data; Scrapy's 5 MB
+holds 20). Downloads in flight do not count, so a slow site keeps every download slot busy. On a fast site a
+worker would otherwise hoard 20 pages that the other workers could parse, and the next listing page, taken
+among them, waits behind them before its links reach the queue: breadth first the listing pages are a chain,
+one page's parse per ~50 articles, and that wait set the pace of the whole run."""
+
+
 class RedisFrontier:
     """Add-on: with `REDIS_URL` set, the Redis scheduler, the run's totals and the run's checks; else nothing."""
 
@@ -80,6 +89,7 @@ class RedisFrontier:
         if not settings.get("REDIS_URL"):
             return
         settings.set("SCHEDULER", "scrapers.distributed.FrontierScheduler", "addon")
+        settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", WORKER_BACKLOG_BYTES, "addon")
         # the project's settings list the checks; the run's replace them at the same priority
         settings.set("SPIDERMON_SPIDER_CLOSE_MONITORS", ("scrapers.distributed.RunChecks",),
                      max(settings.getpriority("SPIDERMON_SPIDER_CLOSE_MONITORS") or 0, SETTINGS_PRIORITIES["addon"]))

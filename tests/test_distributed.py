@@ -26,6 +26,7 @@ from scrapers.crawlbench import Servers, article_path, start_servers
 from scrapers.distributed import (
     EMPTY_POLLS,
     IDLE_SECONDS,
+    WORKER_BACKLOG_BYTES,
     FrontierScheduler,
     RedisFrontier,
 )
@@ -137,6 +138,8 @@ def test_without_redis_url_the_crawl_is_scrapys_own() -> None:
     assert "scrapers.distributed.RunTotals" not in str(alone.getdict("EXTENSIONS"))
     assert shared["SCHEDULER"] == "scrapers.distributed.FrontierScheduler"
     assert shared.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["scrapers.distributed.RunChecks"]
+    assert alone.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == 5_000_000  # Scrapy's
+    assert shared.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == WORKER_BACKLOG_BYTES
 
 
 SPIDER = Spider("frontier-test")
