@@ -38,31 +38,31 @@ from scrapers import settings
 from scrapers.extensions import ReturnFreedMemory
 from tests.test_memory import mapped_blocks
 
+PAGES = 20  # of the average size of tests/data's articles
 glibc_raised_it = bytearray(4 * 1024 * 1024)  # freeing a 4 MB mapped block raises glibc's own threshold
 del glibc_raised_it
 before = mapped_blocks()
-heap_page = bytearray(230_000)  # an article page of the average size of tests/data
+heap_pages = [bytearray(230_000) for _ in range(PAGES)]
 print(mapped_blocks() - before)
 crawler = get_crawler(Spider, {"MALLOC_MMAP_THRESHOLD": settings.MALLOC_MMAP_THRESHOLD})
 extension = ReturnFreedMemory.from_crawler(crawler)
 before = mapped_blocks()
-page = bytearray(230_000)
+pages = [bytearray(230_000) for _ in range(PAGES)]
 print(extension.threshold, mapped_blocks() - before)
-del page
+del pages
 print(mapped_blocks() - before)
-del heap_page
 """
 
 
-def test_a_page_sized_block_is_mapped_on_its_own_once_the_extension_is_on() -> None:
-    # a process of its own: in a long one the block may fit a hole of the heap, which malloc fills first
+def test_page_sized_blocks_are_mapped_on_their_own_once_the_extension_is_on() -> None:
+    # a process of its own, and 20 blocks: malloc fills a hole of the heap before it maps a block
     lines = subprocess.run([sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, text=True,
                            check=True).stdout.splitlines()
-    assert lines == [
-        "0",  # glibc's rule: from the heap
-        f"{128 * 1024} 1",  # the extension's: mapped on its own
-        "0",  # and given back when freed
-    ]
+    assert lines[0] == "0"  # glibc's rule: from the heap
+    threshold, mapped = lines[1].split()
+    assert int(threshold) == 128 * 1024
+    assert int(mapped) >= 15  # the extension's: mapped on their own, bar the few that fit holes
+    assert lines[2] == "0"  # and given back when freed
 
 
 def test_zero_leaves_glibc_its_own_rule() -> None:
