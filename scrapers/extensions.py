@@ -365,7 +365,8 @@ class ReturnFreedMemory:
     block above the freed ones keeps them, so a crawl's memory crept up with the pages read (crawlbench,
     5,000 articles, three crawls side by side: peak RSS 180 MB with glibc's rule, 165 MB with a fixed
     128 KiB; tracemalloc meanwhile counted Python's own memory flat, 34 then 29 MB at 25 and 50%). The cost
-    is a map and unmap per large block, within the noise of the CPU a page. Elsewhere than glibc, nothing."""
+    is a map and unmap per large block, within the noise of the CPU a page. A block that fits a hole of the
+    heap still goes there (malloc fills holes first). Elsewhere than glibc, nothing."""
 
     def __init__(self, threshold: int) -> None:
         self.threshold = threshold
