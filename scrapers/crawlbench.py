@@ -27,7 +27,8 @@ ratios of one run.
 `--workers 2,3` then runs (b) as N workers sharing one frontier on a redis-server of its own (started on
 127.0.0.1 at a free port, `redis-server` must be installed), and `--kill` once more with three workers, one
 of them killed with SIGKILL when half the site is served and started again: for each, the pages/s of the
-run, each worker's pages, and the records written twice and missing (against what (b) wrote alone).
+run, each worker's pages, the records written twice and missing (against what (b) wrote alone), and the
+seconds each worker waited with nothing to do while the run went on (and how often it found the queue empty).
 `--shards 2,3` runs (b) as N processes at once without Redis, each with `-a shard=i/N` (its N-th of the
 article URLs; every process reads the listings): the same figures, each process's pages/s over its own run.
 """
@@ -459,6 +460,9 @@ class Workers:
     shares: list[int] = field(default_factory=list)
     """Pages each worker fetched (its log says when it leaves the run), in start order; a killed worker's
     restarted life only (the killed one never left). Of a shard: the responses its stats count."""
+    idle: list[tuple[float, int]] = field(default_factory=list)
+    """Of each Redis worker: seconds it waited with nothing to do while the run went on, and the times it found
+    the run's queue empty (its log's leaving line)."""
     own_seconds: list[float] = field(default_factory=list)
     """Of each shard: its own crawl's duration (its stats' `elapsed_time_seconds`, start-up included)."""
     cpu: float = 0.0
@@ -536,6 +540,8 @@ def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, r
         log = output.with_suffix(".log").read_text(encoding="utf-8")
         if redis_url is not None:
             run.shares.append(sum(int(pages) for pages in re.findall(r"leaves run \d+: (\d+) pages fetched", log)))
+            waits = re.findall(r"leaves run \d+: .*; idle ([\d.]+) s, (\d+) empty polls", log)
+            run.idle.append((sum(float(seconds) for seconds, _ in waits), sum(int(polls) for _, polls in waits)))
         else:
             run.shares.append(sum(int(pages) for pages in re.findall(r"'response_received_count': (\d+)", log)))
             run.own_seconds.append(sum(float(s) for s in re.findall(r"'elapsed_time_seconds': ([\d.]+)", log)))
@@ -550,7 +556,8 @@ def run_workers(count: int, servers: Servers, workdir: Path, concurrency: int, r
 
 def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
     lines = ["| crawl | pages | pages/s | of (b) alone | pages of each worker | pages/s of each | CPU ms/page |"
-             " records | written twice | missing |", "|---|---|---|---|---|---|---|---|---|---|"]
+             " records | written twice | missing | idle s (empty polls) of each |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for run in runs:
         speed = run.pages / run.seconds if run.seconds else 0.0
         ratio = f"{speed / alone.pages_s:.2f}" if alone and alone.pages_s else "-"
@@ -558,7 +565,8 @@ def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
         each = " + ".join(f"{share / own:.0f}" if own else "-" for share, own in zip(run.shares, seconds, strict=True))
         lines.append(f"| {run.name} | {run.pages} | {speed:.0f} | {ratio} | {' + '.join(map(str, run.shares))} |"
                      f" {each} | {1000 * run.cpu / max(run.pages, 1):.2f} | {run.records} | {run.duplicates} |"
-                     f" {run.missing if alone else '-'} |")
+                     f" {run.missing if alone else '-'} |"
+                     f" {' + '.join(f'{idle:.0f} ({polls})' for idle, polls in run.idle) or '-'} |")
     return "\n".join(lines)
 
 

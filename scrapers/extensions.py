@@ -349,3 +349,48 @@ def write_atomically(path: Path, text: str) -> None:
         file.flush()
         os.fsync(file.fileno())
     os.replace(partial, path)
+
+
+M_MMAP_THRESHOLD = -3
+"""glibc's `mallopt` parameter (malloc.h) for the size from which a block is mapped on its own."""
+
+
+class ReturnFreedMemory:
+    """Extension: with glibc, blocks of `MALLOC_MMAP_THRESHOLD` bytes and more (response bodies and their
+    decoded text, lxml's buffers: article pages are 55-500 KB, 230 KB on average in tests/data) are mapped on
+    their own and given back to the system when freed.
+
+    glibc starts at 128 KiB too, but each time such a block is freed it raises the threshold to that block's
+    size (up to 32 MB): after the first large pages every body comes from the heap, where one long-lived small
+    block above the freed ones keeps them, so a crawl's memory crept up with the pages read (crawlbench,
+    5,000 articles, three crawls side by side: peak RSS 180 MB with glibc's rule, 165 MB with a fixed
+    128 KiB; tracemalloc meanwhile counted Python's own memory flat, 34 then 29 MB at 25 and 50%). The cost
+    is a map and unmap per large block, within the noise of the CPU a page. A block that fits a hole of the
+    heap still goes there (malloc fills holes first). Elsewhere than glibc, nothing."""
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReturnFreedMemory:
+        threshold = crawler.settings.getint("MALLOC_MMAP_THRESHOLD")
+        if threshold <= 0 or not set_mmap_threshold(threshold):
+            raise NotConfigured
+        return cls(threshold)
+
+
+def set_mmap_threshold(threshold: int) -> bool:
+    """glibc's mmap threshold fixed at `threshold` bytes (which also stops its own adjustment); False where
+    the C library has no such setting."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_MMAP_THRESHOLD, threshold))

@@ -80,6 +80,7 @@ ITEM_PIPELINES = {
 # Order matters at the end of a run: coverage is counted (CrawlSummary) before the checks run (Spidermon),
 # and the state commits (HarvestState) after the output files and the report are written.
 EXTENSIONS = {
+    "scrapers.extensions.ReturnFreedMemory": 0,  # large blocks given back to the system when freed (glibc)
     "scrapers.extensions.RejectsFile": 500,
     "scrapers.extensions.CrawlSummary": 510,
     "spidermon.contrib.scrapy.extensions.Spidermon": 520,
@@ -144,6 +145,9 @@ RETRY_AFTER_HEADER_MAX = 30.0
 PAGE_MAX_ELEMENTS = 200_000
 """Pages with more elements are not read (counted `fetch/failed/page_too_large`): real articles have under
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""
+MALLOC_MMAP_THRESHOLD = 128 * 1024
+"""Bytes from which glibc maps a block on its own and unmaps it when freed (response bodies; see
+`scrapers.extensions.ReturnFreedMemory`); 0 leaves glibc's own rule, which raises it as large blocks are freed."""
 REDIS_URL = ""
 """Redis of a distributed crawl, e.g. `redis://10.0.0.5:6379/0`; empty: one process crawls alone."""
 REDIS_LEASE = 15.0

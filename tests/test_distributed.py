@@ -11,15 +11,25 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import redis
+from scrapy import Request, Spider
+from scrapy.exceptions import DontCloseSpider
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from scrapers import settings as project_settings
 from scrapers.crawlbench import Servers, article_path, start_servers
-from scrapers.distributed import RedisFrontier
+from scrapers.distributed import (
+    EMPTY_POLLS,
+    IDLE_SECONDS,
+    WORKER_BACKLOG_BYTES,
+    FrontierScheduler,
+    RedisFrontier,
+)
 from tests.harness import ROOT
 
 ARTICLES = 120
@@ -128,3 +138,57 @@ def test_without_redis_url_the_crawl_is_scrapys_own() -> None:
     assert "scrapers.distributed.RunTotals" not in str(alone.getdict("EXTENSIONS"))
     assert shared["SCHEDULER"] == "scrapers.distributed.FrontierScheduler"
     assert shared.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["scrapers.distributed.RunChecks"]
+    assert alone.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == 5_000_000  # Scrapy's
+    assert shared.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == WORKER_BACKLOG_BYTES
+
+
+SPIDER = Spider("frontier-test")
+
+
+class NextCall:
+    """The engine's `nextcall` of a worker: the delays it was asked to look at the queue again after."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def schedule(self, delay: float = 0) -> None:
+        self.delays.append(delay)
+
+
+def frontier_worker(redis_url: str) -> tuple[FrontierScheduler, NextCall]:
+    crawler = get_crawler(Spider, {"REDIS_URL": redis_url, "REDIS_LEASE": 15})
+    crawler.spider = SPIDER
+    nextcall = NextCall()
+    crawler.engine = SimpleNamespace(_slot=SimpleNamespace(nextcall=nextcall))  # type: ignore[assignment]
+    scheduler = FrontierScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    return scheduler, nextcall
+
+
+def test_an_idle_worker_looks_at_the_queue_again_soon(redis_url: str) -> None:
+    idle, nextcall = frontier_worker(redis_url)
+    busy, _ = frontier_worker(redis_url)  # joined, so active: the run goes on
+    try:
+        for _ in range(6):
+            with pytest.raises(DontCloseSpider):
+                idle.spider_idle(SPIDER)
+        # not Scrapy's 5-second heartbeat: soon, then less often while nothing comes
+        assert nextcall.delays == [0.05, 0.1, 0.2, 0.4, 0.5, 0.5]
+        assert idle.stats.get_value(EMPTY_POLLS) == 6
+
+        # another worker queued a request meanwhile: look at once, and take it
+        assert busy.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+        with pytest.raises(DontCloseSpider):
+            idle.spider_idle(SPIDER)
+        assert nextcall.delays[-1] == 0
+        request = idle.next_request()
+        assert request is not None and request.url == "http://127.0.0.1/news/a.html"
+        assert idle.stats.get_value(IDLE_SECONDS) > 0
+
+        # having worked, the next empty look is soon again
+        with pytest.raises(DontCloseSpider):
+            idle.spider_idle(SPIDER)
+        assert nextcall.delays[-1] == 0.05
+    finally:
+        idle.engine_stopped()
+        busy.engine_stopped()
