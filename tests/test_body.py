@@ -11,6 +11,12 @@ from scrapers.items import Image
 from tests.storypages import CARD, STORY, read
 
 
+def paragraphs(count: int, word: str = "Absatz") -> str:
+    """`count` paragraphs of a story about a fire in the harbour, numbered from 0 after `word`."""
+    return "".join(f"<p>{word} {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
+                   f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(count))
+
+
 @pytest.mark.parametrize(
     "wrapper",
     [
@@ -199,8 +205,7 @@ def test_photo_credit_lines_leave_the_body() -> None:
 
 
 def test_a_story_container_with_a_boilerplate_modifier_in_its_classes_is_kept() -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    story = paragraphs(3)
     others = "".join(f"<p>Leserbrief {n}: Ich finde, die Stadt hätte früher handeln müssen, und das habe ich schon "
                      f"vor Jahren an die Verwaltung geschrieben, ohne Antwort.</p>" for n in range(4))
     page = f"""<html><body><h1>Großbrand im Hafen</h1>
@@ -211,8 +216,7 @@ def test_a_story_container_with_a_boilerplate_modifier_in_its_classes_is_kept() 
 
 
 def test_collapsible_and_info_boxes_leave_the_body() -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    story = paragraphs(3)
     page = f"""<html><body><article><h1>Großbrand im Hafen</h1>{story}
 <details><summary>Was ist ein Großbrand?</summary><p>Ein Brand, den viele Kräfte löschen müssen.</p></details>
 <div class="c-infobox"><p>Info: Der Hafen hat 12 Terminals.</p></div>{story.replace("Absatz", "Teil")}</article>
@@ -222,8 +226,7 @@ def test_collapsible_and_info_boxes_leave_the_body() -> None:
 
 
 def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    story = paragraphs(3)
     tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>Der Hafen brennt, die Feuerwehr '
              'ist da.</p>— Hafenamt (@hafenamt) 18. November 2019</blockquote></div>')
     share = '<div class="social-share"><p>Teilen Sie diesen Artikel mit Ihren Freunden.</p></div>'
@@ -233,22 +236,17 @@ def test_a_social_post_quoted_in_the_story_is_part_of_it() -> None:
 
 
 def test_a_story_split_by_a_box_into_parts_of_one_class_is_read_whole() -> None:
-    def part(word: str, count: int) -> str:
-        return "".join(f"<p>{word} {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb "
-                       f"stand still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(count))
-
     related = ('<div class="widget widget-related"><a href="/a.html">Ein anderer Brand im Hafen im letzten Jahr'
                '</a></div>')
     page = f"""<html><body><h1>Großbrand im Hafen</h1><div class="widgets">
-<div class="widget widget-text"><div class="wrap">{part("Anfang", 2)}</div></div>{related}
-<div class="widget widget-text"><div class="wrap">{part("Teil", 6)}</div></div></div></body></html>"""
+<div class="widget widget-text"><div class="wrap">{paragraphs(2, "Anfang")}</div></div>{related}
+<div class="widget widget-text"><div class="wrap">{paragraphs(6, "Teil")}</div></div></div></body></html>"""
     body = read(page).body
     assert body.startswith("Anfang 0:") and "Teil 5:" in body and "anderer Brand" not in body
 
 
 def test_a_blurb_next_to_the_story_in_a_block_of_its_class_stays_out() -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(6))
+    story = paragraphs(6)
     blurb = ("<p>Über uns: Die Hafengesellschaft betreibt zwölf Terminals und beschäftigt rund 1300 Menschen in "
              "15 Ländern, sie ist an der Börse notiert.</p>")
     page = f"""<html><body><h1>Großbrand im Hafen</h1><div class="page">
@@ -259,8 +257,7 @@ def test_a_blurb_next_to_the_story_in_a_block_of_its_class_stays_out() -> None:
 
 
 def test_calls_to_action_and_notification_bars_leave_the_body() -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    story = paragraphs(3)
     cta = ('<div class="namps-single-cta"><p>Bleiben Sie informiert mit dem Hafenblatt, unabhängiger Journalismus '
            'für nur 8 Euro im Monat: jetzt abonnieren!</p></div>')
     bar = ('<div id="wpfront-notification-bar"><p>Das Hafenmagazin jeden Monat im Briefkasten, zwölf Ausgaben für '
@@ -284,8 +281,7 @@ def test_cards_of_other_stories_nested_as_articles_in_the_story_leave_the_body()
 
 
 def test_one_article_inside_the_story_stays() -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(4))
+    story = paragraphs(4)
     page = f"<html><body><article><h1>Großbrand im Hafen</h1><article>{story}</article></article></body></html>"
     assert read(page).body.count("Absatz") == 4
 
@@ -333,8 +329,7 @@ def test_text_hidden_by_its_class_leaves_the_body() -> None:
     ],
 )
 def test_affiliate_notes_tooltips_meta_lines_and_excerpts_inside_the_story_leave_the_body(inside: str) -> None:
-    story = "".join(f"<p>Absatz {n}: Die Feuerwehr war mit vielen Kräften im Hafen im Einsatz, der Betrieb stand "
-                    f"still und die Schiffe warteten vor der Einfahrt.</p>" for n in range(3))
+    story = paragraphs(3)
     page = f"<html><body><article><h1>Großbrand im Hafen</h1>{story}{inside}{story}</article></body></html>"
     body = read(page).body
     assert body.count("Absatz") == 6 and len(body.split("\n\n")) == 6
