@@ -1,0 +1,70 @@
+"""`SparseGarbageCollection`: the start-up frozen and the young generation collected less often during a crawl,
+Python's collector restored when the engine stops; cyclic garbage is still collected."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from scrapers import settings
+from scrapers.extensions import SparseGarbageCollection
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+@pytest.fixture
+def python_collector() -> Iterator[tuple[int, int, int]]:
+    before = gc.get_threshold()
+    yield before
+    gc.set_threshold(*before)
+    gc.unfreeze()
+
+
+def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
+    python_collector: tuple[int, int, int],
+) -> None:
+    crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
+    extension = SparseGarbageCollection.from_crawler(crawler)
+    start_up = Node()
+    extension.spider_opened(Spider("news"))
+    assert gc.get_threshold() == (10_000, *python_collector[1:])
+    assert gc.get_freeze_count() > 0
+    assert not any(found is start_up for generation in range(3) for found in gc.get_objects(generation))  # frozen
+    extension.engine_stopped()
+    assert gc.get_threshold() == python_collector
+    assert gc.get_freeze_count() == 0
+
+
+def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: tuple[int, int, int]) -> None:
+    crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
+    extension = SparseGarbageCollection.from_crawler(crawler)
+    extension.spider_opened(Spider("news"))
+    pairs = []
+    for _ in range(3):  # pages' worth of cyclic garbage, each pair only reachable from itself
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        pairs.append(weakref.ref(first))
+        del first, second
+    assert all(ref() is not None for ref in pairs)  # a cycle outlives its last reference
+    garbage = [[] for _ in range(2 * settings.GC_GEN0_THRESHOLD)]  # allocations enough for a young collection
+    del garbage
+    assert all(ref() is None for ref in pairs)
+    extension.engine_stopped()
+
+
+def test_a_threshold_of_zero_leaves_python_s_collector_alone() -> None:
+    with pytest.raises(NotConfigured):
+        SparseGarbageCollection.from_crawler(get_crawler(Spider, {"GC_GEN0_THRESHOLD": 0}))
+
+
+def test_the_project_settings_turn_it_on() -> None:
+    assert "scrapers.extensions.SparseGarbageCollection" in settings.EXTENSIONS
