@@ -9,7 +9,7 @@ import weakref
 from collections.abc import Iterator
 
 import pytest
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
@@ -35,13 +35,13 @@ def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
     python_collector: tuple[int, int, int],
 ) -> None:
     crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
-    extension = SparseGarbageCollection.from_crawler(crawler)
+    extension = SparseGarbageCollection.from_crawler(crawler)  # noqa: F841 (the signals hold it weakly)
     start_up = Node()
-    extension.spider_opened(Spider("news"))
+    crawler.signals.send_catch_log(signal=signals.spider_opened, spider=Spider("news"))
     assert gc.get_threshold() == (10_000, *python_collector[1:])
     assert gc.get_freeze_count() > 0
     assert not any(found is start_up for generation in range(3) for found in gc.get_objects(generation))  # frozen
-    extension.engine_stopped()
+    crawler.signals.send_catch_log(signal=signals.engine_stopped)
     assert gc.get_threshold() == python_collector
     assert gc.get_freeze_count() == 0
 
@@ -49,7 +49,7 @@ def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
 def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: tuple[int, int, int]) -> None:
     crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
     extension = SparseGarbageCollection.from_crawler(crawler)
-    extension.spider_opened(Spider("news"))
+    extension.freeze_start_up()
     pairs = []
     for _ in range(3):  # pages' worth of cyclic garbage, each pair only reachable from itself
         first, second = Node(), Node()
@@ -60,7 +60,7 @@ def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: 
     garbage = [[] for _ in range(2 * settings.GC_GEN0_THRESHOLD)]  # allocations enough for a young collection
     del garbage
     assert all(ref() is None for ref in pairs)
-    extension.engine_stopped()
+    extension.restore()
 
 
 def test_a_threshold_of_zero_leaves_python_s_collector_alone() -> None:
