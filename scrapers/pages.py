@@ -100,7 +100,7 @@ class ArticlePage:
     def not_article_reason(self) -> str | None:
         """Why this page, though fetched as an article, is not one: its kind (`listing`, `profile`, `video`,
         `other`) when neither its structured data nor its text make it an article; None for an article."""
-        kind = page_kind(self.sel, self.body(), self.title())
+        kind = page_kind(self.parsed, self.body(), self.title())
         return None if kind == "article" else kind
 
     @cached_property

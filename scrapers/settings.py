@@ -81,6 +81,7 @@ ITEM_PIPELINES = {
 # and the state commits (HarvestState) after the output files and the report are written.
 EXTENSIONS = {
     "scrapers.extensions.ReturnFreedMemory": 0,  # large blocks given back to the system when freed (glibc)
+    "scrapers.extensions.SparseGarbageCollection": 10,  # start-up objects frozen, young objects collected less often
     "scrapers.extensions.RejectsFile": 500,
     "scrapers.extensions.CrawlSummary": 510,
     "spidermon.contrib.scrapy.extensions.Spidermon": 520,
@@ -148,6 +149,9 @@ PAGE_MAX_ELEMENTS = 200_000
 MALLOC_MMAP_THRESHOLD = 128 * 1024
 """Bytes from which glibc maps a block on its own and unmaps it when freed (response bodies; see
 `scrapers.extensions.ReturnFreedMemory`); 0 leaves glibc's own rule, which raises it as large blocks are freed."""
+GC_GEN0_THRESHOLD = 10_000
+"""Objects alive since the last young collection that start the next one (Python's 700); 0 leaves Python's
+collector as it is (see `scrapers.extensions.SparseGarbageCollection`)."""
 REDIS_URL = ""
 """Redis of a distributed crawl, e.g. `redis://10.0.0.5:6379/0`; empty: one process crawls alone."""
 REDIS_LEASE = 15.0

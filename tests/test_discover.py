@@ -6,6 +6,7 @@ import pytest
 from parsel import Selector
 
 from scrapers.extract.discover import article_links, next_page, page_kind, url_score
+from scrapers.extract.parsed import parse_page
 
 SITE = "https://www.hafenblatt.example"
 
@@ -51,10 +52,22 @@ def jsonld(kind: str) -> str:
         ('<meta property="og:type" content="video.other">', "", "video"),
         ("", "\n\n".join([STORY_PARAGRAPH] * 4), "article"),  # says nothing, holds a story
         ("", "Kurz.", "other"),
+        ('<meta name="OG:TYPE" content=" Article ">', "", "article"),  # read like the readers read meta tags
+        ('<meta property="og:type" content="">', "", "other"),
     ],
 )
 def test_page_kind(head: str, body: str, kind: str) -> None:
-    assert page_kind(Selector(text=f"<html><head>{head}</head><body></body></html>"), body, "Titel") == kind
+    parsed = parse_page(Selector(text=f"<html><head>{head}</head><body></body></html>"), f"{SITE}/a")
+    assert page_kind(parsed, body, "Titel") == kind
+
+
+def test_a_page_of_many_links_and_no_story_is_a_listing() -> None:
+    def links(count: int) -> str:
+        return "".join(f'<a href="/nachrichten/{n}">Meldung {n}</a>' for n in range(count)) + "<a>no link</a>"
+
+    for count, kind in ((20, "listing"), (19, "other")):
+        sel = Selector(text=f"<html><body>{links(count)}</body></html>")
+        assert page_kind(parse_page(sel, f"{SITE}/"), "Kurz.", None) == kind
 
 
 @pytest.mark.parametrize(
@@ -84,6 +97,6 @@ def test_real_article_pages_are_articles() -> None:
     for path in pages:
         sel = Selector(text=decode_page(gzip.decompress(path.read_bytes())))
         page = ArticlePage(sel, url="https://example.org/a-1.html", fetched_at=datetime.now(UTC))
-        kinds.append(page_kind(sel, page.body(), page.title()))
+        kinds.append(page_kind(page.parsed, page.body(), page.title()))
     assert len(pages) == 128
     assert kinds.count("article") / len(kinds) >= 0.98

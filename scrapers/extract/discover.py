@@ -6,7 +6,7 @@ pages are articles, and where a listing continues.
   media pages do not count. Then the page's own pattern decides: URLs are grouped by shape (digits and
   slugs abstracted), and a shape that several candidate links share lends its weight to every member,
   so a site's article URLs are learned from the page rather than from a list of sites.
-- `page_kind(sel, body)`: `article` when the page says so (`og:type=article`, a JSON-LD Article type) or,
+- `page_kind(parsed, body)`: `article` when the page says so (`og:type=article`, a JSON-LD Article type) or,
   saying nothing, holds a story (several paragraphs of body text and a headline); `listing`, `profile`,
   `video`, `other` otherwise.
 - `next_page(sel, url)`: `rel=next`, or a link labelled "next" in the page's language.
@@ -23,6 +23,7 @@ import parsel
 
 from scrapers.extract import structured
 from scrapers.extract.links import absolute_url
+from scrapers.extract.parsed import Parsed
 from scrapers.extract.vocabulary import NEXT_LABELS, all_words, alternation
 
 # Path words of pages that are not articles.
@@ -96,13 +97,13 @@ def article_links(urls: Iterable[str], *, threshold: float = 1.0) -> list[str]:
     return picked
 
 
-def page_kind(sel: parsel.Selector, body: str, title: str | None) -> str:
-    """What a fetched page is: `article`, `listing`, `profile`, `video` or `other`."""
-    objects = structured.jsonld_objects(sel)
-    og_type = (sel.xpath("//meta[@property='og:type']/@content").get() or "").strip().lower()
-    if structured.find_article(objects) is not None or og_type.startswith("article"):
+def page_kind(parsed: Parsed, body: str, title: str | None) -> str:
+    """What a fetched page is: `article`, `listing`, `profile`, `video` or `other`, from what the page read
+    once says about itself (its JSON-LD and `og:type`, read like every other meta tag)."""
+    og_type = (structured.meta_content(parsed.meta, "og:type") or "").lower()
+    if parsed.article or og_type.startswith("article"):
         return "article"
-    for obj in objects:
+    for obj in parsed.jsonld:
         for kind_name in structured.types_of(obj):
             if kind_name in ARTICLE_TYPES_OTHER:
                 return ARTICLE_TYPES_OTHER[kind_name]
@@ -113,7 +114,8 @@ def page_kind(sel: parsel.Selector, body: str, title: str | None) -> str:
     paragraphs = [block for block in body.split("\n\n") if len(block) >= 80]
     if title and len(paragraphs) >= 3 and sum(len(p) for p in paragraphs) >= 800:
         return "article"
-    return "listing" if len(sel.css("a[href]")) >= 20 else "other"
+    links = sum(1 for anchor in parsed.tagged("a") if anchor.get("href") is not None)
+    return "listing" if links >= 20 else "other"
 
 
 def next_page(sel: parsel.Selector, url: str) -> str | None:
