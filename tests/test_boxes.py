@@ -230,3 +230,25 @@ def test_the_classed_elements_are_those_whose_marks_name_a_box() -> None:
                                                        "related", "related"]
     odd = [(etree.Element("div"), "related\0x"), (etree.Element("div"), "footer")]  # a separator inside
     assert _classed(odd) == [(odd[0][0], "related")]
+
+
+def test_the_texts_kept_for_labels_are_all_those_label_reads_as_labels() -> None:
+    from lxml import etree
+
+    from scrapers.extract.boxes import _label, _may_be_labels
+    from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
+
+    vocabulary = [label for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
+                  for labels in group.values() for label in labels]
+    odd = ["— Related stories", "  ...MOST READ", "_Ähnliche Artikel", "İlgili Haberler", "\u212aerrang",
+           "Straße", "実施中の社会ランキング", "x" * 30 + "ランキング", "Weather", "", " ", "Latest news"]
+    strings = [variant for label in vocabulary for variant in (label, label.upper(), label.title(), f"» {label}: x")]
+    texts = [etree.SubElement(etree.Element("div"), "p") for _ in strings + odd]
+    for p, text in zip(texts, strings + odd, strict=True):
+        p.text = text
+    nodes = [p.xpath("text()")[0] if p.text else "" for p in texts]
+    kept = _may_be_labels(nodes)
+    assert [text for text in nodes if _label(text) is not None] == [text for text in kept if _label(text) is not None]
+    assert len([text for text in nodes if _label(text) is not None]) > len(strings) // 2
+    assert "Weather" not in kept and "Straße" not in kept and "" not in kept
+    assert _may_be_labels(["Related\0x", "Weather"]) == ["Related\0x", "Weather"]  # a separator inside: each is read
