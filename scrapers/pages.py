@@ -183,9 +183,19 @@ class ArticlePage:
         return meta_content(self.parsed.meta, name.casefold())
 
     def timestamp(self, raw: str | None) -> datetime | None:
+        """The moment `raw` names on this page; each text read once (`published_at` is read for its own field
+        and again for `published_date`)."""
+        if raw in self._moments:
+            return self._moments[raw]
         languages = list(self.languages) if self.languages else None
         zone = self.timezone or site_timezone(self.url, self.generic.language or self.language())  # with region
-        return parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
+        moment = self._moments[raw] = parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
+        return moment
+
+    @cached_property
+    def _moments(self) -> dict[str | None, datetime | None]:
+        """The moments `timestamp` has read, by text (a datetime cannot be changed by whoever receives it)."""
+        return {}
 
 
 class SectionPage:

@@ -428,3 +428,23 @@ def test_the_byline_class_test_agrees_with_the_byline_pattern() -> None:
     marks = ["article__byline", "c-Author-name story", "authority", "nav main", "bylıne", "BYLİNE", "Writer", "x"]
     assert [_marks_byline(m) for m in marks] == [bool(BYLINE_CLASS.search(m)) for m in marks]
     assert [_marks_byline(m) for m in marks] == [True, True, False, False, True, True, True, False]
+
+
+@pytest.mark.parametrize("classes", [
+    ["nav", "article__author", "layout", "w-auto", "byline", "footer"],
+    ["story-meta", "by", "line", "Contributors", "REPORTER-box", "auteur", "wrIter"],
+    ["au", "thor", "plain", "Autorin", "K\u212aelvin-author"],  # a stem across two marks; marks not all ASCII
+    ["teaser", "card", "main"],
+    [],
+])
+def test_the_byline_candidates_hold_every_byline_mark(classes: list[str]) -> None:
+    """The marked elements `_byline_marked` picks by one search of all the marks keep, in page order, each one
+    whose marks name a byline."""
+    from scrapers.extract.generic import _byline_marked, _marks_byline
+
+    html = "<html><body>" + "".join(f'<div class="{name}">x</div>' for name in classes) + "</body></html>"
+    marked = parse_page(Selector(text=html), "https://example.com/a").marked
+    expected = [(el, marks) for el, marks in marked if _marks_byline(marks)]
+    assert [(el, marks) for el, marks in _byline_marked(marked) if _marks_byline(marks)] == expected
+    assert len(expected) == sum(1 for name in classes if name.lower() in (
+        "article__author", "byline", "contributors", "reporter-box", "auteur", "writer", "kkelvin-author"))

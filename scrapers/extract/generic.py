@@ -9,9 +9,11 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import lru_cache
+from itertools import accumulate, islice
 from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
@@ -48,6 +50,11 @@ from scrapers.extract.vocabulary import (
     alternation,
 )
 from scrapers.items import Image, Link, RankedLink
+
+TEXT_KEYS = 4096
+"""`text_key`s kept (`_key`): the readers key the same site names and title parts several times a page (the site's names
+six times), and a site's pages share them."""
+_key = lru_cache(maxsize=TEXT_KEYS)(text_key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,12 +202,12 @@ def _without_section_suffix(title: str, sections: list[str]) -> str:
 
 def _visible_headline(parsed: Parsed, sites: list[str], parts: _TitleParts) -> str:
     """The first <h1> outside the page's header, navigation and asides that is not the site's name."""
-    site_keys = {text_key(site) for site in sites}
+    site_keys = {_key(site) for site in sites}
     for h1 in parsed.tagged("h1"):
         if any(a.tag in ("header", "nav", "aside", "footer") and not _is_article_header(a) for a in h1.iterancestors()):
             continue
         text = text_of(h1)
-        if len(text) >= 8 and text_key(text) not in site_keys and not _is_blog_label(parsed, text, parts):
+        if len(text) >= 8 and _key(text) not in site_keys and not _is_blog_label(parsed, text, parts):
             return text
     return ""
 
@@ -216,15 +223,15 @@ class _TitleParts:
     @staticmethod
     def of(page_title: str) -> _TitleParts:
         head, *rest = _TITLE_SEPARATOR.split(page_title) or [""]
-        return _TitleParts(text_key(head), frozenset(text_key(part) for part in rest))
+        return _TitleParts(_key(head), frozenset(_key(part) for part in rest))
 
 
 def _is_blog_label(parsed: Parsed, text: str, parts: _TitleParts) -> bool:
     """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>" (`parts`), and the
     post title stands in a heading of its own."""
-    if text_key(text) not in parts.rest:
+    if _key(text) not in parts.rest:
         return False
-    return any(text_key(text_of(h)) == parts.head for h in parsed.root.iter("h1", "h2", "h3"))
+    return any(_key(text_of(h)) == parts.head for h in parsed.root.iter("h1", "h2", "h3"))
 
 
 def text_of_title(parsed: Parsed) -> str:
@@ -246,7 +253,7 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
     """`title` without a trailing " | Site"-style segment: one that names the site, or whose
     removal leaves exactly another headline of the page."""
     wanted = {o.casefold() for o in others if o}
-    site_keys = [text_key(s) for s in sites if len(text_key(s)) >= 3]
+    site_keys = [_key(s) for s in sites if len(_key(s)) >= 3]
     separators = list(_TITLE_SEPARATOR.finditer(title))
     # Whether a segment after each separator names the site, in one pass from the end (splitting the rest
     # again at every separator took seconds on a tag-soup "title" of 600 dashes).
@@ -268,7 +275,7 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
 
 
 def _names_site(segment: str, site_keys: list[str]) -> bool:
-    key = text_key(_DOMAIN_END.sub("", segment.strip().casefold()))
+    key = _key(_DOMAIN_END.sub("", segment.strip().casefold()))
     return any(key == site or (len(site) >= 4 and key.startswith(site)) for site in site_keys)
 
 
@@ -293,7 +300,7 @@ def _site_names(parsed: Parsed) -> list[str]:
     labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
     if len(labels) >= 2:
         names.append(labels[-2])
-    return [n.lstrip("@") for n in names if n and len(text_key(n)) >= 3]
+    return [n.lstrip("@") for n in names if n and len(_key(n)) >= 3]
 
 
 # ----------------------------------------------------------------------------- dates
@@ -479,7 +486,7 @@ named in `credit` too, so that a consumer can tell it from a person."""
 def _authors(parsed: Parsed, story: Story, site_names: list[str]) -> tuple[Byline, str | None]:
     # Structured data first; a name there that is the site's or the publisher's own (`site_names`) is a house
     # credit, not a person, and the visible byline is read instead.
-    sites = [text_key(site) for site in site_names if len(text_key(site)) >= 3]
+    sites = [_key(site) for site in site_names if len(_key(site)) >= 3]
     labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
     host_key = labels[-2].casefold() if len(labels) >= 2 else ""
     candidates: tuple[tuple[str, Callable[[], Byline]], ...] = (
@@ -554,7 +561,7 @@ def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline
 def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool:
     """Whether `name` is the site's own: its name or the start of it, or its initials the host's name
     ("Deutsche Welle" on dw.com)."""
-    key = text_key(name)
+    key = _key(name)
     if any(key == site or key.startswith(site) or site.startswith(key) for site in site_keys if key):
         return True
     words = re.sub(r"\(.*?\)", " ", name).split()  # "Deutsche Welle (www.dw.com)"
@@ -570,7 +577,7 @@ def _byline_names(parsed: Parsed) -> Byline:
     links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
-    for el, marks in parsed.marked:
+    for el, marks in _byline_marked(parsed.marked):
         if not _marks_byline(marks) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         if any(a.tag in ("aside", "footer", "nav") for a in el.iterancestors()):
@@ -595,8 +602,31 @@ def _marks_byline(marks: str) -> bool:
     return BYLINE_CLASS.search(marks) is not None
 
 
-_BYLINE_STEMS = re.compile("aut|byline|contributor|reporter|writer")
+BYLINE_STEMS = ("aut", "byline", "contributor", "reporter", "writer")
 """What every word of `BYLINE_CLASS` holds ("author", "autor", "auteur", "contributors", ...)."""
+_BYLINE_STEMS = re.compile("|".join(BYLINE_STEMS))
+
+def _byline_marked(marked: Sequence[tuple[Element, str]]) -> Sequence[tuple[Element, str]]:
+    """The entries of `marked` (`Parsed.marked`) whose marks `_marks_byline` may accept, in page order: those
+    whose lowered marks hold one of `BYLINE_STEMS` (and the few whose marks end with the start of a stem that the
+    next marks complete), found by a substring search of all the marks joined for each stem (a page has hundreds
+    of marked elements, 12,000 characters of marks, and a handful of stems: a third of the time of the regex
+    search of each element's marks). Marks that are not all ASCII are all of them (lowering may change their
+    length, and the case-blind search reads more than the stems)."""
+    marks = [mark for _, mark in marked]
+    joined = "".join(marks).lower()
+    if not joined.isascii():
+        return marked
+    starts: set[int] = set()
+    for stem in BYLINE_STEMS:
+        at = joined.find(stem)
+        while at >= 0:
+            starts.add(at)
+            at = joined.find(stem, at + 1)
+    if not starts:
+        return ()
+    ends = list(accumulate(map(len, marks)))
+    return [marked[index] for index in sorted({bisect_right(ends, at) for at in starts})]
 
 
 BYLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"})
@@ -799,7 +829,7 @@ def _without_headline(crumbs: list[str], title: str | None) -> list[str]:
         return crumbs
     if len(crumbs[-1].split()) >= HEADLINE_WORDS:
         return crumbs[:-1]
-    last, headline = text_key(crumbs[-1]), text_key(title or "")
+    last, headline = _key(crumbs[-1]), _key(title or "")
     cut_short = len(last) >= HEADLINE_CRUMB and (headline.startswith(last) or last.startswith(headline))
     if headline and last and (last == headline or cut_short):
         return crumbs[:-1]

@@ -1,0 +1,122 @@
+"""The normalizing pipelines' shortcuts give what the work they spare would give."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import fastjsonschema
+import pytest
+from jsonschema import Draft202012Validator
+
+from pipelines.text import clean_fields, settled
+from pipelines.validate import article_schema, fast_form
+from scrapers.extract.text import clean_paragraphs, clean_text
+
+TEXTS = [
+    "Hà Linh", "Hafen in Flammen", "Ha\u0300 Linh", "  Hà   Linh \n", "Hà Linh ", " Hà Linh", "Hà  Linh",
+    "tab\there", "no\u00a0break", "an\u200bninh", "soft\u00adhyphen", "bell\x07char", "lone \ud800 surrogate",
+    "CD&amp;V", "Q&A: AT&T", "&amp", "AT&T&#39;s", "line\nbreak", "para\u2029graph", "ogham\u1680space", "\ufeffBOM",
+    "x", " ", "", "日本語の記事", "e\u0301", "\u0301 leading mark", "zero\u2060joiner", "private \ue000 use",
+    "left\u200eto right",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_settled_text_is_what_cleaning_gives(text: str) -> None:
+    """A text `settled` is its cleaned self; one not settled may be too (the test is cautious: a format
+    character such as U+200E, which cleaning keeps, makes a text not settled)."""
+    assert not settled(text) or clean_text(text) == text
+
+
+@pytest.mark.parametrize("text", ["Hà Linh", "Hafen in Flammen", "x", "日本語の記事", "Q&A: AT&T"])
+def test_clean_text_needs_no_work(text: str) -> None:
+    assert settled(text)
+
+
+@pytest.mark.parametrize("text", ["Hà  Linh", "Hà Linh ", "no\u00a0break", "an\u200bninh", "CD&amp;V", "Ha\u0300", "",
+                                  " "])
+def test_text_to_clean_is_not_settled(text: str) -> None:
+    assert not settled(text)
+
+
+@pytest.mark.parametrize("body", [
+    "One line.\n\nTwo lines.", "Ein Absatz über den Hafen.\n\nNoch einer.", "Only one.", "",
+    " One  line.\n\n\n\nTwo\nlines. \n \n\n", "One.\n\n\n\nTwo.", "\n\nOne.", "One.\n\n", "One.\n\n\nTwo.",
+    "One. \n\nTwo.", "One.\n\n Two.", "One.\nTwo.", "One.\n\nTwo\u00a0words.", "Ha\u0300.\n\nTwo.", "CD&amp;V.\n\nTwo.",
+    "AT&T.\n\nQ&A.", "One\u200b.\n\nTwo.", "One.\n \nTwo.",
+])
+def test_a_body_keeps_its_cleaned_paragraphs(body: str) -> None:
+    record: dict[str, Any] = {"body": body}
+    clean_fields(record)
+    assert record["body"] == clean_paragraphs(body)
+
+
+def test_cleaned_fields_are_what_clean_text_gives() -> None:
+    record: dict[str, Any] = {"title": "Hà  Linh", "lead": "Lead.", "credit": " ", "site": "",
+                              "tags": ["a", " ", "b\u200b"]}
+    clean_fields(record)
+    assert record == {"title": "Hà Linh", "lead": "Lead.", "credit": None, "site": "", "tags": ["a", "b"]}
+
+
+def _valid_record() -> dict[str, Any]:
+    return {
+        "url": "https://example.com/a.html", "canonical_url": "https://example.com/a.html", "site": "example.com",
+        "language": "de", "section": ["Politik"], "title": "Hafen in Flammen",
+        "published_at": "2024-05-03T10:15:00+02:00", "published_raw": "3. Mai 2024, 10:15 Uhr",
+        "published_date": "2024-05-03", "updated_at": None, "authors": ["Anna Beispiel"], "credit": None,
+        "lead": "Ein Feuer.", "body": "Erster Absatz.\n\nZweiter.", "tags": ["Hafen"],
+        "images": [{"url": "https://example.com/i.jpg", "alt": None, "caption": "Das Feuer"}],
+        "related": [{"url": "https://example.com/b.html", "title": "B", "summary": None}], "more_in_section": [],
+        "trending": [{"rank": 1, "url": "https://example.com/c.html", "title": "C", "summary": "c"}],
+        "sources": {"title": "og:title"}, "scraped_at": "2024-05-03T08:00:00+00:00", "version": 1,
+        "schema_version": "1.3",
+    }
+
+
+VALUES: list[Any] = [
+    None, "", "x", "http://a b", "https://example.com/x", "https://example.com/#top", "2024-05-03",
+    "2024-05-03T10:15:00+02:00", "2024-05-03T10:15:00", 0, 1, -1, 1.5, True, [], ["x"], [""], [None], {}, {"a": "b"},
+    {"a": ""}, "de", "zh-Hant", "de-AT", "1.3",
+]
+
+
+def _variants() -> list[dict[str, Any]]:
+    """The valid record with each field, and each field of its nested records, set to each of `VALUES` or
+    left out."""
+    record = _valid_record()
+    variants = []
+    for name in record:
+        for value in VALUES:
+            variants.append({**record, name: copy.deepcopy(value)})
+        variants.append({key: value for key, value in record.items() if key != name})
+    for name in ("images", "related", "trending"):
+        for key in record[name][0]:
+            for value in VALUES:
+                variant = copy.deepcopy(record)
+                variant[name][0][key] = copy.deepcopy(value)
+                variants.append(variant)
+    return variants
+
+
+def test_the_fast_form_of_the_schema_accepts_what_the_schema_accepts() -> None:
+    schema = article_schema()
+    validator = Draft202012Validator(schema)
+    is_valid = fastjsonschema.compile(fast_form(schema))
+
+    def accepted(record: dict[str, Any]) -> bool:
+        try:
+            is_valid(record)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    variants = _variants()
+    verdicts = [(accepted(record), validator.is_valid(record)) for record in variants]
+    assert all(fast == slow for fast, slow in verdicts)
+    assert sum(fast for fast, _ in verdicts) > 20 and sum(not fast for fast, _ in verdicts) > 400  # both kinds
+
+
+def test_the_fast_form_has_no_reference_nor_nullable_one_of() -> None:
+    fast = repr({key: value for key, value in fast_form(article_schema()).items() if key != "$defs"})
+    assert "$ref" not in fast and "oneOf" not in fast
