@@ -1,9 +1,10 @@
-"""The page as every stage of the generic reader sees it: parsed once, indexed in one walk, then only read."""
+"""The page as every stage of the generic reader sees it: parsed once, indexed once, then only read."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 import parsel
@@ -24,7 +25,7 @@ __all__ = ["Element", "Parsed", "TextNode", "parse_page"]
 class Parsed:
     """What the page says about itself, read once: its tree, its JSON-LD, the JSON-LD object of the
     article, its meta tags, and indexes that spare each stage a search of the whole tree (each XPath or
-    CSS search of the tree costs about a fifth of the parse; the one walk that builds these, a third).
+    CSS search of the tree costs about a fifth of the parse), each built when a stage first asks for it.
     No stage changes it."""
 
     sel: parsel.Selector
@@ -35,16 +36,6 @@ class Parsed:
     meta: MetaTable
     elements: Mapping[str, tuple[Element, ...]]
     """The elements of each tag, in page order."""
-    itemprops: Mapping[str, tuple[Element, ...]]
-    """The elements of each `itemprop` value (microdata), in page order."""
-    texts: tuple[TextNode, ...]
-    """The text nodes under <body> that hold more than whitespace, in page order (strings with `getparent()`
-    and `is_tail`)."""
-    marked: tuple[tuple[Element, str], ...]
-    """The elements with a class or an id, in page order, each with its marks: the class, then the id after a
-    space when there is one (`"story-body main"`), cut at `MAX_MARKS` characters."""
-    aria_labelled: tuple[Element, ...]
-    """The elements with an `aria-label`, in page order."""
 
     @property
     def root(self) -> Element:
@@ -54,26 +45,113 @@ class Parsed:
     def tagged(self, tag: str) -> tuple[Element, ...]:
         return self.elements.get(tag, ())
 
+    @cached_property
+    def texts(self) -> tuple[TextNode, ...]:
+        """The text nodes under <body> that hold more than whitespace, in page order (strings with
+        `getparent()` and `is_tail`)."""
+        bodies = self.tagged("body")
+        if len(bodies) == 1 and self.root.getparent() is None:  # the page's one body: searched alone
+            return tuple(cast("list[TextNode]", _TEXTS_UNDER(bodies[0])))
+        return tuple(cast("list[TextNode]", _BODY_TEXTS(self.root)))
 
-_BODY_TEXTS = etree.XPath("//body//text()[normalize-space()]")
+    @property
+    def itemprops(self) -> Mapping[str, tuple[Element, ...]]:
+        """The elements of each `itemprop` value (microdata), in page order."""
+        return self._attributes.itemprops
+
+    @property
+    def marked(self) -> tuple[tuple[Element, str], ...]:
+        """The elements with a class or an id, in page order, each with its marks: the class, then the id after
+        a space when there is one (`"story-body main"`), cut at `MAX_MARKS` characters."""
+        return self._attributes.marked
+
+    @property
+    def aria_labelled(self) -> tuple[Element, ...]:
+        """The elements with an `aria-label`, in page order."""
+        return self._attributes.aria_labelled
+
+    @cached_property
+    def _attributes(self) -> _Attributes:
+        return _read_attributes(self.root)
 
 
-def parse_page(sel: parsel.Selector, url: str) -> Parsed:
-    elements: dict[str, list[Element]] = {}
+_BODY_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()]")
+"""`//body//text()[normalize-space()]` with its steps spelled out as the descendant axis: libxml2 evaluates
+`//x` as every node's children, and rewrites it into the descendant axis only for a step without a predicate
+(a fifth faster on the 309 real pages of tests/data; the same nodes in the same order)."""
+_TEXTS_UNDER = etree.XPath("descendant::text()[normalize-space()]")
+"""`_BODY_TEXTS` of a tree with one <body>, searched from it: libxml2 does not walk the whole tree for it."""
+
+
+@dataclass(frozen=True)
+class _Attributes:
+    """The indexes of `Parsed` read off the elements' attributes."""
+
+    itemprops: Mapping[str, tuple[Element, ...]]
+    marked: tuple[tuple[Element, str], ...]
+    aria_labelled: tuple[Element, ...]
+
+
+def _read_attributes(root: Element) -> _Attributes:
+    """The attribute indexes of the tree of `root`, from one walk over every element. Its tags are not read
+    (`Element.tag` makes a new string each time: indexing every element by tag here took a third of the walk);
+    `_TagIndex` finds the elements of a tag in C."""
     itemprops: dict[str, list[Element]] = {}
     marked: list[tuple[Element, str]] = []
     aria_labelled: list[Element] = []
-    for el in sel.root.iter(etree.Element):
-        elements.setdefault(el.tag, []).append(el)
-        if prop := el.get("itemprop"):
+    for el in root.iter(etree.Element):  # (names as bytes: lxml encodes a str name at every call)
+        if prop := el.get(b"itemprop"):
             itemprops.setdefault(prop, []).append(el)
-        marks = el.get("class")
-        if (ident := el.get("id")) is not None:
+        marks = el.get(b"class")
+        if (ident := el.get(b"id")) is not None:
             marks = f"{marks or ''} {ident}"
         if marks:
             marked.append((el, marks[:MAX_MARKS]))
-        if el.get("aria-label") is not None:
+        if el.get(b"aria-label") is not None:
             aria_labelled.append(el)
+    return _Attributes(
+        {prop: tuple(found) for prop, found in itemprops.items()}, tuple(marked), tuple(aria_labelled)
+    )
+
+
+INDEXED_TAGS = ("a", "article", "body", "button", "h1", "link", "meta", "p", "script", "time", "title")
+"""The tags the stages ask `Parsed.tagged` for on every page, found in one walk of the tree in C (lxml's
+`iter(*tags)`) when the page is parsed; another tag is found by a walk of its own when first asked for."""
+
+
+class _TagIndex(Mapping[str, tuple[Element, ...]]):
+    """The elements of each tag of the tree of `root` (a tag without elements is no key, as in a dict built
+    by a walk), from `found` for the tags it holds and else by a walk for that tag, kept."""
+
+    def __init__(self, root: Element, found: dict[str, tuple[Element, ...]]) -> None:
+        self._root = root
+        self._found = found
+
+    def __getitem__(self, tag: str) -> tuple[Element, ...]:
+        found = self._found.get(tag)
+        if found is None:
+            found = self._found[tag] = tuple(self._root.iter(tag))
+        if not found:
+            raise KeyError(tag)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(el.tag for el in self._root.iter(etree.Element)))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def _tag_index(root: Element) -> _TagIndex:
+    """The tag index of the tree of `root`, holding the elements of `INDEXED_TAGS`."""
+    found: dict[str, list[Element]] = {tag: [] for tag in INDEXED_TAGS}
+    for el in root.iter(*INDEXED_TAGS):
+        found[el.tag].append(el)
+    return _TagIndex(root, {tag: tuple(els) for tag, els in found.items()})
+
+
+def parse_page(sel: parsel.Selector, url: str) -> Parsed:
+    elements = _tag_index(sel.root)
     objects = structured.jsonld_in_scripts(elements.get("script", ()))
     return Parsed(
         sel,
@@ -81,9 +159,5 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         tuple(objects),
         structured.find_article(objects) or {},
         structured.meta_table(elements.get("meta", ())),
-        {tag: tuple(found) for tag, found in elements.items()},
-        {prop: tuple(found) for prop, found in itemprops.items()},
-        tuple(cast("list[TextNode]", _BODY_TEXTS(sel.root))),
-        tuple(marked),
-        tuple(aria_labelled),
+        elements,
     )
