@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import cast
 
 import parsel
@@ -25,8 +24,9 @@ __all__ = ["Element", "Parsed", "TextNode", "parse_page"]
 class Parsed:
     """What the page says about itself, read once: its tree, its JSON-LD, the JSON-LD object of the
     article, its meta tags, and indexes that spare each stage a search of the whole tree (each XPath or
-    CSS search of the tree costs about a fifth of the parse), each built when a stage first asks for it.
-    No stage changes it."""
+    CSS search of the tree costs about a fifth of the parse). They are built as soon as the page is parsed,
+    while its tree is still in the processor's caches: built when a stage first asked for them, they cost a
+    sixth more. No stage changes it."""
 
     sel: parsel.Selector
     url: str
@@ -36,6 +36,16 @@ class Parsed:
     meta: MetaTable
     elements: Mapping[str, tuple[Element, ...]]
     """The elements of each tag, in page order."""
+    itemprops: Mapping[str, tuple[Element, ...]]
+    """The elements of each `itemprop` value (microdata), in page order."""
+    texts: tuple[TextNode, ...]
+    """The text nodes under <body> that hold more than whitespace, in page order (strings with `getparent()`
+    and `is_tail`)."""
+    marked: tuple[tuple[Element, str], ...]
+    """The elements with a class or an id, in page order, each with its marks: the class, then the id after a
+    space when there is one (`"story-body main"`), cut at `MAX_MARKS` characters."""
+    aria_labelled: tuple[Element, ...]
+    """The elements with an `aria-label`, in page order."""
 
     @property
     def root(self) -> Element:
@@ -45,61 +55,17 @@ class Parsed:
     def tagged(self, tag: str) -> tuple[Element, ...]:
         return self.elements.get(tag, ())
 
-    @cached_property
-    def texts(self) -> tuple[TextNode, ...]:
-        """The text nodes under <body> that hold more than whitespace, in page order (strings with
-        `getparent()` and `is_tail`)."""
-        bodies = self.tagged("body")
-        if len(bodies) == 1 and self.root.getparent() is None:  # the page's one body: searched alone
-            return tuple(cast("list[TextNode]", _TEXTS_UNDER(bodies[0])))
-        return tuple(cast("list[TextNode]", _BODY_TEXTS(self.root)))
 
-    @property
-    def itemprops(self) -> Mapping[str, tuple[Element, ...]]:
-        """The elements of each `itemprop` value (microdata), in page order."""
-        return self._attributes.itemprops
-
-    @property
-    def marked(self) -> tuple[tuple[Element, str], ...]:
-        """The elements with a class or an id, in page order, each with its marks: the class, then the id after
-        a space when there is one (`"story-body main"`), cut at `MAX_MARKS` characters."""
-        return self._attributes.marked
-
-    @property
-    def aria_labelled(self) -> tuple[Element, ...]:
-        """The elements with an `aria-label`, in page order."""
-        return self._attributes.aria_labelled
-
-    @cached_property
-    def _attributes(self) -> _Attributes:
-        return _read_attributes(self.root)
-
-
-_BODY_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()]")
-"""`//body//text()[normalize-space()]` with its steps spelled out as the descendant axis: libxml2 evaluates
-`//x` as every node's children, and rewrites it into the descendant axis only for a step without a predicate
-(a fifth faster on the 309 real pages of tests/data; the same nodes in the same order)."""
-_TEXTS_UNDER = etree.XPath("descendant::text()[normalize-space()]")
-"""`_BODY_TEXTS` of a tree with one <body>, searched from it: libxml2 does not walk the whole tree for it."""
-
-
-@dataclass(frozen=True)
-class _Attributes:
-    """The indexes of `Parsed` read off the elements' attributes."""
-
-    itemprops: Mapping[str, tuple[Element, ...]]
-    marked: tuple[tuple[Element, str], ...]
-    aria_labelled: tuple[Element, ...]
-
-
-def _read_attributes(root: Element) -> _Attributes:
-    """The attribute indexes of the tree of `root`, from one walk over every element. Its tags are not read
-    (`Element.tag` makes a new string each time: indexing every element by tag here took a third of the walk);
-    `_TagIndex` finds the elements of a tag in C."""
+def parse_page(sel: parsel.Selector, url: str) -> Parsed:
+    root: Element = sel.root
+    elements = _tag_index(root)
     itemprops: dict[str, list[Element]] = {}
     marked: list[tuple[Element, str]] = []
     aria_labelled: list[Element] = []
-    for el in root.iter(etree.Element):  # (names as bytes: lxml encodes a str name at every call)
+    # One walk over every element for its attributes. Its tag is not read (`Element.tag` makes a new string at
+    # each call: indexing every element by tag here took a third of the walk), and the attributes are named
+    # as bytes (lxml encodes a name given as str at every call).
+    for el in root.iter(etree.Element):
         if prop := el.get(b"itemprop"):
             itemprops.setdefault(prop, []).append(el)
         marks = el.get(b"class")
@@ -109,19 +75,30 @@ def _read_attributes(root: Element) -> _Attributes:
             marked.append((el, marks[:MAX_MARKS]))
         if el.get(b"aria-label") is not None:
             aria_labelled.append(el)
-    return _Attributes(
-        {prop: tuple(found) for prop, found in itemprops.items()}, tuple(marked), tuple(aria_labelled)
+    objects = structured.jsonld_in_scripts(elements.get("script", ()))
+    return Parsed(
+        sel,
+        url,
+        tuple(objects),
+        structured.find_article(objects) or {},
+        structured.meta_table(elements.get("meta", ())),
+        elements,
+        {prop: tuple(found) for prop, found in itemprops.items()},
+        _body_texts(root, elements.get("body", ())),
+        tuple(marked),
+        tuple(aria_labelled),
     )
 
 
 INDEXED_TAGS = ("a", "article", "body", "button", "h1", "link", "meta", "p", "script", "time", "title")
-"""The tags the stages ask `Parsed.tagged` for on every page, found in one walk of the tree in C (lxml's
-`iter(*tags)`) when the page is parsed; another tag is found by a walk of its own when first asked for."""
+"""The tags the stages ask `Parsed.tagged` for on every page (and <body>, for `_body_texts`), found in one walk
+of the tree in C (lxml's `iter(*tags)`) when the page is parsed; another tag is found by a walk of its own when
+first asked for."""
 
 
 class _TagIndex(Mapping[str, tuple[Element, ...]]):
-    """The elements of each tag of the tree of `root` (a tag without elements is no key, as in a dict built
-    by a walk), from `found` for the tags it holds and else by a walk for that tag, kept."""
+    """The elements of each tag of the tree of `root` (a tag without elements is no key, as in a dict built by a
+    walk), from `found` for the tags it holds and else by a walk for that tag, kept."""
 
     def __init__(self, root: Element, found: dict[str, tuple[Element, ...]]) -> None:
         self._root = root
@@ -150,14 +127,16 @@ def _tag_index(root: Element) -> _TagIndex:
     return _TagIndex(root, {tag: tuple(els) for tag, els in found.items()})
 
 
-def parse_page(sel: parsel.Selector, url: str) -> Parsed:
-    elements = _tag_index(sel.root)
-    objects = structured.jsonld_in_scripts(elements.get("script", ()))
-    return Parsed(
-        sel,
-        url,
-        tuple(objects),
-        structured.find_article(objects) or {},
-        structured.meta_table(elements.get("meta", ())),
-        elements,
-    )
+def _body_texts(root: Element, bodies: tuple[Element, ...]) -> tuple[TextNode, ...]:
+    """`Parsed.texts` of the tree of `root`, whose <body> elements are `bodies`."""
+    if len(bodies) == 1 and root.getparent() is None:  # the page's one body: searched alone
+        return tuple(cast("list[TextNode]", _TEXTS_UNDER(bodies[0])))
+    return tuple(cast("list[TextNode]", _BODY_TEXTS(root)))
+
+
+_BODY_TEXTS = etree.XPath("/descendant::body/descendant::text()[normalize-space()]")
+"""`//body//text()[normalize-space()]` with its steps spelled out as the descendant axis: libxml2 evaluates
+`//x` as every node's children, and rewrites it into the descendant axis only for a step without a predicate
+(a fifth faster on the 309 real pages of tests/data; the same nodes in the same order)."""
+_TEXTS_UNDER = etree.XPath("descendant::text()[normalize-space()]")
+"""`_BODY_TEXTS` of a tree with one <body>, searched from it: libxml2 does not walk the whole tree for it."""
