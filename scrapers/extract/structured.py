@@ -94,7 +94,7 @@ def jsonld_in_scripts(scripts: Iterable[Any]) -> list[JsonObject]:
     objects: list[JsonObject] = []
     for script in scripts:
         # The type first: reading a script's text copies it, and most scripts are long JavaScript.
-        if "ld+json" in (script.get("type") or "").translate(_TYPE_CASE) and (text := script.text) is not None:
+        if "ld+json" in (script.get(b"type") or "").translate(_TYPE_CASE) and (text := script.text) is not None:
             objects.extend(_flatten(parse_json_loosely(text)))
     return objects
 
@@ -222,16 +222,19 @@ def _position(value: Any) -> int:
 MetaTable = dict[str, list[str]]
 
 
+_META_KEYS = (b"property", b"name", b"itemprop", b"http-equiv")
+
+
 def meta_table(metas: Iterable[Any]) -> MetaTable:
     """All contents of the `<meta>` elements `metas` keyed by lower-cased property, name, itemprop or
     http-equiv, in page order."""
     table: MetaTable = {}
     for meta in metas:
-        content = meta.get("content")
+        content = meta.get(b"content")  # (names as bytes: lxml encodes a name given as str at every call)
         if content is None:
             continue
         content = content.strip()
-        for attr in ("property", "name", "itemprop", "http-equiv"):
+        for attr in _META_KEYS:
             key = meta.get(attr)
             if key:
                 table.setdefault(key.strip().casefold(), []).append(content)

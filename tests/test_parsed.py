@@ -1,0 +1,72 @@
+"""The page as parsed once: its indexes answer what a search of the whole tree would."""
+
+from __future__ import annotations
+
+from lxml import etree
+from parsel import Selector
+
+from scrapers.extract import read_page
+from scrapers.extract.parsed import INDEXED_TAGS, parse_page
+
+URL = "https://www.hafenblatt.example/hafen/grossbrand-4411220.html"
+PAGE = (
+    '<html><head><title>Großbrand im Hafen</title><meta property="og:title" content=" Großbrand ">'
+    '<script type="application/LD+JSON">{"@type": "NewsArticle", "headline": "Großbrand"}</script></head>'
+    '<body class="page"><div id="main" class="story body"><h1 itemprop="headline">Großbrand</h1>'
+    "<p>Die Feuerwehr <b>rückte</b> mit vielen Kräften aus.<!-- Anzeige --> Der Hafen stand still.</p>"
+    '<section aria-label="Mehr zum Thema"><ul><li>  </li><li class="">Eins</li><li id="">Zwei</li></ul></section>'
+    '<div itemprop="articleBody"><p>Text</p></div></div>\n<p>&#160;</p></body></html>'
+)
+
+
+def test_tags_indexed_or_not_are_found_in_page_order() -> None:
+    """A tag the stages ask for on every page and a tag they do not: both as a walk of the tree finds them."""
+    root = read_page(PAGE.encode()).root
+    parsed = parse_page(Selector(root=root, type="html"), URL)
+    assert "p" in INDEXED_TAGS and "div" not in INDEXED_TAGS and "li" not in INDEXED_TAGS
+    for tag in ("p", "div", "li", "h1", "section"):
+        assert parsed.tagged(tag) == tuple(el for el in root.iter(etree.Element) if el.tag == tag)
+    assert [el.get("id") for el in parsed.tagged("div")] == ["main", None]
+    assert parsed.tagged("table") == () and "table" not in parsed.elements and "button" not in parsed.elements
+    assert list(parsed.elements) == list(dict.fromkeys(el.tag for el in root.iter(etree.Element)))
+    assert len(parsed.elements) == 13
+
+
+def test_attribute_indexes() -> None:
+    parsed = parse_page(read_page(PAGE.encode()), URL)
+    assert [(el.tag, marks) for el, marks in parsed.marked] == [
+        ("body", "page"), ("div", "story body main"), ("li", " ")]  # an empty id marks, an empty class does not
+    assert {prop: [el.tag for el in found] for prop, found in parsed.itemprops.items()} == {
+        "headline": ["h1"], "articleBody": ["div"]}
+    assert [el.tag for el in parsed.aria_labelled] == ["section"]
+    assert parsed.meta == {"og:title": ["Großbrand"]}
+    assert parsed.article == {"@type": "NewsArticle", "headline": "Großbrand"}
+
+
+def test_texts_are_the_body_text_nodes_with_more_than_whitespace() -> None:
+    """Tails count (a comment's too, told as a tail of the comment); whitespace-only nodes do not, a no-break
+    space does (XPath's whitespace is only space, tab, CR and LF)."""
+    parsed = parse_page(read_page(PAGE.encode()), URL)
+    found = [(str(text), text.is_tail, getattr(text.getparent(), "tag", None)) for text in parsed.texts]
+    assert found == [
+        ("Großbrand", False, "h1"),
+        ("Die Feuerwehr ", False, "p"),
+        ("rückte", False, "b"),
+        (" mit vielen Kräften aus.", True, "b"),
+        (" Der Hafen stand still.", True, etree.Comment),
+        ("Eins", False, "li"),
+        ("Zwei", False, "li"),
+        ("Text", False, "p"),
+        ("\xa0", False, "p"),
+    ]
+
+
+def test_texts_of_a_tree_with_several_bodies() -> None:
+    """A tree holding a second <body> (lxml builds one; libxml2's parser never does) is searched whole."""
+    root = read_page(b"<html><body><p>Eins</p></body></html>").root
+    first = etree.Element("body")
+    first.text = "Null"
+    root.insert(0, first)
+    parsed = parse_page(Selector(root=root, type="html"), URL)
+    assert [str(text) for text in parsed.texts] == ["Null", "Eins"]
+    assert [str(text) for text in parsed.texts] == root.xpath("//body//text()[normalize-space()]")
