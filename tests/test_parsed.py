@@ -70,3 +70,11 @@ def test_texts_of_a_tree_with_several_bodies() -> None:
     parsed = parse_page(Selector(root=root, type="html"), URL)
     assert [str(text) for text in parsed.texts] == ["Null", "Eins"]
     assert [str(text) for text in parsed.texts] == root.xpath("//body//text()[normalize-space()]")
+
+
+def test_texts_of_a_page_that_goes_on_after_its_html_end_tag() -> None:
+    """What follows `</html>` becomes a second <html> beside the root, with a <body> of its own whose text is
+    the page's (a browser shows it in the one body): searched with the root's."""
+    sel = read_page(b"<html><body><p>Eins</p></body></html>\n<html><body><p>Zwei</p></body></html>")
+    assert [el.tag for el in sel.root.itersiblings()] == ["html"]
+    assert [str(text) for text in parse_page(sel, URL).texts] == ["Eins", "Zwei"]

@@ -129,7 +129,8 @@ def _tag_index(root: Element) -> _TagIndex:
 
 def _body_texts(root: Element, bodies: tuple[Element, ...]) -> tuple[TextNode, ...]:
     """`Parsed.texts` of the tree of `root`, whose <body> elements are `bodies`."""
-    if len(bodies) == 1 and root.getparent() is None:  # the page's one body: searched alone
+    beside = next(root.itersiblings(etree.Element), None)  # what follows `</html>`: a tree with a body of its own
+    if len(bodies) == 1 and root.getparent() is None and beside is None:  # the page's one body: searched alone
         return tuple(cast("list[TextNode]", _TEXTS_UNDER(bodies[0])))
     return tuple(cast("list[TextNode]", _BODY_TEXTS(root)))
 
