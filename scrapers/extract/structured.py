@@ -1,7 +1,7 @@
 """Structured data an article page declares about itself: JSON-LD, meta tags, microdata.
 
-Pure helpers over a `parsel.Selector`. Values are returned as the page gives them (stripped of
-surrounding whitespace); turning them into dates or names is the caller's job.
+Pure helpers over the page's `<script>` and `<meta>` elements and its JSON-LD objects. Values are returned as
+the page gives them (stripped of surrounding whitespace); turning them into dates or names is the caller's job.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
-
-import parsel
 
 JsonObject = dict[str, Any]
 
@@ -79,11 +77,6 @@ def _leading_values(text: str) -> list[Any]:
             break
         values.append(value)
     return values
-
-
-def jsonld_objects(sel: parsel.Selector) -> list[JsonObject]:
-    """Every JSON-LD object on the page, flattened out of arrays and `@graph`, in page order."""
-    return jsonld_in_scripts(sel.root.iter("script"))
 
 
 _TYPE_CASE = str.maketrans("LDJSON", "ldjson")
