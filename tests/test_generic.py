@@ -448,3 +448,17 @@ def test_the_byline_candidates_hold_every_byline_mark(classes: list[str]) -> Non
     assert [(el, marks) for el, marks in _byline_marked(marked) if _marks_byline(marks)] == expected
     assert len(expected) == sum(1 for name in classes if name.lower() in (
         "article__author", "byline", "contributors", "reporter-box", "auteur", "writer", "kkelvin-author"))
+
+
+def test_only_short_text_keys_are_kept() -> None:
+    """A site name or title part is keyed from the cache; a page-long "title" (tag soup) is keyed, not kept."""
+    from scrapers.extract.generic import KEPT_KEY_LENGTH, _kept_key, _key, text_key
+
+    long_title = "Überschrift " * (KEPT_KEY_LENGTH // 10)
+    before = _kept_key.cache_info()
+    assert _key(long_title) == text_key(long_title)
+    assert _kept_key.cache_info()[:2] == before[:2]  # neither found nor kept
+    assert _key("Die Zeitung vom 7. März") == text_key("Die Zeitung vom 7. März")
+    assert _key("Die Zeitung vom 7. März") == text_key("Die Zeitung vom 7. März")
+    after = _kept_key.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 1)

@@ -54,7 +54,15 @@ from scrapers.items import Image, Link, RankedLink
 TEXT_KEYS = 4096
 """`text_key`s kept (`_key`): the readers key the same site names and title parts several times a page (the site's names
 six times), and a site's pages share them."""
-_key = lru_cache(maxsize=TEXT_KEYS)(text_key)
+KEPT_KEY_LENGTH = 500
+"""Longest text whose key is kept: site names and title parts are short (the longest of the 309 real pages of
+tests/data, 402 characters), and a tag-soup page's whole-page "title" kept 4,096 times over would hold
+hundreds of megabytes."""
+_kept_key = lru_cache(maxsize=TEXT_KEYS)(text_key)
+
+
+def _key(text: str) -> str:
+    return _kept_key(text) if len(text) <= KEPT_KEY_LENGTH else text_key(text)
 
 
 @dataclass(frozen=True, kw_only=True)
