@@ -59,8 +59,8 @@ def collector_paused() -> Iterator[None]:
     if not gc.isenabled():
         yield
         return
-    gc.disable()
     try:
+        gc.disable()  # the process's collector: another thread's allocations are not collected meanwhile either
         yield
     finally:
         gc.enable()

@@ -410,6 +410,6 @@ def test_a_texts_collapsed_length_is_that_of_its_collapsed_text() -> None:
     from scrapers.extract.text import collapse_space
 
     texts = ["Der Brand im Hafen", " Der Brand", "Der Brand ", "Der  Brand", "Der\nBrand", "Der\u00a0Brand",
-             "Der\u2009Brand", "CD&amp;V", "CD&V", "a\x1fb", "\u3000Brand", "x", "Brand\t"]
+             "Der\u2009Brand", "CD&amp;V", "CD&V", "a\x1fb", "\u3000Brand", "x", "Brand\t", ""]
     assert [_collapsed_length(text) for text in texts] == [len(collapse_space(text)) for text in texts]
     assert [_collapsed_length(text) for text in texts[:7]] == [18, 9, 9, 9, 9, 9, 9]

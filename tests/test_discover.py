@@ -54,6 +54,7 @@ def jsonld(kind: str) -> str:
         ("", "Kurz.", "other"),
         ('<meta name="OG:TYPE" content=" Article ">', "", "article"),  # read like the readers read meta tags
         ('<meta property="og:type" content="">', "", "other"),
+        ('<meta name="og:type" content="video.other">', "\n\n".join([STORY_PARAGRAPH] * 4), "video"),  # says so
     ],
 )
 def test_page_kind(head: str, body: str, kind: str) -> None:

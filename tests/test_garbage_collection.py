@@ -10,10 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 from scrapy import Spider, signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from scrapers import quality, settings
+from scrapers import extensions, quality, settings
 from scrapers.extensions import SparseGarbageCollection
 from scrapers.extraction import collector_paused, extract_article
 
@@ -26,30 +27,71 @@ class Node:
 @pytest.fixture
 def python_collector() -> Iterator[tuple[int, int, int]]:
     before = gc.get_threshold()
-    yield before
-    gc.set_threshold(*before)
-    gc.unfreeze()
+    try:
+        yield before
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+        extensions._COLLECTOR.crawls = 0
+
+
+def crawler_with_extension() -> Crawler:
+    crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
+    crawler.extension = SparseGarbageCollection.from_crawler(crawler)  # type: ignore[attr-defined]  # kept alive
+    return crawler
+
+
+def open_spider(crawler: Crawler) -> None:
+    crawler.signals.send_catch_log(signal=signals.spider_opened, spider=Spider("news"))
+
+
+def stop_engine(crawler: Crawler) -> None:
+    crawler.signals.send_catch_log(signal=signals.engine_stopped)
 
 
 def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
     python_collector: tuple[int, int, int],
 ) -> None:
-    crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
-    extension = SparseGarbageCollection.from_crawler(crawler)  # noqa: F841 (the signals hold it weakly)
+    crawler = crawler_with_extension()
     start_up = Node()
-    crawler.signals.send_catch_log(signal=signals.spider_opened, spider=Spider("news"))
+    open_spider(crawler)
     assert gc.get_threshold() == (10_000, *python_collector[1:])
     assert gc.get_freeze_count() > 0
     assert not any(found is start_up for generation in range(3) for found in gc.get_objects(generation))  # frozen
-    crawler.signals.send_catch_log(signal=signals.engine_stopped)
+    open_spider(crawler)  # once is enough
+    stop_engine(crawler)
     assert gc.get_threshold() == python_collector
     assert gc.get_freeze_count() == 0
 
 
+def test_two_crawlers_in_one_process_share_the_collector(python_collector: tuple[int, int, int]) -> None:
+    first, second = crawler_with_extension(), crawler_with_extension()
+    open_spider(first)
+    frozen = gc.get_freeze_count()
+    in_flight = Node()  # the first crawl's: not frozen by the second's start
+    open_spider(second)
+    assert gc.get_freeze_count() == frozen
+    assert any(found is in_flight for generation in range(3) for found in gc.get_objects(generation))
+    stop_engine(first)
+    assert (gc.get_threshold()[0], gc.get_freeze_count()) == (10_000, frozen)  # the second still crawls
+    stop_engine(second)
+    assert gc.get_threshold() == python_collector
+    assert gc.get_freeze_count() == 0
+
+
+def test_what_the_application_froze_stays_frozen(python_collector: tuple[int, int, int]) -> None:
+    gc.freeze()  # e.g. before forking workers
+    frozen = gc.get_freeze_count()
+    crawler = crawler_with_extension()
+    open_spider(crawler)
+    assert (gc.get_threshold()[0], gc.get_freeze_count()) == (10_000, frozen)
+    stop_engine(crawler)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (python_collector, frozen)
+
+
 def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: tuple[int, int, int]) -> None:
-    crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
-    extension = SparseGarbageCollection.from_crawler(crawler)
-    extension.freeze_start_up()
+    extension = SparseGarbageCollection(settings.GC_GEN0_THRESHOLD)
+    extension.spider_opened()
     pairs = []
     for _ in range(3):  # pages' worth of cyclic garbage, each pair only reachable from itself
         first, second = Node(), Node()
@@ -60,12 +102,12 @@ def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: 
     garbage = [[] for _ in range(2 * settings.GC_GEN0_THRESHOLD)]  # allocations enough for a young collection
     del garbage
     assert all(ref() is None for ref in pairs)
-    extension.restore()
 
 
-def test_a_threshold_of_zero_leaves_python_s_collector_alone() -> None:
+@pytest.mark.parametrize("threshold", [0, -1])
+def test_a_threshold_below_one_leaves_python_s_collector_alone(threshold: int) -> None:
     with pytest.raises(NotConfigured):
-        SparseGarbageCollection.from_crawler(get_crawler(Spider, {"GC_GEN0_THRESHOLD": 0}))
+        SparseGarbageCollection.from_crawler(get_crawler(Spider, {"GC_GEN0_THRESHOLD": threshold}))
 
 
 def test_the_project_settings_turn_it_on() -> None:

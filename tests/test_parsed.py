@@ -62,14 +62,19 @@ def test_texts_are_the_body_text_nodes_with_more_than_whitespace() -> None:
 
 
 def test_texts_of_a_tree_with_several_bodies() -> None:
-    """A tree holding a second <body> (lxml builds one; libxml2's parser never does) is searched whole."""
-    root = read_page(b"<html><body><p>Eins</p></body></html>").root
-    first = etree.Element("body")
-    first.text = "Null"
-    root.insert(0, first)
-    parsed = parse_page(Selector(root=root, type="html"), URL)
-    assert [str(text) for text in parsed.texts] == ["Null", "Eins"]
-    assert [str(text) for text in parsed.texts] == root.xpath("//body//text()[normalize-space()]")
+    """A page with a second <body> gets two body elements from libxml2: both are searched, in page order."""
+    sel = read_page(b"<html><body><p>Eins</p></body><body class=z><p>Zwei</p></body></html>")
+    assert [el.tag for el in sel.root] == ["body", "body"]
+    parsed = parse_page(sel, URL)
+    assert [str(text) for text in parsed.texts] == ["Eins", "Zwei"]
+    assert [str(text) for text in parsed.texts] == sel.root.xpath("//body//text()[normalize-space()]")
+
+
+def test_a_tag_pattern_of_lxml_is_no_tag() -> None:
+    parsed = parse_page(read_page(b"<html><body><div><p>Eins</p></div></body></html>"), URL)
+    assert parsed.tagged("*") == parsed.tagged("{*}div") == ()
+    assert [el.tag for el in parsed.tagged("div")] == ["div"]
+    assert "*" not in parsed.elements
 
 
 def test_texts_of_a_page_that_goes_on_after_its_html_end_tag() -> None:

@@ -52,6 +52,16 @@ def test_a_body_keeps_its_cleaned_paragraphs(body: str) -> None:
     assert record["body"] == clean_paragraphs(body)
 
 
+@pytest.mark.parametrize(("body", "clean"), [
+    ("Ein Absatz über den Hafen.\n\nNoch einer.", True), ("Only one.", True), ("One.\n\n\n\nTwo.", False),
+    ("One.\nTwo.", False), ("", True),
+])
+def test_a_clean_body_is_told_without_cleaning(body: str, clean: bool) -> None:
+    from pipelines.text import _clean_body
+
+    assert _clean_body(body) is clean
+
+
 def test_cleaned_fields_are_what_clean_text_gives() -> None:
     record: dict[str, Any] = {"title": "Hà  Linh", "lead": "Lead.", "credit": " ", "site": "",
                               "tags": ["a", " ", "b\u200b"]}

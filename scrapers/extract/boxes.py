@@ -229,7 +229,8 @@ def _label_candidates(texts: Sequence[str]) -> list[int]:
     if joined.count(_SEPARATOR) != len(texts):  # never from a parsed page; then each is read
         return list(range(len(texts)))
     # Lower case, the labels' starts are plain letters (a pattern ignoring case took twice as long and more);
-    # the only letters outside ASCII that lower to ASCII ("İ", the Kelvin sign) case-fold to the same letters.
+    # the one letter outside ASCII that lowers to ASCII (the Kelvin sign) case-folds to the same letter, and "İ"
+    # lowers to "i" and a combining dot, which the search's non-ASCII start lets through.
     found = set(_separated_matches(joined.lower(), _LABEL_START))
     if _UNSPACED.search(joined):
         found.update(_separated_matches(joined, _UNSPACED_START))

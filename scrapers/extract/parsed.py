@@ -107,7 +107,8 @@ class _TagIndex(Mapping[str, tuple[Element, ...]]):
     def __getitem__(self, tag: str) -> tuple[Element, ...]:
         found = self._found.get(tag)
         if found is None:
-            found = self._found[tag] = tuple(self._root.iter(tag))
+            pattern = "*" in tag or "{" in tag  # lxml's ("*", "{*}div"), which no walk keyed by tag holds
+            found = self._found[tag] = () if pattern else tuple(self._root.iter(tag))
         if not found:
             raise KeyError(tag)
         return found
