@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import html
-import unicodedata
 from collections.abc import MutableMapping
 from typing import Any
 
 from pipelines import is_record, record_fields
-from scrapers.extract.text import clean_paragraphs, clean_text
+from scrapers.extract.text import are_clean_paragraphs, clean_paragraphs, clean_text, is_clean
 
 # Fields that are text even when empty: the schema rejects them empty, with the field named.
 REQUIRED_TEXT = {"url", "site", "title", "body", "schema_version"}
-
-PARAGRAPH_BREAK = "\n\n"
-"""What joins a body's paragraphs, in the reader's body and in the cleaned one."""
 
 
 class CollapseWhitespace:
@@ -29,10 +24,10 @@ class CollapseWhitespace:
 def clean_fields(record: MutableMapping[str, Any]) -> None:
     for name, value in list(record.items()):
         if name == "body" and isinstance(value, str):
-            if not _clean_body(value):
+            if not are_clean_paragraphs(value):
                 record[name] = clean_paragraphs(value)
         elif isinstance(value, str):
-            if not settled(value):
+            if not is_clean(value):
                 record[name] = clean_text(value) or ("" if name in REQUIRED_TEXT else None)
         elif isinstance(value, list):
             record[name] = clean_list(value)
@@ -42,7 +37,7 @@ def clean_list(values: list[Any]) -> list[Any]:
     cleaned = []
     for value in values:
         if isinstance(value, str):
-            if settled(value):
+            if is_clean(value):
                 cleaned.append(value)
             elif text := clean_text(value):
                 cleaned.append(text)
@@ -52,29 +47,3 @@ def clean_list(values: list[Any]) -> list[Any]:
         else:
             cleaned.append(value)
     return cleaned
-
-
-def settled(text: str) -> bool:
-    """Whether `clean_text` gives `text` back as it is, told by tests that run in C over the string rather than
-    by cleaning it (most values come from the reader clean already; cleaning them took two thirds of this
-    pipeline). A printable string holds no whitespace but the ASCII space, and no control, format (zero-width)
-    or surrogate character (`str.isprintable`); with no space doubled or at an end, its words are joined as
-    `collapse_space` joins them; an ASCII string is in NFC. Not the empty string, which cleans to None."""
-    return (text.isprintable() and "  " not in text and text[:1] not in ("", " ") and text[-1] != " "
-            and _no_reference(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)))
-
-
-def _clean_body(body: str) -> bool:
-    """Whether `clean_paragraphs` gives `body` back as it is: non-empty paragraphs joined by one blank line,
-    each `settled`. Told of the body with each blank line read as a space: a line break left over is not
-    printable, an empty paragraph leaves two spaces or one at an end; and a paragraph's NFC is the whole's (a
-    line break composes with nothing)."""
-    flat = body.replace(PARAGRAPH_BREAK, " ")
-    return (flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " "
-            and _no_reference(body) and (body.isascii() or unicodedata.is_normalized("NFC", body)))
-
-
-def _no_reference(text: str) -> bool:
-    """Whether `text` holds no character reference that `collapse_space` would read ("&amp;" for "&"): a text
-    without "&", or one that `html.unescape` leaves as it is."""
-    return "&" not in text or html.unescape(text) == text

@@ -9,9 +9,9 @@ import fastjsonschema
 import pytest
 from jsonschema import Draft202012Validator
 
-from pipelines.text import clean_fields, settled
+from pipelines.text import clean_fields
 from pipelines.validate import article_schema, fast_form
-from scrapers.extract.text import clean_paragraphs, clean_text
+from scrapers.extract.text import are_clean_paragraphs, clean_paragraphs, clean_text, is_clean
 
 TEXTS = [
     "Hà Linh", "Hafen in Flammen", "Ha\u0300 Linh", "  Hà   Linh \n", "Hà Linh ", " Hà Linh", "Hà  Linh",
@@ -23,21 +23,21 @@ TEXTS = [
 
 
 @pytest.mark.parametrize("text", TEXTS)
-def test_a_settled_text_is_what_cleaning_gives(text: str) -> None:
-    """A text `settled` is its cleaned self; one not settled may be too (the test is cautious: a format
-    character such as U+200E, which cleaning keeps, makes a text not settled)."""
-    assert not settled(text) or clean_text(text) == text
+def test_a_text_told_clean_is_what_cleaning_gives(text: str) -> None:
+    """A text `is_clean` is its cleaned self; one not told clean may be too (the test is cautious: a format
+    character such as U+200E, which cleaning keeps, makes a text not told clean)."""
+    assert not is_clean(text) or clean_text(text) == text
 
 
 @pytest.mark.parametrize("text", ["Hà Linh", "Hafen in Flammen", "x", "日本語の記事", "Q&A: AT&T"])
 def test_clean_text_needs_no_work(text: str) -> None:
-    assert settled(text)
+    assert is_clean(text)
 
 
 @pytest.mark.parametrize("text", ["Hà  Linh", "Hà Linh ", "no\u00a0break", "an\u200bninh", "CD&amp;V", "Ha\u0300", "",
                                   " "])
-def test_text_to_clean_is_not_settled(text: str) -> None:
-    assert not settled(text)
+def test_text_to_clean_is_not_is_clean(text: str) -> None:
+    assert not is_clean(text)
 
 
 @pytest.mark.parametrize("body", [
@@ -57,9 +57,7 @@ def test_a_body_keeps_its_cleaned_paragraphs(body: str) -> None:
     ("One.\nTwo.", False), ("", True),
 ])
 def test_a_clean_body_is_told_without_cleaning(body: str, clean: bool) -> None:
-    from pipelines.text import _clean_body
-
-    assert _clean_body(body) is clean
+    assert are_clean_paragraphs(body) is clean
 
 
 def test_cleaned_fields_are_what_clean_text_gives() -> None:

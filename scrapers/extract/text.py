@@ -41,11 +41,48 @@ def clean_text(text: str | None) -> str | None:
     return collapse_space(_INVISIBLE_CHARACTERS.sub("", text)) or None
 
 
+PARAGRAPH_BREAK = "\n\n"
+"""What joins a body's paragraphs, in the reader's body and in the cleaned one."""
+
+
 def clean_paragraphs(text: str) -> str:
     """`clean_text` applied to each paragraph of `text` (paragraphs split at blank lines), empty ones dropped,
     joined again by one blank line."""
     paragraphs = (clean_text(part) for part in re.split(r"\n\s*\n", text))
-    return "\n\n".join(part for part in paragraphs if part)
+    return PARAGRAPH_BREAK.join(part for part in paragraphs if part)
+
+
+# Most text reaches the pipelines clean already (the reader made it), and the reader measures texts that have
+# nothing to collapse: telling so by tests that run in C over the string spares the work (cleaning took two
+# thirds of the text pipeline; measuring by splitting and joining, a fifth more of the story's text blocks).
+
+
+def is_collapsed(text: str) -> bool:
+    """Whether `collapse_space(text)` is `text`: one printable line (the ASCII space is the only whitespace
+    `str.isprintable` lets by, and it lets no control, format (zero-width) or surrogate character by) with no
+    space doubled or at an end, and no character reference to read. Not the empty string."""
+    return (text.isprintable() and "  " not in text and text[:1] not in ("", " ") and text[-1] != " "
+            and _no_reference(text))
+
+
+def is_clean(text: str) -> bool:
+    """Whether `clean_text(text)` is `text`: `is_collapsed` (so no invisible character either), in NFC (as an
+    ASCII string is)."""
+    return is_collapsed(text) and (text.isascii() or unicodedata.is_normalized("NFC", text))
+
+
+def are_clean_paragraphs(body: str) -> bool:
+    """Whether `clean_paragraphs(body)` is `body`: non-empty paragraphs joined by one blank line, each
+    `is_clean`. Told of the body with each blank line read as a space: a line break left over is not
+    printable, an empty paragraph leaves two spaces or one at an end; and a paragraph's NFC is the whole's (a
+    line break composes with nothing). The empty body is clean."""
+    return body == "" or is_clean(body.replace(PARAGRAPH_BREAK, " "))
+
+
+def _no_reference(text: str) -> bool:
+    """Whether `text` holds no character reference that `collapse_space` would read ("&amp;" for "&"): a text
+    without "&", or one that `html.unescape` leaves as it is."""
+    return "&" not in text or html.unescape(text) == text
 
 
 def unique(values: list[str]) -> list[str]:
