@@ -353,7 +353,10 @@ class _Exclusions(_Verdicts):
         if tag in SKIP_TAGS:  # a form, table, aside or header that holds the story is a layout wrapper
             return not self._holds_most_text(el)
         if len(el) < TEASER_ITEMS and not el.keys():
-            return False  # no class, id or style, too few items for a list of cards: most blocks of text
+            # no class, id or style, too few items for a list of cards (most blocks of text): what the two
+            # questions below answer for such an element (`is_boilerplate` reads marks, `is_teaser_list`
+            # wants TEASER_ITEMS items), answered without asking them
+            return False
         if self.boilerplate(el) and not self._holds_most_text(el) and not _marked_as_story(el):
             return True
         return self.teaser_list(el) and not self._holds_most_text(el)

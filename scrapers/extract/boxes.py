@@ -123,6 +123,9 @@ _ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPA
 """Labels of languages that may put words before them without a space ("社会ランキング", "실시간 많이 본 뉴스")."""
 MAX_ANYWHERE = 20
 """Characters of a text in which such a label is looked for anywhere (a heading, not a sentence)."""
+UNSPACED_REACH = 2 * MAX_ANYWHERE
+"""Characters at a text's start in which a letter of a script written without spaces sends the text to
+`_label_anywhere` (the label anywhere in `MAX_ANYWHERE` characters, after some leading marks)."""
 _STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
                     for words in group.values() for label in words)
 """The first four letters of every label: a text starting otherwise is no label (a quick test before the
@@ -280,7 +283,7 @@ def _label(text: str) -> tuple[str, str] | None:
         start = _LEADING.sub("", start)
     key = start[:5].casefold().replace("\u0307", "")  # "İlgili" folds to "i̇lgili"
     if key[:4] not in _STARTS and key[:3] not in _STARTS and key[:2] not in _STARTS:
-        return _label_anywhere(text) if _UNSPACED.search(text, 0, 2 * MAX_ANYWHERE) else None
+        return _label_anywhere(text) if _UNSPACED.search(text, 0, UNSPACED_REACH) else None
     text = _LEADING.sub("", clean_text(text.replace("’", "'")) or "")
     if not text or len(text) > 400:
         return None
@@ -343,9 +346,9 @@ _LABEL_START = re.compile(rf"{_SEPARATOR}[^\w{_SEPARATOR}]*+(?:_[^\w{_SEPARATOR}
 """A text in lower case, from the separator before it, that `_label` may read as a label: past its leading spaces
 and signs, a start of a label (`_STARTS`). Every text passing `_label`'s quick test for these matches; a few
 more do."""
-_UNSPACED_START = re.compile(rf"{_SEPARATOR}[^{_SEPARATOR}\u2e80-\ud7ff]{{0,{2 * MAX_ANYWHERE - 1}}}+[\u2e80-\ud7ff]")
+_UNSPACED_START = re.compile(rf"{_SEPARATOR}[^{_SEPARATOR}\u2e80-\ud7ff]{{0,{UNSPACED_REACH - 1}}}+[\u2e80-\ud7ff]")
 """A text, from the separator before it, with a letter of a script written without spaces among its first
-`2 * MAX_ANYWHERE` characters: `_label` looks for a label anywhere in it."""
+`UNSPACED_REACH` characters: `_label` looks for a label anywhere in it."""
 
 
 def _classed(marked: Iterable[tuple[Element, str]]) -> list[tuple[Element, str]]:
