@@ -37,6 +37,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from scrapers import settings as project_settings
+from scrapers.extensions import LARGEST_GC_THRESHOLD
 from scrapers.statestore import REDIS_SCHEMES, RevisitPolicy, sqlite_path
 
 NOT_ARGUMENTS = ("self", "name", "clock", "args", "kwargs")
@@ -260,6 +261,11 @@ def positive_number(settings: BaseSettings, name: str) -> None:
         raise ValueError("a number, 0 or more")
 
 
+def collector_threshold(settings: BaseSettings, name: str) -> None:
+    if not 0 <= settings.getint(name) <= LARGEST_GC_THRESHOLD:
+        raise ValueError(f"0 (Python's collector as it is) or a number of objects up to {LARGEST_GC_THRESHOLD}")
+
+
 def coverage_floors(settings: BaseSettings, name: str) -> None:
     from scrapers.extensions import COVERED_FIELDS
 
@@ -308,4 +314,5 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "CHECK_MIN_RECORDS": positive_number,
     "CHECK_MIN_FAILURES": positive_number,
     "ALERT_ACTIONS": alert_actions,
+    "GC_GEN0_THRESHOLD": collector_threshold,
 }

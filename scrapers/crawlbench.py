@@ -454,13 +454,13 @@ RSS_WINDOW = 0.05
 
 def rss_level(samples: list[tuple[int, float]], at: float, pages: int) -> float:
     """The crawl's RSS when `at` pages were served: the median of the samples taken while the `RSS_WINDOW` of the
-    pages before it were served (every sample from there on for the end of the crawl). One sample is the page
+    pages before it were served (at the end, with those taken after the last page). One sample is the page
     being read at that instant as much as the crawl's level (a 1.5 MB page adds some 15 MB while it is read):
     with single samples, the 100%-against-50% figure of (b) was -10% in one run and +13% in the next of the same
     build (10,000 articles); with these medians, +3% and +4%."""
     if not samples:
         return 0.0
-    window = [rss for count, rss in samples if at - RSS_WINDOW * pages <= count and (count <= at or at >= pages)]
+    window = [rss for count, rss in samples if at - RSS_WINDOW * pages <= count <= at]
     return statistics.median(window) if window else next((rss for count, rss in samples if count >= at), samples[-1][1])
 
 

@@ -8,7 +8,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -359,7 +359,8 @@ class SparseGarbageCollection:
     passes no longer walk them, and it collects the young generation once `GC_GEN0_THRESHOLD` more
     objects are alive instead of Python's 700, which reading one page exceeds many times over (element
     proxies, strings, tuples) although nearly all of them are freed when the page is done, by reference
-    counting. Both are undone when the engine stops.
+    counting. Both are undone when the spider closes (or the engine stops: a crawl refused while its spider
+    opened gets `spider_closed` and never `engine_stopped`).
 
     The collector is the process's: with several crawlers in one process (`CrawlerProcess`) the first to open
     sets it and the last to stop restores it, and objects frozen before (an application that froze them before
@@ -379,20 +380,27 @@ class SparseGarbageCollection:
         threshold = crawler.settings.getint("GC_GEN0_THRESHOLD")
         if threshold <= 0:
             raise NotConfigured(f"GC_GEN0_THRESHOLD is {threshold}: Python's collector as it is")
+        if threshold > LARGEST_GC_THRESHOLD:
+            raise ValueError(f"GC_GEN0_THRESHOLD is {threshold}, above Python's largest ({LARGEST_GC_THRESHOLD})")
         extension = cls(threshold)
+        for signal in (signals.spider_closed, signals.engine_stopped):
+            crawler.signals.connect(extension.crawl_ended, signal=signal)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_opened(self) -> None:
         if not self.crawling:
-            self.crawling = True
             _COLLECTOR.crawl_starts(self.gen0_threshold)
+            self.crawling = True
 
-    def engine_stopped(self) -> None:
+    def crawl_ended(self) -> None:
         if self.crawling:
             self.crawling = False
             _COLLECTOR.crawl_ends()
+
+
+LARGEST_GC_THRESHOLD = 2**31 - 1
+"""The largest threshold `gc.set_threshold` takes (a C int)."""
 
 
 @dataclass
@@ -400,17 +408,18 @@ class _CrawlsCollector:
     """What the crawls of this process changed of Python's collector, and how many of them are running."""
 
     crawls: int = 0
-    python_threshold: tuple[int, int, int] = (700, 10, 10)
+    python_threshold: tuple[int, int, int] = field(default_factory=gc.get_threshold)
     froze: bool = False
 
     def crawl_starts(self, gen0_threshold: int) -> None:
         if self.crawls == 0:
-            self.python_threshold = gc.get_threshold()
+            python_threshold = gc.get_threshold()
+            gc.set_threshold(gen0_threshold, *python_threshold[1:])
+            self.python_threshold = python_threshold
             self.froze = gc.get_freeze_count() == 0  # else the application froze its own, and decides
             if self.froze:
                 gc.collect()
                 gc.freeze()
-            gc.set_threshold(gen0_threshold, *self.python_threshold[1:])
         self.crawls += 1
 
     def crawl_ends(self) -> None:

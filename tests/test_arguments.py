@@ -52,6 +52,8 @@ BAD = [
     (["-s", "CONCURRENT_REQUESTS=many"],
      "bad CONCURRENT_REQUESTS=many: could not convert string to float: 'many'"),
     (["-a", "since"], "Invalid -a value, use -a NAME=VALUE"),
+    (["-s", "GC_GEN0_THRESHOLD=4294967296"], "bad GC_GEN0_THRESHOLD=4294967296: 0 (Python's collector as it is)"
+                                             " or a number of objects up to 2147483647"),
 ]
 
 

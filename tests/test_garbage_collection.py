@@ -26,19 +26,21 @@ class Node:
 
 @pytest.fixture
 def python_collector() -> Iterator[tuple[int, int, int]]:
-    before = gc.get_threshold()
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
     try:
         yield before
     finally:
+        open_crawls = extensions._COLLECTOR.crawls
         gc.set_threshold(*before)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         extensions._COLLECTOR.crawls = 0
+        assert open_crawls == 0  # every test ends the crawls it started
 
 
-def crawler_with_extension() -> Crawler:
+def crawler_with_extension() -> tuple[Crawler, SparseGarbageCollection]:
     crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
-    crawler.extension = SparseGarbageCollection.from_crawler(crawler)  # type: ignore[attr-defined]  # kept alive
-    return crawler
+    return crawler, SparseGarbageCollection.from_crawler(crawler)  # the signals hold it weakly: keep it
 
 
 def open_spider(crawler: Crawler) -> None:
@@ -46,13 +48,14 @@ def open_spider(crawler: Crawler) -> None:
 
 
 def stop_engine(crawler: Crawler) -> None:
+    crawler.signals.send_catch_log(signal=signals.spider_closed, spider=Spider("news"), reason="finished")
     crawler.signals.send_catch_log(signal=signals.engine_stopped)
 
 
 def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
     python_collector: tuple[int, int, int],
 ) -> None:
-    crawler = crawler_with_extension()
+    crawler, _extension = crawler_with_extension()
     start_up = Node()
     open_spider(crawler)
     assert gc.get_threshold() == (10_000, *python_collector[1:])
@@ -64,29 +67,51 @@ def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
     assert gc.get_freeze_count() == 0
 
 
+def test_a_crawl_refused_while_its_spider_opened_restores_the_collector(
+    python_collector: tuple[int, int, int],
+) -> None:
+    crawler, _extension = crawler_with_extension()
+    open_spider(crawler)
+    crawler.signals.send_catch_log(signal=signals.spider_closed, spider=Spider("news"), reason="refused")
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (python_collector, 0)  # no engine_stopped comes
+
+
 def test_two_crawlers_in_one_process_share_the_collector(python_collector: tuple[int, int, int]) -> None:
-    first, second = crawler_with_extension(), crawler_with_extension()
+    (first, _one), (second, _other) = crawler_with_extension(), crawler_with_extension()
     open_spider(first)
-    frozen = gc.get_freeze_count()
     in_flight = Node()  # the first crawl's: not frozen by the second's start
     open_spider(second)
-    assert gc.get_freeze_count() == frozen
     assert any(found is in_flight for generation in range(3) for found in gc.get_objects(generation))
     stop_engine(first)
-    assert (gc.get_threshold()[0], gc.get_freeze_count()) == (10_000, frozen)  # the second still crawls
+    assert gc.get_threshold()[0] == 10_000 and gc.get_freeze_count() > 0  # the second still crawls
     stop_engine(second)
     assert gc.get_threshold() == python_collector
     assert gc.get_freeze_count() == 0
 
 
+def test_an_engine_that_stops_before_its_spider_opened_changes_nothing(
+    python_collector: tuple[int, int, int],
+) -> None:
+    (crawling, _one), (stopped, _other) = crawler_with_extension(), crawler_with_extension()
+    open_spider(crawling)
+    stop_engine(stopped)
+    assert gc.get_threshold()[0] == 10_000
+    stop_engine(crawling)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (python_collector, 0)
+
+
 def test_what_the_application_froze_stays_frozen(python_collector: tuple[int, int, int]) -> None:
+    kept = Node()
     gc.freeze()  # e.g. before forking workers
-    frozen = gc.get_freeze_count()
-    crawler = crawler_with_extension()
+    crawler, _extension = crawler_with_extension()
+    in_flight = Node()
     open_spider(crawler)
-    assert (gc.get_threshold()[0], gc.get_freeze_count()) == (10_000, frozen)
+    assert gc.get_threshold()[0] == 10_000
+    assert any(found is in_flight for generation in range(3) for found in gc.get_objects(generation))  # no freeze
     stop_engine(crawler)
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (python_collector, frozen)
+    assert gc.get_threshold() == python_collector
+    assert not any(found is kept for generation in range(3) for found in gc.get_objects(generation))  # frozen still
+    gc.unfreeze()
 
 
 def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: tuple[int, int, int]) -> None:
@@ -102,6 +127,7 @@ def test_cycles_made_while_pages_are_read_are_still_collected(python_collector: 
     garbage = [[] for _ in range(2 * settings.GC_GEN0_THRESHOLD)]  # allocations enough for a young collection
     del garbage
     assert all(ref() is None for ref in pairs)
+    extension.crawl_ended()
 
 
 @pytest.mark.parametrize("threshold", [0, -1])

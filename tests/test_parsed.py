@@ -70,11 +70,13 @@ def test_texts_of_a_tree_with_several_bodies() -> None:
     assert [str(text) for text in parsed.texts] == sel.root.xpath("//body//text()[normalize-space()]")
 
 
-def test_a_tag_pattern_of_lxml_is_no_tag() -> None:
-    parsed = parse_page(read_page(b"<html><body><div><p>Eins</p></div></body></html>"), URL)
+def test_a_tag_is_a_name_not_one_of_lxmls_patterns() -> None:
+    parsed = parse_page(read_page(b"<html><body><div><p>Eins</p><p*>Zwei</p*></div></body></html>"), URL)
     assert parsed.tagged("*") == parsed.tagged("{*}div") == ()
     assert [el.tag for el in parsed.tagged("div")] == ["div"]
+    assert [el.text for el in parsed.tagged("p*")] == ["Zwei"]  # libxml2 names the element of <p*> "p*"
     assert "*" not in parsed.elements
+    assert dict(parsed.elements).keys() == set(parsed.elements)
 
 
 def test_texts_of_a_page_that_goes_on_after_its_html_end_tag() -> None:

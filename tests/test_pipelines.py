@@ -36,7 +36,7 @@ def test_clean_text_needs_no_work(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["Hà  Linh", "Hà Linh ", "no\u00a0break", "an\u200bninh", "CD&amp;V", "Ha\u0300", "",
                                   " "])
-def test_text_to_clean_is_not_is_clean(text: str) -> None:
+def test_text_to_clean_is_not_told_clean(text: str) -> None:
     assert not is_clean(text)
 
 

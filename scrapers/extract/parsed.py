@@ -107,8 +107,9 @@ class _TagIndex(Mapping[str, tuple[Element, ...]]):
     def __getitem__(self, tag: str) -> tuple[Element, ...]:
         found = self._found.get(tag)
         if found is None:
-            pattern = "*" in tag or "{" in tag  # lxml's ("*", "{*}div"), which no walk keyed by tag holds
-            found = self._found[tag] = () if pattern else tuple(self._root.iter(tag))
+            # the elements named `tag`: lxml reads "*" and "{*}div" as patterns, and libxml2 names an element
+            # of `<p*>` "p*"
+            found = self._found[tag] = tuple(el for el in self._root.iter(tag) if el.tag == tag)
         if not found:
             raise KeyError(tag)
         return found

@@ -42,7 +42,7 @@ def clean_text(text: str | None) -> str | None:
 
 
 PARAGRAPH_BREAK = "\n\n"
-"""What joins a body's paragraphs, in the reader's body and in the cleaned one."""
+"""What joins the paragraphs of a cleaned body (as the reader joins them)."""
 
 
 def clean_paragraphs(text: str) -> str:
@@ -58,29 +58,30 @@ def clean_paragraphs(text: str) -> str:
 
 
 def is_collapsed(text: str) -> bool:
-    """Whether `collapse_space(text)` is `text`: one printable line (the ASCII space is the only whitespace
-    `str.isprintable` lets by, and it lets no control, format (zero-width) or surrogate character by) with no
-    space doubled or at an end, and no character reference to read. Not the empty string."""
+    """True only if `collapse_space(text)` is `text` (a cautious test: False leaves it open): one printable
+    line (the ASCII space is the only whitespace `str.isprintable` lets by, and it lets no control, format
+    (zero-width) or surrogate character by) with no space doubled or at an end, and no character reference to
+    read. Not the empty string."""
     return (text.isprintable() and "  " not in text and text[:1] not in ("", " ") and text[-1] != " "
             and _no_reference(text))
 
 
 def is_clean(text: str) -> bool:
-    """Whether `clean_text(text)` is `text`: `is_collapsed` (so no invisible character either), in NFC (as an
-    ASCII string is)."""
+    """True only if `clean_text(text)` is `text` (as cautious): `is_collapsed` (so no invisible character
+    either) and in NFC (as an ASCII string is)."""
     return is_collapsed(text) and (text.isascii() or unicodedata.is_normalized("NFC", text))
 
 
 def are_clean_paragraphs(body: str) -> bool:
-    """Whether `clean_paragraphs(body)` is `body`: non-empty paragraphs joined by one blank line, each
-    `is_clean`. Told of the body with each blank line read as a space: a line break left over is not
-    printable, an empty paragraph leaves two spaces or one at an end; and a paragraph's NFC is the whole's (a
-    line break composes with nothing). The empty body is clean."""
+    """True only if `clean_paragraphs(body)` is `body` (as cautious): non-empty paragraphs joined by one blank
+    line, each `is_clean`. Told of the body with each blank line read as a space: a line break left over is
+    not printable, an empty paragraph leaves two spaces or one at an end; and a paragraph's NFC is the whole's
+    (a space composes with nothing). The empty body is clean."""
     return body == "" or is_clean(body.replace(PARAGRAPH_BREAK, " "))
 
 
 def _no_reference(text: str) -> bool:
-    """Whether `text` holds no character reference that `collapse_space` would read ("&amp;" for "&"): a text
+    """True only if `text` holds no character reference that `collapse_space` would read ("&amp;" for "&"): a text
     without "&", or one that `html.unescape` leaves as it is."""
     return "&" not in text or html.unescape(text) == text
 
