@@ -9,6 +9,8 @@ failed fetch counted by its cause.
   IP address, or to `localhost`, unless the spider's own site lives there (a crawl of a local test site).
 - `RefuseOversizePages` (spider) turns away a page of more than `PAGE_MAX_ELEMENTS` elements before the
   spider reads it: real article pages have a few thousand, and extraction time grows with the count.
+- `MetaRefreshWithoutDecoding` (downloader) replaces Scrapy's meta refresh middleware: the same redirects,
+  without decoding the bodies whose head does not spell "refresh".
 - `CountFetchOutcomes` (spider, after Scrapy's HttpErrorMiddleware and `RefuseOversizePages`) counts each
   request's final outcome, after retries and redirects: a response the spider reads under `fetch/ok`, a
   failure under `fetch/failed/<cause>` (see `failure_cause`), a request a shutdown cancelled under
@@ -32,6 +34,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -45,7 +48,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
     UnsupportedURLSchemeError,
 )
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.httpobj import urlparse_cached
@@ -186,6 +189,30 @@ class RefuseOversizePages:
         count = sum(1 for _ in response.selector.root.iter())
         if count > self.max_elements:
             raise PageTooLarge(f"{count} elements (PAGE_MAX_ELEMENTS={self.max_elements})")
+
+
+META_REFRESH_HEAD = 4 * 4096
+"""Bytes of a body that hold the 4,096 characters in which Scrapy looks for a `<meta http-equiv=refresh>`
+(a character is at most four bytes in UTF-8)."""
+
+
+class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
+    """Scrapy's `MetaRefreshMiddleware`, which decodes every HTML body whole (230 KB on average for the
+    article pages of tests/data) to look for a refresh in its first 4,096 characters, where the crawl reads
+    the page from its bytes. A body whose first `META_REFRESH_HEAD` bytes do not spell "refresh" (any case)
+    has none there in any encoding that writes ASCII letters as themselves (UTF-8, the single-byte ones, the
+    East Asian multi-byte ones), and is passed on undecoded; a body with NUL bytes in its head (UTF-16,
+    UTF-32) and every other goes to Scrapy's. Measured in a crawlbench crawl: the decoding was 2% of the
+    profiled CPU."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            head = response.body[:META_REFRESH_HEAD]
+            if b"\x00" not in head and b"refresh" not in head.lower():
+                return response
+        return super().process_response(request, response)
 
 
 class CountFetchOutcomes:

@@ -61,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retries, honouring Retry-After up to RETRY_AFTER_HEADER_MAX seconds.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.RetryAfter": 550,
+    # Scrapy's meta refresh redirects, without decoding the bodies that name no refresh.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapers.middlewares.MetaRefreshWithoutDecoding": 580,
     # Serves saved pages when REPLAY_DIR is set (NotConfigured otherwise); placed last before the
     # download so robots.txt, user agent and the rest still see every request.
     "scrapers.replay.ReplayDownloads": 950,

@@ -1,0 +1,85 @@
+"""`MetaRefreshWithoutDecoding`: Scrapy's meta refresh redirects, without decoding the bodies that name no
+refresh in their head."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.test import get_crawler
+
+from scrapers import settings
+from scrapers.middlewares import META_REFRESH_HEAD, MetaRefreshWithoutDecoding
+
+URL = "https://news.example.com/a"
+REFRESH = '<meta http-equiv="refresh" content="0; url=/b">'
+STORY = "<p>" + "Der Hafen brennt seit dem Morgen. " * 40 + "</p>"
+
+
+def page(head: str, body: str = STORY, *, encoding: str = "utf-8", declared: bool = True) -> HtmlResponse:
+    meta = f'<meta charset="{encoding}">' if declared else ""
+    html = f"<html><head>{meta}{head}</head><body>{body}</body></html>"
+    return HtmlResponse(URL, body=html.encode(encoding), encoding=encoding if declared else None)
+
+
+PAGES = {
+    "no refresh": page(""),
+    "refresh": page(REFRESH),
+    "refresh in upper case": page(REFRESH.upper().replace("/B", "/b")),
+    "refresh in a script": page(f"<script>{REFRESH}</script>"),
+    "refresh after 4,096 characters": page("", STORY * 20 + REFRESH),
+    "refresh in UTF-16": page(REFRESH, encoding="utf-16"),
+    "refresh in windows-1252, undeclared": page(REFRESH + "<title>Caf\xe9</title>", encoding="cp1252",
+                                                declared=False),
+    "the word in the text": page("", "<p>Refresh your browser.</p>"),
+}
+
+
+def outcome(result: Request | Response) -> str:
+    return result.url if isinstance(result, Request) else "read"
+
+
+@pytest.fixture
+def middlewares() -> tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware]:
+    crawler = get_crawler(Spider, {"DOWNLOADER_MIDDLEWARES": settings.DOWNLOADER_MIDDLEWARES})
+    return MetaRefreshWithoutDecoding.from_crawler(crawler), MetaRefreshMiddleware.from_crawler(crawler)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_it_redirects_as_scrapy_does(name: str, middlewares: tuple[MetaRefreshWithoutDecoding,
+                                                                    MetaRefreshMiddleware]) -> None:
+    ours, scrapys = middlewares
+    request = Request(URL)
+    response = PAGES[name]
+    assert outcome(ours.process_response(request, response)) == outcome(scrapys.process_response(request, response))
+
+
+def test_what_each_page_gives(middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware]) -> None:
+    ours, _ = middlewares
+    outcomes = {name: outcome(ours.process_response(Request(URL), response)) for name, response in PAGES.items()}
+    assert outcomes.pop("refresh in UTF-16").startswith("https://news.example.com/b")  # read by Scrapy's
+    assert outcomes == {
+        "no refresh": "read", "refresh": "https://news.example.com/b", "refresh in upper case":
+        "https://news.example.com/b", "refresh in a script": "https://news.example.com/b",  # METAREFRESH_IGNORE_TAGS
+        "refresh after 4,096 characters": "read", "refresh in windows-1252, undeclared": "https://news.example.com/b",
+        "the word in the text": "read",
+    }
+    assert len(STORY * 20) > META_REFRESH_HEAD
+
+
+def test_a_body_that_names_no_refresh_is_not_decoded(
+    middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
+) -> None:
+    ours, scrapys = middlewares
+    response, again = page(""), page("")
+    assert ours.process_response(Request(URL), response) is response
+    assert response._cached_ubody is None  # Scrapy's decoded text, made on first use
+    scrapys.process_response(Request(URL), again)
+    assert again._cached_ubody is not None
+
+
+def test_the_project_uses_it_instead_of_scrapys() -> None:
+    middlewares = settings.DOWNLOADER_MIDDLEWARES
+    assert middlewares["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    assert middlewares["scrapers.middlewares.MetaRefreshWithoutDecoding"] == 580
