@@ -413,3 +413,17 @@ def test_a_texts_collapsed_length_is_that_of_its_collapsed_text() -> None:
              "Der\u2009Brand", "CD&amp;V", "CD&V", "a\x1fb", "\u3000Brand", "x", "Brand\t", ""]
     assert [_collapsed_length(text) for text in texts] == [len(collapse_space(text)) for text in texts]
     assert [_collapsed_length(text) for text in texts[:7]] == [18, 9, 9, 9, 9, 9, 9]
+
+
+def test_one_search_of_texts_joined_names_the_texts_it_matched_in() -> None:
+    import re
+
+    from scrapers.extract.markup import joined, separated_matches, texts_at
+
+    texts = ["Meistgelesen", "", "mehr zum Thema", "Thema Thema", "x\0y"]
+    assert joined(texts) is None  # a text holding the separator
+    text = joined(texts[:4])
+    assert text is not None
+    assert list(separated_matches(text, re.compile("Thema"))) == [2, 3, 3]
+    assert list(separated_matches(text, re.compile("\0"))) == [0, 1, 2, 3]  # a separator: the text after it
+    assert list(texts_at(text, [0, 1, 13, 14])) == [0, 0, 1, 2]

@@ -29,7 +29,7 @@ from lxml import etree
 
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import all_text, text_of
+from scrapers.extract.markup import SEPARATOR, all_text, joined, separated_matches, text_of
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
@@ -228,25 +228,16 @@ def _label_candidates(texts: Sequence[str]) -> list[int]:
     with such a letter near their start). Asked of each text, `_label`'s own quick test took a microsecond
     (0.05 s for the 52,000 distinct texts of the 309 pages of the test data, nine in ten of them no label); the
     search keeps one text in six."""
-    joined = _SEPARATOR + _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts):  # never from a parsed page; then each is read
+    text = joined(texts)
+    if text is None:  # then each is read
         return list(range(len(texts)))
     # Lower case, the labels' starts are plain letters (a pattern ignoring case took twice as long and more);
     # the one letter outside ASCII that lowers to ASCII (the Kelvin sign) case-folds to the same letter, and "İ"
     # lowers to "i" and a combining dot, which the search's non-ASCII start lets through.
-    found = set(_separated_matches(joined.lower(), _LABEL_START))
-    if _UNSPACED.search(joined):
-        found.update(_separated_matches(joined, _UNSPACED_START))
+    found = set(separated_matches(text.lower(), _LABEL_START))
+    if _UNSPACED.search(text):
+        found.update(separated_matches(text, _UNSPACED_START))
     return sorted(found)
-
-
-def _separated_matches(joined: str, pattern: re.Pattern[str]) -> Iterator[int]:
-    """The indexes of the texts of `joined` (each after a separator) at whose start `pattern` matches."""
-    index, position = -1, 0
-    for match in pattern.finditer(joined):
-        index += joined.count(_SEPARATOR, position, match.start() + 1)
-        position = match.start() + 1
-        yield index
 
 
 TAB_TARGETS = ("aria-controls", "data-target", "data-tab")
@@ -337,16 +328,11 @@ _BOX_CLASS_START = re.compile(_alternation(word for word in _CLASS_STARTS
                                            if not any(other in word for other in _CLASS_STARTS if other != word)))
 """What every match of `_BOX_CLASS` starts with ("mostread" holds "most"): a page's marks without any of these
 name no box."""
-_SEPARATOR = "\0"
-"""Between the marks of two elements in one string: no attribute of a parsed page holds it (the parser's strings
-end at it), lower case leaves it, and no box-class word spans it."""
-
-
-_LABEL_START = re.compile(rf"{_SEPARATOR}[^\w{_SEPARATOR}]*+(?:_[^\w{_SEPARATOR}]*+)*+{_start_pattern(_STARTS)}")
+_LABEL_START = re.compile(rf"{SEPARATOR}[^\w{SEPARATOR}]*+(?:_[^\w{SEPARATOR}]*+)*+{_start_pattern(_STARTS)}")
 """A text in lower case, from the separator before it, that `_label` may read as a label: past its leading spaces
 and signs, a start of a label (`_STARTS`). Every text passing `_label`'s quick test for these matches; a few
 more do."""
-_UNSPACED_START = re.compile(rf"{_SEPARATOR}[^{_SEPARATOR}\u2e80-\ud7ff]{{0,{UNSPACED_REACH - 1}}}+[\u2e80-\ud7ff]")
+_UNSPACED_START = re.compile(rf"{SEPARATOR}[^{SEPARATOR}\u2e80-\ud7ff]{{0,{UNSPACED_REACH - 1}}}+[\u2e80-\ud7ff]")
 """A text, from the separator before it, with a letter of a script written without spaces among its first
 `UNSPACED_REACH` characters: `_label` looks for a label anywhere in it."""
 
@@ -359,16 +345,8 @@ def _classed(marked: Iterable[tuple[Element, str]]) -> list[tuple[Element, str]]
     each site, and an id makes its element's unique)."""
     marked = list(marked)
     distinct = list(dict.fromkeys(marks for _, marks in marked))
-    joined = _SEPARATOR.join(distinct).lower()
-    candidates = []
-    if joined.count(_SEPARATOR) != len(distinct) - 1:  # never from a parsed page; then each is judged
-        candidates = distinct
-    else:
-        index, position = 0, 0
-        for match in _BOX_CLASS_START.finditer(joined):
-            index += joined.count(_SEPARATOR, position, match.start())
-            position = match.start()
-            candidates.append(distinct[index])
+    text = joined(distinct)  # (no box-class word spans a separator)
+    candidates = distinct if text is None else [distinct[i] for i in separated_matches(text.lower(), _BOX_CLASS_START)]
     kinds = {marks: kind for marks in candidates if (kind := _class_kind(marks)) is not None}
     return [(el, kinds[marks]) for el, marks in marked if marks in kinds] if kinds else []
 

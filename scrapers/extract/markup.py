@@ -4,7 +4,7 @@ story."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from typing import cast
@@ -24,6 +24,34 @@ from scrapers.extract.vocabulary import (
 
 def text_key(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())
+
+
+SEPARATOR = "\0"
+"""Between two texts of a page in one string (`joined`): no text or attribute of a parsed page holds it (the
+parser's strings end at it), and lower case leaves it."""
+
+
+def joined(texts: Sequence[str]) -> str | None:
+    """`texts` in one string, each after a `SEPARATOR`, for one search of them all in C instead of one search of
+    each (`separated_matches`); None when a text holds the separator (never one from a parsed page)."""
+    text = SEPARATOR + SEPARATOR.join(texts)
+    return text if text.count(SEPARATOR) == len(texts) else None
+
+
+def separated_matches(joined: str, pattern: re.Pattern[str]) -> Iterator[int]:
+    """For each match of `pattern` in `joined` (`joined` texts, or them in lower case), the index of the text it
+    starts in (or of the text after the separator it starts at), in order."""
+    return texts_at(joined, (match.start() for match in pattern.finditer(joined)))
+
+
+def texts_at(joined: str, positions: Iterable[int]) -> Iterator[int]:
+    """For each of `positions` in `joined` (in increasing order), the index of the text it falls in (or of the
+    text after the separator it is)."""
+    index, counted = -1, 0
+    for at in positions:
+        index += joined.count(SEPARATOR, counted, at + 1)
+        counted = at + 1
+        yield index
 
 
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head"})
