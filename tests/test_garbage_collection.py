@@ -38,6 +38,16 @@ def python_collector() -> Iterator[tuple[int, int, int]]:
         assert open_crawls == 0  # every test ends the crawls it started
 
 
+def collector() -> tuple[tuple[int, int, int], int]:
+    """Python's collector as a test sees it: its thresholds, and how many objects are frozen."""
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def walked(obj: object) -> bool:
+    """Whether the collector's passes walk `obj`: it stands in one of the three generations (not frozen)."""
+    return any(found is obj for generation in range(3) for found in gc.get_objects(generation))
+
+
 def crawler_with_extension() -> tuple[Crawler, SparseGarbageCollection]:
     crawler = get_crawler(Spider, {"GC_GEN0_THRESHOLD": settings.GC_GEN0_THRESHOLD})
     return crawler, SparseGarbageCollection.from_crawler(crawler)  # the signals hold it weakly: keep it
@@ -60,11 +70,10 @@ def test_the_spider_opening_freezes_the_start_up_and_raises_the_young_threshold(
     open_spider(crawler)
     assert gc.get_threshold() == (10_000, *python_collector[1:])
     assert gc.get_freeze_count() > 0
-    assert not any(found is start_up for generation in range(3) for found in gc.get_objects(generation))  # frozen
+    assert not walked(start_up)  # frozen
     open_spider(crawler)  # once is enough
     stop_engine(crawler)
-    assert gc.get_threshold() == python_collector
-    assert gc.get_freeze_count() == 0
+    assert collector() == (python_collector, 0)
 
 
 def test_a_crawl_refused_while_its_spider_opened_restores_the_collector(
@@ -73,7 +82,7 @@ def test_a_crawl_refused_while_its_spider_opened_restores_the_collector(
     crawler, _extension = crawler_with_extension()
     open_spider(crawler)
     crawler.signals.send_catch_log(signal=signals.spider_closed, spider=Spider("news"), reason="refused")
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (python_collector, 0)  # no engine_stopped comes
+    assert collector() == (python_collector, 0)  # no engine_stopped comes
 
 
 def test_two_crawlers_in_one_process_share_the_collector(python_collector: tuple[int, int, int]) -> None:
@@ -81,12 +90,11 @@ def test_two_crawlers_in_one_process_share_the_collector(python_collector: tuple
     open_spider(first)
     in_flight = Node()  # the first crawl's: not frozen by the second's start
     open_spider(second)
-    assert any(found is in_flight for generation in range(3) for found in gc.get_objects(generation))
+    assert walked(in_flight)
     stop_engine(first)
     assert gc.get_threshold()[0] == 10_000 and gc.get_freeze_count() > 0  # the second still crawls
     stop_engine(second)
-    assert gc.get_threshold() == python_collector
-    assert gc.get_freeze_count() == 0
+    assert collector() == (python_collector, 0)
 
 
 def test_an_engine_that_stops_before_its_spider_opened_changes_nothing(
@@ -97,7 +105,7 @@ def test_an_engine_that_stops_before_its_spider_opened_changes_nothing(
     stop_engine(stopped)
     assert gc.get_threshold()[0] == 10_000
     stop_engine(crawling)
-    assert (gc.get_threshold(), gc.get_freeze_count()) == (python_collector, 0)
+    assert collector() == (python_collector, 0)
 
 
 def test_what_the_application_froze_stays_frozen(python_collector: tuple[int, int, int]) -> None:
@@ -107,10 +115,10 @@ def test_what_the_application_froze_stays_frozen(python_collector: tuple[int, in
     in_flight = Node()
     open_spider(crawler)
     assert gc.get_threshold()[0] == 10_000
-    assert any(found is in_flight for generation in range(3) for found in gc.get_objects(generation))  # no freeze
+    assert walked(in_flight)  # no freeze
     stop_engine(crawler)
     assert gc.get_threshold() == python_collector
-    assert not any(found is kept for generation in range(3) for found in gc.get_objects(generation))  # frozen still
+    assert not walked(kept)  # frozen still
     gc.unfreeze()
 
 
