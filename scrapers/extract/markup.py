@@ -109,13 +109,13 @@ def _words_of_marks(marks: str) -> frozenset[str]:
     return frozenset(word.lower() for word in CLASS_WORD.split(marks) if word)
 
 
-def following(el: Element) -> Iterator[Element]:
-    """The elements after `el` in document order (not inside it), lazily: XPath's following:: axis builds
-    them all."""
+def following(el: Element, *tags: str, inside: Element | None = None) -> Iterator[Element]:
+    """The elements after `el` in document order (not inside it), lazily (XPath's following:: axis builds them
+    all): of `tags` when given, and with `inside` only those inside that element."""
     node: Element | None = el
-    while node is not None:
+    while node is not None and node is not inside:
         for sibling in node.itersiblings():
-            yield from sibling.iter()
+            yield from sibling.iter(*tags)
         node = node.getparent()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapers.extract import structured
-from scrapers.extract.markup import all_text, text_of
+from scrapers.extract.markup import all_text, following, text_of
 from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.text import collapse_space, unique_ignoring_case
 from scrapers.extract.vocabulary import CATEGORY_PATH_WORDS, TAG_LABELS, TAG_PATH_WORDS, all_words
@@ -172,11 +172,7 @@ def _from_first_headline(parsed: Parsed, tags: tuple[str, ...]) -> Iterator[Elem
     if h1 is None:
         return
     yield from h1.iter(*tags)
-    node: Element | None = h1
-    while node is not None and node is not parsed.root:
-        for sibling in node.itersiblings():
-            yield from sibling.iter(*tags)
-        node = node.getparent()
+    yield from following(h1, *tags, inside=parsed.root)
 
 
 def _labelled_list(parsed: Parsed) -> tuple[list[str], str] | None:
