@@ -184,8 +184,10 @@ class RefuseOversizePages:
         return cls(max_elements)
 
     def process_spider_input(self, response: Response) -> None:
-        if not isinstance(response, TextResponse) or response.body.count(b"<") <= self.max_elements:
-            return  # every element opens with a "<": too few of them to hold that many (no parse needed)
+        if not isinstance(response, TextResponse) or len(response.body) <= self.max_elements \
+                or response.body.count(b"<") <= self.max_elements:
+            return  # every element opens with a "<": too few bytes, or too few of them, to hold that many
+            # (the length is known, counting the "<" of a 230 KB page costs a hundredth of reading it)
         count = sum(1 for _ in response.selector.root.iter())
         if count > self.max_elements:
             raise PageTooLarge(f"{count} elements (PAGE_MAX_ELEMENTS={self.max_elements})")
