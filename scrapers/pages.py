@@ -110,7 +110,7 @@ class ArticlePage:
 
     @cached_property
     def generic(self) -> Reading:
-        return read_article(self.parsed)
+        return read_article(self.parsed, now=self.fetched_at)
 
     def canonical_url(self) -> str | None:
         return self.generic.canonical_url
