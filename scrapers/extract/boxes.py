@@ -380,7 +380,7 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     nothing (a placeholder, a story's subheading, a menu item)."""
     rest = _INLINE_SEPARATOR.sub("", rest).strip()
     full = clean_text(all_text(el)) or ""
-    anchor = el if el.tag == "a" else next((a for a in el.iterancestors() if a.tag == "a"), None)
+    anchor = el if el.tag == "a" else next(el.iterancestors("a"), None)  # (lxml picks the tag, in C)
     if anchor is not None and (rest or len(clean_text(all_text(anchor)) or "") > len(full) + MIN_TITLE):
         # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
         return Box(kind, el, anchor, (anchor,)) if kind == RELATED else None
@@ -457,9 +457,9 @@ def _may_be_story(anchor: Any) -> bool:
 def _in_menu(el: Any) -> bool:
     """Whether `el` is an item of the site's navigation ("Popular" beside "Politics" in the menu bar) or of
     a strip of tabs whose panels it does not name ("Latest | Popular")."""
-    item = next((a for a in el.iterancestors() if a.tag == "li"), None)
+    item = next(el.iterancestors("li"), None)
     if item is not None and item.getparent() is not None:
-        items = [li for li in item.getparent() if li.tag == "li"]
+        items = list(item.getparent().iterchildren("li"))
         # the label's own item first: when it is long (a whole teaser, a section of the page), no other is read
         if len(items) >= 2 and all(len(clean_text(all_text(li)) or "") <= MAX_TAB for li in [item, *items]):
             return True
@@ -489,8 +489,8 @@ def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...]
     section, or only an empty container (the box a script fills) that the label must not climb past."""
     anchors: list[Any] = []
     placeholder = False
-    for sibling in node.itersiblings():
-        if not isinstance(sibling.tag, str) or sibling.tag in NOT_LABEL_TAGS:
+    for sibling in node.itersiblings(etree.Element):  # (no comments)
+        if sibling.tag in NOT_LABEL_TAGS:
             continue
         links = list(sibling.iter("a"))
         if _is_heading(sibling, labels, links):
@@ -611,7 +611,7 @@ def _position(el: Any) -> tuple[int, ...]:
 def _first_list(box: Box) -> Box:
     """`box` with only the anchors of its first list when it holds several (the tabs of a ranking: today,
     this week, shared most); links outside the lists ("See all") go too."""
-    lists = [next((a for a in anchor.iterancestors() if a.tag in ("ul", "ol")), None) for anchor in box.anchors]
+    lists = [next(anchor.iterancestors("ul", "ol"), None) for anchor in box.anchors]
     if len(set(lists) - {None}) < 2:
         return box
     first = next(inside for inside in lists if inside is not None)
