@@ -292,6 +292,8 @@ class _Verdicts:
         return verdict
 
     def teaser_list(self, el: Element) -> bool:
+        if len(el) < TEASER_ITEMS:
+            return False  # what `is_teaser_list` answers first, without the cache (nine in ten of the questions)
         verdict = self._teasers.get(el)
         if verdict is None:
             verdict = self._teasers[el] = is_teaser_list(el)
