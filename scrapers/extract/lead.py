@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import islice
 
 from lxml import etree
@@ -15,6 +16,7 @@ from scrapers.extract.markup import (
     HEAD_FRAGMENT,
     INLINE_TAGS,
     INVISIBLE_TAGS,
+    MAX_MARKS,
     MOSTLY_LINKS,
     class_words,
     following,
@@ -80,8 +82,10 @@ def _printed(texts: tuple[TextNode, ...], description: str) -> bool:
 
 
 def _in_page_chrome(text: TextNode) -> bool:
+    # The ancestors are filtered by tag in lxml, not read one by one in Python (an element proxy and a tag string
+    # each): the element holding the text is not among them.
     parent = text.getparent()
-    return parent is not None and any(el.tag in ("footer", "nav") for el in parent.iterancestors(None))
+    return parent is not None and next(parent.iterancestors("footer", "nav"), None) is not None
 
 
 IN_PARTS = "printed in parts"
@@ -199,7 +203,7 @@ def _standfirst(root: Element, h1: Element | None, first: Element | None = None)
         if started and tag in ("h2", "h3"):
             break
         started = started or el is first
-        if not isinstance(tag, str) or tag not in STANDFIRST_TAGS:
+        if tag not in STANDFIRST_TAGS or not _may_be_standfirst(el.get(b"class"), el.get(b"id"), el.get(b"itemprop")):
             continue
         words = class_words(el)
         if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
@@ -209,6 +213,22 @@ def _standfirst(root: Element, h1: Element | None, first: Element | None = None)
                 and not _mostly_caption(el, text)):
             return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
     return None
+
+
+_STANDFIRST_WORD = re.compile("|".join(sorted(STANDFIRST_CLASS_WORDS)))
+"""Any of `STANDFIRST_CLASS_WORDS` (lower case) anywhere in a text."""
+
+
+@lru_cache(maxsize=8192)
+def _may_be_standfirst(cls: str | None, ident: str | None, prop: str | None) -> bool:
+    """False only if an element with this class, id and itemprop has none of `STANDFIRST_CLASS_WORDS` among its
+    `class_words`: each of those is a piece of its marks (cut at `MAX_MARKS`), lowered, so the lowered marks hold
+    it. Told from the attributes named as bytes, and the answer kept per marks: a standfirst's window holds 70
+    blocks, a few of them marked as one, and `class_words` on each took three fifths of the search."""
+    if cls is None and ident is None and prop is None:
+        return False
+    marks = " ".join(value[:MAX_MARKS] for value in (cls, ident, prop) if value)
+    return _STANDFIRST_WORD.search(marks.lower()) is not None
 
 
 def _mostly_caption(el: Element, text: str) -> bool:
@@ -292,7 +312,8 @@ _CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)")
 
 
 def _in_menu(el: Element) -> bool:
-    return any(a.tag in ("li", "nav") for a in el.iterancestors())
+    # (ancestors filtered by tag in lxml, as in `_in_page_chrome`)
+    return next(el.iterancestors("li", "nav"), None) is not None
 
 
 def _story_heading(root: Element) -> Element | None:
