@@ -45,7 +45,7 @@ def read_lead(parsed: Parsed, first: Element | None, title: str | None) -> tuple
     candidates: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("standfirst", lambda: _standfirst(root, next(iter(parsed.tagged("h1")), None), first)),
         ("emphasized first paragraph", lambda: _emphasized_first_paragraph(first)),
-        ("text under the headline", lambda: _under_headline(root, first, title)),
+        ("text under the headline", lambda: _under_headline(parsed, first, title)),
         ("og:description", lambda: structured.meta_content(parsed.meta, "og:description")),
         ("description", lambda: structured.meta_content(parsed.meta, "description")),
         ("jsonld description", lambda: structured.text_value(parsed.article.get("description"))),
@@ -259,13 +259,14 @@ HEADLINE_TAGS = ("h1", "h2")
 NOT_UNDER_HEADLINE = frozenset({"figure", "aside", "nav", "ul", "ol", "time", "address", "button", "form", "table"})
 
 
-def _under_headline(root: Element, first: Element | None, title: str | None) -> str | None:
+def _under_headline(parsed: Parsed, first: Element | None, title: str | None) -> str | None:
     """The text block printed right under the headline, before the body starts: a standfirst the page
     does not class as one. Kickers, bylines, dates and images between the two are passed over."""
-    headline = _headline_element(root, title)
+    root = parsed.root
+    headline = _headline_element(parsed.headings, title)
     guessed = headline is None
     if guessed:
-        headline = _story_heading(root)
+        headline = _story_heading(parsed.tagged("article"))
         if headline is None:
             return None
     node, hops = headline, 0
@@ -316,10 +317,10 @@ def _in_menu(el: Element) -> bool:
     return next(el.iterancestors("li", "nav"), None) is not None
 
 
-def _story_heading(root: Element) -> Element | None:
-    """The first heading of the story's <article> when no heading prints the title (the share title is
-    reworded), outside breadcrumbs and menus."""
-    for article in root.iter("article"):
+def _story_heading(articles: tuple[Element, ...]) -> Element | None:
+    """The first heading of the story's <article> (of the page's `articles`) when no heading prints the title
+    (the share title is reworded), outside breadcrumbs and menus."""
+    for article in articles:
         for el in article.iter(*HEADLINE_TAGS):
             if not _in_menu(el) and text_of(el):
                 return el
@@ -338,15 +339,17 @@ def _before_body(root: Element, first: Element | None, el: Element) -> bool:
     return False
 
 
-def _headline_element(root: Element, title: str | None) -> Element | None:
+def _headline_element(headings: tuple[Element, ...], title: str | None) -> Element | None:
     """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
-    breadcrumb or menu."""
+    breadcrumb or menu. `headings` are the page's (`Parsed.headings`)."""
     key = text_key(title or "")
-    for el in root.iter(*HEADLINE_TAGS):
-        if _in_menu(el):
+    if not key:
+        return None
+    for el in headings:
+        if el.tag not in HEADLINE_TAGS or _in_menu(el):
             continue
         text = text_key(text_of(el))
-        if not key or not text:
+        if not text:
             continue
         if text == key or (len(text) >= 20 and text in key) or (len(text) >= 8 and key.endswith(text)):
             return el
