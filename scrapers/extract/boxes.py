@@ -215,7 +215,8 @@ def _scan(parsed: Parsed) -> Scan:
             labels[el] = found
     paragraphs = [(p, anchors[0]) for p in parsed.tagged("p")
                   if p not in labels and len(anchors := list(p.iter("a"))) == 1]
-    classed = [(el, kind) for el, kind in _classed(parsed.marked) if el.tag not in NOT_LABEL_TAGS]
+    classed = [(el, kind) for el, kind in _classed_among(parsed.marked, parsed.distinct_marks, parsed.lowered_marks)
+               if el.tag not in NOT_LABEL_TAGS]
     aria = [(el, el.get("aria-label") or "") for el in parsed.aria_labelled]
     candidates = [aria[index] for index in _label_candidates([name for _, name in aria])]
     named = [(el, found[0]) for el, name in candidates
@@ -342,11 +343,15 @@ def _classed(marked: Sequence[tuple[Element, str]]) -> list[tuple[Element, str]]
     marks are new to each site, and an id makes its element's unique)."""
     distinct = list(dict.fromkeys(map(itemgetter(1), marked)))
     text = joined(distinct)
-    if text is None:
-        candidates = distinct
-    else:
-        lower = text.lower()  # (which may be longer: "İ" lowers to two characters)
-        candidates = [distinct[i] for i in texts_at(lower, _stems_in(lower))]
+    return _classed_among(marked, distinct, None if text is None else text.lower())
+
+
+def _classed_among(marked: Sequence[tuple[Element, str]], distinct: Sequence[str],
+                   lowered: str | None) -> list[tuple[Element, str]]:
+    """`_classed(marked)`, given the distinct marks of `marked` in the order first met and them joined in lower
+    case (`Parsed.distinct_marks` and `Parsed.lowered_marks`, made once for every search of the marks)."""
+    # (`lowered` may be longer than the marks: "İ" lowers to two characters)
+    candidates = list(distinct) if lowered is None else [distinct[i] for i in texts_at(lowered, _stems_in(lowered))]
     kinds = {marks: kind for marks in candidates if (kind := _class_kind(marks)) is not None}
     return [(el, kinds[marks]) for el, marks in marked if marks in kinds] if kinds else []
 
