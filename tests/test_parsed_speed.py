@@ -80,7 +80,7 @@ def test_the_headline_and_story_heading_are_those_the_walks_found() -> None:
 
 
 def _random_page(rng: random.Random) -> str:
-    words = ["Hafen", "Brand", "rückt", "aus", "Feuerwehr", "Großbrand", "im", "die", ""]
+    words = ["Hafen", "Brand", "Feuerwehr rückt aus", "Großbrand im Hafen", "die", "", "  "]
     tags = ["h1", "h2", "h3", "article", "nav", "li", "div", "p", "span"]
     parts = ["<html><body>"]
     opened: list[str] = []
@@ -93,7 +93,7 @@ def _random_page(rng: random.Random) -> str:
         elif roll < 0.6 and opened:
             parts.append(f"</{opened.pop()}>")
         else:
-            parts.append(" ".join(rng.choice(words) for _ in range(rng.randrange(0, 6))))
+            parts.append(" ".join(rng.choice(words) for _ in range(rng.randrange(0, 3))))
     parts.append("</body></html>")
     return "".join(parts)
 
