@@ -444,9 +444,10 @@ def test_the_byline_candidates_hold_every_byline_mark(classes: list[str]) -> Non
     from scrapers.extract.generic import _byline_marked, _marks_byline
 
     html = "<html><body>" + "".join(f'<div class="{name}">x</div>' for name in classes) + "</body></html>"
-    marked = parse_page(Selector(text=html), "https://example.com/a").marked
+    parsed = parse_page(Selector(text=html), "https://example.com/a")
+    marked = parsed.marked
     expected = [(el, marks) for el, marks in marked if _marks_byline(marks)]
-    assert [(el, marks) for el, marks in _byline_marked(marked) if _marks_byline(marks)] == expected
+    assert [(el, marks) for el, marks in _byline_marked(parsed) if _marks_byline(marks)] == expected
     assert len(expected) == sum(1 for name in classes if name.lower() in (
         "article__author", "byline", "contributors", "reporter-box", "auteur", "writer", "kkelvin-author"))
 

@@ -40,7 +40,7 @@ def test_microdata_author_names_are_the_texts_of_names_in_author_boxes(body: str
 def test_byline_marked_keeps_each_element_with_a_stem_once_in_page_order() -> None:
     parsed = _parsed('<p class="author author-name byline">A</p><p id="main">B</p><p class="x" id="writer-x">C</p>'
                      '<p class="Reporter">D</p>')
-    assert [el.text for el, _ in _byline_marked(parsed.marked)] == ["A", "C", "D"]
+    assert [el.text for el, _ in _byline_marked(parsed)] == ["A", "C", "D"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import islice
-from operator import itemgetter
 from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
@@ -37,7 +36,6 @@ from scrapers.extract.markup import (
     following,
     in_figure_or_box,
     is_hidden,
-    joined,
     text_key,
     text_of,
     texts_at,
@@ -246,7 +244,7 @@ def _is_blog_label(parsed: Parsed, text: str, parts: _TitleParts) -> bool:
     post title stands in a heading of its own."""
     if _key(text) not in parts.rest:
         return False
-    return any(_key(text_of(h)) == parts.head for h in parsed.root.iter("h1", "h2", "h3"))
+    return any(_key(text_of(h)) == parts.head for h in parsed.headings)
 
 
 def text_of_title(parsed: Parsed) -> str:
@@ -611,7 +609,7 @@ def _byline_names(parsed: Parsed) -> Byline:
     links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
-    for el, marks in _byline_marked(parsed.marked):
+    for el, marks in _byline_marked(parsed):
         if not _marks_byline(marks) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
@@ -640,23 +638,26 @@ BYLINE_STEMS = ("aut", "byline", "contributor", "reporter", "writer")
 """What every word of `BYLINE_CLASS` holds ("author", "autor", "auteur", "contributors", ...)."""
 _BYLINE_STEMS = re.compile("|".join(BYLINE_STEMS))
 
-def _byline_marked(marked: Sequence[tuple[Element, str]]) -> Sequence[tuple[Element, str]]:
-    """The entries of `marked` (`Parsed.marked`) whose marks `_marks_byline` may accept, in page order: those
-    whose lowered marks hold one of `BYLINE_STEMS`, found by a substring search of all the marks joined for each
-    stem (a page has hundreds of marked elements, 12,000 characters of marks, and a handful of stems: a third of
-    the time of the regex search of each element's marks, and half that of one regex search of them joined).
-    Marks that are not all ASCII are all of them (the case-blind search reads more than the stems)."""
-    text = joined(list(map(itemgetter(1), marked)))  # the marks, gathered in C
-    if text is None or not (text := text.lower()).isascii():
-        return marked
+def _byline_marked(parsed: Parsed) -> Sequence[tuple[Element, str]]:
+    """The entries of `parsed.marked` whose marks `_marks_byline` may accept, in page order: those whose lowered
+    marks hold one of `BYLINE_STEMS`, found by a substring search for each stem of the page's distinct marks
+    joined (`Parsed.lowered_marks`, which the box reader searches too): a page has hundreds of marked elements,
+    12,000 characters of marks, and a handful of stems (a third of the time of the regex search of each
+    element's marks, and half that of one regex search of them joined). Marks that are not all ASCII are all of
+    them (the case-blind search reads more than the stems)."""
+    text = parsed.lowered_marks
+    if text is None or not text.isascii():
+        return parsed.marked
     starts = set()
     for stem in BYLINE_STEMS:
         at = text.find(stem)
-        while at >= 0:  # the first hit in each element's marks, then on from the next element's
+        while at >= 0:  # the first hit in each distinct mark, then on from the next one's
             starts.add(at)
             end = text.find(SEPARATOR, at)
             at = text.find(stem, end) if end >= 0 else -1
-    return [marked[index] for index in dict.fromkeys(texts_at(text, sorted(starts)))]
+    distinct = parsed.distinct_marks
+    hits = {distinct[index] for index in texts_at(text, sorted(starts))}
+    return [entry for entry in parsed.marked if entry[1] in hits]
 
 
 BYLINE_LABEL_TAGS = frozenset({"strong", "b", "span", "em", "dt", "th", "label", "small", "div", "p"})
