@@ -568,7 +568,8 @@ def _collect(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
             _add_table(child, blocks, verdicts)
         elif (not isinstance(tag, str) or tag in SKIP_TAGS
               or (verdicts.boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
-              or verdicts.teaser_list(child) or _collapsible(child, tag) or _other_story(child, tag)):
+              or verdicts.teaser_list(child) or _collapsible(child, tag)
+              or (tag == "article" and _other_story(child, tag))):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
