@@ -10,13 +10,17 @@ import pytest
 from lxml import etree
 
 from scrapers.extract import markup
-from scrapers.extract.markup import INVISIBLE_TAGS, Element, following, link_text_length, text_of
+from scrapers.extract.body import Story, _marked_as_story, body_images
+from scrapers.extract.markup import INVISIBLE_TAGS, Element, following, is_boilerplate, link_text_length, text_of
 from scrapers.extract.text import collapse_space
 
 TAGS = ["div", "p", "span", "a", "em", "h2", "h3", "img", "picture", "br", "li", "ul", "script", "style", "svg",
         "section", "b", "figure", "button"]
 TEXTS = ["", " ", "\n  ", "Wort", "zwei  Wörter", "\u00a0nbsp\u00a0", "A &amp; B", "x&amp;amp;y", " Ende. ",
          "\t\ttab", "\u2003em space", "İstanbul ſtraße K\u212a", "line\nbreak", "&#228;", "a\u200bb", "\x85sep\u2028"]
+
+CLASSES = ["", "", "", "related", "article-body", "gallery sidebar-layout", "Teaser-Box", "entry-content related",
+           "d-none", "ſidebar", "K\u212aey"]
 
 
 def random_page(rng: random.Random, size: int) -> Element:
@@ -33,6 +37,10 @@ def random_page(rng: random.Random, size: int) -> Element:
         else:
             node = etree.SubElement(parent, rng.choice(TAGS))
             node.text = rng.choice(TEXTS) or None
+            if classes := rng.choice(CLASSES):
+                node.set("class", classes)
+            if node.tag == "img":
+                node.set("src", f"/i{rng.randrange(20)}.jpg")
             nodes.append(node)
         if kind < 0.12:
             parent.append(node)
@@ -103,3 +111,33 @@ def test_following_yields_the_elements_of_the_xpath_axis_in_order() -> None:
                 assert list(following(el)) == el.xpath(FOLLOWING_AXIS)
                 checked += 1
     assert checked > 1000
+
+
+def old_body_images(container: Element) -> list[str]:
+    """The addresses `body_images` gives, as it found them by testing every ancestor of every image."""
+    scope = container.getparent()
+    if scope is None:
+        scope = container
+    found: list[str] = []
+    for img in scope.iter("img"):
+        ancestors = list(img.iterancestors())
+        ancestors = ancestors[: ancestors.index(scope)] if scope in ancestors else ancestors
+        figure = next((a for a in ancestors if a.tag == "figure"), None)
+        if (container not in ancestors and figure is None) or any(
+                is_boilerplate(a) and not _marked_as_story(a) for a in ancestors):
+            continue
+        src = "https://example.com" + (img.get("src") or "")
+        if src not in found:
+            found.append(src)
+    return found
+
+
+def test_body_images_keep_the_images_that_testing_every_ancestor_keeps() -> None:
+    kept = 0
+    for root in PAGES:
+        for container in root.iter("div", "section", "p"):
+            story = Story("", None, container, None, None)
+            images = [image.url for image in body_images(story, "https://example.com/a")]
+            assert images == old_body_images(container)
+            kept += len(images)
+    assert kept > 100
