@@ -11,7 +11,15 @@ from lxml import etree
 
 from scrapers.extract import markup
 from scrapers.extract.body import Story, _marked_as_story, body_images
-from scrapers.extract.markup import INVISIBLE_TAGS, Element, following, is_boilerplate, link_text_length, text_of
+from scrapers.extract.markup import (
+    INVISIBLE_TAGS,
+    Element,
+    all_text,
+    following,
+    is_boilerplate,
+    link_text_length,
+    text_of,
+)
 from scrapers.extract.text import collapse_space
 
 TAGS = ["div", "p", "span", "a", "em", "h2", "h3", "img", "picture", "br", "li", "ul", "script", "style", "svg",
@@ -87,6 +95,8 @@ def test_text_of_and_link_text_length_read_every_element_as_the_plain_walk(page:
             assert text_of(el) == old_text_of(el)
             assert link_text_length(el) == sum(len(collapse_space("".join(cast("Iterator[str]", a.itertext()))))
                                                for a in el.iter("a"))
+            if isinstance(el.tag, str):
+                assert all_text(el) == "".join(cast("Iterator[str]", el.itertext()))
             assert markup._holds_link(el) == any(link is not el for link in el.iter("a"))
 
 
