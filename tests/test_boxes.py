@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from parsel import Selector
 
@@ -216,20 +218,30 @@ def test_the_ranked_list_a_label_names_comes_before_one_a_class_suggests() -> No
     assert boxes(f'<div class="trending-bar"><ul>{card(1)}{card(2)}</ul></div>') == ([], [1, 2])
 
 
+def classed(marked: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """`_classed_among` given what `Parsed` gives it: the distinct marks and them joined, lowered."""
+    from scrapers.extract.boxes import _classed_among
+    from scrapers.extract.markup import joined
+
+    distinct = list(dict.fromkeys(marks for _, marks in marked))
+    text = joined(distinct)
+    return _classed_among(marked, distinct, None if text is None else text.lower())
+
+
 def test_the_classed_elements_are_those_whose_marks_name_a_box() -> None:
     from lxml import etree
 
-    from scrapers.extract.boxes import _class_kind, _classed
+    from scrapers.extract.boxes import _class_kind
 
     marks = ["related-articles", "mostRead", "box most read", "widget most", "teaser-POPULAR x1", "nav main",
              "story-body article-4411", "RANKİNG", "pluslus", "leia-tambem", "\u212arecommended", "footer",
              "related-tags", "thread", "related-articles"]
     marked = [(etree.Element("div"), mark) for mark in marks]
-    assert _classed(marked) == [(el, kind) for el, mark in marked if (kind := _class_kind(mark)) is not None]
-    assert [kind for _, kind in _classed(marked)] == ["related", "ranked", "ranked", "ranked", "ranked", "related",
-                                                       "related", "related"]
+    assert classed(marked) == [(el, kind) for el, mark in marked if (kind := _class_kind(mark)) is not None]
+    assert [kind for _, kind in classed(marked)] == ["related", "ranked", "ranked", "ranked", "ranked", "related",
+                                                      "related", "related"]
     odd = [(etree.Element("div"), "related\0x"), (etree.Element("div"), "footer")]  # a separator inside
-    assert _classed(odd) == [(odd[0][0], "related")]
+    assert classed(odd) == [(odd[0][0], "related")]
 
 
 def test_the_texts_kept_for_labels_are_all_those_label_reads_as_labels() -> None:

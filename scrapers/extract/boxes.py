@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -335,21 +334,15 @@ _UNSPACED_START = re.compile(rf"{SEPARATOR}[^{SEPARATOR}\u2e80-\ud7ff]{{0,{UNSPA
 `UNSPACED_REACH` characters: `_label` looks for a label anywhere in it."""
 
 
-def _classed(marked: Sequence[tuple[Element, str]]) -> list[tuple[Element, str]]:
-    """The elements of `marked` whose marks name a box, each with the box's kind, in page order. Only the marks
-    holding the start of a box-class word are judged, and those are found by searching the page's distinct
-    marks joined, in C (`_stems_in`): judged one by one, even with the answers kept, they took twice as long
-    (0.13 s instead of 0.07 s for the 160,000 elements with marks on the 309 pages of the test data; most
-    marks are new to each site, and an id makes its element's unique)."""
-    distinct = list(dict.fromkeys(map(itemgetter(1), marked)))
-    text = joined(distinct)
-    return _classed_among(marked, distinct, None if text is None else text.lower())
-
-
 def _classed_among(marked: Sequence[tuple[Element, str]], distinct: Sequence[str],
                    lowered: str | None) -> list[tuple[Element, str]]:
-    """`_classed(marked)`, given the distinct marks of `marked` in the order first met and them joined in lower
-    case (`Parsed.distinct_marks` and `Parsed.lowered_marks`, made once for every search of the marks)."""
+    """The elements of `marked` whose marks name a box, each with the box's kind, in page order, given the
+    distinct marks of `marked` in the order first met and them joined in lower case (`Parsed.distinct_marks`
+    and `Parsed.lowered_marks`, made once for every search of the marks; None when a mark holds the
+    separator). Only the marks holding the start of a box-class word are judged, and those are found by one
+    search of the joined marks, in C (`_stems_in`): judged one by one, even with the answers kept, they took
+    twice as long (0.13 s instead of 0.07 s for the 160,000 elements with marks on the 309 pages of the test
+    data; most marks are new to each site, and an id makes its element's unique)."""
     # (`lowered` may be longer than the marks: "İ" lowers to two characters)
     candidates = list(distinct) if lowered is None else [distinct[i] for i in texts_at(lowered, _stems_in(lowered))]
     kinds = {marks: kind for marks in candidates if (kind := _class_kind(marks)) is not None}

@@ -219,7 +219,6 @@ _STANDFIRST_WORD = re.compile("|".join(sorted(STANDFIRST_CLASS_WORDS)))
 """Any of `STANDFIRST_CLASS_WORDS` (lower case) anywhere in a text."""
 
 
-@lru_cache(maxsize=8192)
 def _may_be_standfirst(cls: str | None, ident: str | None, prop: str | None) -> bool:
     """False only if an element with this class, id and itemprop has none of `STANDFIRST_CLASS_WORDS` among its
     `class_words`: each of those is a piece of its marks (cut at `MAX_MARKS`), lowered, so the lowered marks hold
@@ -227,7 +226,13 @@ def _may_be_standfirst(cls: str | None, ident: str | None, prop: str | None) -> 
     blocks, a few of them marked as one, and `class_words` on each took three fifths of the search."""
     if cls is None and ident is None and prop is None:
         return False
-    marks = " ".join(value[:MAX_MARKS] for value in (cls, ident, prop) if value)
+    return _marks_name_standfirst(" ".join(value[:MAX_MARKS] for value in (cls, ident, prop) if value))
+
+
+@lru_cache(maxsize=8192)
+def _marks_name_standfirst(marks: str) -> bool:
+    """Whether `marks` (cut, so that a damaged page's 100,000-character class is not what the cache keeps) hold
+    one of `STANDFIRST_CLASS_WORDS` in any case."""
     return _STANDFIRST_WORD.search(marks.lower()) is not None
 
 
