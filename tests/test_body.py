@@ -418,7 +418,7 @@ def test_a_texts_collapsed_length_is_that_of_its_collapsed_text() -> None:
 def test_one_search_of_texts_joined_names_the_texts_it_matched_in() -> None:
     import re
 
-    from scrapers.extract.markup import joined, separated_matches, texts_at
+    from scrapers.extract.markup import joined, separated_matches, texts_at, texts_holding
 
     texts = ["Meistgelesen", "", "mehr zum Thema", "Thema Thema", "x\0y"]
     assert joined(texts) is None  # a text holding the separator
@@ -427,3 +427,6 @@ def test_one_search_of_texts_joined_names_the_texts_it_matched_in() -> None:
     assert list(separated_matches(text, re.compile("Thema"))) == [2, 3, 3]
     assert list(separated_matches(text, re.compile("\0"))) == [0, 1, 2, 3]  # a separator: the text after it
     assert list(texts_at(text, [0, 1, 13, 14])) == [0, 0, 1, 2]
+    # each text holding a stem once, in order, whichever stem is found first and however often
+    assert texts_holding(text, ["thema", "Thema", "gelesen"]) == [0, 2, 3]
+    assert texts_holding(text, ["nowhere"]) == []

@@ -590,7 +590,7 @@ def _collect(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
         elif (not isinstance(tag, str) or tag in SKIP_TAGS
               or (verdicts.boilerplate(child) and not _marked_as_story(child) and not _embedded_post(child))
               or verdicts.teaser_list(child) or _collapsible(child, tag)
-              or (tag == "article" and _other_story(child, tag))):
+              or (tag == "article" and _other_story(child))):
             pass
         elif tag in LIST_TAGS:
             _flush(run, blocks)
@@ -613,11 +613,11 @@ def _collect(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
     _flush(run, blocks)
 
 
-def _other_story(el: Element, tag: str) -> bool:
-    """Whether `el`, of tag `tag`, is an <article> nested in another beside more of its kind and without a
-    headline of its own: cards of other stories ("You may also like", comments), which HTML nests in the story's
-    article as related content; the story's own text is one article."""
-    if tag != "article" or el.find(".//h1") is not None:
+def _other_story(el: Element) -> bool:
+    """Whether the <article> `el` is nested in another beside more of its kind and without a headline of its
+    own: cards of other stories ("You may also like", comments), which HTML nests in the story's article as
+    related content; the story's own text is one article."""
+    if el.find(".//h1") is not None:
         return False
     siblings = (*el.itersiblings(), *el.itersiblings(preceding=True))
     if not any(sibling.tag == "article" for sibling in siblings):

@@ -30,7 +30,6 @@ from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
     ALL_BOLD,
     INVISIBLE_TAGS,
-    SEPARATOR,
     all_text,
     class_words,
     following,
@@ -38,7 +37,7 @@ from scrapers.extract.markup import (
     is_hidden,
     text_key,
     text_of,
-    texts_at,
+    texts_holding,
 )
 from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.tags import read_tags
@@ -638,25 +637,17 @@ BYLINE_STEMS = ("aut", "byline", "contributor", "reporter", "writer")
 """What every word of `BYLINE_CLASS` holds ("author", "autor", "auteur", "contributors", ...)."""
 _BYLINE_STEMS = re.compile("|".join(BYLINE_STEMS))
 
+
 def _byline_marked(parsed: Parsed) -> Sequence[tuple[Element, str]]:
     """The entries of `parsed.marked` whose marks `_marks_byline` may accept, in page order: those whose lowered
-    marks hold one of `BYLINE_STEMS`, found by a substring search for each stem of the page's distinct marks
-    joined (`Parsed.lowered_marks`, which the box reader searches too): a page has hundreds of marked elements,
-    12,000 characters of marks, and a handful of stems (a third of the time of the regex search of each
-    element's marks, and half that of one regex search of them joined). Marks that are not all ASCII are all of
-    them (the case-blind search reads more than the stems)."""
+    marks hold one of `BYLINE_STEMS`, found by one search of the page's distinct marks joined
+    (`Parsed.lowered_marks`, which the box reader searches too; `markup.texts_holding`). Marks that are not
+    all ASCII are all of them (the case-blind search reads more than the stems)."""
     text = parsed.lowered_marks
     if text is None or not text.isascii():
         return parsed.marked
-    starts = set()
-    for stem in BYLINE_STEMS:
-        at = text.find(stem)
-        while at >= 0:  # the first hit in each distinct mark, then on from the next one's
-            starts.add(at)
-            end = text.find(SEPARATOR, at)
-            at = text.find(stem, end) if end >= 0 else -1
     distinct = parsed.distinct_marks
-    hits = {distinct[index] for index in texts_at(text, sorted(starts))}
+    hits = {distinct[index] for index in texts_holding(text, BYLINE_STEMS)}
     return [entry for entry in parsed.marked if entry[1] in hits]
 
 
