@@ -559,7 +559,9 @@ def _first_of_several_stories(articles: tuple[Element, ...], headlines: tuple[El
         return None  # two stories hold two headlines
     headed = {article for headline in headlines for article in headline.iterancestors("article")}
     stories = [article for article in articles if article in headed]
-    outermost = [a for a in stories if not any(b in a.iterancestors() for b in stories)]
+    # a story inside another is no story of its own: each story's ancestors looked up among the stories (testing
+    # every pair took 6 seconds on a page of 5,000 headed articles)
+    outermost = [a for a in stories if not any(b in headed for b in a.iterancestors("article"))]
     return outermost[0] if len(outermost) >= 2 else None
 
 

@@ -256,7 +256,9 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
     inside one counts as one of its items), those an `aria-label` names, one-link paragraphs of the story,
     then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
     labels = scan.labels
-    boxes = [box for el, (kind, rest) in labels.items() if (box := _labelled_box(el, kind, rest, labels)) is not None]
+    panels = Panels()
+    boxes = [box for el, (kind, rest) in labels.items()
+             if (box := _labelled_box(el, kind, rest, labels, panels)) is not None]
     taken = Taken(box.element for box in boxes)
     boxes += [Box(kind, el, el, tuple(el.iter("a"))) for el, kind in scan.named
               if kind != OTHER and not taken.overlaps(el)]
@@ -359,7 +361,7 @@ def _class_kind(marks: str) -> str | None:
     return RANKED if RANKED_CLASS.search(marks) else RELATED
 
 
-def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]]) -> Box | None:
+def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]], panels: Panels) -> Box | None:
     """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
     nothing (a placeholder, a story's subheading, a menu item)."""
     rest = _INLINE_SEPARATOR.sub("", rest).strip()
@@ -368,7 +370,7 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     if anchor is not None and (rest or len(clean_text(all_text(anchor)) or "") > len(full) + MIN_TITLE):
         # "Also read: <headline>" as one link, or a teaser card whose kicker is the label
         return Box(kind, el, anchor, (anchor,)) if kind == RELATED else None
-    if (panel := _tab_panel(el if anchor is None else anchor)) is not None:  # a tab: the box is its panel
+    if (panel := _tab_panel(el if anchor is None else anchor, panels)) is not None:  # a tab: the box is its panel
         return Box(kind, el, panel, tuple(panel.iter("a")))
     if _in_menu(el):
         return None
@@ -415,21 +417,39 @@ def _teaser_line(p: Any, anchor: Any, url: str) -> bool:
 
 PANEL_NAMES = ("id", "data-id", "data-tabid", "data-tab-id", "data-tab")
 """Where a tab's panel names itself: its id, or the data attribute tab scripts match the tab's target to."""
-_TAB_PANEL = etree.XPath("//@*[. = $id][" + " or ".join(f"name() = '{name}'" for name in PANEL_NAMES) + "]/..")
-"""The elements with one of `PANEL_NAMES` equal to `$id`, in page order. The attributes holding the name are
-found first, by their value: testing the five attributes of every element took three times as long."""
+_PANEL_NAMES = etree.XPath("//@*[" + " or ".join(f"name() = '{name}'" for name in PANEL_NAMES) + "]")
+"""The attributes of the page that name a panel (`PANEL_NAMES`), in page order, each with `getparent()`."""
 
 
-def _tab_panel(el: Any) -> Any:
+class Panels:
+    """The elements of one page that name themselves as a panel, by name (`PANEL_NAMES`): found by one search of
+    the page's attributes when a tab first asks, then looked up (a search for each tab made a page of 4,000
+    tabs take 10 seconds)."""
+
+    def __init__(self) -> None:
+        self._named: dict[str, list[Element]] | None = None
+
+    def named(self, name: str, el: Element) -> list[Element]:
+        """The elements named `name` in page order, each once, in the page of `el`."""
+        if self._named is None:
+            self._named = {}
+            for value in cast("list[TextNode]", _PANEL_NAMES(el)):
+                holders = self._named.setdefault(str(value), [])
+                holder = cast("Element", value.getparent())  # (an attribute's element)
+                if not holders or holders[-1] is not holder:  # (an element named twice the same way is one)
+                    holders.append(holder)
+        return self._named.get(name, [])
+
+
+def _tab_panel(el: Any, panels: Panels) -> Any:
     """The panel a tab label shows (`href="#most-read"`, `aria-controls`, `data-target`), or None for a label
     that is no tab."""
     href = el.get("href") or ""
     target = (el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
               or (el.get("data-target") or el.get("data-tab") or "").removeprefix("#"))
-    if not target or not target.isprintable():  # a control character cannot name an element (nor pass to XPath)
+    if not target or not target.isprintable():  # a control character names no element
         return None
-    panels = cast("list[Element]", _TAB_PANEL(el.getroottree().getroot(), id=target))
-    return next((panel for panel in panels if panel is not el), None)
+    return next((panel for panel in panels.named(target, el) if panel is not el), None)
 
 
 def _may_be_story(anchor: Any) -> bool:

@@ -10,6 +10,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 JsonObject = dict[str, Any]
@@ -52,14 +53,42 @@ def parse_json_loosely(text: str) -> Any:
     if not text:
         return None
     try:  # most pages: valid JSON, read without repairs (each repair is a pass over the text)
-        return json.loads(text, strict=False)
+        return _within_depth(json.loads(text, strict=False), text)
     except ValueError:
         pass
+    except RecursionError:  # nested deeper than Python's decoder goes: no page's data is
+        return None
     repaired = _TRAILING_COMMA.sub(r"\1", _CONTROL.sub(" ", text))
     try:
-        return json.loads(repaired, strict=False)
+        return _within_depth(json.loads(repaired, strict=False), repaired)
     except ValueError:
-        return _leading_values(repaired) or None
+        return _within_depth(_leading_values(repaired), repaired) or None
+    except RecursionError:
+        return None
+
+
+MAX_JSON_DEPTH = 64
+"""Levels of nesting of a JSON value that the readers look into (the deepest JSON-LD of the 309 real pages of
+`tests/data` has 7): a list or object below is dropped, so that no reader of its fields recurses through a
+hostile page's thousand levels."""
+
+
+def _within_depth(value: Any, text: str) -> Any:
+    """`value`, read from `text`, with the lists and objects nested deeper than `MAX_JSON_DEPTH` dropped (None in
+    their place). A text with fewer brackets than that cannot nest so deep, and is not walked (most pages)."""
+    if not isinstance(value, dict | list) or text.count("{") + text.count("[") <= MAX_JSON_DEPTH:
+        return value
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        container, depth = stack.pop()
+        keys = container.keys() if isinstance(container, dict) else range(len(container))
+        for key in keys:
+            if isinstance(child := container[key], dict | list):
+                if depth == MAX_JSON_DEPTH:
+                    container[key] = None
+                else:
+                    stack.append((child, depth + 1))
+    return value
 
 
 def _leading_values(text: str) -> list[Any]:
@@ -73,7 +102,7 @@ def _leading_values(text: str) -> list[Any]:
             break
         try:
             value, pos = decoder.raw_decode(text, start)
-        except ValueError:
+        except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
             break
         values.append(value)
     return values
@@ -93,15 +122,33 @@ def jsonld_in_scripts(scripts: Iterable[Any]) -> list[JsonObject]:
 
 
 def _flatten(value: Any) -> Iterator[JsonObject]:
-    if isinstance(value, list):
-        for item in value:
-            yield from _flatten(item)
-    elif isinstance(value, dict):
-        graph = value.get("@graph")
-        if graph is not None:
-            yield from _flatten(graph)
-        if "@type" in value or graph is None:
-            yield value
+    """The objects of `value` in order: the items of its lists, the objects of each `@graph` and then the object
+    holding it when it has a type of its own."""
+    pending: list[Iterator[Any]] = [iter((value,))]  # (a stack of its own: Python's would end at 1,000 levels)
+    while pending:
+        item = next(pending[-1], _DONE)
+        if item is _DONE:
+            pending.pop()
+        elif isinstance(item, _Holder):
+            yield item.obj
+        elif isinstance(item, list):
+            pending.append(iter(item))
+        elif isinstance(item, dict):
+            graph = item.get("@graph")
+            if graph is None:
+                yield item
+            else:
+                pending.append(iter((graph, _Holder(item)) if "@type" in item else (graph,)))
+
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """An object with a `@graph` and a type, given after the objects of its graph."""
+
+    obj: JsonObject
 
 
 def types_of(obj: JsonObject) -> set[str]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from scrapers.extract import structured
 from scrapers.extract.markup import all_text, following, text_of
@@ -122,8 +124,12 @@ _CATEGORY_PATHS = CATEGORY_PATH_WORDS
 def _printed_tags(parsed: Parsed) -> tuple[list[str], str] | None:
     """The tags the page prints as links: `rel=tag` links, the links of a short list marked as tags, the
     links after a tag label, or links to tag pages; each outside navigation and after the headline."""
-    for read in (_rel_tags, _class_list, _labelled_list, _tag_page_links):
-        if found := read(parsed):
+    area = StoryArea()
+    readers: tuple[Callable[[], tuple[list[str], str] | None], ...] = (
+        lambda: _rel_tags(parsed), lambda: _class_list(parsed, area), lambda: _labelled_list(parsed, area),
+        lambda: _tag_page_links(parsed, area))
+    for read in readers:
+        if found := read():
             return found
     return None
 
@@ -156,16 +162,16 @@ def _path_words(anchor: Element) -> set[str]:
     return set(path.lower().strip("/").split("/")[:-1])
 
 
-def _class_list(parsed: Parsed) -> tuple[list[str], str] | None:
+def _class_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | None:
     for el in _from_first_headline(parsed, LIST_ELEMENTS):
-        if _tag_list(el) and (texts := _link_texts(el.iter("a"))):
+        if _tag_list(el, area) and (texts := _link_texts(el.iter("a"))):
             return texts, "tag list"
     return None
 
 
 def _from_first_headline(parsed: Parsed, tags: tuple[str, ...]) -> Iterator[Element]:
     """The elements of `tags` from the page's first <h1> on, in page order; none on a page without one. An
-    element before it has no headline before it, and is never in the story area (`_in_story_area`). The walk
+    element before it has no headline before it, and is never in the story area (`StoryArea`). The walk
     stays inside the page's root: what libxml2 puts beside it (content after `</html>` becomes a second
     <html> there) is seen by no reader."""
     h1 = next(iter(parsed.tagged("h1")), None)
@@ -175,7 +181,7 @@ def _from_first_headline(parsed: Parsed, tags: tuple[str, ...]) -> Iterator[Elem
     yield from following(h1, *tags, inside=parsed.root)
 
 
-def _labelled_list(parsed: Parsed) -> tuple[list[str], str] | None:
+def _labelled_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | None:
     for text in parsed.texts:
         if len(text) > MAX_LABEL + 40 or text.strip(_LABEL_TRIM).casefold() not in _LABELS:
             continue
@@ -189,7 +195,7 @@ def _labelled_list(parsed: Parsed) -> tuple[list[str], str] | None:
                 break
             links = list(_links_after(holder, start))
             if links:
-                if (texts := _link_texts(iter(links))) and _in_story_area(holder):
+                if (texts := _link_texts(iter(links))) and area.holds(holder):
                     return texts, "labelled list"
                 break
             start, holder = holder, holder.getparent()
@@ -218,7 +224,7 @@ LINKED_SHARE = 0.5
 """Share of a tag list's text in its links: a paragraph that links two topics in passing is none."""
 
 
-def _tag_page_links(parsed: Parsed) -> tuple[list[str], str] | None:
+def _tag_page_links(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | None:
     """The links to tag pages ("/tag/afd", "/thema/ukraine") of the first element after the headline that
     holds several and little else: the story's tag list even when nothing marks it."""
     seen: set[Element] = set()
@@ -228,7 +234,7 @@ def _tag_page_links(parsed: Parsed) -> tuple[list[str], str] | None:
         holder = a.getparent()
         while holder is not None and holder.tag in ("li", "span", "strong", "b", "em"):
             holder = holder.getparent()
-        if holder is None or holder in seen or not _in_story_area(holder):
+        if holder is None or holder in seen or not area.holds(holder):
             continue
         seen.add(holder)
         links = [link for link in holder.iter("a") if _links_tag_page(link)]
@@ -270,7 +276,7 @@ def _tag_text(anchor: Any) -> str:
     return (collapse_space(all_text(anchor)) or "").strip(" ,;|·•")
 
 
-def _tag_list(el: Any) -> bool:
+def _tag_list(el: Any, area: StoryArea) -> bool:
     """Whether `el` is marked as the story's tag list by its class, id or data attributes (`data-tags`,
     `data-test-tags-box`): outside navigation and the page's footer, and after the headline (a bar of
     trending topics above it is the site's)."""
@@ -286,18 +292,59 @@ def _tag_list(el: Any) -> bool:
     if not _TAG_HINT.search(marks.lower()):
         return False
     words = _CAMEL.sub("-", marks).lower().split()
-    return any(TAG_LIST_CLASS.match(word) for word in words) and _in_story_area(el)
+    return any(TAG_LIST_CLASS.match(word) for word in words) and area.holds(el)
 
 
-def _in_story_area(el: Element) -> bool:
-    """Outside the page's navigation, header and footer (an article's own header and footer count), and
-    after the headline."""
-    for a in el.iterancestors():
-        if a.tag == "nav":
-            return False
-        if a.tag in ("header", "footer") and not any(b.tag in ("article", "main") for b in a.iterancestors()):
-            return False
-    return bool(el.xpath("preceding::h1[1]"))
+class StoryArea:
+    """The story area of one page: outside its navigation, header and footer (an article's own header and footer
+    count), and after a headline (XPath's `preceding::h1`: an <h1> ends before the element begins). Where the
+    first headline to end does is found once for the page: searching back from each element for one made a page
+    of 4,000 tag lists without a headline take a second, and grew with the square of their number."""
+
+    def __init__(self) -> None:
+        self._end: Element | None = None
+        self._found = False
+
+    def holds(self, el: Element) -> bool:
+        for a in el.iterancestors():
+            if a.tag == "nav":
+                return False
+            if a.tag in ("header", "footer") and not any(b.tag in ("article", "main") for b in a.iterancestors()):
+                return False
+        if not self._found:
+            self._end, self._found = _first_to_end(cast("list[Element]", _HEADLINES(el))), True
+        return self._end is not None and follows(el, self._end)
+
+
+_HEADLINES = etree.XPath("//h1")
+"""The page's <h1> elements in page order (beside its root too: what `preceding::h1` sees)."""
+
+
+def _first_to_end(headlines: list[Element]) -> Element | None:
+    """Of `headlines`, in page order, the one that ends first: the first that holds none of the others (those
+    it holds come right after it)."""
+    for index, headline in enumerate(headlines):
+        if index + 1 == len(headlines) or not any(a is headline for a in headlines[index + 1].iterancestors()):
+            return headline
+    return None
+
+
+def follows(el: Element, node: Element) -> bool:
+    """Whether `el` begins after `node` ends (XPath's `following` axis of `node`), in one document: where their
+    branches part, `el`'s comes later."""
+    chain = [node, *node.iterancestors()]
+    level = {a: index for index, a in enumerate(chain)}
+    if el in level:  # `node` or one of its ancestors
+        return False
+    branch = el
+    for parent in el.iterancestors():
+        if parent in level:
+            if parent is node:  # `el` is inside `node`
+                return False
+            return parent.index(branch) > parent.index(chain[level[parent] - 1])
+        branch = parent
+    # No common ancestor: two trees side by side in the document (content after `</html>` makes a second one).
+    return any(sibling is branch for sibling in chain[-1].itersiblings())
 
 
 def _keys(tags: list[str]) -> set[str]:
