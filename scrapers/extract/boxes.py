@@ -417,20 +417,32 @@ def _teaser_line(p: Any, anchor: Any, url: str) -> bool:
 
 PANEL_NAMES = ("id", "data-id", "data-tabid", "data-tab-id", "data-tab")
 """Where a tab's panel names itself: its id, or the data attribute tab scripts match the tab's target to."""
-_PANEL_NAMES = etree.XPath("//@*[" + " or ".join(f"name() = '{name}'" for name in PANEL_NAMES) + "]")
+_PANEL_NAMED = " or ".join(f"name() = '{name}'" for name in PANEL_NAMES)
+_TAB_PANEL = etree.XPath(f"//@*[. = $id][{_PANEL_NAMED}]/..")
+"""The elements with one of `PANEL_NAMES` equal to `$id`, in page order. The attributes holding the name are
+found first, by their value: testing the five attributes of every element took three times as long."""
+_PANEL_NAMES = etree.XPath(f"//@*[{_PANEL_NAMED}]")
 """The attributes of the page that name a panel (`PANEL_NAMES`), in page order, each with `getparent()`."""
+
+SEARCHED_TABS = 8
+"""Tabs of a page whose panel is found by a search of the page each; past them, the page's panel names are read
+in one search and looked up. Reading them costs several searches (a page names hundreds of elements) and 6 of
+the 309 real pages of `tests/data` have a tab to look up, 2 at most; a search for each of 4,000 tabs took 10
+seconds."""
 
 
 class Panels:
-    """The elements of one page that name themselves as a panel, by name (`PANEL_NAMES`): found by one search of
-    the page's attributes when a tab first asks, then looked up (a search for each tab made a page of 4,000
-    tabs take 10 seconds)."""
+    """The elements of one page that name themselves as a panel (`PANEL_NAMES`), by name."""
 
     def __init__(self) -> None:
+        self._searches = 0
         self._named: dict[str, list[Element]] | None = None
 
     def named(self, name: str, el: Element) -> list[Element]:
         """The elements named `name` in page order, each once, in the page of `el`."""
+        if self._named is None and self._searches < SEARCHED_TABS:
+            self._searches += 1
+            return cast("list[Element]", _TAB_PANEL(el, id=name))
         if self._named is None:
             self._named = {}
             for value in cast("list[TextNode]", _PANEL_NAMES(el)):
@@ -447,7 +459,7 @@ def _tab_panel(el: Any, panels: Panels) -> Any:
     href = el.get("href") or ""
     target = (el.get("aria-controls") or (href[1:] if href.startswith("#") else "")
               or (el.get("data-target") or el.get("data-tab") or "").removeprefix("#"))
-    if not target or not target.isprintable():  # a control character names no element
+    if not target or not target.isprintable():  # a control character cannot name an element (nor pass to XPath)
         return None
     return next((panel for panel in panels.named(target, el) if panel is not el), None)
 
@@ -578,8 +590,10 @@ class Taken:
 def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False) -> list[tuple[str, str]]:
     """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
     page's ranked list is the first one: a second is another ranking, site-wide or of another tab)."""
+    places: dict[Element, dict[Element, int]] = {}
+
     def order(box: Box) -> tuple[bool, tuple[int, ...]]:  # the ranked list a label names before one a class suggests
-        return (first_only and box.by_class, _position(box.start))
+        return (first_only and box.by_class, _position(box.start, places))
 
     chosen = [box for box in boxes if box.kind == kind]
     if not chosen:
@@ -600,14 +614,17 @@ def _links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = False
     return list(links.items())
 
 
-def _position(el: Any) -> tuple[int, ...]:
+def _position(el: Any, places: dict[Element, dict[Element, int]]) -> tuple[int, ...]:
     """Where `el` starts in document order: the place of each of its ancestors and of itself among its
-    siblings, from the root (a few short scans of sibling lists rather than a count of every element before
-    it: 0.005 ms instead of 0.07 ms a box on the test data)."""
+    siblings, from the root (rather than a count of every element before it: 0.005 ms instead of 0.07 ms a box
+    on the test data). `places` keeps the places of the children of each parent met, for the next box: finding
+    each box's place by a scan of its siblings made a page of 16,000 boxes side by side take 20 seconds."""
     path = []
     node = el
     while (parent := node.getparent()) is not None:
-        path.append(parent.index(node))
+        if (place := places.get(parent)) is None:
+            place = places[parent] = {child: index for index, child in enumerate(parent)}
+        path.append(place[node])
         node = parent
     return tuple(reversed(path))
 

@@ -508,13 +508,14 @@ def _authors(parsed: Parsed, story: Story, site_names: list[str]) -> tuple[Bylin
     sites = [_key(site) for site in site_names if len(_key(site)) >= 3]
     labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
     host_key = labels[-2].casefold() if len(labels) >= 2 else ""
+    others = OtherStories(parsed.url)
     candidates: tuple[tuple[str, Callable[[], Byline]], ...] = (
         ("jsonld", lambda: _read_bylines(structured.person_names(parsed.article.get("author")), printed=False)),
         ("meta", lambda: _read_bylines(structured.meta_contents(parsed.meta, "author"), printed=False)),
         ("itemprop=author", lambda: _read_bylines(_microdata_author_names(parsed), printed=False)),
-        ("byline", lambda: _byline_names(parsed)),
-        ("byline label", lambda: _labelled_byline(parsed)),
-        ("byline line", lambda: _printed_byline(parsed, story)),
+        ("byline", lambda: _byline_names(parsed, others)),
+        ("byline label", lambda: _labelled_byline(parsed, others)),
+        ("byline line", lambda: _printed_byline(parsed, story, others)),
         ("signature", lambda: _signature(story.first_block, story.last_block)),
     )
     organisations = _organisations(parsed.article.get("author"))
@@ -525,7 +526,7 @@ def _authors(parsed: Parsed, story: Story, site_names: list[str]) -> tuple[Bylin
         names = unique_ignoring_case([n for n in found.names if n and not n.startswith("http")])
         people = [n for n in names if not _names_site_key(n, sites, host_key)]
         if any(not _is_organisation(n, organisations) for n in people):
-            return _with_cosigners(parsed, Byline(people, found.notes), source)
+            return _with_cosigners(parsed, Byline(people, found.notes), source, others)
         if people and not named[1]:  # an agency or another organisation alone: a printed person comes first
             named = (Byline(people, found.notes), source)
         elif names and not named[1]:  # only the house credits the story
@@ -575,12 +576,12 @@ def _is_organisation(name: str, organisations: set[str]) -> bool:
     return name.casefold() in organisations or bool(AGENCY.match(name) or _DOMAIN.search(name))
 
 
-def _with_cosigners(parsed: Parsed, people: Byline, source: str) -> tuple[Byline, str]:
+def _with_cosigners(parsed: Parsed, people: Byline, source: str, others: OtherStories) -> tuple[Byline, str]:
     """`people`, or the page's `rel=author` byline when it names them all and others beside them (structured
     data that credits one of two signed authors)."""
     if source not in ("jsonld", "meta"):
         return people, source
-    links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url))
+    links = (a for a in parsed.tagged("a") if a.get("rel") == "author" and not others.hold(a))
     linked = _read_bylines(text_of(a) for a in links)
     names = unique_ignoring_case(linked.names)
     known = {name.casefold() for name in people.names}
@@ -602,10 +603,10 @@ def _names_site_key(name: str, site_keys: list[str], host_key: str = "") -> bool
 _NOT_A_NAME = re.compile(r"\d|@|https?:|[|•*]")
 
 
-def _byline_names(parsed: Parsed) -> Byline:
+def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     """Names of the first visible byline: `rel=author` links, else an element classed as a byline or
     author; each link in it is one name, else its text split at "and" and commas."""
-    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not _in_other_story(a, parsed.url)]
+    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not others.hold(a)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
     for el, marks in _byline_marked(parsed):
@@ -613,7 +614,7 @@ def _byline_names(parsed: Parsed) -> Byline:
             continue
         if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
             continue
-        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or _in_other_story(el, parsed.url):
+        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or others.hold(el):
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
         if not found.names:
@@ -657,7 +658,7 @@ BYLINE_LABEL_LENGTH = 40
 """Characters of a byline label's element text ("Autorin/Autor", "Text und Fotos:"); longer is a sentence."""
 
 
-def _labelled_byline(parsed: Parsed) -> Byline:
+def _labelled_byline(parsed: Parsed, others: OtherStories) -> Byline:
     """The names printed as plain text after a byline label standing on its own: "<strong>Autorin/Autor</strong>
     Roman Goncharenko", "<span>Text:</span> Anna Meier"."""
     for own in parsed.texts:  # the texts of the page, in page order: an element's own text comes first in it
@@ -666,7 +667,7 @@ def _labelled_byline(parsed: Parsed) -> Byline:
         el = own.getparent()
         if el is None or el.tag not in BYLINE_LABEL_TAGS or len(el) or not BYLINE_LABEL.match(own.strip()):
             continue
-        if in_figure_or_box(el) or _in_other_story(el, parsed.url):
+        if in_figure_or_box(el) or others.hold(el):
             continue
         sibling = el.getnext()
         after = collapse_space(el.tail) or (collapse_space(text_of(sibling)) if sibling is not None else "")
@@ -683,7 +684,7 @@ PRINTED_BYLINE_LENGTH = 120
 3 May 2024"); a sentence of the story that starts "By" or "Par" is longer."""
 
 
-def _printed_byline(parsed: Parsed, story: Story) -> Byline:
+def _printed_byline(parsed: Parsed, story: Story, others: OtherStories) -> Byline:
     """The names of a byline printed as plain text, its label part of the line: "Von Anna Beispiel", "Par Jean
     Dupont | 3 mai", "<li>Von: <a>Bill McCarthy</a>, <a>Marisha Goldhamer</a></li>". Looked for between the
     headline and the story's first block, in that block, and in its last (a story signed "Von Anna Beispiel"
@@ -698,7 +699,7 @@ def _printed_byline(parsed: Parsed, story: Story) -> Byline:
         if not own or not isinstance(el.tag, str) or el.tag in INVISIBLE_TAGS or not starts_with_label(own):
             continue
         text = text_of(el)
-        if len(text) > PRINTED_BYLINE_LENGTH or in_figure_or_box(el) or _in_other_story(el, parsed.url):
+        if len(text) > PRINTED_BYLINE_LENGTH or in_figure_or_box(el) or others.hold(el):
             continue
         found = _read_bylines([text])
         if found.names and all(word[:1].isupper() for name in found.names for word in name.split()):
@@ -728,20 +729,41 @@ def _signature(first: Element | None, last: Element | None) -> Byline:
 SIGNATURE_LENGTH = 60
 
 
-def _in_other_story(el: Element, url: str) -> bool:
-    """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
-    an element that holds the headline is the article's own state (`paywall`), not another story. A box
-    without such a word is a teaser still when the nearest heading around the byline is a linked one, another
-    story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
-    if any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors()):
-        return True
-    for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
-        heading = next(ancestor.iter("h1", "h2", "h3", "h4"), None)
-        if heading is not None:
-            link = next(heading.iter("a"), None)
-            link = next((a for a in heading.iterancestors("a")), None) if link is None else link
-            return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", url)
-    return False
+class OtherStories:
+    """Whether an element of one page sits in another story's box (`hold`). What each ancestor holds (its first
+    heading, whether it holds the headline) is kept for the next element asked about: a page's bylines share
+    their ancestors, and searching them again for each made a page of 4,000 author marks without a heading grow
+    with the square of their number."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._headings: dict[Element, Element | None] = {}
+        self._headlines: dict[Element, bool] = {}
+
+    def hold(self, el: Element) -> bool:
+        """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
+        an element that holds the headline is the article's own state (`paywall`), not another story. A box
+        without such a word is a teaser still when the nearest heading around the byline is a linked one,
+        another story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
+        if any(class_words(a) & BOX_CLASS_WORDS and not self._holds_headline(a) for a in el.iterancestors()):
+            return True
+        for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
+            heading = self._first_heading(ancestor)
+            if heading is not None:
+                link = next(heading.iter("a"), None)
+                link = next((a for a in heading.iterancestors("a")), None) if link is None else link
+                return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", self.url)
+        return False
+
+    def _holds_headline(self, el: Element) -> bool:
+        if (found := self._headlines.get(el)) is None:
+            found = self._headlines[el] = el.find(".//h1") is not None
+        return found
+
+    def _first_heading(self, el: Element) -> Element | None:
+        if el not in self._headings:
+            self._headings[el] = next(el.iter("h1", "h2", "h3", "h4"), None)
+        return self._headings[el]
 
 
 def _links_away(href: str, url: str) -> bool:
