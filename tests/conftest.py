@@ -1,5 +1,6 @@
 """A real redis-server for the tests that need one: started on 127.0.0.1 at a free port for the session
-(no persistence), emptied before each test that asks for it, stopped at the end."""
+(no persistence), emptied before each test that asks for it, stopped at the end. And each test's outcome on its
+item (`report_setup`, `report_call`), for the fixtures that add what a failure needs to be understood."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 import redis
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport,
+                                                                                           pytest.TestReport]:
+    """Keep each phase's report on the test's item, where its fixtures find it when they are torn down."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def free_port() -> int:

@@ -4,12 +4,14 @@ redis-server, over the benchmark's local site of real article pages."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -33,6 +35,11 @@ from scrapers.distributed import (
 from tests.harness import ROOT
 
 ARTICLES = 120
+SITE = "127.0.0.1"
+"""The run's name: the `news` spider names its run after its site's domain, here the local site's address."""
+JOIN_DEADLINE = 300
+"""Seconds the workers of a test may take, together, to start and join the run: a guard against a worker that
+never joins (it failed to start), far above the few seconds a loaded machine takes."""
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +49,23 @@ def site() -> Iterator[Servers]:
         yield servers
     finally:
         servers.stop()
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(?!scrapy\.middleware\])", re.MULTILINE)
+"""A worker's own log line: not the continuation lines of the settings and components Scrapy lists at start."""
+
+
+@pytest.fixture
+def worker_logs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """On a failure, the workers' logs in the test's report: what each did and when, to tell a race from a bug."""
+    yield
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    for log in sorted(tmp_path.glob("*.log")):
+        text = log.read_text(encoding="utf-8")
+        print(f"----- {log.name}")
+        print("".join(text[match.start():text.find("\n", match.start()) + 1] for match in LOG_LINE.finditer(text)))
 
 
 def worker(site: Servers, redis_url: str, output: Path, *settings: str) -> subprocess.Popen[bytes]:
@@ -76,16 +100,70 @@ def everything(site: Servers) -> set[str]:
     return {f"{site.base}{article_path(n)}" for n in range(ARTICLES)}
 
 
+class HeldRun(AbstractContextManager["HeldRun"]):
+    """A member of the site's run, busy until the workers a test starts have all joined the run: workers started
+    together then share one run however long each process takes to start.
+
+    A run ends when its queue is empty and no worker is busy, and a worker that starts after that begins the next
+    run (scrapers.distributed). Starting a worker (Python, Scrapy, the project) takes about a second, and on a
+    loaded machine several: longer, at times, than the other workers take to crawl this site's 120 articles, so
+    without this a test of "the workers of one run" would sometimes check two runs. The holder fetches nothing;
+    the run counts it among its workers (`distributed/workers`)."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.scheduler, _ = frontier_worker(redis_url, Spider(SITE))
+        self.client = redis.Redis.from_url(redis_url, decode_responses=True)
+        self.members = self.scheduler.key("members")
+        self.left = False
+
+    def joined(self) -> set[int]:
+        """The process ids of the run's members (a member is `host:pid:nonce`)."""
+        return {int(str(member).rsplit(":", 2)[1]) for member in self.client.hkeys(self.members)}
+
+    def until_joined(self, workers: list[subprocess.Popen[bytes]]) -> None:
+        """Wait until each of `workers` has joined the run, then leave it to them (killed if one never joins)."""
+        try:
+            deadline = time.monotonic() + JOIN_DEADLINE
+            while not {process.pid for process in workers} <= self.joined():
+                # none can end while the run is held: one that did failed to start
+                assert [process.poll() for process in workers] == [None] * len(workers), "a worker did not start"
+                assert time.monotonic() < deadline, f"the workers did not join within {JOIN_DEADLINE} s"
+                time.sleep(0.05)
+        except BaseException:
+            for process in workers:
+                process.kill()
+                process.wait()
+            raise
+        finally:
+            self.leave()
+
+    def leave(self) -> None:
+        if not self.left:
+            self.left = True
+            assert self.scheduler.leave({}) is None  # not the run's last member: the run is not over
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.leave()
+        finally:
+            self.scheduler.engine_stopped()
+            self.client.close()
+
+
+@pytest.mark.usefixtures("worker_logs")
 def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: str, tmp_path: Path) -> None:
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
-    assert finish([worker(site, redis_url, output) for output in outputs]) == [0, 0, 0]
+    with HeldRun(redis_url) as held:
+        workers = [worker(site, redis_url, output) for output in outputs]
+        held.until_joined(workers)
+    assert finish(workers) == [0, 0, 0]
 
     written = Counter(url for output in outputs for url in urls(output))
     assert max(written.values()) == 1  # no article written twice
     assert set(written) | set(rejected(tmp_path)) == everything(site)  # none missing
     # the worker that ends the run writes the run's report, which the state keeps in the history; the others
     # report their share
-    history = redis.Redis.from_url(redis_url).lrange("newsharvest:127.0.0.1:reports:127.0.0.1", 0, -1)
+    history = redis.Redis.from_url(redis_url).lrange(f"newsharvest:{SITE}:reports:{SITE}", 0, -1)
     assert len(history) == 1
     whole = json.loads(history[0])
     assert whole in [report(output) for output in outputs]
@@ -95,30 +173,39 @@ def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: 
 
     # the next run (the state is shared): listings again, no article is due, nothing written
     again = [tmp_path / f"again-{n}.jsonl" for n in (1, 2)]
-    assert finish([worker(site, redis_url, output) for output in again]) == [0, 0]
+    with HeldRun(redis_url) as held:
+        workers = [worker(site, redis_url, output) for output in again]
+        held.until_joined(workers)
+    assert finish(workers) == [0, 0]
     assert [urls(output) for output in again] == [[], []]
-    run = max((report(output) for output in again), key=lambda entry: entry["articles"]["links"])
+    history = redis.Redis.from_url(redis_url).lrange(f"newsharvest:{SITE}:reports:{SITE}", 0, -1)
+    assert len(history) == 2
+    run = json.loads(history[0])
+    assert run in [report(output) for output in again]
     assert run["pages"]["articles"] == 0
     # each worker counts the not-due URLs its listings showed it, once each; the run's figure is their sum
     assert ARTICLES <= run["articles"]["not_due"] <= 2 * ARTICLES
     assert run["articles"]["links"] >= ARTICLES
 
 
+@pytest.mark.usefixtures("worker_logs")
 def test_a_worker_killed_midway_loses_nothing(site: Servers, redis_url: str, tmp_path: Path) -> None:
     lease = "REDIS_LEASE=2"
     slow = "DOWNLOAD_DELAY=0.05"  # a crawl long enough to be killed midway
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
-    workers = [worker(site, redis_url, outputs[0], lease, slow)]
-    killed = outputs[0].with_name(f"{outputs[0].name}.part")
-    deadline = time.monotonic() + 120
-    while not (killed.exists() and len(killed.read_bytes().splitlines()) >= 5) and time.monotonic() < deadline:
-        assert workers[0].poll() is None, "the first worker ended before it could be killed"
-        time.sleep(0.05)
-    workers += [worker(site, redis_url, output, lease, slow) for output in outputs[1:]]
-    workers[0].send_signal(signal.SIGKILL)
-    assert workers[0].wait(timeout=30) == -signal.SIGKILL
-    assert not outputs[0].exists()  # what it wrote is not part of the run
-    workers[0] = worker(site, redis_url, outputs[0], lease)  # restarted, as cron or systemd would
+    with HeldRun(redis_url) as held:  # the run goes on until the three (the first one restarted) have joined it
+        workers = [worker(site, redis_url, outputs[0], lease, slow)]
+        killed = outputs[0].with_name(f"{outputs[0].name}.part")
+        deadline = time.monotonic() + 120
+        while not (killed.exists() and len(killed.read_bytes().splitlines()) >= 5) and time.monotonic() < deadline:
+            assert workers[0].poll() is None, "the first worker ended before it could be killed"
+            time.sleep(0.05)
+        workers += [worker(site, redis_url, output, lease, slow) for output in outputs[1:]]
+        workers[0].send_signal(signal.SIGKILL)
+        assert workers[0].wait(timeout=30) == -signal.SIGKILL
+        assert not outputs[0].exists()  # what it wrote is not part of the run
+        workers[0] = worker(site, redis_url, outputs[0], lease)  # restarted, as cron or systemd would
+        held.until_joined(workers)
     assert finish(workers) == [0, 0, 0]
 
     logs = "".join(output.with_suffix(".log").read_text(encoding="utf-8") for output in outputs)
@@ -155,9 +242,9 @@ class NextCall:
         self.delays.append(delay)
 
 
-def frontier_worker(redis_url: str) -> tuple[FrontierScheduler, NextCall]:
+def frontier_worker(redis_url: str, spider: Spider = SPIDER) -> tuple[FrontierScheduler, NextCall]:
     crawler = get_crawler(Spider, {"REDIS_URL": redis_url, "REDIS_LEASE": 15})
-    crawler.spider = SPIDER
+    crawler.spider = spider
     nextcall = NextCall()
     crawler.engine = SimpleNamespace(_slot=SimpleNamespace(nextcall=nextcall))  # type: ignore[assignment]
     scheduler = FrontierScheduler.from_crawler(crawler)
