@@ -49,6 +49,9 @@ HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "article
          ["thoidai.com.vn: 5 of 10 articles rejected (body: missing: 5)"]),
         ({**HEALTHY, "listing/articles_found": 0},
          ["thoidai.com.vn: no article link on any of 20 listing, feed and sitemap pages"]),
+        ({"fetch/failed/timeout": 2, "fetch/failed/dns": 1},  # down, unknown or hanging: not one answer
+         ["thoidai.com.vn: no page of the site answered (timeout: 2, dns: 1)"]),
+        ({"fetch/stopped": 3}, []),  # stopped before anything answered: no failure
     ],
 )
 def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
