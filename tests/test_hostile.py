@@ -10,6 +10,7 @@ RUN_BOUND seconds; it takes about 15.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -100,6 +101,28 @@ def test_exit_status_and_check_message_say_what_happened(crawl: dict[str, Any]) 
     assert crawl["result"].returncode == 2, crawl["result"].stderr[-3000:]
     assert line in crawl["result"].stderr.splitlines()
     assert crawl["report"]["failed_checks"] == [line.split("check failed: ", 1)[1]]
+
+
+def test_what_the_site_did_is_logged_without_a_traceback(crawl: dict[str, Any]) -> None:
+    # One record per log line that starts with a time; its further lines are a traceback, if any. A failed
+    # check's report (Spidermon's, with the check's own assertion) is no fault of the site's.
+    records = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d )", crawl["result"].stderr)
+    with_traceback = [first for first, _, rest in (record.partition("\n") for record in records)
+                      if " ERROR: " in first and "[Spidermon]" not in first and "Traceback" in rest]
+    assert with_traceback == []
+    assert any(" WARNING: Fetch failed (timeout): " in record for record in records)
+
+
+def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{hostile.free_port()}"  # nothing listens there: every fetch is refused
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/",
+                             "-O", str(tmp_path / "news.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}",
+                             *FAST], cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
+    report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
+    line = "newsharvest: 127.0.0.1: check failed: 127.0.0.1: no page of the site answered (connection_refused: 2)"
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert line in result.stderr.splitlines()  # the start page and robots.txt for its sitemaps
+    assert report["failed_checks"] == [line.split("check failed: ", 1)[1]]
 
 
 def test_the_run_ends_within_its_bound(crawl: dict[str, Any]) -> None:
