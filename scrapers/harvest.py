@@ -52,6 +52,13 @@ ARTICLE = "article"
 """Request meta key marking an article request; its value is the modification time the listing, feed or
 sitemap shows for it (a datetime), or None."""
 
+NO_RECORD = "harvest_no_record"
+"""Response meta key a spider sets on an article page that gave no record for a reason that may pass: the
+state's status for the URL, `missing` (neither a story nor a listing: a bot wall, an error page served with
+200, an empty body; tried again after `RETRY_AFTER`, as an HTTP error is) or `rejected` (its reading raised,
+rejected as such). Without it, an article page that gave no record is `skipped`: not an article (an
+infographic, a video, a tag page), never fetched again."""
+
 START_ERROR = "harvest/start_error"
 """Stats key of the one-line reason a run did not start (the state held by another run, or damaged)."""
 
@@ -284,7 +291,7 @@ class SkipKnownArticles:
 
     def finish(self, response: Response, produced: bool) -> None:
         if ARTICLE in response.meta and not produced and response.status < 400:
-            self.harvest_state().stage(response.url, "skipped")
+            self.harvest_state().stage(response.url, response.meta.get(NO_RECORD, "skipped"))
 
     def set_count(self, key: str, value: int) -> None:
         if self.crawler.stats is not None:

@@ -17,6 +17,9 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from w3lib.url import canonicalize_url
 from scrapers.extraction import extract_article
 from tests import hostile
 from tests.harness import ROOT
+from tests.test_harvest import CHALLENGE
 
 RUN_BOUND = 90.0
 """Seconds the faulty crawl may take at most (documented in the README's "Bounds")."""
@@ -123,6 +127,59 @@ def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr[-3000:]
     assert line in result.stderr.splitlines()  # the start page and robots.txt for its sitemaps
     assert report["failed_checks"] == [line.split("check failed: ", 1)[1]]
+
+
+@contextmanager
+def changing_site(pages: dict[str, bytes]) -> Iterator[str]:
+    """A site on 127.0.0.1 serving `pages` by path (404 for others) as they are when asked: a test changes
+    them between runs. Yields its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path)
+            self.send_response(404 if body is None else 200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_article_behind_a_passing_wall_is_fetched_again(tmp_path: Path) -> None:
+    # With a state, an article URL that once answered a challenge page or an empty page (200, no story) is
+    # tried again after RETRY_AFTER, as one that answered an HTTP error: it is no page that is not an article.
+    walled, empty, video = (hostile.article_path(slug, n) for n, slug in enumerate(("walled", "empty", "video")))
+    real = {path: hostile.real_page(name) for path, name in zip((walled, empty), hostile.GOOD[:2], strict=True)}
+    clip = (b'<html><head><meta property="og:type" content="video.other"><title>Clip</title></head>'
+            b"<body><h1>Clip</h1><video src='/clip.mp4'></video></body></html>")
+    pages = {walled: CHALLENGE.encode(), empty: b"", video: clip}
+    with changing_site(pages) as base:
+        pages["/nachrichten/"] = hostile.section_page("Nachrichten", [(base + path, "Meldung") for path in pages])
+
+        def run(n: int) -> list[dict[str, Any]]:
+            out = tmp_path / f"run-{n}.jsonl"
+            result = subprocess.run(
+                [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/", "-o", str(out),
+                 "-s", f"STATE_URI=sqlite:///{tmp_path / 'state.db'}", "-s", "RETRY_AFTER=0s",
+                 "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", *FAST],
+                cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
+            assert result.returncode == 0, result.stderr[-3000:]
+            return read_lines(out)
+
+        assert run(1) == []
+        pages.update(real)  # the wall is gone, the server answers again
+        pages[video] = hostile.real_page(hostile.GOOD[2])  # a page that was no article stays known as such
+        assert {record["url"] for record in run(2)} == {base + walled, base + empty}
 
 
 def test_the_run_ends_within_its_bound(crawl: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from pipelines import Rejected
 from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
-from scrapers.harvest import ARTICLE
+from scrapers.harvest import ARTICLE, NO_RECORD
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
@@ -145,7 +145,9 @@ class HarvestSpider(Spider):
             if reason == "other":
                 # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
                 # (its few sentences may read as a body, and the URL may hold a date, so neither is asked).
+                # With a state, the URL is tried again later, not remembered as no article.
                 self.count("articles/no_content")
+                no_record(response, "missing")
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return None
         return page.to_item()
@@ -161,6 +163,7 @@ class HarvestSpider(Spider):
             item = read()
         except Exception as error:  # whatever a hostile page makes the readers raise
             self.logger.warning("Could not read %s", response.url, exc_info=True)
+            no_record(response, "rejected")  # with a state, tried again after RETRY_AFTER as a reject is
             reason = f"{EXTRACTION_ERROR}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             self.crawler.signals.send_catch_log(
                 signals.item_dropped, item={"url": response.url}, response=response,
@@ -172,3 +175,10 @@ class HarvestSpider(Spider):
         if not item.body.strip() and not item.published_raw:
             self.count("articles/no_content")
         yield item
+
+
+def no_record(response: Response, status: str) -> None:
+    """Tell the state (`scrapers.harvest.NO_RECORD`) what the article page at `response` was, when it gave no
+    record for a reason that may pass. A response made without a request (a test's) has no meta to tell."""
+    if response.request is not None:
+        response.meta[NO_RECORD] = status
