@@ -130,18 +130,23 @@ def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
 
 
 @contextmanager
-def changing_site(pages: dict[str, bytes]) -> Iterator[str]:
-    """A site on 127.0.0.1 serving `pages` by path (404 for others) as they are when asked: a test changes
-    them between runs. Yields its base URL."""
+def changing_site(pages: dict[str, bytes | str], asked: list[str] | None = None) -> Iterator[str]:
+    """A site on 127.0.0.1 serving `pages` by path (a str: a 301 to that path; 404 for others) as they are
+    when asked: a test changes them between runs. Yields its base URL; `asked` gets every path requested."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if asked is not None:
+                asked.append(self.path)
             body = pages.get(self.path)
-            self.send_response(404 if body is None else 200)
+            self.send_response(404 if body is None else 301 if isinstance(body, str) else 200)
+            if isinstance(body, str):
+                self.send_header("Location", body)
             self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body or b"")))
+            body = body if isinstance(body, bytes) else b""
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body or b"")
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -162,24 +167,37 @@ def test_an_article_behind_a_passing_wall_is_fetched_again(tmp_path: Path) -> No
     real = {path: hostile.real_page(name) for path, name in zip((walled, empty), hostile.GOOD[:2], strict=True)}
     clip = (b'<html><head><meta property="og:type" content="video.other"><title>Clip</title></head>'
             b"<body><h1>Clip</h1><video src='/clip.mp4'></video></body></html>")
-    pages = {walled: CHALLENGE.encode(), empty: b"", video: clip}
+    pages: dict[str, bytes | str] = {walled: CHALLENGE.encode(), empty: b"", video: clip}
     with changing_site(pages) as base:
         pages["/nachrichten/"] = hostile.section_page("Nachrichten", [(base + path, "Meldung") for path in pages])
-
-        def run(n: int) -> list[dict[str, Any]]:
-            out = tmp_path / f"run-{n}.jsonl"
-            result = subprocess.run(
-                [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/", "-o", str(out),
-                 "-s", f"STATE_URI=sqlite:///{tmp_path / 'state.db'}", "-s", "RETRY_AFTER=0s",
-                 "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", *FAST],
-                cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
-            assert result.returncode == 0, result.stderr[-3000:]
-            return read_lines(out)
-
-        assert run(1) == []
+        assert harvest_run(base, tmp_path, 1) == []
         pages.update(real)  # the wall is gone, the server answers again
         pages[video] = hostile.real_page(hostile.GOOD[2])  # a page that was no article stays known as such
-        assert {record["url"] for record in run(2)} == {base + walled, base + empty}
+        assert {record["url"] for record in harvest_run(base, tmp_path, 2)} == {base + walled, base + empty}
+
+
+def test_an_article_listed_at_a_url_that_redirects_is_not_fetched_again_until_due(tmp_path: Path) -> None:
+    # The state knows the listed URL, which it is asked about next run, and not only the one it redirected to.
+    listed, moved = hostile.article_path("listed", 1), hostile.article_path("moved", 2)
+    asked: list[str] = []
+    pages: dict[str, bytes | str] = {listed: moved, moved: hostile.real_page(hostile.GOOD[0])}
+    with changing_site(pages, asked) as base:
+        pages["/nachrichten/"] = hostile.section_page("Nachrichten", [(base + listed, "Meldung")])
+        assert [record["url"] for record in harvest_run(base, tmp_path, 1)] == [base + moved]
+        assert harvest_run(base, tmp_path, 2) == []
+    assert Counter(asked)[listed] == Counter(asked)[moved] == 1
+
+
+def harvest_run(base: str, tmp_path: Path, n: int) -> list[dict[str, Any]]:
+    """Run `n` of the news spider on the site at `base` with a state in `tmp_path`: its records."""
+    out = tmp_path / f"run-{n}.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/", "-o", str(out),
+         "-s", f"STATE_URI=sqlite:///{tmp_path / 'state.db'}", "-s", "RETRY_AFTER=0s",
+         "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", *FAST],
+        cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return read_lines(out)
 
 
 def test_the_run_ends_within_its_bound(crawl: dict[str, Any]) -> None:
