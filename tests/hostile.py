@@ -8,8 +8,8 @@ body, a connection reset mid-body, redirect loops and chains, redirects to other
 `file:`, `javascript:` and no URL, a gzip bomb, bodies that do not decode, a 304, bodies past the size cap,
 wrong content types, a path robots.txt disallows, a malformed `Sitemap:` line in robots.txt, and
 real pages made awkward: control characters, windows-1258, a byte order mark, an XML declaration, deep
-nesting, absurd dates, a meta refresh to `javascript:`. The section page also links to other hosts, private
-addresses, `file:`, `javascript:` and `data:` URLs, which must never be requested.
+nesting, absurd dates, a meta refresh to `javascript:`, an HTTP `Date` of 9999 or 1970. The section page also
+links to other hosts, private addresses, `file:`, `javascript:` and `data:` URLs, which must never be requested.
 
 The server binds 127.0.0.1 on a free port and logs every request it reads (`Host` header and path), so a
 test can tell what the crawler asked for. Hanging handlers wait on an event the server sets when it stops.
@@ -57,6 +57,8 @@ OCTET_STREAM, CONTROL, BOM, XML, NESTED, EPOCH, FAR_FUTURE = (
     "fr-LeFigaro_2024_11_22", "uk-TheGuardian_2024_02_24", "us-TheNewYorker_2023_05_16",
     "us-TheGatewayPundit_2023_04_28",
 )
+DATE_9999, DATE_1970 = "uk-TheSun_2024_04_22", "us-Reuters_2024_03_07"
+"""Served with an HTTP Date no page can have been made at."""
 META_REFRESH = "de-DW_2023_06_13"
 SITEMAP_ONLY = "de-SZ_2023_04_28"
 """Listed only in the sitemap, which robots.txt names after a malformed `Sitemap:` line."""
@@ -320,6 +322,11 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               "failed:decoding_failed", serve(b"no deflate either " * 64, headers={"Content-Encoding": "deflate"}))
         fault(39, "not-modified", "304 to a request that asked for no condition", "failed:http_304",
               serve(b"", status=304))
+        for n, (slug, name, stated) in enumerate([("date-header-9999", DATE_9999, "Fri, 31 Dec 9999 23:59:59 GMT"),
+                                                  ("date-header-1970", DATE_1970, "Thu, 01 Jan 1970 00:00:00 GMT")]):
+            page = real_page(name)  # the server's own Date comes first: this one is the header's last value
+            fault(60 + n, slug, f"a real article with Date: {stated}", "article", serve(page, headers={"Date": stated}),
+                  page)
         refused = f"http://127.0.0.1:{free_port()}" + article_path("connection-refused", 33)
         site.faults.append(Fault(article_path("connection-refused", 33), "a port of this host nothing listens on",
                                  "failed:connection_refused", refused))

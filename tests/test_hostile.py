@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,14 @@ def test_absurd_dates_are_left_null_with_their_text(crawl: dict[str, Any], slug:
     record = crawl["records"][site.base + fault.path]
     assert record["published_at"] is None
     assert raw in (record["published_raw"] or "")
+
+
+@pytest.mark.parametrize("slug", ["date-header-9999", "date-header-1970"])
+def test_an_http_date_no_page_has_is_not_the_fetch_time(crawl: dict[str, Any], slug: str) -> None:
+    site: hostile.HostileSite = crawl["site"]
+    fault = next(fault for fault in site.faults if f"/{slug}-" in fault.path)
+    scraped = datetime.fromisoformat(crawl["records"][site.base + fault.path]["scraped_at"])
+    assert abs(scraped - datetime.now(UTC)) < timedelta(days=1)  # the crawler's clock: the crawl ran today
 
 
 def test_a_site_without_robots_txt_is_no_failure(tmp_path: Path) -> None:

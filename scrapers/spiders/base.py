@@ -14,6 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
+from pipelines.timestamps import AHEAD, EARLIEST
 from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
@@ -50,9 +51,14 @@ class HarvestSpider(Spider):
 
     def fetch_time(self, response: Response) -> datetime:
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
-        on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`."""
+        on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`. A `Date`
+        no page can have been made at (before `EARLIEST`, the Unix epoch of a server without a clock; later
+        than the clock by more than `AHEAD`, `9999-12-31`, which overflowed the reading of the page's
+        dates) is the server's error: the clock's time is taken."""
         header = response.headers.get(b"Date")
-        return http_date(header.decode("latin-1") if header else None) or self.clock()
+        now = self.clock()
+        stated = http_date(header.decode("latin-1") if header else None)
+        return stated if stated is not None and EARLIEST <= stated <= now + AHEAD else now
 
     def page(self, response: Response, max_depth: int | None = None) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
