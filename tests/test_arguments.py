@@ -77,6 +77,14 @@ def test_a_start_url_the_spider_refuses_is_one_line_and_exit_1(url: str, tmp_pat
     assert not (tmp_path / "out.jsonl").exists()
 
 
+def test_a_start_url_whose_host_has_a_space_is_refused_before_any_request(tmp_path: Path) -> None:
+    result = scrapy("crawl", "news", "-a", "url=http://exa mple.com/news/", "-O", str(tmp_path / "out.jsonl"),
+                    *NO_NETWORK)
+    assert (result.returncode, result.stderr) == (
+        1, "newsharvest: news: bad -a url=http://exa mple.com/news/: not a web address: give the section page,"
+           " https://...\n")
+
+
 def test_unknown_spider_suggests_the_near_one() -> None:
     result = scrapy("crawl", "thoidia")
     assert (result.returncode, result.stderr) == (
