@@ -175,7 +175,8 @@ def yes_no(spidercls: type[Spider], value: str) -> None:
 
 def web_address(spidercls: type[Spider], value: str) -> None:
     parts = urlsplit(value if "://" in value else f"https://{value}")
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
+            or any(char.isspace() for char in parts.hostname):  # "exa mple.com": no request can be made of it
         raise ValueError("not a web address: give the section page, https://...")
 
 

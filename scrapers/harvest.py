@@ -52,6 +52,13 @@ ARTICLE = "article"
 """Request meta key marking an article request; its value is the modification time the listing, feed or
 sitemap shows for it (a datetime), or None."""
 
+NO_RECORD = "harvest_no_record"
+"""Response meta key a spider sets on an article page that gave no record for a reason that may pass: the
+state's status for the URL, `missing` (neither a story nor a listing: a bot wall, an error page served with
+200, an empty body; tried again after `RETRY_AFTER`, as an HTTP error is) or `rejected` (its reading raised,
+rejected as such). Without it, an article page that gave no record is `skipped`: not an article (an
+infographic, a video, a tag page), never fetched again."""
+
 START_ERROR = "harvest/start_error"
 """Stats key of the one-line reason a run did not start (the state held by another run, or damaged)."""
 
@@ -195,33 +202,36 @@ class HarvestState:
             return self.store.known(url)
         return None
 
-    def stage(self, url: str, status: str, **values: Any) -> None:
+    def stage(self, url: str, status: str, *, response: Response | None = None, **values: Any) -> None:
+        """What this run learnt of `url`, fetched as `response`: of the URLs that redirected to it too (the
+        URL a listing shows, which the state is asked about next run)."""
         if self.run_id is None:  # the run did not open: a state error is noted already
             return
         with self.guard("recording an article"):
-            self.store.stage(self.run_id, Staged(url=url, status=status, fetched_at=self.clock(), **values))
+            for each in dict.fromkeys([*redirected_from(response), url]):
+                self.store.stage(self.run_id, Staged(url=each, status=status, fetched_at=self.clock(), **values))
 
-    def item_scraped(self, item: Any) -> None:
+    def item_scraped(self, item: Any, response: Response | None = None) -> None:
         adapter = ItemAdapter(item)
         if "body" in adapter.field_names():
-            self.stage_record(adapter, "emitted")
+            self.stage_record(adapter, "emitted", response)
 
-    def item_dropped(self, item: Any, exception: BaseException) -> None:
+    def item_dropped(self, item: Any, exception: BaseException, response: Response | None = None) -> None:
         if isinstance(exception, Rejected):
-            self.stage(str(ItemAdapter(item).get("url")), "rejected")
+            self.stage(str(ItemAdapter(item).get("url")), "rejected", response=response)
         elif isinstance(exception, Unchanged):
-            self.stage_record(ItemAdapter(item), "emitted")
+            self.stage_record(ItemAdapter(item), "emitted", response)
 
-    def stage_record(self, adapter: ItemAdapter, status: str) -> None:
+    def stage_record(self, adapter: ItemAdapter, status: str, response: Response | None = None) -> None:
         self.stage(
-            str(adapter.get("url")), status, content_hash=content_hash(adapter),
+            str(adapter.get("url")), status, response=response, content_hash=content_hash(adapter),
             published_at=_moment(adapter.get("published_at")), updated_at=_moment(adapter.get("updated_at")),
             version=int(adapter.get("version") or 1),
         )
 
     def response_received(self, response: Response, request: Request) -> None:
         if ARTICLE in request.meta and response.status >= 400:
-            self.stage(request.url, "missing")
+            self.stage(request.url, "missing", response=response)
             self.stats.inc_value("harvest/articles_missing")
 
 
@@ -284,11 +294,18 @@ class SkipKnownArticles:
 
     def finish(self, response: Response, produced: bool) -> None:
         if ARTICLE in response.meta and not produced and response.status < 400:
-            self.harvest_state().stage(response.url, "skipped")
+            self.harvest_state().stage(response.url, response.meta.get(NO_RECORD, "skipped"), response=response)
 
     def set_count(self, key: str, value: int) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(key, value)
+
+
+def redirected_from(response: Response | None) -> list[str]:
+    """The URLs that redirected to `response` (Scrapy's `redirect_urls`), first the one that was asked for."""
+    if response is None or response.request is None:
+        return []
+    return [str(url) for url in response.meta.get("redirect_urls", [])]
 
 
 def content_hash(adapter: ItemAdapter) -> str:

@@ -11,6 +11,12 @@ failed fetch counted by its cause.
   spider reads it: real article pages have a few thousand, and extraction time grows with the count.
 - `MetaRefreshWithoutDecoding` (downloader) replaces Scrapy's meta refresh middleware: the same redirects,
   without decoding the bodies whose head does not spell "refresh".
+- `RedirectToUrlsOnly` (downloader) replaces Scrapy's redirect middleware: a `Location` Scrapy cannot make a
+  request of (`javascript:...`, `http://[::1`) is refused as a redirect to `file:` is (`redirect_refused`),
+  where Scrapy's raised a ValueError out of the download; a meta refresh to such a URL is left unfollowed.
+- `RefuseUndecodableBodies` (downloader) replaces Scrapy's decompression middleware: a body that does not
+  decode by its `Content-Encoding` (corrupt gzip, deflate, brotli or zstd) is given up as
+  `decoding_failed`, as a browser gives it up, where Scrapy's let the decoder's own error out of the download.
 - `CountFetchOutcomes` (spider, after Scrapy's HttpErrorMiddleware and `RefuseOversizePages`) counts each
   request's final outcome, after retries and redirects: a response the spider reads under `fetch/ok`, a
   failure under `fetch/failed/<cause>` (see `failure_cause`), a request a shutdown cancelled under
@@ -34,7 +40,8 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -72,7 +79,8 @@ GAVE_UP_WAITING = "retry_after_refused"
 
 
 class Refused(IgnoreRequest):
-    """A request the crawl chose not to send; `cause` names why (the `fetch/failed/<cause>` key)."""
+    """A request the crawl chose not to send, or a response it chose not to read; `cause` names why (the
+    `fetch/failed/<cause>` key)."""
 
     def __init__(self, cause: str, message: str) -> None:
         super().__init__(message)
@@ -214,7 +222,44 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
             head = response.body[:META_REFRESH_HEAD]
             if b"\x00" not in head and b"refresh" not in head.lower():
                 return response
-        return super().process_response(request, response)
+        try:
+            return super().process_response(request, response)
+        except ValueError:  # a refresh to no URL Scrapy can request (javascript:...): the page is read as it is
+            return response
+
+
+class RedirectToUrlsOnly(RedirectMiddleware):
+    """Scrapy's `RedirectMiddleware`, which builds the request of a `Location` before it checks its scheme: a
+    `Location` that makes no request (`javascript:alert(1)`, `http://[::1`) raised a ValueError out of the
+    download, counted as an unknown failure and logged with a traceback. Such a redirect is left unfollowed,
+    as Scrapy leaves one to `file:`: the 3xx response is counted as `redirect_refused`."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except ValueError:
+            return response
+
+
+class RefuseUndecodableBodies(HttpCompressionMiddleware):
+    """Scrapy's `HttpCompressionMiddleware`, which lets the decoder's own error (`zlib.error`, `brotli.error`,
+    `ZstdError`) out of the download when a body does not decode by its `Content-Encoding`: an unknown
+    failure with a traceback. Such a body is given up (`decoding_failed`), as a browser gives it up; a body
+    past `DOWNLOAD_MAXSIZE` once decoded is still Scrapy's `size_cap`."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest:
+            raise
+        except Exception as error:  # whatever the decoder of a corrupt body raises
+            encoding = b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
+            raise Refused("decoding_failed", f"Not read {request.url}: its body does not decode as {encoding}"
+                                             f" ({type(error).__name__}: {error})") from None
 
 
 class CountFetchOutcomes:
@@ -229,6 +274,9 @@ class CountFetchOutcomes:
     def from_crawler(cls, crawler: Crawler) -> CountFetchOutcomes:
         assert crawler.stats is not None
         middleware = cls(crawler, crawler.stats)
+        robots = logging.getLogger(ROBOTS_LOGGER)
+        if not any(isinstance(known, OneLineDownloadErrors) for known in robots.filters):
+            robots.addFilter(OneLineDownloadErrors())
         crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(middleware.request_reached_downloader, signal=signals.request_reached_downloader)
@@ -290,15 +338,52 @@ class CountFetchOutcomes:
             return []
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             logger.info("Not fetched (%s): %s", cause, request.url)
+        elif isinstance(failure.value, SITE_FAILURES):
+            # What the site did (it hung, reset, is unknown to DNS): one line, where Scrapy would log the failure
+            # at ERROR with the traceback of its own code. An unknown error keeps Scrapy's traceback.
+            logger.warning("Fetch failed (%s): %s: %s", cause, request.url, error_message(failure.value))
+            return []
         failure.raiseException()
         return []  # unreachable: raiseException raises
 
 
+ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+"""Scrapy's robots.txt middleware, which logs a robots.txt it could not download with a traceback."""
+
+
+class OneLineDownloadErrors(logging.Filter):
+    """A log record of a download failure the site caused (a failure of `CAUSES`: it hung, reset, is unknown
+    to DNS) keeps its line and loses its traceback, which shows Scrapy's code and nothing of the site. Set on
+    Scrapy's robots.txt middleware, which logs every robots.txt it could not download so; the spider's own
+    requests are logged by `CountFetchOutcomes.failed`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], SITE_FAILURES):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def error_message(error: BaseException) -> str:
+    """What a download error says, on one line: Twisted's `ResponseFailed` (which Scrapy's errors wrap, with its
+    text as theirs) holds its causes as failures, whose own text is their repr (`[<twisted.python.failure.Failure
+    twisted.internet.error.ConnectionDone: ...>]`)."""
+    reasons = getattr(error.__cause__, "reasons", None) or getattr(error, "reasons", None)
+    if reasons and all(isinstance(reason, Failure) for reason in reasons):
+        text = "; ".join(f"{reason.type.__name__}: {reason.getErrorMessage()}" for reason in reasons)
+    else:
+        text = str(error) or type(error).__name__
+    return " ".join(text.split())[:ERROR_MESSAGE_MAX]
+
+
+ERROR_MESSAGE_MAX = 300
+"""Characters of a download error's text logged: a server's garbage can make it as long as the response."""
+
+
 def failure_cause(error: BaseException, request: Request) -> str | None:
     """Why a fetch failed, as a short key: `timeout`, `dns`, `connection_refused`, `connection_reset`,
-    `http_<status>`, `size_cap`, `robots`, `redirect_limit`, `redirect_refused` (a redirect Scrapy will not
-    follow, to `file:`), `offsite`, `private_address`, `page_too_large`, `unsupported_scheme`,
-    `retry_after_too_long`, `other_<ExceptionName>`; `stopped` for a request a shutdown
+    `http_<status>`, `size_cap`, `decoding_failed`, `robots`, `redirect_limit`, `redirect_refused` (a redirect
+    Scrapy will not follow, to `file:` or `javascript:`), `offsite`, `private_address`, `page_too_large`,
+    `unsupported_scheme`, `retry_after_too_long`, `other_<ExceptionName>`; `stopped` for a request a shutdown
     cancelled; None for what is no failure (a site without robots.txt)."""
     if isinstance(error, HttpError):
         status = error.response.status
@@ -306,7 +391,9 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
             return None  # a site without robots.txt allows everything; the news spider asks for it for sitemaps
         if GAVE_UP_WAITING in request.meta:
             return "retry_after_too_long"
-        return "redirect_refused" if 300 <= status < 400 else f"http_{status}"  # Location: file:///etc/passwd
+        if 300 <= status < 400 and b"Location" in error.response.headers:
+            return "redirect_refused"  # Location: file:///etc/passwd, javascript:...
+        return f"http_{status}"  # a 304 to a request that asked for no condition, too
     if isinstance(error, StoppedAtShutdown):
         return "stopped"
     if isinstance(error, Refused):
@@ -334,6 +421,8 @@ CAUSES: list[tuple[tuple[type[BaseException], ...], str]] = [
     ((DownloadCancelledError,), "size_cap"),
     ((NotSupported, UnsupportedURLSchemeError), "unsupported_scheme"),
 ]
+
+SITE_FAILURES = tuple(kind for kinds, _ in CAUSES for kind in kinds)
 
 IGNORED = [
     # The messages of Scrapy's middlewares that turn a request away (IgnoreRequest).

@@ -2,7 +2,8 @@
 
 A layout change rarely stops a crawl: it finishes "successfully" with empty bodies. These checks read the
 run's stats and the reports of the site's recent runs (`harvest/history`, with `STATE_URI`) and fail on:
-- no article found on any listing, feed or sitemap, or fetched article pages that gave no record;
+- no page of the site answered (down, unreachable, hanging), no article found on any listing, feed or
+  sitemap, or fetched article pages that gave no record;
 - a field present in far fewer records than in recent runs (`CHECK_COVERAGE_DROP`), or a required field
   (`CHECK_REQUIRED_COVERAGE`) below its floor when there is no history yet;
 - a surge of rejected records or of HTTP errors;
@@ -81,6 +82,12 @@ class ArticlesMonitor(HarvestMonitor):
     def test_listings_show_articles(self) -> None:
         fetched_listings = self.stats.get("response_received_count", 0)
         found = self.stats.get("listing/articles_found", 0)
+        if not found and not fetched_listings:
+            # Not one answer: the site is down, unreachable or hangs (or the run was stopped before it asked).
+            fetch = fetch_outcomes(self.stats)
+            causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
+            self.assertFalse(fetch["failed"], msg=f"{self.site}: no page of the site answered ({causes})")
+            return
         self.assertTrue(
             found > 0 or fetched_listings == 0,
             msg=f"{self.site}: no article link on any of {fetched_listings} listing, feed and sitemap pages",

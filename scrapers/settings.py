@@ -64,6 +64,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta refresh redirects, without decoding the bodies that name no refresh.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scrapers.middlewares.MetaRefreshWithoutDecoding": 580,
+    # Scrapy's decompression, a body that does not decode counted as decoding_failed instead of raising.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "scrapers.middlewares.RefuseUndecodableBodies": 590,
+    # Scrapy's redirects, a Location that is no URL (javascript:) refused instead of raising.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapers.middlewares.RedirectToUrlsOnly": 600,
     # Serves saved pages when REPLAY_DIR is set (NotConfigured otherwise); placed last before the
     # download so robots.txt, user agent and the rest still see every request.
     "scrapers.replay.ReplayDownloads": 950,

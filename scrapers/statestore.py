@@ -94,7 +94,8 @@ class Known:
     url: str
     status: str
     """What its last fetch gave: `emitted` (a record was written or found unchanged), `rejected` (the record
-    failed validation), `missing` (an HTTP error), `skipped` (not an article: an infographic, a video)."""
+    failed validation or its reading raised), `missing` (an HTTP error, or a page with neither a story nor a
+    listing: a bot wall), `skipped` (not an article: an infographic, a video)."""
     first_seen: datetime
     last_fetched: datetime
     content_hash: str | None

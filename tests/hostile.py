@@ -1,14 +1,15 @@
 """A hostile news site on a local HTTP server: real article pages, and a server that misbehaves every way
 an unattended crawler meets on the web.
 
-The good articles are real pages of `tests/data/fundus-dev` at their own URL paths, listed on a section page,
-in the RSS feed and in the sitemap. The feed also lists one URL per fault (`FAULTS`): a server error with
+The good articles are real pages of `tests/data/fundus-dev` at their own URL paths, listed on a section page
+and in the RSS feed (one only in the sitemap). The feed also lists one URL per fault (`FAULTS`): a server error with
 and without `Retry-After`, rate limiting, a server that hangs before its headers or in the middle of the
-body, a connection reset mid-body, redirect loops and chains, redirects to other hosts, private addresses
-and `file:`, a gzip bomb, bodies past the size cap, wrong content types, a path robots.txt disallows, and
+body, a connection reset mid-body, redirect loops and chains, redirects to other hosts, private addresses,
+`file:`, `javascript:` and no URL, a gzip bomb, bodies that do not decode, a 304, bodies past the size cap,
+wrong content types, a path robots.txt disallows, a malformed `Sitemap:` line in robots.txt, and
 real pages made awkward: control characters, windows-1258, a byte order mark, an XML declaration, deep
-nesting, absurd dates. The section page also links to other hosts, private addresses, `file:`,
-`javascript:` and `data:` URLs, which must never be requested.
+nesting, absurd dates, a meta refresh to `javascript:`, an HTTP `Date` of 9999 or 1970. The section page also
+links to other hosts, private addresses, `file:`, `javascript:` and `data:` URLs, which must never be requested.
 
 The server binds 127.0.0.1 on a free port and logs every request it reads (`Host` header and path), so a
 test can tell what the crawler asked for. Hanging handlers wait on an event the server sets when it stops.
@@ -56,6 +57,11 @@ OCTET_STREAM, CONTROL, BOM, XML, NESTED, EPOCH, FAR_FUTURE = (
     "fr-LeFigaro_2024_11_22", "uk-TheGuardian_2024_02_24", "us-TheNewYorker_2023_05_16",
     "us-TheGatewayPundit_2023_04_28",
 )
+DATE_9999, DATE_1970 = "uk-TheSun_2024_04_22", "us-Reuters_2024_03_07"
+"""Served with an HTTP Date no page can have been made at."""
+META_REFRESH = "de-DW_2023_06_13"
+SITEMAP_ONLY = "de-SZ_2023_04_28"
+"""Listed only in the sitemap, which robots.txt names after a malformed `Sitemap:` line."""
 VIETNAMESE = ROOT / "samples" / "thoidai" / "article-hai-nha-lanh-dao-nga-my-an-ninh-mang.html"
 
 MiB = 1024 * 1024
@@ -302,6 +308,25 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               redirect("file:///etc/passwd"))
         fault(31, "redirect-other-host", "302 to another site", "failed:offsite",
               redirect("https://www.example.org/2024/05/03/elsewhere-123456.html"))
+        fault(34, "redirect-javascript", "302 to javascript:alert(1)", "failed:redirect_refused",
+              redirect("javascript:alert(1)"))
+        fault(35, "redirect-malformed", "302 to http://[::1 (no URL)", "failed:redirect_refused",
+              redirect("http://[::1"))
+        refresh = real_page(META_REFRESH)
+        fault(36, "refresh-javascript", "a real article with a meta refresh to javascript:", "article",
+              serve(refresh.replace(b"<head>", b'<head><meta http-equiv="refresh" content="0; url=javascript:'
+                                             b'alert(1)">', 1)), refresh)
+        fault(37, "corrupt-gzip", "Content-Encoding: gzip over bytes that are no gzip", "failed:decoding_failed",
+              serve(b"\x1f\x8b\x08\x00 no gzip after all " * 64, headers={"Content-Encoding": "gzip"}))
+        fault(38, "corrupt-deflate", "Content-Encoding: deflate over bytes that are no deflate",
+              "failed:decoding_failed", serve(b"no deflate either " * 64, headers={"Content-Encoding": "deflate"}))
+        fault(39, "not-modified", "304 to a request that asked for no condition", "failed:http_304",
+              serve(b"", status=304))
+        for n, (slug, name, stated) in enumerate([("date-header-9999", DATE_9999, "Fri, 31 Dec 9999 23:59:59 GMT"),
+                                                  ("date-header-1970", DATE_1970, "Thu, 01 Jan 1970 00:00:00 GMT")]):
+            page = real_page(name)  # the server's own Date comes first: this one is the header's last value
+            fault(60 + n, slug, f"a real article with Date: {stated}", "article", serve(page, headers={"Date": stated}),
+                  page)
         refused = f"http://127.0.0.1:{free_port()}" + article_path("connection-refused", 33)
         site.faults.append(Fault(article_path("connection-refused", 33), "a port of this host nothing listens on",
                                  "failed:connection_refused", refused))
@@ -370,7 +395,15 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
     routes["/feed.xml"] = serve(f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Hafenblatt'
                                 f"</title><link>{base}/</link>{items}</channel></rss>".encode(), "application/rss+xml")
     if robots:
-        routes["/robots.txt"] = serve(b"User-agent: *\nDisallow: /intern/\n", "text/plain")
+        # A malformed Sitemap line before the real one; the sitemap lists an article nothing else links to.
+        routes["/robots.txt"] = serve(b"User-agent: *\nDisallow: /intern/\nSitemap: http://[::1\n"
+                                      b"Sitemap: /sitemap.xml\n", "text/plain")
+        sitemap_only = article_path("only-in-the-sitemap", 50)
+        routes[sitemap_only] = serve(real_page(SITEMAP_ONLY))
+        site.good.append(base + sitemap_only)
+        routes["/sitemap.xml"] = serve(
+            b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + f"<url><loc>{base}{sitemap_only}</loc></url>".encode() + b"</urlset>", "application/xml")
     return site, routes
 
 

@@ -68,6 +68,23 @@ def test_bad_argument_or_setting_is_one_line_and_exit_1_before_any_request(
     assert not (tmp_path / "crawl.log").exists() or "Crawled" not in (tmp_path / "crawl.log").read_text()
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/nachrichten/", "example.com/nachrichten/"])
+def test_a_start_url_the_spider_refuses_is_one_line_and_exit_1(url: str, tmp_path: Path) -> None:
+    # Past the argument checks, refused by the spider as it is made: Scrapy then has no stats to read.
+    result = scrapy("crawl", "news", "-a", f"url={url}", "-O", str(tmp_path / "out.jsonl"),
+                    "-s", f"LOG_FILE={tmp_path / 'crawl.log'}", *NO_NETWORK)
+    assert (result.returncode, result.stderr) == (1, f"newsharvest: news: cannot start: not a web address: {url!r}\n")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_start_url_whose_host_has_a_space_is_refused_before_any_request(tmp_path: Path) -> None:
+    result = scrapy("crawl", "news", "-a", "url=http://exa mple.com/news/", "-O", str(tmp_path / "out.jsonl"),
+                    *NO_NETWORK)
+    assert (result.returncode, result.stderr) == (
+        1, "newsharvest: news: bad -a url=http://exa mple.com/news/: not a web address: give the section page,"
+           " https://...\n")
+
+
 def test_unknown_spider_suggests_the_near_one() -> None:
     result = scrapy("crawl", "thoidia")
     assert (result.returncode, result.stderr) == (

@@ -10,12 +10,17 @@ RUN_BOUND seconds; it takes about 15.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +30,7 @@ from w3lib.url import canonicalize_url
 from scrapers.extraction import extract_article
 from tests import hostile
 from tests.harness import ROOT
+from tests.test_harvest import CHALLENGE
 
 RUN_BOUND = 90.0
 """Seconds the faulty crawl may take at most (documented in the README's "Bounds")."""
@@ -102,6 +108,99 @@ def test_exit_status_and_check_message_say_what_happened(crawl: dict[str, Any]) 
     assert crawl["report"]["failed_checks"] == [line.split("check failed: ", 1)[1]]
 
 
+def test_what_the_site_did_is_logged_without_a_traceback(crawl: dict[str, Any]) -> None:
+    # One record per log line that starts with a time; its further lines are a traceback, if any. A failed
+    # check's report (Spidermon's, with the check's own assertion) is no fault of the site's.
+    records = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d )", crawl["result"].stderr)
+    with_traceback = [first for first, _, rest in (record.partition("\n") for record in records)
+                      if " ERROR: " in first and "[Spidermon]" not in first and "Traceback" in rest]
+    assert with_traceback == []
+    assert any(" WARNING: Fetch failed (timeout): " in record for record in records)
+
+
+def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{hostile.free_port()}"  # nothing listens there: every fetch is refused
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/",
+                             "-O", str(tmp_path / "news.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}",
+                             *FAST], cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
+    report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
+    line = "newsharvest: 127.0.0.1: check failed: 127.0.0.1: no page of the site answered (connection_refused: 2)"
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert line in result.stderr.splitlines()  # the start page and robots.txt for its sitemaps
+    assert report["failed_checks"] == [line.split("check failed: ", 1)[1]]
+
+
+@contextmanager
+def changing_site(pages: dict[str, bytes | str], asked: list[str] | None = None) -> Iterator[str]:
+    """A site on 127.0.0.1 serving `pages` by path (a str: a 301 to that path; 404 for others) as they are
+    when asked: a test changes them between runs. Yields its base URL; `asked` gets every path requested."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if asked is not None:
+                asked.append(self.path)
+            body = pages.get(self.path)
+            self.send_response(404 if body is None else 301 if isinstance(body, str) else 200)
+            if isinstance(body, str):
+                self.send_header("Location", body)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            body = body if isinstance(body, bytes) else b""
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_article_behind_a_passing_wall_is_fetched_again(tmp_path: Path) -> None:
+    # With a state, an article URL that once answered a challenge page or an empty page (200, no story) is
+    # tried again after RETRY_AFTER, as one that answered an HTTP error: it is no page that is not an article.
+    walled, empty, video = (hostile.article_path(slug, n) for n, slug in enumerate(("walled", "empty", "video")))
+    real = {path: hostile.real_page(name) for path, name in zip((walled, empty), hostile.GOOD[:2], strict=True)}
+    clip = (b'<html><head><meta property="og:type" content="video.other"><title>Clip</title></head>'
+            b"<body><h1>Clip</h1><video src='/clip.mp4'></video></body></html>")
+    pages: dict[str, bytes | str] = {walled: CHALLENGE.encode(), empty: b"", video: clip}
+    with changing_site(pages) as base:
+        pages["/nachrichten/"] = hostile.section_page("Nachrichten", [(base + path, "Meldung") for path in pages])
+        assert harvest_run(base, tmp_path, 1) == []
+        pages.update(real)  # the wall is gone, the server answers again
+        pages[video] = hostile.real_page(hostile.GOOD[2])  # a page that was no article stays known as such
+        assert {record["url"] for record in harvest_run(base, tmp_path, 2)} == {base + walled, base + empty}
+
+
+def test_an_article_listed_at_a_url_that_redirects_is_not_fetched_again_until_due(tmp_path: Path) -> None:
+    # The state knows the listed URL, which it is asked about next run, and not only the one it redirected to.
+    listed, moved = hostile.article_path("listed", 1), hostile.article_path("moved", 2)
+    asked: list[str] = []
+    pages: dict[str, bytes | str] = {listed: moved, moved: hostile.real_page(hostile.GOOD[0])}
+    with changing_site(pages, asked) as base:
+        pages["/nachrichten/"] = hostile.section_page("Nachrichten", [(base + listed, "Meldung")])
+        assert [record["url"] for record in harvest_run(base, tmp_path, 1)] == [base + moved]
+        assert harvest_run(base, tmp_path, 2) == []
+    assert Counter(asked)[listed] == Counter(asked)[moved] == 1
+
+
+def harvest_run(base: str, tmp_path: Path, n: int) -> list[dict[str, Any]]:
+    """Run `n` of the news spider on the site at `base` with a state in `tmp_path`: its records."""
+    out = tmp_path / f"run-{n}.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/", "-o", str(out),
+         "-s", f"STATE_URI=sqlite:///{tmp_path / 'state.db'}", "-s", "RETRY_AFTER=0s",
+         "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", *FAST],
+        cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return read_lines(out)
+
+
 def test_the_run_ends_within_its_bound(crawl: dict[str, Any]) -> None:
     print(f"hostile crawl: {crawl['elapsed']:.1f} s (bound {RUN_BOUND:.0f} s)")
     assert crawl["elapsed"] < RUN_BOUND
@@ -164,6 +263,14 @@ def test_absurd_dates_are_left_null_with_their_text(crawl: dict[str, Any], slug:
     record = crawl["records"][site.base + fault.path]
     assert record["published_at"] is None
     assert raw in (record["published_raw"] or "")
+
+
+@pytest.mark.parametrize("slug", ["date-header-9999", "date-header-1970"])
+def test_an_http_date_no_page_has_is_not_the_fetch_time(crawl: dict[str, Any], slug: str) -> None:
+    site: hostile.HostileSite = crawl["site"]
+    fault = next(fault for fault in site.faults if f"/{slug}-" in fault.path)
+    scraped = datetime.fromisoformat(crawl["records"][site.base + fault.path]["scraped_at"])
+    assert abs(scraped - datetime.now(UTC)) < timedelta(days=1)  # the crawler's clock: the crawl ran today
 
 
 def test_a_site_without_robots_txt_is_no_failure(tmp_path: Path) -> None:

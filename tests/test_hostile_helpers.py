@@ -21,6 +21,9 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionDone
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed
 
 from scrapers import settings
 from scrapers.middlewares import (
@@ -29,6 +32,7 @@ from scrapers.middlewares import (
     Refused,
     RefuseOversizePages,
     RetryAfter,
+    error_message,
     failure_cause,
     fetch_outcomes,
     is_private_host,
@@ -73,8 +77,8 @@ def test_is_private_host(host: str, private: bool) -> None:
     assert is_private_host(host) is private
 
 
-def http_error(status: int, url: str = "https://news.example.com/a-1.html") -> HttpError:
-    return HttpError(Response(url, status=status), "ignored")
+def http_error(status: int, url: str = "https://news.example.com/a-1.html", location: str | None = None) -> HttpError:
+    return HttpError(Response(url, status=status, headers={"Location": location} if location else None), "ignored")
 
 
 @pytest.mark.parametrize(
@@ -94,13 +98,27 @@ def http_error(status: int, url: str = "https://news.example.com/a-1.html") -> H
         (PageTooLarge("300000 elements"), "https://news.example.com/a", "page_too_large"),
         (StoppedAtShutdown("shutting down"), "https://news.example.com/a", "stopped"),
         (http_error(503), "https://news.example.com/a-1.html", "http_503"),
-        (http_error(302), "https://news.example.com/a-1.html", "redirect_refused"),
+        (http_error(302, location="file:///etc/passwd"), "https://news.example.com/a-1.html", "redirect_refused"),
+        (http_error(304), "https://news.example.com/a-1.html", "http_304"),  # no redirect: nowhere to go
+        (Refused("decoding_failed", "no gzip"), "https://news.example.com/a", "decoding_failed"),
         (http_error(404, "https://news.example.com/robots.txt"), "https://news.example.com/robots.txt", None),
         (ValueError("odd"), "https://news.example.com/a", "other_ValueError"),
     ],
 )
 def test_failure_cause(error: BaseException, url: str, cause: str | None) -> None:
     assert failure_cause(error, Request(url)) == cause
+
+
+def test_a_download_error_is_one_line_of_what_the_server_did() -> None:
+    # Scrapy's error carries Twisted's ResponseFailed as its text: a list of Failure reprs.
+    cause = ResponseFailed([Failure(ConnectionDone()), Failure(ValueError("conflicting\nContent-Length"))])
+    try:
+        raise ResponseDataLossError(str(cause)) from cause
+    except ResponseDataLossError as error:
+        assert error_message(error) == ("ConnectionDone: Connection was closed cleanly.; "
+                                        "ValueError: conflicting Content-Length")
+    assert error_message(DownloadTimeoutError("took\nlonger " + "x" * 1000)) == ("took longer " + "x" * 1000)[:300]
+    assert error_message(ConnectionDone()) == "Connection was closed cleanly."
 
 
 def test_a_request_that_gave_up_waiting_is_counted_as_such() -> None:

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from scrapy import Request
 from scrapy.http import HtmlResponse
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
+from scrapers.harvest import NO_RECORD
 from scrapers.monitors import FAILED_CHECKS, HarvestChecks
 from tests.harness import project_crawler
 from tests.test_harvest import CHALLENGE
@@ -49,6 +51,9 @@ HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "article
          ["thoidai.com.vn: 5 of 10 articles rejected (body: missing: 5)"]),
         ({**HEALTHY, "listing/articles_found": 0},
          ["thoidai.com.vn: no article link on any of 20 listing, feed and sitemap pages"]),
+        ({"fetch/failed/timeout": 2, "fetch/failed/dns": 1},  # down, unknown or hanging: not one answer
+         ["thoidai.com.vn: no page of the site answered (timeout: 2, dns: 1)"]),
+        ({"fetch/stopped": 3}, []),  # stopped before anything answered: no failure
     ],
 )
 def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
@@ -70,6 +75,25 @@ def test_news_spider_counts_a_challenge_page_as_no_content() -> None:
     assert list(spider.parse_article(response)) == []
     assert spider.crawler.stats.get_value("articles/no_content") == 1
     assert spider.crawler.stats.get_value("articles/skipped/other") == 1
+
+
+def test_news_spider_tells_the_state_which_pages_to_try_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page that may pass (a challenge page; a page whose reading raised) is tried again later; a page of
+    # another kind (a listing at an article URL) is remembered as no article (scrapers.harvest.NO_RECORD).
+    spider = news_spider()
+    url = "https://www.example.com/news/2024/10/24/harbour-bridge-vote"
+    links = "".join(f'<li><a href="/news/story-{n}">Story number {n} of the day</a></li>' for n in range(30))
+    walled, listing, broken = (HtmlResponse(url, body=body.encode(), request=Request(url)) for body in (
+        CHALLENGE, f"<html><head><title>News</title></head><body><ul>{links}</ul></body></html>", "<p>x</p>"))
+    assert list(spider.parse_article(walled)) == list(spider.parse_article(listing)) == []
+    assert (walled.meta.get(NO_RECORD), listing.meta.get(NO_RECORD)) == ("missing", None)
+
+    def raises(*args: Any) -> None:
+        raise ValueError("a page no reader expected")
+
+    monkeypatch.setattr(spider, "read_tree", raises)
+    assert list(spider.parse_article(broken)) == []
+    assert broken.meta.get(NO_RECORD) == "rejected"
 
 
 def test_news_spider_does_not_count_a_listing_as_no_content() -> None:

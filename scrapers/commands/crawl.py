@@ -20,7 +20,9 @@ import sys
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from scrapy.statscollectors import StatsCollector
 
 from scrapers.arguments import check_options, not_started, say
 from scrapers.harvest import START_ERROR, run_name
@@ -49,14 +51,24 @@ class Command(ScrapyCrawl):
         crawler = self._create_crawler(args[0])
         reasons = not_started(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
-        if (forced := forced_stop_status(run_name(crawler), crawler.stats)) is not None:
+        collector = crawl_stats(crawler)
+        if (forced := forced_stop_status(run_name(crawler), collector)) is not None:
             self.exitcode = forced  # a second signal: the run did not finish (scrapers/shutdown.py)
             return
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        stats = collector.get_stats() if collector else {}
         started = not self.crawler_process.bootstrap_failed
         self.exitcode, lines = verdict(stats, started=started, reasons=reasons)
         for line in lines:
             say(run_name(crawler) if started else args[0], line)
+
+
+def crawl_stats(crawler: Crawler) -> StatsCollector | None:
+    """The crawl's stats; None when the crawl never got them: its spider could not be made (an argument the
+    spider refused), and Scrapy raises at `crawler.stats` instead of giving None."""
+    try:
+        return crawler.stats
+    except RuntimeError:
+        return None
 
 
 def verdict(stats: dict[str, Any], *, started: bool, reasons: list[str] | None = None) -> tuple[int, list[str]]:

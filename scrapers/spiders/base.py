@@ -14,10 +14,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
+from pipelines.timestamps import AHEAD, EARLIEST
 from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
-from scrapers.harvest import ARTICLE
+from scrapers.harvest import ARTICLE, NO_RECORD
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
@@ -50,9 +51,14 @@ class HarvestSpider(Spider):
 
     def fetch_time(self, response: Response) -> datetime:
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
-        on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`."""
+        on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`. A `Date`
+        no page can have been made at (before `EARLIEST`, the Unix epoch of a server without a clock; later
+        than the clock by more than `AHEAD`, `9999-12-31`, which overflowed the reading of the page's
+        dates) is the server's error: the clock's time is taken."""
         header = response.headers.get(b"Date")
-        return http_date(header.decode("latin-1") if header else None) or self.clock()
+        now = self.clock()
+        stated = http_date(header.decode("latin-1") if header else None)
+        return stated if stated is not None and EARLIEST <= stated <= now + AHEAD else now
 
     def page(self, response: Response, max_depth: int | None = None) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
@@ -145,7 +151,9 @@ class HarvestSpider(Spider):
             if reason == "other":
                 # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
                 # (its few sentences may read as a body, and the URL may hold a date, so neither is asked).
+                # With a state, the URL is tried again later, not remembered as no article.
                 self.count("articles/no_content")
+                no_record(response, "missing")
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return None
         return page.to_item()
@@ -161,6 +169,7 @@ class HarvestSpider(Spider):
             item = read()
         except Exception as error:  # whatever a hostile page makes the readers raise
             self.logger.warning("Could not read %s", response.url, exc_info=True)
+            no_record(response, "rejected")  # with a state, tried again after RETRY_AFTER as a reject is
             reason = f"{EXTRACTION_ERROR}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
             self.crawler.signals.send_catch_log(
                 signals.item_dropped, item={"url": response.url}, response=response,
@@ -172,3 +181,10 @@ class HarvestSpider(Spider):
         if not item.body.strip() and not item.published_raw:
             self.count("articles/no_content")
         yield item
+
+
+def no_record(response: Response, status: str) -> None:
+    """Tell the state (`scrapers.harvest.NO_RECORD`) what the article page at `response` was, when it gave no
+    record for a reason that may pass. A response made without a request (a test's) has no meta to tell."""
+    if response.request is not None:
+        response.meta[NO_RECORD] = status

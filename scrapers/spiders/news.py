@@ -21,7 +21,6 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
-from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from scrapers.extract.discover import article_links, feed_links, next_page
 from scrapers.extract.links import absolute_url, registrable_domain
@@ -70,10 +69,15 @@ class NewsSpider(HarvestSpider):
             yield Request(following, callback=self.parse_listing, meta={"page": number + 1})
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        if not isinstance(response, TextResponse):
-            return
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
-            yield Request(url, callback=self.parse_sitemap)
+        """The sitemaps robots.txt names. Each `Sitemap:` line is read on its own (Scrapy's reader raised at
+        a malformed one, `Sitemap: http://[::1`, and lost the lines after it as a spider error); a line that
+        is no web address is left."""
+        for line in response.body.splitlines():
+            field, _, value = line.partition(b":")
+            if field.strip().lower() == b"sitemap":
+                url = absolute_url(value.decode("utf-8", "replace"), response.url)
+                if url:
+                    yield Request(url, callback=self.parse_sitemap)
 
     def is_article_url(self, url: str) -> bool:
         # A feed lists articles by definition: every item on the site is followed.
