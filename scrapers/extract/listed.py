@@ -59,8 +59,12 @@ def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Listed]]:
 
 
 def _struct_time(value: time.struct_time | None) -> datetime | None:
-    # feedparser gives every date as a UTC struct_time.
-    return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    # feedparser gives every date as a UTC struct_time; one past what a datetime holds (a feed's
+    # "9999-12-31T23:59:59-12:00" is in the year 10000) is no date, not a lost feed.
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _w3c_date(text: str | None) -> datetime | None:
