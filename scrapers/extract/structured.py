@@ -141,6 +141,8 @@ def _article_weight(obj: JsonObject) -> int:
 
 def text_value(value: Any) -> str | None:
     """A JSON-LD value as one string: the first of a list, `@value`/`name` of an object."""
+    if value is None:  # the field absent (most asks: the readers ask for fields a page's JSON-LD may not have)
+        return None
     if isinstance(value, list):
         for item in value:
             if (text := text_value(item)) is not None:
@@ -237,7 +239,7 @@ def meta_table(metas: Iterable[Any]) -> MetaTable:
 def meta_content(table: MetaTable, *keys: str) -> str | None:
     """The first non-empty content among `keys` (lower-case), trying the keys in the order given."""
     for key in keys:
-        for value in table.get(key, []):
+        for value in table.get(key, ()):
             if value:
                 return value
     return None
@@ -245,4 +247,4 @@ def meta_content(table: MetaTable, *keys: str) -> str | None:
 
 def meta_contents(table: MetaTable, key: str) -> list[str]:
     """Every non-empty content of the `<meta>` tags named `key` (lower-case)."""
-    return [value for value in table.get(key, []) if value]
+    return [value for value in table.get(key, ()) if value]
