@@ -140,14 +140,17 @@ class _TagIndex(Mapping[str, tuple[Element, ...]]):
         """The elements of `tag`, or `default` when the tree has none: answered without `Mapping.get`'s way
         through `__getitem__` and a KeyError (the readers ask this some twenty times a page, most of the tags
         absent from a small page)."""
-        return self._elements(tag) or default
+        found = self._found.get(tag)
+        return (self._walk(tag) if found is None else found) or default
 
     def _elements(self, tag: str) -> tuple[Element, ...]:
         found = self._found.get(tag)
-        if found is None:
-            # the elements named `tag`: lxml reads "*" and "{*}div" as patterns, and libxml2 names an element
-            # of `<p*>` "p*"
-            found = self._found[tag] = tuple(el for el in self._root.iter(tag) if el.tag == tag)
+        return self._walk(tag) if found is None else found
+
+    def _walk(self, tag: str) -> tuple[Element, ...]:
+        """The elements named `tag`, found by a walk of the tree and kept: lxml reads "*" and "{*}div" as patterns,
+        and libxml2 names an element of `<p*>` "p*"."""
+        found = self._found[tag] = tuple(el for el in self._root.iter(tag) if el.tag == tag)
         return found
 
     def __iter__(self) -> Iterator[str]:
