@@ -230,7 +230,11 @@ def meta_table(metas: Iterable[Any]) -> MetaTable:
         for attr in _META_KEYS:
             key = meta.get(attr)
             if key:
-                table.setdefault(key.strip().casefold(), []).append(content)
+                key = key.strip().casefold()
+                if (contents := table.get(key)) is None:  # (`setdefault` would make a list at every call)
+                    table[key] = [content]
+                else:
+                    contents.append(content)
     return table
 
 
