@@ -69,7 +69,10 @@ def _day_in_window(day: Any, fetched: datetime | None) -> bool:
     if not isinstance(day, str):
         return True
     latest = (fetched + AHEAD).date().isoformat() if fetched is not None else "9999-12-31"
-    return EARLIEST.date().isoformat() <= day <= latest
+    return _EARLIEST_DAY <= day <= latest
+
+
+_EARLIEST_DAY = EARLIEST.date().isoformat()
 
 
 def _aware(value: Any) -> datetime | None:

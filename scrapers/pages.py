@@ -36,15 +36,20 @@ _FROM_PAGE = tuple(f.name for f in fields(Article) if f.name not in _NOT_FROM_PA
 """The fields `to_item` reads, in the order of `Article` (`dataclasses.fields` builds them anew at each call)."""
 
 
-_READER_OWNERS: dict[tuple[type, str], type] = {}
+_PROFILE_READERS: dict[type, dict[str, str]] = {}
 
 
-def _reader_owner(page_class: type, name: str) -> type:
-    """The class in `page_class`'s MRO that defines the reader `name` (the same for every page of a class)."""
-    key = (page_class, name)
-    if key not in _READER_OWNERS:
-        _READER_OWNERS[key] = next(cls for cls in page_class.__mro__ if name in cls.__dict__)
-    return _READER_OWNERS[key]
+def _profile_readers(page_class: type) -> dict[str, str]:
+    """The fields `to_item` reads that a profile's own method reads on pages of `page_class`, each with the
+    source `sources` credits (`profile <module>`): the same for every page of a class, so found once per class
+    (`ArticlePage`'s own: none)."""
+    if page_class not in _PROFILE_READERS:
+        owners = {name: next(cls for cls in page_class.__mro__ if name in cls.__dict__) for name in _FROM_PAGE}
+        _PROFILE_READERS[page_class] = {
+            name: f"profile {owner.__module__.rsplit('.', 1)[-1]}"
+            for name, owner in owners.items() if owner is not ArticlePage
+        }
+    return _PROFILE_READERS[page_class]
 
 
 _TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
@@ -84,14 +89,16 @@ class ArticlePage:
         """Which signal each filled field came from: the profile that reads it, or the generic reader's
         own account (`jsonld`, `og:title`, `byline`, ...)."""
         found: dict[str, str] = {}
+        profiled = _profile_readers(type(self))
+        generic: dict[str, str] | None = None
         for name, value in values.items():
             if value in (None, "", [], {}):
                 continue
-            owner = _reader_owner(type(self), name)
-            if owner is not ArticlePage and name not in self.fell_back:
-                found[name] = f"profile {owner.__module__.rsplit('.', 1)[-1]}"
+            if name in profiled and name not in self.fell_back:
+                found[name] = profiled[name]
             else:
-                found[name] = self.generic.sources.get(_GENERIC_NAME.get(name, name), _OWN_READER.get(name, "page"))
+                generic = self.generic.sources if generic is None else generic
+                found[name] = generic.get(_GENERIC_NAME.get(name, name), _OWN_READER.get(name, "page"))
         for name in ("published_at", "published_date"):
             if name in found and "published_raw" in found:
                 found[name] = found["published_raw"]  # the time is read from that text
@@ -185,6 +192,8 @@ class ArticlePage:
     def timestamp(self, raw: str | None) -> datetime | None:
         """The moment `raw` names on this page; each text read once (`published_at` is read for its own field
         and again for `published_date`)."""
+        if not raw or not raw.strip():
+            return None  # no text, no moment (as `parse_timestamp` says), without looking up the site's zone
         if raw in self._moments:
             return self._moments[raw]
         languages = list(self.languages) if self.languages else None

@@ -85,3 +85,14 @@ def test_texts_of_a_page_that_goes_on_after_its_html_end_tag() -> None:
     sel = read_page(b"<html><body><p>Eins</p></body></html>\n<html><body><p>Zwei</p></body></html>")
     assert [el.tag for el in sel.root.itersiblings()] == ["html"]
     assert [str(text) for text in parse_page(sel, URL).texts] == ["Eins", "Zwei"]
+
+
+def test_tag_index_get_is_mapping_get() -> None:
+    """The index's own `get` answers as `Mapping.get` through `__getitem__` would: a present tag's elements, the
+    default for a tag the page lacks (indexed or not), a tag it walks for kept for the next ask."""
+    parsed = parse_page(read_page(PAGE.encode()), URL)
+    elements = parsed.elements
+    assert elements.get("p") == elements["p"] == parsed.tagged("p") and len(elements.get("p", ())) == 3
+    assert elements.get("button") is None and elements.get("button", ()) == () and parsed.tagged("button") == ()
+    assert elements.get("table", "none") == "none" and "table" not in elements
+    assert elements.get("li") == tuple(parsed.root.iter("li")) and elements.get("li") is elements.get("li")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import fastjsonschema
@@ -10,8 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from pipelines.text import clean_fields
-from pipelines.validate import article_schema, fast_form
+from pipelines.validate import article_schema, as_json, fast_form, plain
 from scrapers.extract.text import are_clean_paragraphs, clean_paragraphs, clean_text, is_clean
+from scrapers.items import Link
 
 TEXTS = [
     "Hà Linh", "Hafen in Flammen", "Ha\u0300 Linh", "  Hà   Linh \n", "Hà Linh ", " Hà Linh", "Hà  Linh",
@@ -128,3 +130,21 @@ def test_the_fast_form_of_the_schema_accepts_what_the_schema_accepts() -> None:
 def test_the_fast_form_has_no_reference_nor_nullable_one_of() -> None:
     fast = repr({key: value for key, value in fast_form(article_schema()).items() if key != "$defs"})
     assert "$ref" not in fast and "oneOf" not in fast
+
+
+def test_plain_and_as_json_keep_scalars_of_their_own_type_only() -> None:
+    """The walk answers str, int, bool, None (and floats, for `plain`) in their container without a call; a
+    subclass of str, a datetime or a float in `as_json` still takes the way of the JSON encoder."""
+    class Name(str):
+        pass
+
+    when = datetime(2024, 5, 3, tzinfo=UTC)
+    value = {"a": [1, True, None, "x", 1.5, Name("n"), when], "b": Link(url="u", title="t"), "c": (2, "y")}
+    kept = plain(value)
+    assert kept == {"a": [1, True, None, "x", 1.5, "n", when], "b": {"url": "u", "title": "t", "summary": None},
+                    "c": [2, "y"]}
+    assert type(kept["a"][5]) is Name and kept["a"][6] is when
+    assert as_json(value) == {"a": [1, True, None, "x", 1.5, "n", "2024-05-03 00:00:00+00:00"],
+                              "b": {"url": "u", "title": "t", "summary": None}, "c": [2, "y"]}
+    assert as_json({"a": ["x", None, 3], "b": Link(url="u", title="t")}) == {
+        "a": ["x", None, 3], "b": {"url": "u", "title": "t", "summary": None}}

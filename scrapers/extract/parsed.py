@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
-from typing import cast
+from typing import Any, cast
 
 import parsel
 from lxml import etree
@@ -132,13 +132,25 @@ class _TagIndex(Mapping[str, tuple[Element, ...]]):
         self._found = found
 
     def __getitem__(self, tag: str) -> tuple[Element, ...]:
-        found = self._found.get(tag)
-        if found is None:
-            # the elements named `tag`: lxml reads "*" and "{*}div" as patterns, and libxml2 names an element
-            # of `<p*>` "p*"
-            found = self._found[tag] = tuple(el for el in self._root.iter(tag) if el.tag == tag)
-        if not found:
+        if not (found := self._elements(tag)):
             raise KeyError(tag)
+        return found
+
+    def get(self, tag: str, default: Any = None) -> Any:
+        """The elements of `tag`, or `default` when the tree has none: answered without `Mapping.get`'s way
+        through `__getitem__` and a KeyError (the readers ask this some twenty times a page, most of the tags
+        absent from a small page)."""
+        found = self._found.get(tag)
+        return (self._walk(tag) if found is None else found) or default
+
+    def _elements(self, tag: str) -> tuple[Element, ...]:
+        found = self._found.get(tag)
+        return self._walk(tag) if found is None else found
+
+    def _walk(self, tag: str) -> tuple[Element, ...]:
+        """The elements named `tag`, found by a walk of the tree and kept: lxml reads "*" and "{*}div" as patterns,
+        and libxml2 names an element of `<p*>` "p*"."""
+        found = self._found[tag] = tuple(el for el in self._root.iter(tag) if el.tag == tag)
         return found
 
     def __iter__(self) -> Iterator[str]:

@@ -108,15 +108,13 @@ def _leading_values(text: str) -> list[Any]:
     return values
 
 
-_TYPE_CASE = str.maketrans("LDJSON", "ldjson")
-
-
 def jsonld_in_scripts(scripts: Iterable[Any]) -> list[JsonObject]:
-    """The JSON-LD objects of the `<script>` elements whose type says `ld+json`, in their order."""
+    """The JSON-LD objects of the `<script>` elements whose type says `ld+json` in any case, in their order."""
     objects: list[JsonObject] = []
     for script in scripts:
-        # The type first: reading a script's text copies it, and most scripts are long JavaScript.
-        if "ld+json" in (script.get(b"type") or "").translate(_TYPE_CASE) and (text := script.text) is not None:
+        # The type first: reading a script's text copies it, and most scripts are long JavaScript. (`str.lower`
+        # lowers no other character to one of "ld+json": half the time of a translation of those letters alone.)
+        if "ld+json" in (script.get(b"type") or "").lower() and (text := script.text) is not None:
             objects.extend(_flatten(parse_json_loosely(text)))
     return objects
 
@@ -188,6 +186,8 @@ def _article_weight(obj: JsonObject) -> int:
 
 def text_value(value: Any) -> str | None:
     """A JSON-LD value as one string: the first of a list, `@value`/`name` of an object."""
+    if value is None:  # the field absent (most asks: the readers ask for fields a page's JSON-LD may not have)
+        return None
     if isinstance(value, list):
         for item in value:
             if (text := text_value(item)) is not None:
@@ -277,14 +277,18 @@ def meta_table(metas: Iterable[Any]) -> MetaTable:
         for attr in _META_KEYS:
             key = meta.get(attr)
             if key:
-                table.setdefault(key.strip().casefold(), []).append(content)
+                key = key.strip().casefold()
+                if (contents := table.get(key)) is None:  # (`setdefault` would make a list at every call)
+                    table[key] = [content]
+                else:
+                    contents.append(content)
     return table
 
 
 def meta_content(table: MetaTable, *keys: str) -> str | None:
     """The first non-empty content among `keys` (lower-case), trying the keys in the order given."""
     for key in keys:
-        for value in table.get(key, []):
+        for value in table.get(key, ()):
             if value:
                 return value
     return None
@@ -292,4 +296,4 @@ def meta_content(table: MetaTable, *keys: str) -> str | None:
 
 def meta_contents(table: MetaTable, key: str) -> list[str]:
     """Every non-empty content of the `<meta>` tags named `key` (lower-case)."""
-    return [value for value in table.get(key, []) if value]
+    return [value for value in table.get(key, ()) if value]
