@@ -26,6 +26,12 @@ QUADRATIC = 2.8
 quadratic one 3.5-4."""
 
 STORY = "<p>" + "The story's own text, long enough to be read as a paragraph of the article. " * 3 + "</p>"
+DESCRIPTION = "alpha beta gamma delta epsilon zeta eta theta iota kappa"
+
+
+def described(description: str) -> str:
+    """The page head's share description."""
+    return f"<meta property='og:description' content='{description}'>"
 
 
 def page(body: str, head: str = "") -> bytes:
@@ -77,6 +83,59 @@ SHAPES: dict[str, Callable[[int], bytes]] = {
     "JSON-LD scripts": lambda n: page(STORY, "<script type='application/ld+json'>"
                                       '{"@type": "NewsArticle", "headline": "h"}</script>' * n),
     "meta tags": lambda n: page(STORY, "".join(f"<meta name='keywords' content='k{i}'>" for i in range(n))),
+    # Shapes that once made a reader search a whole block, list or page for each element (counts scaled to the
+    # sizes that showed it: a few hundred nested elements, tens of thousands of fragments).
+    "an unclosed string in a script": lambda n: page(
+        "<p>short</p><script>var a='<p><p><p>';\"" + '\\"' * (n + n // 4) + "</script>"),
+    "unclosed tags below the nesting limit": lambda n: (
+        "<html><body>" + "<div>" * 3000 + "x" + "<a" * (5 * n)).encode(),
+    "a description repeated by short paragraphs": lambda n: page(
+        "<div><span>w w w w w w w w</span></div><div>" + "<p>w.</p>" * (n // 2) + STORY * 3 + "</div>",
+        described("w " * (n // 2 + 100))),
+    "a description starting many lines": lambda n: page(
+        "<div>" + (DESCRIPTION + " other words here<br>") * n + "</div>", described(DESCRIPTION)),
+    "paragraphs starting with the description": lambda n: page(
+        "<div>" + f"<p class='x'>{DESCRIPTION}</p>" * n + "</div>", described(DESCRIPTION)),
+    "nested labelled boxes": lambda n: page(
+        STORY + "<nav aria-label='Related stories'>" * (n // 2)
+        + "<a href='/news/a-b-c-d'>Same headline words here</a>" * (n // 2) + "</nav>" * (n // 2)),
+    "nested most-read boxes": lambda n: page(
+        STORY + "<nav aria-label='Most read'>" * (n // 2)
+        + "<a href='/news/a-b-c-d'>Same headline words here</a>" * (n // 2) + "</nav>" * (n // 2)),
+    "box labels in one list": lambda n: page(STORY + "<ul>" + "<li><span>Most read</span></li>" * n + "</ul>"),
+    "labels beside links": lambda n: page(
+        STORY + "<div>" + "<div><a href='/news/a-b-c-d-e'>Long link text here</a><span>Related</span></div>" * n
+        + "</div>"),
+    "image links to one story": lambda n: page(
+        STORY + "<div class='related'><ul>" + "<li><a href='/news/story-a-b-c-d'><img src='x.jpg'></a></li>" * n
+        + "</ul></div>"),
+    "blog-name headlines": lambda n: page(
+        "<h1>Blog Name Here</h1>" * n + "<h2>Post title here</h2>" + STORY,
+        "<title>Post title here – Blog Name Here</title>"),
+    "nested tag lists": lambda n: page(
+        "<h1>Headline</h1>" + STORY + ("<div class='tags'>" + "<a href='/t/x'>t</a>" * 40) * (n // 4)
+        + "</div>" * (n // 4)),
+    "tag labels in one block": lambda n: page(
+        "<h1>Headline</h1>" + STORY + "<div>" + "<div>Tags:</div><a href='/t/x'>x</a>" * n + "</div>"),
+    "tag labels without links": lambda n: page(
+        "<h1>Headline</h1>" + STORY + "<div>" + "<div>Tags:</div><p>x</p>" * n + "</div>"),
+    "sibling articles": lambda n: page(
+        "<div>" + "<article><p>A story's text, one sentence of it.</p></article>" * (2 * n) + "</div>"),
+    "text blocks between lists": lambda n: page(
+        "<div>" + "<div>A block of text, one sentence of it.</div><ul><li>short item</li></ul>" * (2 * n) + "</div>"),
+    "a long share title": lambda n: page(
+        STORY + "<h2>Heading that is long enough here</h2>" * (2 * n),
+        f"<meta property='og:title' content='{'word ' * (40 * n)}'>"),
+    "a headline of separators": lambda n: page("<h1>" + "a|" * (25 * n) + "</h1>" + STORY),
+    "nested standfirsts": lambda n: page(
+        "<h1>Headline</h1>" + "<div class='standfirst'>" * 150 + STORY * n + "</div>" * 150),
+    "fragments above the story": lambda n: page(
+        "<div>" + "".join(f"<p>b{i}</p>" for i in range(25 * n)) + STORY * 3 + "</div>"),
+    "nested author marks": lambda n: page(
+        "<h1>Headline</h1>" + "<div class='author'>by 12" * (n // 2) + "</div>" * (n // 2) + STORY),
+    "images in one figure": lambda n: page(
+        "<article>" + STORY + "<figure>" + "".join(f"<img src='/i{i}.jpg'>" for i in range(n)) + "<figcaption>"
+        + "<b>c</b> " * n + "</figcaption></figure></article>"),
 }
 
 
