@@ -9,7 +9,12 @@ crawl is Scrapy's own, in one process. With it:
 - a worker takes a request by moving it, in one script, from the queue to its own `taken:<worker>` set, and
   gives the set up only once its output file is in place. A worker that is killed (SIGKILL, a lost machine)
   stops renewing its lease (`REDIS_LEASE` seconds); the next worker to look puts its taken requests back
-  in the queue, so they are fetched again and its half-written `.part` output is never part of the run;
+  in the queue and takes it out of the run, so they are fetched again and its half-written `.part` output is
+  never part of the run. A member whose lease is gone never holds a run open, and a worker that takes a request
+  or looks at the queue is listed again, so one taken out while alive (it stalled longer than its lease: a GC
+  pause, SIGSTOP, a paused VM) is taken out again if it then dies. Limit: a worker taken out while alive does
+  not know it, so when it resumes it still writes the articles of the requests it had taken, which the others
+  fetch again: those are written twice, once in its output; `REDIS_LEASE` must outlast the longest stall;
 - a run starts with the first worker and ends when the queue is empty and every living worker is idle:
   each worker then stops. A worker started while a run is going joins it; one started after it ended
   starts the next run;
@@ -114,23 +119,33 @@ end
 return round
 """
 
-# KEYS: queue, taken, members. ARGV: worker. The first request of the queue, moved to the worker's taken set.
+# KEYS: queue, taken, members, workers. ARGV: worker. The first request of the queue, moved to the worker's taken
+# set. The worker is listed among the workers again: one whose lease ran out while it was alive was taken off the
+# list, and a member or a taken set of an unlisted worker would never be reclaimed if it died.
 POP = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #first == 0 then return false end
 redis.call('ZREM', KEYS[1], first[1])
 redis.call('ZADD', KEYS[2], first[2], first[1])
 redis.call('HSET', KEYS[3], ARGV[1], 'active')
+redis.call('SADD', KEYS[4], ARGV[1])
 return first[1]
 """
 
-# KEYS: queue, members, workers. ARGV: worker, prefix. Marks the worker idle, gives the requests of workers whose
-# lease ran out back to the queue, and says what to do: 'work' (queue not empty), 'wait' (someone is busy), 'done'.
+# KEYS: queue, members, workers. ARGV: worker, prefix. Marks the worker idle (and listed, as POP does), gives the
+# requests of the other workers whose lease ran out back to the queue and takes them out of the run, and says what to
+# do: 'work' (queue not empty), 'wait' (someone is busy), 'done'. A member whose lease is gone is out of the run
+# whether listed or not (one whose leaving failed has released its lease and its listing), so no leftover entry
+# holds a run open; the caller is alive whatever its lease says.
 IDLE = """
 redis.call('HSET', KEYS[2], ARGV[1], 'idle')
+redis.call('SADD', KEYS[3], ARGV[1])
 local reclaimed = 0
-for _, worker in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  if redis.call('EXISTS', ARGV[2] .. 'lease:' .. worker) == 0 then
+local looked = {[ARGV[1]] = true}
+local workers = redis.call('SMEMBERS', KEYS[3])
+for _, member in ipairs(redis.call('HKEYS', KEYS[2])) do table.insert(workers, member) end
+for _, worker in ipairs(workers) do
+  if not looked[worker] and redis.call('EXISTS', ARGV[2] .. 'lease:' .. worker) == 0 then
     local taken = ARGV[2] .. 'taken:' .. worker
     reclaimed = reclaimed + redis.call('ZCARD', taken)
     redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], taken, 'AGGREGATE', 'MIN')
@@ -138,6 +153,7 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[3])) do
     redis.call('SREM', KEYS[3], worker)
     redis.call('HDEL', KEYS[2], worker)
   end
+  looked[worker] = true
 end
 if redis.call('ZCARD', KEYS[1]) > 0 then return {'work', reclaimed} end
 for _, state in ipairs(redis.call('HVALS', KEYS[2])) do
@@ -168,14 +184,15 @@ return 1
 
 class ReliableQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis' priority queue, but a request taken stays in the worker's `taken` set (see the module
-    docstring); `taken_key`, `members_key` and `worker` are set by `FrontierScheduler.open`."""
+    docstring); `taken_key`, `members_key`, `workers_key` and `worker` are set by `FrontierScheduler.open`."""
 
     taken_key = ""
     members_key = ""
+    workers_key = ""
     worker = ""
 
     def pop(self, timeout: int = 0) -> Request | None:
-        data = self.server.eval(POP, 3, self.key, self.taken_key, self.members_key, self.worker)
+        data = self.server.eval(POP, 4, self.key, self.taken_key, self.members_key, self.workers_key, self.worker)
         return self._decode_request(data) if data else None
 
 
@@ -219,6 +236,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         super().open(spider)
         self.queue.taken_key = self.key(f"taken:{self.worker}")
         self.queue.members_key = self.key("members")
+        self.queue.workers_key = self.key("workers")
         self.queue.worker = self.worker
         self.round = int(self.server.eval(
             JOIN, 6, self.key("members"), self.key(f"lease:{self.worker}"), self.key("workers"),

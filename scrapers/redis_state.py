@@ -241,23 +241,33 @@ class RedisStateStore:
     def settle_unfinished(self) -> list[tuple[int, str]]:
         """Each running run whose holder is gone: committed when it ran on this host and its outputs are in
         place and complete, rolled back otherwise (a run of another host: staged rows dropped; its host
-        removes its `.part` files when its next run writes them)."""
+        removes its `.part` files when its next run writes them).
+
+        An output that a living run of this host writes too is not the settled run's to remove: a worker
+        restarted with the same output file (cron, systemd) writes its `.part` where the killed one did, and
+        another worker settling the killed run would otherwise remove it mid-run. Each run records an output
+        before it opens its `.part` (`output_opened`), so only a file opened between this look and the
+        removal, a few milliseconds, escapes it."""
         settled = []
-        for member in sorted(self.client.smembers(self.key("runs")), key=int):
-            run_id = int(member)
-            run = self.client.hgetall(self.key("run", run_id))
-            if run.get("holder") == self.holder or self.holds(str(run.get("holder", ""))):
-                continue
+        runs = {int(member): self.client.hgetall(self.key("run", member))
+                for member in self.client.smembers(self.key("runs"))}
+        living = {run_id for run_id, run in runs.items()
+                  if run.get("holder") == self.holder or self.holds(str(run.get("holder", "")))}
+        in_use = {path for run_id in living if runs[run_id].get("host") == self.host
+                  for path in json.loads(runs[run_id].get("outputs") or "[]")}
+        for run_id in sorted(runs.keys() - living):
+            run = runs[run_id]
             local = run.get("host") == self.host
             outputs = [Path(path) for path in json.loads(run.get("outputs") or "[]")] if local else []
+            own = [path for path in outputs if str(path) not in in_use]
             if outputs and all(path.exists() and not Path(f"{path}{PART_SUFFIX}").exists() for path in outputs):
                 self.commit_run(run_id, finished_at=None, report=None, status="recovered")
-                for path in outputs:  # killed while writing its report
+                for path in own:  # killed while writing its report
                     with suppress(FileNotFoundError, NotADirectoryError):
                         partial_files(path)[1].unlink()
                 settled.append((run_id, "recovered"))
             else:
-                self.roll_back(run_id, outputs)
+                self.roll_back(run_id, own)
                 settled.append((run_id, "rolled_back"))
         return settled
 

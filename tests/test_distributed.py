@@ -279,3 +279,97 @@ def test_an_idle_worker_looks_at_the_queue_again_soon(redis_url: str) -> None:
     finally:
         idle.engine_stopped()
         busy.engine_stopped()
+
+
+def drain(scheduler: FrontierScheduler, looks: int = 20) -> list[str]:
+    """Take and 'fetch' every request the run gives `scheduler` until its idle look says the run is over; the URLs
+    it took. Fails after `looks` looks that did not end the run: a run held open by a worker that is gone."""
+    taken: list[str] = []
+    for _ in range(looks):
+        while (request := scheduler.next_request()) is not None:
+            taken.append(request.url)
+        try:
+            scheduler.spider_idle(scheduler.crawler.spider)
+        except DontCloseSpider:
+            continue
+        return taken
+    raise AssertionError(f"the run was still going after {looks} looks; members: "
+                         f"{scheduler.server.hgetall(scheduler.key('members'))}")
+
+
+def test_a_worker_reclaimed_while_alive_that_then_dies_does_not_hold_the_run(redis_url: str) -> None:
+    """A worker that stalls longer than its lease (a GC pause, SIGSTOP, a paused VM) is reclaimed by the others; when
+    it resumes and takes requests again, then is killed, its lease runs out again and the others reclaim it again:
+    they end the run instead of waiting for it forever."""
+    lapsed, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    lease = lapsed.key(f"lease:{lapsed.worker}")
+    pages = [f"http://127.0.0.1/news/{n}.html" for n in range(3)]
+    try:
+        for url in pages:
+            assert alive.enqueue_request(Request(url))
+        first = lapsed.next_request()
+        assert first is not None
+        # it stalls: its renewer does not run, its lease runs out, and the other worker reclaims what it took
+        lapsed.stopped.set()
+        lapsed.renewer.join()
+        alive.server.delete(lease)
+        with pytest.raises(DontCloseSpider, match="work"):
+            alive.spider_idle(SPIDER)
+        assert alive.stats.get_value("distributed/reclaimed") == 1
+        # it resumes (its renewer sets its lease again) and takes a request, then is killed: no renewer any more
+        alive.server.set(lease, "1", px=lapsed.lease_ms)
+        second = lapsed.next_request()
+        assert second is not None
+        alive.server.delete(lease)
+
+        assert sorted(drain(alive)) == pages  # its second request too, taken back from the dead worker
+        assert alive.stats.get_value("distributed/reclaimed") == 2
+        totals = alive.leave({"item_scraped_count": 3})
+        assert totals is not None  # the last living worker ended the run
+        assert totals["item_scraped_count"] == "3"
+        assert totals["distributed/workers"] == "1"
+        assert not alive.server.exists(alive.key("members"), alive.key("round"))
+    finally:
+        alive.engine_stopped()
+
+
+def test_a_member_left_behind_without_a_lease_does_not_hold_the_run(redis_url: str) -> None:
+    """A worker whose leaving failed (a Redis error when its spider closed) still releases what it took when its
+    engine stops, and its lease with it: its entry among the run's members is then reclaimed like a dead worker's."""
+    gone, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    try:
+        gone.engine_stopped()  # without leave()
+        assert drain(alive) == []
+        assert alive.stats.get_value("distributed/reclaimed") is None  # it had nothing taken
+        assert alive.leave({}) is not None
+    finally:
+        alive.engine_stopped()
+
+
+def test_a_worker_reclaimed_while_alive_that_dies_after_leaving_gives_back_what_it_took(redis_url: str) -> None:
+    """A worker that left the run keeps what it took until its output is in place (its engine stops); if it dies
+    in between, the others take its requests back, also when its lease had run out once before and it was taken
+    out of the run while it was alive."""
+    lapsed, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    lease = lapsed.key(f"lease:{lapsed.worker}")
+    try:
+        assert alive.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+        lapsed.stopped.set()  # it stalls: its lease runs out and the other worker takes it out of the run
+        lapsed.renewer.join()
+        alive.server.delete(lease)
+        with pytest.raises(DontCloseSpider, match="work"):
+            alive.spider_idle(SPIDER)
+        alive.server.set(lease, "1", px=lapsed.lease_ms)  # it resumes: its renewer sets its lease again
+        request = lapsed.next_request()
+        assert request is not None and request.url == "http://127.0.0.1/news/a.html"
+        assert lapsed.leave({}) is None  # it stops (a SIGTERM, a CLOSESPIDER limit); not the last member
+        alive.server.delete(lease)  # killed before its output was in place
+
+        assert drain(alive) == ["http://127.0.0.1/news/a.html"]  # given back, fetched again
+        assert alive.stats.get_value("distributed/reclaimed") == 1
+        assert alive.leave({}) is not None
+    finally:
+        alive.engine_stopped()

@@ -3,6 +3,7 @@ against both backends (SQLite, and Redis on a real redis-server)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime, timedelta
@@ -274,3 +275,28 @@ def test_a_killed_workers_lease_runs_out_and_its_run_is_rolled_back(redis_url: s
     with closing(acquire_store(redis_url, name="thoidai", lease=0.5, lock_timeout=30)) as store:
         assert [outcome for _, outcome in store.settle_unfinished()] == ["rolled_back"]
         assert store.known(URL) is None
+
+
+def test_settling_a_killed_workers_run_spares_the_output_a_living_worker_writes_at_the_same_path(
+    redis_url: str, tmp_path: Path
+) -> None:
+    """A worker restarted with the killed one's output file writes its `.part` where the killed one did; another
+    worker that settles the killed run rolls it back without removing the living worker's file."""
+    output = tmp_path / "out.jsonl"
+    part = Path(f"{output}.part")
+    killed = acquire_store(redis_url, name="thoidai", shared=True, lease=0.5)
+    staged_run(killed, output)
+    part.write_text('{"url": "half', encoding="utf-8")
+    killed.stopped.set()  # type: ignore[attr-defined]  # as SIGKILL would: no more renewals, no release
+    with closing(acquire_store(redis_url, name="thoidai", shared=True)) as restarted, \
+            closing(acquire_store(redis_url, name="thoidai", shared=True)) as other:
+        run = restarted.start_run("thoidai", NOW)
+        restarted.add_output(run, output)
+        part.write_text('{"url": "https://thoidai.com.vn/b-206431.html"}\n', encoding="utf-8")
+        deadline = datetime.now(UTC) + timedelta(seconds=30)  # a bound far above the 0.5-second lease
+        while other.holds(killed.holder):  # type: ignore[attr-defined]
+            assert datetime.now(UTC) < deadline, "the killed worker's lease did not run out"
+            time.sleep(0.05)
+        assert [outcome for _, outcome in other.settle_unfinished()] == ["rolled_back"]
+        assert part.read_text(encoding="utf-8") == '{"url": "https://thoidai.com.vn/b-206431.html"}\n'
+        assert other.known(URL) is None
