@@ -109,7 +109,12 @@ def _read_story(
     return Story(body, source if body else None, container, first, last)
 
 
-_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*+(")?')
+r"""A double-quoted string, or (without group 1) the unterminated rest of one. The possessive loop reads each
+character once: `"(?:[^"\\]|\\.)*"` was tried again from each escaped quote of an unterminated string to its
+end (quadratic: 100 KB of `\"` took 28 s). A match without its closing quote ran to the end of the code (or to
+a backslash before a line break), and no quote inside it starts a string either: each ends an escape, so
+reading on from it reads the same characters the same way."""
 
 
 _ESCAPED_PARAGRAPH = re.compile(r"\\u003cp[\s>\\]|<p[\s>]", re.IGNORECASE)
@@ -138,8 +143,9 @@ def _html_strings(code: str, depth: int = 0) -> Iterator[str]:
     """The innermost string values in `code` that hold three or more paragraphs of HTML."""
     if depth > 2 or len(_ESCAPED_PARAGRAPH.findall(code)) < 3:
         return
-    for literal in _STRING_LITERAL.findall(code):
-        if len(_ESCAPED_PARAGRAPH.findall(literal)) < 3:
+    for match in _STRING_LITERAL.finditer(code):
+        literal = match.group()
+        if match.group(1) is None or len(_ESCAPED_PARAGRAPH.findall(literal)) < 3:
             continue
         try:
             value = json.loads(literal)
