@@ -9,6 +9,7 @@ import random
 import re
 from collections.abc import Iterator
 
+from scrapers import extract
 from scrapers.extract import body
 
 OLD_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -66,3 +67,61 @@ def test_unterminated_string_of_escaped_quotes_as_before() -> None:
     code += '"; b = "<p>1</p><p>2</p><p>3</p>"'
     assert list(body._html_strings(code)) == list(old_html_strings(code))
     assert closed_literals(code) == OLD_STRING_LITERAL.findall(code)
+
+
+OLD_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+
+
+def old_tags(text: str) -> Iterator[tuple[int, int, int]]:
+    """`extract._tags` as it was, with the regex that read from each "<" without a ">" after it to the end."""
+    level = 0
+    for match in OLD_TAG.finditer(text):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in extract._VOID or self_closing:
+            continue
+        if closing:
+            yield match.start(), match.end(), level
+            level = max(level - 1, 0)
+        else:
+            level += 1
+            yield match.start(), match.end(), level
+
+
+def old_flatten(text: str, depth: int) -> str:
+    """`extract.flatten` as it was, on `old_tags`."""
+    deepest = max((level for _, _, level in old_tags(text)), default=0)
+    if deepest <= depth:
+        return text
+    first = depth // 2
+    last = first + deepest - depth
+    parts: list[str] = []
+    kept_until = 0
+    for start, end, level in old_tags(text):
+        if first <= level < last:
+            parts.append(text[kept_until:start])
+            kept_until = end
+    parts.append(text[kept_until:])
+    return "".join(parts)
+
+
+TAG_PIECES = ("<", ">", "/", "/>", "</", "<a", "<DIV", "</div", "<br", "<img", "<x:y-1", " ", "=", "\n", "t", "<>")
+
+
+def random_markup(rng: random.Random) -> str:
+    """Tag soup: tags opened, closed, self-closed, void, left without their ">", stray "<" and ">"."""
+    return "".join(rng.choice(TAG_PIECES) for _ in range(rng.randint(0, 120)))
+
+
+def test_tags_are_the_former_tags() -> None:
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = random_markup(rng)
+        assert list(extract._tags(text)) == list(old_tags(text)), text
+        for depth in (2, 4):
+            assert extract.flatten(text, depth) == old_flatten(text, depth), text
+
+
+def test_deep_page_with_unclosed_tags_flattened_as_before() -> None:
+    text = "<html><body>" + "<div>" * 300 + "x" + "<a" * 200
+    assert list(extract._tags(text)) == list(old_tags(text))
+    assert extract.flatten(text, 50) == old_flatten(text, 50) != text
