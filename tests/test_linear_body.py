@@ -9,8 +9,11 @@ import random
 import re
 from collections.abc import Iterator
 
+from lxml import etree
+
 from scrapers import extract
 from scrapers.extract import body
+from scrapers.extract.parsed import Element
 
 OLD_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 
@@ -125,3 +128,56 @@ def test_deep_page_with_unclosed_tags_flattened_as_before() -> None:
     text = "<html><body>" + "<div>" * 300 + "x" + "<a" * 200
     assert list(extract._tags(text)) == list(old_tags(text))
     assert extract.flatten(text, 50) == old_flatten(text, 50) != text
+
+
+def old_other_story(el: Element) -> bool:
+    """`body._other_story` as it was, listing every sibling of each article."""
+    if el.find(".//h1") is not None:
+        return False
+    siblings = (*el.itersiblings(), *el.itersiblings(preceding=True))
+    if not any(sibling.tag == "article" for sibling in siblings):
+        return False
+    return any(ancestor.tag == "article" for ancestor in el.iterancestors())
+
+
+STORY_TAGS = ("article", "article", "div", "h1", "p", "section", "ul", "li", "table", "tr", "td", "figure", "img")
+
+
+def random_story_page(rng: random.Random) -> bytes:
+    """Tag soup of articles in articles, headlines, paragraphs, lists, tables and figures, with comments."""
+
+    def children(depth: int) -> str:
+        parts = []
+        for _ in range(rng.randint(0, 5 if depth < 6 else 0)):
+            if rng.random() < 0.1:
+                parts.append("<!-- a comment -->")
+            tag = rng.choice(STORY_TAGS)
+            text = rng.choice(("", "short", LONG, "A sentence."))
+            parts.append(f"<{tag}>{text}{children(depth + 1)}</{tag}>{rng.choice(('', 'tail'))}")
+        return "".join(parts)
+
+    return f"<html><head><title>t</title></head><body>{children(0)}</body></html>".encode()
+
+
+LONG = "Story text that is long enough to count as a paragraph of the article body here. "
+
+
+def test_other_story_answers_as_before() -> None:
+    rng = random.Random(3)
+    seen = {True: 0, False: 0}
+    for _ in range(400):
+        root = extract.read_page(random_story_page(rng)).root
+        for el in root.iter(etree.Element):
+            answer = body._other_story(el)
+            assert answer == old_other_story(el), etree.tostring(el)
+            seen[answer] += 1
+    assert seen[True] > 100 and seen[False] > 100
+
+
+def test_sibling_articles_as_before() -> None:
+    for wrapper in ("div", "article"):
+        html = f"<html><body><{wrapper}>" + f"<article><p>{LONG}</p></article>" * 300 + f"</{wrapper}></body></html>"
+        root = extract.read_page(html.encode()).root
+        answers = [body._other_story(el) for el in root.iter("article")]
+        assert answers == [old_other_story(el) for el in root.iter("article")]
+        assert any(answers) == (wrapper == "article")

@@ -624,13 +624,14 @@ def _collect(el: Element, blocks: list[Block], verdicts: _Verdicts) -> None:
 def _other_story(el: Element) -> bool:
     """Whether the <article> `el` is nested in another beside more of its kind and without a headline of its
     own: cards of other stories ("You may also like", comments), which HTML nests in the story's article as
-    related content; the story's own text is one article."""
-    if el.find(".//h1") is not None:
+    related content; the story's own text is one article. The tests are read nearest first, each stopping at
+    the first element it finds: a page of thousands of sibling articles once listed all the siblings of each."""
+    if next(el.iterancestors("article"), None) is None:
         return False
-    siblings = (*el.itersiblings(), *el.itersiblings(preceding=True))
-    if not any(sibling.tag == "article" for sibling in siblings):
+    after, before = el.itersiblings("article"), el.itersiblings("article", preceding=True)
+    if next(after, None) is None and next(before, None) is None:
         return False
-    return any(ancestor.tag == "article" for ancestor in el.iterancestors())
+    return next(el.iterdescendants("h1"), None) is None
 
 
 def _add_list(el: Element, blocks: list[Block]) -> None:
