@@ -181,3 +181,52 @@ def test_sibling_articles_as_before() -> None:
         answers = [body._other_story(el) for el in root.iter("article")]
         assert answers == [old_other_story(el) for el in root.iter("article")]
         assert any(answers) == (wrapper == "article")
+
+
+def old_story_started(blocks: list[body.Block]) -> bool:
+    """`body._story_started` as it was, looking at every block read so far at each list and table."""
+    return any(block is not None and block.tag == "p" for _, block in blocks)
+
+
+class CheckedBlocks(body._Blocks):
+    """Blocks that check each answer on whether the story started against the former definition's."""
+
+    asked = 0
+
+    def story_started(self) -> bool:
+        answer = super().story_started()
+        assert answer == old_story_started(self)
+        CheckedBlocks.asked += 1
+        return answer
+
+
+def test_story_started_answers_as_before() -> None:
+    rng = random.Random(5)
+    elements = [etree.Element(tag) for tag in ("p", "div", "li", "h2")] + [None]
+    for _ in range(500):
+        blocks = CheckedBlocks()
+        for _ in range(rng.randint(0, 30)):
+            if rng.random() < 0.4:
+                blocks.story_started()
+            blocks.append(("text", rng.choice(elements)))
+        blocks.story_started()
+
+
+def test_blocks_read_as_before() -> None:
+    rng = random.Random(9)
+    for _ in range(300):
+        root = extract.read_page(random_story_page(rng)).root
+        container = root.find("body")
+        checked = CheckedBlocks()
+        body._collect(container, checked, body._Verdicts())
+        assert checked == body._blocks(container, body._Verdicts())
+    assert CheckedBlocks.asked > 300
+
+
+def test_lists_between_texts_as_before() -> None:
+    html = "<html><body><div>" + f"<div>{LONG}</div><ul><li>short item</li></ul>" * 200 + f"<p>{LONG}</p>"
+    html += "<ul><li>an item of the list after the story started</li></ul></div></body></html>"
+    checked = CheckedBlocks()
+    body._collect(extract.read_page(html.encode()).root.find("body"), checked, body._Verdicts())
+    assert checked[-1][0] == "an item of the list after the story started"
+    assert [text for text, _ in checked].count(LONG.strip()) == 201
