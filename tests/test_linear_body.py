@@ -13,7 +13,10 @@ from lxml import etree
 
 from scrapers import extract
 from scrapers.extract import body
+from scrapers.extract.markup import text_of
 from scrapers.extract.parsed import Element
+from scrapers.extract.text import collapse_space
+from scrapers.items import Image
 
 OLD_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 
@@ -230,3 +233,57 @@ def test_lists_between_texts_as_before() -> None:
     body._collect(extract.read_page(html.encode()).root.find("body"), checked, body._Verdicts())
     assert checked[-1][0] == "an item of the list after the story started"
     assert [text for text, _ in checked].count(LONG.strip()) == 201
+
+
+def old_body_images(story: body.Story, url: str) -> list[Image]:
+    """`body.body_images` as it was, reading the caption of a figure again for each of its images."""
+    container = story.container
+    if container is None:
+        return []
+    scope = container.getparent()
+    if scope is None:
+        scope = container
+    images: dict[str, Image] = {}
+    boxed: dict[Element, bool] = {}
+    for img in scope.iter("img"):
+        ancestors = list(body._ancestors_below(img, scope))
+        figure = next((a for a in ancestors if a.tag == "figure"), None)
+        if (container not in ancestors and figure is None) or any(body._is_box(a, boxed) for a in ancestors):
+            continue
+        src = body._image_url(img, url)
+        if src and src not in images:
+            figcaption = figure.find(".//figcaption") if figure is not None else None
+            caption = text_of(figcaption) if figcaption is not None else None
+            images[src] = Image(url=src, alt=collapse_space(img.get("alt")) or None, caption=caption or None)
+    return list(images.values())
+
+
+FIGURE_PIECES = (
+    "<figure>", "</figure>", "<figcaption>", "</figcaption>", "<figcaption>A <b>caption</b> here</figcaption>",
+    "<div>", "</div>", "<div class='related'>", "<aside>", "</aside>", "<p>Text of the story.</p>", "caption text",
+    "<img src='/a.jpg'>", "<img src='/b.jpg' alt=' An  alt '>", "<img data-src='/c.jpg' src='data:x'>", "<img>",
+)
+
+
+def test_body_images_as_before() -> None:
+    rng = random.Random(13)
+    found = 0
+    for _ in range(400):
+        markup = "".join(rng.choice(FIGURE_PIECES) for _ in range(rng.randint(0, 40)))
+        root = extract.read_page(f"<html><body><article>{markup}</article></body></html>".encode()).root
+        for container in root.iter(etree.Element):
+            story = body.Story("", None, container, None, None)
+            images = body.body_images(story, "https://example.com/news/1")
+            assert images == old_body_images(story, "https://example.com/news/1"), markup
+            found += sum(image.caption is not None for image in images)
+    assert found > 100
+
+
+def test_figure_of_many_images_as_before() -> None:
+    html = "<html><body><article><p>Text.</p><figure>" + "".join(f"<img src='/i{i}.jpg'>" for i in range(100))
+    html += "<figcaption>" + "<b>c</b> " * 100 + "</figcaption></figure></article></body></html>"
+    container = extract.read_page(html.encode()).root.find(".//article")
+    story = body.Story("", None, container, None, None)
+    images = body.body_images(story, "https://example.com/news/1")
+    assert images == old_body_images(story, "https://example.com/news/1")
+    assert len(images) == 100 and images[-1].caption == "c " * 99 + "c"
