@@ -13,7 +13,7 @@ from lxml import etree
 
 from scrapers import extract
 from scrapers.extract import body
-from scrapers.extract.markup import text_of
+from scrapers.extract.markup import HEAD_FRAGMENT, SENTENCE_END, text_of
 from scrapers.extract.parsed import Element
 from scrapers.extract.text import collapse_space
 from scrapers.items import Image
@@ -287,3 +287,38 @@ def test_figure_of_many_images_as_before() -> None:
     images = body.body_images(story, "https://example.com/news/1")
     assert images == old_body_images(story, "https://example.com/news/1")
     assert len(images) == 100 and images[-1].caption == "c " * 99 + "c"
+
+
+def old_trim_head(text: str, title: str | None) -> str:
+    """`body.trim_head` as it was, popping the fragments above the story off the front one by one."""
+    headline = (title or "").casefold()
+    blocks = [block for block in text.split("\n\n") if len(block) > len(headline) or block.casefold() != headline]
+    blocks = body._without_labels(blocks)
+    while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[0]):
+        blocks.pop(0)
+    while len(blocks) > 1 and (
+            (len(blocks[-1]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[-1]))
+            or body._prompt(blocks[-1])):
+        blocks.pop()
+    return "\n\n".join(blocks)
+
+
+BODY_PIECES = ("1 / 8", "Photo: AP", "Advertisement", "Back to Gallery", "The Headline", "A sentence.", "", "Kicker",
+               LONG, "Sign up for our newsletter", "Short line", "x" * 80)
+
+
+def test_trim_head_as_before() -> None:
+    rng = random.Random(17)
+    trimmed = 0
+    for _ in range(3000):
+        text = "\n\n".join(rng.choice(BODY_PIECES) for _ in range(rng.randint(0, 12)))
+        title = rng.choice((None, "", "The Headline", "the headline"))
+        new = body.trim_head(text, title)
+        assert new == old_trim_head(text, title), (text, title)
+        trimmed += new != text
+    assert trimmed > 1000
+
+
+def test_many_fragments_above_the_story_as_before() -> None:
+    text = "\n\n".join(f"b{i}" for i in range(2000)) + "\n\n" + LONG + "\n\nend"
+    assert body.trim_head(text, "T") == old_trim_head(text, "T") == LONG

@@ -299,8 +299,10 @@ def trim_head(body: str, title: str | None) -> str:
     # A block longer than the casefolded headline is not the headline: casefolding never shortens a text.
     blocks = [block for block in body.split("\n\n") if len(block) > len(headline) or block.casefold() != headline]
     blocks = _without_labels(blocks)
-    while len(blocks) > 1 and len(blocks[0]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[0]):
-        blocks.pop(0)
+    start = 0  # the fragments above counted, then cut at once (popping each off the front moved all the rest)
+    while len(blocks) - start > 1 and len(blocks[start]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[start]):
+        start += 1
+    del blocks[:start]
     while len(blocks) > 1 and (
             (len(blocks[-1]) < HEAD_FRAGMENT and not SENTENCE_END.search(blocks[-1])) or _prompt(blocks[-1])):
         blocks.pop()  # box headings, labels and prompts left below the story ("Most Popular Videos")
