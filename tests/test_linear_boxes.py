@@ -6,6 +6,7 @@ their time grows is `python -m scrapers.scaling`'s to measure."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -378,7 +379,7 @@ def teasers_with_labels(n: int) -> bytes:
                    + "</div>")
 
 
-SHAPES = {
+SHAPES: dict[str, Callable[[int], bytes]] = {
     "nested named related boxes": lambda n: page_of(
         P + "<nav aria-label='Related stories'>" * n + "<a href='/news/a-b-c-d'>Same headline words here</a>" * n
         + "</nav>" * n),
