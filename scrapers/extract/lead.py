@@ -25,6 +25,7 @@ from scrapers.extract.markup import (
     link_text_length,
     text_key,
     text_of,
+    text_within,
 )
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
@@ -128,30 +129,54 @@ def _styled_apart_paragraph(el: Element) -> bool:
 def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on; or that it rewrites: the body's first block (`first`), or one
-    above it, that starts with the description's first words and then says it otherwise."""
+    above it, that starts with the description's first words and then says it otherwise.
+    Each block is judged once, by its text read only as far as `WHOLE_STANDFIRST_MAX` (both tests want no
+    more): a block holding thousands of lines that start with the description was read whole for each line,
+    and its words split out each time. The verdict on a block does not depend on which of its texts led to it."""
     words = description.split()
     if len(words) < LEAD_MIN_WORDS:
         return None
     probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
-    for node in (text for text in parsed.texts if probe in text and not _in_page_chrome(text)):
-        el = node.getparent()
-        while el is not None and el.tag in INLINE_TAGS:
-            el = el.getparent()
-        if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
+    judged: set[Element] = set()
+    blocks: dict[Element, Element | None] = {}  # an inline element -> the block above it (climbed once)
+    for node in (text for text in parsed.texts if probe in text):
+        el = _block_of(node.getparent(), blocks)
+        if el is None or el in judged or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
             continue
-        text = text_of(el)
-        if len(description) < len(text) <= WHOLE_STANDFIRST_MAX and _lead_printed([text], 0, description_words):
+        if _in_page_chrome(node):
+            continue  # (told of the text, not of its block: a text right inside a <nav> is not in one)
+        judged.add(el)
+        text = text_within(el, WHOLE_STANDFIRST_MAX)
+        if text is None:
+            continue
+        if len(description) < len(text) and _lead_printed([text], 0, description_words):
             return text
+        if len(text) < STANDFIRST_MIN:
+            continue
         words = _WORD.findall(text.casefold())
-        if (STANDFIRST_MIN <= len(text) <= WHOLE_STANDFIRST_MAX
-                and words[:LEAD_MIN_WORDS] == description_words[:LEAD_MIN_WORDS]
+        if (words[:LEAD_MIN_WORDS] == description_words[:LEAD_MIN_WORDS]
                 and description_words[: len(words)] != words and not in_figure_or_box(el)
                 and (el is first or _before_body(parsed.root, first, el))):
             # The description starts as a block of the page does, then says it otherwise (a rewritten
             # standfirst): the page's own text. A block the description goes on past is a part of it.
             return text
     return None
+
+
+def _block_of(el: Element | None, blocks: dict[Element, Element | None]) -> Element | None:
+    """The nearest of `el` and its ancestors that is no inline element, climbed once for all the inline
+    elements on the way (kept in `blocks`): a text in the thousandth of nested spans climbed them all."""
+    passed: list[Element] = []
+    while el is not None and el.tag in INLINE_TAGS:
+        if el in blocks:
+            el = blocks[el]
+            break
+        passed.append(el)
+        el = el.getparent()
+    for inline in passed:
+        blocks[inline] = el
+    return el
 
 
 NOT_STANDFIRST_WORDS = BOX_CLASS_WORDS | NEAR_STANDFIRST_CLASS_WORDS

@@ -1,0 +1,193 @@
+"""The lead reader on pages that repeat one structure thousands of times answers what it answered when it read
+each block (or split each paragraph into words) again for every text that led to it: the definitions it had
+then are kept here as the oracles, and asked of random pages and of the repeating shapes at a small size. How its
+time grows with the page is `python -m scrapers.scaling`'s to measure."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from lxml import etree
+
+from scrapers.extract import lead, read_page
+from scrapers.extract.lead import (
+    INLINE_TAGS,
+    INVISIBLE_TAGS,
+    LEAD_MIN_WORDS,
+    STANDFIRST_MIN,
+    STYLE_RUN,
+    WHOLE_STANDFIRST_MAX,
+    _before_body,
+    _in_page_chrome,
+    _lead_printed,
+    _probe,
+    _same_style_run,
+)
+from scrapers.extract.markup import in_figure_or_box, text_of, text_within
+from scrapers.extract.parsed import Element, Parsed, parse_page
+
+URL = "https://example.com/news/story-1"
+WORDS = ("alpha", "beta", "gamma", "delta")
+
+
+def old_printed_whole(parsed: Parsed, description: str, first: Element | None) -> str | None:
+    """`lead._printed_whole` as it read each block again for each of its texts."""
+    words = description.split()
+    if len(words) < LEAD_MIN_WORDS:
+        return None
+    probe = _probe(description, 5)
+    description_words = lead._WORD.findall(description.casefold())
+    for node in (text for text in parsed.texts if probe in text and not _in_page_chrome(text)):
+        el = node.getparent()
+        while el is not None and el.tag in INLINE_TAGS:
+            el = el.getparent()
+        if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
+            continue
+        text = text_of(el)
+        if len(description) < len(text) <= WHOLE_STANDFIRST_MAX and _lead_printed([text], 0, description_words):
+            return text
+        words = lead._WORD.findall(text.casefold())
+        if (STANDFIRST_MIN <= len(text) <= WHOLE_STANDFIRST_MAX
+                and words[:LEAD_MIN_WORDS] == description_words[:LEAD_MIN_WORDS]
+                and description_words[: len(words)] != words and not in_figure_or_box(el)
+                and (el is first or _before_body(parsed.root, first, el))):
+            return text
+    return None
+
+
+def old_styled_apart_paragraph(el: Element) -> bool:
+    """`lead._styled_apart_paragraph` as it counted a parent's paragraphs for each paragraph asked."""
+    parent, cls = el.getparent(), el.get("class")
+    if el.tag != "p" or not cls or parent is None:
+        return False
+    paragraphs = [p for p in parent if p.tag == "p"]
+    alike = sum(p.get("class") == cls for p in paragraphs)
+    return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
+
+
+def old_styled_apart(parsed: Parsed, description: str) -> bool:
+    probe = _probe(description, 6)
+    classed = (p for p in parsed.tagged("p") if p.get("class"))
+    return any(old_styled_apart_paragraph(p) for p in classed if lead._BODY_TEXT_STARTS(p, probe=probe))
+
+
+def random_description(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS[:2] if rng.random() < 0.5 else WORDS) for _ in range(rng.randint(6, 12)))
+
+
+def random_lead_page(rng: random.Random, description: str) -> bytes:
+    """Tag soup of blocks and inline elements whose texts start as `description` does, go on past it, say it
+    otherwise, or run long (past the standfirst's limits), with spaces doubled and character references."""
+    words = description.split()
+
+    def text() -> str:
+        kind = rng.random()
+        if kind < 0.3:
+            found = words[: rng.randint(1, len(words))]
+        elif kind < 0.5:
+            found = words + [rng.choice(WORDS) for _ in range(rng.randint(1, 8))]
+        elif kind < 0.6:
+            found = words[:LEAD_MIN_WORDS] + ["otherwise"] * rng.randint(1, 6)
+        elif kind < 0.7:
+            found = words + [rng.choice(WORDS) for _ in range(rng.randint(200, 400))]
+        else:
+            found = [rng.choice(WORDS) for _ in range(rng.randint(0, 5))]
+        joined = rng.choice((" ", "  ", " \n ")).join(found)
+        return joined.replace(" ", " &amp;amp;amp; ", 1) if rng.random() < 0.1 else joined
+
+    def children(depth: int) -> str:
+        parts = [text()]
+        for _ in range(rng.randint(0, 4 if depth < 5 else 0)):
+            tag = rng.choice(("div", "p", "p", "span", "b", "a", "br", "nav", "footer", "script", "figure", "h2"))
+            cls = rng.choice(("", "x", "x", "y", "standfirst"))
+            inner = "" if tag == "br" else children(depth + 1)
+            parts.append(f'<{tag} class="{cls}">{inner}</{tag}>{text() if rng.random() < 0.5 else ""}')
+        return "".join(parts)
+
+    return f"<html><head><title>T</title></head><body>{children(0)}</body></html>".encode()
+
+
+def parsed_page(html: bytes) -> Parsed:
+    return parse_page(read_page(html), URL)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_whole_printed_standfirst_is_what_reading_each_block_for_each_text_found(seed: int) -> None:
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(150):
+        description = random_description(rng)
+        parsed = parsed_page(random_lead_page(rng, description))
+        elements = list(parsed.root.iter(etree.Element))
+        for first in (None, rng.choice(elements), rng.choice(elements)):
+            whole = lead._printed_whole(parsed, description, first)
+            assert whole == old_printed_whole(parsed, description, first), etree.tostring(parsed.root)
+            found += whole is not None
+    assert found > 50  # the shapes reach both answers
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_text_within_is_the_text_when_it_fits_the_limit(seed: int) -> None:
+    rng = random.Random(seed)
+    answers = {True: 0, False: 0}
+    for _ in range(100):
+        parsed = parsed_page(random_lead_page(rng, random_description(rng)))
+        for el in parsed.root.iter(etree.Element):
+            text = text_of(el)
+            for limit in (0, 3, 40, 200, 1000, WHOLE_STANDFIRST_MAX):
+                within = text_within(el, limit)
+                assert within == (text if len(text) <= limit else None), etree.tostring(el)
+                answers[within is None] += 1
+    assert min(answers.values()) > 1000
+
+
+def test_text_within_reads_character_references_and_spaces_as_text_of_does() -> None:
+    # References escaped twice (the parser reads the first escape; `collapse_space` the second, as a meta value
+    # escaped twice), cut at the check's point; spaces doubled across elements; texts that only fit once their
+    # references are read.
+    for inner in ("<b>&amp;amp;</b>" * 60, "<i>a  </i>" * 100 + "&amp;CounterClockwiseContourIntegral;" * 10,
+                  "<b>x </b>" * 50 + "&amp;lt" * 30, "<b>&amp;#0000000065;</b>" * 40):
+        el = read_page(f"<html><body><div>{inner}</div></body></html>".encode()).root.find(".//div")
+        assert el is not None
+        text = text_of(el)
+        for limit in range(0, len(inner) + 2, 7):
+            assert text_within(el, limit) == (text if len(text) <= limit else None)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_standfirst_styled_apart_is_what_counting_each_paragraphs_parent_found(seed: int) -> None:
+    rng = random.Random(seed)
+    answers = {True: 0, False: 0}
+    for _ in range(150):
+        description = random_description(rng)
+        parsed = parsed_page(random_lead_page(rng, description))
+        styled = lead._styled_apart(parsed, description)
+        assert styled is old_styled_apart(parsed, description), etree.tostring(parsed.root)
+        for p in parsed.tagged("p"):
+            assert lead._styled_apart_paragraph(p) is old_styled_apart_paragraph(p)
+        answers[styled] += 1
+    assert min(answers.values()) > 3
+
+
+DESCRIPTION = "alpha beta gamma delta epsilon zeta eta theta iota kappa"
+
+
+def page(body: str, head: str) -> bytes:
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+@pytest.mark.parametrize("n", [1, 2, 30])
+def test_the_repeating_shapes_read_as_they_did(n: int) -> None:
+    og = f"<title>T</title><meta property='og:description' content='{DESCRIPTION}'>"
+    shapes = [
+        page("<div>" + (DESCRIPTION + " other words here<br>") * n + "</div>", og),  # lines in one block
+        page("<div>" + f"<span>{DESCRIPTION}" * n + "</span>" * n + "</div>", og),  # nested inline elements
+        page("<div>" + f"<div>{DESCRIPTION} more" * n + "</div>" * n, og),  # nested blocks
+        page("<div>" + f"<p class='x'>{DESCRIPTION}</p>" * n + "<p>a</p><p>b</p></div>", og),  # styled paragraphs
+    ]
+    for html in shapes:
+        parsed = parsed_page(html)
+        first = next(iter(parsed.tagged("p")), None)
+        assert lead._printed_whole(parsed, DESCRIPTION, first) == old_printed_whole(parsed, DESCRIPTION, first)
+        assert lead._styled_apart(parsed, DESCRIPTION) is old_styled_apart(parsed, DESCRIPTION)
