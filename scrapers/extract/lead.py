@@ -4,6 +4,7 @@ the text printed right under the headline, else the page's own description when 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import islice
@@ -108,22 +109,29 @@ def _styled_apart(parsed: Parsed, description: str) -> bool:
     text of every paragraph."""
     probe = _probe(description, 6)
     classed = (p for p in parsed.tagged("p") if p.get("class"))
-    return any(_styled_apart_paragraph(p) for p in classed if _BODY_TEXT_STARTS(p, probe=probe))
+    styles: dict[Element, tuple[int, Counter[str | None]]] = {}
+    return any(_styled_apart_paragraph(p, styles) for p in classed if _BODY_TEXT_STARTS(p, probe=probe))
 
 
 _BODY_TEXT_STARTS = etree.XPath("boolean(ancestor::body) and starts-with(normalize-space(.), $probe)")
 """Whether a paragraph inside <body> (`//body//p`) starts with the text `$probe`, whitespace collapsed as XPath does."""
 
 
-def _styled_apart_paragraph(el: Element) -> bool:
+def _styled_apart_paragraph(el: Element, styles: dict[Element, tuple[int, Counter[str | None]]] | None = None) -> bool:
     """Whether paragraph `el` and the few after it in its style differ in style from the paragraphs
-    that follow them (the body's)."""
+    that follow them (the body's). `styles` keeps, per parent, its paragraphs' count and classes for the next
+    paragraph asked of it: thousands of paragraphs of one parent, each asked, counted all the others each time."""
     parent, cls = el.getparent(), el.get("class")
     if el.tag != "p" or not cls or parent is None:
         return False
-    paragraphs = [p for p in parent if p.tag == "p"]
-    alike = sum(p.get("class") == cls for p in paragraphs)
-    return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
+    style = None if styles is None else styles.get(parent)
+    if style is None:
+        classes = [p.get("class") for p in parent if p.tag == "p"]
+        style = (len(classes), Counter(classes))
+        if styles is not None:
+            styles[parent] = style
+    paragraphs, alike = style[0], style[1][cls]
+    return alike <= STYLE_RUN and paragraphs - alike >= 2 and bool(_same_style_run(el))
 
 
 def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> str | None:
