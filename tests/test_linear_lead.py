@@ -18,7 +18,9 @@ from scrapers.extract.lead import (
     STANDFIRST_MIN,
     STYLE_RUN,
     WHOLE_STANDFIRST_MAX,
+    _after_dateline,
     _before_body,
+    _first_paragraphs,
     _in_page_chrome,
     _lead_printed,
     _probe,
@@ -191,3 +193,80 @@ def test_the_repeating_shapes_read_as_they_did(n: int) -> None:
         first = next(iter(parsed.tagged("p")), None)
         assert lead._printed_whole(parsed, DESCRIPTION, first) == old_printed_whole(parsed, DESCRIPTION, first)
         assert lead._styled_apart(parsed, DESCRIPTION) is old_styled_apart(parsed, DESCRIPTION)
+
+
+def old_lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True) -> int:
+    """`lead._lead_printed` as it split each paragraph and copied the rest of the lead at each step."""
+    covered, end = 0, index
+    while end < len(paragraphs) and covered < len(lead_words):
+        words = lead._WORD.findall(paragraphs[end].casefold())
+        rest = lead_words[covered:]
+        if words and words == rest[: len(words)]:
+            if not in_parts and len(words) >= LEAD_MIN_WORDS:
+                return end + 1
+            covered, end = covered + len(words), end + 1
+        elif len(lead_words) >= LEAD_MIN_WORDS and len(rest) < len(words) and words[: len(rest) - 1] == rest[:-1]:
+            return end + 1
+        else:
+            break
+    return end if covered == len(lead_words) else 0
+
+
+def old_split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[str, str]:
+    """`lead.split_lead` as it walked from each of the first paragraphs anew."""
+    paragraphs = body.split("\n\n")
+    lead_words = lead._WORD.findall(description.casefold())
+    search = _first_paragraphs(paragraphs)
+    for index in range(search):
+        end = old_lead_printed(paragraphs, index, lead_words, in_parts=in_parts)
+        if not end and not in_parts and _after_dateline(lead._WORD.findall(paragraphs[index].casefold()), lead_words):
+            end = index + 1
+        if end:
+            return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
+    if not in_parts and len(lead_words) >= LEAD_MIN_WORDS:
+        for paragraph in paragraphs[search:]:
+            if lead_words[0] in paragraph.casefold() and old_lead_printed([paragraph], 0, lead_words, in_parts=False):
+                return "", body
+    return description, body
+
+
+def random_paragraph(rng: random.Random, vocabulary: tuple[str, ...]) -> str:
+    kind = rng.random()
+    if kind < 0.1:
+        return rng.choice(("", "...", " — "))
+    if kind < 0.2:
+        return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(12, 30)))  # past HEAD_FRAGMENT
+    return " ".join(rng.choice(vocabulary) + rng.choice(("", "", ".", ",")) for _ in range(rng.randint(1, 9)))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_lead_split_off_is_what_walking_from_each_paragraph_anew_found(seed: int) -> None:
+    rng = random.Random(seed)
+    split = 0
+    for _ in range(3000):
+        vocabulary = ("w", "W", "x", "y")[: rng.randint(1, 4)]
+        paragraphs = [random_paragraph(rng, vocabulary) for _ in range(rng.randint(1, 12))]
+        if rng.random() < 0.5:  # a description that some run of the paragraphs prints, perhaps cut short
+            start = rng.randrange(len(paragraphs))
+            words = " ".join(paragraphs[start : start + rng.randint(1, 5)]).split()
+            description = " ".join(words[: rng.randint(0, len(words))] if rng.random() < 0.3 else words)
+        else:
+            description = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 16)))
+        body = "\n\n".join(paragraphs)
+        for in_parts in (False, True):
+            found = lead.split_lead(body, description, in_parts=in_parts)
+            assert found == old_split_lead(body, description, in_parts=in_parts), (body, description, in_parts)
+            split += found[1] != body
+    assert split > 1000
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 9, 40])
+def test_the_lead_repeated_word_by_word_splits_as_it_did(n: int) -> None:
+    long = "Story text that is long enough to count as a paragraph of the article body here. " * 3
+    for extra in (0, 1, 99, 100, 101, 102):
+        for words in ("w " * (n + extra), "w " * (n + extra) + "x", "w. " * n + "w wor"):
+            for tail in ([], [long] * 3, ["w w w w w w w w w"], ["w."] * 3 + [long]):
+                body = "\n\n".join(["w w w w w w w w"] + ["w."] * n + tail)
+                for in_parts in (False, True):
+                    assert lead.split_lead(body, words, in_parts=in_parts) == old_split_lead(
+                        body, words, in_parts=in_parts)

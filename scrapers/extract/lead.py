@@ -4,6 +4,7 @@ the text printed right under the headline, else the page's own description when 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
@@ -428,9 +429,11 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
     paragraphs = body.split("\n\n")
     lead_words = _WORD.findall(description.casefold())
     search = _first_paragraphs(paragraphs)
+    words_of = _ParagraphWords(paragraphs)
+    walks = _LeadWalks(paragraphs, lead_words, search, words_of)
     for index in range(search):
-        end = _lead_printed(paragraphs, index, lead_words, in_parts=in_parts)
-        if not end and not in_parts and _after_dateline(_WORD.findall(paragraphs[index].casefold()), lead_words):
+        end = walks.end(index, in_parts=in_parts)
+        if not end and not in_parts and _after_dateline(words_of(index), lead_words):
             end = index + 1  # the description repeats the paragraph without its dateline ("BERLIN (AP) —")
         if end:
             return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
@@ -468,22 +471,128 @@ def _after_dateline(words: list[str], lead_words: list[str]) -> bool:
     return False
 
 
-def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True) -> int:
+def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True,
+                  words_of: Callable[[int], list[str]] | None = None) -> int:
     """When the paragraphs from `index` on print the lead, the index past the last of them; else 0.
     A description is often the standfirst, or the first paragraph, cut at a word limit ("..." at the
     end): its last part then starts with all the remaining words but the last, which may be cut mid-word.
     The printed paragraphs are the lead, whole, rather than printed twice (measured: aeb body F1 +0.009,
-    fundus-dev lead -0.010, one page whose truth keeps the cut description)."""
-    covered, end = 0, index
-    while end < len(paragraphs) and covered < len(lead_words):
-        words = _WORD.findall(paragraphs[end].casefold())
-        rest = lead_words[covered:]
-        if words and words == rest[: len(words)]:
-            if not in_parts and len(words) >= LEAD_MIN_WORDS:
+    fundus-dev lead -0.010, one page whose truth keeps the cut description).
+    `words_of` gives a paragraph's words split once for all the starts `split_lead` tries, and the lead's words
+    are compared in place, not copied from each paragraph on: a thousand one-word paragraphs that a description
+    repeated word by word split and copied every paragraph and the rest of the description for each start."""
+    covered, end, total = 0, index, len(lead_words)
+    while end < len(paragraphs) and covered < total:
+        words = _WORD.findall(paragraphs[end].casefold()) if words_of is None else words_of(end)
+        count = len(words)
+        if words and covered + count <= total and lead_words[covered : covered + count] == words:
+            if not in_parts and count >= LEAD_MIN_WORDS:
                 return end + 1
-            covered, end = covered + len(words), end + 1
-        elif len(lead_words) >= LEAD_MIN_WORDS and len(rest) < len(words) and words[: len(rest) - 1] == rest[:-1]:
+            covered, end = covered + count, end + 1
+        elif (total >= LEAD_MIN_WORDS and total - covered < count
+              and words[: total - covered - 1] == lead_words[covered:-1]):
             return end + 1  # the description stops short inside this paragraph
         else:
             break
-    return end if covered == len(lead_words) else 0
+    return end if covered == total else 0
+
+
+class _ParagraphWords:
+    """The words of each of `paragraphs` (in lower case), split when first asked and kept."""
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self._paragraphs = paragraphs
+        self._words: dict[int, list[str]] = {}
+
+    def __call__(self, index: int) -> list[str]:
+        words = self._words.get(index)
+        if words is None:
+            words = self._words[index] = _WORD.findall(self._paragraphs[index].casefold())
+        return words
+
+
+class _LeadWalks:
+    """`_lead_printed` from each of the first `search` paragraphs, in linear time in all. A start whose first
+    paragraph the lead starts with walks on; the first such walk is `_lead_printed`'s (on a story page, that of
+    the standfirst, which ends the search). Later ones are told from where the paragraphs' words, read as one
+    stream, stop matching the lead's (`_LeadWalks._stream`): a thousand one-word paragraphs that a description
+    repeated word by word were each walked to the end of the description, for each start.
+    A walk from paragraph i (its words from position `starts[i]` of the stream) matches paragraph j whole while
+    j holds words and the words from i through j are the lead's first ones: while
+    `starts[j + 1] - starts[i] <= matched` (how many of the lead's words the stream from i matches). It stops at
+    the first paragraph m that does not match (or the first with no words): all the lead matched when
+    `starts[m] - starts[i]` is its length; else m may end the lead cut short, if the stream from i matches all
+    of the lead's words but the last; without `in_parts`, a matched paragraph of `LEAD_MIN_WORDS` words or more
+    ends the walk."""
+
+    def __init__(self, paragraphs: list[str], lead_words: list[str], search: int,
+                 words_of: Callable[[int], list[str]]) -> None:
+        self._paragraphs, self._lead, self._search, self._words_of = paragraphs, lead_words, search, words_of
+        self._walked_on = False
+        self._starts: list[int] = []
+        self._matched: list[int] = []
+        self._next_empty: list[int] = []
+        self._next_long: list[int] = []
+
+    def end(self, index: int, *, in_parts: bool) -> int:
+        """`_lead_printed(paragraphs, index, lead_words, in_parts=in_parts)`."""
+        if not self._walked_on:
+            words = self._words_of(index)
+            self._walked_on = bool(words) and self._lead[: len(words)] == words
+            return _lead_printed(self._paragraphs, index, self._lead, in_parts=in_parts, words_of=self._words_of)
+        if not self._starts:
+            self._stream()
+        starts, total = self._starts, len(self._lead)
+        matched = self._matched[index]
+        stop = min(bisect_right(starts, starts[index] + matched) - 1, self._next_empty[index])
+        if not in_parts and self._next_long[index] < stop:
+            return self._next_long[index] + 1
+        covered = starts[stop] - starts[index]
+        if covered == total:
+            return stop
+        if (stop < len(starts) - 1 and total >= LEAD_MIN_WORDS
+                and total - covered < starts[stop + 1] - starts[stop] and matched >= total - 1):
+            return stop + 1  # the description stops short inside this paragraph
+        return 0
+
+    def _stream(self) -> None:
+        """The words of the paragraphs any walk reads, as one stream: `starts` (each paragraph's first position
+        in it, and the end), how many of the lead's words the stream matches from each paragraph on
+        (`matched`), and the next paragraph from each with no words and with `LEAD_MIN_WORDS` or more."""
+        paragraphs, total = self._paragraphs, len(self._lead)
+        stream: list[str | None] = [*self._lead, None]  # (None: no word, so no match runs past the lead)
+        starts = self._starts
+        reach = len(paragraphs)
+        for index in range(len(paragraphs)):
+            if index >= self._search and len(stream) - total - 1 >= starts[self._search - 1] + total:
+                reach = index  # (a walk from a start before `search` matches the whole lead before this one)
+                break
+            starts.append(len(stream) - total - 1)
+            stream.extend(self._words_of(index))
+        starts.append(len(stream) - total - 1)
+        prefix = _prefix_matches(stream)
+        self._matched = [prefix[total + 1 + start] if start < len(stream) - total - 1 else 0 for start in starts]
+        empty, long = [reach] * (reach + 1), [reach] * (reach + 1)
+        for index in range(reach - 1, -1, -1):
+            count = starts[index + 1] - starts[index]
+            empty[index] = index if count == 0 else empty[index + 1]
+            long[index] = index if count >= LEAD_MIN_WORDS else long[index + 1]
+        self._next_empty, self._next_long = empty, long
+
+
+def _prefix_matches(sequence: list[str | None]) -> list[int]:
+    """For each position, how many items from it on equal the sequence's first ones (the Z-function: linear
+    time, each item compared a bounded number of times)."""
+    size = len(sequence)
+    matches = [0] * size
+    left = right = 0
+    for position in range(1, size):
+        length = min(right - position, matches[position - left]) if position < right else 0
+        while position + length < size and sequence[length] == sequence[position + length]:
+            length += 1
+        matches[position] = length
+        if position + length > right:
+            left, right = position, position + length
+    if size:
+        matches[0] = size
+    return matches
