@@ -12,6 +12,7 @@ from lxml import etree
 
 from scrapers.extract import lead, read_page
 from scrapers.extract.lead import (
+    HEADLINE_TAGS,
     INLINE_TAGS,
     INVISIBLE_TAGS,
     LEAD_MIN_WORDS,
@@ -21,12 +22,13 @@ from scrapers.extract.lead import (
     _after_dateline,
     _before_body,
     _first_paragraphs,
+    _in_menu,
     _in_page_chrome,
     _lead_printed,
     _probe,
     _same_style_run,
 )
-from scrapers.extract.markup import in_figure_or_box, text_of, text_within
+from scrapers.extract.markup import in_figure_or_box, text_key, text_of, text_within
 from scrapers.extract.parsed import Element, Parsed, parse_page
 
 URL = "https://example.com/news/story-1"
@@ -270,3 +272,48 @@ def test_the_lead_repeated_word_by_word_splits_as_it_did(n: int) -> None:
                 for in_parts in (False, True):
                     assert lead.split_lead(body, words, in_parts=in_parts) == old_split_lead(
                         body, words, in_parts=in_parts)
+
+
+def old_headline_element(headings: tuple[Element, ...], title: str | None) -> Element | None:
+    """`lead._headline_element` as it searched the title for each heading, alike or not."""
+    key = text_key(title or "")
+    if not key:
+        return None
+    for el in headings:
+        if el.tag not in HEADLINE_TAGS or _in_menu(el):
+            continue
+        text = text_key(text_of(el))
+        if not text:
+            continue
+        if text == key or (len(text) >= 20 and text in key) or (len(text) >= 8 and key.endswith(text)):
+            return el
+    return None
+
+
+PHRASES = ("Short", "Heading that is long enough here", "the end of it", "A kicker: heading that is long enough here",
+           "", "enough here", "here")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_headline_is_the_heading_that_searching_the_title_for_each_found(seed: int) -> None:
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(300):
+        headings = []
+        for _ in range(rng.randint(0, 12)):
+            tag = rng.choice(("h1", "h2", "h2", "h3"))
+            heading = f"<{tag}>{rng.choice(PHRASES)}</{tag}>"
+            headings.append(f"<ul><li>{heading}</li></ul>" if rng.random() < 0.2 else heading)
+        parsed = parsed_page(page("".join(headings), "<title>T</title>"))
+        for title in (None, "", rng.choice(PHRASES), " ".join(rng.choice(PHRASES) for _ in range(rng.randint(1, 4)))):
+            element = lead._headline_element(parsed.headings, title)
+            assert element is old_headline_element(parsed.headings, title), (etree.tostring(parsed.root), title)
+            found += element is not None
+    assert found > 150  # headlines found, and not
+
+
+def test_many_alike_headings_under_a_long_title_read_as_they_did() -> None:
+    for n in (1, 2, 30):
+        parsed = parsed_page(page("<h2>Heading that is long enough here</h2>" * n + "<h2>the end of it</h2>", ""))
+        for title in ("word " * (20 * n), "word " * (20 * n) + "the end of it"):
+            assert lead._headline_element(parsed.headings, title) is old_headline_element(parsed.headings, title)

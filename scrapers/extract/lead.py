@@ -380,18 +380,21 @@ def _before_body(root: Element, first: Element | None, el: Element) -> bool:
 
 def _headline_element(headings: tuple[Element, ...], title: str | None) -> Element | None:
     """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
-    breadcrumb or menu. `headings` are the page's (`Parsed.headings`)."""
+    breadcrumb or menu. `headings` are the page's (`Parsed.headings`). The verdict on a heading's text is kept
+    for the headings that repeat it: each of thousands of alike headings searched a long share title anew."""
     key = text_key(title or "")
     if not key:
         return None
+    refused: set[str] = set()
     for el in headings:
         if el.tag not in HEADLINE_TAGS or _in_menu(el):
             continue
         text = text_key(text_of(el))
-        if not text:
+        if not text or text in refused:
             continue
         if text == key or (len(text) >= 20 and text in key) or (len(text) >= 8 and key.endswith(text)):
             return el
+        refused.add(text)
     return None
 
 
