@@ -6,6 +6,7 @@ time grows with the page is `python -m scrapers.scaling`'s to measure."""
 from __future__ import annotations
 
 import random
+from itertools import islice
 
 import pytest
 from lxml import etree
@@ -16,7 +17,11 @@ from scrapers.extract.lead import (
     INLINE_TAGS,
     INVISIBLE_TAGS,
     LEAD_MIN_WORDS,
+    NOT_STANDFIRST_WORDS,
+    STANDFIRST_MAX,
     STANDFIRST_MIN,
+    STANDFIRST_TAGS,
+    STANDFIRST_WINDOW,
     STYLE_RUN,
     WHOLE_STANDFIRST_MAX,
     _after_dateline,
@@ -25,11 +30,23 @@ from scrapers.extract.lead import (
     _in_menu,
     _in_page_chrome,
     _lead_printed,
+    _may_be_standfirst,
+    _mostly_caption,
     _probe,
     _same_style_run,
 )
-from scrapers.extract.markup import in_figure_or_box, text_key, text_of, text_within
+from scrapers.extract.markup import (
+    MOSTLY_LINKS,
+    class_words,
+    following,
+    in_figure_or_box,
+    link_text_length,
+    text_key,
+    text_of,
+    text_within,
+)
 from scrapers.extract.parsed import Element, Parsed, parse_page
+from scrapers.extract.vocabulary import STANDFIRST_CLASS_WORDS
 
 URL = "https://example.com/news/story-1"
 WORDS = ("alpha", "beta", "gamma", "delta")
@@ -317,3 +334,51 @@ def test_many_alike_headings_under_a_long_title_read_as_they_did() -> None:
         parsed = parsed_page(page("<h2>Heading that is long enough here</h2>" * n + "<h2>the end of it</h2>", ""))
         for title in ("word " * (20 * n), "word " * (20 * n) + "the end of it"):
             assert lead._headline_element(parsed.headings, title) is old_headline_element(parsed.headings, title)
+
+
+def old_standfirst(root: Element, h1: Element | None, first: Element | None = None) -> str | None:
+    """`lead._standfirst` as it read the whole text of each element classed as a standfirst."""
+    after = root.iter("*") if h1 is None else following(h1)
+    started = False
+    for el in islice(after, STANDFIRST_WINDOW):
+        tag = el.tag
+        if started and tag in ("h2", "h3"):
+            break
+        started = started or el is first
+        if tag not in STANDFIRST_TAGS or not _may_be_standfirst(el.get(b"class"), el.get(b"id"), el.get(b"itemprop")):
+            continue
+        words = class_words(el)
+        if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
+            continue
+        text = text_of(el)
+        if (STANDFIRST_MIN <= len(text) <= STANDFIRST_MAX and link_text_length(el) < MOSTLY_LINKS * len(text)
+                and not _mostly_caption(el, text)):
+            return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
+    return None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_standfirst_is_what_reading_each_classed_elements_whole_text_found(seed: int) -> None:
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(200):
+        html = random_lead_page(rng, random_description(rng))
+        if rng.random() < 0.7:
+            html = html.replace(b"<body>", b"<body><h1>Headline</h1>" + b"<div class='standfirst'>" * rng.randint(0, 3))
+        parsed = parsed_page(html)
+        elements = list(parsed.root.iter(etree.Element))
+        h1 = next(iter(parsed.tagged("h1")), None)
+        for first in (None, rng.choice(elements)):
+            standfirst = lead._standfirst(parsed.root, h1, first)
+            assert standfirst == old_standfirst(parsed.root, h1, first), etree.tostring(parsed.root)
+            found += standfirst is not None
+    assert found > 30
+
+
+def test_a_standfirst_wrapping_the_page_many_times_reads_as_it_did() -> None:
+    for n in (1, 2, 30):
+        for inner in (f"<p>{DESCRIPTION}</p>", f"<p>{DESCRIPTION * 3}</p>" * n):
+            wrapped = "<div class='standfirst'>" * n + inner + "</div>" * n
+            parsed = parsed_page(page("<h1>Headline of the story here</h1>" + wrapped, ""))
+            h1 = parsed.tagged("h1")[0]
+            assert lead._standfirst(parsed.root, h1) == old_standfirst(parsed.root, h1)

@@ -242,8 +242,8 @@ def _standfirst(root: Element, h1: Element | None, first: Element | None = None)
         words = class_words(el)
         if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
             continue
-        text = text_of(el)
-        if (STANDFIRST_MIN <= len(text) <= STANDFIRST_MAX and link_text_length(el) < MOSTLY_LINKS * len(text)
+        text = text_within(el, STANDFIRST_MAX)  # (a wrapper of the whole page is read only that far)
+        if (text is not None and len(text) >= STANDFIRST_MIN and link_text_length(el) < MOSTLY_LINKS * len(text)
                 and not _mostly_caption(el, text)):
             return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
     return None
