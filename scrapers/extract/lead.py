@@ -4,6 +4,8 @@ the text printed right under the headline, else the page's own description when 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import islice
@@ -25,6 +27,7 @@ from scrapers.extract.markup import (
     link_text_length,
     text_key,
     text_of,
+    text_within,
 )
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import collapse_space
@@ -107,51 +110,82 @@ def _styled_apart(parsed: Parsed, description: str) -> bool:
     text of every paragraph."""
     probe = _probe(description, 6)
     classed = (p for p in parsed.tagged("p") if p.get("class"))
-    return any(_styled_apart_paragraph(p) for p in classed if _BODY_TEXT_STARTS(p, probe=probe))
+    styles: dict[Element, tuple[int, Counter[str | None]]] = {}
+    return any(_styled_apart_paragraph(p, styles) for p in classed if _BODY_TEXT_STARTS(p, probe=probe))
 
 
 _BODY_TEXT_STARTS = etree.XPath("boolean(ancestor::body) and starts-with(normalize-space(.), $probe)")
 """Whether a paragraph inside <body> (`//body//p`) starts with the text `$probe`, whitespace collapsed as XPath does."""
 
 
-def _styled_apart_paragraph(el: Element) -> bool:
+def _styled_apart_paragraph(el: Element, styles: dict[Element, tuple[int, Counter[str | None]]] | None = None) -> bool:
     """Whether paragraph `el` and the few after it in its style differ in style from the paragraphs
-    that follow them (the body's)."""
+    that follow them (the body's). `styles` keeps, per parent, its paragraphs' count and classes for the next
+    paragraph asked of it: thousands of paragraphs of one parent, each asked, counted all the others each time."""
     parent, cls = el.getparent(), el.get("class")
     if el.tag != "p" or not cls or parent is None:
         return False
-    paragraphs = [p for p in parent if p.tag == "p"]
-    alike = sum(p.get("class") == cls for p in paragraphs)
-    return alike <= STYLE_RUN and len(paragraphs) - alike >= 2 and bool(_same_style_run(el))
+    style = None if styles is None else styles.get(parent)
+    if style is None:
+        classes = [p.get("class") for p in parent if p.tag == "p"]
+        style = (len(classes), Counter(classes))
+        if styles is not None:
+            styles[parent] = style
+    paragraphs, alike = style[0], style[1][cls]
+    return alike <= STYLE_RUN and paragraphs - alike >= 2 and bool(_same_style_run(el))
 
 
 def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> str | None:
     """The page's own text of a standfirst that `description` cuts short: the block whose text starts
     with the description's words and goes on; or that it rewrites: the body's first block (`first`), or one
-    above it, that starts with the description's first words and then says it otherwise."""
+    above it, that starts with the description's first words and then says it otherwise.
+    Each block is judged once, by its text read only as far as `WHOLE_STANDFIRST_MAX` (both tests want no
+    more): a block holding thousands of lines that start with the description was read whole for each line,
+    and its words split out each time. The verdict on a block does not depend on which of its texts led to it."""
     words = description.split()
     if len(words) < LEAD_MIN_WORDS:
         return None
     probe = _probe(description, 5)
     description_words = _WORD.findall(description.casefold())
-    for node in (text for text in parsed.texts if probe in text and not _in_page_chrome(text)):
-        el = node.getparent()
-        while el is not None and el.tag in INLINE_TAGS:
-            el = el.getparent()
-        if el is None or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
+    judged: set[Element] = set()
+    blocks: dict[Element, Element | None] = {}  # an inline element -> the block above it (climbed once)
+    for node in (text for text in parsed.texts if probe in text):
+        el = _block_of(node.getparent(), blocks)
+        if el is None or el in judged or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
             continue
-        text = text_of(el)
-        if len(description) < len(text) <= WHOLE_STANDFIRST_MAX and _lead_printed([text], 0, description_words):
+        if _in_page_chrome(node):
+            continue  # (told of the text, not of its block: a text right inside a <nav> is not in one)
+        judged.add(el)
+        text = text_within(el, WHOLE_STANDFIRST_MAX)
+        if text is None:
+            continue
+        if len(description) < len(text) and _lead_printed([text], 0, description_words):
             return text
+        if len(text) < STANDFIRST_MIN:
+            continue
         words = _WORD.findall(text.casefold())
-        if (STANDFIRST_MIN <= len(text) <= WHOLE_STANDFIRST_MAX
-                and words[:LEAD_MIN_WORDS] == description_words[:LEAD_MIN_WORDS]
+        if (words[:LEAD_MIN_WORDS] == description_words[:LEAD_MIN_WORDS]
                 and description_words[: len(words)] != words and not in_figure_or_box(el)
                 and (el is first or _before_body(parsed.root, first, el))):
             # The description starts as a block of the page does, then says it otherwise (a rewritten
             # standfirst): the page's own text. A block the description goes on past is a part of it.
             return text
     return None
+
+
+def _block_of(el: Element | None, blocks: dict[Element, Element | None]) -> Element | None:
+    """The nearest of `el` and its ancestors that is no inline element, climbed once for all the inline
+    elements on the way (kept in `blocks`): a text in the thousandth of nested spans climbed them all."""
+    passed: list[Element] = []
+    while el is not None and el.tag in INLINE_TAGS:
+        if el in blocks:
+            el = blocks[el]
+            break
+        passed.append(el)
+        el = el.getparent()
+    for inline in passed:
+        blocks[inline] = el
+    return el
 
 
 NOT_STANDFIRST_WORDS = BOX_CLASS_WORDS | NEAR_STANDFIRST_CLASS_WORDS
@@ -208,8 +242,8 @@ def _standfirst(root: Element, h1: Element | None, first: Element | None = None)
         words = class_words(el)
         if not words & STANDFIRST_CLASS_WORDS or words & NOT_STANDFIRST_WORDS or in_figure_or_box(el):
             continue
-        text = text_of(el)
-        if (STANDFIRST_MIN <= len(text) <= STANDFIRST_MAX and link_text_length(el) < MOSTLY_LINKS * len(text)
+        text = text_within(el, STANDFIRST_MAX)  # (a wrapper of the whole page is read only that far)
+        if (text is not None and len(text) >= STANDFIRST_MIN and link_text_length(el) < MOSTLY_LINKS * len(text)
                 and not _mostly_caption(el, text)):
             return "\n\n".join([text, *(text_of(sibling) for sibling in _same_style_run(el))])
     return None
@@ -346,18 +380,21 @@ def _before_body(root: Element, first: Element | None, el: Element) -> bool:
 
 def _headline_element(headings: tuple[Element, ...], title: str | None) -> Element | None:
     """The heading that prints `title`, or its end (the title may lead with a kicker); not one in a
-    breadcrumb or menu. `headings` are the page's (`Parsed.headings`)."""
+    breadcrumb or menu. `headings` are the page's (`Parsed.headings`). The verdict on a heading's text is kept
+    for the headings that repeat it: each of thousands of alike headings searched a long share title anew."""
     key = text_key(title or "")
     if not key:
         return None
+    refused: set[str] = set()
     for el in headings:
         if el.tag not in HEADLINE_TAGS or _in_menu(el):
             continue
         text = text_key(text_of(el))
-        if not text:
+        if not text or text in refused:
             continue
         if text == key or (len(text) >= 20 and text in key) or (len(text) >= 8 and key.endswith(text)):
             return el
+        refused.add(text)
     return None
 
 
@@ -395,9 +432,11 @@ def split_lead(body: str, description: str, *, in_parts: bool = False) -> tuple[
     paragraphs = body.split("\n\n")
     lead_words = _WORD.findall(description.casefold())
     search = _first_paragraphs(paragraphs)
+    words_of = _ParagraphWords(paragraphs)
+    walks = _LeadWalks(paragraphs, lead_words, search, words_of)
     for index in range(search):
-        end = _lead_printed(paragraphs, index, lead_words, in_parts=in_parts)
-        if not end and not in_parts and _after_dateline(_WORD.findall(paragraphs[index].casefold()), lead_words):
+        end = walks.end(index, in_parts=in_parts)
+        if not end and not in_parts and _after_dateline(words_of(index), lead_words):
             end = index + 1  # the description repeats the paragraph without its dateline ("BERLIN (AP) —")
         if end:
             return "\n\n".join(paragraphs[index:end]), "\n\n".join(paragraphs[:index] + paragraphs[end:])
@@ -435,22 +474,128 @@ def _after_dateline(words: list[str], lead_words: list[str]) -> bool:
     return False
 
 
-def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True) -> int:
+def _lead_printed(paragraphs: list[str], index: int, lead_words: list[str], *, in_parts: bool = True,
+                  words_of: Callable[[int], list[str]] | None = None) -> int:
     """When the paragraphs from `index` on print the lead, the index past the last of them; else 0.
     A description is often the standfirst, or the first paragraph, cut at a word limit ("..." at the
     end): its last part then starts with all the remaining words but the last, which may be cut mid-word.
     The printed paragraphs are the lead, whole, rather than printed twice (measured: aeb body F1 +0.009,
-    fundus-dev lead -0.010, one page whose truth keeps the cut description)."""
-    covered, end = 0, index
-    while end < len(paragraphs) and covered < len(lead_words):
-        words = _WORD.findall(paragraphs[end].casefold())
-        rest = lead_words[covered:]
-        if words and words == rest[: len(words)]:
-            if not in_parts and len(words) >= LEAD_MIN_WORDS:
+    fundus-dev lead -0.010, one page whose truth keeps the cut description).
+    `words_of` gives a paragraph's words split once for all the starts `split_lead` tries, and the lead's words
+    are compared in place, not copied from each paragraph on: a thousand one-word paragraphs that a description
+    repeated word by word split and copied every paragraph and the rest of the description for each start."""
+    covered, end, total = 0, index, len(lead_words)
+    while end < len(paragraphs) and covered < total:
+        words = _WORD.findall(paragraphs[end].casefold()) if words_of is None else words_of(end)
+        count = len(words)
+        if words and covered + count <= total and lead_words[covered : covered + count] == words:
+            if not in_parts and count >= LEAD_MIN_WORDS:
                 return end + 1
-            covered, end = covered + len(words), end + 1
-        elif len(lead_words) >= LEAD_MIN_WORDS and len(rest) < len(words) and words[: len(rest) - 1] == rest[:-1]:
+            covered, end = covered + count, end + 1
+        elif (total >= LEAD_MIN_WORDS and total - covered < count
+              and words[: total - covered - 1] == lead_words[covered:-1]):
             return end + 1  # the description stops short inside this paragraph
         else:
             break
-    return end if covered == len(lead_words) else 0
+    return end if covered == total else 0
+
+
+class _ParagraphWords:
+    """The words of each of `paragraphs` (in lower case), split when first asked and kept."""
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self._paragraphs = paragraphs
+        self._words: dict[int, list[str]] = {}
+
+    def __call__(self, index: int) -> list[str]:
+        words = self._words.get(index)
+        if words is None:
+            words = self._words[index] = _WORD.findall(self._paragraphs[index].casefold())
+        return words
+
+
+class _LeadWalks:
+    """`_lead_printed` from each of the first `search` paragraphs, in linear time in all. A start whose first
+    paragraph the lead starts with walks on; the first such walk is `_lead_printed`'s (on a story page, that of
+    the standfirst, which ends the search). Later ones are told from where the paragraphs' words, read as one
+    stream, stop matching the lead's (`_LeadWalks._stream`): a thousand one-word paragraphs that a description
+    repeated word by word were each walked to the end of the description, for each start.
+    A walk from paragraph i (its words from position `starts[i]` of the stream) matches paragraph j whole while
+    j holds words and the words from i through j are the lead's first ones: while
+    `starts[j + 1] - starts[i] <= matched` (how many of the lead's words the stream from i matches). It stops at
+    the first paragraph m that does not match (or the first with no words): all the lead matched when
+    `starts[m] - starts[i]` is its length; else m may end the lead cut short, if the stream from i matches all
+    of the lead's words but the last; without `in_parts`, a matched paragraph of `LEAD_MIN_WORDS` words or more
+    ends the walk."""
+
+    def __init__(self, paragraphs: list[str], lead_words: list[str], search: int,
+                 words_of: Callable[[int], list[str]]) -> None:
+        self._paragraphs, self._lead, self._search, self._words_of = paragraphs, lead_words, search, words_of
+        self._walked_on = False
+        self._starts: list[int] = []
+        self._matched: list[int] = []
+        self._next_empty: list[int] = []
+        self._next_long: list[int] = []
+
+    def end(self, index: int, *, in_parts: bool) -> int:
+        """`_lead_printed(paragraphs, index, lead_words, in_parts=in_parts)`."""
+        if not self._walked_on:
+            words = self._words_of(index)
+            self._walked_on = bool(words) and self._lead[: len(words)] == words
+            return _lead_printed(self._paragraphs, index, self._lead, in_parts=in_parts, words_of=self._words_of)
+        if not self._starts:
+            self._stream()
+        starts, total = self._starts, len(self._lead)
+        matched = self._matched[index]
+        stop = min(bisect_right(starts, starts[index] + matched) - 1, self._next_empty[index])
+        if not in_parts and self._next_long[index] < stop:
+            return self._next_long[index] + 1
+        covered = starts[stop] - starts[index]
+        if covered == total:
+            return stop
+        if (stop < len(starts) - 1 and total >= LEAD_MIN_WORDS
+                and total - covered < starts[stop + 1] - starts[stop] and matched >= total - 1):
+            return stop + 1  # the description stops short inside this paragraph
+        return 0
+
+    def _stream(self) -> None:
+        """The words of the paragraphs any walk reads, as one stream: `starts` (each paragraph's first position
+        in it, and the end), how many of the lead's words the stream matches from each paragraph on
+        (`matched`), and the next paragraph from each with no words and with `LEAD_MIN_WORDS` or more."""
+        paragraphs, total = self._paragraphs, len(self._lead)
+        stream: list[str | None] = [*self._lead, None]  # (None: no word, so no match runs past the lead)
+        starts = self._starts
+        reach = len(paragraphs)
+        for index in range(len(paragraphs)):
+            if index >= self._search and len(stream) - total - 1 >= starts[self._search - 1] + total:
+                reach = index  # (a walk from a start before `search` matches the whole lead before this one)
+                break
+            starts.append(len(stream) - total - 1)
+            stream.extend(self._words_of(index))
+        starts.append(len(stream) - total - 1)
+        prefix = _prefix_matches(stream)
+        self._matched = [prefix[total + 1 + start] if start < len(stream) - total - 1 else 0 for start in starts]
+        empty, long = [reach] * (reach + 1), [reach] * (reach + 1)
+        for index in range(reach - 1, -1, -1):
+            count = starts[index + 1] - starts[index]
+            empty[index] = index if count == 0 else empty[index + 1]
+            long[index] = index if count >= LEAD_MIN_WORDS else long[index + 1]
+        self._next_empty, self._next_long = empty, long
+
+
+def _prefix_matches(sequence: list[str | None]) -> list[int]:
+    """For each position, how many items from it on equal the sequence's first ones (the Z-function: linear
+    time, each item compared a bounded number of times)."""
+    size = len(sequence)
+    matches = [0] * size
+    left = right = 0
+    for position in range(1, size):
+        length = min(right - position, matches[position - left]) if position < right else 0
+        while position + length < size and sequence[length] == sequence[position + length]:
+            length += 1
+        matches[position] = length
+        if position + length > right:
+            left, right = position, position + length
+    if size:
+        matches[0] = size
+    return matches
