@@ -133,6 +133,9 @@ SHAPES: dict[str, Callable[[int], bytes]] = {
         "<div>" + "".join(f"<p>b{i}</p>" for i in range(25 * n)) + STORY * 3 + "</div>"),
     "nested author marks": lambda n: page(
         "<h1>Headline</h1>" + "<div class='author'>by 12" * (n // 2) + "</div>" * (n // 2) + STORY),
+    "nested boxes of image links": lambda n: page(
+        STORY + "<nav aria-label='Related stories'>" * (n // 20)
+        + "<a href='/news/a-b-c-d'><img src='x.jpg'></a>" * (n // 20) + "</nav>" * (n // 20)),
     "images in one figure": lambda n: page(
         "<article>" + STORY + "<figure>" + "".join(f"<img src='/i{i}.jpg'>" for i in range(n)) + "<figcaption>"
         + "<b>c</b> " * n + "</figcaption></figure></article>"),
