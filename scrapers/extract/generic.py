@@ -231,19 +231,30 @@ class _TitleParts:
 
     head: str
     rest: frozenset[str]
+    _printed: list[tuple[Parsed, bool]] = field(default_factory=list, compare=False, repr=False)
+    """`head_printed`'s answer for the page asked about (one page, as a rule)."""
 
     @staticmethod
     def of(page_title: str) -> _TitleParts:
         head, *rest = _TITLE_SEPARATOR.split(page_title) or [""]
         return _TitleParts(_key(head), frozenset(_key(part) for part in rest))
 
+    def head_printed(self, parsed: Parsed) -> bool:
+        """Whether a heading of the page reads the title's first part. Asked of each <h1> that names a later part,
+        it is one answer for the page: searching the headings again for each made a page of 2,000 such <h1>s
+        grow with the square of their number."""
+        for seen, printed in self._printed:
+            if seen is parsed:
+                return printed
+        printed = any(_key(text_of(h)) == self.head for h in parsed.headings)
+        self._printed.append((parsed, printed))
+        return printed
+
 
 def _is_blog_label(parsed: Parsed, text: str, parts: _TitleParts) -> bool:
     """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>" (`parts`), and the
     post title stands in a heading of its own."""
-    if _key(text) not in parts.rest:
-        return False
-    return any(_key(text_of(h)) == parts.head for h in parsed.headings)
+    return _key(text) in parts.rest and parts.head_printed(parsed)
 
 
 def text_of_title(parsed: Parsed) -> str:
