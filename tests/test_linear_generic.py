@@ -6,11 +6,14 @@ repeated shape at a small size. How the time grows with the page is `python -m s
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
-from scrapers.extract import read_page
+from scrapers.extract import read_page, tags
 from scrapers.extract.generic import _is_blog_label, _key, _TitleParts, text_of_title
 from scrapers.extract.markup import text_of
-from scrapers.extract.parsed import Parsed, parse_page
+from scrapers.extract.parsed import Element, Parsed, parse_page
+from scrapers.extract.tags import StoryArea
+from scrapers.extract.text import unique_ignoring_case
 
 URL = "https://example.com/news/story-1"
 
@@ -70,3 +73,135 @@ def test_blog_label_on_many_blog_name_headlines() -> None:
             text = text_of(h1)
             assert _is_blog_label(parsed, text, parts) == is_blog_label_by_search(parsed, text, parts)
         assert _is_blog_label(parsed, "Blog Name Here", parts) == (post == "<h2>Post title here</h2>")
+
+
+# ----------------------------------------------------------------------------- tag lists and tag labels
+
+
+def link_texts_of_all(anchors: Iterator[Element]) -> list[str]:
+    """The tag list's texts as they were read: every link's text, then [] when there are more than MAX_TAGS."""
+    texts = [tags._tag_text(a) for a in anchors if not (a.get("href") or "").startswith("#")]
+    if texts and len(texts) <= tags.MAX_TAGS and all(text and len(text) <= tags.MAX_TAG for text in texts):
+        return unique_ignoring_case(texts)
+    return []
+
+
+def links_after_by_walk(holder: Element, start: Element | None) -> Iterator[Element]:
+    """The links after `start` as they were found: the holder walked from its first element."""
+    seen = start is None
+    for el in holder.iter():
+        if el is start:
+            seen = True
+            continue
+        if seen and el.tag == "a" and (start is None or not any(a is start for a in el.iterancestors())):
+            yield el
+
+
+def labelled_list_by_walk(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | None:
+    """The labelled tag list as it was read: every link after each label listed, every link's text read."""
+    for text in parsed.texts:
+        if len(text) > tags.MAX_LABEL + 40 or text.strip(tags._LABEL_TRIM).casefold() not in tags._LABELS:
+            continue
+        label = text.getparent()
+        if label is None:
+            continue
+        start, holder = (label, label.getparent()) if text.is_tail else (None, label)
+        for _ in range(tags.LABEL_CLIMB):
+            if holder is None or holder.tag in ("body", "html"):
+                break
+            links = list(links_after_by_walk(holder, start))
+            if links:
+                if (texts := link_texts_of_all(iter(links))) and area.holds(holder):
+                    return texts, "labelled list"
+                break
+            start, holder = holder, holder.getparent()
+    return None
+
+
+def class_list_by_all_texts(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | None:
+    for el in tags._from_first_headline(parsed, tags.LIST_ELEMENTS):
+        if tags._tag_list(el, area) and (texts := link_texts_of_all(el.iter("a"))):
+            return texts, "tag list"
+    return None
+
+
+TAG_PAGE_PARTS = (
+    "<a href='/t/{0}'>t{0}</a>",
+    "<a href='/t/{0}'>T{0}</a>",
+    "<a href='#x'>skip</a>",
+    "<a href='/t/x'>a headline far longer than any tag could ever be</a>",
+    "<a href='/t/y'></a>",
+    "<div>Tags:</div>",
+    "<b>x</b> Tags: ",
+    "<span>Themen</span>",
+    "<p>text {0}</p>",
+    "<!-- c -->",
+    "<h1>Headline of the story</h1>",
+    "<nav>",
+    "</nav>",
+    "<div class='tags'>",
+    "<ul class='article-tags'>",
+    "</ul>",
+    "<li>",
+    "</li>",
+    "<div>",
+    "</div>",
+    "<a href='/t/{0}'><span>Tags:</span> t{0}</a>",
+)
+
+
+def random_tags_page(rng: random.Random) -> Parsed:
+    """Tag soup of labels, tag lists and links (the parser closes and nests what is left open)."""
+    count = rng.choice((5, 20, 60))
+    body = "".join(rng.choice(TAG_PAGE_PARTS).format(rng.randint(0, 30)) for _ in range(count))
+    return parsed_page(body)
+
+
+def test_tag_readers_as_before_on_random_pages() -> None:
+    rng = random.Random(2)
+    found = {"labelled": 0, "class": 0, "links": 0}
+    for _ in range(500):
+        parsed = random_tags_page(rng)
+        area = StoryArea(parsed)
+        labelled = tags._labelled_list(parsed, area)
+        assert labelled == labelled_list_by_walk(parsed, area)
+        classed = tags._class_list(parsed, area)
+        assert classed == class_list_by_all_texts(parsed, area)
+        found["labelled"] += labelled is not None
+        found["class"] += classed is not None
+        elements = [el for el in parsed.root.iter() if isinstance(el.tag, str)]
+        for holder in rng.sample(elements, min(6, len(elements))):
+            inside = [el for el in holder.iter() if el is not holder]
+            for start in [None, *rng.sample(inside, min(4, len(inside)))]:
+                links = list(tags._links_after(holder, start))
+                assert links == list(links_after_by_walk(holder, start))
+                assert tags._link_texts(iter(links)) == link_texts_of_all(iter(links))
+                found["links"] += bool(tags._link_texts(iter(links)))
+    assert min(found.values()) > 20  # the random pages hold tag lists and labelled ones
+
+
+def test_tag_readers_on_nested_lists_and_many_labels() -> None:
+    pages = (
+        "<h1>Headline of the story here</h1><p>text</p>"
+        + ("<div class='tags'>" + "<a href='/t/x'>t</a>" * 40) * 12
+        + "</div>" * 12,
+        "<h1>Headline of the story here</h1><p>text</p><div class='tags'>"
+        + "<a href='/t/x'>t</a>" * 3
+        + ("<div class='tags'>" + "<a href='/t/x'>t</a>" * 19) * 3
+        + "</div>" * 4,
+        "<h1>Headline of the story here</h1><p>text</p><div>" + "<div>Tags:</div><a href='/t/x'>x</a>" * 60 + "</div>",
+        "<h1>Headline of the story here</h1><p>text</p><div>" + "<div>Tags:</div><p>x</p>" * 60 + "</div>",
+        "<h1>Headline of the story here</h1><p>text</p><div><div>Tags:</div>"
+        + "<a href='#top'>top</a>" * 5
+        + "".join(f"<a href='/t/{i}'>t{i}</a>" for i in range(20))
+        + "</div>",
+    )
+    tag_list = (["t"], "tag list")
+    labelled = (["x"], "labelled list")
+    counted = ([f"t{i}" for i in range(20)], "labelled list")
+    expected = ((None, None), (tag_list, None), (None, labelled), (None, None), (None, counted))
+    for body, (classed, labelled) in zip(pages, expected, strict=True):
+        parsed = parsed_page(body)
+        area = StoryArea(parsed)
+        assert tags._class_list(parsed, area) == class_list_by_all_texts(parsed, area) == classed
+        assert tags._labelled_list(parsed, area) == labelled_list_by_walk(parsed, area) == labelled

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -264,8 +265,10 @@ def _may_name(href: str, words: frozenset[str]) -> bool:
 
 def _link_texts(anchors: Iterator[Element]) -> list[str]:
     """The texts of a tag list's links, or [] when it is not one: more than MAX_TAGS links, or one longer than
-    MAX_TAG (a headline). In-page links ("skip this section") are no tags."""
-    texts = [_tag_text(a) for a in anchors if not (a.get("href") or "").startswith("#")]
+    MAX_TAG (a headline). In-page links ("skip this section") are no tags. Only the first MAX_TAGS + 1 are read:
+    one more makes it no list (nested tag lists each read every link below them)."""
+    listed = (a for a in anchors if not (a.get("href") or "").startswith("#"))
+    texts = [_tag_text(a) for a in islice(listed, MAX_TAGS + 1)]
     if texts and len(texts) <= MAX_TAGS and all(text and len(text) <= MAX_TAG for text in texts):
         return unique_ignoring_case(texts)
     return []
