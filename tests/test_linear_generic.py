@@ -152,7 +152,7 @@ TAG_PAGE_PARTS = (
 
 def random_tags_page(rng: random.Random) -> Parsed:
     """Tag soup of labels, tag lists and links (the parser closes and nests what is left open)."""
-    count = rng.choice((5, 20, 60))
+    count = rng.choice((5, 20, 60, 150))
     body = "".join(rng.choice(TAG_PAGE_PARTS).format(rng.randint(0, 30)) for _ in range(count))
     return parsed_page(body)
 

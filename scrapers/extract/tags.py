@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -194,9 +194,10 @@ def _labelled_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | N
         for _ in range(LABEL_CLIMB):
             if holder is None or holder.tag in ("body", "html"):
                 break
-            links = list(_links_after(holder, start))
-            if links:
-                if (texts := _link_texts(iter(links))) and area.holds(holder):
+            links = _links_after(holder, start)
+            first = next(links, None)
+            if first is not None:
+                if (texts := _link_texts(chain((first,), links))) and area.holds(holder):
                     return texts, "labelled list"
                 break
             start, holder = holder, holder.getparent()
@@ -204,18 +205,24 @@ def _labelled_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | N
 
 
 def _links_after(holder: Element, start: Element | None) -> Iterator[Element]:
-    """The links inside `holder` after its child (or descendant) `start`; all of them when `start` is None."""
-    seen = start is None
-    for el in holder.iter():
-        if el is start:
-            seen = True
-            continue
-        if seen and el.tag == "a" and (start is None or not _inside(el, start)):
-            yield el
+    """The links inside `holder` after its child (or descendant) `start`; all of them when `start` is None. Lazily,
+    from `start` on: the caller reads a few (`_link_texts`), and walking `holder` from its first element to
+    `start` for each label made a page of 4,000 labels in one block grow with the square of their number."""
+    return holder.iter("a") if start is None else _links_following(start, holder)
 
 
-def _inside(el: Element, ancestor: Element) -> bool:
-    return any(a is ancestor for a in el.iterancestors())
+def _links_following(start: Element, holder: Element) -> Iterator[Element]:
+    """The links after `start` inside its ancestor `holder`, in page order: those in the siblings after `start`
+    and after each of its ancestors below `holder`. A sibling without children (most, beside a label) is tested
+    itself: a search of each for links (`markup.following`) took six times as long as walking the holder."""
+    node: Element | None = start
+    while node is not None and node is not holder:
+        for sibling in node.itersiblings():
+            if len(sibling):
+                yield from sibling.iter("a")
+            elif sibling.tag == "a":
+                yield sibling
+        node = node.getparent()
 
 
 MIN_TAG_PAGE_LINKS = 2
