@@ -9,7 +9,15 @@ import random
 from collections.abc import Iterator
 
 from scrapers.extract import read_page, tags
-from scrapers.extract.generic import _is_blog_label, _key, _TitleParts, text_of_title
+from scrapers.extract.generic import (
+    _TITLE_SEPARATOR,
+    _is_blog_label,
+    _key,
+    _names_site,
+    _TitleParts,
+    strip_site_name,
+    text_of_title,
+)
 from scrapers.extract.markup import text_of
 from scrapers.extract.parsed import Element, Parsed, parse_page
 from scrapers.extract.tags import StoryArea
@@ -73,6 +81,103 @@ def test_blog_label_on_many_blog_name_headlines() -> None:
             text = text_of(h1)
             assert _is_blog_label(parsed, text, parts) == is_blog_label_by_search(parsed, text, parts)
         assert _is_blog_label(parsed, "Blog Name Here", parts) == (post == "<h2>Post title here</h2>")
+
+
+# ----------------------------------------------------------------------------- site names after the headline
+
+
+def strip_site_name_folding_each(title: str, sites: list[str], others: list[str]) -> str:
+    """The site name stripped as it was: the head before each separator cut and folded."""
+    wanted = {o.casefold() for o in others if o}
+    site_keys = [_key(s) for s in sites if len(_key(s)) >= 3]
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    named_after = []
+    named = False
+    for at, match in reversed(list(enumerate(separators))):
+        end = separators[at + 1].start() if at + 1 < len(separators) else len(title)
+        named = named or _names_site(title[match.end() : end], site_keys)
+        named_after.append(named)
+    longest = max((len(other) for other in wanted), default=0)
+    indent = len(title) - len(title.lstrip())
+    for match, site_follows in zip(separators, reversed(named_after), strict=True):
+        if not site_follows and match.start() - indent > longest:
+            continue
+        head = title[: match.start()].strip()
+        if head and (head.casefold() in wanted or site_follows):
+            return head
+    return title
+
+
+TITLE_PIECES = (
+    "a",
+    "B",
+    "ß",
+    "SS",
+    "ss",
+    "İ",
+    "i̇",
+    "Σ",
+    "ς",
+    "ﬁ",
+    "fi",
+    "é",
+    "É",
+    " ",
+    "\u00a0",
+    "\t",
+    "|",
+    " | ",
+    " - ",
+    "-",
+    " – ",
+    ": ",
+    "：",
+    "ㅣ",
+    " / ",
+    "Site",
+    "site.com",
+    "x",
+)
+
+
+def random_title(rng: random.Random) -> str:
+    return "".join(rng.choice(TITLE_PIECES) for _ in range(rng.randint(0, 14)))
+
+
+def test_strip_site_name_as_folding_each_head_on_random_titles() -> None:
+    rng = random.Random(3)
+    stripped = 0
+    for _ in range(3000):
+        title = random_title(rng)
+        cut = rng.randint(0, len(title))
+        # Another headline of the page: often the title's start in another case, so that heads match.
+        others = [
+            rng.choice(
+                (title[:cut].strip(), title[:cut].strip().upper(), title[:cut].swapcase(), random_title(rng), "")
+            )
+            for _ in range(rng.randint(0, 2))
+        ]
+        sites = [rng.choice(("Site", "site.com", "Example", "ss", random_title(rng))) for _ in range(rng.randint(0, 2))]
+        expected = strip_site_name_folding_each(title, sites, others)
+        assert strip_site_name(title, sites, others) == expected, (title, sites, others)
+        stripped += expected != title
+    assert stripped > 150  # the random titles lose a site name or match another headline, not only keep all
+
+
+def test_strip_site_name_on_a_headline_full_of_separators() -> None:
+    for unit in ("a|", "ß|", "İ | "):
+        headline = unit * 200
+        for title, others in (
+            (headline, [headline.strip()]),
+            (headline + " | Site", [headline.strip()]),
+            (unit * 3 + "x", [unit * 2]),
+            (unit * 5, [(unit * 2).upper()]),
+        ):
+            for sites in ([], ["Site"]):
+                expected = strip_site_name_folding_each(title, sites, others)
+                assert strip_site_name(title, sites, others) == expected
+    assert strip_site_name("a|" * 200 + " | Site", ["Site"], []) == "a"
+    assert strip_site_name("ß|ß|x", [], ["SS|SS"]) == "ß|ß"
 
 
 # ----------------------------------------------------------------------------- tag lists and tag labels

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from itertools import islice
+from itertools import accumulate, islice
 from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
@@ -293,12 +293,33 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
         named = named or _names_site(title[match.end() : end], site_keys)
         named_after.append(named)
     longest = max((len(other) for other in wanted), default=0)
+    lengths = {len(other) for other in wanted}
     indent = len(title) - len(title.lstrip())
+    ascii_only = title.isascii()
+    folded: list[int] | None = None
+    """Folded length of each start of a non-ASCII title (a character may fold to several: "ß" to "ss")."""
     for match, site_follows in zip(separators, reversed(named_after), strict=True):
-        if not site_follows and match.start() - indent > longest:
+        if site_follows:
+            if head := title[: match.start()].strip():
+                return head
+            continue
+        if match.start() - indent > longest:
             continue  # longer than any other headline (the separator takes the spaces before it)
-        head = title[: match.start()].strip()
-        if head and (head.casefold() in wanted or site_follows):
+        end = match.start()
+        while end > indent and title[end - 1].isspace():
+            end -= 1
+        if end <= indent:
+            continue  # nothing before the separator
+        # A head is cut and folded only when it folds to the length of another headline: a long headline full of
+        # separators ("a|a|a|...", a headline of the page itself) cut and folded at each took seconds.
+        if ascii_only:
+            if end - indent not in lengths:
+                continue
+        else:
+            folded = folded or list(accumulate((len(c.casefold()) for c in title), initial=0))
+            if folded[end] - folded[indent] not in lengths:
+                continue
+        if (head := title[indent:end]).casefold() in wanted:
             return head
     return title
 
