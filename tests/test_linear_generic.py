@@ -7,21 +7,34 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from itertools import islice
+
+from lxml import etree
 
 from scrapers.extract import read_page, tags
+from scrapers.extract.authors import Byline
 from scrapers.extract.generic import (
     _TITLE_SEPARATOR,
+    TEASER_DEPTH,
+    OtherStories,
+    _byline_marked,
+    _byline_names,
     _is_blog_label,
     _key,
+    _links_away,
+    _longer_than,
+    _marks_byline,
     _names_site,
+    _read_bylines,
     _TitleParts,
     strip_site_name,
     text_of_title,
 )
-from scrapers.extract.markup import text_of
+from scrapers.extract.markup import INVISIBLE_TAGS, class_words, is_hidden, text_of
 from scrapers.extract.parsed import Element, Parsed, parse_page
 from scrapers.extract.tags import StoryArea
 from scrapers.extract.text import unique_ignoring_case
+from scrapers.extract.vocabulary import BOX_CLASS_WORDS
 
 URL = "https://example.com/news/story-1"
 
@@ -310,3 +323,123 @@ def test_tag_readers_on_nested_lists_and_many_labels() -> None:
         area = StoryArea(parsed)
         assert tags._class_list(parsed, area) == class_list_by_all_texts(parsed, area) == classed
         assert tags._labelled_list(parsed, area) == labelled_list_by_walk(parsed, area) == labelled
+
+
+# ----------------------------------------------------------------------------- nested bylines
+
+
+def hold_by_climbing(others: OtherStories, el: Element) -> bool:
+    """`OtherStories.hold` as it was: every ancestor's class read for each element asked about."""
+    if any(class_words(a) & BOX_CLASS_WORDS and a.find(".//h1") is None for a in el.iterancestors()):
+        return True
+    for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
+        heading = next(ancestor.iter("h1", "h2", "h3", "h4"), None)
+        if heading is not None:
+            link = next(heading.iter("a"), None)
+            link = next((a for a in heading.iterancestors("a")), None) if link is None else link
+            return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", others.url)
+    return False
+
+
+def byline_names_by_climbing(parsed: Parsed) -> Byline:
+    """The byline reader as it was: every ancestor tested for each mark, each mark's whole text read."""
+    others = OtherStories(parsed.url)
+    links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not hold_by_climbing(others, a)]
+    if (found := _read_bylines(text_of(a) for a in links)).names:
+        return Byline(unique_ignoring_case(found.names), found.notes)
+    for el, marks in _byline_marked(parsed):
+        if not _marks_byline(marks) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+            continue
+        if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
+            continue
+        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or hold_by_climbing(others, el):
+            continue
+        found = _read_bylines(text_of(a) for a in el.iter("a"))
+        if not found.names:
+            found = _read_bylines([text_of(el)])
+        if found.names:
+            return found
+    return Byline([], [])
+
+
+BYLINE_PARTS = (
+    "<div class='author'>",
+    "<span class='byline'>",
+    "<div class='related'>",
+    "<div class='teaser'>",
+    "<div hidden>",
+    "<div style='display: none'>",
+    "<div aria-hidden='true'>",
+    "<section>",
+    "</div>",
+    "</span>",
+    "</section>",
+    "By Ann Lee",
+    "Bo Kim and Cy Park",
+    " &amp; ",
+    "&#65;&#66; ",
+    "12",
+    "<h1>Headline</h1>",
+    "<h3><a href='/other'>Other story</a></h3>",
+    "<a href='/author/ann'>Ann Lee</a>",
+    "<a rel='author' href='/a'>Dee Fox</a>",
+    "<script>var x = 'Eve Gray and many words';</script>",
+    "<br>",
+    "<!-- Fay Hill -->",
+    "<aside>",
+    "</aside>",
+)
+
+
+def random_byline_page(rng: random.Random) -> Parsed:
+    count = rng.choice((5, 15, 40))
+    body = "".join(rng.choice(BYLINE_PARTS) for _ in range(count))
+    if rng.random() < 0.3:
+        body += "word " * rng.choice((100, 400)) + "</div>" * 3
+    return parsed_page(body)
+
+
+def test_byline_names_as_by_climbing_on_random_pages() -> None:
+    rng = random.Random(4)
+    named = 0
+    for _ in range(600):
+        parsed = random_byline_page(rng)
+        expected = byline_names_by_climbing(parsed)
+        assert _byline_names(parsed, OtherStories(parsed.url)) == expected
+        named += bool(expected.names)
+        others = OtherStories(parsed.url)
+        for el in parsed.root.iter(etree.Element):
+            assert others.hold(el) == hold_by_climbing(others, el)
+            assert others.hidden(el) == any(is_hidden(a) for a in (el, *el.iterancestors()))
+            for limit in (0, 5, 30, 400):
+                if _longer_than(el, limit):
+                    assert len(text_of(el)) > limit
+    assert named > 100  # the random pages name authors, not only nobody
+
+
+def test_longer_than_tells_long_texts() -> None:
+    parsed = parsed_page(
+        "<div id='a'>" + "word " * 300 + "</div><div id='b'><script>" + "x" * 2000 + "</script>short</div>"
+        "<div id='c'>" + "&amp;" * 300 + "</div><div id='d'>" + "<br>" * 500 + "<b>x</b> y" + "</div>"
+    )
+    a, b, c, d = (parsed.root.xpath("//div[@id=$name]", name=name)[0] for name in "abcd")
+    assert _longer_than(a, 1000) and not _longer_than(a, 1200)
+    assert not _longer_than(b, 10)  # a script's text is not shown
+    assert not _longer_than(c, 10) and text_of(c) == "&" * 300  # references read shorten it
+    assert _longer_than(d, 1) and not _longer_than(d, 2) and text_of(d) == "x y"
+
+
+def test_byline_names_on_nested_author_marks() -> None:
+    for depth in (5, 60):
+        for inner in ("by 12", "By Ann Lee"):
+            parsed = parsed_page(
+                "<h1>Headline here ok</h1>"
+                + ("<div class='author'>" + inner) * depth
+                + "</div>" * depth
+                + "<p>"
+                + "word " * 300
+                + "</p>"
+            )
+            expected = byline_names_by_climbing(parsed)
+            assert _byline_names(parsed, OtherStories(parsed.url)) == expected
+            assert bool(expected.names) == (inner != "by 12")

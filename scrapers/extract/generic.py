@@ -9,7 +9,7 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -22,7 +22,14 @@ from htmldate import find_date
 from lxml import etree
 
 from scrapers.extract import structured
-from scrapers.extract.authors import AGENCY, BYLINE_LABEL, Byline, read_byline, starts_with_label
+from scrapers.extract.authors import (
+    AGENCY,
+    BYLINE_LABEL,
+    MAX_BYLINE,
+    Byline,
+    read_byline,
+    starts_with_label,
+)
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
@@ -649,14 +656,44 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
             continue
         if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
             continue
-        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or others.hold(el):
+        if others.hidden(el) or others.hold(el):
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
-        if not found.names:
+        if not found.names and not _longer_than(el, MAX_BYLINE):
             found = _read_bylines([text_of(el)])
         if found.names:
             return found
     return _NOBODY
+
+
+def _longer_than(el: Element, limit: int) -> bool:
+    """Whether `text_of(el)` is surely longer than `limit`: its visible texts hold more than `limit` characters
+    other than spaces, none of them a "&" (a character reference it reads may shorten it). Read only until they
+    do: reading the whole text of each of 2,000 nested author-classed elements grew with the square of their
+    number, where a byline longer than MAX_BYLINE names nobody anyway. False leaves it open. The texts are
+    counted in any order: those of an element, then its children's, then its tail."""
+    held = 0
+    texts: list[str | None] = [el.text]
+    stack: list[Iterator[Element]] = [iter(el)]
+    while True:
+        for text in texts:
+            if text:
+                if "&" in text:
+                    return False
+                held += len("".join(text.split()))
+        if held > limit:
+            return True
+        child = None
+        while stack and (child := next(stack[-1], None)) is None:
+            stack.pop()
+        if child is None:
+            return False
+        texts = [child.tail]
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
+            texts.append(child.text)
+            if len(child):
+                stack.append(iter(child))
 
 
 def _marks_byline(marks: str) -> bool:
@@ -765,22 +802,26 @@ SIGNATURE_LENGTH = 60
 
 
 class OtherStories:
-    """Whether an element of one page sits in another story's box (`hold`). What each ancestor holds (its first
-    heading, whether it holds the headline) is kept for the next element asked about: a page's bylines share
-    their ancestors, and searching them again for each made a page of 4,000 author marks without a heading grow
-    with the square of their number."""
+    """Whether an element of one page sits in another story's box (`hold`), or is hidden (`hidden`). What each
+    ancestor holds (its first heading, whether it holds the headline) and whether it or one above it is a box or
+    hidden is kept for the next element asked about: a page's bylines share their ancestors, and searching them
+    again for each made a page of 4,000 author marks without a heading (or 1,000 nested ones) grow with the
+    square of their number."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._headings: dict[Element, Element | None] = {}
         self._headlines: dict[Element, bool] = {}
+        self._boxed: dict[Element, bool] = {}
+        self._hidden: dict[Element, bool] = {}
 
     def hold(self, el: Element) -> bool:
         """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
         an element that holds the headline is the article's own state (`paywall`), not another story. A box
         without such a word is a teaser still when the nearest heading around the byline is a linked one,
         another story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
-        if any(class_words(a) & BOX_CLASS_WORDS and not self._holds_headline(a) for a in el.iterancestors()):
+        parent = el.getparent()
+        if parent is not None and _on_path(parent, self._is_box, self._boxed):
             return True
         for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
             heading = self._first_heading(ancestor)
@@ -789,6 +830,13 @@ class OtherStories:
                 link = next((a for a in heading.iterancestors("a")), None) if link is None else link
                 return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", self.url)
         return False
+
+    def hidden(self, el: Element) -> bool:
+        """Whether `el` or an element around it is hidden (`markup.is_hidden`)."""
+        return _on_path(el, is_hidden, self._hidden)
+
+    def _is_box(self, el: Element) -> bool:
+        return bool(class_words(el) & BOX_CLASS_WORDS) and not self._holds_headline(el)
 
     def _holds_headline(self, el: Element) -> bool:
         if (found := self._headlines.get(el)) is None:
@@ -799,6 +847,23 @@ class OtherStories:
         if el not in self._headings:
             self._headings[el] = next(el.iter("h1", "h2", "h3", "h4"), None)
         return self._headings[el]
+
+
+def _on_path(el: Element, test: Callable[[Element], bool], known: dict[Element, bool]) -> bool:
+    """Whether `test` holds for `el` or one of its ancestors; the answer for each element on the way is kept in
+    `known`, so that the elements below one already asked about climb no higher than it."""
+    path: list[Element] = []
+    node: Element | None = el
+    found = False
+    while node is not None:
+        if (seen := known.get(node)) is not None:
+            found = seen
+            break
+        path.append(node)
+        node = node.getparent()
+    for node in reversed(path):
+        found = known[node] = found or test(node)
+    return found
 
 
 def _links_away(href: str, url: str) -> bool:
