@@ -288,11 +288,13 @@ def test_tag_readers_as_before_on_random_pages() -> None:
         found["labelled"] += labelled is not None
         found["class"] += classed is not None
         elements = [el for el in parsed.root.iter() if isinstance(el.tag, str)]
+        linked = tags.LinkedChildren()  # one for the page, as the labels of a page share it
         for holder in rng.sample(elements, min(6, len(elements))):
             inside = [el for el in holder.iter() if el is not holder]
-            for start in [None, *rng.sample(inside, min(4, len(inside)))]:
+            for start in [None, *rng.sample(inside, min(4, len(inside))), *holder]:
                 links = list(tags._links_after(holder, start))
                 assert links == list(links_after_by_walk(holder, start))
+                assert list(tags._links_after(holder, start, linked)) == links
                 assert tags._link_texts(iter(links)) == link_texts_of_all(iter(links))
                 found["links"] += bool(tags._link_texts(iter(links)))
     assert min(found.values()) > 20  # the random pages hold tag lists and labelled ones
@@ -309,6 +311,9 @@ def test_tag_readers_on_nested_lists_and_many_labels() -> None:
         + "</div>" * 4,
         "<h1>Headline of the story here</h1><p>text</p><div>" + "<div>Tags:</div><a href='/t/x'>x</a>" * 60 + "</div>",
         "<h1>Headline of the story here</h1><p>text</p><div>" + "<div>Tags:</div><p>x</p>" * 60 + "</div>",
+        "<h1>Headline of the story here</h1><p>text</p><div><a href='/t/y'>y</a>"
+        + "<div>Tags:</div><p>x</p>" * 60
+        + "<p><b><a href='/t/z'>z</a></b></p></div>",
         "<h1>Headline of the story here</h1><p>text</p><div><div>Tags:</div>"
         + "<a href='#top'>top</a>" * 5
         + "".join(f"<a href='/t/{i}'>t{i}</a>" for i in range(20))
@@ -317,7 +322,8 @@ def test_tag_readers_on_nested_lists_and_many_labels() -> None:
     tag_list = (["t"], "tag list")
     labelled = (["x"], "labelled list")
     counted = ([f"t{i}" for i in range(20)], "labelled list")
-    expected = ((None, None), (tag_list, None), (None, labelled), (None, None), (None, counted))
+    last = (["z"], "labelled list")
+    expected = ((None, None), (tag_list, None), (None, labelled), (None, None), (None, last), (None, counted))
     for body, (classed, labelled) in zip(pages, expected, strict=True):
         parsed = parsed_page(body)
         area = StoryArea(parsed)

@@ -11,6 +11,7 @@ links after a label ("Tags:", "Themen", "Mots-clés"), or links to tag pages ("/
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import chain, islice
 from typing import Any, cast
@@ -183,6 +184,7 @@ def _from_first_headline(parsed: Parsed, tags: tuple[str, ...]) -> Iterator[Elem
 
 
 def _labelled_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | None:
+    linked = LinkedChildren()
     for text in parsed.texts:
         if len(text) > MAX_LABEL + 40 or text.strip(_LABEL_TRIM).casefold() not in _LABELS:
             continue
@@ -194,7 +196,7 @@ def _labelled_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | N
         for _ in range(LABEL_CLIMB):
             if holder is None or holder.tag in ("body", "html"):
                 break
-            links = _links_after(holder, start)
+            links = _links_after(holder, start, linked)
             first = next(links, None)
             if first is not None:
                 if (texts := _link_texts(chain((first,), links))) and area.holds(holder):
@@ -204,11 +206,36 @@ def _labelled_list(parsed: Parsed, area: StoryArea) -> tuple[list[str], str] | N
     return None
 
 
-def _links_after(holder: Element, start: Element | None) -> Iterator[Element]:
+def _links_after(holder: Element, start: Element | None, linked: LinkedChildren | None = None) -> Iterator[Element]:
     """The links inside `holder` after its child (or descendant) `start`; all of them when `start` is None. Lazily,
     from `start` on: the caller reads a few (`_link_texts`), and walking `holder` from its first element to
-    `start` for each label made a page of 4,000 labels in one block grow with the square of their number."""
-    return holder.iter("a") if start is None else _links_following(start, holder)
+    `start` for each label made a page of 4,000 labels in one block grow with the square of their number. With
+    `linked`, a child `start` skips to the children after it that hold a link."""
+    if start is None:
+        return holder.iter("a")
+    if linked is not None and start.getparent() is holder:
+        return linked.after(holder, start)
+    return _links_following(start, holder)
+
+
+class LinkedChildren:
+    """Which children of each holder asked about hold a link, found once for a page's labels: the labels of one
+    block each looked through the siblings after them, and a block of 4,000 labels without a link grew with the
+    square of their number."""
+
+    def __init__(self) -> None:
+        self._holders: dict[Element, tuple[list[Element], dict[Element, int], list[int]]] = {}
+
+    def after(self, holder: Element, child: Element) -> Iterator[Element]:
+        """The links inside `holder` after its `child`, in page order: those of the children after it."""
+        if (known := self._holders.get(holder)) is None:
+            children = list(holder)
+            places = {el: at for at, el in enumerate(children)}
+            holding = [at for at, el in enumerate(children) if next(el.iter("a"), None) is not None]
+            known = self._holders[holder] = (children, places, holding)
+        children, places, holding = known
+        later = range(bisect_right(holding, places[child]), len(holding))
+        return chain.from_iterable(children[holding[at]].iter("a") for at in later)
 
 
 def _links_following(start: Element, holder: Element) -> Iterator[Element]:
