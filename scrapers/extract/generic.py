@@ -288,9 +288,11 @@ _DOMAIN_END = re.compile(r"\.[a-z]{2,3}$")
 def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
     """`title` without a trailing " | Site"-style segment: one that names the site, or whose
     removal leaves exactly another headline of the page."""
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
     wanted = {o.casefold() for o in others if o}
     site_keys = [_key(s) for s in sites if len(_key(s)) >= 3]
-    separators = list(_TITLE_SEPARATOR.finditer(title))
     # Whether a segment after each separator names the site, in one pass from the end (splitting the rest
     # again at every separator took seconds on a tag-soup "title" of 600 dashes).
     named_after = []
