@@ -9,11 +9,11 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from itertools import islice
+from itertools import accumulate, islice
 from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +22,14 @@ from htmldate import find_date
 from lxml import etree
 
 from scrapers.extract import structured
-from scrapers.extract.authors import AGENCY, BYLINE_LABEL, Byline, read_byline, starts_with_label
+from scrapers.extract.authors import (
+    AGENCY,
+    BYLINE_LABEL,
+    MAX_BYLINE,
+    Byline,
+    read_byline,
+    starts_with_label,
+)
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import parse_timestamp, utc_now
@@ -231,19 +238,30 @@ class _TitleParts:
 
     head: str
     rest: frozenset[str]
+    _printed: list[tuple[Parsed, bool]] = field(default_factory=list, compare=False, repr=False)
+    """`head_printed`'s answer for the page asked about (one page, as a rule)."""
 
     @staticmethod
     def of(page_title: str) -> _TitleParts:
         head, *rest = _TITLE_SEPARATOR.split(page_title) or [""]
         return _TitleParts(_key(head), frozenset(_key(part) for part in rest))
 
+    def head_printed(self, parsed: Parsed) -> bool:
+        """Whether a heading of the page reads the title's first part. Asked of each <h1> that names a later part,
+        it is one answer for the page: searching the headings again for each made a page of 2,000 such <h1>s
+        grow with the square of their number."""
+        for seen, printed in self._printed:
+            if seen is parsed:
+                return printed
+        printed = any(_key(text_of(h)) == self.head for h in parsed.headings)
+        self._printed.append((parsed, printed))
+        return printed
+
 
 def _is_blog_label(parsed: Parsed, text: str, parts: _TitleParts) -> bool:
     """Whether an <h1> is the blog's name over the post: `<title>` reads "Post title – <h1>" (`parts`), and the
     post title stands in a heading of its own."""
-    if _key(text) not in parts.rest:
-        return False
-    return any(_key(text_of(h)) == parts.head for h in parsed.headings)
+    return _key(text) in parts.rest and parts.head_printed(parsed)
 
 
 def text_of_title(parsed: Parsed) -> str:
@@ -270,9 +288,11 @@ _DOMAIN_END = re.compile(r"\.[a-z]{2,3}$")
 def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
     """`title` without a trailing " | Site"-style segment: one that names the site, or whose
     removal leaves exactly another headline of the page."""
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
     wanted = {o.casefold() for o in others if o}
     site_keys = [_key(s) for s in sites if len(_key(s)) >= 3]
-    separators = list(_TITLE_SEPARATOR.finditer(title))
     # Whether a segment after each separator names the site, in one pass from the end (splitting the rest
     # again at every separator took seconds on a tag-soup "title" of 600 dashes).
     named_after = []
@@ -282,12 +302,33 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
         named = named or _names_site(title[match.end() : end], site_keys)
         named_after.append(named)
     longest = max((len(other) for other in wanted), default=0)
+    lengths = {len(other) for other in wanted}
     indent = len(title) - len(title.lstrip())
+    ascii_only = title.isascii()
+    folded: list[int] | None = None
+    """Folded length of each start of a non-ASCII title (a character may fold to several: "ß" to "ss")."""
     for match, site_follows in zip(separators, reversed(named_after), strict=True):
-        if not site_follows and match.start() - indent > longest:
+        if site_follows:
+            if head := title[: match.start()].strip():
+                return head
+            continue
+        if match.start() - indent > longest:
             continue  # longer than any other headline (the separator takes the spaces before it)
-        head = title[: match.start()].strip()
-        if head and (head.casefold() in wanted or site_follows):
+        end = match.start()
+        while end > indent and title[end - 1].isspace():
+            end -= 1
+        if end <= indent:
+            continue  # nothing before the separator
+        # A head is cut and folded only when it folds to the length of another headline: a long headline full of
+        # separators ("a|a|a|...", a headline of the page itself) cut and folded at each took seconds.
+        if ascii_only:
+            if end - indent not in lengths:
+                continue
+        else:
+            folded = folded or list(accumulate((len(c.casefold()) for c in title), initial=0))
+            if folded[end] - folded[indent] not in lengths:
+                continue
+        if (head := title[indent:end]).casefold() in wanted:
             return head
     return title
 
@@ -617,14 +658,44 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
             continue
         if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
             continue
-        if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or others.hold(el):
+        if others.hidden(el) or others.hold(el):
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
-        if not found.names:
+        if not found.names and not _longer_than(el, MAX_BYLINE):
             found = _read_bylines([text_of(el)])
         if found.names:
             return found
     return _NOBODY
+
+
+def _longer_than(el: Element, limit: int) -> bool:
+    """Whether `text_of(el)` is surely longer than `limit`: its visible texts hold more than `limit` characters
+    other than spaces, none of them a "&" (a character reference it reads may shorten it). Read only until they
+    do: reading the whole text of each of 2,000 nested author-classed elements grew with the square of their
+    number, where a byline longer than MAX_BYLINE names nobody anyway. False leaves it open. The texts are
+    counted in any order: those of an element, then its children's, then its tail."""
+    held = 0
+    texts: list[str | None] = [el.text]
+    stack: list[Iterator[Element]] = [iter(el)]
+    while True:
+        for text in texts:
+            if text:
+                if "&" in text:
+                    return False
+                held += len("".join(text.split()))
+        if held > limit:
+            return True
+        child = None
+        while stack and (child := next(stack[-1], None)) is None:
+            stack.pop()
+        if child is None:
+            return False
+        texts = [child.tail]
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
+            texts.append(child.text)
+            if len(child):
+                stack.append(iter(child))
 
 
 def _marks_byline(marks: str) -> bool:
@@ -733,22 +804,26 @@ SIGNATURE_LENGTH = 60
 
 
 class OtherStories:
-    """Whether an element of one page sits in another story's box (`hold`). What each ancestor holds (its first
-    heading, whether it holds the headline) is kept for the next element asked about: a page's bylines share
-    their ancestors, and searching them again for each made a page of 4,000 author marks without a heading grow
-    with the square of their number."""
+    """Whether an element of one page sits in another story's box (`hold`), or is hidden (`hidden`). What each
+    ancestor holds (its first heading, whether it holds the headline) and whether it or one above it is a box or
+    hidden is kept for the next element asked about: a page's bylines share their ancestors, and searching them
+    again for each made a page of 4,000 author marks without a heading (or 1,000 nested ones) grow with the
+    square of their number."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._headings: dict[Element, Element | None] = {}
         self._headlines: dict[Element, bool] = {}
+        self._boxed: dict[Element, bool] = {}
+        self._hidden: dict[Element, bool] = {}
 
     def hold(self, el: Element) -> bool:
         """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
         an element that holds the headline is the article's own state (`paywall`), not another story. A box
         without such a word is a teaser still when the nearest heading around the byline is a linked one,
         another story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
-        if any(class_words(a) & BOX_CLASS_WORDS and not self._holds_headline(a) for a in el.iterancestors()):
+        parent = el.getparent()
+        if parent is not None and _on_path(parent, self._is_box, self._boxed):
             return True
         for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
             heading = self._first_heading(ancestor)
@@ -757,6 +832,13 @@ class OtherStories:
                 link = next((a for a in heading.iterancestors("a")), None) if link is None else link
                 return heading.tag != "h1" and link is not None and _links_away(link.get("href") or "", self.url)
         return False
+
+    def hidden(self, el: Element) -> bool:
+        """Whether `el` or an element around it is hidden (`markup.is_hidden`)."""
+        return _on_path(el, is_hidden, self._hidden)
+
+    def _is_box(self, el: Element) -> bool:
+        return bool(class_words(el) & BOX_CLASS_WORDS) and not self._holds_headline(el)
 
     def _holds_headline(self, el: Element) -> bool:
         if (found := self._headlines.get(el)) is None:
@@ -767,6 +849,23 @@ class OtherStories:
         if el not in self._headings:
             self._headings[el] = next(el.iter("h1", "h2", "h3", "h4"), None)
         return self._headings[el]
+
+
+def _on_path(el: Element, test: Callable[[Element], bool], known: dict[Element, bool]) -> bool:
+    """Whether `test` holds for `el` or one of its ancestors; the answer for each element on the way is kept in
+    `known`, so that the elements below one already asked about climb no higher than it."""
+    path: list[Element] = []
+    node: Element | None = el
+    found = False
+    while node is not None:
+        if (seen := known.get(node)) is not None:
+            found = seen
+            break
+        path.append(node)
+        node = node.getparent()
+    for node in reversed(path):
+        found = known[node] = found or test(node)
+    return found
 
 
 def _links_away(href: str, url: str) -> bool:
