@@ -22,7 +22,6 @@ from scrapers.extract.generic import (
     _is_blog_label,
     _key,
     _links_away,
-    _longer_than,
     _marks_byline,
     _names_site,
     _read_bylines,
@@ -417,22 +416,7 @@ def test_byline_names_as_by_climbing_on_random_pages() -> None:
         for el in parsed.root.iter(etree.Element):
             assert others.hold(el) == hold_by_climbing(others, el)
             assert others.hidden(el) == any(is_hidden(a) for a in (el, *el.iterancestors()))
-            for limit in (0, 5, 30, 400):
-                if _longer_than(el, limit):
-                    assert len(text_of(el)) > limit
     assert named > 100  # the random pages name authors, not only nobody
-
-
-def test_longer_than_tells_long_texts() -> None:
-    parsed = parsed_page(
-        "<div id='a'>" + "word " * 300 + "</div><div id='b'><script>" + "x" * 2000 + "</script>short</div>"
-        "<div id='c'>" + "&amp;" * 300 + "</div><div id='d'>" + "<br>" * 500 + "<b>x</b> y" + "</div>"
-    )
-    a, b, c, d = (parsed.root.xpath("//div[@id=$name]", name=name)[0] for name in "abcd")
-    assert _longer_than(a, 1000) and not _longer_than(a, 1200)
-    assert not _longer_than(b, 10)  # a script's text is not shown
-    assert not _longer_than(c, 10) and text_of(c) == "&" * 300  # references read shorten it
-    assert _longer_than(d, 1) and not _longer_than(d, 2) and text_of(d) == "x y"
 
 
 def test_byline_names_on_nested_author_marks() -> None:

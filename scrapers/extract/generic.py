@@ -9,7 +9,7 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -44,6 +44,7 @@ from scrapers.extract.markup import (
     is_hidden,
     text_key,
     text_of,
+    text_within,
     texts_holding,
 )
 from scrapers.extract.parsed import Element, Parsed
@@ -661,41 +662,13 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
         if others.hidden(el) or others.hold(el):
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
-        if not found.names and not _longer_than(el, MAX_BYLINE):
-            found = _read_bylines([text_of(el)])
+        # a text longer than MAX_BYLINE names nobody: not read past it (each of 2,000 nested author-classed
+        # elements read whole grew with the square of their number)
+        if not found.names and (text := text_within(el, MAX_BYLINE)) is not None:
+            found = _read_bylines([text])
         if found.names:
             return found
     return _NOBODY
-
-
-def _longer_than(el: Element, limit: int) -> bool:
-    """Whether `text_of(el)` is surely longer than `limit`: its visible texts hold more than `limit` characters
-    other than spaces, none of them a "&" (a character reference it reads may shorten it). Read only until they
-    do: reading the whole text of each of 2,000 nested author-classed elements grew with the square of their
-    number, where a byline longer than MAX_BYLINE names nobody anyway. False leaves it open. The texts are
-    counted in any order: those of an element, then its children's, then its tail."""
-    held = 0
-    texts: list[str | None] = [el.text]
-    stack: list[Iterator[Element]] = [iter(el)]
-    while True:
-        for text in texts:
-            if text:
-                if "&" in text:
-                    return False
-                held += len("".join(text.split()))
-        if held > limit:
-            return True
-        child = None
-        while stack and (child := next(stack[-1], None)) is None:
-            stack.pop()
-        if child is None:
-            return False
-        texts = [child.tail]
-        tag = child.tag
-        if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
-            texts.append(child.text)
-            if len(child):
-                stack.append(iter(child))
 
 
 def _marks_byline(marks: str) -> bool:
