@@ -127,6 +127,7 @@ SHAPES: dict[str, Callable[[int], bytes]] = {
         STORY + "<h2>Heading that is long enough here</h2>" * (2 * n),
         f"<meta property='og:title' content='{'word ' * (40 * n)}'>"),
     "a headline of separators": lambda n: page("<h1>" + "a|" * (25 * n) + "</h1>" + STORY),
+    "a non-ASCII headline of separators": lambda n: page("<h1>" + "é|" * (25 * n) + "</h1>" + STORY),
     "nested standfirsts": lambda n: page(
         "<h1>Headline</h1>" + "<div class='standfirst'>" * 150 + STORY * n + "</div>" * 150),
     "fragments above the story": lambda n: page(
