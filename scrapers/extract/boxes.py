@@ -29,7 +29,7 @@ from lxml import etree
 
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import SEPARATOR, all_text, joined, separated_matches, text_of, texts_holding
+from scrapers.extract.markup import SEPARATOR, all_text, joined, nearest, separated_matches, text_of, texts_holding
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
@@ -729,22 +729,13 @@ def _first_list(box: Box) -> Box:
 
 def _lists_of(anchors: Iterable[Element]) -> list[Element | None]:
     """The list (`ul`, `ol`) each anchor is in, the nearest, or None. The elements climbed keep their answer for
-    the next anchors: 2,000 links at the bottom of 2,000 nested boxes each climbed to the root."""
+    the next anchors (`markup.nearest`): 2,000 links at the bottom of 2,000 nested boxes each climbed to the root."""
     known: dict[Element, Element | None] = {}
-    found: list[Element | None] = []
-    for anchor in anchors:
-        climbed = []
-        node = anchor.getparent()
-        while node is not None and node.tag not in ("ul", "ol"):
-            if node in known:
-                node = known[node]
-                break
-            climbed.append(node)
-            node = node.getparent()
-        for el in climbed:
-            known[el] = node
-        found.append(node)
-    return found
+    return [nearest(anchor.getparent(), _is_list, known) for anchor in anchors]
+
+
+def _is_list(el: Element) -> bool:
+    return el.tag in ("ul", "ol")
 
 
 def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,

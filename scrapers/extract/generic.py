@@ -42,6 +42,7 @@ from scrapers.extract.markup import (
     following,
     in_figure_or_box,
     is_hidden,
+    nearest,
     text_key,
     text_of,
     text_within,
@@ -787,16 +788,15 @@ class OtherStories:
         self.url = url
         self._headings: dict[Element, Element | None] = {}
         self._headlines: dict[Element, bool] = {}
-        self._boxed: dict[Element, bool] = {}
-        self._hidden: dict[Element, bool] = {}
+        self._boxed: dict[Element, Element | None] = {}
+        self._hidden: dict[Element, Element | None] = {}
 
     def hold(self, el: Element) -> bool:
         """Whether `el` sits in a teaser, related or promo box: a byline there is another story's. A box word on
         an element that holds the headline is the article's own state (`paywall`), not another story. A box
         without such a word is a teaser still when the nearest heading around the byline is a linked one,
         another story's headline ("<a><h3>Other story</h3></a> ... Von Christoph Reisinger")."""
-        parent = el.getparent()
-        if parent is not None and _on_path(parent, self._is_box, self._boxed):
+        if nearest(el.getparent(), self._is_box, self._boxed) is not None:
             return True
         for ancestor in islice(el.iterancestors(), TEASER_DEPTH):
             heading = self._first_heading(ancestor)
@@ -808,7 +808,7 @@ class OtherStories:
 
     def hidden(self, el: Element) -> bool:
         """Whether `el` or an element around it is hidden (`markup.is_hidden`)."""
-        return _on_path(el, is_hidden, self._hidden)
+        return nearest(el, is_hidden, self._hidden) is not None
 
     def _is_box(self, el: Element) -> bool:
         return bool(class_words(el) & BOX_CLASS_WORDS) and not self._holds_headline(el)
@@ -822,23 +822,6 @@ class OtherStories:
         if el not in self._headings:
             self._headings[el] = next(el.iter("h1", "h2", "h3", "h4"), None)
         return self._headings[el]
-
-
-def _on_path(el: Element, test: Callable[[Element], bool], known: dict[Element, bool]) -> bool:
-    """Whether `test` holds for `el` or one of its ancestors; the answer for each element on the way is kept in
-    `known`, so that the elements below one already asked about climb no higher than it."""
-    path: list[Element] = []
-    node: Element | None = el
-    found = False
-    while node is not None:
-        if (seen := known.get(node)) is not None:
-            found = seen
-            break
-        path.append(node)
-        node = node.getparent()
-    for node in reversed(path):
-        found = known[node] = found or test(node)
-    return found
 
 
 def _links_away(href: str, url: str) -> bool:

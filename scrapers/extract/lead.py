@@ -25,6 +25,7 @@ from scrapers.extract.markup import (
     in_figure_or_box,
     is_hidden,
     link_text_length,
+    nearest,
     text_key,
     text_of,
     text_within,
@@ -150,7 +151,7 @@ def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> s
     judged: set[Element] = set()
     blocks: dict[Element, Element | None] = {}  # an inline element -> the block above it (climbed once)
     for node in (text for text in parsed.texts if probe in text):
-        el = _block_of(node.getparent(), blocks)
+        el = nearest(node.getparent(), _is_block, blocks)  # (a text in the thousandth of nested spans)
         if el is None or el in judged or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html"):
             continue
         if _in_page_chrome(node):
@@ -173,19 +174,8 @@ def _printed_whole(parsed: Parsed, description: str, first: Element | None) -> s
     return None
 
 
-def _block_of(el: Element | None, blocks: dict[Element, Element | None]) -> Element | None:
-    """The nearest of `el` and its ancestors that is no inline element, climbed once for all the inline
-    elements on the way (kept in `blocks`): a text in the thousandth of nested spans climbed them all."""
-    passed: list[Element] = []
-    while el is not None and el.tag in INLINE_TAGS:
-        if el in blocks:
-            el = blocks[el]
-            break
-        passed.append(el)
-        el = el.getparent()
-    for inline in passed:
-        blocks[inline] = el
-    return el
+def _is_block(el: Element) -> bool:
+    return el.tag not in INLINE_TAGS
 
 
 NOT_STANDFIRST_WORDS = BOX_CLASS_WORDS | NEAR_STANDFIRST_CLASS_WORDS

@@ -4,7 +4,7 @@ story."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import chain, islice
 from typing import cast
@@ -122,6 +122,28 @@ def class_words(el: Element) -> frozenset[str]:
 def _words_of_marks(marks: str) -> frozenset[str]:
     # Cached: a page repeats its class names, and a site its pages'.
     return frozenset(word.lower() for word in CLASS_WORD.split(marks) if word)
+
+
+def nearest(
+    el: Element | None, stop: Callable[[Element], bool], known: dict[Element, Element | None]
+) -> Element | None:
+    """The nearest of `el` and its ancestors for which `stop` holds, or None. Each element passed on the way is
+    kept in `known` with that answer, so that a later climb from below one of them stops there (the elements of a
+    page share their ancestors: climbing them all again from each of thousands of nested elements grew with the
+    square of their number)."""
+    passed: list[Element] = []
+    node = el
+    while node is not None:
+        if node in known:
+            node = known[node]
+            break
+        if stop(node):
+            break
+        passed.append(node)
+        node = node.getparent()
+    for element in passed:
+        known[element] = node
+    return node
 
 
 def following(el: Element, *tags: str, inside: Element | None = None) -> Iterator[Element]:
