@@ -79,7 +79,7 @@ def not_started(crawl: Any) -> list[str]:
 
     def keep(error: BaseException | None) -> None:
         if error is not None:
-            reasons.append(one_line(error))
+            reasons.append(one_line(first_cause(error)))
 
     if isinstance(crawl, asyncio.Task):
         crawl.add_done_callback(lambda task: keep(None if task.cancelled() else task.exception()))
@@ -109,6 +109,14 @@ def guard(what: str, check: Callable[[], None]) -> None:
         check()
     except (ValueError, TypeError, OSError) as error:
         raise BadStart(f"bad {what}: {one_line(error)}") from error
+
+
+def first_cause(error: BaseException) -> BaseException:
+    """The error that stopped the start: Scrapy's own, raised while it cleaned up after a component that
+    could not open (`RuntimeError: Engine slot not assigned` after Redis refused the scheduler), hides it."""
+    if isinstance(error, RuntimeError) and error.__context__ is not None and not error.__suppress_context__:
+        return error.__context__
+    return error
 
 
 def one_line(error: BaseException) -> str:
@@ -231,7 +239,11 @@ LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
 
 def revisit(settings: BaseSettings, name: str) -> None:
-    RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
+    """`REVISIT_AFTER` or `RETRY_AFTER`, each read beside the other's default, so that the line names the one
+    that is wrong."""
+    given = {"REVISIT_AFTER": project_settings.REVISIT_AFTER, "RETRY_AFTER": project_settings.RETRY_AFTER}
+    given[name] = settings.get(name)
+    RevisitPolicy.parse(given["REVISIT_AFTER"], given["RETRY_AFTER"])
 
 
 def state_uri(settings: BaseSettings, name: str) -> None:
@@ -242,6 +254,14 @@ def state_uri(settings: BaseSettings, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)  # the state creates it anyway
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"cannot write the state's folder {folder}")
+
+
+def redis_url(settings: BaseSettings, name: str) -> None:
+    """A Redis URL redis-py can read; whether the server answers is found when the run opens it."""
+    if url := settings.get(name):
+        from redis.connection import parse_url
+
+        parse_url(str(url))  # type: ignore[no-untyped-call]
 
 
 def replay_dir(settings: BaseSettings, name: str) -> None:
@@ -303,7 +323,9 @@ def alert_actions(settings: BaseSettings, name: str) -> None:
 SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "LOG_FILE": log_file,
     "REVISIT_AFTER": revisit,
+    "RETRY_AFTER": revisit,
     "STATE_URI": state_uri,
+    "REDIS_URL": redis_url,
     "REPLAY_DIR": replay_dir,
     "REPLAY_LATENCY": positive_number,
     "STATE_LOCK_TIMEOUT": positive_number,

@@ -17,6 +17,7 @@ from typing import Any
 
 from scrapy.exporters import CsvItemExporter, JsonLinesItemExporter, XmlItemExporter
 from scrapy.utils.python import to_bytes
+from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import dataclass_fields
 from pipelines.validate import plain as record_plain
@@ -56,7 +57,12 @@ class RecordJsonLinesItemExporter(JsonLinesItemExporter):
         if self.fields_to_export is not None or not _plain_fields(type(item)):
             super().export_item(item)
             return
-        self.file.write(to_bytes(self.encoder.encode(record_plain(item)) + "\n", self.encoding))
+        record = record_plain(item)
+        try:
+            self.file.write(to_bytes(self.encoder.encode(record) + "\n", self.encoding))
+        except UnicodeEncodeError:  # an encoding without some character of the record (ascii, latin-1)
+            escaped = ScrapyJSONEncoder(**{**self._kwargs, "ensure_ascii": True})  # JSON's \u escapes say it
+            self.file.write(to_bytes(escaped.encode(record) + "\n", self.encoding))
 
 
 _PLAIN_FIELDS: dict[type, bool] = {}

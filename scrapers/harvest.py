@@ -42,7 +42,7 @@ from scrapy.statscollectors import StatsCollector
 
 from pipelines import Rejected, Unchanged
 from scrapers.extract.dates import is_relative, utc_now
-from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
+from scrapers.integrity import NOT_COMMITTED, START_ERROR, note_error, run_errors
 from scrapers.outputfiles import describe, output_opened
 from scrapers.statestore import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
 
@@ -58,9 +58,6 @@ state's status for the URL, `missing` (neither a story nor a listing: a bot wall
 200, an empty body; tried again after `RETRY_AFTER`, as an HTTP error is) or `rejected` (its reading raised,
 rejected as such). Without it, an article page that gave no record is `skipped`: not an article (an
 infographic, a video, a tag page), never fetched again."""
-
-START_ERROR = "harvest/start_error"
-"""Stats key of the one-line reason a run did not start (the state held by another run, or damaged)."""
 
 run_settled = object()
 """Signal sent with `run_id` and `outcome` (`recovered`, `rolled_back`) for each run that did not finish

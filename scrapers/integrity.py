@@ -20,6 +20,10 @@ from scrapy.statscollectors import StatsCollector
 
 ERRORS = "errors/"
 
+START_ERROR = "harvest/start_error"
+"""Stats key of the one-line reason a run did not start (the state held by another run or damaged, an
+output that cannot be written)."""
+
 NOT_COMMITTED = frozenset({"output", "no_output", "rejects", "state"})
 """Causes after which the state keeps nothing of the run (the output or the rejects file lacks articles the
 run read, or the state itself failed), so that the next run fetches its articles again; nor does the

@@ -9,27 +9,121 @@ final path with the `output_opened` signal, so that the run's state knows what i
 A file that could not be opened or written in full (a read-only or missing folder, a full disk) is never
 renamed into place: its `.part` is removed, and the error is noted for the run's verdict
 (`scrapers/integrity.py`, cause `output`), so the run fails and the state keeps none of its articles.
+
+`CheckedFeedExporter` replaces Scrapy's feed exporter (`EXTENSIONS` in settings) so that an output that can
+never be written stops the run before its first request, with one line (exit status 1): a path naming a
+`%(param)s` the spider has no value for, an encoding Python does not know, a folder that cannot be created
+or written, a path that is a folder. Scrapy's own exporter found these only when the first article came,
+logged a traceback per article and carried on: with a bad `FEED_EXPORT_ENCODING` every article was lost and
+the run exited 0. Whatever else fails while an article is exported is an `output` error of the run, logged
+in one line, and the run's outputs are then not put in place.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import io
+import logging
 import os
 import shutil
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
+from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage, apply_uri_params
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from scrapers.integrity import note_error
+from scrapers.integrity import START_ERROR, note_error
 from scrapers.statestore import PART_SUFFIX
+
+logger = logging.getLogger(__name__)
 
 output_opened = object()
 """Signal sent with `path` (the final path of an output file) before its first byte is written."""
+
+
+class BadOutput(Exception):
+    """An output the run could never write; its message is one line."""
+
+
+class CheckedFeedExporter(FeedExporter):
+    """See the module docstring."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.failed: set[str] = set()
+        """The failures already logged, each once."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        exporter = super().from_crawler(crawler)
+        if crawler.spider is not None:
+            for uri, options in exporter.feeds.items():
+                try:
+                    exporter.check(uri, options, crawler.spider)
+                except BadOutput as error:
+                    logger.error("Not starting: %s", error)
+                    if crawler.stats is not None:
+                        crawler.stats.set_value(START_ERROR, str(error))
+                    raise
+        return exporter
+
+    def check(self, uri: str, options: dict[str, Any], spider: Spider) -> None:
+        """Raise `BadOutput` when the output `uri` cannot be written: its parameters, its encoding and, for
+        a local file, its folder (created, as the first article would create it)."""
+        try:
+            path = apply_uri_params(uri, self._get_uri_params(spider, options["uri_params"]))
+        except KeyError as error:
+            raise BadOutput(f"output {uri}: no value for %({error.args[0]})s (the spider's name, time,"
+                            " batch_time, batch_id or an -a argument)") from None
+        except (ValueError, TypeError) as error:
+            raise BadOutput(f"output {uri}: {describe(error)}") from None
+        try:
+            codecs.lookup(options.get("encoding") or "utf-8")
+        except LookupError:
+            raise BadOutput(f"output {uri}: unknown encoding {options.get('encoding')!r}") from None
+        if urlsplit(path).scheme not in ("", "file"):
+            return  # another storage (S3, FTP, stdout) says what it cannot do itself
+        final = Path(FileFeedStorage(path).path)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise BadOutput(f"output {path}: cannot create its folder: {describe(error)}") from None
+        if final.is_dir():
+            raise BadOutput(f"output {path} is a folder")
+        if not os.access(final.parent, os.W_OK | os.X_OK):
+            raise BadOutput(f"output {path}: its folder {final.parent} cannot be written")
+
+    async def close_spider(self, spider: Spider) -> None:
+        if self.failed:  # an output without some of the run's articles is not put in place, as a broken file is not
+            for slot in self.slots:
+                self.abandon(slot)
+        await super().close_spider(spider)
+
+    @staticmethod
+    def abandon(slot: FeedSlot) -> None:
+        """Leave the output of `slot` unstored: its `.part` removed, nothing renamed into place or uploaded."""
+        if slot.file is not None:
+            with contextlib.suppress(OSError):  # a full disk: what is left in the buffer cannot be written
+                slot.file.close()
+        if isinstance(slot.storage, AtomicFileFeedStorage):
+            slot.storage.part.unlink(missing_ok=True)
+        logger.error("Output %s not stored: it lacks articles of the run", slot.uri)
+        slot.itemcount, slot.store_empty = 0, False  # Scrapy stores neither an empty nor a partial file then
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        try:
+            super().item_scraped(item, spider)
+        except Exception as error:  # whatever an exporter or a storage raises: the article is not in the output
+            if not isinstance(error, OSError):  # the file's own errors are noted by its storage
+                note_error(self.crawler.stats, "output", f"an article was not exported: {describe(error)}")
+            if type(error).__name__ not in self.failed:  # one line per kind of failure, not one per article
+                self.failed.add(type(error).__name__)
+                logger.error("Article not exported: %s", describe(error))
 
 
 class CheckedWriter(io.BufferedWriter):

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import glob
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import redis
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from scrapers.statestore import REDIS_SCHEMES, RunEntry, runs_in, sqlite_path
+from scrapers.statestore import REDIS_SCHEMES, RunEntry, StateDamaged, runs_in, sqlite_path
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,10 @@ def all_runs(uri: str) -> dict[str, list[Run]]:
     return dict(sorted(runs.items()))
 
 
+UNREADABLE = 1
+"""Exit status of a state command whose state cannot be read."""
+
+
 class StateCommand(ScrapyCommand):
     """A command that reads the runs the incremental state keeps (`status`, `report`, `accept`): no crawl, no
     log, `STATE_URI` given as the crawls give it."""
@@ -118,6 +124,24 @@ class StateCommand(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
+
+    def run(self, args: list[str], opts: Any) -> None:
+        """`read`, with a state that cannot be read (a `STATE_URI` of no known kind, a Redis that does not
+        answer, a file that is no database) said in one line on stderr, exit status 1, instead of a traceback."""
+        try:
+            self.read(args, opts)
+        except (ValueError, OSError, sqlite3.Error, redis.RedisError, StateDamaged) as error:
+            uri = self.settings.get("STATE_URI") if self.settings is not None else None
+            print(f"newsharvest: {self.name()}: cannot read the state {uri}: {' '.join(str(error).split())}",
+                  file=sys.stderr)
+            self.exitcode = UNREADABLE
+
+    def read(self, args: list[str], opts: Any) -> None:
+        raise NotImplementedError
+
+    def name(self) -> str:
+        """The command's name as typed (`status`), for its lines on stderr."""
+        return type(self).__module__.rsplit(".", 1)[-1]
 
     def state_uri(self) -> str:
         assert self.settings is not None

@@ -89,6 +89,8 @@ ITEM_PIPELINES = {
 # Order matters at the end of a run: coverage is counted (CrawlSummary) before the checks run (Spidermon),
 # and the state commits (HarvestState) after the output files and the report are written.
 EXTENSIONS = {
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "scrapers.outputfiles.CheckedFeedExporter": 0,  # Scrapy's, refusing an output it could never write
     "scrapers.extensions.ReturnFreedMemory": 0,  # large blocks given back to the system when freed (glibc)
     "scrapers.extensions.SparseGarbageCollection": 10,  # start-up objects frozen, young objects collected less often
     "scrapers.extensions.RejectsFile": 500,

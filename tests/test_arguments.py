@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,9 @@ BAD = [
     (["-s", "CONCURRENT_REQUESTS=many"],
      "bad CONCURRENT_REQUESTS=many: could not convert string to float: 'many'"),
     (["-a", "since"], "Invalid -a value, use -a NAME=VALUE"),
+    (["-s", "RETRY_AFTER=-5h"], "bad RETRY_AFTER=-5h: not a duration (like 30m, 6h, 2d): '-5h'"),
+    (["-s", "REDIS_URL=localhost:6379"], "bad REDIS_URL=localhost:6379: Redis URL must specify one of the"
+                                         " following schemes (redis://, rediss://, unix://)"),
     (["-s", "GC_GEN0_THRESHOLD=4294967296"], "bad GC_GEN0_THRESHOLD=4294967296: 0 (Python's collector as it is)"
                                              " or a number of objects up to 2147483647"),
 ]
@@ -123,3 +127,73 @@ def test_readme_crontab_line_runs_on_a_fresh_install(tmp_path: Path) -> None:
     assert re.search(r"INFO: Crawl summary for thoidai \(finished", (tmp_path / "logs" / "thoidai.log").read_text())
     [output] = (tmp_path / "out" / "thoidai").glob("*.jsonl")
     assert len(output.read_text(encoding="utf-8").splitlines()) == 9
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_redis_that_does_not_answer_is_named_in_the_one_line(tmp_path: Path) -> None:
+    """Scrapy's own error on the way out (`Engine slot not assigned`) does not hide why the run stopped."""
+    port = closed_port()
+    result = scrapy("crawl", "thoidai", "-s", f"REDIS_URL=redis://127.0.0.1:{port}/0", "-O", str(tmp_path / "o.jsonl"),
+                    "-s", f"REPLAY_DIR={SAMPLES}", "-s", "LOG_LEVEL=ERROR")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"newsharvest: thoidai: cannot start: Error 111 connecting to 127.0.0.1:{port}. Connection refused.")
+
+
+BAD_OUTPUTS = [
+    (["-O", "{tmp}/out.jsonl", "-s", "FEED_EXPORT_ENCODING=utf-9"], "output {tmp}/out.jsonl: unknown encoding 'utf-9'"),
+    (["-O", "{tmp}/%(sitename)s.jsonl"], "output {tmp}/%(sitename)s.jsonl: no value for %(sitename)s (the spider's"
+                                         " name, time, batch_time, batch_id or an -a argument)"),
+    (["-O", "/proc/none/out.jsonl"], "output /proc/none/out.jsonl: cannot create its folder: FileNotFoundError:"
+                                     " [Errno 2] No such file or directory: '/proc/none'"),
+    (["-O", "{tmp}/folder.jsonl"], "output {tmp}/folder.jsonl is a folder"),
+]
+
+
+@pytest.mark.parametrize(("options", "line"), BAD_OUTPUTS, ids=[" ".join(options) for options, _ in BAD_OUTPUTS])
+def test_an_output_that_cannot_be_written_stops_the_run_before_any_request(
+    options: list[str], line: str, tmp_path: Path
+) -> None:
+    """Scrapy's feed exporter found these at the first article, logged a traceback per article and went on:
+    with an unknown encoding every article was lost and the run exited 0."""
+    (tmp_path / "folder.jsonl").mkdir()
+    given = [option.format(tmp=tmp_path) for option in options]
+    result = scrapy("crawl", "thoidai", *given, "-s", f"REPLAY_DIR={SAMPLES}", "-s", f"LOG_FILE={tmp_path / 'log'}")
+    want = f"newsharvest: thoidai: cannot start: {line.format(tmp=tmp_path)}\n"
+    assert (result.returncode, result.stderr) == (1, want)
+    assert "Crawled" not in (tmp_path / "log").read_text()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder.jsonl", "log"]
+
+
+def test_the_output_folder_is_created_and_the_named_parameters_filled(tmp_path: Path) -> None:
+    result = scrapy("crawl", "thoidai", "-O", str(tmp_path / "out" / "%(name)s-%(max_pages)s.jsonl"),
+                    "-a", "max_pages=1", "-s", f"REPLAY_DIR={SAMPLES}", "-s", "LOG_LEVEL=ERROR")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["thoidai-1.jsonl", "thoidai-1.report.json"]
+    assert (tmp_path / "out" / "thoidai-1.jsonl").read_text().count("\n") == 9
+
+
+@pytest.mark.parametrize("command", ["status", "report", "accept thoidai"])
+@pytest.mark.parametrize(("uri", "why"), [
+    ("postgres://db/state", "STATE_URI must be sqlite:///<path>, not 'postgres://db/state'"),
+    ("redis://127.0.0.1:{port}/0", "Error 111 connecting to 127.0.0.1:{port}. Connection refused."),
+    ("sqlite:///{tmp}/%(name)s.db", "file is not a database"),
+])
+def test_a_state_command_on_a_state_it_cannot_read_says_so_in_one_line(
+    command: str, uri: str, why: str, tmp_path: Path
+) -> None:
+    (tmp_path / "thoidai.db").write_text("not a database\n" * 100)
+    port = closed_port()
+    uri, why = uri.format(port=port, tmp=tmp_path), why.format(port=port, tmp=tmp_path)
+    result = scrapy(*command.split(), "-s", f"STATE_URI={uri}")
+    name = command.split()[0]
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"newsharvest: {name}: cannot read the state {uri}: ")
+    assert why in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -37,16 +37,18 @@ def state_rows(harvest: Harvest) -> list[tuple[str, int]]:
 # ------------------------------------------------------------------ 1. output that cannot be written
 
 
-def test_unusable_output_folder_fails_the_run_and_the_state_keeps_none_of_it(tmp_path: Path) -> None:
+def test_unusable_output_folder_stops_the_run_before_it_starts_and_the_state_keeps_none_of_it(
+    tmp_path: Path,
+) -> None:
     harvest = Harvest(tmp_path)
     (tmp_path / "blocker").write_text("a file where the output folder should be")
     command, _ = harvest.command(output=str(tmp_path / "blocker" / "out.jsonl"))
     broken = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
 
-    assert broken.returncode == 2, broken.stderr[-2000:]
+    assert broken.returncode == 1, broken.stderr[-2000:]
     (line,) = stderr_lines(broken.stderr)
-    assert line.startswith(f"{STATE_LINE}error: output: ") and "blocker/out.jsonl not written" in line
-    assert state_rows(harvest) == []  # rolled back: nothing recorded as written
+    assert line.startswith(f"{STATE_LINE}cannot start: output ") and "blocker/out.jsonl: cannot create" in line
+    assert not (tmp_path / "state" / "thoidai.db").exists()  # nothing fetched, nothing recorded
     assert not (tmp_path / "rejects.jsonl").exists()  # its reject comes back with the rerun, once
 
     rerun = harvest.run()

@@ -95,6 +95,33 @@ def test_csv_cells_of_nested_fields_are_json(jsonl: Path, tmp_path: Path) -> Non
         assert "Image(" not in row["images"] and "Link(" not in row["related"]
 
 
+def test_json_lines_in_an_encoding_without_the_texts_characters_escape_them(jsonl: Path, tmp_path: Path) -> None:
+    """FEED_EXPORT_ENCODING=ascii lost every Vietnamese article (a UnicodeEncodeError per article) and exited 0."""
+    lines = crawl(tmp_path, "-s", "FEED_EXPORT_ENCODING=ascii").read_bytes().decode("ascii").splitlines()
+    assert "\\u1ec7" in lines[0]
+    by_url = {record["url"]: record for record in records(jsonl)}
+    got = {record["url"]: record for record in map(json.loads, lines)}
+    assert len(got) == 9
+    assert all(got[url] | {"scraped_at": None} == want | {"scraped_at": None} for url, want in by_url.items())
+
+
+def test_an_output_that_lost_articles_is_not_put_in_place_and_the_run_fails(tmp_path: Path) -> None:
+    """A CSV in ASCII cannot hold the articles: the run said so in a traceback per article, exited 0 and left a
+    file of the header alone."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}",
+         "-O", str(tmp_path / "o.csv"), "-s", "FEED_EXPORT_ENCODING=ascii",
+         "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=ERROR"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "newsharvest: thoidai: error: output: 9 errors, the first: an article was not exported: UnicodeEncodeError:")
+    assert not (tmp_path / "o.csv").exists() and not (tmp_path / "o.csv.part").exists()
+    assert json.loads((tmp_path / "o.report.json").read_text())["articles"]["written"] == 0
+
+
 def test_xml_nests_records(jsonl: Path, tmp_path: Path) -> None:
     items = ET.parse(crawl(tmp_path, output="out.xml")).getroot().findall("item")
     by_url = {record["url"]: record for record in records(jsonl)}

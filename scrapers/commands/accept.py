@@ -28,7 +28,7 @@ class Command(StateCommand):
     def short_desc(self) -> str:
         return "Take the latest run of a spider as the new baseline of the coverage check"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def read(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one spider name (a news site: its domain, e.g. example.com)")
         uri = self.state_uri()

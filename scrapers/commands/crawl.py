@@ -25,8 +25,8 @@ from scrapy.exceptions import UsageError
 from scrapy.statscollectors import StatsCollector
 
 from scrapers.arguments import check_options, not_started, say
-from scrapers.harvest import START_ERROR, run_name
-from scrapers.integrity import run_errors
+from scrapers.harvest import run_name
+from scrapers.integrity import START_ERROR, run_errors
 from scrapers.monitors import FAILED_CHECKS
 from scrapers.shutdown import forced_stop_status
 

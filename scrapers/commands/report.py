@@ -41,7 +41,7 @@ class Command(StateCommand):
         parser.add_argument("-o", "--output", metavar="FILE",
                             help="the page (one name only); default reports/<name>.html")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def read(self, args: list[str], opts: argparse.Namespace) -> None:
         runs = self.runs(args)
         if opts.output and len(runs) != 1:
             raise UsageError("-o writes one site's page: name one site")

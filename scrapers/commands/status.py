@@ -36,7 +36,7 @@ class Command(StateCommand):
         parser.add_argument("--max-age", type=float, metavar="HOURS",
                             help="exit 1 when a site has had no successful run for this many hours")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def read(self, args: list[str], opts: argparse.Namespace) -> None:
         runs = self.runs(args)
         now = utc_now()
         print(table(runs, now))
