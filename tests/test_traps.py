@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from scrapers.extract.links import without_tracking
 from tests import traps
 from tests.harness import ROOT
 from tests.test_hostile import FAST, RUN_BOUND, read_lines
@@ -94,3 +95,15 @@ def test_campaign_tags_that_change_every_run_do_not_make_known_articles_new(tmp_
     assert read_lines(tmp_path / "run-2.jsonl") == []
     requested = site.paths_requested()
     assert {path: requested[path] for path in site.listed} == dict.fromkeys(site.listed, 1)
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://a.example/x-1.html;jsessionid=3E9", "https://a.example/x-1.html"),
+    ("https://a.example/x-1.html;JSESSIONID=ab?id=5", "https://a.example/x-1.html?id=5"),
+    ("https://a.example/x.html?utm_source=rss&utm_medium=feed", "https://a.example/x.html"),
+    ("https://a.example/x.html?id=5&fbclid=abc&p=2", "https://a.example/x.html?id=5&p=2"),
+    ("https://a.example/x.html?sid=07/01/01", "https://a.example/x.html?sid=07/01/01"),  # a story id on some CMSs
+    ("https://a.example/x.html?id=5", "https://a.example/x.html?id=5"),
+])
+def test_without_tracking(url: str, expected: str) -> None:
+    assert without_tracking(url) == expected
