@@ -338,4 +338,5 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "CHECK_MIN_FAILURES": positive_number,
     "ALERT_ACTIONS": alert_actions,
     "GC_GEN0_THRESHOLD": collector_threshold,
+    "COOKIES_MAX_HEADER": positive_number,
 }

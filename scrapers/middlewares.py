@@ -23,6 +23,13 @@ failed fetch counted by its cause.
   `fetch/stopped`. A redirect off the site or into a loop, which Scrapy drops when it is scheduled, counts as
   a failure too (`offsite`, `private_address`, `redirect_loop`). Each request is counted once, so the causes
   add up to the failures; the run report lists them and the HTTP error check quotes them.
+- `DropTrackingParameters` (spider) requests every page without the campaign parameters and session ids in its
+  links (`utm_*`, `fbclid`, `;jsessionid=`; `scrapers.extract.links.without_tracking`), before the duplicate
+  filter, the state and the shards see it: an article linked with a new session id from each listing page, or
+  with other campaign tags than last hour, is one URL, fetched once.
+- `CappedCookieHeader` (downloader) replaces Scrapy's cookies middleware: the same cookies, in a `Cookie`
+  header of at most `COOKIES_MAX_HEADER` bytes. A page that set thousands of cookies had every later request
+  carry all of them, which servers refuse (431, or 400 "Request Header Or Cookie Too Large").
 - `ShardArticles` (spider) with `-a shard=i/n` keeps the article requests of one n-th of the site: n processes
   started with `0/n` .. `n-1/n` (each with its own output) crawl it together, every article fetched by one.
 """
@@ -40,6 +47,7 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -63,6 +71,7 @@ from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRef
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
+from scrapers.extract.links import without_tracking
 from scrapers.harvest import ARTICLE
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
@@ -260,6 +269,68 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
             encoding = b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
             raise Refused("decoding_failed", f"Not read {request.url}: its body does not decode as {encoding}"
                                              f" ({type(error).__name__}: {error})") from None
+
+
+class DropTrackingParameters:
+    """See the module docstring."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DropTrackingParameters:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def clean(self, entry: Any) -> Any:
+        if not isinstance(entry, Request):
+            return entry
+        url = without_tracking(entry.url)
+        if url == entry.url:
+            return entry
+        self.stats.inc_value("fetch/tracking_dropped")
+        return entry.replace(url=url)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in start:
+            yield self.clean(entry)
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        return (self.clean(entry) for entry in result)
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in result:
+            yield self.clean(entry)
+
+
+class CappedCookieHeader(CookiesMiddleware):
+    """See the module docstring. The cookies the jar gives a request are sent in its order while the header
+    stays within the cap; the others are left out (counted under `cookies/not_sent`)."""
+
+    max_header: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CappedCookieHeader:
+        middleware = super().from_crawler(crawler)
+        middleware.max_header = crawler.settings.getint("COOKIES_MAX_HEADER")
+        return middleware
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        super().process_request(request)
+        header = request.headers.get(b"Cookie")
+        if not header or len(header) <= self.max_header:
+            return
+        kept: list[bytes] = []
+        size = 0
+        cookies = header.split(b"; ")
+        for cookie in cookies:
+            if size + len(cookie) + 2 * bool(kept) > self.max_header:
+                break
+            kept.append(cookie)
+            size += len(cookie) + 2 * (len(kept) > 1)
+        request.headers[b"Cookie"] = b"; ".join(kept)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("cookies/not_sent", len(cookies) - len(kept))
 
 
 class CountFetchOutcomes:

@@ -21,6 +21,12 @@ CONCURRENT_ITEMS = 8
 # pages and their requests wait in memory: 6,300 queued halfway through a crawl of 20,000 articles (Python's
 # heap +200,000 blocks), against about 50 breadth first (crawlbench; the heap flat).
 DEPTH_PRIORITY = 1
+# ...and first in, first out within a depth (Scrapy's queues are last in, first out): a sitemap's or a feed's
+# articles are fetched in its order, newest first, and the articles a feed or listing named before a big
+# sitemap was read come before that sitemap's. Last in, first out, a sitemap of 50,000 articles was fetched
+# oldest first, and the feed's new articles, queued before it, waited behind all of them.
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 
 COMMANDS_MODULE = "scrapers.commands"  # `scrapy crawl` exits non-zero when a check fails
 
@@ -53,6 +59,8 @@ SPIDER_MIDDLEWARES = {
     "scrapers.harvest.SkipKnownArticles": 800,
     # With -a shard=i/n: only the article requests of one n-th of the site, before the state is asked.
     "scrapers.middlewares.ShardArticles": 850,
+    # Links without campaign parameters and session ids, before the shards, the state and the duplicate filter.
+    "scrapers.middlewares.DropTrackingParameters": 900,
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -70,6 +78,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's redirects, a Location that is no URL (javascript:) refused instead of raising.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "scrapers.middlewares.RedirectToUrlsOnly": 600,
+    # Scrapy's cookies, in a Cookie header servers accept (COOKIES_MAX_HEADER).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "scrapers.middlewares.CappedCookieHeader": 700,
     # Serves saved pages when REPLAY_DIR is set (NotConfigured otherwise); placed last before the
     # download so robots.txt, user agent and the rest still see every request.
     "scrapers.replay.ReplayDownloads": 950,
@@ -157,6 +168,9 @@ RETRY_AFTER_HEADER_MAX = 30.0
 PAGE_MAX_ELEMENTS = 200_000
 """Pages with more elements are not read (counted `fetch/failed/page_too_large`): real articles have under
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""
+COOKIES_MAX_HEADER = 4096
+"""Bytes of the `Cookie` header a request carries at most (servers refuse a header line past 8 KB); a site's
+cookies past it are not sent."""
 MALLOC_MMAP_THRESHOLD = 128 * 1024
 """Bytes from which glibc maps a block on its own and unmaps it when freed (response bodies; see
 `scrapers.extensions.ReturnFreedMemory`); 0 leaves glibc's own rule, which raises it as large blocks are freed."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
 from w3lib.url import canonicalize_url
@@ -41,3 +42,32 @@ def registrable_domain(url: str) -> str:
         return ""
     parts = _SUFFIXES(host)
     return parts.top_domain_under_public_suffix or host
+
+
+TRACKING_PARAMETERS = frozenset({
+    # Campaign and click identifiers of analytics and ad networks.
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
+    "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_enc_id", "oly_anon_id", "vero_id", "wt_mc", "wt_zmc",
+    # Session ids that servers without cookies write into every link.
+    "jsessionid", "phpsessid", "aspsessionid", "cfid", "cftoken", "sessionid", "session_id",
+})
+"""Query parameters that name the visitor, the visit or the campaign, never the page (`utm_*` too)."""
+_SESSION_IN_PATH = re.compile(r";(?:jsessionid|phpsessid)=[^/?#]*", re.IGNORECASE)
+
+
+def without_tracking(url: str) -> str:
+    """`url` without the query parameters of `TRACKING_PARAMETERS` and `utm_*`, and without a session id in
+    its path (`/a.html;jsessionid=0A1B`): the address of the page, the same for every visitor and visit. The
+    other parameters stay as they are, in their order."""
+    parts = urlsplit(url)
+    path = _SESSION_IN_PATH.sub("", parts.path)
+    pairs = parts.query.split("&") if parts.query else []
+    kept = [pair for pair in pairs if not _is_tracking(pair.partition("=")[0])]
+    if path == parts.path and len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(path=path, query="&".join(kept)))
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
@@ -17,11 +18,19 @@ from pipelines import Rejected
 from pipelines.timestamps import AHEAD, EARLIEST
 from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
+from scrapers.extract.links import absolute_url
 from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
 from scrapers.harvest import ARTICLE, NO_RECORD
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
+
+SITEMAP_DEPTH = "sitemap_depth"
+"""Request meta key of a sitemap: how many sitemap indexes lead to it (0 for one robots.txt or the profile names)."""
+SITEMAP_MAX_DEPTH = 2
+"""Deepest sitemap followed: an index may list indexes once more (the protocol allows none; some sites nest
+once), which list URL sets. A site whose indexes list new indexes forever (`index?n=N` naming `index?n=N+1`)
+had the crawl fetch 16,500 of them in a minute, to the end of the run; deeper ones are counted, not fetched."""
 
 EXTRACTION_ERROR = "extraction error"
 """Reason prefix of the reject of a page whose reading raised: `extraction error: ValueError: ...`."""
@@ -48,6 +57,9 @@ class HarvestSpider(Spider):
         self.full = str(full).lower() in ("1", "true", "yes")
         """`-a full=1`: with STATE_URI, fetch and write every article again (see scrapers/harvest.py)."""
         self.clock = clock
+        self.listings: set[str] = set()
+        """The listing pages this crawl read (section fronts, their next pages, the home page), as asked for
+        and as answered."""
 
     def fetch_time(self, response: Response) -> datetime:
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
@@ -89,9 +101,17 @@ class HarvestSpider(Spider):
             return failure  # passed on as it came
         return counter.failed(failure)
 
-    def count(self, key: str) -> None:
+    def count(self, key: str, n: int = 1) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+            self.crawler.stats.inc_value(key, n)
+
+    def note_listing(self, response: Response) -> None:
+        """Remember `response` as a listing page: an article naming it as its canonical URL is not that page."""
+        self.listings.update([response.url, *meta_of(response).get("redirect_urls", [])])
+
+    def is_listing(self, url: str) -> bool:
+        """Whether `url` is a listing page of this crawl or the site's home page."""
+        return url in self.listings or urlsplit(url).path in ("", "/")
 
     def article_page(self, url: str) -> type[ArticlePage]:
         """The page class that reads the article at `url`: its site's profile's (the generic one for a site
@@ -111,8 +131,14 @@ class HarvestSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         children, entries = sitemap_entries(self.sitemap_body(response), response.url)
+        depth = int(meta_of(response).get(SITEMAP_DEPTH, 0)) + 1
+        if children and depth > SITEMAP_MAX_DEPTH:
+            self.logger.warning("Not following %d sitemaps of %s: nested deeper than %d sitemap indexes",
+                                len(children), response.url, SITEMAP_MAX_DEPTH)
+            self.count("sitemaps/too_deep", len(children))
+            children = []
         for url in children:
-            yield Request(url, callback=self.parse_sitemap)
+            yield Request(url, callback=self.parse_sitemap, meta={SITEMAP_DEPTH: depth})
         yield from self.follow_articles(self.sitemap_articles(entries))
 
     def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:
@@ -178,9 +204,22 @@ class HarvestSpider(Spider):
             return
         if item is None:
             return
+        canonical = absolute_url(item.canonical_url, response.url) if item.canonical_url else None
+        if canonical and canonical != response.url and self.is_listing(canonical):
+            # A CMS that gives every article its section's or home page's address as canonical: taken at its
+            # word, every article after the first was dropped as a duplicate of that page.
+            self.logger.info("Canonical URL %s of %s is a listing page: not the article's", canonical, response.url)
+            self.count("articles/canonical_is_listing")
+            item.canonical_url = None
+            item.sources.pop("canonical_url", None)
         if not item.body.strip() and not item.published_raw:
             self.count("articles/no_content")
         yield item
+
+
+def meta_of(response: Response) -> dict[str, Any]:
+    """The meta of the request of `response`; empty for a response made without a request (a test's)."""
+    return response.request.meta if response.request is not None else {}
 
 
 def no_record(response: Response, status: str) -> None:

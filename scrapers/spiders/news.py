@@ -1,10 +1,11 @@
 """`scrapy crawl news -a url=https://example.com/section/`: any news site, from one section page.
 
 The spider stays on the section's site. From the section page it follows the links that look like
-articles (`scrapers/extract/discover.py`: URL shapes learned from the page), the listing's next pages, the
-RSS/Atom feeds the page advertises and the sitemaps robots.txt names. A fetched page becomes a record only
-when it is an article (`og:type`, JSON-LD, or a story in its markup); section, tag, author and video pages
-are counted under `articles/skipped/<kind>`. A site with a profile is read with the profile's page class.
+articles (`scrapers/extract/discover.py`: URL shapes learned from the page), the listing's next pages
+(while each shows an article the ones before did not), the RSS/Atom feeds the page advertises and the
+sitemaps robots.txt names (two sitemap indexes deep at most). A fetched page becomes a record only when it
+is an article (`og:type`, JSON-LD, or a story in its markup); section, tag, author and video pages are
+counted under `articles/skipped/<kind>`. A site with a profile is read with the profile's page class.
 
 The spider names itself after the site (`example.com`): `%(name)s` in `-o`, `STATE_URI` and `REJECTS_URI`,
 the run history the checks compare with and the lines cron mails are the site's, so sites run side by side.
@@ -23,7 +24,7 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.discover import article_links, feed_links, next_page
-from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.links import absolute_url, registrable_domain, without_tracking
 from scrapers.extract.listed import Listed
 from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
@@ -47,6 +48,8 @@ class NewsSpider(HarvestSpider):
         self.name = self.site  # a run per site: its state, lock, history, outputs (%(name)s) and alarms
         self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages)
+        self.listed: set[str] = set()
+        """The article URLs the listing pages showed so far (without tracking parameters)."""
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(self.start_url, callback=self.parse_listing, meta={"page": 1})
@@ -56,15 +59,25 @@ class NewsSpider(HarvestSpider):
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
+        self.note_listing(response)
         sel = self.page(response)
         links = (absolute_url(href, response.url) for href in sel.css("a::attr(href)").getall())
         on_site = [link for link in links if link and registrable_domain(link) == self.site]
-        yield from self.follow_articles(Listed(url) for url in article_links(on_site))
+        found = article_links(on_site)
+        new = {without_tracking(url) for url in found} - self.listed
+        self.listed.update(new)
+        yield from self.follow_articles(Listed(url) for url in found)
         if "feeds" in self.sources and response.meta.get("page") == 1:
             for feed in feed_links(sel, response.url):
                 yield Request(feed, callback=self.parse_feed)
         number = int(response.meta.get("page", 1))
         following = next_page(sel, response.url)
+        if following and number > 1 and not new:
+            # A next page that lists only what earlier ones did: a pagination that loops or never ends
+            # (`?page=N` forever, a calendar's next day) ends here, whatever max_pages allows.
+            self.logger.info("Listing %s shows no article not seen before: not following %s", response.url, following)
+            self.count("listing/pagination_ended")
+            following = None
         if "listing" in self.sources and following and number < self.max_pages:
             yield Request(following, callback=self.parse_listing, meta={"page": number + 1})
 

@@ -92,12 +92,14 @@ class SiteSpider(HarvestSpider):
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
+        self.note_listing(response)
         for url in page.sections():
             yield Request(url, callback=self.parse_section)
         yield from self.follow_articles(page.articles())
 
     def parse_section(self, response: Response) -> Iterator[Request]:
         page = self.section_page(response)
+        self.note_listing(response)
         listed = page.articles()
         yield from self.follow_articles(listed)
         number = int(response.meta.get("page", 1))
