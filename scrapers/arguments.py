@@ -256,6 +256,21 @@ def state_uri(settings: BaseSettings, name: str) -> None:
         raise ValueError(f"cannot write the state's folder {folder}")
 
 
+def written_file(settings: BaseSettings, name: str) -> None:
+    """A file the run writes as it ends (the rejects, the run report): its folder must be one the run can
+    create and write, so that a run does not read a whole site to lose its rejects or its report at the end.
+    Only the folders above the first `%(name)s` are created here."""
+    template = str(settings.get(name) or "").removeprefix("file://")
+    if not template:
+        return
+    fixed = Path(template.partition("%(")[0] + "x").parent
+    fixed.mkdir(parents=True, exist_ok=True)
+    if not os.access(fixed, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write the folder {fixed}")
+    if "%(" not in template and Path(template).is_dir():
+        raise ValueError(f"{template} is a folder")
+
+
 def redis_url(settings: BaseSettings, name: str) -> None:
     """A Redis URL redis-py can read; whether the server answers is found when the run opens it."""
     if url := settings.get(name):
@@ -326,6 +341,8 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "RETRY_AFTER": revisit,
     "STATE_URI": state_uri,
     "REDIS_URL": redis_url,
+    "REJECTS_URI": written_file,
+    "RUN_REPORT_URI": written_file,
     "REPLAY_DIR": replay_dir,
     "REPLAY_LATENCY": positive_number,
     "STATE_LOCK_TIMEOUT": positive_number,
