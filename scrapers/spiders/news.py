@@ -90,7 +90,7 @@ class NewsSpider(HarvestSpider):
             if field.strip().lower() == b"sitemap":
                 url = absolute_url(value.decode("utf-8", "replace"), response.url)
                 if url:
-                    yield Request(url, callback=self.parse_sitemap)
+                    yield self.sitemap_request(url)
 
     def is_article_url(self, url: str) -> bool:
         # A feed lists articles by definition: every item on the site is followed.
