@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import inspect
+import ipaddress
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -183,9 +186,28 @@ def yes_no(spidercls: type[Spider], value: str) -> None:
 
 def web_address(spidercls: type[Spider], value: str) -> None:
     parts = urlsplit(value if "://" in value else f"https://{value}")
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
-            or any(char.isspace() for char in parts.hostname):  # "exa mple.com": no request can be made of it
+    if parts.scheme not in ("http", "https") or not parts.hostname or not host_name(parts.hostname):
         raise ValueError("not a web address: give the section page, https://...")
+    if "@" in parts.netloc:  # Scrapy sends no credentials of a URL: it asked for "user:pw@host" as a host name
+        raise ValueError("a web address without user:password@ (a site behind a login is not harvested)")
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)\Z")
+
+
+def host_name(host: str) -> bool:
+    """Whether `host` (as `urlsplit` gives it: lower case, brackets off) is one a request can be made of: an IP
+    address, or a name of dot-separated labels of letters, digits, hyphens and underscores (in IDNA: `пример.рф`).
+    "exa mple.com" or "exa%20mple.com" raised out of the download on every request of the run."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return True
+    try:
+        name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = name.removesuffix(".").split(".")
+    return len(labels) > 1 and all(_LABEL.match(label) for label in labels)
 
 
 def section_paths(spidercls: type[Spider], value: str) -> None:
