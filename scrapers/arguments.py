@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import inspect
+import ipaddress
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -183,9 +186,28 @@ def yes_no(spidercls: type[Spider], value: str) -> None:
 
 def web_address(spidercls: type[Spider], value: str) -> None:
     parts = urlsplit(value if "://" in value else f"https://{value}")
-    if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname \
-            or any(char.isspace() for char in parts.hostname):  # "exa mple.com": no request can be made of it
+    if parts.scheme not in ("http", "https") or not parts.hostname or not host_name(parts.hostname):
         raise ValueError("not a web address: give the section page, https://...")
+    if "@" in parts.netloc:  # Scrapy sends no credentials of a URL: it asked for "user:pw@host" as a host name
+        raise ValueError("a web address without user:password@ (a site behind a login is not harvested)")
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)\Z")
+
+
+def host_name(host: str) -> bool:
+    """Whether `host` (as `urlsplit` gives it: lower case, brackets off) is one a request can be made of: an IP
+    address, or a name of dot-separated labels of letters, digits, hyphens and underscores (in IDNA: `пример.рф`).
+    "exa mple.com" or "exa%20mple.com" raised out of the download on every request of the run."""
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return True
+    try:
+        name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = name.removesuffix(".").split(".")
+    return len(labels) > 1 and all(_LABEL.match(label) for label in labels)
 
 
 def section_paths(spidercls: type[Spider], value: str) -> None:
@@ -254,6 +276,21 @@ def state_uri(settings: BaseSettings, name: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)  # the state creates it anyway
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"cannot write the state's folder {folder}")
+
+
+def written_file(settings: BaseSettings, name: str) -> None:
+    """A file the run writes as it ends (the rejects, the run report): its folder must be one the run can
+    create and write, so that a run does not read a whole site to lose its rejects or its report at the end.
+    Only the folders above the first `%(name)s` are created here."""
+    template = str(settings.get(name) or "").removeprefix("file://")
+    if not template:
+        return
+    fixed = Path(template.partition("%(")[0] + "x").parent
+    fixed.mkdir(parents=True, exist_ok=True)
+    if not os.access(fixed, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write the folder {fixed}")
+    if "%(" not in template and Path(template).is_dir():
+        raise ValueError(f"{template} is a folder")
 
 
 def redis_url(settings: BaseSettings, name: str) -> None:
@@ -326,6 +363,8 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "RETRY_AFTER": revisit,
     "STATE_URI": state_uri,
     "REDIS_URL": redis_url,
+    "REJECTS_URI": written_file,
+    "RUN_REPORT_URI": written_file,
     "REPLAY_DIR": replay_dir,
     "REPLAY_LATENCY": positive_number,
     "STATE_LOCK_TIMEOUT": positive_number,

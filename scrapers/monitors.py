@@ -87,6 +87,11 @@ class ArticlesMonitor(HarvestMonitor):
             fetch = fetch_outcomes(self.stats)
             causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
             self.assertFalse(fetch["failed"], msg=f"{self.site}: no page of the site answered ({causes})")
+            stopped = self.stats.get("finish_reason") in ("shutdown", "closespider_timeout")
+            # Not one request either, though the run was not stopped: every one was filtered before it left
+            # (a start URL off the site's own domains); an empty output every hour would say nothing.
+            self.assertTrue(fetch["requests_sent"] or stopped, msg=f"{self.site}: no page of the site was requested"
+                            f" ({self.stats.get('offsite/filtered', 0)} requests filtered as off the site)")
             return
         self.assertTrue(
             found > 0 or fetched_listings == 0,

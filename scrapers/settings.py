@@ -34,6 +34,7 @@ COMMANDS_MODULE = "scrapers.commands"  # `scrapy crawl` exits non-zero when a ch
 DOWNLOAD_TIMEOUT = 30  # seconds for one attempt, headers and body; a page normally takes under 5
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # bytes, also after gzip/brotli decompression; real pages: up to 1.5 MB
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+SITEMAP_MAXSIZE = 50 * 1024 * 1024  # bytes of a sitemap, unpacked: the protocol's limit (50,000 URLs, 50 MB)
 DNS_TIMEOUT = 10
 REDIRECT_MAX_TIMES = 10  # real redirects take one to three hops
 CLOSESPIDER_TIMEOUT = 45 * 60  # seconds: the whole run, for cron; the spider closes as after SIGTERM

@@ -53,6 +53,11 @@ BAD = [
     (["-s", "CONCURRENT_REQUESTS=many"],
      "bad CONCURRENT_REQUESTS=many: could not convert string to float: 'many'"),
     (["-a", "since"], "Invalid -a value, use -a NAME=VALUE"),
+    (["-s", "REJECTS_URI=/proc/none/rejects.jsonl"],
+     "bad REJECTS_URI=/proc/none/rejects.jsonl: [Errno 2] No such file or directory: '/proc/none'"),
+    (["-s", "RUN_REPORT_URI=/proc/none/%(name)s.json"],
+     "bad RUN_REPORT_URI=/proc/none/%(name)s.json: [Errno 2] No such file or directory: '/proc/none'"),
+    (["-s", "REJECTS_URI=/tmp"], "bad REJECTS_URI=/tmp: /tmp is a folder"),
     (["-s", "RETRY_AFTER=-5h"], "bad RETRY_AFTER=-5h: not a duration (like 30m, 6h, 2d): '-5h'"),
     (["-s", "REDIS_URL=localhost:6379"], "bad REDIS_URL=localhost:6379: Redis URL must specify one of the"
                                          " following schemes (redis://, rediss://, unix://)"),

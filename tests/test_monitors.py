@@ -53,7 +53,11 @@ HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "article
          ["thoidai.com.vn: no article link on any of 20 listing, feed and sitemap pages"]),
         ({"fetch/failed/timeout": 2, "fetch/failed/dns": 1},  # down, unknown or hanging: not one answer
          ["thoidai.com.vn: no page of the site answered (timeout: 2, dns: 1)"]),
-        ({"fetch/stopped": 3}, []),  # stopped before anything answered: no failure
+        ({"fetch/stopped": 3, "downloader/request_count": 3, "finish_reason": "shutdown"}, []),  # stopped before
+        # anything answered: no failure
+        ({"finish_reason": "shutdown"}, []),  # stopped before it asked
+        ({"offsite/filtered": 2},  # not one request left, though nothing stopped the run
+         ["thoidai.com.vn: no page of the site was requested (2 requests filtered as off the site)"]),
     ],
 )
 def test_checks(stats: dict[str, Any], lines: list[str]) -> None:

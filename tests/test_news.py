@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from w3lib.url import canonicalize_url
 
 from pipelines.validate import article_schema
+from scrapers.spiders.news import NewsSpider
 from tests import sitecopy
 from tests.harness import ROOT
 
@@ -73,3 +74,15 @@ def test_news_spider_needs_a_url() -> None:
 
     with pytest.raises(ValueError, match="give the section page"):
         NewsSpider()
+
+
+@pytest.mark.parametrize(("url", "start"), [
+    ("https://www.example.com./politik/", "https://www.example.com/politik/"),
+    ("http://www.example.com.:8080/politik/", "http://www.example.com:8080/politik/"),
+    ("https://www.example.com/politik./", "https://www.example.com/politik./"),
+])
+def test_a_host_name_written_with_its_root_dot_is_the_sites(url: str, start: str) -> None:
+    """`www.example.com.` (the fully qualified name) was not among the site's domains: the start page was
+    filtered as off the site, nothing was fetched, and the run exited 0 with an empty file."""
+    spider = NewsSpider(url=url)
+    assert (spider.start_url, spider.allowed_domains) == (start, ["example.com"])

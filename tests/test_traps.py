@@ -1,8 +1,9 @@
 """The `news` spider against a site of crawler traps (tests/traps.py): the run ends by itself without
 `max_pages`, requests each article once and writes it once at its own address, and says nothing is wrong.
 
-The crawl sends one request at a time (CONCURRENT_REQUESTS_PER_DOMAIN=1), so the server's log is the
-order in which the crawler asked.
+The crawl sends one request at a time (CONCURRENT_REQUESTS=1: with more, the engine takes several requests
+from the scheduler at once, and they pass the downloader's middlewares side by side, so two may swap), so
+the server's log is the order in which the scheduler gave them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests import traps
 from tests.harness import ROOT
 from tests.test_hostile import FAST, RUN_BOUND, read_lines
 
-ONE_AT_A_TIME = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+ONE_AT_A_TIME = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "CONCURRENT_REQUESTS=1"]
 
 
 def crawl_command(site: traps.TrapSite, out: Path, *extra: str) -> list[str]:

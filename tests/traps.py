@@ -7,8 +7,8 @@ The articles are real pages of `tests/data/fundus-dev` (as in `tests/hostile.py`
   view) and with campaign parameters (`?utm_source=...&utm_campaign=<run>`, which `campaign` changes between
   runs); its `rel=next` page is `?page=N+1` forever, each showing the same articles. It sets 3,000 cookies.
 - three article pages name the section page as their canonical URL (a CMS that gives its section's address).
-- robots.txt names a news sitemap of six articles, newest first, and a sitemap index that lists itself and
-  a next index (`?n=N+1`), forever.
+- robots.txt names a news sitemap of six articles, newest first (9 MiB, larger than a page may be), and a
+  sitemap index that lists itself and a next index (`?n=N+1`), forever.
 
 The server logs every request it reads (path and query), so a test can tell what the crawler asked for.
 """
@@ -75,6 +75,9 @@ def xml(root: str, namespace: str, entries: str) -> bytes:
 
 
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_PADDING = f"<!-- {'padding ' * (9 * 1024 * 1024 // 8)}-->"
+"""9 MiB that make the news sitemap larger than a page may be (`DOWNLOAD_MAXSIZE`, 8 MiB), as a sitemap of
+50,000 URLs with their images may be (the protocol allows 50 MB)."""
 
 
 def build(site: TrapSite) -> dict[str, bytes]:
@@ -94,7 +97,7 @@ def build(site: TrapSite) -> dict[str, bytes]:
         pages[path] = real_page(name)
     pages["/robots.txt"] = b"User-agent: *\nSitemap: /sitemap-news.xml\nSitemap: /sitemap-index.xml\n"
     pages["/sitemap-news.xml"] = xml("urlset", SITEMAPS, "".join(f"<url><loc>{site.base}{path}</loc></url>"
-                                                                  for path in site.in_sitemap))
+                                                                  for path in site.in_sitemap) + SITEMAP_PADDING)
     return pages
 
 

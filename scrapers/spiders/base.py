@@ -129,6 +129,13 @@ class HarvestSpider(Spider):
     def parse_feed(self, response: Response) -> Iterator[Request]:
         yield from self.follow_articles(feed_entries(response.body, response.url))
 
+    def sitemap_request(self, url: str, depth: int = 0) -> Request:
+        """The request of the sitemap at `url`, `depth` sitemap indexes below robots.txt or the profile. A
+        sitemap may be larger than a page: the protocol allows 50,000 URLs and 50 MB unpacked, which the
+        download and its unpacking may reach (`SITEMAP_MAXSIZE`, against `DOWNLOAD_MAXSIZE` for the rest)."""
+        limit = max(self.crawler.settings.getint("SITEMAP_MAXSIZE"), self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        return Request(url, callback=self.parse_sitemap, meta={SITEMAP_DEPTH: depth, "download_maxsize": limit})
+
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         children, entries = sitemap_entries(self.sitemap_body(response), response.url)
         depth = int(meta_of(response).get(SITEMAP_DEPTH, 0)) + 1
@@ -138,7 +145,7 @@ class HarvestSpider(Spider):
             self.count("sitemaps/too_deep", len(children))
             children = []
         for url in children:
-            yield Request(url, callback=self.parse_sitemap, meta={SITEMAP_DEPTH: depth})
+            yield self.sitemap_request(url, depth)
         yield from self.follow_articles(self.sitemap_articles(entries))
 
     def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:

@@ -16,9 +16,11 @@ sitemaps` (default all), `full=1` as for the site spiders.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
@@ -41,6 +43,8 @@ class NewsSpider(HarvestSpider):
         start = absolute_url(url, url)
         if start is None:
             raise ValueError(f"not a web address: {url!r}")
+        parts = urlsplit(start)  # "www.example.com." names the site the links call "www.example.com"
+        start = urlunsplit(parts._replace(netloc=re.sub(r"\.(?=(:\d+)?\Z)", "", parts.netloc)))
         self.start_url = start
         self.site = registrable_domain(start)
         self.profile = replace(GENERIC, name=self.site, home_url=start, domains=(self.site,))
@@ -90,7 +94,7 @@ class NewsSpider(HarvestSpider):
             if field.strip().lower() == b"sitemap":
                 url = absolute_url(value.decode("utf-8", "replace"), response.url)
                 if url:
-                    yield Request(url, callback=self.parse_sitemap)
+                    yield self.sitemap_request(url)
 
     def is_article_url(self, url: str) -> bool:
         # A feed lists articles by definition: every item on the site is followed.

@@ -71,7 +71,7 @@ class SiteSpider(HarvestSpider):
                 yield Request(self.profile.url(feed), callback=self.parse_feed)
         if "sitemaps" in self.sources:
             for sitemap in self.profile.sitemaps:
-                yield Request(self.profile.url(sitemap), callback=self.parse_sitemap)
+                yield self.sitemap_request(self.profile.url(sitemap))
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request | Article]:
         """The callback of a URL given alone (`scrapy parse <url>`, `scrapy sample <url>`): see `callback_for`."""
