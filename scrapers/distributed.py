@@ -7,17 +7,33 @@ crawl is Scrapy's own, in one process. With it:
   fingerprints), under `newsharvest:<name>:frontier:` (`<name>` is the spider's, the site for `news`),
   so each site has its own frontier and every URL is fetched once across the workers;
 - a worker takes a request by moving it, in one script, from the queue to its own `taken:<worker>` set, and
-  gives the set up only once its output file is in place. A worker that is killed (SIGKILL, a lost machine)
-  stops renewing its lease (`REDIS_LEASE` seconds); the next worker to look puts its taken requests back
+  gives the set up only once its output file is in place and committed. A worker that is killed (SIGKILL, a lost
+  machine) stops renewing its lease (`REDIS_LEASE` seconds); the next worker to look puts its taken requests back
   in the queue and takes it out of the run, so they are fetched again and its half-written `.part` output is
-  never part of the run. A member whose lease is gone never holds a run open, and a worker that takes a request
-  or looks at the queue is listed again, so one taken out while alive (it stalled longer than its lease: a GC
-  pause, SIGSTOP, a paused VM) is taken out again if it then dies. Limit: a worker taken out while alive does
-  not know it, so when it resumes it still writes the articles of the requests it had taken, which the others
-  fetch again: those are written twice, once in its output; `REDIS_LEASE` must outlast the longest stall;
+  never part of the run. A member whose lease is gone never holds a run open;
+- fencing: a worker holds what it took while it is listed in `workers`, which only joining adds it to and only
+  being taken out or giving the set up removes it from. Every script the worker runs for itself (lease renewal,
+  pop, idle look, leaving, sealing, giving up) checks that first, in the same script. So a worker taken out while
+  alive (it stalled longer than its lease: a GC pause, SIGSTOP, a paused VM) finds out at its next call: its
+  lease does not come back, it takes nothing more and stops (`taken_out`), adds nothing to the run's figures,
+  removes its `.part` instead of renaming it (`FrontierFeedStorage`), and its state is not committed (an
+  `output` error: exit status 2); the others fetch again what it had taken. A worker whose lease ran out while
+  no one looked gets it back;
+- the output goes in place in two steps. Before renaming its `.part`, the worker seals itself (`SEAL`: it
+  moves from `workers` to `sealed`, with its host and output paths); from then on a lapsed lease no longer
+  gives its requests back blindly, since its output may be in place already. A worker of the same host that
+  finds it lapsed settles it: it removes the `.part` file, and of that removal and the stalled worker's rename
+  exactly one succeeds; the requests go back to the queue if the removal did, else they are done. The
+  worker, if it resumes, settles itself the same way (`RELEASE`). Limit: a sealed worker whose lease ran out is
+  settled only by a worker of its host (its files are there); until one looks, its requests wait, and those of
+  one lost with its machine in the instant between sealing and renaming are fetched by the next run on that
+  host only. With several output files per worker, one removed and another in place counts as removed;
 - a run starts with the first worker and ends when the queue is empty and every living worker is idle:
   each worker then stops. A worker started while a run is going joins it; one started after it ended
-  starts the next run;
+  starts the next run, but only once no living worker of the last one still holds what it took (`JOIN`): a
+  worker between the run's end and its commit would otherwise leave the next run a state without the
+  articles it just wrote, which that run would fetch and write again. It waits at most `CLOSING_WAIT`, saying
+  which workers it waits for, and does not start after that;
 - a run's figures are the sum of its workers': when a worker stops it adds its stats to the run's totals,
   and the last one to stop takes the totals as its own before the checks run, so the checks
   (`RunChecks`), the report it writes and the report the state keeps as history cover the whole run. The
@@ -28,6 +44,7 @@ crawl is Scrapy's own, in one process. With it:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -36,12 +53,13 @@ import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.http import Request
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy_redis.connection import get_redis_from_settings
@@ -50,7 +68,10 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from scrapers.extensions import COVERED_FIELDS, CrawlSummary
+from scrapers.integrity import note_error
 from scrapers.monitors import HarvestChecks
+from scrapers.outputfiles import AtomicFileFeedStorage
+from scrapers.statestore import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +108,10 @@ among them, waits behind them before its links reach the queue: breadth first th
 one page's parse per ~50 articles, and that wait set the pace of the whole run."""
 
 
+FRONTIER_STORAGE = f"{__name__}.FrontierFeedStorage"
+"""The local output files of a worker (`FEED_STORAGES` for `file:` and plain paths)."""
+
+
 class RedisFrontier:
     """Add-on: with `REDIS_URL` set, the Redis scheduler, the run's totals and the run's checks; else nothing."""
 
@@ -100,99 +125,209 @@ class RedisFrontier:
                      max(settings.getpriority("SPIDERMON_SPIDER_CLOSE_MONITORS") or 0, SETTINGS_PRIORITIES["addon"]))
         # between the coverage (CrawlSummary, 510) and the checks (Spidermon, 520)
         settings.set_in_component_priority_dict("EXTENSIONS", RunTotals, 515)
+        storages = {**settings.getdict("FEED_STORAGES"), "": FRONTIER_STORAGE, "file": FRONTIER_STORAGE}
+        settings.set("FEED_STORAGES", storages,
+                     max(settings.getpriority("FEED_STORAGES") or 0, SETTINGS_PRIORITIES["addon"]))
 
 
 # -------------------------------------------------------------------- Redis scripts
+#
+# A worker holds what it took while it is in `workers` (crawling) or in `sealed` (putting its output in place);
+# every script a worker runs for itself checks that first: the fence that tells a worker taken out that it is.
 
-# KEYS: members, lease, workers, round, round counter, totals. ARGV: worker, lease ms.
+# KEYS: members, lease, workers, round, round counter, totals, sealed. ARGV: worker, lease ms, prefix. Joins the run
+# going on, or starts the next one once no worker of the last one still holds what it took: {'joined', round}, or
+# {'closing', workers} while some of them, alive (their lease runs), have not put their output in place and
+# committed it.
 JOIN = """
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
-redis.call('HSET', KEYS[1], ARGV[1], 'active')
-redis.call('SADD', KEYS[3], ARGV[1])
 local round = redis.call('GET', KEYS[4])
 if not round then
+  local holders = redis.call('SMEMBERS', KEYS[3])
+  for _, worker in ipairs(redis.call('HKEYS', KEYS[7])) do table.insert(holders, worker) end
+  local closing = {}
+  for _, worker in ipairs(holders) do
+    if redis.call('EXISTS', ARGV[3] .. 'lease:' .. worker) == 1 then table.insert(closing, worker) end
+  end
+  if #closing > 0 then return {'closing', closing} end
   round = redis.call('INCR', KEYS[5])
   redis.call('SET', KEYS[4], round)
   local now = redis.call('TIME')
   redis.call('HSETNX', KEYS[6] .. round, 'started_at', now[1] .. '.' .. string.format('%06d', tonumber(now[2])))
 end
-return round
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], 'active')
+redis.call('SADD', KEYS[3], ARGV[1])
+return {'joined', round}
+"""
+
+# KEYS: workers, sealed, lease. ARGV: worker, lease ms. 1 when the lease runs on, 0 when the worker was taken out.
+# A crawling worker whose lease ran out and whom no one took out yet gets it back; a sealed one does not (another
+# worker of its host may be settling its output already).
+RENEW = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+  return 1
+end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return redis.call('PEXPIRE', KEYS[3], ARGV[2]) end
+return 0
 """
 
 # KEYS: queue, taken, members, workers. ARGV: worker. The first request of the queue, moved to the worker's taken
-# set. The worker is listed among the workers again: one whose lease ran out while it was alive was taken off the
-# list, and a member or a taken set of an unlisted worker would never be reclaimed if it died.
+# set; false when the queue is empty, 0 when the worker was taken out (it takes nothing more).
 POP = """
+if redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 0 then return 0 end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #first == 0 then return false end
 redis.call('ZREM', KEYS[1], first[1])
 redis.call('ZADD', KEYS[2], first[2], first[1])
 redis.call('HSET', KEYS[3], ARGV[1], 'active')
-redis.call('SADD', KEYS[4], ARGV[1])
 return first[1]
 """
 
-# KEYS: queue, members, workers. ARGV: worker, prefix. Marks the worker idle (and listed, as POP does), gives the
-# requests of the other workers whose lease ran out back to the queue and takes them out of the run, and says what to
-# do: 'work' (queue not empty), 'wait' (someone is busy), 'done'. A member whose lease is gone is out of the run
-# whether listed or not (one whose leaving failed has released its lease and its listing), so no leftover entry
-# holds a run open; the caller is alive whatever its lease says.
+# KEYS: queue, members, workers, sealed. ARGV: worker, prefix. Marks the worker idle, gives the requests of the
+# other crawling workers whose lease ran out back to the queue and takes them out of the run, and says what to do:
+# {verdict, requests given back, sealed}, the verdict 'work' (queue not empty), 'wait' (someone is busy), 'done', or
+# 'out' (the caller was taken out). A member whose lease is gone is out of the run whether listed or not (one whose
+# leaving failed has released its lease and its listing), so no leftover entry holds a run open. A sealed worker
+# whose lease ran out keeps what it took: whether its output went in place only its host can tell, so `sealed` lists
+# it (worker, record, ...) for the caller to settle (`SETTLE`) if it runs on that host.
 IDLE = """
+if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then return {'out', 0, {}} end
 redis.call('HSET', KEYS[2], ARGV[1], 'idle')
-redis.call('SADD', KEYS[3], ARGV[1])
 local reclaimed = 0
+local sealed = {}
 local looked = {[ARGV[1]] = true}
 local workers = redis.call('SMEMBERS', KEYS[3])
 for _, member in ipairs(redis.call('HKEYS', KEYS[2])) do table.insert(workers, member) end
+for _, member in ipairs(redis.call('HKEYS', KEYS[4])) do table.insert(workers, member) end
 for _, worker in ipairs(workers) do
   if not looked[worker] and redis.call('EXISTS', ARGV[2] .. 'lease:' .. worker) == 0 then
-    local taken = ARGV[2] .. 'taken:' .. worker
-    reclaimed = reclaimed + redis.call('ZCARD', taken)
-    redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], taken, 'AGGREGATE', 'MIN')
-    redis.call('DEL', taken)
-    redis.call('SREM', KEYS[3], worker)
     redis.call('HDEL', KEYS[2], worker)
+    local record = redis.call('HGET', KEYS[4], worker)
+    if record then
+      table.insert(sealed, worker)
+      table.insert(sealed, record)
+    else
+      local taken = ARGV[2] .. 'taken:' .. worker
+      reclaimed = reclaimed + redis.call('ZCARD', taken)
+      redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], taken, 'AGGREGATE', 'MIN')
+      redis.call('DEL', taken)
+      redis.call('SREM', KEYS[3], worker)
+    end
   end
   looked[worker] = true
 end
-if redis.call('ZCARD', KEYS[1]) > 0 then return {'work', reclaimed} end
+if redis.call('ZCARD', KEYS[1]) > 0 then return {'work', reclaimed, sealed} end
 for _, state in ipairs(redis.call('HVALS', KEYS[2])) do
-  if state == 'active' then return {'wait', reclaimed} end
+  if state == 'active' then return {'wait', reclaimed, sealed} end
 end
-return {'done', reclaimed}
+return {'done', reclaimed, sealed}
 """
 
-# KEYS: members, totals, round, seen. ARGV: worker, then stat name and value pairs. Adds the worker's figures to
-# the run's and leaves it; the last to leave gets the totals and ends the run (the next worker starts a new one).
+# KEYS: workers, sealed, lease. ARGV: worker, lease ms, record (JSON: host, outputs). Before an output file of the
+# worker is renamed into place: 1 when the worker still holds what it took, now sealed with the record; 0 when it
+# was taken out, or its lease ran out since it sealed a first output (its host may be settling it).
+SEAL = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+  redis.call('SREM', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+elseif redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 or redis.call('EXISTS', KEYS[3]) == 0 then
+  return 0
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+"""
+
+# KEYS: members, totals, round, seen, workers, sealed. ARGV: worker, then stat name and value pairs. Adds the worker's
+# figures to the run's and leaves it: {'left'}, or {'last', totals} for the last to leave, which ends the run (the
+# next worker starts a new one once the leavers have committed, `JOIN`); {'out'}, adding nothing, for a worker taken
+# out of the run.
 LEAVE = """
+if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 and redis.call('HEXISTS', KEYS[6], ARGV[1]) == 0 then
+  return {'out'}
+end
 redis.call('HDEL', KEYS[1], ARGV[1])
 for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
 redis.call('HINCRBY', KEYS[2], 'distributed/workers', 1)
-if redis.call('HLEN', KEYS[1]) > 0 then return false end
+if redis.call('HLEN', KEYS[1]) > 0 then return {'left'} end
 local totals = redis.call('HGETALL', KEYS[2])
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
-return totals
+return {'last', totals}
 """
 
-# KEYS: taken, workers, lease. ARGV: worker. The worker's output is in place: what it took is done.
+# KEYS: taken, workers, lease, sealed, queue. ARGV: worker, '1' when its sealed outputs are all in place. The worker's
+# output is committed: what it took is done (the number of requests given back), or -1 when it no longer held it.
+# Sealed with its lease run out, it is settled as `SETTLE` would: given back unless its output went in place.
 RELEASE = """
+local sealed = redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1
+if not sealed and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return -1 end
+local given = 0
+if sealed and ARGV[2] == '0' and redis.call('EXISTS', KEYS[3]) == 0 then
+  given = redis.call('ZCARD', KEYS[1])
+  redis.call('ZUNIONSTORE', KEYS[5], 2, KEYS[5], KEYS[1], 'AGGREGATE', 'MIN')
+end
 redis.call('DEL', KEYS[1], KEYS[3])
 redis.call('SREM', KEYS[2], ARGV[1])
-return 1
+redis.call('HDEL', KEYS[4], ARGV[1])
+return given
 """
+
+# KEYS: taken, sealed, lease, queue. ARGV: worker, '1' when its outputs are in place. Settles a sealed worker whose
+# lease ran out, after a worker of its host made sure its `.part` files can no longer be renamed into place: what it
+# took is done, or given back to the queue (their number); -1 when it was settled already.
+SETTLE = """
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 or redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+local given = 0
+if ARGV[2] == '0' then
+  given = redis.call('ZCARD', KEYS[1])
+  redis.call('ZUNIONSTORE', KEYS[4], 2, KEYS[4], KEYS[1], 'AGGREGATE', 'MIN')
+end
+redis.call('DEL', KEYS[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return given
+"""
+
+CLOSING_WAIT = 120.0
+"""Longest a worker waits, at its start, for the workers of the last run to commit (`JOIN`): a worker commits its
+share (its output renamed, its staged state moved, a few Redis calls) in about a second on a loaded machine, and a
+dead one is no longer waited for once its lease runs out (`REDIS_LEASE`). One still holding its lease after this
+is stuck: the worker does not start (exit status 1) and names it."""
+CLOSING_POLL = 0.2
+"""Seconds between two looks of a worker waiting for the last run to close."""
+
+COMMIT_GATE = "REDIS_COMMIT_GATE"
+"""Setting, a test seam: a file path; a worker that has left its run waits until the file exists before it commits
+its output to the state and gives up what it took, so that a test can start a worker in that moment
+(tests/test_distributed.py). Empty (the default): no wait."""
+COMMIT_GATE_WAIT = 600.0
+"""Longest a worker waits at `REDIS_COMMIT_GATE`: a guard against a test that never opens it."""
+
+
+class TakenOut(Exception):
+    """This worker was taken out of its run (it stopped answering for longer than `REDIS_LEASE`): what it had
+    taken is fetched again by the others, so its output is not put in place."""
+
+
+class RunStillClosing(Exception):
+    """The workers of the last run did not commit within `CLOSING_WAIT`: the next run does not start."""
 
 
 class ReliableQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis' priority queue, but a request taken stays in the worker's `taken` set (see the module
-    docstring); `taken_key`, `members_key`, `workers_key` and `worker` are set by `FrontierScheduler.open`."""
+    docstring); `taken_key`, `members_key`, `workers_key` and `worker` are set by `FrontierScheduler.open`.
+    `out` becomes true when a pop finds the worker taken out of the run."""
 
     taken_key = ""
     members_key = ""
     workers_key = ""
     worker = ""
+    out = False
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self.server.eval(POP, 4, self.key, self.taken_key, self.members_key, self.workers_key, self.worker)
+        if data == 0:
+            self.out = True
+            return None
         return self._decode_request(data) if data else None
 
 
@@ -201,12 +336,19 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     crawler: Crawler
     worker: str
+    host: str
     lease_ms: int
     prefix: str
+    round: int | None
+    """The run this worker joined; None until it has."""
     idle_since: float | None
     """When the worker last found nothing to do (monotonic clock); None while it has work."""
     poll_delay: float
     """Seconds until an idle worker looks at the run's queue again (`IDLE_POLL_FIRST`)."""
+    sealed: dict[str, bool]
+    """This worker's output files (resolved paths) sealed for the run, each with whether it is in place."""
+    out: bool
+    """Whether this worker found out it was taken out of the run."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -221,10 +363,14 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
         scheduler.prefix = prefix
-        scheduler.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        scheduler.host = socket.gethostname()
+        scheduler.worker = f"{scheduler.host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         scheduler.lease_ms = int(settings.getfloat("REDIS_LEASE") * 1000)
+        scheduler.round = None
         scheduler.idle_since = None
         scheduler.poll_delay = IDLE_POLL_FIRST
+        scheduler.sealed = {}
+        scheduler.out = False
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler.engine_stopped, signal=signals.engine_stopped)
         return scheduler
@@ -238,9 +384,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         self.queue.members_key = self.key("members")
         self.queue.workers_key = self.key("workers")
         self.queue.worker = self.worker
-        self.round = int(self.server.eval(
-            JOIN, 6, self.key("members"), self.key(f"lease:{self.worker}"), self.key("workers"),
-            self.key("round"), self.key("rounds"), self.key("totals:"), self.worker, self.lease_ms))
+        self.round = self.join()
         self.stopped = threading.Event()
         self.renewer = threading.Thread(target=self.renew, name="frontier-lease", daemon=True)
         self.renewer.start()
@@ -250,19 +394,69 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         logger.info("Worker %s joined run %s of %s (%d requests queued)", self.worker, self.round,
                     self.prefix.removesuffix(":"), len(self.queue))
 
+    def join(self) -> int:
+        """Join the run going on, or start the next one; while the workers of the last one have not committed
+        their output, wait for them (at most `CLOSING_WAIT`), so that the next run reads the state they leave."""
+        deadline = time.monotonic() + CLOSING_WAIT
+        waited = False
+        while True:
+            verdict, detail = self.server.eval(
+                JOIN, 7, self.key("members"), self.key(f"lease:{self.worker}"), self.key("workers"),
+                self.key("round"), self.key("rounds"), self.key("totals:"), self.key("sealed"),
+                self.worker, self.lease_ms, self.prefix)
+            if verdict == b"joined":
+                if waited:
+                    logger.info("The last run of %s is closed: starting the next one", self.prefix.removesuffix(":"))
+                return int(detail)
+            closing = ", ".join(sorted(worker.decode() for worker in detail))
+            if time.monotonic() >= deadline:
+                raise RunStillClosing(f"the last run of {self.prefix.removesuffix(':')} did not close within"
+                                      f" {CLOSING_WAIT:g} s: workers {closing} hold their lease and have not"
+                                      " committed their output")
+            if not waited:
+                logger.warning("The last run of %s is over but workers %s have not committed their output yet:"
+                               " waiting for them (at most %g s) before starting the next run",
+                               self.prefix.removesuffix(":"), closing, CLOSING_WAIT)
+                waited = True
+            time.sleep(CLOSING_POLL)
+
     def renew(self) -> None:
-        """Keep the lease while the worker lives (a thread: the crawl's own loop may be busy for seconds)."""
+        """Keep the lease while the worker lives (a thread: the crawl's own loop may be busy for seconds); stop
+        once the worker no longer holds what it took (`RENEW`)."""
+        keys = (self.key("workers"), self.key("sealed"), self.key(f"lease:{self.worker}"))
         while not self.stopped.wait(self.lease_ms / 3000):
             try:
-                self.server.set(self.key(f"lease:{self.worker}"), "1", px=self.lease_ms)
+                if not self.server.eval(RENEW, 3, *keys, self.worker, self.lease_ms):
+                    logger.warning("Worker %s lost its lease on run %s", self.worker, self.round)
+                    return
             except redis.RedisError:
                 continue  # the next round tries again; the lease outlasts two misses
+
+    def taken_out(self) -> None:
+        """This worker was taken out of the run while it was alive: it takes nothing more, its output is not put
+        in place and its state is not committed (an `output` error of the worker: exit status 2)."""
+        if self.out:
+            return
+        self.out = True
+        message = (f"worker {self.worker} was taken out of run {self.round}: it stopped answering for longer than"
+                   f" REDIS_LEASE ({self.lease_ms / 1000:g} s) and the other workers fetch again what it had taken;"
+                   " its output is not kept")
+        logger.error("Taken out of the run: %s", message)
+        note_error(self.stats, "output", message)
 
     def close(self, reason: str) -> None:
         """Keep the frontier: the run ends when its last worker leaves (`leave`)."""
 
+    def has_pending_requests(self) -> bool:
+        """The run's queue, to a worker that still takes from it: one taken out stops (`spider_idle`)."""
+        if self.queue.out:
+            self.taken_out()
+        return not self.out and bool(super().has_pending_requests())
+
     def next_request(self) -> Request | None:
         request: Request | None = super().next_request()
+        if self.queue.out:
+            self.taken_out()
         if request is not None and self.idle_since is not None:
             assert self.stats is not None
             self.stats.inc_value(IDLE_SECONDS, time.monotonic() - self.idle_since, start=0.0)
@@ -273,12 +467,18 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
     def spider_idle(self, spider: Spider) -> None:
         """Stop only when the run is over: nothing queued and no living worker busy. Until then look at the
         queue again soon (`IDLE_POLL_FIRST`): what the other workers queue is this worker's work too."""
-        verdict, reclaimed = self.server.eval(IDLE, 3, self.key("queue"), self.key("members"), self.key("workers"),
-                                              self.worker, self.prefix)
+        verdict, reclaimed, sealed = self.server.eval(
+            IDLE, 4, self.key("queue"), self.key("members"), self.key("workers"), self.key("sealed"),
+            self.worker, self.prefix)
         assert self.stats is not None
+        if verdict == b"out":
+            self.taken_out()
+            raise CloseSpider("taken_out")
         if int(reclaimed):
             logger.warning("%d requests of workers that stopped answering are back in the queue", int(reclaimed))
             self.stats.inc_value("distributed/reclaimed", int(reclaimed))
+        if self.settle(sealed):
+            verdict = b"work"
         if verdict == b"done":
             return
         self.stats.inc_value(EMPTY_POLLS)
@@ -292,22 +492,109 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             self.poll_delay = min(2 * self.poll_delay, IDLE_POLL_MAX)
         raise DontCloseSpider(f"the run goes on ({verdict.decode()})")
 
+    def seal(self, path: Path) -> bool:
+        """Before `path` (an output file of this worker) is renamed into place: whether this worker still holds
+        what it took; if so, from now on it keeps it even if its lease runs out, until the output is committed
+        (`engine_stopped`) or a worker of this host settles it (`settle`)."""
+        self.sealed[str(path.resolve())] = False
+        record = json.dumps({"host": self.host, "outputs": sorted(self.sealed)})
+        if self.server.eval(SEAL, 3, self.key("workers"), self.key("sealed"), self.key(f"lease:{self.worker}"),
+                            self.worker, self.lease_ms, record):
+            return True
+        del self.sealed[str(path.resolve())]
+        self.taken_out()
+        return False
+
+    def placed(self, path: Path) -> None:
+        """`path`, sealed, is in place."""
+        self.sealed[str(path.resolve())] = True
+
+    def settle(self, sealed: list[bytes]) -> int:
+        """Settle the workers of this host that stopped answering while their output was being put in place
+        (`sealed`, from `IDLE`: worker, record, ...): each `.part` file still there is removed, so that it can no
+        longer be renamed into place, and what the worker took goes back to the queue unless all its outputs are
+        in place. The requests given back."""
+        given = 0
+        for worker, record in zip(sealed[::2], sealed[1::2], strict=True):
+            seal = json.loads(record)
+            if seal["host"] != self.host:
+                continue  # its files are on its host
+            placed = True
+            for output in seal["outputs"]:
+                try:
+                    Path(f"{output}{PART_SUFFIX}").unlink()  # one of this and the worker's rename succeeds
+                except FileNotFoundError:
+                    continue
+                placed = False
+            settled = int(self.server.eval(SETTLE, 4, self.key(f"taken:{worker.decode()}"), self.key("sealed"),
+                                           self.key(f"lease:{worker.decode()}"), self.key("queue"),
+                                           worker, int(placed)))
+            if settled >= 0:
+                logger.warning("Worker %s stopped answering while putting its output %s in place: %s",
+                               worker.decode(), ", ".join(seal["outputs"]),
+                               "it is in place" if placed else f"removed, {settled} requests back in the queue")
+                given += settled
+        return given
+
     def leave(self, figures: dict[str, int]) -> dict[str, str] | None:
         """Add this worker's figures to the run's and leave it; the run's totals when this worker is the last."""
         pairs = [part for name, value in figures.items() for part in (name, int(value))]
-        totals = self.server.eval(LEAVE, 4, self.key("members"), self.key(f"totals:{self.round}"), self.key("round"),
-                                  self.key("seen"), self.worker, *pairs)
-        if not totals:
+        answer = self.server.eval(LEAVE, 6, self.key("members"), self.key(f"totals:{self.round}"), self.key("round"),
+                                  self.key("seen"), self.key("workers"), self.key("sealed"), self.worker, *pairs)
+        if answer[0] == b"out":
+            self.taken_out()
+        if answer[0] != b"last":
             return None
+        totals = answer[1]
         return {name.decode(): value.decode() for name, value in zip(totals[::2], totals[1::2], strict=True)}
 
     def engine_stopped(self) -> None:
-        """The output files are in place (the feed storage renamed them when the spider closed): what this worker
-        took is done."""
+        """The output files are in place (the feed storage renamed them when the spider closed) and committed to
+        the state (`HarvestState`, whose handler runs first): what this worker took is done."""
+        if self.round is None:
+            return
         self.stopped.set()
         self.renewer.join()
-        self.server.eval(RELEASE, 3, self.key(f"taken:{self.worker}"), self.key("workers"),
-                         self.key(f"lease:{self.worker}"), self.worker)
+        given = int(self.server.eval(RELEASE, 5, self.key(f"taken:{self.worker}"), self.key("workers"),
+                                     self.key(f"lease:{self.worker}"), self.key("sealed"), self.key("queue"),
+                                     self.worker, int(all(self.sealed.values()))))
+        if given > 0:
+            logger.warning("Worker %s lost its lease while putting its output in place, and its output is not in"
+                           " place: %d requests back in the queue", self.worker, given)
+
+
+def frontier_of(crawler: Crawler | None) -> FrontierScheduler | None:
+    """The crawl's frontier scheduler while its spider is open; None without `REDIS_URL`."""
+    engine = crawler.engine if crawler is not None else None
+    scheduler = engine._slot.scheduler if engine is not None and engine._slot is not None else None
+    return scheduler if isinstance(scheduler, FrontierScheduler) else None
+
+
+class FrontierFeedStorage(AtomicFileFeedStorage):
+    """A worker's local output file (`FEED_STORAGES` with `REDIS_URL`): renamed into place, as alone, but only
+    once sealed (`FrontierScheduler.seal`); a worker taken out of its run removes its `.part` instead."""
+
+    crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> FrontierFeedStorage:
+        storage = cls(uri, feed_options=feed_options, signals=crawler.signals, stats=crawler.stats)
+        storage.crawler = crawler
+        return storage
+
+    def store(self, file: IO[bytes]) -> None:
+        scheduler = frontier_of(self.crawler)
+        if scheduler is None:
+            super().store(file)
+            return
+        if not scheduler.seal(self.final):
+            file.close()
+            self.part.unlink(missing_ok=True)
+            raise TakenOut(f"{self.final} not put in place: worker {scheduler.worker} was taken out of its run")
+        super().store(file)
+        scheduler.placed(self.final)
 
 
 # -------------------------------------------------------------------- the run's figures
@@ -326,6 +613,7 @@ class RunTotals:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.last = False
+        self.gate = crawler.settings.get(COMMIT_GATE, "")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunTotals:
@@ -337,9 +625,9 @@ class RunTotals:
         return extension
 
     def spider_closed(self, spider: Spider) -> None:
-        assert self.crawler.stats is not None and self.crawler.engine is not None
-        scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None
-        if not isinstance(scheduler, FrontierScheduler):
+        assert self.crawler.stats is not None
+        scheduler = frontier_of(self.crawler)
+        if scheduler is None or scheduler.round is None:
             return
         stats = self.crawler.stats
         summary = self.crawler.get_extension(CrawlSummary)
@@ -374,9 +662,20 @@ class RunTotals:
                     totals.get("distributed/workers", 0))
 
     def engine_stopped(self) -> None:
-        """A worker's own report is not the run's: it stays out of the state's history."""
+        """A worker's own report is not the run's: it stays out of the state's history. Runs before the state's
+        commit (`HarvestState`, 900), where `REDIS_COMMIT_GATE` holds it."""
         if not self.last and self.crawler.stats is not None:
             self.crawler.stats.set_value("harvest/report", None)
+        if self.gate:
+            hold_commit(Path(self.gate))
+
+
+def hold_commit(gate: Path) -> None:
+    """Wait until `gate` exists, at most `COMMIT_GATE_WAIT` (`REDIS_COMMIT_GATE`, a test seam)."""
+    logger.info("Holding the commit until %s exists (%s)", gate, COMMIT_GATE)
+    deadline = time.monotonic() + COMMIT_GATE_WAIT
+    while not gate.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 class RunChecks(HarvestChecks):

@@ -4,10 +4,12 @@ redis-server, over the benchmark's local site of real article pages."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,18 +21,21 @@ from typing import Any
 import pytest
 import redis
 from scrapy import Request, Spider
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from scrapers import distributed
 from scrapers import settings as project_settings
 from scrapers.crawlbench import Servers, article_path, start_servers
 from scrapers.distributed import (
     EMPTY_POLLS,
     IDLE_SECONDS,
+    RENEW,
     WORKER_BACKLOG_BYTES,
     FrontierScheduler,
     RedisFrontier,
+    RunStillClosing,
 )
 from tests.harness import ROOT
 
@@ -100,6 +105,11 @@ def everything(site: Servers) -> set[str]:
     return {f"{site.base}{article_path(n)}" for n in range(ARTICLES)}
 
 
+def pid_of(worker: str) -> int:
+    """The process id of a worker (named `host:pid:nonce`)."""
+    return int(worker.rsplit(":", 2)[1])
+
+
 class HeldRun(AbstractContextManager["HeldRun"]):
     """A member of the site's run, busy until the workers a test starts have all joined the run: workers started
     together then share one run however long each process takes to start.
@@ -117,8 +127,8 @@ class HeldRun(AbstractContextManager["HeldRun"]):
         self.left = False
 
     def joined(self) -> set[int]:
-        """The process ids of the run's members (a member is `host:pid:nonce`)."""
-        return {int(str(member).rsplit(":", 2)[1]) for member in self.client.hkeys(self.members)}
+        """The process ids of the run's members."""
+        return {pid_of(member) for member in self.client.hkeys(self.members)}
 
     def until_joined(self, workers: list[subprocess.Popen[bytes]]) -> None:
         """Wait until each of `workers` has joined the run, then leave it to them (killed if one never joins)."""
@@ -227,6 +237,8 @@ def test_without_redis_url_the_crawl_is_scrapys_own() -> None:
     assert shared.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["scrapers.distributed.RunChecks"]
     assert alone.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == 5_000_000  # Scrapy's
     assert shared.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == WORKER_BACKLOG_BYTES
+    assert alone.getdict("FEED_STORAGES")["file"] == "scrapers.outputfiles.AtomicFileFeedStorage"
+    assert shared.getdict("FEED_STORAGES")["file"] == "scrapers.distributed.FrontierFeedStorage"
 
 
 SPIDER = Spider("frontier-test")
@@ -297,10 +309,10 @@ def drain(scheduler: FrontierScheduler, looks: int = 20) -> list[str]:
                          f"{scheduler.server.hgetall(scheduler.key('members'))}")
 
 
-def test_a_worker_reclaimed_while_alive_that_then_dies_does_not_hold_the_run(redis_url: str) -> None:
-    """A worker that stalls longer than its lease (a GC pause, SIGSTOP, a paused VM) is reclaimed by the others; when
-    it resumes and takes requests again, then is killed, its lease runs out again and the others reclaim it again:
-    they end the run instead of waiting for it forever."""
+def test_a_worker_reclaimed_while_alive_takes_nothing_more_and_keeps_nothing(redis_url: str, tmp_path: Path) -> None:
+    """A worker that stalls longer than its lease (a GC pause, SIGSTOP, a paused VM) is taken out by the others, who
+    put what it took back in the queue; when it resumes, each of its calls finds out: its lease does not come back,
+    it takes nothing more, stops, adds nothing to the run's figures and does not seal its output."""
     lapsed, _ = frontier_worker(redis_url)
     alive, _ = frontier_worker(redis_url)
     lease = lapsed.key(f"lease:{lapsed.worker}")
@@ -308,26 +320,33 @@ def test_a_worker_reclaimed_while_alive_that_then_dies_does_not_hold_the_run(red
     try:
         for url in pages:
             assert alive.enqueue_request(Request(url))
-        first = lapsed.next_request()
-        assert first is not None
-        # it stalls: its renewer does not run, its lease runs out, and the other worker reclaims what it took
+        assert lapsed.next_request() is not None
+        # it stalls: its renewer does not run, its lease runs out, and the other worker takes it out of the run
         lapsed.stopped.set()
         lapsed.renewer.join()
         alive.server.delete(lease)
         with pytest.raises(DontCloseSpider, match="work"):
             alive.spider_idle(SPIDER)
         assert alive.stats.get_value("distributed/reclaimed") == 1
-        # it resumes (its renewer sets its lease again) and takes a request, then is killed: no renewer any more
-        alive.server.set(lease, "1", px=lapsed.lease_ms)
-        second = lapsed.next_request()
-        assert second is not None
-        alive.server.delete(lease)
 
-        assert sorted(drain(alive)) == pages  # its second request too, taken back from the dead worker
-        assert alive.stats.get_value("distributed/reclaimed") == 2
+        # it resumes
+        assert lapsed.server.eval(RENEW, 3, lapsed.key("workers"), lapsed.key("sealed"), lease, lapsed.worker,
+                                  lapsed.lease_ms) == 0
+        assert not lapsed.server.exists(lease)
+        assert lapsed.next_request() is None  # the queue holds two requests, not for it
+        assert lapsed.out and not lapsed.has_pending_requests()
+        with pytest.raises(CloseSpider) as closing:
+            lapsed.spider_idle(SPIDER)
+        assert closing.value.reason == "taken_out"
+        assert not lapsed.seal(tmp_path / "lapsed.jsonl")
+        assert lapsed.leave({"item_scraped_count": 5}) is None
+        assert lapsed.stats.get_value("errors/output") == 1  # its output is lost: the worker fails
+        lapsed.engine_stopped()
+
+        assert sorted(drain(alive)) == pages  # its request too, taken back
         totals = alive.leave({"item_scraped_count": 3})
         assert totals is not None  # the last living worker ended the run
-        assert totals["item_scraped_count"] == "3"
+        assert totals["item_scraped_count"] == "3"  # nothing of the worker taken out
         assert totals["distributed/workers"] == "1"
         assert not alive.server.exists(alive.key("members"), alive.key("round"))
     finally:
@@ -348,24 +367,21 @@ def test_a_member_left_behind_without_a_lease_does_not_hold_the_run(redis_url: s
         alive.engine_stopped()
 
 
-def test_a_worker_reclaimed_while_alive_that_dies_after_leaving_gives_back_what_it_took(redis_url: str) -> None:
-    """A worker that left the run keeps what it took until its output is in place (its engine stops); if it dies
-    in between, the others take its requests back, also when its lease had run out once before and it was taken
-    out of the run while it was alive."""
+def test_a_worker_whose_lease_ran_out_unnoticed_keeps_what_it_took(redis_url: str) -> None:
+    """A worker whose lease ran out while no other worker looked gets it back when it resumes, and keeps what it took
+    until its output is in place; if it dies after leaving the run, the others take its requests back."""
     lapsed, _ = frontier_worker(redis_url)
     alive, _ = frontier_worker(redis_url)
     lease = lapsed.key(f"lease:{lapsed.worker}")
     try:
         assert alive.enqueue_request(Request("http://127.0.0.1/news/a.html"))
-        lapsed.stopped.set()  # it stalls: its lease runs out and the other worker takes it out of the run
-        lapsed.renewer.join()
-        alive.server.delete(lease)
-        with pytest.raises(DontCloseSpider, match="work"):
-            alive.spider_idle(SPIDER)
-        alive.server.set(lease, "1", px=lapsed.lease_ms)  # it resumes: its renewer sets its lease again
         request = lapsed.next_request()
         assert request is not None and request.url == "http://127.0.0.1/news/a.html"
+        alive.server.delete(lease)  # it stalls; no other worker looks meanwhile
+        assert lapsed.server.eval(RENEW, 3, lapsed.key("workers"), lapsed.key("sealed"), lease, lapsed.worker,
+                                  lapsed.lease_ms) == 1  # it resumes: its renewer gets the lease back
         assert lapsed.leave({}) is None  # it stops (a SIGTERM, a CLOSESPIDER limit); not the last member
+        assert not lapsed.out
         alive.server.delete(lease)  # killed before its output was in place
 
         assert drain(alive) == ["http://127.0.0.1/news/a.html"]  # given back, fetched again
@@ -373,3 +389,171 @@ def test_a_worker_reclaimed_while_alive_that_dies_after_leaving_gives_back_what_
         assert alive.leave({}) is not None
     finally:
         alive.engine_stopped()
+
+
+def sealed_worker(redis_url: str, output: Path) -> tuple[FrontierScheduler, FrontierScheduler]:
+    """Two workers; the first took the one request of the run, wrote its output's `.part` file and sealed it (it
+    is about to rename it into place), then stopped answering: its lease ran out."""
+    stalled, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    assert alive.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+    assert stalled.next_request() is not None
+    Path(f"{output}.part").write_text('{"url": "http://127.0.0.1/news/a.html"}\n', encoding="utf-8")
+    assert stalled.seal(output)
+    assert stalled.leave({}) is None
+    stalled.stopped.set()
+    stalled.renewer.join()
+    alive.server.delete(stalled.key(f"lease:{stalled.worker}"))
+    return stalled, alive
+
+
+def test_a_worker_that_stops_before_renaming_its_sealed_output_loses_it(redis_url: str, tmp_path: Path) -> None:
+    """A worker of this host settles a sealed worker whose lease ran out: its `.part` file, still there, is removed,
+    so the stalled worker's rename, if it resumes, fails, and what it took is fetched again."""
+    output = tmp_path / "stalled.jsonl"
+    stalled, alive = sealed_worker(redis_url, output)
+    try:
+        assert drain(alive) == ["http://127.0.0.1/news/a.html"]
+        assert not Path(f"{output}.part").exists()
+        with pytest.raises(FileNotFoundError):  # it resumes: its output can no longer go in place
+            Path(f"{output}.part").replace(output)
+        stalled.engine_stopped()  # and its giving up finds it settled: nothing given back twice
+        assert len(alive.queue) == 0
+        assert alive.leave({}) is not None
+    finally:
+        alive.engine_stopped()
+
+
+def test_a_worker_that_stops_after_renaming_its_sealed_output_keeps_it(redis_url: str, tmp_path: Path) -> None:
+    """A sealed worker that renamed its output into place and stopped answering before it gave up what it took: its
+    output is the run's, and what it took is done, not fetched again."""
+    output = tmp_path / "stalled.jsonl"
+    stalled, alive = sealed_worker(redis_url, output)
+    try:
+        Path(f"{output}.part").replace(output)
+        stalled.placed(output)
+        assert drain(alive) == []
+        assert output.exists()
+        assert not alive.server.exists(alive.key(f"taken:{stalled.worker}"), alive.key("sealed"))
+        assert alive.leave({}) is not None
+    finally:
+        stalled.engine_stopped()
+        alive.engine_stopped()
+
+
+def test_a_worker_waits_for_the_last_run_to_commit_before_starting_the_next(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The last worker of a run has left it (the run is over) but not yet committed its output: a worker that starts
+    then waits for it, then starts the next run; one that waits longer than `CLOSING_WAIT` does not start."""
+    leaving, _ = frontier_worker(redis_url)
+    assert leaving.leave({}) is not None  # the last: the run is over
+    try:
+        monkeypatch.setattr(distributed, "CLOSING_WAIT", 0.0)
+        with pytest.raises(RunStillClosing, match=leaving.worker):
+            frontier_worker(redis_url)
+        monkeypatch.undo()
+
+        started: list[FrontierScheduler] = []
+        waiting = threading.Thread(target=lambda: started.append(frontier_worker(redis_url)[0]))
+        with caplog.at_level(logging.INFO, logger="scrapers.distributed"):
+            waiting.start()
+            deadline = time.monotonic() + JOIN_DEADLINE
+            while "have not committed their output yet" not in caplog.text:
+                assert waiting.is_alive() and time.monotonic() < deadline, "the new worker did not wait"
+                time.sleep(0.05)
+            leaving.engine_stopped()  # committed
+            waiting.join(JOIN_DEADLINE)
+        assert leaving.round is not None and started[0].round == leaving.round + 1
+        started[0].engine_stopped()
+    finally:
+        leaving.engine_stopped()
+
+
+def holds(client: redis.Redis, pid: int) -> bool:
+    """Whether a worker of process `pid` still holds what it took in the run (`workers`, or `sealed` while it puts
+    its output in place)."""
+    prefix = f"newsharvest:{SITE}:frontier:"
+    holders = [*client.smembers(f"{prefix}workers"), *client.hkeys(f"{prefix}sealed")]
+    return pid in {pid_of(worker) for worker in holders}
+
+
+@pytest.mark.usefixtures("worker_logs")
+def test_a_worker_stopped_longer_than_its_lease_writes_nothing_twice(
+    site: Servers, redis_url: str, tmp_path: Path
+) -> None:
+    """A worker that stalls (here SIGSTOP) longer than its lease is taken out of the run by the others, who fetch
+    again what it had taken; when it resumes (SIGCONT) it finds out and keeps none of its output."""
+    lease = "REDIS_LEASE=2"
+    slow = "DOWNLOAD_DELAY=0.05"  # a crawl long enough to be stopped midway
+    outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    with HeldRun(redis_url) as held:  # the run goes on until the three have joined it
+        workers = [worker(site, redis_url, outputs[0], lease, slow)]
+        stalled = outputs[0].with_name(f"{outputs[0].name}.part")
+        deadline = time.monotonic() + 120
+        while not (stalled.exists() and len(stalled.read_bytes().splitlines()) >= 5) and time.monotonic() < deadline:
+            assert workers[0].poll() is None, "the first worker ended before it could be stopped"
+            time.sleep(0.05)
+        workers[0].send_signal(signal.SIGSTOP)
+        try:
+            workers += [worker(site, redis_url, output, lease, slow) for output in outputs[1:]]
+            held.until_joined(workers)
+            deadline = time.monotonic() + 300
+            while holds(client, workers[0].pid):  # the others take it out once its lease has run out
+                assert time.monotonic() < deadline, "the stopped worker was never taken out of the run"
+                time.sleep(0.05)
+        finally:
+            workers[0].send_signal(signal.SIGCONT)
+    codes = finish(workers)
+
+    written = Counter(url for output in outputs if output.exists() for url in urls(output))
+    assert [url for url, count in written.items() if count > 1] == []  # none written twice
+    assert set(written) | set(rejected(tmp_path)) == everything(site)  # none missing
+    assert not outputs[0].exists()  # what the stopped worker wrote is not part of the run
+    log = outputs[0].with_suffix(".log").read_text(encoding="utf-8")
+    assert "was taken out of run" in log
+    assert codes == [2, 0, 0]  # the stopped worker's output is lost: an `output` error of that worker
+
+
+def log_of(output: Path) -> str:
+    log = output.with_suffix(".log")
+    return log.read_text(encoding="utf-8") if log.exists() else ""
+
+
+CLOSING = "have not committed their output yet"
+"""What a worker started between a run's end and its workers' commit logs while it waits for them."""
+
+
+@pytest.mark.usefixtures("worker_logs")
+def test_a_worker_started_before_the_last_run_committed_waits_for_it(
+    site: Servers, redis_url: str, tmp_path: Path
+) -> None:
+    """A worker started after a run ended (its queue empty, its workers idle) but before the run's workers committed
+    their output to the state starts the next run only once they have: that run then knows the articles of the
+    last one, and fetches and writes none of them again. `REDIS_COMMIT_GATE` holds the last run's commit open."""
+    gate = tmp_path / "commit"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    workers = [worker(site, redis_url, first, f"REDIS_COMMIT_GATE={gate}")]
+    try:
+        deadline = time.monotonic() + 300
+        while "Holding the commit until" not in log_of(first):  # its run is over, its commit held
+            assert workers[0].poll() is None, "the first worker ended without holding its commit"
+            assert time.monotonic() < deadline, "the first worker never reached its commit"
+            time.sleep(0.05)
+        assert not client.exists(f"newsharvest:{SITE}:frontier:round")  # no run going on
+        workers.append(worker(site, redis_url, second))
+        # it waits for the first one's commit; without that wait it would crawl a run of its own and end
+        while CLOSING not in log_of(second) and workers[1].poll() is None:
+            assert time.monotonic() < deadline, "the second worker neither waited nor ended"
+            time.sleep(0.05)
+    finally:
+        gate.touch()
+    assert finish(workers) == [0, 0]
+
+    assert set(urls(first)) | set(rejected(tmp_path)) == everything(site)
+    assert urls(second) == []  # the next run: every article known, none due
+    assert CLOSING in log_of(second)
+    history = [json.loads(entry) for entry in client.lrange(f"newsharvest:{SITE}:reports:{SITE}", 0, -1)]
+    assert [run["pages"]["articles"] for run in history] == [0, ARTICLES]  # newest first
