@@ -291,6 +291,7 @@ class CrawlSummary:
                 "links": stats.get("listing/articles_found", 0),
                 "urls": stats.get("harvest/article_urls", 0) if incremental else None,
                 "not_due": stats.get("harvest/articles_not_due", 0) if incremental else None,
+                "over_run_bound": stats.get("articles/over_run_bound", 0),
                 "extracted": self.extracted,
                 "written": written,
                 "new": stats.get("harvest/new", 0) if incremental else None,

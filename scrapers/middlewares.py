@@ -528,6 +528,55 @@ def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class BoundArticleRequests:
+    """At most `MAX_ARTICLES_PER_RUN` article URLs a run requests, beyond those the state does not call due
+    (it sits after `SkipKnownArticles`). A big site's sitemaps list millions of articles: a first run queued
+    every one of them in memory (0.7 KB a request: 4.7 GB for 7 million, and as many fingerprints in the
+    duplicate filter), though a run fetches about 300,000 in its 45 minutes. The articles past the bound are
+    counted (`articles/over_run_bound`) and said once in the log; with a state, the next run requests them,
+    since those this one fetched are known then. Listings, feeds and sitemaps are never held back."""
+
+    def __init__(self, bound: int, stats: StatsCollector) -> None:
+        self.bound = bound
+        self.stats = stats
+        self.taken: set[str] = set()
+        """The article URLs passed on: the same URL listed again passes too (the duplicate filter drops it)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BoundArticleRequests:
+        bound = crawler.settings.getint("MAX_ARTICLES_PER_RUN")
+        if bound <= 0:
+            raise NotConfigured("MAX_ARTICLES_PER_RUN is 0: no bound")
+        assert crawler.stats is not None
+        return cls(bound, crawler.stats)
+
+    def within(self, entry: Any) -> bool:
+        if not isinstance(entry, Request) or ARTICLE not in entry.meta or entry.url in self.taken:
+            return True
+        if len(self.taken) < self.bound:
+            self.taken.add(entry.url)
+            return True
+        if not self.stats.get_value("articles/over_run_bound"):
+            logger.warning("This run requests no more articles: %d is MAX_ARTICLES_PER_RUN (the ones past it are"
+                           " counted under articles/over_run_bound; with a state, the next run requests them)",
+                           self.bound)
+        self.stats.inc_value("articles/over_run_bound")
+        return False
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in start:
+            if self.within(entry):
+                yield entry
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        return (entry for entry in result if self.within(entry))
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in result:
+            if self.within(entry):
+                yield entry
+
+
 class ShardArticles:
     """`-a shard=i/n` (i from 0 to n-1): of the article requests the spider makes, only those whose URL falls in
     the i-th of n shares (by CRC-32 of the URL, the same in every process) are kept; listings, feeds and

@@ -286,3 +286,15 @@ def _no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
         monkeypatch.delenv(name, raising=False)
     os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def test_a_run_bounded_in_articles_leaves_the_rest_to_the_next_runs(tmp_path: Path) -> None:
+    """A site listing more articles than MAX_ARTICLES_PER_RUN: each run requests that many of those it does
+    not know, counts the rest, and the next runs take them, each article written once."""
+    harvest = Harvest(tmp_path)
+    runs = [harvest.run("MAX_ARTICLES_PER_RUN=4") for _ in range(4)]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], runs[0].log[-2000:]
+    assert [run.report["pages"]["articles"] for run in runs] == [4, 4, 4, 0]  # of the 12 article URLs listed
+    written = [record["url"] for run in runs for record in run.records]
+    assert sorted(written) == ARTICLES  # the infographic, the missing page and a reject are the other three
+    assert [run.report["articles"]["over_run_bound"] > 0 for run in runs] == [True, True, False, False]

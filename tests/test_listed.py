@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
+from scrapers.extract.listed import Listed, feed_entries, newest_first, sitemap_entries
 
 
 def feed(date: str) -> bytes:
@@ -28,6 +28,22 @@ def test_a_date_past_what_a_datetime_holds_is_no_date_and_the_feed_is_read(date:
     assert [entry.url for entry in entries] == ["https://example.com/news/one-story.html",
                                                 "https://example.com/news/two-story.html"]
     assert entries[0].published is None
+
+
+def test_a_sitemap_index_gives_its_sitemaps_with_their_dates() -> None:
+    body = (b"<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            b"<sitemap><loc>/sitemap-2019.xml</loc><lastmod>2019-12-31</lastmod></sitemap>"
+            b"<sitemap><loc>https://example.com/sitemap-latest.xml</loc></sitemap></sitemapindex>")
+    assert sitemap_entries(body, "https://example.com/sitemap.xml") == ([
+        Listed("https://example.com/sitemap-2019.xml", None, datetime(2019, 12, 31, tzinfo=UTC)),
+        Listed("https://example.com/sitemap-latest.xml", None, None)], [])
+
+
+def test_newest_first_puts_the_dated_first_newest_first_and_keeps_the_order_of_the_undated() -> None:
+    day = datetime(2024, 9, 6, tzinfo=UTC)
+    listed = [Listed("a"), Listed("b", None, day), Listed("c"), Listed("d", day + timedelta(days=1), day),
+              Listed("e", day - timedelta(days=9), day + timedelta(days=3))]
+    assert [entry.url for entry in newest_first(listed)] == ["d", "b", "e", "a", "c"]
 
 
 def test_a_sitemap_gives_its_pages_with_their_dates() -> None:

@@ -39,16 +39,20 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
                           huge_tree=True)
 
 
-def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Listed]]:
-    """The child sitemaps of a sitemap index, and the pages of a URL set with their dates: Google News
-    `<news:publication_date>` as published, `<lastmod>` as modified."""
+def sitemap_entries(body: bytes, base: str) -> tuple[list[Listed], list[Listed]]:
+    """The child sitemaps of a sitemap index with their `<lastmod>` as modified, and the pages of a URL set
+    with their dates: Google News `<news:publication_date>` as published, `<lastmod>` as modified."""
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError:
         return [], []
     if root is None:
         return [], []
-    children = [url for url in (absolute_url(loc.text, base) for loc in root.iterfind("{*}sitemap/{*}loc")) if url]
+    children = []
+    for node in root.iterfind("{*}sitemap"):
+        url = absolute_url(node.findtext("{*}loc"), base)
+        if url:
+            children.append(Listed(url, None, _w3c_date(node.findtext("{*}lastmod"))))
     entries = []
     for node in root.iterfind("{*}url"):
         url = absolute_url(node.findtext("{*}loc"), base)
@@ -56,6 +60,17 @@ def sitemap_entries(body: bytes, base: str) -> tuple[list[str], list[Listed]]:
             entries.append(Listed(url, _w3c_date(node.findtext("{*}news/{*}publication_date")),
                                  _w3c_date(node.findtext("{*}lastmod"))))
     return children, entries
+
+
+def newest_first(listed: list[Listed]) -> list[Listed]:
+    """`listed` with the dated ones first, newest first (by publication, else modification), and the undated
+    after them in their order: a run that ends before its listings' last article (its bound of time or of
+    articles) has read the news."""
+    return sorted(listed, key=lambda entry: -_seconds(entry.published or entry.modified))
+
+
+def _seconds(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else float("-inf")
 
 
 def _struct_time(value: time.struct_time | None) -> datetime | None:

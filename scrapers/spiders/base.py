@@ -19,7 +19,7 @@ from pipelines.timestamps import AHEAD, EARLIEST
 from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.links import absolute_url
-from scrapers.extract.listed import Listed, feed_entries, sitemap_entries
+from scrapers.extract.listed import Listed, feed_entries, newest_first, sitemap_entries
 from scrapers.harvest import ARTICLE, NO_RECORD
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
@@ -138,14 +138,15 @@ class HarvestSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         children, entries = sitemap_entries(self.sitemap_body(response), response.url)
+        children, entries = newest_first(children), newest_first(entries)
         depth = int(meta_of(response).get(SITEMAP_DEPTH, 0)) + 1
         if children and depth > SITEMAP_MAX_DEPTH:
             self.logger.warning("Not following %d sitemaps of %s: nested deeper than %d sitemap indexes",
                                 len(children), response.url, SITEMAP_MAX_DEPTH)
             self.count("sitemaps/too_deep", len(children))
             children = []
-        for url in children:
-            yield self.sitemap_request(url, depth)
+        for child in children:
+            yield self.sitemap_request(child.url, depth)
         yield from self.follow_articles(self.sitemap_articles(entries))
 
     def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:
