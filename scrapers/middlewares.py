@@ -28,8 +28,9 @@ failed fetch counted by its cause.
   filter, the state and the shards see it: an article linked with a new session id from each listing page, or
   with other campaign tags than last hour, is one URL, fetched once.
 - `CappedCookieHeader` (downloader) replaces Scrapy's cookies middleware: the same cookies, in a `Cookie`
-  header of at most `COOKIES_MAX_HEADER` bytes. A page that set thousands of cookies had every later request
-  carry all of them, which servers refuse (431, or 400 "Request Header Or Cookie Too Large").
+  header of at most `COOKIES_MAX_HEADER` bytes, and at most `COOKIES_MAX_KEPT` of them kept. A page that set
+  thousands of cookies had every later request carry all of them, which servers refuse (431, or 400 "Request
+  Header Or Cookie Too Large"); a site that set new names on every page grew the jar without end.
 - `ShardArticles` (spider) with `-a shard=i/n` keeps the article requests of one n-th of the site: n processes
   started with `0/n` .. `n-1/n` (each with its own output) crawl it together, every article fetched by one.
 """
@@ -308,12 +309,27 @@ class CappedCookieHeader(CookiesMiddleware):
     stays within the cap; the others are left out (counted under `cookies/not_sent`)."""
 
     max_header: int
+    max_kept: int
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CappedCookieHeader:
         middleware = super().from_crawler(crawler)
         middleware.max_header = crawler.settings.getint("COOKIES_MAX_HEADER")
+        middleware.max_kept = crawler.settings.getint("COOKIES_MAX_KEPT")
         return middleware
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        """The response's cookies kept, then the jar cut back to `COOKIES_MAX_KEPT` (the newest names left out):
+        a site that sets new cookie names on every page grew the jar by thousands a page, without end."""
+        answer = super().process_response(request, response)
+        jar = self.jars[request.meta.get("cookiejar")]
+        if len(jar) > self.max_kept:
+            left_out = list(jar)[self.max_kept:]
+            for cookie in left_out:
+                jar.clear(cookie.domain, cookie.path, cookie.name)
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("cookies/not_kept", len(left_out))
+        return answer
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         super().process_request(request)

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
 
 from scrapers.extract.links import without_tracking
+from scrapers.middlewares import CappedCookieHeader
 from tests import traps
 from tests.harness import ROOT
 from tests.test_hostile import FAST, RUN_BOUND, read_lines
@@ -108,3 +111,19 @@ def test_campaign_tags_that_change_every_run_do_not_make_known_articles_new(tmp_
 ])
 def test_without_tracking(url: str, expected: str) -> None:
     assert without_tracking(url) == expected
+
+
+def test_a_site_setting_new_cookies_on_every_page_does_not_grow_the_jar_without_end() -> None:
+    crawler = get_crawler(settings_dict={"COOKIES_MAX_KEPT": 180, "COOKIES_MAX_HEADER": 4096})
+    cookies = CappedCookieHeader.from_crawler(crawler)
+    crawler.stats.open_spider()
+    for page in range(20):  # 300 new names a page: 6,000 cookies, all kept before
+        url = f"https://example.com/news/page-{page}.html"
+        headers = {"Set-Cookie": [f"visit{page}x{n}=abcdef; Path=/" for n in range(300)]}
+        cookies.process_response(Request(url), HtmlResponse(url, headers=headers, body=b"<html></html>"))
+    assert len(cookies.jars[None]) == 180
+    assert crawler.stats.get_value("cookies/not_kept") == 20 * 300 - 180
+    request = Request("https://example.com/news/next.html")
+    cookies.process_request(request)
+    header = request.headers[b"Cookie"]
+    assert header.startswith(b"visit0x0=abcdef") and len(header) <= 4096
