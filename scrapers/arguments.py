@@ -294,11 +294,18 @@ def written_file(settings: BaseSettings, name: str) -> None:
 
 
 def redis_url(settings: BaseSettings, name: str) -> None:
-    """A Redis URL redis-py can read; whether the server answers is found when the run opens it."""
+    """A Redis URL redis-py can read; whether the server answers is found when the run opens it. A worker's
+    output is one file put in place when it leaves the run, so batches of outputs (`FEED_EXPORT_BATCH_ITEM_COUNT`)
+    are refused with it: a worker stored its first batch mid-run as if it were leaving."""
     if url := settings.get(name):
         from redis.connection import parse_url
 
         parse_url(str(url))  # type: ignore[no-untyped-call]
+        batched = settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT") or any(
+            isinstance(options, dict) and options.get("batch_item_count")
+            for options in settings.getdict("FEEDS").values())
+        if batched:
+            raise ValueError("a distributed worker writes one output file: leave out FEED_EXPORT_BATCH_ITEM_COUNT")
 
 
 def replay_dir(settings: BaseSettings, name: str) -> None:

@@ -52,6 +52,9 @@ ARTICLE = "article"
 """Request meta key marking an article request; its value is the modification time the listing, feed or
 sitemap shows for it (a datetime), or None."""
 
+SITEMAP_DEPTH = "sitemap_depth"
+"""Request meta key of a sitemap: how many sitemap indexes lead to it (0 for one robots.txt or the profile names)."""
+
 NO_RECORD = "harvest_no_record"
 """Response meta key a spider sets on an article page that gave no record for a reason that may pass: the
 state's status for the URL, `missing` (neither a story nor a listing: a bot wall, an error page served with

@@ -8,7 +8,8 @@ failed fetch counted by its cause.
 - `RefusePrivateAddresses` (downloader) never sends a request to a loopback, private, link-local or reserved
   IP address, or to `localhost`, unless the spider's own site lives there (a crawl of a local test site).
 - `RefuseOversizePages` (spider) turns away a page of more than `PAGE_MAX_ELEMENTS` elements before the
-  spider reads it: real article pages have a few thousand, and extraction time grows with the count.
+  spider reads it: real article pages have a few thousand, and extraction time grows with the count. A
+  sitemap is not held to it: one linear walk of its XML reads it, and 50,000 URLs with images pass 250,000.
 - `MetaRefreshWithoutDecoding` (downloader) replaces Scrapy's meta refresh middleware: the same redirects,
   without decoding the bodies whose head does not spell "refresh".
 - `RedirectToUrlsOnly` (downloader) replaces Scrapy's redirect middleware: a `Location` Scrapy cannot make a
@@ -73,7 +74,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from scrapers.extract.links import without_tracking
-from scrapers.harvest import ARTICLE
+from scrapers.harvest import ARTICLE, SITEMAP_DEPTH
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
 logger = logging.getLogger(__name__)
@@ -202,6 +203,9 @@ class RefuseOversizePages:
         return cls(max_elements)
 
     def process_spider_input(self, response: Response) -> None:
+        if response.request is not None and SITEMAP_DEPTH in response.request.meta:
+            return  # a sitemap is read by one linear walk of its XML, not by the readers: 50,000 URLs with
+            # their images are 250,000 elements and more, and such a sitemap was given up
         if not isinstance(response, TextResponse) or len(response.body) <= self.max_elements \
                 or response.body.count(b"<") <= self.max_elements:
             return  # every element opens with a "<": too few bytes, or too few of them, to hold that many
@@ -305,8 +309,9 @@ class DropTrackingParameters:
 
 
 class CappedCookieHeader(CookiesMiddleware):
-    """See the module docstring. The cookies the jar gives a request are sent in its order while the header
-    stays within the cap; the others are left out (counted under `cookies/not_sent`)."""
+    """See the module docstring. The cookies the jar gives a request are sent in its order, each one that still
+    fits within the cap; the others are left out (counted under `cookies/not_sent`), and no header is sent
+    when none fits."""
 
     max_header: int
     max_kept: int
@@ -323,7 +328,7 @@ class CappedCookieHeader(CookiesMiddleware):
         a site that sets new cookie names on every page grew the jar by thousands a page, without end."""
         answer = super().process_response(request, response)
         jar = self.jars[request.meta.get("cookiejar")]
-        if len(jar) > self.max_kept:
+        if self.max_kept and len(jar) > self.max_kept:
             left_out = list(jar)[self.max_kept:]
             for cookie in left_out:
                 jar.clear(cookie.domain, cookie.path, cookie.name)
@@ -334,17 +339,20 @@ class CappedCookieHeader(CookiesMiddleware):
     def process_request(self, request: Request, spider: Any = None) -> None:
         super().process_request(request)
         header = request.headers.get(b"Cookie")
-        if not header or len(header) <= self.max_header:
+        if not header or not self.max_header or len(header) <= self.max_header:
             return
         kept: list[bytes] = []
         size = 0
         cookies = header.split(b"; ")
         for cookie in cookies:
             if size + len(cookie) + 2 * bool(kept) > self.max_header:
-                break
+                continue  # a big one left out: the small ones after it (a session id) still fit
             kept.append(cookie)
             size += len(cookie) + 2 * (len(kept) > 1)
-        request.headers[b"Cookie"] = b"; ".join(kept)
+        if kept:
+            request.headers[b"Cookie"] = b"; ".join(kept)
+        else:
+            del request.headers[b"Cookie"]
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("cookies/not_sent", len(cookies) - len(kept))
 

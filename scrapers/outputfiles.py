@@ -73,30 +73,32 @@ class CheckedFeedExporter(FeedExporter):
         return exporter
 
     def check(self, uri: str, options: dict[str, Any], spider: Spider) -> None:
-        """Raise `BadOutput` when the output `uri` cannot be written: its parameters, its encoding and, for
-        a local file, its folder (created, as the first article would create it)."""
-        try:
-            path = apply_uri_params(uri, self._get_uri_params(spider, options["uri_params"]))
-        except KeyError as error:
-            raise BadOutput(f"output {uri}: no value for %({error.args[0]})s (the spider's name, time,"
-                            " batch_time, batch_id or an -a argument)") from None
-        except (ValueError, TypeError) as error:
-            raise BadOutput(f"output {uri}: {describe(error)}") from None
+        """Raise `BadOutput` when the output `uri` cannot be written: its parameters (unless a `FEED_URI_PARAMS`
+        function gives them, which may read what only the open run knows), its encoding and, for a local
+        file, the folders above its first parameter (created, as the first article would create them)."""
+        if not options["uri_params"]:
+            try:
+                apply_uri_params(uri, self._get_uri_params(spider, None))
+            except KeyError as error:
+                raise BadOutput(f"output {uri}: no value for %({error.args[0]})s (the spider's name, time,"
+                                " batch_time, batch_id or an -a argument)") from None
+            except (ValueError, TypeError) as error:
+                raise BadOutput(f"output {uri}: {describe(error)}") from None
         try:
             codecs.lookup(options.get("encoding") or "utf-8")
         except LookupError:
             raise BadOutput(f"output {uri}: unknown encoding {options.get('encoding')!r}") from None
-        if urlsplit(path).scheme not in ("", "file"):
+        if urlsplit(uri).scheme not in ("", "file"):
             return  # another storage (S3, FTP, stdout) says what it cannot do itself
-        final = Path(FileFeedStorage(path).path)
+        folder = Path(FileFeedStorage(uri.partition("%(")[0] + "x").path).parent
         try:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise BadOutput(f"output {path}: cannot create its folder: {describe(error)}") from None
-        if final.is_dir():
-            raise BadOutput(f"output {path} is a folder")
-        if not os.access(final.parent, os.W_OK | os.X_OK):
-            raise BadOutput(f"output {path}: its folder {final.parent} cannot be written")
+            raise BadOutput(f"output {uri}: cannot create its folder: {describe(error)}") from None
+        if "%(" not in uri and Path(FileFeedStorage(uri).path).is_dir():
+            raise BadOutput(f"output {uri} is a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise BadOutput(f"output {uri}: its folder {folder} cannot be written")
 
     async def close_spider(self, spider: Spider) -> None:
         if self.failed:  # an output without some of the run's articles is not put in place, as a broken file is not

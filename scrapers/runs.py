@@ -12,6 +12,8 @@ from __future__ import annotations
 import glob
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -114,7 +116,11 @@ def all_runs(uri: str) -> dict[str, list[Run]]:
 
 
 UNREADABLE = 1
-"""Exit status of a state command whose state cannot be read."""
+"""Exit status of a state command whose state cannot be read (or whose report cannot be written)."""
+
+
+class StateUnreadable(Exception):
+    """The state could not be read; the message is one line."""
 
 
 class StateCommand(ScrapyCommand):
@@ -127,14 +133,26 @@ class StateCommand(ScrapyCommand):
 
     def run(self, args: list[str], opts: Any) -> None:
         """`read`, with a state that cannot be read (a `STATE_URI` of no known kind, a Redis that does not
-        answer, a file that is no database) said in one line on stderr, exit status 1, instead of a traceback."""
+        answer, a file that is no database) or a file that cannot be written said in one line on stderr, exit
+        status 1, instead of a traceback."""
         try:
             self.read(args, opts)
+        except StateUnreadable as error:
+            self.failed(f"cannot read the state {self.settings.get('STATE_URI') if self.settings else None}: {error}")
+        except OSError as error:
+            self.failed(" ".join(str(error).split()))
+
+    def failed(self, line: str) -> None:
+        print(f"newsharvest: {self.name()}: {line}", file=sys.stderr)
+        self.exitcode = UNREADABLE
+
+    @contextmanager
+    def reading_state(self) -> Iterator[None]:
+        """The errors of reading the state as `StateUnreadable`, told apart from those of writing a report."""
+        try:
+            yield
         except (ValueError, OSError, sqlite3.Error, redis.RedisError, StateDamaged) as error:
-            uri = self.settings.get("STATE_URI") if self.settings is not None else None
-            print(f"newsharvest: {self.name()}: cannot read the state {uri}: {' '.join(str(error).split())}",
-                  file=sys.stderr)
-            self.exitcode = UNREADABLE
+            raise StateUnreadable(" ".join(str(error).split())) from error
 
     def read(self, args: list[str], opts: Any) -> None:
         raise NotImplementedError
@@ -152,4 +170,6 @@ class StateCommand(ScrapyCommand):
 
     def runs(self, names: list[str]) -> dict[str, list[Run]]:
         """The runs of each site named in `names` (every site in the state when none is named), oldest first."""
-        return {name: site_runs for name, site_runs in all_runs(self.state_uri()).items() if not names or name in names}
+        with self.reading_state():
+            found = all_runs(self.state_uri())
+        return {name: site_runs for name, site_runs in found.items() if not names or name in names}

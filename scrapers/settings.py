@@ -175,10 +175,11 @@ MAX_ARTICLES_PER_RUN = 200_000
 """Article URLs a run requests at most, of those not known or due (`BoundArticleRequests`); 0: no bound. A run
 fetches about 300,000 pages in its 45 minutes at 110 a second; each queued request holds 0.7 KB."""
 COOKIES_MAX_KEPT = 180
-"""Cookies the crawl keeps at most (as browsers keep 180 a site); the names a site sets past it are not kept."""
+"""Cookies the crawl keeps at most (as browsers keep 180 a site); the names a site sets past it are not kept.
+0: no bound."""
 COOKIES_MAX_HEADER = 4096
 """Bytes of the `Cookie` header a request carries at most (servers refuse a header line past 8 KB); a site's
-cookies past it are not sent."""
+cookies past it are not sent. 0: no bound."""
 MALLOC_MMAP_THRESHOLD = 128 * 1024
 """Bytes from which glibc maps a block on its own and unmaps it when freed (response bodies; see
 `scrapers.extensions.ReturnFreedMemory`); 0 leaves glibc's own rule, which raises it as large blocks are freed."""

@@ -3,6 +3,7 @@ stderr and exits 1 before any request; the README's crontab line runs on a fresh
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from filelock import FileLock
@@ -58,6 +60,9 @@ BAD = [
     (["-s", "RUN_REPORT_URI=/proc/none/%(name)s.json"],
      "bad RUN_REPORT_URI=/proc/none/%(name)s.json: [Errno 2] No such file or directory: '/proc/none'"),
     (["-s", "REJECTS_URI=/tmp"], "bad REJECTS_URI=/tmp: /tmp is a folder"),
+    (["-s", "REDIS_URL=redis://127.0.0.1:6379/0", "-s", "FEED_EXPORT_BATCH_ITEM_COUNT=10"],
+     "bad REDIS_URL=redis://127.0.0.1:6379/0: a distributed worker writes one output file: leave out"
+     " FEED_EXPORT_BATCH_ITEM_COUNT"),
     (["-s", "RETRY_AFTER=-5h"], "bad RETRY_AFTER=-5h: not a duration (like 30m, 6h, 2d): '-5h'"),
     (["-s", "REDIS_URL=localhost:6379"], "bad REDIS_URL=localhost:6379: Redis URL must specify one of the"
                                          " following schemes (redis://, rediss://, unix://)"),
@@ -202,3 +207,25 @@ def test_a_state_command_on_a_state_it_cannot_read_says_so_in_one_line(
     assert result.stderr.startswith(f"newsharvest: {name}: cannot read the state {uri}: ")
     assert why in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def day_of_the_run(params: dict[str, Any], spider: Any) -> dict[str, Any]:
+    """A `FEED_URI_PARAMS` function reading what only the open run knows (tests below)."""
+    return {**params, "day": spider.crawler.stats.get_value("start_time").strftime("%Y-%m-%d")}
+
+
+def test_output_parameters_of_a_function_and_folders_named_by_parameters_are_made_when_the_run_opens(
+    tmp_path: Path,
+) -> None:
+    """The start check once called the function before the run had a start time (cannot start), and made a
+    folder of its own for %(batch_time)s, which the run's first article then named a moment later."""
+    feeds = {str(tmp_path / "by-day" / "%(day)s.jsonl"): {"format": "jsonlines",
+                                                            "uri_params": "tests.test_arguments.day_of_the_run"},
+             str(tmp_path / "by-time" / "%(batch_time)s" / "out.jsonl"): {"format": "jsonlines"}}
+    result = scrapy("crawl", "thoidai", "-s", f"FEEDS={json.dumps(feeds)}", "-s", f"REPLAY_DIR={SAMPLES}",
+                    "-s", "LOG_LEVEL=ERROR")
+    assert (result.returncode, result.stderr) == (0, "")
+    (by_day,) = (tmp_path / "by-day").glob("*.jsonl")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d\.jsonl", by_day.name) and by_day.read_text().count("\n") == 9
+    (folder,) = (tmp_path / "by-time").iterdir()
+    assert (folder / "out.jsonl").read_text().count("\n") == 9

@@ -86,3 +86,12 @@ def test_a_host_name_written_with_its_root_dot_is_the_sites(url: str, start: str
     filtered as off the site, nothing was fetched, and the run exited 0 with an empty file."""
     spider = NewsSpider(url=url)
     assert (spider.start_url, spider.allowed_domains) == (start, ["example.com"])
+
+
+def test_a_home_page_is_a_listing_but_an_article_served_at_the_root_path_is_not() -> None:
+    """Some sites serve their articles at `/?newsid=4711`: taking that canonical URL for the home page dropped
+    it, and the article fetched under two addresses was written twice."""
+    spider = NewsSpider(url="https://www.example.com/politik/")
+    assert spider.is_listing("https://www.example.com/") and spider.is_listing("https://www.example.com")
+    assert not spider.is_listing("https://www.example.com/?newsid=4711")
+    assert not spider.is_listing("https://www.example.com/politik/")  # not read yet in this crawl

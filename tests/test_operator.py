@@ -239,3 +239,9 @@ def test_status_report_and_accept_read_a_redis_state(redis_state: str, tmp_path:
     unknown = scrapy("accept", "elsewhere", "-s", f"STATE_URI={redis_state}")
     assert unknown.returncode == 1
     assert unknown.stderr.startswith("newsharvest: elsewhere: no finished run in ")
+
+
+def test_a_report_that_cannot_be_written_is_one_line_that_does_not_blame_the_state(state: Path) -> None:
+    result = scrapy("report", "thoidai", "-s", uri(state), "-o", "/proc/none/thoidai.html")
+    assert (result.returncode, result.stderr) == (
+        1, "newsharvest: report: [Errno 2] No such file or directory: '/proc/none'\n")

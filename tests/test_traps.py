@@ -127,3 +127,21 @@ def test_a_site_setting_new_cookies_on_every_page_does_not_grow_the_jar_without_
     cookies.process_request(request)
     header = request.headers[b"Cookie"]
     assert header.startswith(b"visit0x0=abcdef") and len(header) <= 4096
+
+
+def test_a_cookie_too_big_for_the_header_leaves_room_for_the_others() -> None:
+    crawler = get_crawler(settings_dict={"COOKIES_MAX_HEADER": 4096})
+    cookies = CappedCookieHeader.from_crawler(crawler)
+    crawler.stats.open_spider()
+    url = "https://example.com/news/"
+    headers = {"Set-Cookie": [f"big={'x' * 5000}; Path=/", "session=abc; Path=/"]}
+    cookies.process_response(Request(url), HtmlResponse(url, headers=headers, body=b"<html></html>"))
+    request = Request("https://example.com/news/next.html")
+    cookies.process_request(request)
+    assert request.headers.getlist(b"Cookie") == [b"session=abc"]
+    assert crawler.stats.get_value("cookies/not_sent") == 1
+    headers = {"Set-Cookie": ["session=; Max-Age=0; Path=/"]}  # the small one gone: no empty header
+    cookies.process_response(Request(url), HtmlResponse(url, headers=headers, body=b"<html></html>"))
+    request = Request("https://example.com/news/last.html")
+    cookies.process_request(request)
+    assert b"Cookie" not in request.headers

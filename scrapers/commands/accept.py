@@ -33,10 +33,11 @@ class Command(StateCommand):
             raise UsageError("give one spider name (a news site: its domain, e.g. example.com)")
         uri = self.state_uri()
         name = args[0]
-        if uri.startswith(REDIS_SCHEMES):
-            accepted = self.accept_in_redis(uri, name)
-        else:
-            accepted = self.accept_in_sqlite(uri, name)
+        with self.reading_state():
+            if uri.startswith(REDIS_SCHEMES):
+                accepted = self.accept_in_redis(uri, name)
+            else:
+                accepted = self.accept_in_sqlite(uri, name)
         if accepted is None:
             return
         run_id, report = accepted

@@ -20,13 +20,11 @@ from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.links import absolute_url
 from scrapers.extract.listed import Listed, feed_entries, newest_first, sitemap_entries
-from scrapers.harvest import ARTICLE, NO_RECORD
+from scrapers.harvest import ARTICLE, NO_RECORD, SITEMAP_DEPTH
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
 
-SITEMAP_DEPTH = "sitemap_depth"
-"""Request meta key of a sitemap: how many sitemap indexes lead to it (0 for one robots.txt or the profile names)."""
 SITEMAP_MAX_DEPTH = 2
 """Deepest sitemap followed: an index may list indexes once more (the protocol allows none; some sites nest
 once), which list URL sets. A site whose indexes list new indexes forever (`index?n=N` naming `index?n=N+1`)
@@ -110,8 +108,10 @@ class HarvestSpider(Spider):
         self.listings.update([response.url, *meta_of(response).get("redirect_urls", [])])
 
     def is_listing(self, url: str) -> bool:
-        """Whether `url` is a listing page of this crawl or the site's home page."""
-        return url in self.listings or urlsplit(url).path in ("", "/")
+        """Whether `url` is a listing page of this crawl or a home page (`https://example.com/`; with a query,
+        `/?newsid=4711`, the root path serves articles on some sites)."""
+        parts = urlsplit(url)
+        return url in self.listings or (parts.path in ("", "/") and not parts.query)
 
     def article_page(self, url: str) -> type[ArticlePage]:
         """The page class that reads the article at `url`: its site's profile's (the generic one for a site
