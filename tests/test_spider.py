@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.http import Response, XmlResponse
+from scrapy.http import HtmlResponse, Response, XmlResponse
 
 from tests.harness import ROOT, crawl_sample, project_crawler
 
@@ -156,3 +156,24 @@ def test_a_sitemap_index_and_a_sitemap_are_read_newest_first() -> None:
     requests = list(spider.parse_sitemap(XmlResponse("https://thoidai.com.vn/sitemap-2024.xml", body=pages)))
     assert [request.url for request in requests] == [f"https://thoidai.com.vn/tin-{day}-20{day}.html"
                                                      for day in (24, 11, 10)]
+
+
+def test_a_section_whose_next_page_shows_only_what_its_pages_showed_ends_its_pagination() -> None:
+    """A pagination that loops or serves its last page again past the end ran to max_pages, which is all by
+    default for a site profile: without end. Another listing showing the same articles does not end it."""
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    front = (ROOT / "samples" / "thoidai" / "section-quoc-te.html").read_bytes()
+
+    def section(url: str, meta: dict[str, Any]) -> list[Request]:
+        response = HtmlResponse(url, body=front, encoding="utf-8", request=Request(url, meta=meta))
+        return [request for request in spider.parse_section(response) if request.callback == spider.parse_section]
+
+    (second,) = section("https://thoidai.com.vn/quoc-te", {"page": 1})
+    assert section(second.url, second.meta) == []  # page 2 shows page 1's articles again
+    assert crawler.stats.get_value("listing/pagination_ended") == 1
+    (other,) = section("https://thoidai.com.vn/viet-nam-hom-nay", {"page": 1})  # the same articles, another
+    assert other.meta == {"page": 2, "pagination": "https://thoidai.com.vn/viet-nam-hom-nay"}  # section

@@ -18,7 +18,7 @@ from pipelines import Rejected
 from pipelines.timestamps import AHEAD, EARLIEST
 from scrapers.extract import DEEP_PAGE_DEPTH, read_page
 from scrapers.extract.dates import http_date, utc_now
-from scrapers.extract.links import absolute_url
+from scrapers.extract.links import absolute_url, without_tracking
 from scrapers.extract.listed import Listed, feed_entries, newest_first, sitemap_entries
 from scrapers.harvest import ARTICLE, NO_RECORD, SITEMAP_DEPTH
 from scrapers.items import Article
@@ -58,6 +58,9 @@ class HarvestSpider(Spider):
         self.listings: set[str] = set()
         """The listing pages this crawl read (section fronts, their next pages, the home page), as asked for
         and as answered."""
+        self.listed: dict[str, set[str]] = {}
+        """For each pagination (by the URL of its first page), the article URLs its pages showed so far
+        (without tracking parameters)."""
 
     def fetch_time(self, response: Response) -> datetime:
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
@@ -106,6 +109,25 @@ class HarvestSpider(Spider):
     def note_listing(self, response: Response) -> None:
         """Remember `response` as a listing page: an article naming it as its canonical URL is not that page."""
         self.listings.update([response.url, *meta_of(response).get("redirect_urls", [])])
+
+    def next_listing(self, response: Response, urls: Iterable[str]) -> dict[str, Any] | None:
+        """The meta of the request of the next page of the listing page `response` (which has a next page and
+        shows the article `urls`); None when it shows none that the pages before it in its pagination did not. That ends
+        a pagination that loops (page 3 back to page 1) or never ends (`?page=N` forever, the last page again
+        past the end, a calendar's next day), whatever `max_pages` allows. The home page or another section
+        showing the same articles does not count: a section's second page may hold only what the home page
+        shows, and its third page older ones."""
+        meta = meta_of(response)
+        number, chain = int(meta.get("page", 1)), str(meta.get("pagination", response.url))
+        seen = self.listed.setdefault(chain, set())
+        new = {without_tracking(url) for url in urls} - seen
+        seen.update(new)
+        if number > 1 and not new:
+            self.logger.info("Listing %s shows no article its earlier pages did not: its pagination ends",
+                             response.url)
+            self.count("listing/pagination_ended")
+            return None
+        return {"page": number + 1, "pagination": chain}
 
     def is_listing(self, url: str) -> bool:
         """Whether `url` is a listing page of this crawl or a home page (`https://example.com/`; with a query,

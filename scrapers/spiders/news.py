@@ -26,7 +26,7 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.discover import article_links, feed_links, next_page
-from scrapers.extract.links import absolute_url, registrable_domain, without_tracking
+from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
 from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
@@ -52,8 +52,6 @@ class NewsSpider(HarvestSpider):
         self.name = self.site  # a run per site: its state, lock, history, outputs (%(name)s) and alarms
         self.allowed_domains = list(self.profile.domains)
         self.max_pages = int(max_pages)
-        self.listed: set[str] = set()
-        """The article URLs the listing pages showed so far (without tracking parameters)."""
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(self.start_url, callback=self.parse_listing, meta={"page": 1})
@@ -68,22 +66,14 @@ class NewsSpider(HarvestSpider):
         links = (absolute_url(href, response.url) for href in sel.css("a::attr(href)").getall())
         on_site = [link for link in links if link and registrable_domain(link) == self.site]
         found = article_links(on_site)
-        new = {without_tracking(url) for url in found} - self.listed
-        self.listed.update(new)
         yield from self.follow_articles(Listed(url) for url in found)
         if "feeds" in self.sources and response.meta.get("page") == 1:
             for feed in feed_links(sel, response.url):
                 yield Request(feed, callback=self.parse_feed)
-        number = int(response.meta.get("page", 1))
         following = next_page(sel, response.url)
-        if following and number > 1 and not new:
-            # A next page that lists only what earlier ones did: a pagination that loops or never ends
-            # (`?page=N` forever, a calendar's next day) ends here, whatever max_pages allows.
-            self.logger.info("Listing %s shows no article not seen before: not following %s", response.url, following)
-            self.count("listing/pagination_ended")
-            following = None
-        if "listing" in self.sources and following and number < self.max_pages:
-            yield Request(following, callback=self.parse_listing, meta={"page": number + 1})
+        meta = self.next_listing(response, found) if following else None
+        if "listing" in self.sources and following and meta and meta["page"] <= self.max_pages:
+            yield Request(following, callback=self.parse_listing, meta=meta)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """The sitemaps robots.txt names. Each `Sitemap:` line is read on its own (Scrapy's reader raised at

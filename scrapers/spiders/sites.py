@@ -104,8 +104,9 @@ class SiteSpider(HarvestSpider):
         yield from self.follow_articles(listed)
         number = int(response.meta.get("page", 1))
         next_url = page.next_page()
-        if next_url and not self.is_last_page(number, listed):
-            yield Request(next_url, callback=self.parse_section, meta={"page": number + 1})
+        meta = self.next_listing(response, (entry.url for entry in listed)) if next_url else None
+        if next_url and meta and not self.is_last_page(number, listed):
+            yield Request(next_url, callback=self.parse_section, meta=meta)
 
     def is_article_url(self, url: str) -> bool:
         return self.profile.section_page.looks_like_article(url)
