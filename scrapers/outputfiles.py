@@ -27,13 +27,16 @@ import io
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, Any, NoReturn, Self
 from urllib.parse import urlsplit
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage, apply_uri_params
+from scrapy.extensions.feedexport import logger as feedexport_logger
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
@@ -50,6 +53,23 @@ class BadOutput(Exception):
     """An output the run could never write; its message is one line."""
 
 
+@contextlib.contextmanager
+def _errors_logged_by(target: logging.Logger) -> Iterator[list[str]]:
+    """The messages `target` logs at ERROR or above meanwhile (each also logged as usual)."""
+    said: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(" ".join(record.getMessage().split()))
+
+    keep = Keep(logging.ERROR)
+    target.addHandler(keep)
+    try:
+        yield said
+    finally:
+        target.removeHandler(keep)
+
+
 class CheckedFeedExporter(FeedExporter):
     """See the module docstring."""
 
@@ -60,17 +80,30 @@ class CheckedFeedExporter(FeedExporter):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        exporter = super().from_crawler(crawler)
+        with _errors_logged_by(feedexport_logger) as said:
+            try:
+                exporter = super().from_crawler(crawler)
+            except NotConfigured:
+                if not crawler.settings.getdict("FEEDS"):
+                    raise  # no output asked for: the verdict says so if articles are read
+                # An output Scrapy cannot write (an unknown scheme, S3 without boto3): it said why in the log and
+                # went on without any output, to fail only once the whole site was read.
+                why = said[-1] if said else "Scrapy cannot write it (see the log)"
+                cls.not_starting(crawler, BadOutput(f"output: {why}"))
         if crawler.spider is not None:
             for uri, options in exporter.feeds.items():
                 try:
                     exporter.check(uri, options, crawler.spider)
                 except BadOutput as error:
-                    logger.error("Not starting: %s", error)
-                    if crawler.stats is not None:
-                        crawler.stats.set_value(START_ERROR, str(error))
-                    raise
+                    cls.not_starting(crawler, error)
         return exporter
+
+    @staticmethod
+    def not_starting(crawler: Crawler, error: BadOutput) -> NoReturn:
+        logger.error("Not starting: %s", error)
+        if crawler.stats is not None:
+            crawler.stats.set_value(START_ERROR, str(error))
+        raise error
 
     def check(self, uri: str, options: dict[str, Any], spider: Spider) -> None:
         """Raise `BadOutput` when the output `uri` cannot be written: its parameters (unless a `FEED_URI_PARAMS`

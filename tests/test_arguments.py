@@ -163,6 +163,7 @@ BAD_OUTPUTS = [
     (["-O", "/proc/none/out.jsonl"], "output /proc/none/out.jsonl: cannot create its folder: FileNotFoundError:"
                                      " [Errno 2] No such file or directory: '/proc/none'"),
     (["-O", "{tmp}/folder.jsonl"], "output {tmp}/folder.jsonl is a folder"),
+    (["-O", "foo://{tmp}/out.jsonl"], "output: Unknown feed storage scheme: foo"),
 ]
 
 
