@@ -24,7 +24,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from difflib import get_close_matches
 from functools import partial
 from pathlib import Path
@@ -158,9 +158,11 @@ def suggestion(name: str, known: list[str]) -> str:
 
 def day(spidercls: type[Spider], value: str) -> None:
     try:
-        date.fromisoformat(value)
+        given = date.fromisoformat(value)
     except ValueError:
         raise ValueError("not a day: give YYYY-MM-DD, e.g. 2024-10-01") from None
+    if given > datetime.now(UTC).date() + timedelta(days=1):  # a day ahead: the site's zone may be east of UTC
+        raise ValueError("a day to come: no article is dated since then yet")
 
 
 def page_count(spidercls: type[Spider], value: str) -> None:

@@ -31,6 +31,7 @@ NO_NETWORK = ["-s", 'DOWNLOAD_HANDLERS={"http": null, "https": null}']
 
 BAD = [
     (["-a", "since=yesterday"], "bad -a since=yesterday: not a day: give YYYY-MM-DD, e.g. 2024-10-01"),
+    (["-a", "since=9999-12-31"], "bad -a since=9999-12-31: a day to come: no article is dated since then yet"),
     (["-a", "sources=bogus"], "bad -a sources=bogus: unknown source 'bogus'; choose from sections, feeds, sitemaps"),
     (["-a", "sources=feed"], "bad -a sources=feed: unknown source 'feed' (did you mean feeds?);"
                              " choose from sections, feeds, sitemaps"),
