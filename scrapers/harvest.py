@@ -159,6 +159,7 @@ class HarvestState:
                 if self.signals is not None:
                     self.signals.send_catch_log(run_settled, run_id=run_id, outcome=outcome)
             self.run_id = self.store.start_run(spider.name, self.clock())
+            logger.info("Run %s of the state %s opened", self.run_id, self.store.location)
             self.stats.set_value("harvest/run_id", self.run_id)
             self.stats.set_value("harvest/history", self.store.reports(spider.name))
             self.stats.set_value("harvest/state", str(self.store.location))

@@ -13,6 +13,16 @@ process exits 0. `GracefulShutdown` (extension) wraps Scrapy's signal handlers:
   run ends within seconds of its bound, with `finish_reason` `closespider_timeout`.
 - On a second signal, `shutdown/forced` is recorded in the stats and Scrapy stops at once; `scrapy crawl`
   exits with 128 + the signal number (143 for SIGTERM, 130 for Ctrl-C), never 0 (`forced_stop_status`).
+
+Scrapy's crawl command installs its handlers when the reactor starts, before the crawler is made; they are
+wrapped when this extension is made, before the spider opens. Scrapy's own first-signal stop did nothing to an
+engine not yet running and stopped the reactor under it: a signal while the spider opened (the state's run
+opened, the spider_opened handlers at work) left no output file, no report and no commit, and the process
+exited 0. So:
+- a first signal before the engine runs waits until it does, then stops it as above;
+- a first signal that reached Scrapy's handler before this extension was made (while the crawler was being
+  made) stops the run before it starts: `StoppedBeforeStart`, exit status 1 with one line, nothing fetched
+  or written. (Before Scrapy's handlers, in Python's start-up, SIGTERM ends the process as it does any.)
 """
 
 from __future__ import annotations
@@ -33,6 +43,8 @@ from scrapy.http import Request, Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import CallLaterResult, call_later, is_asyncio_available
 
+from scrapers.integrity import START_ERROR
+
 logger = logging.getLogger(__name__)
 
 stop_downloads = object()
@@ -47,6 +59,13 @@ T = TypeVar("T")
 
 class StoppedAtShutdown(IgnoreRequest):
     """A download or wait cancelled because the run is shutting down."""
+
+
+class StoppedBeforeStart(Exception):
+    """A shutdown signal came before the crawl began; the run does not start."""
+
+
+STOPPED_BEFORE_START = "a shutdown signal (SIGTERM or Ctrl-C) came before the crawl began: nothing fetched or written"
 
 
 class InFlight:
@@ -102,6 +121,8 @@ class GracefulShutdown:
         self.run_bound = run_bound
         self.stopping = False
         self.timer: CallLaterResult | None = None
+        self.postponed: CallLaterResult | None = None
+        """The next look at whether the engine runs yet, after a first signal that came while it opened."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GracefulShutdown:
@@ -109,10 +130,22 @@ class GracefulShutdown:
         extension = cls(crawler, crawler.stats, crawler.settings.getfloat("CLOSESPIDER_TIMEOUT"))
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        if extension.signal_came_first():
+            logger.error("Not starting: %s", STOPPED_BEFORE_START)
+            crawler.stats.set_value(START_ERROR, STOPPED_BEFORE_START)
+            raise StoppedBeforeStart(STOPPED_BEFORE_START)
+        extension.wrap_handlers()  # Scrapy's crawl command installed its handlers when the reactor started
         return extension
 
+    @staticmethod
+    def signal_came_first() -> bool:
+        """Whether a shutdown signal reached Scrapy's handler before this extension could wrap it: Scrapy has
+        then begun stopping the reactor under a crawl that has not opened its spider."""
+        return any(getattr(signal.getsignal(signum), "__func__", None) is CrawlerProcessBase._signal_kill
+                   for signum in SIGNALS)
+
     def engine_started(self) -> None:
-        call_later(0, self.wrap_handlers)  # Scrapy installs its handlers once the reactor runs: wrap them after
+        call_later(0, self.wrap_handlers)  # for a process that installs its handlers when the engine starts
         if self.run_bound:
             # Scrapy's CloseSpider closes the spider at CLOSESPIDER_TIMEOUT, then waits for the downloads in
             # flight: cancel them at the same moment, as on SIGTERM.
@@ -130,18 +163,32 @@ class GracefulShutdown:
 
     def wrapped(self, scrapy_handler: Any) -> Any:
         def handle(signum: int, frame: FrameType | None) -> None:
+            from twisted.internet import reactor
+
             if self.stopping:
                 self.stats.set_value(FORCED, signal.Signals(signum).name)
+                if self.postponed is not None:  # the engine never ran: nothing to stop gracefully
+                    self.postponed.cancel()
+                    self.postponed = None
                 scrapy_handler(signum, frame)
                 return
             self.stopping = True
-            scrapy_handler(signum, frame)  # begins the graceful stop and installs Scrapy's second-signal handler
-            self.wrap_handlers()
-            from twisted.internet import reactor
-
-            reactor.callFromThread(self.stop_downloads)
+            reactor.callFromThread(self.stop_when_running, scrapy_handler, signum)
 
         return handle
+
+    def stop_when_running(self, scrapy_handler: Any, signum: int) -> None:
+        """Begin Scrapy's graceful stop once the engine runs (at once if it does), and cancel the downloads."""
+        if self.stats.get_value(FORCED):  # a second signal came first
+            return
+        engine = self.crawler._engine  # None until the crawl starts (Scrapy's own way to read it early)
+        if engine is None or not engine.running:
+            self.postponed = call_later(0.05, self.stop_when_running, scrapy_handler, signum)
+            return
+        self.postponed = None
+        scrapy_handler(signum, None)  # begins the graceful stop and installs Scrapy's second-signal handler
+        self.wrap_handlers()
+        self.stop_downloads()
 
     def stop_downloads(self) -> None:
         logger.info("Stopping: cancelling the downloads in flight")
