@@ -44,12 +44,14 @@ def test_run_errors(stats: dict[str, Any], errors: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("stats", "started", "status", "lines"),
     [
-        ({"item_scraped_count": 9, "feedexport/success_count/AtomicFileFeedStorage": 1}, True, 0, []),
+        ({"item_scraped_count": 9, "feedexport/success_count/AtomicFileFeedStorage": 1, "finish_reason": "finished"},
+         True, 0, []),
+        ({}, True, 1, ["cannot start: the crawl stopped before its spider opened: nothing fetched"]),
         ({"harvest/start_error": "another run holds the state s.db"}, False, 1,
          ["cannot start: another run holds the state s.db"]),
         ({}, False, 1, ["cannot start: see the log"]),
         ({"harvest/failed_checks": ["a: body present in 0% of 10 articles"], "errors/state": 1,
-          "errors/state/first": "boom"}, True, 2,
+          "errors/state/first": "boom", "finish_reason": "finished"}, True, 2,
          ["error: state: 1 error, the first: boom", "check failed: a: body present in 0% of 10 articles"]),
     ],
 )

@@ -74,6 +74,9 @@ def crawl_stats(crawler: Crawler) -> StatsCollector | None:
 def verdict(stats: dict[str, Any], *, started: bool, reasons: list[str] | None = None) -> tuple[int, list[str]]:
     """The exit status of a finished crawl and the lines that explain it (without the `newsharvest: <run>: `
     prefix): 0 and none for a healthy run. `reasons`: why the crawl failed to start, as caught from it."""
+    if started and "finish_reason" not in stats:  # the spider never closed, so it never opened: the reactor
+        # stopped under a crawl still being made (a signal in that moment)
+        started, reasons = False, [*(reasons or []), "the crawl stopped before its spider opened: nothing fetched"]
     if not started:
         why = stats.get(START_ERROR) or "; ".join(reasons or []) or "see the log"
         return NOT_STARTED, [f"cannot start: {why}"]
