@@ -9,10 +9,11 @@ disturbed.
 
 from __future__ import annotations
 
+import argparse
 import glob
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -114,6 +115,24 @@ def all_runs(uri: str) -> dict[str, list[Run]]:
             runs.setdefault(name, []).extend(site_runs)
     return dict(sorted(runs.items()))
 
+
+def amount_of(unit: str) -> Callable[[str], float]:
+    """An argparse type: a number of `unit`, 0 or more (`--max-age -5` read as a deadline in the future)."""
+
+    def read(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of {unit}: {text!r}") from None
+        if not value >= 0:  # also NaN
+            raise argparse.ArgumentTypeError(f"give a number of {unit}, 0 or more, not {text}")
+        return value
+
+    read.__name__ = unit  # argparse names the type in its messages
+    return read
+
+
+hours, days = amount_of("hours"), amount_of("days")
 
 UNREADABLE = 1
 """Exit status of a state command whose state cannot be read (or whose report cannot be written)."""

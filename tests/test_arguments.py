@@ -231,3 +231,16 @@ def test_output_parameters_of_a_function_and_folders_named_by_parameters_are_mad
     assert re.fullmatch(r"\d{4}-\d\d-\d\d\.jsonl", by_day.name) and by_day.read_text().count("\n") == 9
     (folder,) = (tmp_path / "by-time").iterdir()
     assert (folder / "out.jsonl").read_text().count("\n") == 9
+
+
+@pytest.mark.parametrize(("command", "line"), [
+    ("status --max-age -5", "error: argument --max-age: give a number of hours, 0 or more, not -5"),
+    ("report --days -3", "error: argument --days: give a number of days, 0 or more, not -3"),
+    ("status --max-age soon", "error: argument --max-age: not a number of hours: 'soon'"),
+    ("sample thoidai.com.vn", "error: thoidai.com.vn is neither a saved page nor a web address (https://...)"),
+])
+def test_a_command_given_a_value_it_cannot_use_says_so_in_one_line(command: str, line: str, tmp_path: Path) -> None:
+    """`--max-age -5` was taken as a deadline to come; `sample` of something that is no URL gave a traceback."""
+    result = scrapy(*command.split(), "-s", f"STATE_URI=sqlite:///{tmp_path}/%(name)s.db")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].endswith(f": {line}") and "Traceback" not in result.stderr

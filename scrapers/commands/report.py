@@ -19,7 +19,7 @@ from scrapy.exceptions import UsageError
 
 from scrapers.extensions import COVERED_FIELDS
 from scrapers.extract.dates import utc_now
-from scrapers.runs import Run, StateCommand
+from scrapers.runs import Run, StateCommand, days
 
 MAIN_FIELDS = {"title": "#1f77b4", "body": "#2ca02c", "published_at": "#9467bd", "authors": "#ff7f0e",
                "lead": "#8c564b", "images": "#17becf"}
@@ -37,7 +37,7 @@ class Command(StateCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--days", type=float, default=28, help="runs of the last N days (default 28)")
+        parser.add_argument("--days", type=days, default=28, help="runs of the last N days (default 28)")
         parser.add_argument("-o", "--output", metavar="FILE",
                             help="the page (one name only); default reports/<name>.html")
 

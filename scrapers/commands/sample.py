@@ -21,6 +21,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
@@ -80,8 +81,10 @@ class Command(ScrapyCommand):
             raise UsageError("give one URL or one saved page")
         if Path(args[0]).is_file():
             self.remake(Path(args[0]), opts)
-        else:
+        elif urlsplit(args[0]).scheme in ("http", "https"):
             self.record(args[0], opts)
+        else:
+            raise UsageError(f"{args[0]} is neither a saved page nor a web address (https://...)")
 
     def remake(self, page: Path, opts: argparse.Namespace) -> None:
         assert self.settings is not None

@@ -17,7 +17,7 @@ import sys
 from datetime import datetime, timedelta
 
 from scrapers.extract.dates import utc_now
-from scrapers.runs import Run, StateCommand
+from scrapers.runs import Run, StateCommand, hours
 
 STALE = 1
 EXIT_STATUS = {"ok": "0", "failed": "2"}
@@ -33,7 +33,7 @@ class Command(StateCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--max-age", type=float, metavar="HOURS",
+        parser.add_argument("--max-age", type=hours, metavar="HOURS",
                             help="exit 1 when a site has had no successful run for this many hours")
 
     def read(self, args: list[str], opts: argparse.Namespace) -> None:
