@@ -276,7 +276,30 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
                                              f" ({type(error).__name__}: {error})") from None
 
 
-class DropTrackingParameters:
+class EachOutput:
+    """A spider middleware that passes each request and item the spider makes, its start requests included,
+    through `each`: what `each` returns goes on, None is dropped."""
+
+    def each(self, entry: Any) -> Any:
+        raise NotImplementedError
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in start:
+            if (passed := self.each(entry)) is not None:
+                yield passed
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        for entry in result:
+            if (passed := self.each(entry)) is not None:
+                yield passed
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for entry in result:
+            if (passed := self.each(entry)) is not None:
+                yield passed
+
+
+class DropTrackingParameters(EachOutput):
     """See the module docstring."""
 
     def __init__(self, stats: StatsCollector) -> None:
@@ -287,7 +310,7 @@ class DropTrackingParameters:
         assert crawler.stats is not None
         return cls(crawler.stats)
 
-    def clean(self, entry: Any) -> Any:
+    def each(self, entry: Any) -> Any:
         if not isinstance(entry, Request):
             return entry
         url = without_tracking(entry.url)
@@ -295,17 +318,6 @@ class DropTrackingParameters:
             return entry
         self.stats.inc_value("fetch/tracking_dropped")
         return entry.replace(url=url)
-
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in start:
-            yield self.clean(entry)
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        return (self.clean(entry) for entry in result)
-
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in result:
-            yield self.clean(entry)
 
 
 class CappedCookieHeader(CookiesMiddleware):
@@ -357,7 +369,7 @@ class CappedCookieHeader(CookiesMiddleware):
         self.crawler.stats.inc_value("cookies/not_sent", len(cookies) - len(kept))
 
 
-class CountFetchOutcomes:
+class CountFetchOutcomes(EachOutput):
     """See the module docstring. Each request the spider yields gets an errback (when it has none) that
     counts the failure and passes it on unchanged, so Scrapy logs and handles it as before."""
 
@@ -382,23 +394,11 @@ class CountFetchOutcomes:
         a run contacted."""
         self.stats.inc_value(f"{SENT_TO}{urlparse_cached(request).netloc}")
 
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in start:
-            yield self.watch(entry)
-
     def process_spider_input(self, response: Response) -> None:
         if response.status < 400:
             self.stats.inc_value("fetch/ok")
 
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        for entry in result:
-            yield self.watch(entry)
-
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in result:
-            yield self.watch(entry)
-
-    def watch(self, entry: Any) -> Any:
+    def each(self, entry: Any) -> Any:
         if isinstance(entry, Request) and entry.errback is None:
             # A spider method when the spider has one (the project's do), so that Redis can store the request.
             entry.errback = getattr(self.crawler.spider, "fetch_failed", None) or self.failed
@@ -552,7 +552,7 @@ def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class BoundArticleRequests:
+class BoundArticleRequests(EachOutput):
     """At most `MAX_ARTICLES_PER_RUN` article URLs a run requests, beyond those the state does not call due
     (it sits after `SkipKnownArticles`). A big site's sitemaps list millions of articles: a first run queued
     every one of them in memory (0.7 KB a request: 4.7 GB for 7 million, and as many fingerprints in the
@@ -574,34 +574,21 @@ class BoundArticleRequests:
         assert crawler.stats is not None
         return cls(bound, crawler.stats)
 
-    def within(self, entry: Any) -> bool:
+    def each(self, entry: Any) -> Any:
         if not isinstance(entry, Request) or ARTICLE not in entry.meta or entry.url in self.taken:
-            return True
+            return entry
         if len(self.taken) < self.bound:
             self.taken.add(entry.url)
-            return True
+            return entry
         if not self.stats.get_value("articles/over_run_bound"):
             logger.warning("This run requests no more articles: %d is MAX_ARTICLES_PER_RUN (the ones past it are"
                            " counted under articles/over_run_bound; with a state, the next run requests them)",
                            self.bound)
         self.stats.inc_value("articles/over_run_bound")
-        return False
-
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in start:
-            if self.within(entry):
-                yield entry
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        return (entry for entry in result if self.within(entry))
-
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in result:
-            if self.within(entry):
-                yield entry
+        return None
 
 
-class ShardArticles:
+class ShardArticles(EachOutput):
     """`-a shard=i/n` (i from 0 to n-1): of the article requests the spider makes, only those whose URL falls in
     the i-th of n shares (by CRC-32 of the URL, the same in every process) are kept; listings, feeds and
     sitemaps are all fetched, since each process needs them to find its articles. n processes on one machine
@@ -624,28 +611,14 @@ class ShardArticles:
         crawler.stats.set_value("shard", f"{index}/{count}")
         return cls(index, count, crawler.stats)
 
-    def mine(self, entry: Any) -> bool:
-        """Whether to pass `entry` on: anything but an article request, or an article request of this share."""
+    def each(self, entry: Any) -> Any:
+        """`entry` when it is anything but an article request, or an article request of this share."""
         if not isinstance(entry, Request) or ARTICLE not in entry.meta:
-            return True
+            return entry
         if zlib.crc32(entry.url.encode("utf-8")) % self.count == self.index:
-            return True
+            return entry
         self.stats.inc_value("shard/articles_left_to_others")
-        return False
-
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in start:
-            if self.mine(entry):
-                yield entry
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
-        return (entry for entry in result if self.mine(entry))
-
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for entry in result:
-            if self.mine(entry):
-                yield entry
-
+        return None
 
 def parse_shard(spec: str) -> tuple[int, int]:
     """`"1/3"` gives (1, 3); ValueError unless it is `i/n` with 0 <= i < n."""
