@@ -41,6 +41,7 @@ from twisted.python.failure import Failure
 
 from scrapers import settings as project_settings
 from scrapers.extensions import LARGEST_GC_THRESHOLD
+from scrapers.outputfiles import made_folder
 from scrapers.statestore import REDIS_SCHEMES, RevisitPolicy, sqlite_path
 
 NOT_ARGUMENTS = ("self", "name", "clock", "args", "kwargs")
@@ -274,23 +275,20 @@ def state_uri(settings: BaseSettings, name: str) -> None:
     uri = settings.get(name)
     if not uri or uri.startswith(REDIS_SCHEMES):
         return  # a Redis state is reached when the run opens it
-    folder = sqlite_path(uri % {"name": "x"}).parent
-    folder.mkdir(parents=True, exist_ok=True)  # the state creates it anyway
+    folder = made_folder(str(sqlite_path(uri)))  # the state creates it anyway
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"cannot write the state's folder {folder}")
 
 
 def written_file(settings: BaseSettings, name: str) -> None:
     """A file the run writes as it ends (the rejects, the run report): its folder must be one the run can
-    create and write, so that a run does not read a whole site to lose its rejects or its report at the end.
-    Only the folders above the first `%(name)s` are created here."""
+    create and write, so that a run does not read a whole site to lose its rejects or its report at the end."""
     template = str(settings.get(name) or "").removeprefix("file://")
     if not template:
         return
-    fixed = Path(template.partition("%(")[0] + "x").parent
-    fixed.mkdir(parents=True, exist_ok=True)
-    if not os.access(fixed, os.W_OK | os.X_OK):
-        raise ValueError(f"cannot write the folder {fixed}")
+    folder = made_folder(template)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"cannot write the folder {folder}")
     if "%(" not in template and Path(template).is_dir():
         raise ValueError(f"{template} is a folder")
 

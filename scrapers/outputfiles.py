@@ -123,9 +123,8 @@ class CheckedFeedExporter(FeedExporter):
             raise BadOutput(f"output {uri}: unknown encoding {options.get('encoding')!r}") from None
         if urlsplit(uri).scheme not in ("", "file"):
             return  # another storage (S3, FTP, stdout) says what it cannot do itself
-        folder = Path(FileFeedStorage(uri.partition("%(")[0] + "x").path).parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = made_folder(FileFeedStorage(uri).path)
         except OSError as error:
             raise BadOutput(f"output {uri}: cannot create its folder: {describe(error)}") from None
         if "%(" not in uri and Path(FileFeedStorage(uri).path).is_dir():
@@ -250,6 +249,15 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
     def note(self, error: OSError) -> None:
         note_error(self.stats, "output", f"{self.final} not written: {describe(error)}")
+
+
+def made_folder(path: str) -> Path:
+    """The folder of the file `path`, created as the run would create it (OSError when it cannot be), down to
+    the first `%(param)s` of a path template (`out/%(name)s/%(time)s.jsonl`: `out`): the folders that
+    parameters name are the open run's to make."""
+    folder = Path(path.partition("%(")[0] + "x").parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def describe(error: BaseException) -> str:
