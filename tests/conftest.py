@@ -5,7 +5,6 @@ item (`report_setup`, `report_call`), for the fixtures that add what a failure n
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Generator, Iterator
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import redis
+
+from tests.loopback import free_port
 
 
 @pytest.hookimpl(wrapper=True)
@@ -22,12 +23,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

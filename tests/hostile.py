@@ -34,10 +34,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
 
 from tests.harness import ROOT
+from tests.loopback import QuietHandler, free_port, serving
 from tests.sitecopy import DATA, local_path, truth_urls
 
 GOOD = [
@@ -155,13 +156,6 @@ def gzip_bomb(size: int) -> bytes:
     chunk = bytes(MiB)
     parts = [compressor.compress(chunk) for _ in range(size // MiB)]
     return b"".join([*parts, compressor.flush()])
-
-
-def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def section_page(title: str, links: list[tuple[str, str]]) -> bytes:
@@ -416,7 +410,7 @@ def serve(*, robots: bool = True, faults: bool = True, hangs: int = 0) -> Iterat
     lock = threading.Lock()
     log: list[tuple[str, str, float]] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             path = unquote(urlsplit(self.path).path)
             with lock:
@@ -428,22 +422,14 @@ def serve(*, robots: bool = True, faults: bool = True, hangs: int = 0) -> Iterat
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the crawler hung up
                 handler(self)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    site, built = build(f"http://127.0.0.1:{server.server_port}", stop, robots=robots, faults=faults, hangs=hangs)
-    site.log = log
-    routes.update(built)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        site, built = build(base, stop, robots=robots, faults=faults, hangs=hangs)
+        site.log = log
+        routes.update(built)
+        try:
+            yield site
+        finally:
+            stop.set()  # the hanging handlers return, so that the server can stop
 
 
 def main() -> None:

@@ -16,10 +16,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 from tests.harness import ROOT
+from tests.loopback import QuietHandler, serving
 
 DATA = ROOT / "tests" / "data" / "fundus-dev"
 
@@ -144,7 +144,7 @@ def serve() -> Iterator[SiteCopy]:
     """The site on 127.0.0.1 at a free port, for the duration of the block."""
     files: dict[str, tuple[bytes, str]] = {}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             found = files.get(unquote(urlsplit(self.path).path))
             if found is None:
@@ -157,19 +157,10 @@ def serve() -> Iterator[SiteCopy]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site, built = build(f"http://127.0.0.1:{server.server_port}")
-    files.update(built)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        site, built = build(base)
+        files.update(built)
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def main() -> None:

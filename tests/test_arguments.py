@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from filelock import FileLock
 
 from tests.harness import ROOT
+from tests.loopback import free_port
 
 SAMPLES = ROOT / "samples" / "thoidai"
 
@@ -140,16 +140,9 @@ def test_readme_crontab_line_runs_on_a_fresh_install(tmp_path: Path) -> None:
     assert len(output.read_text(encoding="utf-8").splitlines()) == 9
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_redis_that_does_not_answer_is_named_in_the_one_line(tmp_path: Path) -> None:
     """Scrapy's own error on the way out (`Engine slot not assigned`) does not hide why the run stopped."""
-    port = closed_port()
+    port = free_port()
     result = scrapy("crawl", "thoidai", "-s", f"REDIS_URL=redis://127.0.0.1:{port}/0", "-O", str(tmp_path / "o.jsonl"),
                     "-s", f"REPLAY_DIR={SAMPLES}", "-s", "LOG_LEVEL=ERROR")
     assert result.returncode == 1
@@ -201,7 +194,7 @@ def test_a_state_command_on_a_state_it_cannot_read_says_so_in_one_line(
     command: str, uri: str, why: str, tmp_path: Path
 ) -> None:
     (tmp_path / "thoidai.db").write_text("not a database\n" * 100)
-    port = closed_port()
+    port = free_port()
     uri, why = uri.format(port=port, tmp=tmp_path), why.format(port=port, tmp=tmp_path)
     result = scrapy(*command.split(), "-s", f"STATE_URI={uri}")
     name = command.split()[0]

@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from w3lib.url import canonicalize_url
 from scrapers.extraction import extract_article
 from tests import hostile
 from tests.harness import ROOT
+from tests.loopback import QuietHandler, free_port, serving
 from tests.test_harvest import CHALLENGE
 
 RUN_BOUND = 90.0
@@ -119,7 +119,7 @@ def test_what_the_site_did_is_logged_without_a_traceback(crawl: dict[str, Any]) 
 
 
 def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
-    base = f"http://127.0.0.1:{hostile.free_port()}"  # nothing listens there: every fetch is refused
+    base = f"http://127.0.0.1:{free_port()}"  # nothing listens there: every fetch is refused
     result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/",
                              "-O", str(tmp_path / "news.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}",
                              *FAST], cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
@@ -135,7 +135,7 @@ def changing_site(pages: dict[str, bytes | str], asked: list[str] | None = None)
     """A site on 127.0.0.1 serving `pages` by path (a str: a 301 to that path; 404 for others) as they are
     when asked: a test changes them between runs. Yields its base URL; `asked` gets every path requested."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             if asked is not None:
                 asked.append(self.path)
@@ -149,16 +149,8 @@ def changing_site(pages: dict[str, bytes | str], asked: list[str] | None = None)
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base
 
 
 def test_an_article_behind_a_passing_wall_is_fetched_again(tmp_path: Path) -> None:

@@ -25,10 +25,10 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from tests.hostile import GOOD, article_path, real_page
+from tests.loopback import QuietHandler, serving
 
 COOKIES = 3000
 """Cookies the section page sets (each about 40 bytes: 120 KB, where servers take 8 KB of header line)."""
@@ -108,7 +108,7 @@ def serve() -> Iterator[TrapSite]:
     lock = threading.Lock()
     session = itertools.count(0x3E8)
 
-    class Server(BaseHTTPRequestHandler):
+    class Server(QuietHandler):
         def do_GET(self) -> None:
             with lock:
                 site.log.append(self.path)
@@ -150,19 +150,10 @@ def serve() -> Iterator[TrapSite]:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Server)
-    server.daemon_threads = True
-    site = TrapSite(f"http://127.0.0.1:{server.server_port}")
-    pages = build(site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(Server) as base:
+        site = TrapSite(base)
+        pages = build(site)
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def main() -> None:
