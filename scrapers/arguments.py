@@ -248,7 +248,10 @@ def check_setting_name(name: str) -> None:
 
 
 def of_its_type(settings: BaseSettings, name: str) -> None:
-    """A setting given with -s reads as the type of its default (a number, a yes/no, a dict as JSON)."""
+    """A setting given with -s reads as the type of its default (a number, a yes/no, a dict as JSON), unless
+    it has a check of its own (`SETTINGS`: READER_PROCESSES is a number or `auto`)."""
+    if name in SETTINGS:
+        return
     default = getattr(project_settings, name, getattr(default_settings, name, None))
     if isinstance(default, bool):
         settings.getbool(name)
@@ -326,6 +329,12 @@ def positive_number(settings: BaseSettings, name: str) -> None:
         raise ValueError("a number, 0 or more")
 
 
+def reader_count(settings: BaseSettings, name: str) -> None:
+    from scrapers.readers import reader_processes
+
+    reader_processes(settings)
+
+
 def collector_threshold(settings: BaseSettings, name: str) -> None:
     if not 0 <= settings.getint(name) <= LARGEST_GC_THRESHOLD:
         raise ValueError(f"0 (Python's collector as it is) or a number of objects up to {LARGEST_GC_THRESHOLD}")
@@ -385,4 +394,6 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "ALERT_ACTIONS": alert_actions,
     "GC_GEN0_THRESHOLD": collector_threshold,
     "COOKIES_MAX_HEADER": positive_number,
+    "READER_PROCESSES": reader_count,
+    "READER_TIMEOUT": positive_number,
 }

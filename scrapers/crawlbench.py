@@ -69,6 +69,7 @@ HARVEST_SETTINGS = {
     "LOG_LEVEL": "INFO",  # DEBUG logs every page and the whole of every record
     "COOKIES_ENABLED": False,  # news pages need no session; the cookie jar grows with every response
     "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",  # many sites in one crawl
+    "READER_PROCESSES": "auto",  # article pages read on the machine's other cores (scrapers.readers)
 }
 """The settings of (c): what the README's "Distributed crawling" section recommends for a big harvest."""
 
@@ -373,6 +374,12 @@ class Crawl:
     seconds: float = 0.0
     cpu: float = 0.0
     peak_rss_mb: float = 0.0
+    """The sum of the peak RSS (VmHWM) of the crawl process and of each of its reader processes: pages they
+    share (a reader process is forked from the crawl's) are counted in each."""
+    peak_pss_mb: float = 0.0
+    """The largest sum of the proportional set sizes of the crawl's processes (a page shared by n processes
+    counts 1/n in each) among the samples: what they take of the machine's memory together."""
+    processes: int = 1
     rss_mb: list[float] = field(default_factory=list)
     """At 25, 50, 75 and 100% of the pages served (`rss_level`)."""
     server_cpu: float = 0.0
@@ -412,16 +419,25 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     samples: list[tuple[int, float]] = []
     done = threading.Event()
 
-    high_water = [0.0]
+    high_water: dict[int, float] = {}
+    peak_pss = [0.0]
 
     def sample() -> None:
         while not done.is_set():
-            try:
-                status = dict(line.split(":", 1) for line in Path(f"/proc/{process.pid}/status").read_text()
-                              .splitlines() if line.startswith(("VmRSS", "VmHWM")))
-                rss, high_water[0] = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
-            except (OSError, KeyError, ValueError):
+            tree = process_tree(process.pid)
+            if not tree:
                 return
+            rss = pss = 0.0
+            for pid in tree:
+                try:
+                    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
+                                  .splitlines() if line.startswith(("VmRSS", "VmHWM")))
+                    own, high_water[pid] = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+                    pss += proportional_set_size(pid)
+                except (OSError, KeyError, ValueError):
+                    continue  # a reader process ended meanwhile
+                rss += own
+            peak_pss[0] = max(peak_pss[0], pss)
             samples.append((servers.count(), rss))
             time.sleep(0.1)
 
@@ -436,9 +452,12 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
     first, last = servers.window() if crawl.pages else (0.0, 0.0)
     crawl.seconds = last - first
     crawl.cpu = usage.ru_utime + usage.ru_stime
-    # The crawl's own high-water mark (VmHWM, its last sample): ru_maxrss would also count the pages of this
-    # process, which the child shares between fork and exec (after reading a 150 MB output, 410 MB for (c)).
-    crawl.peak_rss_mb = high_water[0] or usage.ru_maxrss / 1024
+    # The crawl's own high-water mark (VmHWM, its last sample), and its reader processes' added: ru_maxrss would
+    # also count the pages of this process, which the child shares between fork and exec (after reading a 150
+    # MB output, 410 MB for (c)).
+    crawl.peak_rss_mb = sum(high_water.values()) or usage.ru_maxrss / 1024
+    crawl.peak_pss_mb = peak_pss[0]
+    crawl.processes = len(high_water)
     crawl.server_cpu = servers.cpu() - server_cpu
     crawl.rss_mb = [rss_level(samples, share * crawl.pages, crawl.pages) for share in (0.25, 0.5, 0.75, 1.0)]
     output = workdir / f"{name}.jsonl"
@@ -450,6 +469,34 @@ def run_crawl(name: str, servers: Servers, workdir: Path, concurrency: int) -> C
 
 RSS_WINDOW = 0.05
 """Share of the site's pages whose RSS samples make one RSS figure (`rss_level`)."""
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the reader processes of a crawl), or [] once it ended."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        try:
+            tasks = list(Path(f"/proc/{tree[index]}/task").iterdir())
+        except OSError:
+            tasks = []
+        for task in tasks:
+            try:
+                tree += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        index += 1
+    return tree if Path(f"/proc/{pid}").exists() else []
+
+
+def proportional_set_size(pid: int) -> float:
+    """The PSS of process `pid` in MB (Linux's smaps_rollup), 0 where the kernel does not tell it."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
 
 
 def rss_level(samples: list[tuple[int, float]], at: float, pages: int) -> float:
@@ -587,18 +634,21 @@ def workers_table(runs: list[Workers], alone: Crawl | None) -> str:
 
 def table(crawls: list[Crawl]) -> str:
     bare = next((crawl for crawl in crawls if crawl.name == "bare"), None)
-    lines = ["| crawl | pages | records | pages/s | of (a) | CPU ms/page | server CPU ms/page | peak RSS MB | of (a) |"
-             " RSS MB at 25/50/75/100% | 100% vs 50% |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| crawl | processes | pages | records | pages/s | of (a) | CPU ms/page | server CPU ms/page"
+             " | peak RSS MB |"
+             " of (a) | peak PSS MB | of (a) | RSS MB at 25/50/75/100% | 100% vs 50% |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for crawl in crawls:
         speed = f"{crawl.pages_s / bare.pages_s:.2f}" if bare and bare.pages_s else "-"
         memory = f"{crawl.peak_rss_mb / bare.peak_rss_mb:.2f}" if bare and bare.peak_rss_mb else "-"
+        shared = f"{crawl.peak_pss_mb / bare.peak_pss_mb:.2f}" if bare and bare.peak_pss_mb else "-"
         rss = "/".join(f"{value:.0f}" for value in crawl.rss_mb)
         flat = f"{crawl.rss_mb[3] / crawl.rss_mb[1] - 1:+.0%}" if crawl.rss_mb[1] else "-"
-        lines.append(f"| ({'abc'[['bare', 'default', 'harvest'].index(crawl.name)]}) {crawl.name} | {crawl.pages} |"
+        lines.append(f"| ({'abc'[['bare', 'default', 'harvest'].index(crawl.name)]}) {crawl.name} | {crawl.processes} |"
+                     f" {crawl.pages} |"
                      f" {crawl.records} | {crawl.pages_s:.0f} | {speed} | {crawl.cpu_ms:.2f} |"
                      f" {1000 * crawl.server_cpu / max(crawl.pages, 1):.2f} | {crawl.peak_rss_mb:.0f} | {memory} |"
-                     f" {rss} | {flat} |")
+                     f" {crawl.peak_pss_mb:.0f} | {shared} | {rss} | {flat} |")
     return "\n".join(lines)
 
 

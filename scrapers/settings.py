@@ -67,6 +67,8 @@ SPIDER_MIDDLEWARES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Last to see each response: article pages read in reader processes (READER_PROCESSES), on another core.
+    "scrapers.readers.ReadArticlesAside": 10,
     # Before the offsite filter (50): no request to localhost or a private address off the spider's site.
     "scrapers.middlewares.RefusePrivateAddresses": 40,
     # Scrapy's retries, honouring Retry-After up to RETRY_AFTER_HEADER_MAX seconds.
@@ -171,6 +173,12 @@ RETRY_AFTER_HEADER_MAX = 30.0
 PAGE_MAX_ELEMENTS = 200_000
 """Pages with more elements are not read (counted `fetch/failed/page_too_large`): real articles have under
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""
+READER_PROCESSES = 0
+"""Processes beside the crawl's that read article pages (`scrapers.readers`): `auto` is one where the crawl may
+use two cores or more, none on one; 0 reads them in the crawl process."""
+READER_TIMEOUT = 60.0
+"""Seconds a reader process may spend on one page before it is stopped and the page rejected (0: no bound);
+real pages take under a second, the slowest of a 30,000-page soak 0.45 s."""
 MAX_ARTICLES_PER_RUN = 200_000
 """Article URLs a run requests at most, of those not known or due (`BoundArticleRequests`); 0: no bound. A run
 fetches about 300,000 pages in its 45 minutes at 110 a second; each queued request holds 0.7 KB."""

@@ -13,6 +13,7 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from scrapers.harvest import NO_RECORD
 from scrapers.monitors import FAILED_CHECKS, HarvestChecks
+from scrapers.spiders import base
 from tests.harness import project_crawler
 from tests.test_harvest import CHALLENGE
 
@@ -95,7 +96,7 @@ def test_news_spider_tells_the_state_which_pages_to_try_again(monkeypatch: pytes
     def raises(*args: Any) -> None:
         raise ValueError("a page no reader expected")
 
-    monkeypatch.setattr(spider, "read_tree", raises)
+    monkeypatch.setattr(base, "read_article_page", raises)
     assert list(spider.parse_article(broken)) == []
     assert broken.meta.get(NO_RECORD) == "rejected"
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from parsel import Selector
 from scrapy import Request, Spider, signals
@@ -16,13 +17,14 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
 from pipelines.timestamps import AHEAD, EARLIEST
-from scrapers.extract import DEEP_PAGE_DEPTH, read_page
+from scrapers.extract import read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.links import absolute_url, without_tracking
 from scrapers.extract.listed import Listed, feed_entries, newest_first, sitemap_entries
 from scrapers.harvest import ARTICLE, NO_RECORD, SITEMAP_DEPTH
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
+from scrapers.readerprocess import Reading, read_article_page
 from scrapers.sites import profile_for_url
 
 SITEMAP_MAX_DEPTH = 2
@@ -61,6 +63,8 @@ class HarvestSpider(Spider):
         self.listed: dict[str, set[str]] = {}
         """For each pagination (by the URL of its first page), the article URLs its pages showed so far
         (without tracking parameters)."""
+        self.readings: WeakKeyDictionary[Response, Reading | BaseException] = WeakKeyDictionary()
+        """The article pages a reader process read before `parse_article` got them (`scrapers.readers`)."""
 
     def fetch_time(self, response: Response) -> datetime:
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
@@ -193,16 +197,23 @@ class HarvestSpider(Spider):
         yield from self.article_record(response, lambda: self.read_article(response))
 
     def read_article(self, response: TextResponse) -> Article | None:
-        """The record of an article page; None for a page that is not an article (counted by its kind)."""
-        try:
-            return self.read_tree(response, self.page(response))
-        except RecursionError:  # nested deeper than the readers recurse: read it flattened
-            return self.read_tree(response, self.page(response, max_depth=DEEP_PAGE_DEPTH))
+        """The record of an article page; None for a page that is not an article (counted by its kind). A
+        reader process may have read it already (`scrapers.readers`): its reading is taken, or its error
+        raised."""
+        reading = self.readings.pop(response, None)
+        if reading is None:
+            header = response.headers.get(b"Content-Type")
+            reading = read_article_page(self.article_page(response.url), response.body,
+                                        header.decode("latin-1") if header else None, response.url,
+                                        self.fetch_time(response))
+        elif isinstance(reading, BaseException):
+            raise reading
+        return self.taken(response, *reading)
 
-    def read_tree(self, response: TextResponse, tree: Selector) -> Article | None:
-        page_class = self.article_page(response.url)
-        page = page_class(tree, url=response.url, fetched_at=self.fetch_time(response))
-        if reason := page.not_article_reason():
+    def taken(self, response: TextResponse, item: Article | None, reason: str | None) -> Article | None:
+        """The record `item` of the article page `response`, or, when the page is no article, None after
+        counting it by its kind `reason`."""
+        if reason:
             self.count(f"articles/skipped/{reason}")
             if reason == "other":
                 # At an article URL, neither a story nor a listing: a bot wall or an error page served with 200
@@ -212,7 +223,7 @@ class HarvestSpider(Spider):
                 no_record(response, "missing")
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return None
-        return page.to_item()
+        return item
 
     def article_record(self, response: Response, read: Callable[[], Article | None]) -> Iterator[Article]:
         """The record `read()` makes of an article page (None: the page is not an article, counted by `read`).

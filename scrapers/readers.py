@@ -1,0 +1,381 @@
+"""Article pages read in reader processes beside the crawl, so that reading uses a second core.
+
+Reading an article page (parsing it and running the readers) is most of a crawl's CPU: on crawlbench's site,
+about 6 of the 9.4 ms a page of `scrapy crawl news`, where Scrapy's own work (downloads, scheduling, the
+pipelines, the output) is the rest. In one process the two take turns on one core, whatever the machine has.
+`ReadArticlesAside` (a downloader middleware, the last to see each response) sends the body of each article
+page to a reader process and hands the response on to the spider once the reading is back; `parse_article`
+then takes that reading (`HarvestSpider.readings`) instead of reading the page itself. The records are the
+same: both run `read_article_page` on the same bytes, URL, page class and fetch time.
+
+`READER_PROCESSES` sets how many: `auto` (the default) is one fewer than the cores this process may use, at
+most `MOST_AUTO_READERS` (one on two cores, none on one); `0` reads every page in the crawl process as
+before. Only pages the spider will read are sent: an article page (its request's callback is
+`parse_article`) with a 2xx status and at most `PAGE_MAX_ELEMENTS` opening brackets; others go on as they
+came.
+
+Each reader process is a fresh interpreter (`python -m scrapers.readerprocess`) that imports what reading
+needs and nothing of Scrapy, about 45 MB (one forked from the crawl process mapped the crawl's 100 MB and, as
+the crawl rewrote its pages, kept a copy of each: 106 MB, 70 MB of it its own). It talks to the crawl over a
+socket pair that the crawl's event loop reads and writes without blocking: pages go out as they come and
+readings come back in order, with no thread in between (a first version used Python's
+`ProcessPoolExecutor`, whose threads hand each page and reading over under the GIL: the reader process
+idled a third of the time, and the crawl was no faster than in one process).
+
+What can go wrong in a reader process stays a page's reject, never a lost page or a stuck crawl:
+- an exception the readers raise comes back with its traceback and is rejected by `parse_article` as before;
+- a reader process that dies (a crash of the C parser, the kernel's out-of-memory killer) is replaced and its
+  pages sent to the new one; the page it was reading is rejected when it was being read at a second death
+  too (`ReaderProcessDied`), the pages queued behind it are sent again as often as it takes;
+- a page read for longer than `READER_TIMEOUT` seconds (a page built to make the readers loop) has its reader
+  process killed and is rejected (`ReadingTimedOut`); the pages queued behind it go to a new process.
+Reader processes ignore Ctrl-C and SIGTERM (the crawl's graceful shutdown waits for their pages, then stops
+them), and die with the crawl process (Linux's parent-death signal, and a watch of the parent elsewhere).
+It needs Scrapy's asyncio reactor (the default); with another, pages are read in the crawl process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import pickle
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.utils.reactor import is_asyncio_reactor_installed
+
+from scrapers.readerprocess import FRAME_HEADER, Reading
+
+logger = logging.getLogger(__name__)
+
+class ReaderProcessDied(Exception):
+    """The reader process died twice while this page was sent to it."""
+
+
+class ReadingTimedOut(Exception):
+    """The page was read for longer than `READER_TIMEOUT` seconds."""
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a reader process, as its `__cause__`."""
+
+
+MOST_AUTO_READERS = 2
+"""Reader processes `auto` starts at most: the crawl process itself needs about 4 ms of CPU a page (Scrapy,
+the pipelines, the output) against about 6 ms of reading, so two readers keep it busy."""
+
+
+def reader_processes(settings: BaseSettings) -> int:
+    """How many reader processes `READER_PROCESSES` asks for (see the module docstring). A value that is
+    neither `auto` nor a whole number from 0 is a ValueError."""
+    value = str(settings.get("READER_PROCESSES", "auto")).strip().lower()
+    if value == "auto":
+        return max(0, min(usable_cores() - 1, MOST_AUTO_READERS))
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError("'auto' or a whole number, 0 or more")
+    return count
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+SENT_AHEAD = 2
+"""Pages sent to a reader process at a time: the one it reads, and the next, there when it is done."""
+
+
+@dataclass
+class _Page:
+    args: tuple[Any, ...]
+    answer: asyncio.Future[Reading]
+    attempt: int = 1
+    started: float = 0.0
+    """When its reader process began reading it (the previous page's reading came back), 0 while queued."""
+
+
+@dataclass
+class _Reader:
+    """One reader process, the crawl's end of its socket and the pages sent to it, in order."""
+
+    process: subprocess.Popen[bytes]
+    ready: bool = False
+    """Its first, empty message came: it has imported what reading needs."""
+    transport: asyncio.Transport | None = None
+    connecting: asyncio.Task[None] | None = None
+    unsent: list[bytes] = field(default_factory=list)
+    """Messages sent before the socket was handed to the event loop."""
+    pages: deque[_Page] = field(default_factory=deque)
+    received: bytearray = field(default_factory=bytearray)
+    timed_out: bool = False
+    gone: bool = False
+
+
+class ReaderPool:
+    """`processes` reader processes and the pages sent to them, answered on the crawl's event loop."""
+
+    def __init__(self, processes: int, timeout: float, gen0_threshold: int = 0) -> None:
+        self.processes = processes
+        self.timeout = timeout
+        self.gen0_threshold = gen0_threshold
+        self.closed = False
+        self.restarts = 0
+        self.readers: list[_Reader] = []
+        self.waiting: deque[_Page] = deque()
+        """Pages not sent yet: every reader process has `SENT_AHEAD` already."""
+        self._sockets: dict[int, socket.socket] = {}
+        """The crawl's ends of the readers' sockets not yet handed to the event loop (`_connect`)."""
+        for _ in range(processes):
+            self._start()
+        self._watch: asyncio.TimerHandle | None = None
+
+    def _start(self) -> _Reader:
+        """A new reader process (`python -m scrapers.readerprocess`), with its end of a socket pair."""
+        ours, theirs = socket.socketpair()
+        command = [sys.executable, "-m", "scrapers.readerprocess", str(theirs.fileno()), str(os.getpid()),
+                   str(self.gen0_threshold)]
+        try:
+            process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                       start_new_session=False)
+        finally:
+            theirs.close()
+        reader = _Reader(process)
+        self._sockets[process.pid] = ours
+        self.readers.append(reader)
+        return reader
+
+    async def _connect(self, reader: _Reader) -> None:
+        """`reader`'s socket handed to the running event loop (which is not running yet when the crawler is
+        made, where the first processes start), and what was sent meanwhile written."""
+        loop = asyncio.get_running_loop()
+        sock = self._sockets.pop(reader.process.pid)
+        transport, _ = await loop.connect_accepted_socket(lambda: _ReaderProtocol(self, reader), sock)
+        for data in reader.unsent:
+            transport.write(data)
+        reader.unsent.clear()
+        reader.transport = transport
+        if self._watch is None and self.timeout > 0:
+            self._watch = loop.call_later(1.0, self._check_times)
+
+    async def read(self, *args: Any) -> Reading:
+        """`read_article_page(*args)` in a reader process."""
+        page = _Page(args, asyncio.get_running_loop().create_future())
+        self._queue(page)
+        return await page.answer
+
+    def _queue(self, page: _Page) -> None:
+        """`page` sent to the reader process with the fewest pages, unless each has `SENT_AHEAD` pages: then
+        kept until one answers (a page waits here as a Python object, not as bytes in a socket's buffer,
+        which grew and shrank by megabytes with each page and made the crawl process fault in pages)."""
+        if self.closed:
+            page.answer.set_exception(ReaderProcessDied("the crawl stopped its reader processes"))
+            return
+        reader = min(self.readers, key=lambda reader: len(reader.pages))
+        if len(reader.pages) >= SENT_AHEAD:
+            self.waiting.append(page)
+            return
+        self._send(reader, page)
+
+    def _send(self, reader: _Reader, page: _Page) -> None:
+        if not reader.pages:
+            page.started = time.monotonic()
+        reader.pages.append(page)
+        data = pickle.dumps(page.args, protocol=pickle.HIGHEST_PROTOCOL)
+        header = len(data).to_bytes(FRAME_HEADER, "big")
+        if reader.transport is not None:
+            reader.transport.write(header)
+            reader.transport.write(data)
+            return
+        reader.unsent += [header, data]
+        if reader.connecting is None:
+            reader.connecting = asyncio.get_running_loop().create_task(self._connect(reader))
+
+    def answered(self, reader: _Reader, data: bytes) -> None:
+        if not reader.ready:  # its first message: ready, from now on the first page's time counts
+            reader.ready = True
+            if reader.pages:
+                reader.pages[0].started = time.monotonic()
+            return
+        page = reader.pages.popleft()
+        if reader.pages:
+            reader.pages[0].started = time.monotonic()
+        if self.waiting:
+            self._send(reader, self.waiting.popleft())
+        if page.answer.done():
+            return
+        ok, value, remote = pickle.loads(data)
+        if ok:
+            page.answer.set_result(value)
+        else:
+            value.__cause__ = RemoteTraceback(remote)
+            page.answer.set_exception(value)
+
+    def lost(self, reader: _Reader) -> None:
+        """`reader`'s process ended or was killed: its pages sent again (once), the process replaced."""
+        if reader.gone:
+            return
+        reader.gone = True
+        _kill(reader.process)
+        self.readers.remove(reader)
+        pages, reader.pages = list(reader.pages), deque()
+        if self.closed:
+            pages += self.waiting
+            self.waiting.clear()
+            for page in pages:
+                if not page.answer.done():
+                    page.answer.set_exception(ReaderProcessDied("the crawl stopped its reader processes"))
+            return
+        self.restarts += 1
+        why = "a page was read for too long" if reader.timed_out else "it died"
+        logger.warning("Starting a new reader process in place of process %d (%s)", reader.process.pid, why)
+        self._start()
+        for index, page in enumerate(pages):  # the first was being read; the others waited behind it
+            if page.answer.done():
+                continue
+            if index == 0 and reader.timed_out:
+                page.answer.set_exception(
+                    ReadingTimedOut(f"read for longer than READER_TIMEOUT ({self.timeout:g} s)"))
+            elif index == 0 and page.attempt == 2:
+                page.answer.set_exception(ReaderProcessDied("the reader process died twice while reading this page"))
+            else:
+                page.attempt += index == 0
+                page.started = 0.0
+                self._queue(page)
+
+    def _check_times(self) -> None:
+        """Every second: a reader process reading one page for longer than `READER_TIMEOUT` is killed."""
+        if self.closed:
+            return
+        now = time.monotonic()
+        for reader in list(self.readers):
+            if reader.ready and reader.pages and not reader.timed_out and now - reader.pages[0].started > self.timeout:
+                logger.warning("A page was read for longer than READER_TIMEOUT (%g s): %s", self.timeout,
+                               reader.pages[0].args[3])
+                reader.timed_out = True
+                _kill(reader.process)
+        self._watch = asyncio.get_running_loop().call_later(1.0, self._check_times)
+
+    def close(self) -> None:
+        """The reader processes stopped (the crawl has read all its pages by now: it closes once its
+        downloads, these readings among them, are done)."""
+        if self.closed:
+            return
+        self.closed = True
+        if self._watch is not None:
+            self._watch.cancel()
+        for sock in self._sockets.values():
+            sock.close()  # the reader process sees the end and exits
+        for reader in list(self.readers):
+            if reader.transport is not None:  # its end now (a transport closes at the loop's next turn)
+                with contextlib.suppress(OSError):
+                    reader.transport.get_extra_info("socket").shutdown(socket.SHUT_WR)
+                reader.transport.abort()
+        deadline = time.monotonic() + 2.0
+        for reader in list(self.readers):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                reader.process.wait(max(0.0, deadline - time.monotonic()))
+            self.lost(reader)
+
+
+class _ReaderProtocol(asyncio.Protocol):
+    def __init__(self, pool: ReaderPool, reader: _Reader) -> None:
+        self.pool = pool
+        self.reader = reader
+
+    def data_received(self, data: bytes) -> None:
+        received = self.reader.received
+        received += data
+        while len(received) >= FRAME_HEADER:
+            size = int.from_bytes(received[:FRAME_HEADER], "big")
+            if len(received) < FRAME_HEADER + size:
+                break
+            frame = bytes(received[FRAME_HEADER:FRAME_HEADER + size])
+            del received[:FRAME_HEADER + size]
+            self.pool.answered(self.reader, frame)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.pool.lost(self.reader)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """`process` killed unless it ended, and reaped (so that its CPU counts in the crawl's own)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        process.wait()
+
+
+class ReadArticlesAside:
+    """Downloader middleware: see the module docstring."""
+
+    def __init__(self, crawler: Crawler, pool: ReaderPool, max_elements: int) -> None:
+        self.crawler = crawler
+        self.pool = pool
+        self.max_elements = max_elements
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReadArticlesAside:
+        settings = crawler.settings
+        processes = reader_processes(settings)
+        if processes == 0:
+            raise NotConfigured("READER_PROCESSES is 0: pages are read in the crawl process")
+        if not is_asyncio_reactor_installed():
+            raise NotConfigured("reader processes need Scrapy's asyncio reactor (TWISTED_REACTOR)")
+        pool = ReaderPool(processes, settings.getfloat("READER_TIMEOUT"), settings.getint("GC_GEN0_THRESHOLD"))
+        middleware = cls(crawler, pool, settings.getint("PAGE_MAX_ELEMENTS"))
+        crawler.signals.connect(middleware.closed, signal=signals.spider_closed)
+        crawler.signals.connect(middleware.closed, signal=signals.engine_stopped)
+        return middleware
+
+    def closed(self) -> None:
+        self.pool.close()
+        if self.crawler.stats is not None and self.pool.restarts:
+            self.crawler.stats.set_value("readers/restarted", self.pool.restarts)
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        spider = spider or self.crawler.spider
+        if self.pool.closed or not self.sent_aside(request, response, spider):
+            return response
+        assert isinstance(response, TextResponse)
+        header = response.headers.get(b"Content-Type")
+        try:
+            reading: Reading | BaseException = await self.pool.read(
+                spider.article_page(response.url), response.body,  # type: ignore[union-attr]
+                header.decode("latin-1") if header else None, response.url,
+                spider.fetch_time(response),  # type: ignore[union-attr]
+            )
+        except Exception as error:  # the readers' own, or the reader process's: the spider rejects the page
+            reading = error
+        spider.readings[response] = reading  # type: ignore[union-attr]
+        return response
+
+    def sent_aside(self, request: Request, response: Response, spider: Any) -> bool:
+        """Whether the spider will read `response` as an article page: `parse_article` is its callback, it
+        is text with a 2xx status, and it is not refused as too large (`PAGE_MAX_ELEMENTS`, counted as
+        `RefuseOversizePages` first counts)."""
+        callback = request.callback
+        return (
+            isinstance(response, TextResponse)
+            and 200 <= response.status < 300
+            and getattr(callback, "__func__", None) is getattr(type(spider), "parse_article", None)
+            and getattr(spider, "readings", None) is not None
+            and not (self.max_elements and response.body.count(b"<") > self.max_elements)
+        )
