@@ -374,8 +374,9 @@ class Crawl:
     seconds: float = 0.0
     cpu: float = 0.0
     peak_rss_mb: float = 0.0
-    """The sum of the peak RSS (VmHWM) of the crawl process and of each of its reader processes: pages they
-    share (a reader process is forked from the crawl's) are counted in each."""
+    """The sum of the peak RSS (VmHWM) of the crawl process and of each reader process it had (a replaced one
+    too): an upper bound of their peak together, as their peaks need not coincide and pages they share (the
+    interpreter's own files) are counted in each."""
     peak_pss_mb: float = 0.0
     """The largest sum of the proportional set sizes of the crawl's processes (a page shared by n processes
     counts 1/n in each) among the samples: what they take of the machine's memory together."""

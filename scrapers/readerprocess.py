@@ -1,9 +1,8 @@
 """The reader process of `scrapers.readers`: article pages read from a socket, their readings written back.
 
-    python -m scrapers.readerprocess FD PARENT GEN0_THRESHOLD
-
-A fresh interpreter that imports what reading needs and nothing of Scrapy (about 45 MB, where a process forked
-from the crawl's maps the crawl's 100 MB and keeps its own copy of each page the crawl rewrites). Each
+A fresh interpreter (`main(FD PARENT GEN0_THRESHOLD)`, started by `ReaderPool._start`) that imports what
+reading needs and nothing of Scrapy: about 60 MB once it has read pages, where a process forked from the
+crawl's mapped the crawl's 100 MB and kept its own copy of each page the crawl rewrote. Each
 message is the length in `FRAME_HEADER` bytes, then a pickle: from the crawl, the arguments of
 `read_article_page`; back, `(True, reading, "")` or `(False, exception, traceback)`, in the order the pages
 came; a first empty message says the process is ready. It ends when the crawl closes its end of the socket,
@@ -13,12 +12,12 @@ page itself.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
 import signal
 import socket
-import sys
 import threading
 import time
 import traceback
@@ -69,7 +68,8 @@ PR_SET_PDEATHSIG = 1
 def serve(sock: socket.socket, parent: int, gen0_threshold: int) -> None:
     """Pages read from `sock` and their readings written back, in order, until the crawl closes its end. No
     Ctrl-C or SIGTERM of its own (the crawl process decides when its readers stop; Ctrl-C reaches every
-    process of the terminal), killed with the crawl process; the objects of the imports left out of Python's
+    process of the terminal; `ReaderPool._start` ignores both before the imports too), killed with the crawl
+    process; the objects of the imports left out of Python's
     collector and its young generation collected as in the crawl process (`GC_GEN0_THRESHOLD`)."""
     global IN_READER_PROCESS
     IN_READER_PROCESS = True
@@ -91,6 +91,8 @@ def serve(sock: socket.socket, parent: int, gen0_threshold: int) -> None:
             answer = (False, error, "".join(traceback.format_exception(error)))
         try:
             out = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            if not answer[0]:
+                pickle.loads(out)  # an exception whose class cannot be made again from its arguments
         except Exception:  # an exception that does not pickle: its kind and text
             plain = RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}")
             out = pickle.dumps((False, plain, answer[2]), protocol=pickle.HIGHEST_PROTOCOL)
@@ -131,12 +133,9 @@ def _watch_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """The reader process, started by `scrapers.readers` with its arguments `FD PARENT GEN0_THRESHOLD`: the
+    socket's descriptor, the crawl's process id, `GC_GEN0_THRESHOLD`. It ends quietly when the crawl went."""
     fd, parent, gen0_threshold = (int(value) for value in argv)
-    serve(socket.socket(fileno=fd), parent, gen0_threshold)
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        serve(socket.socket(fileno=fd), parent, gen0_threshold)
     return 0
-
-
-if __name__ == "__main__":  # run as scrapers.readerprocess, not __main__: one module, one IN_READER_PROCESS
-    from scrapers import readerprocess
-
-    sys.exit(readerprocess.main(sys.argv[1:]))

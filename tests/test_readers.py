@@ -1,13 +1,14 @@
 """Article pages read in reader processes (`READER_PROCESSES`, `scrapers.readers`): the same records as a crawl
 that reads them itself, and whatever goes wrong in a reader process (an exception, its death, a page it reads
 for ever, the crawl's own death) ends as a reject with its reason or a replaced process, never a lost page or a
-crawl that does not end. Real `scrapy crawl` runs over the sample site (replay), with real forked processes."""
+crawl that does not end. Real `scrapy crawl` runs over the sample site (replay), with real reader processes."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from scrapy.settings import Settings
 
 from scrapers.readers import MOST_AUTO_READERS, reader_processes, usable_cores
+from tests.harness import ROOT
 from tests.readerparts import KILLS, RAISES, SLOW
 from tests.test_harvest import ARTICLES, Harvest
 
@@ -74,7 +76,7 @@ def test_a_reader_process_that_dies_is_replaced_and_only_the_page_that_killed_it
     urls = [record["url"] for record in run.records]
     assert len(urls) == len(set(urls)) == WRITTEN - 2  # every other page, those sent with it to the dying process too
     assert KILLS not in urls and RAISES not in urls
-    assert run.log.count("Starting a new reader process") == 2
+    assert run.log.count("replaced (it died)") == 2
 
 
 def test_a_page_read_for_longer_than_reader_timeout_is_rejected_and_the_crawl_goes_on(
@@ -169,9 +171,9 @@ def test_reader_processes_setting(value: str, cores: int, expected: int, monkeyp
     assert reader_processes(Settings({"READER_PROCESSES": value})) == expected
 
 
-@pytest.mark.parametrize("value", ["two", "-1", "1.5", ""])
+@pytest.mark.parametrize("value", ["two", "-1", "1.5", "", "65"])
 def test_reader_processes_refuses_what_is_no_count(value: str) -> None:
-    with pytest.raises(ValueError, match="'auto' or a whole number, 0 or more"):
+    with pytest.raises(ValueError, match="'auto' or a whole number from 0 to 64"):
         reader_processes(Settings({"READER_PROCESSES": value}))
 
 
@@ -181,10 +183,82 @@ def test_usable_cores_are_this_process_s() -> None:
 
 def test_a_bad_reader_setting_stops_the_crawl_before_it_starts(tmp_path: Path) -> None:
     for setting, line in [
-        ("READER_PROCESSES=two", "bad READER_PROCESSES=two: 'auto' or a whole number, 0 or more"),
+        ("READER_PROCESSES=two", "bad READER_PROCESSES=two: 'auto' or a whole number from 0 to 64"),
         ("READER_TIMEOUT=-1", "bad READER_TIMEOUT=-1: a number, 0 or more"),
     ]:
         run = Harvest(tmp_path / setting.split("=")[0]).run(setting)
         assert run.returncode == 1
         assert f"newsharvest: thoidai: {line}" in run.log.splitlines()
         assert not run.output.exists()
+
+
+def test_pages_that_each_kill_their_reader_process_are_rejected_and_the_crawl_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two bad pages in a row once left a new reader process with nothing sent to it and the rest waiting.
+    monkeypatch.setenv("READER_TEST_ALL", "kill")
+    harvest = Harvest(tmp_path)
+    run = harvest.run("READER_PROCESSES=1", TROUBLE)  # within Harvest.run's 300 s
+    reasons = rejects(harvest)
+    died = [url for url, reason in reasons.items() if "ReaderProcessDied" in reason]
+    assert len(died) == len(ARTICLES) + 1  # every article page read, the one with no body too
+    assert run.records == []
+    assert run.returncode == 2
+
+
+def test_pages_that_each_time_out_are_rejected_and_the_crawl_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("READER_TEST_ALL", "sleep")
+    harvest = Harvest(tmp_path)
+    run = harvest.run("READER_PROCESSES=2", "READER_TIMEOUT=1", TROUBLE)
+    timed_out = [url for url, reason in rejects(harvest).items() if "ReadingTimedOut" in reason]
+    assert len(timed_out) == len(ARTICLES) + 1  # every article page read, the one with no body too
+    assert run.records == []
+
+
+def test_an_exception_that_does_not_unpickle_is_rejected_by_its_kind_and_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("READER_TEST_ALL", "twoarg")
+    harvest = Harvest(tmp_path)
+    run = harvest.run("READER_PROCESSES=1", TROUBLE)
+    assert rejects(harvest)[RAISES] == f"extraction error: RuntimeError: TwoArgumentError: {RAISES}: 1"
+    assert len(run.records) == WRITTEN - 1
+
+
+FAIL_AT_START = """import sys
+try:
+    command = open("/proc/self/cmdline", "rb").read()
+except OSError:
+    command = b""
+if b"readerprocess" in command:  # a reader process of the crawl, not the crawl
+    sys.exit(3)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="tells a reader process by /proc")
+def test_reader_processes_that_cannot_start_leave_the_reading_to_the_crawl_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = tmp_path / "sitecustomize"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(FAIL_AT_START, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    alone, aside = Harvest(tmp_path / "alone"), Harvest(tmp_path / "aside")
+    read_alone = alone.run("READER_PROCESSES=0")
+    read_aside = aside.run("READER_PROCESSES=1")
+    assert read_aside.returncode == read_alone.returncode == 0
+    assert comparable(read_aside.records) == comparable(read_alone.records)
+    assert read_aside.log.count("A reader process ended before it was ready (exit status 1)") == 3
+    assert "Reader processes failed to start 3 times in a row: the crawl reads its pages itself" in read_aside.log
+
+
+def test_a_reader_process_finds_the_modules_the_crawl_finds(tmp_path: Path) -> None:
+    # Scrapy puts the project's folder (of scrapy.cfg) on the crawl's path; started from a subfolder, a reader
+    # process without that path could not import the spider's page class.
+    harvest = Harvest(tmp_path)
+    command, output = harvest.command("READER_PROCESSES=1", TROUBLE)
+    result = subprocess.run(command, cwd=ROOT / "samples", capture_output=True, text=True, timeout=300, check=False)
+    assert "ModuleNotFoundError" not in (harvest.tmp / "rejects.jsonl").read_text(encoding="utf-8")
+    assert len(output.read_text(encoding="utf-8").splitlines()) == WRITTEN - 1, result.stderr[-2000:]
