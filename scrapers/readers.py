@@ -16,9 +16,9 @@ check`) starts none. Only pages the spider will read are sent: an article page (
 came. Each costs memory: 60-75 MB resident once it has read pages, against which a crawl of 5,000 articles
 on two cores went from 0.27 to 0.34 of a bare Scrapy spider's pages per second (crawlbench, README).
 
-Each reader process is a fresh interpreter (`python -m scrapers.readerprocess`) that imports what reading
-needs and nothing of Scrapy, 45 MB before its first page (one forked from the crawl process mapped the crawl's 100 MB and, as
-the crawl rewrote its pages, kept a copy of each: 106 MB, 70 MB of it its own). It talks to the crawl over a
+Each reader process is a fresh interpreter (`scrapers.readerprocess`) that imports what reading needs and
+nothing of Scrapy, 45 MB before its first page (one forked from the crawl process mapped the crawl's 100 MB
+and, as the crawl rewrote its pages, kept a copy of each: 106 MB, 70 MB of it its own). It talks to the crawl over a
 socket pair that the crawl's event loop reads and writes without blocking: pages go out as they come and
 readings come back in order, with no thread in between (a first version used Python's
 `ProcessPoolExecutor`, whose threads hand each page and reading over under the GIL: the reader process
