@@ -175,7 +175,7 @@ PAGE_MAX_ELEMENTS = 200_000
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""
 READER_PROCESSES = 0
 """Processes beside the crawl's that read article pages (`scrapers.readers`): 0 reads them in the crawl process;
-`auto` is one fewer than the cores the crawl may use, at most 2. Each costs 60-75 MB (see the README)."""
+`auto` is one a core the crawl may use, at most 2, none on one core. Each costs 60-75 MB (see the README)."""
 READER_TIMEOUT = 60.0
 """Seconds a reader process may spend on one page before it is stopped and the page rejected (0: no bound);
 real pages take under a second, the slowest of a 30,000-page soak 0.45 s."""

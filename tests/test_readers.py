@@ -164,7 +164,7 @@ def reader_busy(crawl: int) -> bool:
 
 @pytest.mark.parametrize(
     ("value", "cores", "expected"),
-    [("auto", 1, 0), ("auto", 2, 1), ("auto", 4, MOST_AUTO_READERS), ("0", 8, 0), ("3", 1, 3), (" Auto ", 2, 1)],
+    [("auto", 1, 0), ("auto", 2, 2), ("auto", 4, MOST_AUTO_READERS), ("0", 8, 0), ("3", 1, 3), (" Auto ", 2, 2)],
 )
 def test_reader_processes_setting(value: str, cores: int, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("scrapers.readers.usable_cores", lambda: cores)
