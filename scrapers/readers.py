@@ -430,13 +430,9 @@ class ReadArticlesAside:
         if self.pool.closed or not self.sent_aside(request, response, spider):
             return response
         assert isinstance(response, TextResponse)
-        header = response.headers.get(b"Content-Type")
         try:
             reading: Reading | BaseException = await self.pool.read(
-                spider.article_page(response.url), response.body,  # type: ignore[union-attr]
-                header.decode("latin-1") if header else None, response.url,
-                spider.fetch_time(response),  # type: ignore[union-attr]
-            )
+                *spider.reading_arguments(response))  # type: ignore[union-attr]
         except ReadersUnavailable:
             return response  # read by the spider itself
         except Exception as error:  # the readers' own, or the reader process's: the spider rejects the page

@@ -72,16 +72,14 @@ class HarvestSpider(Spider):
         no page can have been made at (before `EARLIEST`, the Unix epoch of a server without a clock; later
         than the clock by more than `AHEAD`, `9999-12-31`, which overflowed the reading of the page's
         dates) is the server's error: the clock's time is taken."""
-        header = response.headers.get(b"Date")
         now = self.clock()
-        stated = http_date(header.decode("latin-1") if header else None)
+        stated = http_date(header(response, b"Date"))
         return stated if stated is not None and EARLIEST <= stated <= now + AHEAD else now
 
     def page(self, response: Response, max_depth: int | None = None) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
         decoding and parsing path for the crawl and for scoring."""
-        header = response.headers.get(b"Content-Type")
-        return read_page(response.body, header.decode("latin-1") if header else None, max_depth=max_depth)
+        return read_page(response.body, header(response, b"Content-Type"), max_depth=max_depth)
 
     def sitemap_body(self, response: Response) -> bytes:
         """The sitemap's XML. A gzipped sitemap (`sitemap.xml.gz`, served as a gzip file rather than with a
@@ -202,13 +200,15 @@ class HarvestSpider(Spider):
         raised."""
         reading = self.readings.pop(response, None)
         if reading is None:
-            header = response.headers.get(b"Content-Type")
-            reading = read_article_page(self.article_page(response.url), response.body,
-                                        header.decode("latin-1") if header else None, response.url,
-                                        self.fetch_time(response))
+            reading = read_article_page(*self.reading_arguments(response))
         elif isinstance(reading, BaseException):
             raise reading
         return self.taken(response, *reading)
+
+    def reading_arguments(self, response: TextResponse) -> tuple[type[ArticlePage], bytes, str | None, str, datetime]:
+        """What `read_article_page` reads the article page `response` with, here or in a reader process."""
+        return (self.article_page(response.url), response.body, header(response, b"Content-Type"), response.url,
+                self.fetch_time(response))
 
     def taken(self, response: TextResponse, item: Article | None, reason: str | None) -> Article | None:
         """The record `item` of the article page `response`, or, when the page is no article, None after
@@ -256,6 +256,12 @@ class HarvestSpider(Spider):
         if not item.body.strip() and not item.published_raw:
             self.count("articles/no_content")
         yield item
+
+
+def header(response: Response, name: bytes) -> str | None:
+    """The response's header `name` as text (Latin-1, as HTTP's bytes are), None without one."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def meta_of(response: Response) -> dict[str, Any]:
