@@ -175,12 +175,18 @@ class ReaderPool:
     def _start(self) -> None:
         """A new reader process, with its end of a socket pair. It ignores Ctrl-C and SIGTERM before it imports
         anything, and finds the modules the crawl finds (its `sys.path`: Scrapy adds the project's folder)."""
-        ours, theirs = socket.socketpair()
         program = ("import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
                    "signal.signal(signal.SIGTERM, signal.SIG_IGN); import sys; "
                    "from scrapers import readerprocess; sys.exit(readerprocess.main(sys.argv[1:]))")
-        command = [sys.executable, "-c", program, str(theirs.fileno()), str(os.getpid()), str(self.gen0_threshold)]
+        command = [sys.executable, "-c", program]
         paths = [path or os.getcwd() for path in sys.path if isinstance(path, str)]
+        try:
+            ours, theirs = socket.socketpair()
+        except OSError as error:  # no descriptors to be had (EMFILE, ENFILE)
+            logger.error("Could not start a reader process: %s", error)
+            self._start_failed()
+            return
+        command += [str(theirs.fileno()), str(os.getpid()), str(self.gen0_threshold)]
         try:
             process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL,
@@ -232,6 +238,9 @@ class ReaderPool:
             return
         while len(self.readers) < self.processes and not self.unavailable:
             self._start()
+        if self.unavailable:  # they failed to start just now
+            page.answer.set_exception(ReadersUnavailable("no reader process"))
+            return
         self.waiting.append(page)
         self._fill()
 
@@ -332,6 +341,12 @@ class ReaderPool:
         self._watch = None
         if self.closed:
             return
+        try:
+            self._check_readers()
+        finally:  # whatever it met, the next check comes
+            self._watch = asyncio.get_running_loop().call_later(1.0, self._check_times)
+
+    def _check_readers(self) -> None:
         now = time.monotonic()
         for reader in list(self.readers):
             if not reader.ready:
@@ -344,7 +359,6 @@ class ReaderPool:
                                reader.pages[0].args[3])
                 reader.timed_out = reader.pages[0]
                 _kill(reader.process)
-        self._watch = asyncio.get_running_loop().call_later(1.0, self._check_times)
 
     def close(self) -> None:
         """The reader processes stopped (the crawl has read all its pages by now: it closes once its
@@ -366,6 +380,7 @@ class ReaderPool:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 reader.process.wait(max(0.0, deadline - time.monotonic()))
             self.lost(reader)
+        self._answer_all(ReaderProcessDied("the crawl stopped its reader processes"))
 
 
 class _ReaderProtocol(asyncio.Protocol):

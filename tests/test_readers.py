@@ -5,6 +5,7 @@ crawl that does not end. Real `scrapy crawl` runs over the sample site (replay),
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 
-from scrapers.readers import MOST_AUTO_READERS, reader_processes, usable_cores
+from scrapers.readers import MOST_AUTO_READERS, ReaderPool, ReadersUnavailable, reader_processes, usable_cores
 from tests.harness import ROOT
 from tests.readerparts import KILLS, RAISES, SLOW
 from tests.test_harvest import ARTICLES, Harvest
@@ -262,3 +263,24 @@ def test_a_reader_process_finds_the_modules_the_crawl_finds(tmp_path: Path) -> N
     result = subprocess.run(command, cwd=ROOT / "samples", capture_output=True, text=True, timeout=300, check=False)
     assert "ModuleNotFoundError" not in (harvest.tmp / "rejects.jsonl").read_text(encoding="utf-8")
     assert len(output.read_text(encoding="utf-8").splitlines()) == WRITTEN - 1, result.stderr[-2000:]
+
+
+def test_reader_processes_that_cannot_be_started_at_all_leave_the_page_to_the_crawl_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Popen failing three times within one page's sending once left that page waiting for ever.
+    def no_process(*args: Any, **kwargs: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr("scrapers.readers.subprocess.Popen", no_process)
+    pool = ReaderPool(1, timeout=60.0)
+
+    async def read() -> None:
+        with pytest.raises(ReadersUnavailable):
+            await asyncio.wait_for(pool.read("page", b"<html></html>", None, "https://example.com/a", None), 10)
+        with pytest.raises(ReadersUnavailable):  # and every page after it
+            await asyncio.wait_for(pool.read("page", b"<html></html>", None, "https://example.com/b", None), 10)
+        pool.close()
+
+    asyncio.run(read())
+    assert pool.unavailable and pool.start_failures == 3 and not pool.readers
