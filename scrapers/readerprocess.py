@@ -69,8 +69,8 @@ def serve(sock: socket.socket, parent: int, gen0_threshold: int) -> None:
     """Pages read from `sock` and their readings written back, in order, until the crawl closes its end. No
     Ctrl-C or SIGTERM of its own (the crawl process decides when its readers stop; Ctrl-C reaches every
     process of the terminal; `ReaderPool._start` ignores both before the imports too), killed with the crawl
-    process; the objects of the imports left out of Python's
-    collector and its young generation collected as in the crawl process (`GC_GEN0_THRESHOLD`)."""
+    process; the objects of the imports left out of Python's collector and its young generation collected as
+    in the crawl process (`GC_GEN0_THRESHOLD`)."""
     global IN_READER_PROCESS
     IN_READER_PROCESS = True
     for number in (signal.SIGINT, signal.SIGTERM):
@@ -99,19 +99,22 @@ def serve(sock: socket.socket, parent: int, gen0_threshold: int) -> None:
         sock.sendall(len(out).to_bytes(FRAME_HEADER, "big") + out)
 
 
-def _receive(sock: socket.socket) -> bytes | None:
+def _receive(sock: socket.socket) -> bytearray | None:
     header = _exactly(sock, FRAME_HEADER)
     return None if header is None else _exactly(sock, int.from_bytes(header, "big"))
 
 
-def _exactly(sock: socket.socket, size: int) -> bytes | None:
-    data = bytearray()
-    while len(data) < size:
-        chunk = sock.recv(min(size - len(data), 1 << 20))
-        if not chunk:
+def _exactly(sock: socket.socket, size: int) -> bytearray | None:
+    """`size` bytes from `sock`, received into one buffer (a page's 200 KB are not copied again), or None at
+    its end."""
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        count = sock.recv_into(view[got:])
+        if not count:
             return None
-        data += chunk
-    return bytes(data)
+        got += count
+    return data
 
 
 def _die_with_parent() -> bool:
@@ -128,8 +131,6 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(1)
-
-
 
 
 def main(argv: list[str]) -> int:

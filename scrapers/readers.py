@@ -128,6 +128,8 @@ class _Reader:
     """One reader process, the crawl's end of its socket and the pages sent to it, in order."""
 
     process: subprocess.Popen[bytes]
+    sock: socket.socket
+    """The crawl's end of the socket pair, handed to the event loop by `ReaderPool._connect`."""
     started: float
     ready: bool = False
     """Its first, empty message came: it has imported what reading needs."""
@@ -168,8 +170,6 @@ class ReaderPool:
         self.readers: list[_Reader] = []
         self.waiting: deque[_Page] = deque()
         """Pages not sent yet: every reader process has `SENT_AHEAD` already."""
-        self._sockets: dict[int, socket.socket] = {}
-        """The crawl's ends of the readers' sockets not yet handed to the event loop (`_connect`)."""
         self._watch: asyncio.TimerHandle | None = None
 
     def _start(self) -> None:
@@ -198,10 +198,10 @@ class ReaderPool:
             return
         finally:
             theirs.close()
-        self._sockets[process.pid] = ours
-        self.readers.append(_Reader(process, time.monotonic()))
+        reader = _Reader(process, ours, time.monotonic())
+        self.readers.append(reader)
         loop = asyncio.get_running_loop()
-        self.readers[-1].connecting = loop.create_task(self._connect(self.readers[-1]))
+        reader.connecting = loop.create_task(self._connect(reader))
         if self._watch is None:
             self._watch = loop.call_later(1.0, self._check_times)
 
@@ -214,10 +214,12 @@ class ReaderPool:
             self._answer_all(ReadersUnavailable("no reader process"))
 
     async def _connect(self, reader: _Reader) -> None:
-        """`reader`'s socket handed to the event loop, and what was sent meanwhile written."""
+        """`reader`'s socket handed to the event loop, and what was sent meanwhile written (unless the reader
+        was given up before: its socket is closed)."""
+        if reader.gone:
+            return
         loop = asyncio.get_running_loop()
-        sock = self._sockets.pop(reader.process.pid)
-        transport, _ = await loop.connect_accepted_socket(lambda: _ReaderProtocol(self, reader), sock)
+        transport, _ = await loop.connect_accepted_socket(lambda: _ReaderProtocol(self, reader), reader.sock)
         for data in reader.unsent:
             transport.write(data)
         reader.unsent.clear()
@@ -294,6 +296,8 @@ class ReaderPool:
         if reader.gone:
             return
         reader.gone = True
+        if reader.transport is None:
+            reader.sock.close()
         _kill(reader.process)
         self.readers.remove(reader)
         pages, reader.pages = list(reader.pages), deque()
@@ -368,10 +372,10 @@ class ReaderPool:
         self.closed = True
         if self._watch is not None:
             self._watch.cancel()
-        for sock in self._sockets.values():
-            sock.close()  # the reader process sees the end and exits
-        for reader in list(self.readers):
-            if reader.transport is not None:  # its end now (a transport closes at the loop's next turn)
+        for reader in list(self.readers):  # the reader process sees the end of its socket and exits
+            if reader.transport is None:
+                reader.sock.close()
+            else:  # its end now (a transport closes at the loop's next turn)
                 with contextlib.suppress(OSError):
                     reader.transport.get_extra_info("socket").shutdown(socket.SHUT_WR)
                 reader.transport.abort()

@@ -76,10 +76,10 @@ class HarvestSpider(Spider):
         stated = http_date(header(response, b"Date"))
         return stated if stated is not None and EARLIEST <= stated <= now + AHEAD else now
 
-    def page(self, response: Response, max_depth: int | None = None) -> Selector:
+    def page(self, response: Response) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
         decoding and parsing path for the crawl and for scoring."""
-        return read_page(response.body, header(response, b"Content-Type"), max_depth=max_depth)
+        return read_page(response.body, header(response, b"Content-Type"))
 
     def sitemap_body(self, response: Response) -> bytes:
         """The sitemap's XML. A gzipped sitemap (`sitemap.xml.gz`, served as a gzip file rather than with a
