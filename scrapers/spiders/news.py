@@ -32,6 +32,16 @@ from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
 
 
+def start_address(url: str) -> str:
+    """The section page `url` as the spider starts from it, whose site (`registrable_domain`) names the run;
+    ValueError when it is no web address."""
+    start = absolute_url(url, url)
+    if start is None:
+        raise ValueError(f"not a web address: {url!r}")
+    parts = urlsplit(start)  # "www.example.com." names the site the links call "www.example.com"
+    return urlunsplit(parts._replace(netloc=re.sub(r"\.(?=(:\d+)?\Z)", "", parts.netloc)))
+
+
 class NewsSpider(HarvestSpider):
     name = "news"
     SOURCES = ("listing", "feeds", "sitemaps")
@@ -40,11 +50,7 @@ class NewsSpider(HarvestSpider):
         super().__init__(**kwargs)
         if not url:
             raise ValueError("give the section page to start from: scrapy crawl news -a url=https://...")
-        start = absolute_url(url, url)
-        if start is None:
-            raise ValueError(f"not a web address: {url!r}")
-        parts = urlsplit(start)  # "www.example.com." names the site the links call "www.example.com"
-        start = urlunsplit(parts._replace(netloc=re.sub(r"\.(?=(:\d+)?\Z)", "", parts.netloc)))
+        start = start_address(url)
         self.start_url = start
         self.site = registrable_domain(start)
         self.profile = replace(GENERIC, name=self.site, home_url=start, domains=(self.site,))
