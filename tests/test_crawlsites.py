@@ -27,10 +27,12 @@ SAMPLES = ROOT / "samples" / "thoidai"
 THOIDAI = f"thoidai -s REPLAY_DIR={SAMPLES}   # the bundled copy of the site\n"
 
 
-def command(tmp_path: Path, sites: str, *options: str) -> list[str]:
-    (tmp_path / "sites.txt").write_text(sites, encoding="utf-8")
-    return [sys.executable, "-m", "scrapy", "crawlsites", str(tmp_path / "sites.txt"), "--logs", str(tmp_path / "logs"),
-            "-O", str(tmp_path / "out" / "%(name)s.jsonl"), "-s", "AUTOTHROTTLE_ENABLED=False", *options]
+def command(tmp_path: Path, sites: str, *options: str, machine: str = "") -> list[str]:
+    """`scrapy crawlsites` of the list `sites`, each site's articles in `out/<site><machine>.jsonl`."""
+    (tmp_path / f"sites{machine}.txt").write_text(sites, encoding="utf-8")
+    return [sys.executable, "-m", "scrapy", "crawlsites", str(tmp_path / f"sites{machine}.txt"),
+            "--logs", str(tmp_path / f"logs{machine}"), "-O", str(tmp_path / "out" / f"%(name)s{machine}.jsonl"),
+            "-s", "AUTOTHROTTLE_ENABLED=False", *options]
 
 
 def crawlsites(tmp_path: Path, sites: str, *options: str) -> subprocess.CompletedProcess[str]:
@@ -195,3 +197,26 @@ def test_each_outcome_and_the_commands_exit_status(code: str, outcome: str, stat
     Crawls(crawls, jobs=2, timeout=None, kill_after=60, say_line=lambda line: None).run()
     assert [c.outcome for c in crawls] == [outcome, "ok"]
     assert exit_status(crawls) == status
+
+
+def test_the_same_list_on_two_machines_shares_each_sites_run_on_redis(tmp_path: Path, redis_url: str) -> None:
+    """Two `crawlsites` of one list with `REDIS_URL` (two machines, here two processes): each site's crawls join
+    one run and share its frontier, so the union of their outputs holds each article once."""
+    with sitecopy.serve() as site:
+        sites = f"{site.base}/nachrichten/ max_pages=2\n{THOIDAI}"
+        processes = [
+            subprocess.Popen(command(tmp_path, sites, "-j", "2", "-s", f"REDIS_URL={redis_url}",
+                                     "-s", f"STATE_URI={redis_url}",
+                                     "-s", f"REJECTS_URI={tmp_path / 'out' / f'%(name)s-rejects-{n}.jsonl'}",
+                                     machine=f"-{n}"),
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for n in (1, 2)
+        ]
+        ended = [process.communicate(timeout=300) for process in processes]
+    for process, (stdout, stderr) in zip(processes, ended, strict=True):
+        assert process.returncode == 0, stderr[-3000:]
+        assert rows(stdout) == {"127.0.0.1": ["news", "ok", "0"], "thoidai": ["thoidai", "ok", "0"]}
+    news = [r for n in (1, 2) for r in records(tmp_path / "out" / f"127.0.0.1-{n}.jsonl")]
+    thoidai = [r for n in (1, 2) for r in records(tmp_path / "out" / f"thoidai-{n}.jsonl")]
+    assert sorted(sitecopy.local_path(str(r["url"])) for r in news) == sorted(map(sitecopy.local_path, site.articles))
+    assert len(thoidai) == 9 and len({r["url"] for r in thoidai}) == 9
