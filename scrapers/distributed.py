@@ -590,8 +590,7 @@ class FrontierFeedStorage(AtomicFileFeedStorage):
             super().store(file)
             return
         if not scheduler.seal(self.final):
-            file.close()
-            self.part.unlink(missing_ok=True)
+            self.discard(file)
             raise TakenOut(f"{self.final} not put in place: worker {scheduler.worker} was taken out of its run")
         super().store(file)
         scheduler.placed(self.final)

@@ -3,8 +3,10 @@
 `AtomicFileFeedStorage` replaces Scrapy's file storage for local paths (`FEED_STORAGES` in settings): the
 feed is written to `<path>.part` and renamed to `<path>` once the crawl has finished it and it is on disk,
 so a file that exists is whole and a killed run leaves no half-written line. `-o` (append) starts the
-`.part` file as a copy of the existing file; `-O` (overwrite) starts it empty. Each file announces its
-final path with the `output_opened` signal, so that the run's state knows what its output is.
+`.part` file as a copy of the existing file; `-O` (overwrite) starts it empty. The crawl holds its `.part`
+locked (`flock`) from before it empties it until it is renamed or removed, so two crawls given one output
+path never write one file: the second does not start, or its output fails (`OutputInUse`). Each file
+announces its final path with the `output_opened` signal, so that the run's state knows what its output is.
 
 A file that could not be opened or written in full (a read-only or missing folder, a full disk) is never
 renamed into place: its `.part` is removed, and the error is noted for the run's verdict
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import fcntl
 import io
 import logging
 import os
@@ -47,6 +50,10 @@ logger = logging.getLogger(__name__)
 
 output_opened = object()
 """Signal sent with `path` (the final path of an output file) before its first byte is written."""
+
+
+class OutputInUse(OSError):
+    """Another crawl is writing the output file (it holds its `.part` locked)."""
 
 
 class BadOutput(Exception):
@@ -109,9 +116,10 @@ class CheckedFeedExporter(FeedExporter):
         """Raise `BadOutput` when the output `uri` cannot be written: its parameters (unless a `FEED_URI_PARAMS`
         function gives them, which may read what only the open run knows), its encoding and, for a local
         file, the folders above its first parameter (created, as the first article would create them)."""
+        applied = None
         if not options["uri_params"]:
             try:
-                apply_uri_params(uri, self._get_uri_params(spider, None))
+                applied = apply_uri_params(uri, self._get_uri_params(spider, None))
             except KeyError as error:
                 raise BadOutput(f"output {uri}: no value for %({error.args[0]})s (the spider's name, time,"
                                 " batch_time, batch_id or an -a argument)") from None
@@ -131,6 +139,9 @@ class CheckedFeedExporter(FeedExporter):
             raise BadOutput(f"output {uri} is a folder")
         if not os.access(folder, os.W_OK | os.X_OK):
             raise BadOutput(f"output {uri}: its folder {folder} cannot be written")
+        if applied is not None and being_written(Path(f"{FileFeedStorage(applied).path}{PART_SUFFIX}")):
+            raise BadOutput(f"output {uri}: another crawl is writing it (its {PART_SUFFIX} file is locked): give each"
+                            " crawl its own output path (%(time)s in it, or the worker's name)")
 
     async def close_spider(self, spider: Spider) -> None:
         if self.failed:  # an output without some of the run's articles is not put in place, as a broken file is not
@@ -141,11 +152,11 @@ class CheckedFeedExporter(FeedExporter):
     @staticmethod
     def abandon(slot: FeedSlot) -> None:
         """Leave the output of `slot` unstored: its `.part` removed, nothing renamed into place or uploaded."""
-        if slot.file is not None:
+        if isinstance(slot.storage, AtomicFileFeedStorage):
+            slot.storage.discard(slot.file)
+        elif slot.file is not None:
             with contextlib.suppress(OSError):  # a full disk: what is left in the buffer cannot be written
                 slot.file.close()
-        if isinstance(slot.storage, AtomicFileFeedStorage):
-            slot.storage.part.unlink(missing_ok=True)
         logger.error("Output %s not stored: it lacks articles of the run", slot.uri)
         slot.itemcount, slot.store_empty = 0, False  # Scrapy stores neither an empty nor a partial file then
 
@@ -204,6 +215,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
         self.signals = signals
         self.stats = stats
         self.open_error: OSError | None = None
+        self.locked: os.stat_result | None = None
+        """The `.part` file this crawl opened and holds locked; None before."""
 
     @classmethod
     def from_crawler(
@@ -218,16 +231,32 @@ class AtomicFileFeedStorage(FileFeedStorage):
             self.signals.send_catch_log(output_opened, path=self.final)
         try:
             self.final.parent.mkdir(parents=True, exist_ok=True)
+            raw = self.locked_part()
             if self.write_mode == "ab" and self.final.exists():
-                shutil.copyfile(self.final, self.part)
-                raw = io.FileIO(self.part, "ab")
-            else:
-                raw = io.FileIO(self.part, "wb")
+                with self.final.open("rb") as existing:
+                    shutil.copyfileobj(existing, raw)
         except OSError as error:
             self.open_error = error
             self.note(error)
             raise
         return CheckedWriter(raw, self.note)
+
+    def locked_part(self) -> io.FileIO:
+        """The `.part` file, emptied, under an exclusive lock that this crawl holds until the file is renamed into
+        place or removed. A second crawl given the same output path (an hourly cron run that overlaps the one
+        before, a distributed worker started again while the first still runs) wrote into the first one's
+        `.part`: the first put a mix of the two in place and exited 0, the second failed at its rename. Now the
+        second finds the lock taken before it empties anything, and fails (`OutputInUse`)."""
+        fd = os.open(self.part, os.O_WRONLY | os.O_CREAT, 0o666)  # (no O_TRUNC: the file may be another's)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputInUse(f"another crawl is writing {self.final} (its {self.part.name} is locked): give each"
+                              " crawl its own output path (%(time)s in it, or the worker's name)") from None
+        os.ftruncate(fd, 0)
+        self.locked = os.fstat(fd)
+        return io.FileIO(fd, "w")
 
     def store(self, file: IO[bytes]) -> None:
         try:
@@ -235,20 +264,49 @@ class AtomicFileFeedStorage(FileFeedStorage):
             if isinstance(file, CheckedWriter) and file.failed is not None:
                 raise OSError(f"{self.final} was not written in full: {describe(file.failed)}") from file.failed
             os.fsync(file.fileno())
-            file.close()
-            os.replace(self.part, self.final)
+            os.replace(self.part, self.final)  # renamed while still locked: no other crawl took the name meanwhile
             directory = os.open(self.final.parent, os.O_RDONLY)
             try:
                 os.fsync(directory)  # the rename itself is on disk
             finally:
                 os.close(directory)
+            file.close()
         except OSError as error:
             self.note(error)
-            self.part.unlink(missing_ok=True)
+            self.discard(file)
             raise
+
+    def discard(self, file: IO[bytes] | None) -> None:
+        """This crawl's `.part` removed (never another crawl's, which holds the lock of its own) and `file` closed."""
+        if self.locked is not None:
+            with contextlib.suppress(OSError):
+                found = os.stat(self.part)
+                if (found.st_dev, found.st_ino) == (self.locked.st_dev, self.locked.st_ino):
+                    self.part.unlink()
+        if file is not None:
+            with contextlib.suppress(OSError):  # a full disk: what is left in the buffer cannot be written
+                file.close()
 
     def note(self, error: OSError) -> None:
         note_error(self.stats, "output", f"{self.final} not written: {describe(error)}")
+
+
+def being_written(part: Path) -> bool:
+    """Whether another crawl holds the `.part` file `part` locked (`AtomicFileFeedStorage.locked_part`): asked
+    before the run starts, so that such a run does not start (the lock itself is what keeps the file whole)."""
+    try:
+        fd = os.open(part, os.O_RDONLY)
+    except OSError:
+        return False  # no such file: nobody writes it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # (and with it this probe's own lock)
+    return False
 
 
 def made_folder(path: str) -> Path:

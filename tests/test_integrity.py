@@ -5,18 +5,25 @@ verdict's table."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import random
 import resource
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Spider
 
+from scrapers.outputfiles import AtomicFileFeedStorage, OutputInUse
 from scrapers.settings import ITEM_PIPELINES
+from tests import sitecopy
 from tests.brokenparts import BROKEN
 from tests.harness import ROOT
 from tests.test_harvest import ARTICLES, Harvest
@@ -80,6 +87,77 @@ def test_full_disk_fails_the_run_and_leaves_no_file_without_a_state(tmp_path: Pa
     report = json.loads(output.with_suffix(".report.json").read_text(encoding="utf-8"))
     assert report["articles"]["written"] == 0  # was 9: none is in a finished file
     assert line.endswith(report["errors"]["output"]) and "File too large" in report["errors"]["output"]
+
+
+@contextmanager
+def written_by_another_crawl(output: Path) -> Iterator[bytes]:
+    """`output`'s `.part` file holding another crawl's half-written lines, locked as a crawl holds it while
+    it writes; yields those bytes."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    written = b'{"url": "https://thoidai.com.vn/another-crawls-article-1.html"}\n'
+    with Path(f"{output}.part").open("wb") as part:
+        fcntl.flock(part.fileno(), fcntl.LOCK_EX)
+        part.write(written)
+        part.flush()
+        yield written
+
+
+def test_an_output_another_crawl_is_writing_stops_the_run_before_it_starts(tmp_path: Path) -> None:
+    site = Harvest(tmp_path).site
+    output = tmp_path / "out" / "articles.jsonl"
+    with written_by_another_crawl(output) as written:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-O", str(output), "-s", f"REPLAY_DIR={site}",
+             "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", f"LOG_FILE={tmp_path / 'log.txt'}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert Path(f"{output}.part").read_bytes() == written  # (before: emptied, then written over)
+    assert result.returncode == 1
+    assert stderr_lines(result.stderr) == [
+        f"{STATE_LINE}cannot start: output {output}: another crawl is writing it (its .part file is locked): give"
+        " each crawl its own output path (%(time)s in it, or the worker's name)"
+    ]
+    assert not output.exists()
+
+
+def test_an_output_file_another_crawl_took_first_is_left_to_it(tmp_path: Path) -> None:
+    """The lock itself, where the check before the start does not see the other crawl (it opened its file after
+    that check): this crawl's output fails, and the other crawl's file is neither emptied nor removed."""
+    output = tmp_path / "articles.jsonl"
+    storage = AtomicFileFeedStorage(str(output))
+    with written_by_another_crawl(output) as written:
+        with pytest.raises(OutputInUse, match="another crawl is writing"):
+            storage.open(Spider(name="thoidai"))
+        storage.discard(None)  # what a failed run does with its output
+        assert Path(f"{output}.part").read_bytes() == written
+    assert not output.exists()
+
+
+def test_two_crawls_into_one_output_path_one_refused_the_other_whole(tmp_path: Path) -> None:
+    """An hourly run that overlaps the one before, with one fixed `-O` path: the second wrote into the first's
+    `.part`, and the first put the mix in place and exited 0 (the second failed at its rename)."""
+    output = tmp_path / "articles.jsonl"
+    with sitecopy.serve() as site:
+        def crawl() -> subprocess.Popen[str]:
+            return subprocess.Popen(
+                [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/nachrichten/", "-O",
+                 str(output), "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.2",
+                 "-s", "LOG_LEVEL=WARNING", "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}"],
+                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        first = crawl()
+        deadline = time.monotonic() + 120
+        while not Path(f"{output}.part").exists():  # the first has written an article
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        second = crawl()
+        _, second_err = second.communicate(timeout=300)
+        _, first_err = first.communicate(timeout=300)
+    assert first.returncode == 0, first_err[-2000:]
+    assert second.returncode == 1
+    assert f"newsharvest: news: cannot start: output {output}: another crawl is writing it" in second_err
+    written = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert sorted(sitecopy.local_path(r["url"]) for r in written) == sorted(map(sitecopy.local_path, site.articles))
 
 
 # ------------------------------------------------------------------ 2. a state without an output
