@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import json
 import logging
@@ -27,7 +29,7 @@ from scrapers.harvest import ARTICLE, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
 from scrapers.middlewares import fetch_outcomes
-from scrapers.outputfiles import describe, output_opened
+from scrapers.outputfiles import being_written, describe, output_opened
 from scrapers.statestore import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -49,7 +51,9 @@ class RejectsFile:
     after the output files are in place and before the state commits, so a run killed midway adds no line
     that its rerun writes again. With `STATE_URI`, the `.part` of a killed run follows that run: appended
     (once) when the run is recovered, dropped when it is rolled back (its articles are fetched again).
-    The rejects file is created on the first reject, so a clean run leaves none."""
+    The rejects file is created on the first reject, so a clean run leaves none. A run holds its `.part`
+    locked; two runs of one site at once (without a state) each write their own and append them one after
+    the other (`locked_part`)."""
 
     def __init__(
         self, uri: str, stats: StatsCollector, *, with_state: bool = False, clock: Callable[[], datetime] = utc_now
@@ -62,6 +66,8 @@ class RejectsFile:
         self.file: IO[str] | None = None
         self.written: set[tuple[str, str, str]] = set()
         """(url, reason, record) of the lines in the file."""
+        self.writing = Path()
+        """The `.part` this run writes its rejects to, once it has one (`locked_part`)."""
         self.encoder = ScrapyJSONEncoder(ensure_ascii=False)
 
     @classmethod
@@ -85,7 +91,7 @@ class RejectsFile:
 
     def spider_opened(self, spider: Spider) -> None:
         self.path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
-        if not self.with_state:
+        if not self.with_state and not being_written(self.part):
             self.part.unlink(missing_ok=True)  # a killed run's rejects: without a state, it is all fetched again
         self.written = self.lines_in(self.path)
 
@@ -131,9 +137,28 @@ class RejectsFile:
     def open(self) -> IO[str]:
         if self.file is None:
             self.part.parent.mkdir(parents=True, exist_ok=True)
-            self.file = self.part.open("w", encoding="utf-8")
+            self.file = self.locked_part()
             self.stats.set_value("rejects/file", str(self.path))
         return self.file
+
+    def locked_part(self) -> IO[str]:
+        """This run's `.part` of the rejects file, emptied and locked (`flock`) until the run has appended it to
+        the rejects file and removed it. When another crawl of the same rejects file holds the `.part` (two runs
+        of one site at once, without a state to keep them apart), this run writes its own,
+        `<rejects file>.<pid>.part`: the second run emptied the first's `.part` and removed it, and the first's
+        rejects were lost."""
+        assert self.path is not None
+        for part in (self.part, Path(f"{self.path}.{os.getpid()}{PART_SUFFIX}")):
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT, 0o666)  # (no O_TRUNC: the file may be another's)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            self.writing = part
+            return open(fd, "w", encoding="utf-8")
+        raise OSError(f"{self.part} and this process's own are both locked by other crawls")
 
     def spider_closed(self, spider: Spider) -> None:
         if self.file is None:
@@ -141,21 +166,24 @@ class RejectsFile:
         try:
             self.file.flush()
             os.fsync(self.file.fileno())
-            self.file.close()
         except OSError as error:
-            note_error(self.stats, "rejects", f"{self.part} not written: {describe(error)}")
+            note_error(self.stats, "rejects", f"{self.writing} not written: {describe(error)}")
 
     def engine_stopped(self) -> None:
         """Append this run's rejects to the rejects file (the output files are in place by now), unless the
-        state is to keep nothing of the run (`NOT_COMMITTED`): then its articles are fetched again."""
+        state is to keep nothing of the run (`NOT_COMMITTED`): then its articles are fetched again. The `.part`
+        is removed while still locked, so that no other run takes it meanwhile."""
         if self.file is None or self.path is None:
             return
         try:
             if not (self.with_state and NOT_COMMITTED & run_errors(self.stats.get_stats()).keys()):
-                append_once(self.part, self.path)
-            self.part.unlink()
+                append_once(self.writing, self.path)
+            self.writing.unlink()
         except OSError as error:
             note_error(self.stats, "rejects", f"{self.path} not written: {describe(error)}")
+        finally:
+            with contextlib.suppress(OSError):  # (a full disk: spider_closed noted it)
+                self.file.close()
 
 
 def append_once(part: Path, path: Path) -> None:
@@ -165,6 +193,7 @@ def append_once(part: Path, path: Path) -> None:
     if not lines:
         return
     with path.open("ab+") as file:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)  # another run appending its own: one after the other
         size = file.seek(0, os.SEEK_END)
         if size >= len(lines):
             file.seek(size - len(lines))

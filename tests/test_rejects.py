@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from scrapers.extensions import RejectsFile, append_once
-from tests.harness import project_crawler
+from tests.harness import ROOT, project_crawler
 
 EARLIER = b'{"reason": "body: missing", "url": "https://a/1"}\n'
 KILLED_RUN = b'{"reason": "body: missing", "url": "https://a/2"}\n{"reason": "title: missing", "url": "https://a/3"}\n'
@@ -59,3 +63,29 @@ def test_append_once(tmp_path: Path, existing: bytes, part: bytes, after: bytes)
     (tmp_path / "p").write_bytes(part)
     append_once(tmp_path / "p", tmp_path / "r")
     assert (tmp_path / "r").read_bytes() == after
+
+
+ANOTHER_RUN = b'{"reason": "body: missing", "url": "https://thoidai.com.vn/another-runs-reject-1.html"}\n'
+
+
+def test_a_run_beside_another_of_the_same_rejects_file_leaves_the_others_part_and_loses_none(tmp_path: Path) -> None:
+    """Two runs of one site at once without a state (their outputs apart) share the rejects file: the second
+    removed the first's `.part` when it opened and emptied it with its first reject, and the first's rejects
+    were lost. The other run's `.part` is held here as a run holds it."""
+    rejects = tmp_path / "thoidai-rejects.jsonl"
+    with Path(f"{rejects}.part").open("wb") as part:
+        fcntl.flock(part.fileno(), fcntl.LOCK_EX)
+        part.write(ANOTHER_RUN)
+        part.flush()
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={ROOT / 'samples' / 'thoidai'}",
+             "-O", str(tmp_path / "out.jsonl"), "-s", f"REJECTS_URI={tmp_path / '%(name)s-rejects.jsonl'}",
+             "-s", "LOG_LEVEL=WARNING"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert Path(f"{rejects}.part").read_bytes() == ANOTHER_RUN  # the other run's, as it left it
+    assert result.returncode == 0, result.stderr[-2000:]
+    (line,) = rejects.read_text(encoding="utf-8").splitlines()  # this run's one reject, appended at its end
+    assert json.loads(line)["reason"] == "body: missing" and "205760" in json.loads(line)["url"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "out.jsonl", "out.report.json", "thoidai-rejects.jsonl", "thoidai-rejects.jsonl.part"]
