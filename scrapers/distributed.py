@@ -331,6 +331,10 @@ class ReliableQueue(PriorityQueue):  # type: ignore[misc]
         return self._decode_request(data) if data else None
 
 
+RUN_COUNT_SECONDS = 86_400
+"""How long a run's count of article requests stays in Redis after its last request."""
+
+
 class FrontierScheduler(Scheduler):  # type: ignore[misc]
     """scrapy-redis' scheduler on a per-site frontier, with workers that join and leave a run."""
 
@@ -377,6 +381,17 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     def key(self, name: str) -> str:
         return f"{self.prefix}{name}"
+
+    def article_requested(self) -> int:
+        """Count one more article URL requested in the run, by any of its workers; the count with it
+        (`MAX_ARTICLES_PER_RUN` bounds the run, not each worker). The count is forgotten a day after its last
+        request."""
+        key = self.key(f"articles:{self.round}")
+        pipe = self.server.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, RUN_COUNT_SECONDS)
+        count, _ = pipe.execute()
+        return int(count)
 
     def open(self, spider: Spider) -> None:
         super().open(spider)

@@ -558,11 +558,13 @@ class BoundArticleRequests(EachOutput):
     every one of them in memory (0.7 KB a request: 4.7 GB for 7 million, and as many fingerprints in the
     duplicate filter), though a run fetches about 300,000 in its 45 minutes. The articles past the bound are
     counted (`articles/over_run_bound`) and said once in the log; with a state, the next run requests them,
-    since those this one fetched are known then. Listings, feeds and sitemaps are never held back."""
+    since those this one fetched are known then. Listings, feeds and sitemaps are never held back. With a
+    shared frontier (`REDIS_URL`) the bound is the run's, counted in Redis over all its workers."""
 
-    def __init__(self, bound: int, stats: StatsCollector) -> None:
+    def __init__(self, bound: int, stats: StatsCollector, crawler: Crawler | None = None) -> None:
         self.bound = bound
         self.stats = stats
+        self.crawler = crawler
         self.taken: set[str] = set()
         """The article URLs passed on: the same URL listed again passes too (the duplicate filter drops it)."""
 
@@ -572,12 +574,12 @@ class BoundArticleRequests(EachOutput):
         if bound <= 0:
             raise NotConfigured("MAX_ARTICLES_PER_RUN is 0: no bound")
         assert crawler.stats is not None
-        return cls(bound, crawler.stats)
+        return cls(bound, crawler.stats, crawler)
 
     def each(self, entry: Any) -> Any:
         if not isinstance(entry, Request) or ARTICLE not in entry.meta or entry.url in self.taken:
             return entry
-        if len(self.taken) < self.bound:
+        if self.requested() <= self.bound:
             self.taken.add(entry.url)
             return entry
         if not self.stats.get_value("articles/over_run_bound"):
@@ -586,6 +588,17 @@ class BoundArticleRequests(EachOutput):
                            self.bound)
         self.stats.inc_value("articles/over_run_bound")
         return None
+
+    def requested(self) -> int:
+        """How many article URLs the run has requested, counting the one at hand: this crawl's, or with a shared
+        frontier (`REDIS_URL`) those of all the run's workers (each worker bounded alone, a run of three workers
+        requested three times the bound). A URL that two workers' listings show counts twice there."""
+        from scrapers.distributed import frontier_of  # (scrapers.distributed imports this module's users)
+
+        frontier = frontier_of(self.crawler)
+        if frontier is not None and frontier.round is not None:
+            return frontier.article_requested()
+        return len(self.taken) + 1
 
 
 class ShardArticles(EachOutput):

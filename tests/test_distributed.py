@@ -37,6 +37,8 @@ from scrapers.distributed import (
     RedisFrontier,
     RunStillClosing,
 )
+from scrapers.harvest import ARTICLE
+from scrapers.middlewares import BoundArticleRequests
 from tests.harness import ROOT
 
 ARTICLES = 120
@@ -199,6 +201,20 @@ def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: 
 
 
 @pytest.mark.usefixtures("worker_logs")
+def test_max_articles_per_run_bounds_the_run_not_each_worker(site: Servers, redis_url: str, tmp_path: Path) -> None:
+    """Each worker counted its own article requests: a run of two requested up to twice the bound."""
+    outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2)]
+    with HeldRun(redis_url) as held:
+        workers = [worker(site, redis_url, output, "MAX_ARTICLES_PER_RUN=30") for output in outputs]
+        held.until_joined(workers)
+    assert finish(workers) == [0, 0]
+    read = Counter(url for output in outputs for url in urls(output)) + Counter(rejected(tmp_path))
+    assert 0 < len(read) <= 30 and max(read.values()) == 1
+    (run,) = redis.Redis.from_url(redis_url).lrange(f"newsharvest:{SITE}:reports:{SITE}", 0, -1)
+    assert json.loads(run)["articles"]["over_run_bound"] >= ARTICLES - 30  # the run's report: its workers' sum
+
+
+@pytest.mark.usefixtures("worker_logs")
 def test_a_worker_killed_midway_loses_nothing(site: Servers, redis_url: str, tmp_path: Path) -> None:
     lease = "REDIS_LEASE=2"
     slow = "DOWNLOAD_DELAY=0.05"  # a crawl long enough to be killed midway
@@ -262,6 +278,30 @@ def frontier_worker(redis_url: str, spider: Spider = SPIDER) -> tuple[FrontierSc
     scheduler = FrontierScheduler.from_crawler(crawler)
     scheduler.open(crawler.spider)
     return scheduler, nextcall
+
+
+def test_the_article_bound_counts_every_workers_requests(redis_url: str) -> None:
+    """MAX_ARTICLES_PER_RUN=5 over two workers of one run, each shown 4 articles of its own listings: 5 requested
+    in all (each worker counted its own: 8)."""
+    workers = [frontier_worker(redis_url)[0] for _ in range(2)]
+    try:
+        bounds = []
+        for scheduler in workers:
+            scheduler.crawler.engine._slot.scheduler = scheduler  # what frontier_of finds in a crawl
+            assert scheduler.stats is not None
+            bounds.append(BoundArticleRequests(5, scheduler.stats, scheduler.crawler))
+        passed = [
+            [bound.each(Request(f"http://127.0.0.1/news/{n}-{i}.html", meta={ARTICLE: None})) is not None
+             for i in range(4)]
+            for n, bound in enumerate(bounds)
+        ]
+        assert passed == [[True, True, True, True], [True, False, False, False]]
+        assert [scheduler.stats.get_value("articles/over_run_bound") for scheduler in workers] == [None, 3]
+        # the same URL again passes (the duplicate filter drops it) without counting
+        assert bounds[0].each(Request("http://127.0.0.1/news/0-0.html", meta={ARTICLE: None})) is not None
+    finally:
+        for scheduler in workers:
+            scheduler.engine_stopped()
 
 
 def test_an_idle_worker_looks_at_the_queue_again_soon(redis_url: str) -> None:
