@@ -107,6 +107,7 @@ def test_a_failing_site_fails_the_command_and_the_next_sites_still_run(tmp_path:
     ("thoidai -s LOG_FILE=x.log\n", (), "sites.txt:1: LOG_FILE is the site's log in --logs here"),
     ("news max_pages=2\n", (), "sites.txt:1: news needs a section page"),
     ("# nothing\n\n", (), "lists no site"),
+    ("thoidai -s USER_AGENT=a\x00b\n", (), "sites.txt:1: a NUL character"),
     ("thoidai\nhttps://www.example.com/politics/\n", ("-o", "all.jsonl"),
      "-o all.jsonl would take every site's articles: name each site's file with %(name)s"),
     ("thoidai\nhttps://www.example.com/politics/\n", ("-s", "STATE_URI=sqlite:///state.db"),

@@ -86,6 +86,8 @@ def read_sites(path: Path, spiders: Sequence[str]) -> list[Site]:
         raise ValueError(f"cannot read {path}: {' '.join(str(error).split())}") from error
     sites: list[Site] = []
     for number, line in enumerate(text.splitlines(), 1):
+        if "\x00" in line:
+            raise ValueError(f"{path}:{number}: a NUL character: this is no text file of sites")
         try:
             words = shlex.split(line, comments=True)
         except ValueError as error:
@@ -214,7 +216,7 @@ class Crawls:
             # A session of its own: a Ctrl-C at the terminal reaches this command alone, which passes it on once.
             crawl.process = subprocess.Popen(crawl.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                              stderr=subprocess.STDOUT, start_new_session=True)
-        except OSError as error:
+        except (OSError, ValueError) as error:  # (ValueError: a NUL character in an option)
             crawl.outcome = "not started"
             self.say_line(f"newsharvest: {crawl.site.name}: cannot start: {' '.join(str(error).split())}")
             return
