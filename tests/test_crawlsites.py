@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.commands.crawlsites import Crawl, Crawls, Site, exit_status
+from scrapers.commands.crawlsites import Crawl, Crawls, Received, Site, exit_status, read_sites
 from tests import sitecopy
 from tests.harness import ROOT
 from tests.loopback import free_port
@@ -108,10 +108,24 @@ def test_a_failing_site_fails_the_command_and_the_next_sites_still_run(tmp_path:
     ("news max_pages=2\n", (), "sites.txt:1: news needs a section page"),
     ("# nothing\n\n", (), "lists no site"),
     ("thoidai -s USER_AGENT=a\x00b\n", (), "sites.txt:1: a NUL character"),
-    ("thoidai\nhttps://www.example.com/politics/\n", ("-o", "all.jsonl"),
-     "-o all.jsonl would take every site's articles: name each site's file with %(name)s"),
+    ("thoidai\nhttps://www.example.com/politics/\n", ("-O", "all.jsonl"),
+     "output all.jsonl would be thoidai's (line 1) and example.com's (line 2): name each site's own with %(name)s"),
+    ("thoidai\nhttps://www.example.com/politics/\n", ("-s", 'FEEDS={"all.jsonl": {"format": "jsonl"}}'),
+     "output all.jsonl would be thoidai's (line 1) and example.com's (line 2)"),
     ("thoidai\nhttps://www.example.com/politics/\n", ("-s", "STATE_URI=sqlite:///state.db"),
-     "lets one run at a time hold it"),
+     "STATE_URI state.db would be thoidai's (line 1) and example.com's (line 2), and its lock lets one run"),
+    ("thoidai\nhttps://www.example.com/politics/\n", ("-s", "STATE_URI=st/state.db", "-j", "2"),
+     "STATE_URI st/state.db would be thoidai's"),
+    ("thoidai -s STATE_URI=sqlite:///one.db\nhttps://www.example.com/politics/ -s STATE_URI=sqlite:///one.db\n", (),
+     "STATE_URI one.db would be thoidai's"),
+    ("thoidai -s REJECTS_URI=r.jsonl\nhttps://www.example.com/politics/ -s REJECTS_URI=r.jsonl\n", (),
+     "REJECTS_URI r.jsonl would be thoidai's (line 1) and example.com's (line 2)"),
+    ("https://a.example.com/x/ url=https://b.example.org/y/\n", (), "sites.txt:1: url is given twice"),
+    ("thoidai\n", ("-O", "x.xyz"), "Unrecognized output format 'xyz'"),
+    ("thoidai\n", ("-o", "x.jsonl"), "Please use only one of -o/--output and -O/--overwrite-output"),
+    ("thoidai\n", ("--jobs",), "argument -j/--jobs: expected one argument"),
+    ("thoidai\n", ("--timout", "5"), "unknown option --timout"),
+    ("thoidai\n", ("-a", "foo"), "-a foo: write -a NAME=VALUE"),
     ("thoidai\n", ("-j", "0"), "-j 0: give a whole number from 1 to 256"),
     ("thoidai\n", ("--timeout", "soon"), "--timeout soon: give a number of seconds above 0"),
 ])
@@ -221,3 +235,83 @@ def test_the_same_list_on_two_machines_shares_each_sites_run_on_redis(tmp_path: 
     thoidai = [r for n in (1, 2) for r in records(tmp_path / "out" / f"thoidai-{n}.jsonl")]
     assert sorted(sitecopy.local_path(str(r["url"])) for r in news) == sorted(map(sitecopy.local_path, site.articles))
     assert len(thoidai) == 9 and len({r["url"] for r in thoidai}) == 9
+
+
+def test_reading_the_sites_file(tmp_path: Path) -> None:
+    path = tmp_path / "sites.txt"
+    path.write_bytes("\ufeffthoidai max_pages=2#not-a-comment  # a comment\r\n"
+                     "https://www.example.com/news/#top  'max_pages=3' # a comment \u2028 still it\n".encode())
+    first, second = read_sites(path, ["thoidai", "news"])
+    assert (first.spider, first.arguments) == ("thoidai", {"max_pages": "2#not-a-comment"})
+    assert (second.spider, second.name) == ("news", "example.com")
+    assert second.arguments == {"url": "https://www.example.com/news/#top", "max_pages": "3"}
+
+
+def counting_crawl(name: str, spider: str = "news") -> Crawl:
+    """A crawl that counts the SIGTERMs it gets and ends 1.5 s after the first, its exit status 10 + their
+    number; it says when it is ready for them."""
+    code = ("import signal, sys, time\n"
+            "got = []\n"
+            "signal.signal(signal.SIGTERM, lambda *_: got.append(time.monotonic()))\n"
+            "print('ready', flush=True)\n"
+            "while not got or time.monotonic() - got[0] < 1.5:\n"
+            "    time.sleep(0.01)\n"
+            "sys.exit(10 + len(got))\n")
+    return Crawl(Site(1, spider, {}, {}, name), [sys.executable, "-c", code], Path("/dev/null"))
+
+
+def run_with_signals(crawls: list[Crawl], signals: int, *, timeout: float | None = None) -> list[str]:
+    """`crawls` run, `signals` signals to this command as soon as they are all ready (and past `timeout`)."""
+    said: list[str] = []
+    received = Received()
+
+    def send() -> None:
+        deadline = time.monotonic() + 60
+        while said.count("newsharvest: a.example: ready") < 1 or (
+                timeout is not None and not any("timed out" in line for line in said)):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        received.count += signals
+
+    threading.Thread(target=send, daemon=True).start()
+    Crawls(crawls, jobs=len(crawls), timeout=timeout, kill_after=30, say_line=said.append, received=received).run()
+    return said
+
+
+def test_two_signals_in_a_row_are_both_passed_on() -> None:
+    crawls = [counting_crawl("a.example")]
+    run_with_signals(crawls, 2)
+    assert [(c.outcome, c.status) for c in crawls] == [("stopped", 12)]
+    assert exit_status(crawls) == 2
+
+
+def test_a_crawl_stopped_by_its_timeout_is_not_sent_the_commands_first_signal_as_a_second() -> None:
+    crawls = [counting_crawl("a.example")]
+    said = run_with_signals(crawls, 1, timeout=0.5)
+    assert "newsharvest: a.example: timed out after 0.5 s: SIGTERM sent" in said
+    assert [(c.outcome, c.status) for c in crawls] == [("timed out", 11)]  # one SIGTERM: a stop, not a forced one
+
+
+def test_a_crawl_that_ended_is_not_said_to_have_timed_out() -> None:
+    crawl = process_crawl("a.example", "pass")
+    said: list[str] = []
+    runner = Crawls([crawl], jobs=1, timeout=0.1, kill_after=30, say_line=said.append)
+    runner.start(crawl)
+    assert crawl.process is not None
+    crawl.process.wait()  # it ended, and no look at it has seen so yet
+    runner.watch(crawl)
+    assert (crawl.outcome, said) == ("running", [])
+
+
+def test_a_signal_passed_on_before_the_crawl_could_handle_it_is_a_stop_before_it_began() -> None:
+    crawls = [process_crawl("a.example", "import time; print('ready', flush=True); time.sleep(30)")]
+    run_with_signals(crawls, 1)
+    assert [(c.outcome, c.status) for c in crawls] == [("stopped before it began", -signal.SIGTERM)]
+    assert exit_status(crawls) == 0
+
+
+def test_a_news_crawls_lines_name_its_site() -> None:
+    said: list[str] = []
+    crawl = process_crawl("a.example", "print('newsharvest: news: cannot start: a reason', flush=True)")
+    Crawls([crawl], jobs=1, timeout=None, kill_after=30, say_line=said.append).run()
+    assert said == ["newsharvest: a.example: cannot start: a reason"]

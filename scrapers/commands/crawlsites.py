@@ -5,14 +5,16 @@
 
 The file holds one site a line: a spider name (`thoidai`), or a section page's address for the `news` spider
 (`https://www.example.com/politics/`), then that site's `-a` arguments as `name=value` words and its own
-settings as `-s NAME=VALUE` (`-s DOWNLOAD_DELAY=2`); `#` starts a comment. Each site is a `scrapy crawl` of
+settings as `-s NAME=VALUE` (`-s DOWNLOAD_DELAY=2`), quoted as in a shell; a word that starts with `#` starts a
+comment. Each site is a `scrapy crawl` of
 its own (a process: one site's crash, hang or memory cannot touch another's), with the options given here
 (`-a`, `-s`, `-o`, `-O`) and its log in `--logs`/`<site>.log`. At most `-j` run at once, in the file's order.
 
 Everything is checked before the first crawl starts (exit status 1, one line): the file, each line's spider
 and arguments (with the checks of `scrapy crawl`), a site listed twice, and the files the sites would share:
-with two sites or more, `-o`/`-O`, `REJECTS_URI` and `RUN_REPORT_URI` must name each site's own
-(`%(name)s`), and so must a SQLite `STATE_URI` when sites run at once (its lock lets one run at a time).
+each site's outputs (`-o`, `-O`, `FEEDS`), `REJECTS_URI` and `RUN_REPORT_URI`, with its line's settings and
+`%(name)s` read as its name, must be its own, and so must a SQLite `STATE_URI` when sites run at once (its lock
+lets one run at a time).
 
 A site's `newsharvest: <site>: ...` lines (`scrapy crawl`'s reasons for a failure) and anything else it
 prints on stderr or stdout come through on stderr as they are printed. When all have ended, a table on stdout
@@ -20,15 +22,18 @@ gives each site's outcome, exit status, seconds and log; the exit status is 2 wh
 timed out or died, else 1 when one could not start, else 0.
 
 `--timeout SECONDS` bounds each site's crawl: at the bound it gets SIGTERM (it cancels its downloads,
-writes what it read and ends as a stopped run does) and `--kill-after` seconds later SIGKILL. A SIGTERM or
-Ctrl-C to this command starts no more sites and is passed on to the running ones once (they end as after
-their own first signal); a second one is passed on again (they stop at once, exit status 143).
+writes what it read and ends as a stopped run does) and `--kill-after` seconds later SIGKILL. A SIGTERM,
+SIGHUP or Ctrl-C to this command starts no more sites and is passed on as one SIGTERM to each running crawl
+(they end as after their own first signal; a crawl its timeout stopped already is not sent it again); a
+second one is passed on again (they stop at once, exit status 143). A crawl that a passed-on signal met
+before it could handle one (while Python and Scrapy start) is `stopped before it began`, as if not run.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import re
 import shlex
@@ -38,19 +43,20 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
-from scrapy.utils.conf import arglist_to_dict
+from scrapy.utils.conf import arglist_to_dict, feed_process_params_from_cli
 
 from scrapers.arguments import BadStart, check_start, say, suggestion
 from scrapers.extract.links import registrable_domain
 from scrapers.spiders.news import start_address
+from scrapers.statestore import REDIS_SCHEMES, sqlite_path
 
 NOT_STARTED = 1
 FAILED = 2
@@ -61,8 +67,14 @@ MOST_JOBS = 256
 """The most crawls `-j` runs at once."""
 POLL = 0.1
 """Seconds between two looks at the running crawls."""
-NAMED_PER_SITE = ("REJECTS_URI", "RUN_REPORT_URI")
-"""Settings naming a file that two sites must not share."""
+MAX_LINE = 10_000
+"""The longest line of a sites file, in characters (shlex took a minute over a line of 2 MB)."""
+PUMPS_WAIT = 5.0
+"""Seconds the command waits at its end for the last lines of the crawls (a process a crawl left behind can
+hold its output open)."""
+PASSED_ON = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""The signals this command passes on to its crawls (SIGHUP: the terminal or the ssh session closed)."""
+NOT_A_FAILURE = ("ok", "not run", "stopped before it began")
 
 
 @dataclass(frozen=True)
@@ -81,17 +93,16 @@ def read_sites(path: Path, spiders: Sequence[str]) -> list[Site]:
     """The sites of the file at `path`; ValueError with the line's number for a line that is none, or for a
     site listed twice."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # (a byte order mark is no part of the first line)
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"cannot read {path}: {' '.join(str(error).split())}") from error
     sites: list[Site] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # (not splitlines: U+2028 is no line end here)
         if "\x00" in line:
             raise ValueError(f"{path}:{number}: a NUL character: this is no text file of sites")
-        try:
-            words = shlex.split(line, comments=True)
-        except ValueError as error:
-            raise ValueError(f"{path}:{number}: {error}") from error
+        if len(line) > MAX_LINE:
+            raise ValueError(f"{path}:{number}: a line of {len(line)} characters (at most {MAX_LINE})")
+        words = _words(line.removesuffix("\r"), f"{path}:{number}")
         if not words:
             continue
         site = _site(number, words, spiders, path)
@@ -101,6 +112,19 @@ def read_sites(path: Path, spiders: Sequence[str]) -> list[Site]:
     if not sites:
         raise ValueError(f"{path} lists no site (one a line: a spider name, or a section page's address)")
     return sites
+
+
+def _words(line: str, where: str) -> list[str]:
+    """The words of `line` as a shell splits them, up to the first word that starts with `#` (a `#` inside a
+    word, as in a URL's `#top`, is part of it)."""
+    lexer = shlex.shlex(line, posix=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        words = list(lexer)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from error
+    return list(itertools.takewhile(lambda word: not word.startswith("#"), words))
 
 
 def _site(number: int, words: list[str], spiders: Sequence[str], path: Path) -> Site:
@@ -120,6 +144,8 @@ def _site(number: int, words: list[str], spiders: Sequence[str], path: Path) -> 
         name, equals, value = word.partition("=")
         if not equals or not name:
             raise ValueError(f"{path}:{number}: {word!r} is no argument: write name=value, or -s NAME=VALUE")
+        if name in into:
+            raise ValueError(f"{path}:{number}: {name} is given twice")
         into[name] = value
     if first == "news" and "url" not in arguments:
         raise ValueError(f"{path}:{number}: news needs a section page: its address, or url=...")
@@ -130,19 +156,31 @@ def _site(number: int, words: list[str], spiders: Sequence[str], path: Path) -> 
     return Site(number, first, arguments, settings, name or first)
 
 
-def shared_files(sites: Sequence[Site], jobs: int, outputs: Sequence[str], settings: BaseSettings) -> str | None:
-    """Why the sites' crawls would write one another's files (a path without `%(name)s`), or None."""
-    if len(sites) < 2:
-        return None
-    for uri in outputs:
-        if "%(name)s" not in uri:
-            return f"-o {uri} would take every site's articles: name each site's file with %(name)s"
-    for setting in NAMED_PER_SITE:
-        if (value := settings.get(setting)) and "%(name)s" not in value:
-            return f"{setting}={value} would be every site's: name each site's file with %(name)s"
+def own_files(site: Site, jobs: int, outputs: Sequence[str], settings: BaseSettings) -> list[tuple[str, str]]:
+    """The files the crawl of `site` writes that no other site's may (what each is, and its path with `%(name)s`
+    read as the site's name): its outputs, its rejects file and run report and, when sites run at once, its
+    SQLite state. `settings` are the site's own (its line's on top)."""
+    files = [("output", uri.removeprefix("file://")) for uri in [*outputs, *settings.getdict("FEEDS")]]
+    files += [(name, settings[name].removeprefix("file://")) for name in ("REJECTS_URI", "RUN_REPORT_URI")
+              if settings.get(name)]
     state = settings.get("STATE_URI") or ""
-    if jobs > 1 and state.startswith("sqlite:") and "%(name)s" not in state:
-        return (f"STATE_URI={state} lets one run at a time hold it: name each site's with %(name)s, or give -j 1")
+    if state and jobs > 1 and not state.startswith(REDIS_SCHEMES):
+        with contextlib.suppress(ValueError):  # (a STATE_URI of no known kind: its crawl says so)
+            files.append(("STATE_URI", str(sqlite_path(state))))
+    return [(what, os.path.normpath(path.replace("%(name)s", site.name))) for what, path in files]
+
+
+def shared_file(claimed: dict[str, tuple[str, Site]], site: Site, files: list[tuple[str, str]]) -> str | None:
+    """Why `site` would write a file another site writes (`claimed`: each path, with what it is and whose it
+    is, which this adds `files` to), or None."""
+    for what, path in files:
+        if path in claimed and claimed[path][1] is not site:
+            other = claimed[path][1]
+            whose = f"{what} {path} would be {other.name}'s (line {other.line}) and {site.name}'s (line {site.line})"
+            if what == "STATE_URI":
+                return f"{whose}, and its lock lets one run at a time hold it: name each site's with %(name)s, or -j 1"
+            return f"{whose}: name each site's own with %(name)s"
+        claimed[path] = (what, site)
     return None
 
 
@@ -157,9 +195,10 @@ class Crawl:
     started: float = 0.0
     ended: float | None = None
     terminated: float | None = None
-    """When this command sent it SIGTERM (its timeout, or a signal passed on); None before."""
+    """When this command first sent it SIGTERM (its timeout, or a signal passed on); None before."""
+    signalled: int = 0
+    """How many SIGTERMs this command sent it."""
     outcome: str = "not run"
-    lines: list[str] = field(default_factory=list)
     pump: threading.Thread | None = None
 
     @property
@@ -171,54 +210,86 @@ class Crawl:
         return None if self.process is None else self.process.returncode
 
 
+@dataclass
+class Received:
+    """The signals this command received, counted by its handler: from the first on no crawl starts."""
+
+    count: int = 0
+
+    def __call__(self, number: int, frame: object) -> None:
+        self.count += 1
+
+
 class Crawls:
     """The crawls of the sites, at most `jobs` at a time, in order; `timeout` seconds each (None: no bound), then
-    SIGKILL `kill_after` seconds after their SIGTERM. `say_line` gets each line a crawl prints."""
+    SIGKILL `kill_after` seconds after their SIGTERM. `say_line` gets each line a crawl prints; `received`
+    counts the signals to pass on."""
 
     def __init__(self, crawls: list[Crawl], *, jobs: int, timeout: float | None, kill_after: float,
-                 say_line: Callable[[str], None]) -> None:
+                 say_line: Callable[[str], None], received: Received | None = None) -> None:
         self.crawls = crawls
         self.jobs = jobs
         self.timeout = timeout
         self.kill_after = kill_after
         self.say_line = say_line
-        self.signals = 0
-        """Signals this command received: from the first on no crawl starts."""
+        self.received = received or Received()
         self._lock = threading.Lock()
 
     def run(self) -> None:
         waiting = list(self.crawls)
         running: list[Crawl] = []
         passed_on = 0
-        while waiting or running:
-            while waiting and len(running) < self.jobs and not self.signals:
-                crawl = waiting.pop(0)
-                self.start(crawl)
-                if crawl.process is not None:
-                    running.append(crawl)
-            if self.signals > passed_on:  # each signal passed on once to each running crawl
-                passed_on = self.signals
-                for crawl in running:
-                    self.terminate(crawl, "stopped")
-            for crawl in list(running):
-                self.watch(crawl)
-                if crawl.process is not None and crawl.process.poll() is not None:
-                    self.ended(crawl)
-                    running.remove(crawl)
-            if self.signals and waiting:
-                waiting.clear()  # the sites left stay "not run"
-            if running:
-                time.sleep(POLL)
+        try:
+            while waiting or running:
+                while waiting and len(running) < self.jobs and not self.received.count:
+                    crawl = waiting.pop(0)
+                    self.start(crawl)
+                    if crawl.process is not None:
+                        running.append(crawl)
+                for crawl in list(running):
+                    assert crawl.process is not None
+                    if crawl.process.poll() is not None:  # (first: a crawl that ended is sent nothing)
+                        self.ended(crawl)
+                        running.remove(crawl)
+                    else:
+                        self.watch(crawl)
+                if passed_on < self.received.count:  # each signal passed on, one a look (the same signal sent twice
+                    passed_on += 1  # at once arrives once)
+                    for crawl in running:
+                        if crawl.signalled < passed_on and self.terminate(crawl) and crawl.outcome == "running":
+                            crawl.outcome = "stopped"
+                if self.received.count:
+                    waiting.clear()  # the sites left stay "not run"
+                if running:
+                    time.sleep(POLL)
+        finally:
+            self.stop(running)
+        deadline = time.monotonic() + PUMPS_WAIT
+        for crawl in self.crawls:
+            if crawl.pump is not None:
+                crawl.pump.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    def stop(self, running: list[Crawl]) -> None:
+        """The crawls still running when this command ends early (an exception): stopped as at a timeout, so
+        that none goes on unwatched."""
+        for crawl in running:
+            self.terminate(crawl)
+        deadline = time.monotonic() + self.kill_after
+        for crawl in running:
+            assert crawl.process is not None
+            try:
+                crawl.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.kill(crawl)
 
     def start(self, crawl: Crawl) -> None:
-        crawl.log.parent.mkdir(parents=True, exist_ok=True)
         try:
             # A session of its own: a Ctrl-C at the terminal reaches this command alone, which passes it on once.
             crawl.process = subprocess.Popen(crawl.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                              stderr=subprocess.STDOUT, start_new_session=True)
         except (OSError, ValueError) as error:  # (ValueError: a NUL character in an option)
             crawl.outcome = "not started"
-            self.say_line(f"newsharvest: {crawl.site.name}: cannot start: {' '.join(str(error).split())}")
+            self.say(f"newsharvest: {crawl.site.name}: cannot start: {' '.join(str(error).split())}")
             return
         crawl.started = time.monotonic()
         crawl.outcome = "running"
@@ -227,51 +298,67 @@ class Crawls:
         crawl.pump.start()
 
     def pump(self, crawl: Crawl, output: IO[bytes]) -> None:
-        """The lines `crawl` prints, passed on as they come, each naming the site."""
+        """The lines `crawl` prints, passed on as they come, each naming the site (a `news` crawl that stopped
+        before its spider named itself after its site says `news`)."""
         prefix = f"newsharvest: {crawl.site.name}: "
+        spider = f"newsharvest: {crawl.site.spider}: "
         for raw in output:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            line = line if line.startswith("newsharvest: ") else prefix + line
-            crawl.lines.append(line)
-            with self._lock:
-                self.say_line(line)
+            if line.startswith(spider):
+                line = prefix + line.removeprefix(spider)
+            self.say(line if line.startswith("newsharvest: ") else prefix + line)
+
+    def say(self, line: str) -> None:
+        with self._lock, contextlib.suppress(OSError):  # (stderr closed: the crawls still run to their end)
+            self.say_line(line)
 
     def watch(self, crawl: Crawl) -> None:
-        """SIGTERM for a crawl past its timeout, SIGKILL for one still going `kill_after` seconds after SIGTERM."""
+        """SIGTERM for a crawl past its timeout, SIGKILL for one still going `kill_after` seconds after its
+        first SIGTERM."""
         now = time.monotonic()
-        if self.timeout is not None and crawl.terminated is None and now - crawl.started >= self.timeout:
-            self.terminate(crawl, "timed out")
-            with self._lock:
-                self.say_line(f"newsharvest: {crawl.site.name}: timed out after {self.timeout:g} s: SIGTERM sent")
-        if crawl.terminated is not None and now - crawl.terminated >= self.kill_after and crawl.outcome != "killed":
-            self.signal(crawl, signal.SIGKILL)
+        timed_out = self.timeout is not None and crawl.terminated is None and now - crawl.started >= self.timeout
+        if timed_out and self.terminate(crawl):
+            crawl.outcome = "timed out"
+            self.say(f"newsharvest: {crawl.site.name}: timed out after {self.timeout:g} s: SIGTERM sent")
+        overdue = crawl.terminated is not None and now - crawl.terminated >= self.kill_after
+        if overdue and crawl.outcome != "killed" and self.kill(crawl):
             crawl.outcome = "killed"
-            with self._lock:
-                self.say_line(f"newsharvest: {crawl.site.name}: still running {self.kill_after:g} s after SIGTERM:"
-                              " SIGKILL sent")
+            self.say(f"newsharvest: {crawl.site.name}: still running {self.kill_after:g} s after SIGTERM: SIGKILL sent")
 
-    def terminate(self, crawl: Crawl, outcome: str) -> None:
-        self.signal(crawl, signal.SIGTERM)
+    def terminate(self, crawl: Crawl) -> bool:
+        """SIGTERM to the crawl; False when it had ended."""
+        assert crawl.process is not None
+        if crawl.process.poll() is not None:
+            return False
+        try:
+            crawl.process.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            return False
+        crawl.signalled += 1
         if crawl.terminated is None:
             crawl.terminated = time.monotonic()
-            crawl.outcome = outcome
+        return True
 
-    def signal(self, crawl: Crawl, number: int) -> None:
-        if crawl.process is not None and crawl.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
-                crawl.process.send_signal(number)
+    def kill(self, crawl: Crawl) -> bool:
+        """SIGKILL to the crawl and to what it started (its process group); False when it had ended."""
+        assert crawl.process is not None
+        if crawl.process.poll() is not None:
+            return False
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(crawl.process.pid, signal.SIGKILL)
+        return True
 
     def ended(self, crawl: Crawl) -> None:
         crawl.ended = time.monotonic()
-        if crawl.pump is not None:
-            crawl.pump.join(timeout=5)  # its last lines (a child it left could hold the pipe open)
         status = crawl.status
-        if crawl.outcome in ("timed out", "killed"):
-            return
-        if status is not None and status < 0:
+        if crawl.outcome == "stopped" and status in (-signal.SIGTERM, -signal.SIGINT, NOT_STARTED):
+            crawl.outcome = "stopped before it began"  # (before its handlers, or `cannot start: a shutdown signal`)
+        elif crawl.outcome in ("timed out", "killed", "stopped"):
+            pass  # (the exit status says how it ended)
+        elif status is not None and status < 0:
             crawl.outcome = f"died of {signal_name(-status)}"
-        elif crawl.outcome != "stopped":  # (a stopped crawl's exit status says how it ended)
-            crawl.outcome = {0: "ok", NOT_STARTED: "not started", FAILED: "failed"}.get(status or 0, "failed")
+        else:
+            crawl.outcome = {0: "ok", NOT_STARTED: "not started"}.get(status or 0, "failed")
 
 
 def signal_name(number: int) -> str:
@@ -282,14 +369,13 @@ def signal_name(number: int) -> str:
 
 
 def exit_status(crawls: Sequence[Crawl]) -> int:
-    """2 when a crawl failed, timed out or died; else 1 when one could not start; else 0 (sites not run
-    after a signal are said on stderr, as the pages a stopped crawl did not fetch are not an error)."""
-    statuses = [crawl.status for crawl in crawls if crawl.process is not None]
-    if any(crawl.outcome in ("timed out", "killed") for crawl in crawls) or any(
-        status not in (0, NOT_STARTED) for status in statuses
-    ):
+    """2 when a crawl failed, timed out, was killed or died (or a stopped one did not end well); else 1 when one
+    could not start; else 0 (sites not run after a signal are said on stderr, as the pages a stopped crawl did
+    not fetch are not an error)."""
+    if any(crawl.outcome not in (*NOT_A_FAILURE, "not started", "stopped")
+           or (crawl.outcome == "stopped" and crawl.status != 0) for crawl in crawls):
         return FAILED
-    if NOT_STARTED in statuses or any(crawl.outcome == "not started" for crawl in crawls):
+    if any(crawl.outcome == "not started" for crawl in crawls):
         return NOT_STARTED
     return 0
 
@@ -299,8 +385,8 @@ def table(crawls: Sequence[Crawl]) -> str:
     for crawl in crawls:
         status = "" if crawl.status is None else str(crawl.status)
         seconds = f"{crawl.seconds:.1f}" if crawl.process is not None else ""
-        lines.append(f"| {crawl.site.name} | {crawl.site.spider} | {crawl.outcome} | {status} | {seconds} "
-                     f"| {crawl.log} |")
+        log = crawl.log if crawl.process is not None else ""
+        lines.append(f"| {crawl.site.name} | {crawl.site.spider} | {crawl.outcome} | {status} | {seconds} | {log} |")
     return "\n".join(lines)
 
 
@@ -317,6 +403,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
+        parser.error = _one_line  # type: ignore[method-assign]  # (argparse: usage, then exit status 2)
         parser.add_argument("-j", "--jobs", default="4", metavar="N",
                             help="sites crawled at once (default 4; each crawl is a process of about 150 MB)")
         parser.add_argument("--timeout", default=None, metavar="SECONDS",
@@ -334,10 +421,18 @@ class Command(ScrapyCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
-            super().process_options(args, opts)
-            opts.spargs = arglist_to_dict(opts.spargs)
+            if unknown := [arg for arg in args if arg.startswith("-")]:
+                raise UsageError(f"unknown option {unknown[0]} (see scrapy crawlsites -h)")
             if len(args) != 1:
-                raise UsageError("give one file of sites: scrapy crawlsites SITES_FILE")
+                raise UsageError(f"give one file of sites: scrapy crawlsites SITES_FILE (given: {' '.join(args)})")
+            super().process_options(args, opts)
+            for pair in opts.spargs:
+                if "=" not in pair:
+                    raise UsageError(f"-a {pair}: write -a NAME=VALUE")
+            opts.spargs = arglist_to_dict(opts.spargs)
+            assert self.settings is not None
+            if opts.output or opts.overwrite_output:
+                feed_process_params_from_cli(self.settings, opts.output, overwrite_output=opts.overwrite_output)
             opts.jobs = _count("-j", opts.jobs)
             opts.timeout = None if opts.timeout is None else _seconds("--timeout", opts.timeout)
             opts.kill_after = _seconds("--kill-after", opts.kill_after)
@@ -347,25 +442,28 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if self.settings.get("LOG_FILE"):
-            self.refuse("LOG_FILE is each site's own here: give --logs FOLDER")
+        received = Received()  # (from now on: a Ctrl-C during the checks starts no crawl, without a traceback)
+        previous = {number: signal.signal(number, received) for number in PASSED_ON}
         try:
-            crawls = self.crawls(Path(args[0]), opts)
-        except (ValueError, BadStart) as error:
-            self.refuse(str(error))
-        runner = Crawls(crawls, jobs=opts.jobs, timeout=opts.timeout, kill_after=opts.kill_after,
-                        say_line=lambda line: print(line, file=sys.stderr, flush=True))
-        previous = {number: signal.signal(number, lambda *_: _received(runner))
-                    for number in (signal.SIGINT, signal.SIGTERM)}
-        try:
+            if self.settings.get("LOG_FILE"):
+                self.refuse("LOG_FILE is each site's own here: give --logs FOLDER")
+            try:
+                crawls = self.crawls(Path(args[0]), opts)
+            except (ValueError, BadStart) as error:
+                self.refuse(str(error))
+            runner = Crawls(crawls, jobs=opts.jobs, timeout=opts.timeout, kill_after=opts.kill_after,
+                            say_line=lambda line: print(line, file=sys.stderr, flush=True), received=received)
             runner.run()
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
-        print(table(crawls), flush=True)
-        for crawl in crawls:
-            if crawl.outcome == "not run":
-                say(crawl.site.name, "not crawled: this command was stopped before its turn")
+        try:
+            print(table(crawls), flush=True)
+            for crawl in crawls:
+                if crawl.outcome == "not run":
+                    say(crawl.site.name, "not crawled: this command was stopped before its turn")
+        except BrokenPipeError:  # (stdout closed: `| head`; the exit status still says how the crawls went)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         self.exitcode = exit_status(crawls)
 
     def crawls(self, path: Path, opts: argparse.Namespace) -> list[Crawl]:
@@ -374,21 +472,24 @@ class Command(ScrapyCommand):
         loader = get_spider_loader(self.settings)
         sites = read_sites(path, loader.list())
         outputs = [*opts.output, *opts.overwrite_output]
-        if any(uri in ("-", "stdout:") for uri in outputs):
+        if len(sites) > 1 and any(uri == "-" or uri.startswith(("-:", "stdout:")) for uri in outputs):
             raise ValueError("the sites' articles cannot share stdout: give each site's file with %(name)s")
-        if why := shared_files(sites, opts.jobs, outputs, self.settings):
-            raise ValueError(why)
         crawls = []
+        claimed: dict[str, tuple[str, Site]] = {}
         for site in sites:
+            where = f"{path}:{site.line}"
             if "LOG_FILE" in site.settings:
-                raise ValueError(f"{path}:{site.line}: LOG_FILE is the site's log in --logs here")
+                raise ValueError(f"{where}: LOG_FILE is the site's log in --logs here")
             arguments = {**opts.spargs, **site.arguments}
             settings = self.settings.copy()
-            settings.setdict(site.settings, priority="cmdline")
             try:
+                settings.setdict(site.settings, priority="cmdline")
                 check_start(loader.load(site.spider), arguments, settings, [*arglist_to_dict(opts.set), *site.settings])
-            except BadStart as error:
-                raise BadStart(f"{path}:{site.line}: {site.name}: {error}") from error
+                files = own_files(site, opts.jobs, outputs, settings)
+            except (BadStart, ValueError, TypeError) as error:
+                raise BadStart(f"{where}: {site.name}: {' '.join(str(error).split())}") from error
+            if why := shared_file(claimed, site, files):
+                raise ValueError(why)
             log = opts.logs / f"{site.name.replace(os.sep, '_')}.log"
             command = [sys.executable, "-m", "scrapy", "crawl", site.spider,
                        *(part for name, value in arguments.items() for part in ("-a", f"{name}={value}")),
@@ -398,15 +499,22 @@ class Command(ScrapyCommand):
                        *(part for uri in opts.overwrite_output for part in ("-O", uri)),
                        "-s", f"LOG_FILE={log}"]
             crawls.append(Crawl(site, command, log))
+        try:  # last: a refused run leaves no folder behind
+            opts.logs.mkdir(parents=True, exist_ok=True)
+            if not os.access(opts.logs, os.W_OK | os.X_OK):
+                raise PermissionError(f"{opts.logs} cannot be written")
+        except OSError as error:
+            raise ValueError(f"--logs {opts.logs}: {' '.join(str(error).split())}") from error
         return crawls
 
-    def refuse(self, line: str) -> None:
+    def refuse(self, line: str) -> NoReturn:
         say("crawlsites", line)
         sys.exit(NOT_STARTED)
 
 
-def _received(runner: Crawls) -> None:
-    runner.signals += 1
+def _one_line(message: str) -> NoReturn:
+    say("crawlsites", message)
+    sys.exit(NOT_STARTED)
 
 
 def _count(option: str, value: str) -> int:
