@@ -29,7 +29,8 @@ from scrapers.harvest import ARTICLE, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
 from scrapers.middlewares import fetch_outcomes
-from scrapers.outputfiles import being_written, describe, output_opened
+from scrapers.outputfiles import describe, output_opened
+from scrapers.partfiles import being_written, lock_part, remove_unheld
 from scrapers.statestore import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -91,8 +92,8 @@ class RejectsFile:
 
     def spider_opened(self, spider: Spider) -> None:
         self.path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
-        if not self.with_state and not being_written(self.part):
-            self.part.unlink(missing_ok=True)  # a killed run's rejects: without a state, it is all fetched again
+        if not self.with_state:
+            remove_unheld(self.part)  # a killed run's rejects (not a running one's): its pages are all fetched again
         self.written = self.lines_in(self.path)
 
     def lines_in(self, path: Path) -> set[tuple[str, str, str]]:
@@ -109,10 +110,10 @@ class RejectsFile:
 
     def run_settled(self, run_id: int, outcome: str) -> None:
         """The state settled a run that did not finish: its rejects are kept when it is recovered."""
-        if self.path is not None and self.part.exists():
+        if self.path is not None and self.part.exists() and not being_written(self.part):  # (held: a running crawl's)
             if outcome == "recovered":
                 append_once(self.part, self.path)
-            self.part.unlink()
+            remove_unheld(self.part)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
         if isinstance(exception, Duplicate):
@@ -149,15 +150,9 @@ class RejectsFile:
         rejects were lost."""
         assert self.path is not None
         for part in (self.part, Path(f"{self.path}.{os.getpid()}{PART_SUFFIX}")):
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT, 0o666)  # (no O_TRUNC: the file may be another's)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue
-            os.ftruncate(fd, 0)
-            self.writing = part
-            return open(fd, "w", encoding="utf-8")
+            if (fd := lock_part(part)) is not None:
+                self.writing = part
+                return open(fd, "w", encoding="utf-8")
         raise OSError(f"{self.part} and this process's own are both locked by other crawls")
 
     def spider_closed(self, spider: Spider) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import fcntl
 import io
 import logging
 import os
@@ -44,6 +43,7 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
 from scrapers.integrity import START_ERROR, note_error
+from scrapers.partfiles import being_written, lock_part
 from scrapers.statestore import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -227,17 +227,23 @@ class AtomicFileFeedStorage(FileFeedStorage):
     def open(self, spider: Spider) -> IO[bytes]:
         if self.open_error is not None:  # the exporter tries again with each item: one error is enough
             raise self.open_error
-        if self.signals is not None:
-            self.signals.send_catch_log(output_opened, path=self.final)
         try:
             self.final.parent.mkdir(parents=True, exist_ok=True)
             raw = self.locked_part()
+        except OSError as error:
+            self.open_error = error
+            self.note(error)
+            raise
+        if self.signals is not None:  # (only once this crawl holds the file: the state then knows it as its own)
+            self.signals.send_catch_log(output_opened, path=self.final)
+        try:
             if self.write_mode == "ab" and self.final.exists():
                 with self.final.open("rb") as existing:
                     shutil.copyfileobj(existing, raw)
         except OSError as error:
             self.open_error = error
             self.note(error)
+            self.discard(raw)
             raise
         return CheckedWriter(raw, self.note)
 
@@ -247,14 +253,10 @@ class AtomicFileFeedStorage(FileFeedStorage):
         before, a distributed worker started again while the first still runs) wrote into the first one's
         `.part`: the first put a mix of the two in place and exited 0, the second failed at its rename. Now the
         second finds the lock taken before it empties anything, and fails (`OutputInUse`)."""
-        fd = os.open(self.part, os.O_WRONLY | os.O_CREAT, 0o666)  # (no O_TRUNC: the file may be another's)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        fd = lock_part(self.part)
+        if fd is None:
             raise OutputInUse(f"another crawl is writing {self.final} (its {self.part.name} is locked): give each"
-                              " crawl its own output path (%(time)s in it, or the worker's name)") from None
-        os.ftruncate(fd, 0)
+                              " crawl its own output path (%(time)s in it, or the worker's name)")
         self.locked = os.fstat(fd)
         return io.FileIO(fd, "w")
 
@@ -276,7 +278,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
             self.discard(file)
             raise
 
-    def discard(self, file: IO[bytes] | None) -> None:
+    def discard(self, file: IO[bytes] | io.FileIO | None) -> None:
         """This crawl's `.part` removed (never another crawl's, which holds the lock of its own) and `file` closed."""
         if self.locked is not None:
             with contextlib.suppress(OSError):
@@ -289,24 +291,6 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
     def note(self, error: OSError) -> None:
         note_error(self.stats, "output", f"{self.final} not written: {describe(error)}")
-
-
-def being_written(part: Path) -> bool:
-    """Whether another crawl holds the `.part` file `part` locked (`AtomicFileFeedStorage.locked_part`): asked
-    before the run starts, so that such a run does not start (the lock itself is what keeps the file whole)."""
-    try:
-        fd = os.open(part, os.O_RDONLY)
-    except OSError:
-        return False  # no such file: nobody writes it
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # (and with it this probe's own lock)
-    return False
 
 
 def made_folder(path: str) -> Path:

@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
+from scrapers.partfiles import remove_unheld
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url TEXT PRIMARY KEY,
@@ -453,7 +455,7 @@ def remove_partial_files(outputs: list[Path]) -> None:
     for path in outputs:
         for partial in partial_files(path):
             with suppress(FileNotFoundError, NotADirectoryError):
-                partial.unlink()
+                remove_unheld(partial)  # (not another crawl's, which writes it under the same name)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
