@@ -595,6 +595,8 @@ class BoundArticleRequests(EachOutput):
         requested three times the bound). A URL that two workers' listings show counts twice there."""
         from scrapers.distributed import frontier_of  # (scrapers.distributed imports this module's users)
 
+        if self.stats.get_value("articles/over_run_bound"):
+            return self.bound + 1  # past the bound once, past it for good (no more look at Redis per request)
         frontier = frontier_of(self.crawler)
         if frontier is not None and frontier.round is not None:
             return frontier.article_requested()

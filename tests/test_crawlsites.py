@@ -315,3 +315,18 @@ def test_a_news_crawls_lines_name_its_site() -> None:
     crawl = process_crawl("a.example", "print('newsharvest: news: cannot start: a reason', flush=True)")
     Crawls([crawl], jobs=1, timeout=None, kill_after=30, say_line=said.append).run()
     assert said == ["newsharvest: a.example: cannot start: a reason"]
+
+
+def test_a_crawl_that_a_passed_on_signal_ended_after_its_spider_opened_is_no_stop_before_it_began(
+    tmp_path: Path,
+) -> None:
+    """Dying of SIGTERM is harmless only before the spider opened; after (Scrapy's handlers gone at its end), the
+    crawl may have lost what it read: it fails the command."""
+    log = tmp_path / "a.example.log"
+    log.write_text("an earlier run's line: Spider opened\n", encoding="utf-8")  # (the log is appended to)
+    code = (f"import time; open({str(log)!r}, 'a').write('[scrapy.core.engine] INFO: Spider opened\\n');"
+            " print('ready', flush=True); time.sleep(30)")
+    crawls = [Crawl(Site(1, "news", {}, {}, "a.example"), [sys.executable, "-c", code], log)]
+    run_with_signals(crawls, 1)
+    assert [(c.outcome, c.status) for c in crawls] == [("stopped", -signal.SIGTERM)]
+    assert exit_status(crawls) == 2

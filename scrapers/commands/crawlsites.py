@@ -160,14 +160,17 @@ def own_files(site: Site, jobs: int, outputs: Sequence[str], settings: BaseSetti
     """The files the crawl of `site` writes that no other site's may (what each is, and its path with `%(name)s`
     read as the site's name): its outputs, its rejects file and run report and, when sites run at once, its
     SQLite state. `settings` are the site's own (its line's on top)."""
-    files = [("output", uri.removeprefix("file://")) for uri in [*outputs, *settings.getdict("FEEDS")]]
+    uris = [uri.removeprefix("file://") for uri in [*outputs, *settings.getdict("FEEDS")]]
+    files = [("output", uri) for uri in uris]
+    if not settings.get("RUN_REPORT_URI"):
+        files += [("run report", str(Path(uri).with_suffix(".report.json"))) for uri in uris]
     files += [(name, settings[name].removeprefix("file://")) for name in ("REJECTS_URI", "RUN_REPORT_URI")
               if settings.get(name)]
     state = settings.get("STATE_URI") or ""
     if state and jobs > 1 and not state.startswith(REDIS_SCHEMES):
         with contextlib.suppress(ValueError):  # (a STATE_URI of no known kind: its crawl says so)
             files.append(("STATE_URI", str(sqlite_path(state))))
-    return [(what, os.path.normpath(path.replace("%(name)s", site.name))) for what, path in files]
+    return [(what, os.path.abspath(path.replace("%(name)s", site.name))) for what, path in files]
 
 
 def shared_file(claimed: dict[str, tuple[str, Site]], site: Site, files: list[tuple[str, str]]) -> str | None:
@@ -198,6 +201,8 @@ class Crawl:
     """When this command first sent it SIGTERM (its timeout, or a signal passed on); None before."""
     signalled: int = 0
     """How many SIGTERMs this command sent it."""
+    log_start: int = 0
+    """The size of its log when it started (Scrapy appends to it): where its own lines begin."""
     outcome: str = "not run"
     pump: threading.Thread | None = None
 
@@ -283,6 +288,8 @@ class Crawls:
                 self.kill(crawl)
 
     def start(self, crawl: Crawl) -> None:
+        with contextlib.suppress(OSError):
+            crawl.log_start = crawl.log.stat().st_size
         try:
             # A session of its own: a Ctrl-C at the terminal reaches this command alone, which passes it on once.
             crawl.process = subprocess.Popen(crawl.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -351,7 +358,7 @@ class Crawls:
     def ended(self, crawl: Crawl) -> None:
         crawl.ended = time.monotonic()
         status = crawl.status
-        if crawl.outcome == "stopped" and status in (-signal.SIGTERM, -signal.SIGINT, NOT_STARTED):
+        if crawl.outcome == "stopped" and status in (-signal.SIGTERM, -signal.SIGINT, NOT_STARTED) and not began(crawl):
             crawl.outcome = "stopped before it began"  # (before its handlers, or `cannot start: a shutdown signal`)
         elif crawl.outcome in ("timed out", "killed", "stopped"):
             pass  # (the exit status says how it ended)
@@ -359,6 +366,17 @@ class Crawls:
             crawl.outcome = f"died of {signal_name(-status)}"
         else:
             crawl.outcome = {0: "ok", NOT_STARTED: "not started"}.get(status or 0, "failed")
+
+
+def began(crawl: Crawl) -> bool:
+    """Whether the crawl's spider opened (its log says so): a crawl that a signal ended before could fetch
+    nothing, one that died of it after may have lost what it read."""
+    try:
+        with crawl.log.open("rb") as log:
+            log.seek(crawl.log_start)
+            return b"Spider opened" in log.read()
+    except OSError:
+        return True  # (no log to tell: not counted as harmless)
 
 
 def signal_name(number: int) -> str:
@@ -454,17 +472,17 @@ class Command(ScrapyCommand):
             runner = Crawls(crawls, jobs=opts.jobs, timeout=opts.timeout, kill_after=opts.kill_after,
                             say_line=lambda line: print(line, file=sys.stderr, flush=True), received=received)
             runner.run()
+            try:
+                print(table(crawls), flush=True)
+                for crawl in crawls:
+                    if crawl.outcome == "not run":
+                        say(crawl.site.name, "not crawled: this command was stopped before its turn")
+            except BrokenPipeError:  # (stdout closed: `| head`; the exit status still says how the crawls went)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            self.exitcode = exit_status(crawls)
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
-        try:
-            print(table(crawls), flush=True)
-            for crawl in crawls:
-                if crawl.outcome == "not run":
-                    say(crawl.site.name, "not crawled: this command was stopped before its turn")
-        except BrokenPipeError:  # (stdout closed: `| head`; the exit status still says how the crawls went)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        self.exitcode = exit_status(crawls)
 
     def crawls(self, path: Path, opts: argparse.Namespace) -> list[Crawl]:
         """The crawl of each site of the file at `path`, every one checked as `scrapy crawl` checks its own."""
@@ -497,6 +515,8 @@ class Command(ScrapyCommand):
                        *(part for name, value in site.settings.items() for part in ("-s", f"{name}={value}")),
                        *(part for uri in opts.output for part in ("-o", uri)),
                        *(part for uri in opts.overwrite_output for part in ("-O", uri)),
+                       *(("-s", f"LOG_LEVEL={opts.loglevel}") if opts.loglevel else ()),
+                       *(("-s", "LOG_ENABLED=False") if opts.nolog else ()),
                        "-s", f"LOG_FILE={log}"]
             crawls.append(Crawl(site, command, log))
         try:  # last: a refused run leaves no folder behind
