@@ -170,20 +170,21 @@ def own_files(site: Site, jobs: int, outputs: Sequence[str], settings: BaseSetti
     if state and jobs > 1 and not state.startswith(REDIS_SCHEMES):
         with contextlib.suppress(ValueError):  # (a STATE_URI of no known kind: its crawl says so)
             files.append(("STATE_URI", str(sqlite_path(state))))
-    return [(what, os.path.abspath(path.replace("%(name)s", site.name))) for what, path in files]
+    return [(what, os.path.normpath(path.replace("%(name)s", site.name))) for what, path in files]
 
 
 def shared_file(claimed: dict[str, tuple[str, Site]], site: Site, files: list[tuple[str, str]]) -> str | None:
     """Why `site` would write a file another site writes (`claimed`: each path, with what it is and whose it
     is, which this adds `files` to), or None."""
     for what, path in files:
-        if path in claimed and claimed[path][1] is not site:
-            other = claimed[path][1]
+        key = os.path.abspath(path)  # (a relative and an absolute path to one file are one file)
+        if key in claimed and claimed[key][1] is not site:
+            other = claimed[key][1]
             whose = f"{what} {path} would be {other.name}'s (line {other.line}) and {site.name}'s (line {site.line})"
             if what == "STATE_URI":
                 return f"{whose}, and its lock lets one run at a time hold it: name each site's with %(name)s, or -j 1"
             return f"{whose}: name each site's own with %(name)s"
-        claimed[path] = (what, site)
+        claimed[key] = (what, site)
     return None
 
 
