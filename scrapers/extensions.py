@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
+import glob
 import json
 import logging
 import os
@@ -92,9 +93,16 @@ class RejectsFile:
 
     def spider_opened(self, spider: Spider) -> None:
         self.path = Path((self.uri % {"name": spider.name}).removeprefix("file://"))
-        if not self.with_state:
-            remove_unheld(self.part)  # a killed run's rejects (not a running one's): its pages are all fetched again
+        if not self.with_state:  # a killed run's rejects (not a running one's): its pages are all fetched again
+            for part in (self.part, *self.parts_of_runs_beside()):
+                remove_unheld(part)
         self.written = self.lines_in(self.path)
+
+    def parts_of_runs_beside(self) -> list[Path]:
+        """The `<rejects file>.<pid>.part` files that runs beside another one wrote (`locked_part`)."""
+        assert self.path is not None
+        found = self.path.parent.glob(f"{glob.escape(self.path.name)}.*{PART_SUFFIX}")
+        return [part for part in found if part.name[len(self.path.name) + 1:-len(PART_SUFFIX)].isdigit()]
 
     def lines_in(self, path: Path) -> set[tuple[str, str, str]]:
         """(url, reason, record) of each reject already in the file at `path`."""

@@ -89,3 +89,17 @@ def test_a_run_beside_another_of_the_same_rejects_file_leaves_the_others_part_an
     assert json.loads(line)["reason"] == "body: missing" and "205760" in json.loads(line)["url"]
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "out.jsonl", "out.report.json", "thoidai-rejects.jsonl", "thoidai-rejects.jsonl.part"]
+
+
+def test_without_a_state_a_killed_side_runs_rejects_part_is_dropped_and_a_running_ones_kept(tmp_path: Path) -> None:
+    crawler = project_crawler("thoidai")
+    assert crawler.stats is not None and crawler.spidercls is not None
+    killed, running = tmp_path / "thoidai-rejects.jsonl.4242.part", tmp_path / "thoidai-rejects.jsonl.4343.part"
+    killed.write_bytes(KILLED_RUN)
+    other = tmp_path / "thoidai-rejects.jsonl.old.part"  # (no run's: not a pid)
+    other.write_bytes(b"x")
+    with running.open("wb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        RejectsFile(str(tmp_path / "%(name)s-rejects.jsonl"), crawler.stats).spider_opened(
+            crawler.spidercls("thoidai"))
+        assert not killed.exists() and running.exists() and other.exists()
