@@ -43,7 +43,7 @@ from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
 from scrapers.integrity import START_ERROR, note_error
-from scrapers.partfiles import being_written, lock_part
+from scrapers.partfiles import being_written, lock_part, names
 from scrapers.statestore import PART_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -280,11 +280,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
     def discard(self, file: IO[bytes] | io.FileIO | None) -> None:
         """This crawl's `.part` removed (never another crawl's, which holds the lock of its own) and `file` closed."""
-        if self.locked is not None:
+        if self.locked is not None and names(self.part, self.locked):
             with contextlib.suppress(OSError):
-                found = os.stat(self.part)
-                if (found.st_dev, found.st_ino) == (self.locked.st_dev, self.locked.st_ino):
-                    self.part.unlink()
+                self.part.unlink()
         if file is not None:
             with contextlib.suppress(OSError):  # a full disk: what is left in the buffer cannot be written
                 file.close()

@@ -68,11 +68,15 @@ def _locked(fd: int, path: Path) -> bool:
 
 def is_file(fd: int, path: Path) -> bool:
     """Whether `path` still names the file open as `fd`."""
+    return names(path, os.fstat(fd))
+
+
+def names(path: Path, held: os.stat_result) -> bool:
+    """Whether `path` names the file whose status is `held` (the one a crawl locked)."""
     try:
         named = os.stat(path)
     except OSError:
         return False
-    held = os.fstat(fd)
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 

@@ -454,8 +454,7 @@ def remove_partial_files(outputs: list[Path]) -> None:
     """Remove what a rolled-back run left half-written beside its outputs."""
     for path in outputs:
         for partial in partial_files(path):
-            with suppress(FileNotFoundError, NotADirectoryError):
-                remove_unheld(partial)  # (not another crawl's, which writes it under the same name)
+            remove_unheld(partial)  # (not another crawl's, which writes it under the same name)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
