@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pipelines import has_field, record_fields
 from scrapers.extract.links import absolute_url
@@ -12,11 +13,13 @@ LINK_LISTS = ("related", "more_in_section", "trending")
 
 class CanonicalizeUrls:
     """Every URL of the record resolved against the page URL, fragment dropped, canonicalized with w3lib.
-    A link whose URL cannot be made absolute (`javascript:`, empty) is dropped."""
+    A link whose URL cannot be made absolute (`javascript:`, empty, a space in its host) is dropped. The
+    record's own `url` (the address the page was fetched from) loses its fragment (`#ref=rss`, or one a
+    redirect carried over) and has its scheme in lower case: the schema refused the record for either."""
 
     def process_item(self, item: Any) -> Any:
         adapter = record_fields(item)
-        base = adapter.get("url") or ""
+        base = adapter["url"] = page_address(adapter.get("url") or "")
         if adapter.get("canonical_url"):
             adapter["canonical_url"] = absolute_url(adapter["canonical_url"], base)
         for name in ("images", *LINK_LISTS):
@@ -46,6 +49,14 @@ class DeduplicateLinks:
                     fields["rank"] = rank
             adapter[name] = kept
         return item
+
+
+def page_address(url: str) -> str:
+    """`url` without its fragment, its scheme in lower case; as it is when it is no URL (the schema says why)."""
+    try:
+        return urlunsplit(urlsplit(url)._replace(fragment=""))
+    except ValueError:
+        return url
 
 
 def resolve(entry: Any, base: str) -> bool:

@@ -47,6 +47,8 @@ from collections.abc import AsyncIterator, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import scrapy.downloadermiddlewares.cookies
+import tldextract
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
@@ -113,7 +115,7 @@ def retry_after_seconds(value: bytes | str | None, now: float) -> float | None:
         return float(text)
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of twenty digits
         return None
     return max(0.0, moment.timestamp() - now) if moment.tzinfo is not None else None
 
@@ -318,6 +320,15 @@ class DropTrackingParameters(EachOutput):
             return entry
         self.stats.inc_value("fetch/tracking_dropped")
         return entry.replace(url=url)
+
+
+scrapy.downloadermiddlewares.cookies._split_domain = tldextract.TLDExtract(
+    include_psl_private_domains=True, suffix_list_urls=(), cache_dir=None)
+"""Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public suffix, with tldextract's
+defaults: at the first `Set-Cookie` of a crawl, the public suffix list is downloaded from publicsuffix.org, on
+the reactor's thread and with no time bound. A host that drops outbound packets hung the crawl past
+`CLOSESPIDER_TIMEOUT` and SIGTERM, and any crawl reached hosts other than the site's. The list bundled with
+tldextract is read instead (as `scrapers.extract.links` does): nothing is fetched."""
 
 
 class CappedCookieHeader(CookiesMiddleware):

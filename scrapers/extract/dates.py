@@ -150,6 +150,8 @@ def _gmt_offset(text: str) -> dt_timezone | None:
     groups = match.groups()
     sign, hours, minutes = next((groups[i:i + 3] for i in (3, 6) if groups[i]), groups[:3])
     delta = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+    if delta >= timedelta(hours=24):  # "GMT+30", "+9999": no offset there is (datetime refuses a day or more)
+        return None
     return dt_timezone(-delta if sign == "-" else delta)
 
 
@@ -164,7 +166,7 @@ def http_date(value: str | None) -> datetime | None:
         return None
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of twenty digits
         return None
     return moment if moment.tzinfo is not None else None
 

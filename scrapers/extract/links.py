@@ -30,7 +30,13 @@ def _canonical(url: str) -> str | None:
     # resolved already (w3lib's canonicalize_url is ~40 µs; CanonicalizeUrls took 0.6 ms a record, fundus-dev).
     if urlsplit(url).scheme not in ("http", "https"):
         return None
-    return canonicalize_url(url, keep_fragments=False)
+    canonical = canonicalize_url(url, keep_fragments=False)
+    # w3lib escapes a space in the path, not in the host ("https://cdn.example.com /i.jpg"): no URL a browser
+    # would follow, and a record holding one failed the schema as a whole.
+    return None if _SPACE.search(canonical) else canonical
+
+
+_SPACE = re.compile(r"\s")
 
 
 @lru_cache(maxsize=4096)

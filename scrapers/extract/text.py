@@ -6,9 +6,10 @@ import html
 import re
 import unicodedata
 
-# Zero-width characters, soft hyphen and BOM carry no text; C0/C1 controls other than whitespace are noise.
+# Zero-width characters, soft hyphen and BOM carry no text; C0/C1 controls other than whitespace are noise;
+# U+FFFE and U+FFFF are no characters (an XML export holding one could not be read back).
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFFFE, 0xFFFF]
     + [c for c in range(0x20) if chr(c) not in "\t\n\r\f\v"]
     + list(range(0x7F, 0xA0))
 )

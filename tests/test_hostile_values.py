@@ -1,0 +1,101 @@
+"""Values a hostile or broken page or server sends, each of which cost a good article or hung a crawl: read as
+the crawl reads them (the page class, then every per-record pipeline, the schema's check among them)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from scrapers.extract import read_page
+from scrapers.extract.dates import http_date
+from scrapers.extraction import _pipelines
+from scrapers.middlewares import retry_after_seconds
+from scrapers.pages import ArticlePage
+
+URL = "https://news.example.com/a/story-123.html"
+FETCHED = datetime(2026, 1, 15, 12, tzinfo=UTC)
+STORY = "<p>" + "The council voted on Tuesday to approve the new budget for the coming year, after a debate. " * 3
+STORY += "</p>"
+
+
+def page(head: str = "", body: str = "") -> bytes:
+    return (f"<html lang=en><head><meta charset=utf-8><title>Budget</title>{head}</head>"
+            f"<body><article><h1>Budget</h1>{STORY * 8}{body}</article></body></html>").encode()
+
+
+def crawled(html: bytes, url: str = URL) -> dict[str, Any]:
+    """The record the crawl writes for `html`; the test fails with the reason when the crawl would reject it."""
+    return crawled_item(ArticlePage(read_page(html), url=url, fetched_at=FETCHED).to_item())
+
+
+def crawled_item(item: Any) -> dict[str, Any]:
+    for pipeline in _pipelines():
+        try:
+            item = pipeline.process_item(item)
+        except DropItem as error:
+            pytest.fail(f"rejected: {error}")
+    return ItemAdapter(item).asdict()
+
+
+@pytest.mark.parametrize("text", [
+    "2024-05-03 10:00 GMT+30", "2024-05-03 10:00 UTC+23:99", "Tue, 19 Nov 2019 10:00:00 +9960"])
+def test_an_offset_of_a_day_or_more_is_no_offset(text: str) -> None:
+    record = crawled(page(f"<meta property='article:published_time' content='{text}'>"))
+    assert record["published_raw"] == text
+    assert record["published_at"] is None
+    assert record["title"] == "Budget"
+
+
+def test_a_link_or_image_with_a_space_in_its_host_is_dropped_alone() -> None:
+    record = crawled(page(body="<figure><img src='https://cdn.example.com /i.jpg'><figcaption>c</figcaption></figure>"
+                               "<figure><img src='https://cdn.example.com/j.jpg'><figcaption>d</figcaption></figure>"))
+    assert [image["url"] for image in record["images"]] == ["https://cdn.example.com/j.jpg"]
+
+
+@pytest.mark.parametrize(("url", "written"), [
+    (URL + "#ref=rss", URL),
+    ("HTTPS://news.example.com/a/story-123.html", URL),
+])
+def test_the_record_url_has_no_fragment_and_a_lower_case_scheme(url: str, written: str) -> None:
+    assert crawled(page(), url)["url"] == written
+
+
+def test_noncharacters_are_removed() -> None:
+    """U+FFFE and U+FFFF (a page's JSON-LD can hold them as escapes) leave the record's texts: an XML export
+    holding one could not be read back."""
+    item = ArticlePage(read_page(page()), url=URL, fetched_at=FETCHED).to_item()
+    ItemAdapter(item)["title"] = "Budget \uffff\ufffe passed"
+    ItemAdapter(item)["body"] = "The \uffffcouncil voted."
+    record = crawled_item(item)
+    assert (record["title"], record["body"]) == ("Budget passed", "The council voted.")
+
+
+def test_a_date_header_of_a_twenty_digit_year_is_unreadable_not_an_error() -> None:
+    assert http_date("Tue, 19 Nov 99999999999999999999 10:00:00 GMT") is None
+    assert retry_after_seconds(b"Tue, 19 Nov 99999999999999999999 10:00:00 GMT", 0.0) is None
+    assert http_date("Tue, 19 Nov 2019 10:00:00 GMT") == datetime(2019, 11, 19, 10, tzinfo=UTC)
+
+
+def test_cookies_never_fetch_the_public_suffix_list(tmp_path: Any) -> None:
+    """Scrapy's cookie middleware, as the crawl loads it, asks whether a cookie's domain is public with the list
+    bundled in tldextract: no connection is opened (a fresh tldextract cache, as on a new machine)."""
+    code = (
+        "import socket\n"
+        "def refuse(*args, **kwargs): raise SystemExit('connection attempted: %r' % (args,))\n"
+        "socket.create_connection = refuse\n"
+        "socket.socket.connect = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "import scrapers.middlewares\n"
+        "from scrapy.downloadermiddlewares.cookies import _is_public_domain\n"
+        "print(_is_public_domain('co.uk'), _is_public_domain('example.co.uk'), _is_public_domain('github.io'))\n"
+    )
+    env = {**os.environ, "TLDEXTRACT_CACHE": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "True False True"), done.stderr[-2000:]
