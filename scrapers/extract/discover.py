@@ -123,11 +123,13 @@ def next_page(sel: parsel.Selector, url: str) -> str | None:
     href = sel.css("link[rel=next]::attr(href), a[rel~=next]::attr(href)").get()
     if href:
         return absolute_url(href, url)
+    # Attributes read with `root.get`: parsel's `.attrib` copies them all, and lxml raises for an attribute whose
+    # name holds a control character (`<a \x01x="" href=...>`), which failed the listing's callback.
     for anchor in sel.css("a[href]"):
         label = " ".join((anchor.xpath("string()").get() or "").split())
-        aria = anchor.attrib.get("aria-label", "")
+        aria = (anchor.root.get("aria-label") or "")
         if NEXT_LABEL.match(label) or NEXT_LABEL.match(aria):
-            return absolute_url(anchor.attrib["href"], url)
+            return absolute_url(anchor.root.get("href"), url)
     return None
 
 

@@ -102,9 +102,9 @@ class MasterCMSArticle(ArticlePage):
         images = []
         for img in self.content.xpath(".//img[not(ancestor::table[contains(@class, '_A') or contains(@class, 'EMBED')"
                                       " or contains(@class, 'in_image')])]"):
-            url = absolute_url(img.attrib.get("data-src") or img.attrib.get("src"), self.url)
+            url = absolute_url(img.root.get("data-src") or img.root.get("src"), self.url)
             if url:
-                images.append(Image(url=url, alt=clean_text(img.attrib.get("alt")), caption=image_caption(img)))
+                images.append(Image(url=url, alt=clean_text(img.root.get("alt")), caption=image_caption(img)))
         return images
 
     def related(self) -> list[Link]:
@@ -112,7 +112,7 @@ class MasterCMSArticle(ArticlePage):
             Link(url=url, title=title, summary=clean_text(anchor.xpath("string(../span[has-class('tpl_desc')])").get()))
             for embed in self.content.css(INLINE_RELATED)
             for anchor in embed.css("a[href]")
-            if (url := absolute_url(anchor.attrib["href"], self.url)) and (title := node_text(anchor))
+            if (url := absolute_url(anchor.root.get("href"), self.url)) and (title := node_text(anchor))
         ]
         return inline + box_links(self.sel, "Tin bài liên quan", self.url)
 
@@ -155,7 +155,7 @@ class MasterCMSSection(SectionPage):
     def next_page(self) -> str | None:
         for anchor in self.sel.css("div.btn-viewmore a, div.__MB_ARTICLE_PAGING a"):
             if "sau" in (anchor.xpath("string()").get() or "").lower():
-                return absolute_url(anchor.attrib.get("href"), self.url)
+                return absolute_url(anchor.root.get("href"), self.url)
         return super().next_page()
 
     def listed_date(self, card: Selector) -> datetime | None:
@@ -173,7 +173,7 @@ def box_links(sel: Selector, heading: str, base: str) -> list[Link]:
     links = []
     for card in box.css(CARD):
         anchor = card.css("h3 a, .article-title a")[:1] or card.css("a[href]")[:1]
-        url = absolute_url(anchor.attrib.get("href") if anchor else None, base)
+        url = absolute_url(anchor[0].root.get("href") if anchor else None, base)
         title = node_text(anchor[0]) if anchor else None
         if url and title:
             summary = clean_text(card.css(".article-desc").xpath("string()").get())
