@@ -20,7 +20,7 @@ class Rejected(DropItem):
 
 
 class Duplicate(DropItem):
-    """An article already output in this run (same canonical URL)."""
+    """An article already output in this run (same canonical URL, and the same title or body)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, log_level="DEBUG")

@@ -15,6 +15,8 @@ import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from pipelines import Duplicate
+from pipelines.dedupe import DropDuplicateArticles
 from scrapers.extract import read_page
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import next_page
@@ -119,3 +121,20 @@ def test_an_attribute_named_with_a_control_character_is_read_past() -> None:
     hostile = page_class(read_page(html.replace(b"<img ", b"<img \x01x='' ")), url=url, fetched_at=FETCHED).to_item()
     assert page_class is not ArticlePage and ItemAdapter(plain)["images"]
     assert ItemAdapter(hostile)["images"] == ItemAdapter(plain)["images"]
+
+
+def test_articles_that_name_one_canonical_url_are_one_only_when_title_or_body_agree() -> None:
+    """A template that gives every article the section's address (without its slash, say) as canonical URL, or
+    another article's: each story is written. The same story reached under two addresses is written once."""
+    dedupe = DropDuplicateArticles()
+    section = "https://news.example.com/politics"
+
+    def record(url: str, title: str, body: str) -> dict[str, Any]:
+        return {"url": url, "canonical_url": section, "title": title, "body": body}
+
+    for number in range(3):
+        dedupe.process_item(record(f"{section}/story-{number}.html", f"Story {number}", f"Body of story {number}."))
+    with pytest.raises(Duplicate):  # the first story again, under a campaign tag
+        dedupe.process_item(record(f"{section}/story-0.html?ref=home", "Story 0", "Body of story 0."))
+    with pytest.raises(Duplicate):  # its body again, its title edited since
+        dedupe.process_item(record(f"{section}/story-1.html?amp=1", "Story 1, updated", "Body of story 1."))
