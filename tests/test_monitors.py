@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from scrapers.harvest import NO_RECORD
@@ -120,3 +120,20 @@ def test_bot_wall_under_the_news_spider_fails_the_checks() -> None:
     lines = failed_checks("news", {**stats, "articles/pages": 10, "response_received_count": 11,
                                    "listing/articles_found": 10}, url="https://www.example.com/news/")
     assert "10 of 10 article pages came back with no body and no date" in lines[0]
+
+
+def test_news_spider_tries_a_non_text_article_page_again_and_counts_it_as_no_content() -> None:
+    # An image or a PDF where an article was listed (a CDN's hiccup, a bot wall's picture): with a state, the
+    # URL is tried again after RETRY_AFTER (it was remembered as no article for good), and a run of them fails
+    # the bot-wall check.
+    spider = news_spider()
+    url = "https://www.example.com/news/2024/10/24/harbour-bridge-vote"
+    image = Response(url, body=b"\x89PNG\r\n\x1a\n", headers={"Content-Type": "image/png"}, request=Request(url))
+    assert list(spider.parse_article(image)) == []
+    assert image.meta.get(NO_RECORD) == "missing"
+    assert spider.crawler.stats.get_value("articles/no_content") == 1
+    assert failed_checks("news", {"articles/pages": 10, "articles/no_content": 10, "response_received_count": 11,
+                                  "listing/articles_found": 10, "articles/skipped/non_text_response": 10},
+                         url="https://www.example.com/news/") == [
+        "example.com: 10 of 10 article pages came back with no body and no date"
+        " (a bot wall or an error page served with status 200?)"]

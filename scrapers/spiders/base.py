@@ -190,7 +190,11 @@ class HarvestSpider(Spider):
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         if not isinstance(response, TextResponse):  # a PDF or image at an article URL
+            # Counted as a page with no content, and with a state tried again after RETRY_AFTER: a CDN's hiccup or
+            # a bot wall's image were remembered as no article for good, and a run of them all passed the checks.
             self.count("articles/skipped/non_text_response")
+            self.count("articles/no_content")
+            no_record(response, "missing")
             return
         yield from self.article_record(response, lambda: self.read_article(response))
 
