@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem
 from pipelines import Duplicate
 from pipelines.dedupe import DropDuplicateArticles
 from scrapers.extract import boxes, read_page
-from scrapers.extract.dates import http_date
+from scrapers.extract.dates import http_date, parse_timestamp
 from scrapers.extract.discover import next_page
 from scrapers.extraction import _pipelines
 from scrapers.middlewares import retry_after_seconds
@@ -158,3 +158,15 @@ def test_labelled_lists_nested_each_in_the_one_before_are_read_in_linear_work(mo
     record = crawled(page(body=lists))
     assert record["title"] == "Budget"
     assert measured[0] < 2000
+
+
+@pytest.mark.parametrize("text", ["5", "-1", "12", "1e+308", "2024", "0.5"])
+def test_a_bare_number_that_names_no_date_is_no_date(text: str) -> None:
+    # dateparser read "5" as the 5th of the current month, "2024" as its 1st of January
+    assert parse_timestamp(text, timezone=None, now=FETCHED) is None
+
+
+@pytest.mark.parametrize(("text", "moment"), [
+    ("1714723200", datetime(2024, 5, 3, 8)), ("1714723200000", datetime(2024, 5, 3, 8))])
+def test_a_unix_time_is_still_read(text: str, moment: datetime) -> None:
+    assert parse_timestamp(text, timezone=None, now=FETCHED) == moment

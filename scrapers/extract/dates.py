@@ -108,10 +108,21 @@ def _broken_machine_date(text: str) -> bool:
 
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.IGNORECASE)
+DATE_DIGITS = 8
+"""Digits from which a bare number may be a date: `20240503`, or a Unix time in seconds or milliseconds."""
+
+
+def _no_date_number(text: str) -> bool:
+    """Whether `text` is a number that names no date: dateparser read `5` as the 5th of the current month, `-1`
+    and `1e+308` as days of it too (a JSON-LD `datePublished` of 5 became the fetch month's 5th)."""
+    return _NUMBER.fullmatch(text) is not None and not (text.isdigit() and len(text) >= DATE_DIGITS)
+
+
 def _parse_with_dateparser(
     text: str, zone: ZoneInfo | None, now: datetime, languages: list[str] | None
 ) -> datetime | None:
-    if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text):
+    if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text) or _no_date_number(text):
         return None
     # dateparser reads "GMT+7" itself but not always; strip it and apply it ourselves.
     offset = _gmt_offset(text)
