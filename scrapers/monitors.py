@@ -80,13 +80,25 @@ class HarvestMonitor(Monitor):  # type: ignore[misc]
 class ArticlesMonitor(HarvestMonitor):
     @monitors.name("Listings show articles")
     def test_listings_show_articles(self) -> None:
-        fetched_listings = self.stats.get("response_received_count", 0)
+        # robots.txt answers are no listing (Scrapy's own fetch of it, and the news spider's for its sitemaps): a
+        # section page that timed out or that robots.txt forbade read as "no article link on any of 2 pages".
+        fetched_listings = (self.stats.get("response_received_count", 0) - self.stats.get("robotstxt/response_count", 0)
+                            - self.stats.get("listing/robots_pages", 0))
         found = self.stats.get("listing/articles_found", 0)
-        if not found and not fetched_listings:
+        if not found and fetched_listings <= 0:
             # Not one answer: the site is down, unreachable or hangs (or the run was stopped before it asked).
             fetch = fetch_outcomes(self.stats)
             causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
             self.assertFalse(fetch["failed"], msg=f"{self.site}: no page of the site answered ({causes})")
+            forbidden = self.stats.get("robotstxt/forbidden", 0)
+            self.assertFalse(forbidden, msg=f"{self.site}: robots.txt forbids every page the run asked for"
+                             f" ({forbidden} requests not sent)")
+            # A run bound (CLOSESPIDER_TIMEOUT) reached with requests sent and not one answered: the site hangs.
+            # A run stopped by a signal before anything answered fails no check (the user stopped it).
+            self.assertFalse(
+                self.stats.get("finish_reason") == "closespider_timeout" and fetch["stopped"],
+                msg=f"{self.site}: no page of the site answered before the run's time bound"
+                    f" ({fetch['stopped']} requests unanswered)")
             stopped = self.stats.get("finish_reason") in ("shutdown", "closespider_timeout")
             # Not one request either, though the run was not stopped: every one was filtered before it left
             # (a start URL off the site's own domains); an empty output every hour would say nothing.

@@ -57,6 +57,17 @@ HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "article
         ({"fetch/stopped": 3, "downloader/request_count": 3, "finish_reason": "shutdown"}, []),  # stopped before
         # anything answered: no failure
         ({"finish_reason": "shutdown"}, []),  # stopped before it asked
+        # robots.txt answered, the one section page timed out: the site did not answer, no layout changed
+        ({"response_received_count": 2, "robotstxt/response_count": 1, "listing/robots_pages": 1,
+          "downloader/request_count": 5, "fetch/failed/timeout": 1},
+         ["thoidai.com.vn: no page of the site answered (timeout: 1)"]),
+        ({"response_received_count": 2, "robotstxt/response_count": 1, "listing/robots_pages": 1,
+          "downloader/request_count": 2, "robotstxt/forbidden": 3},
+         ["thoidai.com.vn: robots.txt forbids every page the run asked for (3 requests not sent)"]),
+        ({"fetch/stopped": 2, "downloader/request_count": 3, "finish_reason": "closespider_timeout"},
+         ["thoidai.com.vn: no page of the site answered before the run's time bound (2 requests unanswered)"]),
+        ({"response_received_count": 3, "robotstxt/response_count": 1, "listing/articles_found": 0},
+         ["thoidai.com.vn: no article link on any of 2 listing, feed and sitemap pages"]),
         ({"offsite/filtered": 2},  # not one request left, though nothing stopped the run
          ["thoidai.com.vn: no page of the site was requested (2 requests filtered as off the site)"]),
     ],

@@ -85,6 +85,7 @@ class NewsSpider(HarvestSpider):
         """The sitemaps robots.txt names. Each `Sitemap:` line is read on its own (Scrapy's reader raised at
         a malformed one, `Sitemap: http://[::1`, and lost the lines after it as a spider error); a line that
         is no web address is left."""
+        self.count("listing/robots_pages")  # no listing: the checks leave it out of the listing pages read
         for line in response.body.splitlines():
             field, _, value = line.partition(b":")
             if field.strip().lower() == b"sitemap":
