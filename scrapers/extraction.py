@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
@@ -32,6 +33,10 @@ def extract_article(html: bytes, url: str, fetched_at: datetime | None = None) -
 
 
 def _extract_article(html: bytes, url: str, fetched_at: datetime | None) -> dict[str, Any]:
+    if not _is_url(url):  # "http://[::1": the page is read without an address of its own
+        record = _extract_article(html, "", fetched_at)
+        record["url"] = url  # (what the schema refuses, as the crawl's rejects file would say)
+        return record
     page_class = profile_for_url(url).article_page
     fetched_at = fetched_at or datetime.now(UTC)
     try:
@@ -47,6 +52,14 @@ def _extract_article(html: bytes, url: str, fetched_at: datetime | None) -> dict
     if record.get("published_at") is None and record.get("published_date"):
         record["published_at"] = record["published_date"]  # the day is known though its instant is not
     return record
+
+
+def _is_url(url: str) -> bool:
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
 
 
 @contextmanager

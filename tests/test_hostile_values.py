@@ -20,7 +20,7 @@ from pipelines.dedupe import DropDuplicateArticles
 from scrapers.extract import boxes, read_page
 from scrapers.extract.dates import http_date, parse_timestamp
 from scrapers.extract.discover import next_page
-from scrapers.extraction import _pipelines
+from scrapers.extraction import _pipelines, extract_article
 from scrapers.middlewares import retry_after_seconds
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
@@ -170,3 +170,8 @@ def test_a_bare_number_that_names_no_date_is_no_date(text: str) -> None:
     ("1714723200", datetime(2024, 5, 3, 8)), ("1714723200000", datetime(2024, 5, 3, 8))])
 def test_a_unix_time_is_still_read(text: str, moment: datetime) -> None:
     assert parse_timestamp(text, timezone=None, now=FETCHED) == moment
+
+
+def test_a_malformed_page_address_is_read_by_the_generic_reader() -> None:
+    assert profile_for_url("http://[::1").name == "news"
+    assert extract_article(page(), "http://[::1", FETCHED)["title"] == "Budget"

@@ -19,7 +19,10 @@ GENERIC = SiteProfile(name="news", home_url="", domains=(), article_page=Article
 
 def profile_for_url(url: str) -> SiteProfile:
     """The profile of the site `url` belongs to; `GENERIC` when the project has none for it."""
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1": no host of a profile's (the record says what is wrong with its url)
+        return GENERIC
     for profile in SITES.values():
         if any(host == domain or host.endswith("." + domain) for domain in profile.domains):
             return profile
