@@ -20,7 +20,7 @@ class Rejected(DropItem):
 
 
 class Duplicate(DropItem):
-    """An article already output in this run (same canonical URL, and the same title or body)."""
+    """An article already output in this run (same canonical URL and title)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, log_level="DEBUG")

@@ -9,23 +9,26 @@ from pipelines import Duplicate, record_fields
 
 class DropDuplicateArticles:
     """Drop an article whose canonical URL (its URL when it names none) was already output in this run with the
-    same title or the same body: the same story reached under two URLs. Counted in the crawl stats as a
-    duplicate. A record whose title and body both differ from those of every record output under its canonical
-    URL is another story, written: its page names a canonical URL that is not its own (a template that
-    gives every article the section's address, or another article's). Keyed on the canonical URL alone, a site
-    that did so lost all its articles but one, every run, with exit 0."""
+    same title (the same body, when either has no title): the same story reached under two URLs (its AMP copy's
+    body may differ a little, its headline seldom does). Counted in the crawl stats as a duplicate. A record
+    whose title differs from that of every record output under its canonical URL is another story, written: its
+    page names a canonical URL that is not its own (a template that gives every article the section's address,
+    or another article's). Keyed on the canonical URL alone, a site that did so lost all its articles but one,
+    every run, with exit 0."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, list[tuple[int, int]]] = {}
-        """The hashes of the title and the body of each record output, by canonical URL (hashes: the bodies of a
-        run of 20,000 articles would hold 100 MB)."""
+        self.seen: dict[str, list[tuple[bool, int, int]]] = {}
+        """Whether each record output had a title, and the hashes of its title and body, by canonical URL
+        (hashes: the bodies of a run of 20,000 articles would hold 100 MB)."""
 
     def process_item(self, item: Any) -> Any:
         adapter = record_fields(item)
         key = str(adapter.get("canonical_url") or adapter.get("url"))
+        has_title = bool(adapter.get("title"))
         title, body = hash(adapter.get("title")), hash(adapter.get("body"))
         written = self.seen.setdefault(key, [])
-        if any(title == other_title or body == other_body for other_title, other_body in written):
+        if any(title == other_title if has_title and other_has_title else body == other_body
+               for other_has_title, other_title, other_body in written):
             raise Duplicate(f"duplicate of {key}")
-        written.append((title, body))
+        written.append((has_title, title, body))
         return item

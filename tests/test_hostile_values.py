@@ -136,8 +136,12 @@ def test_articles_that_name_one_canonical_url_are_one_only_when_title_or_body_ag
         dedupe.process_item(record(f"{section}/story-{number}.html", f"Story {number}", f"Body of story {number}."))
     with pytest.raises(Duplicate):  # the first story again, under a campaign tag
         dedupe.process_item(record(f"{section}/story-0.html?ref=home", "Story 0", "Body of story 0."))
-    with pytest.raises(Duplicate):  # its body again, its title edited since
-        dedupe.process_item(record(f"{section}/story-1.html?amp=1", "Story 1, updated", "Body of story 1."))
+    with pytest.raises(Duplicate):  # its AMP copy, whose body differs a little
+        dedupe.process_item(record(f"{section}/story-1.html?amp=1", "Story 1", "Body of story 1 (AMP)."))
+    with pytest.raises(Duplicate):  # no title: the body tells
+        dedupe.process_item(record(f"{section}/story-2.html?amp=1", "", "Body of story 2."))
+    # a template's articles: one body (a paywall's teaser, say), their own headlines
+    dedupe.process_item(record(f"{section}/story-3.html", "Story 3", "Body of story 0."))
 
 
 def test_labelled_lists_nested_each_in_the_one_before_are_read_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
