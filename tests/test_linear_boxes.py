@@ -326,9 +326,11 @@ def test_the_menu_test_answers_what_it_answered_when_each_label_read_its_list(se
 
 
 def same_reading(new: tuple[Any, ...] | None, old: tuple[Any, ...] | None) -> bool:
-    """Whether the caller reads `new` as it read `old`: the same anchors, or both more than it keeps."""
+    """Whether the caller reads `new` as it read `old`: the same anchors, or both more than it keeps, or one
+    None and the other more than it keeps (`_labelled_box` gives no box for either)."""
     if new is None or old is None:
-        return new is old
+        other = old if new is None else new
+        return other is None or len(other) > MAX_BOX_LINKS
     return new == old or (len(new) > MAX_BOX_LINKS and len(old) > MAX_BOX_LINKS and old[:len(new)] == new)
 
 
