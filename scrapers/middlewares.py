@@ -44,11 +44,9 @@ import logging
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterable
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import scrapy.downloadermiddlewares.cookies
-import tldextract
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
@@ -75,7 +73,8 @@ from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRef
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
-from scrapers.extract.links import without_tracking
+from scrapers.extract.dates import http_date
+from scrapers.extract.links import SUFFIXES, without_tracking
 from scrapers.harvest import ARTICLE, SITEMAP_DEPTH
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
@@ -113,11 +112,8 @@ def retry_after_seconds(value: bytes | str | None, now: float) -> float | None:
     text = text.strip()
     if text.isascii() and text.isdigit():  # "²" is a digit to str.isdigit, and no number to float()
         return float(text)
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of twenty digits
-        return None
-    return max(0.0, moment.timestamp() - now) if moment.tzinfo is not None else None
+    moment = http_date(text)
+    return None if moment is None else max(0.0, moment.timestamp() - now)
 
 
 class RetryAfter(RetryMiddleware):
@@ -322,13 +318,12 @@ class DropTrackingParameters(EachOutput):
         return entry.replace(url=url)
 
 
-scrapy.downloadermiddlewares.cookies._split_domain = tldextract.TLDExtract(
-    include_psl_private_domains=True, suffix_list_urls=(), cache_dir=None)
+scrapy.downloadermiddlewares.cookies._split_domain = SUFFIXES
 """Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public suffix, with tldextract's
 defaults: at the first `Set-Cookie` of a crawl, the public suffix list is downloaded from publicsuffix.org, on
 the reactor's thread and with no time bound. A host that drops outbound packets hung the crawl past
-`CLOSESPIDER_TIMEOUT` and SIGTERM, and any crawl reached hosts other than the site's. The list bundled with
-tldextract is read instead (as `scrapers.extract.links` does): nothing is fetched."""
+`CLOSESPIDER_TIMEOUT` and SIGTERM, and any crawl reached hosts other than the site's. The project's reader of
+the list bundled with tldextract answers instead: nothing is fetched."""
 
 
 class CappedCookieHeader(CookiesMiddleware):

@@ -127,7 +127,7 @@ def next_page(sel: parsel.Selector, url: str) -> str | None:
     # name holds a control character (`<a \x01x="" href=...>`), which failed the listing's callback.
     for anchor in sel.css("a[href]"):
         label = " ".join((anchor.xpath("string()").get() or "").split())
-        aria = (anchor.root.get("aria-label") or "")
+        aria = anchor.root.get("aria-label") or ""
         if NEXT_LABEL.match(label) or NEXT_LABEL.match(aria):
             return absolute_url(anchor.root.get("href"), url)
     return None

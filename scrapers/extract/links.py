@@ -9,8 +9,10 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import tldextract
 from w3lib.url import canonicalize_url
 
-# The public suffix list bundled with tldextract: nothing is fetched at run time.
-_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+"""The public suffix list bundled with tldextract: nothing is fetched at run time. With its private domains
+(`github.io`), as Scrapy's cookie middleware asks it (`scrapers.middlewares`); the site of a URL is read
+without them."""
 
 
 def absolute_url(href: str | None, base: str) -> str | None:
@@ -46,7 +48,7 @@ def registrable_domain(url: str) -> str:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    parts = _SUFFIXES(host)
+    parts = SUFFIXES(host, include_psl_private_domains=False)
     return parts.top_domain_under_public_suffix or host
 
 
