@@ -7,6 +7,7 @@ NEWSPIDER_MODULE = "scrapers.spiders"
 # A polite crawler: says who it is, obeys robots.txt, adapts its pace to the site's response times.
 USER_AGENT = "newsharvest/0.1 (+https://github.com/newsharvest/newsharvest; news archiving crawler)"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapers.middlewares.RobotsWithSitemaps"  # Scrapy's, keeping the sitemaps it names
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0

@@ -124,9 +124,9 @@ def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
                              "-O", str(tmp_path / "news.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}",
                              *FAST], cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
     report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
-    line = "newsharvest: 127.0.0.1: check failed: 127.0.0.1: no page of the site answered (connection_refused: 2)"
+    line = "newsharvest: 127.0.0.1: check failed: 127.0.0.1: no page of the site answered (connection_refused: 1)"
     assert result.returncode == 2, result.stderr[-3000:]
-    assert line in result.stderr.splitlines()  # the start page and robots.txt for its sitemaps
+    assert line in result.stderr.splitlines()  # the start page (robots.txt, fetched to obey it, is no page)
     assert report["failed_checks"] == [line.split("check failed: ", 1)[1]]
 
 
@@ -205,6 +205,8 @@ def test_nothing_off_the_site_is_requested(crawl: dict[str, Any]) -> None:
     assert {logged_host for logged_host, _, _ in crawl["log"]} == {host}  # never as localhost or [::1]
     paths = Counter(path for _, path, _ in crawl["log"])
     assert not [path for path in paths if path.startswith(("/offsite/", "/intern/"))]
+    # robots.txt once: the spider follows the sitemaps of the file Scrapy fetched to obey it (it fetched it again).
+    assert paths["/robots.txt"] == 1
     # The crawler's own count: it sent requests to this server, and to the closed port of this host (three
     # attempts at its robots.txt, three at the page), to nothing else.
     fetch = crawl["report"]["fetch"]
@@ -271,7 +273,7 @@ def test_a_site_without_robots_txt_is_no_failure(tmp_path: Path) -> None:
                                 timeout=RUN_BOUND, check=False)
     report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
     assert result.returncode == 0, result.stderr[-3000:]
-    assert report["http_status"]["404"] >= 1  # robots.txt, asked by Scrapy and by the spider for sitemaps
+    assert report["http_status"]["404"] >= 1  # robots.txt
     assert report["fetch"]["failed"] == 0
     assert {canonicalize_url(record["url"]) for record in read_lines(tmp_path / "news.jsonl")} == {
         canonicalize_url(url) for url in site.good}

@@ -10,6 +10,7 @@ pages are articles, and where a listing continues.
   saying nothing, holds a story (several paragraphs of body text and a headline); `listing`, `profile`,
   `video`, `other` otherwise.
 - `next_page(sel, url)`: `rel=next`, or a link labelled "next" in the page's language.
+- `robots_sitemaps(body)`: the sitemaps a robots.txt names.
 """
 
 from __future__ import annotations
@@ -139,3 +140,15 @@ def feed_links(sel: parsel.Selector, url: str) -> list[str]:
         "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"
     ).getall()
     return [link for link in (absolute_url(href, url) for href in hrefs) if link]
+
+
+def robots_sitemaps(body: bytes) -> list[str]:
+    """The addresses of the `Sitemap:` lines of the robots.txt `body`, as written (relative ones resolve against
+    the robots.txt). Each line is read on its own: a reader that parses the whole file raised at a malformed one
+    (`Sitemap: http://[::1`) and lost the lines after it."""
+    sitemaps = []
+    for line in body.splitlines():
+        field, _, value = line.partition(b":")
+        if field.strip().lower() == b"sitemap" and value.strip():
+            sitemaps.append(value.decode("utf-8", "replace").strip())
+    return sitemaps

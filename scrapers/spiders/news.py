@@ -25,9 +25,10 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from scrapers.extract.discover import article_links, feed_links, next_page
+from scrapers.extract.discover import article_links, feed_links, next_page, robots_sitemaps
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
+from scrapers.middlewares import obeyed_robots
 from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
 
@@ -61,8 +62,18 @@ class NewsSpider(HarvestSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         yield Request(self.start_url, callback=self.parse_listing, meta={"page": 1})
-        if "sitemaps" in self.sources:
-            yield Request(absolute_url("/robots.txt", self.start_url) or self.start_url, callback=self.parse_robots)
+        if "sitemaps" not in self.sources:
+            return
+        robots_url = absolute_url("/robots.txt", self.start_url) or self.start_url
+        if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            yield Request(robots_url, callback=self.parse_robots)
+            return
+        # The robots.txt Scrapy fetched to obey it (once: a robots.txt that hung cost its timeouts twice).
+        robots = await obeyed_robots(self.crawler, self.start_url)
+        for sitemap in robots.sitemaps if robots else ():
+            url = absolute_url(sitemap, robots_url)
+            if url:
+                yield self.sitemap_request(url)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
@@ -82,16 +93,13 @@ class NewsSpider(HarvestSpider):
             yield Request(following, callback=self.parse_listing, meta=meta)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        """The sitemaps robots.txt names. Each `Sitemap:` line is read on its own (Scrapy's reader raised at
-        a malformed one, `Sitemap: http://[::1`, and lost the lines after it as a spider error); a line that
+        """The sitemaps robots.txt names, when the crawl does not obey it (`ROBOTSTXT_OBEY=False`); a line that
         is no web address is left."""
         self.count("listing/robots_pages")  # no listing: the checks leave it out of the listing pages read
-        for line in response.body.splitlines():
-            field, _, value = line.partition(b":")
-            if field.strip().lower() == b"sitemap":
-                url = absolute_url(value.decode("utf-8", "replace"), response.url)
-                if url:
-                    yield self.sitemap_request(url)
+        for sitemap in robots_sitemaps(response.body):
+            url = absolute_url(sitemap, response.url)
+            if url:
+                yield self.sitemap_request(url)
 
     def is_article_url(self, url: str) -> bool:
         # A feed lists articles by definition: every item on the site is followed.
