@@ -144,6 +144,26 @@ def test_articles_that_name_one_canonical_url_are_one_only_when_title_or_body_ag
     dedupe.process_item(record(f"{section}/story-3.html", "Story 3", "Body of story 0."))
 
 
+def test_one_page_under_many_parameters_is_one_story_and_pages_told_apart_by_query_are_kept() -> None:
+    """A page naming no canonical URL, linked as `?ref=N` and `;sid=N` from every listing: written once (it was
+    written once per address, 82 times in a run). Pages of one script told apart by their query stay."""
+    dedupe = DropDuplicateArticles()
+    story = {"title": "Story", "body": "Body of the story.", "canonical_url": None}
+    dedupe.process_item({**story, "url": "https://news.example.com/story.html?ref=1"})
+    for variant in ("?ref=2", ";sid=3", ";sid=4?ref=5", ""):
+        with pytest.raises(Duplicate):
+            dedupe.process_item({**story, "url": f"https://news.example.com/story.html{variant}"})
+    with pytest.raises(Duplicate):  # a page that names each of its addresses its canonical URL
+        dedupe.process_item({**story, "url": "https://news.example.com/story.html?ref=6",
+                             "canonical_url": "https://news.example.com/story.html?ref=6"})
+    for number in range(3):  # article.php?id=N: one address, pages of their own
+        dedupe.process_item({"title": f"Story {number}", "body": f"Body {number}.", "canonical_url": None,
+                             "url": f"https://news.example.com/article.php?id={number}"})
+    dedupe.process_item({"title": "Story 0", "body": "Body 0.", "url": "https://news.example.com/other.html?ref=1"})
+    dedupe.process_item({"title": "Video", "body": "", "url": "https://news.example.com/video.php?v=1"})
+    dedupe.process_item({"title": "Video", "body": "", "url": "https://news.example.com/video.php?v=2"})
+
+
 def test_labelled_lists_nested_each_in_the_one_before_are_read_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """200 "Top Stories" lists, each left open so that it holds all the lists after it: each label measured
     the text of every list below it (100,500 measures of an element's text here; at 400 lists of 64 links,
