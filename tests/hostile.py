@@ -60,6 +60,8 @@ OCTET_STREAM, CONTROL, BOM, XML, NESTED, EPOCH, FAR_FUTURE = (
 )
 DATE_9999, DATE_1970 = "uk-TheSun_2024_04_22", "us-Reuters_2024_03_07"
 """Served with an HTTP Date no page can have been made at."""
+CP1252 = "de-JungeWelt_2026_05_18"
+"""Served in windows-1252 where its header and meta tag say UTF-8."""
 META_REFRESH = "de-DW_2023_06_13"
 SITEMAP_ONLY = "de-SZ_2023_04_28"
 """Listed only in the sitemap, which robots.txt names after a malformed `Sitemap:` line."""
@@ -349,6 +351,9 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
                                                                  '<meta charset="windows-1258">'))
         fault(25, "windows-1258", "a Vietnamese page in windows-1258", "article",
               serve(legacy, content_type="text/html; charset=windows-1258"), vietnamese)
+        mislabelled = real_page(CP1252)
+        fault(40, "cp1252-said-utf-8", "a German page in windows-1252 behind a UTF-8 header and meta tag", "article",
+              serve(mislabelled.decode("utf-8").encode("cp1252")), mislabelled)
         bom = real_page(BOM)
         fault(26, "byte-order-mark", "UTF-8 with a BOM, no charset in the header", "article",
               serve(b"\xef\xbb\xbf" + bom, content_type="text/html"), bom)

@@ -241,7 +241,7 @@ def test_awkward_pages_reach_the_output_or_the_rejects_file_with_a_reason(crawl:
     assert lost == []
 
 
-@pytest.mark.parametrize("slug", ["windows-1258", "byte-order-mark", "article-as-octet-stream"])
+@pytest.mark.parametrize("slug", ["windows-1258", "byte-order-mark", "article-as-octet-stream", "cp1252-said-utf-8"])
 def test_encodings_and_content_types_read_as_the_clean_page(crawl: dict[str, Any], slug: str) -> None:
     site: hostile.HostileSite = crawl["site"]
     fault = next(fault for fault in site.faults if f"/{slug}-" in fault.path)

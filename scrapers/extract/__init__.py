@@ -11,13 +11,14 @@ much as a tenth of the extraction, and their methods are not used (`text_content
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
 
 
 def read_page(html: bytes, content_type: str | None = None, *, max_depth: int | None = None) -> Selector:
@@ -59,11 +60,35 @@ def _is_utf8(data: bytes) -> bool:
 def decode_page(html: bytes, content_type: str | None = None) -> str:
     """The page as text: valid UTF-8 is UTF-8 (pages re-saved as UTF-8 often still declare their old charset
     in a header or meta tag, and other bytes are almost never valid UTF-8), anything else by its byte order
-    mark, the `content_type` header's charset, its meta declaration or a guess, as browsers do."""
+    mark, the `content_type` header's charset, its meta declaration or a guess, as browsers do. A page that
+    says UTF-8 but is not (a Windows CMS's cp1252 bytes behind a UTF-8 header, or a cp1252 snippet pasted into
+    a UTF-8 template) reads its valid UTF-8 as UTF-8 and every other byte as windows-1252, where a browser
+    shows replacement characters (U+FFFD in every accented word of the record)."""
     try:
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
+        declared = http_content_type_encoding(content_type) or html_body_declared_encoding(html)
+        if declared and _codec_name(declared) == "utf-8":
+            return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8", CP1252_BYTES)
         return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
+
+
+def _codec_name(encoding: str) -> str | None:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """The bytes a UTF-8 decoder could not read, read as windows-1252 (U+FFFD for the five it leaves undefined)."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start:error.end].decode("cp1252", "replace"), error.end
+
+
+CP1252_BYTES = "newsharvest.cp1252_bytes"
+"""The decoding error handler `_cp1252_bytes`."""
+codecs.register_error(CP1252_BYTES, _cp1252_bytes)
 
 
 def _guess(html: bytes) -> str | None:
