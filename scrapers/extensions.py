@@ -334,6 +334,7 @@ class CrawlSummary:
                 "duplicates": stats.get("articles/duplicates", 0),
                 "no_content": stats.get("articles/no_content", 0),
                 "skipped": grouped(stats, "articles/skipped/"),
+                "truncated": grouped(stats, "fields/truncated/"),
             },
             "rejects": {k: v for k, v in grouped(stats, "rejects/").items() if k not in ("count", "file")},
             "http_status": grouped(stats, "downloader/response_status_count/"),

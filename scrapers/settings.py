@@ -94,6 +94,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.text.CollapseWhitespace": 100,  # NFC, collapsed whitespace, no invisible characters
+    "pipelines.text.BoundFields": 150,  # every text and list within its size (a 1 MB headline cut), counted
     "pipelines.authors.SplitBylines": 200,  # bylines -> person names; "(TH)", "Theo AFP" -> credit
     "pipelines.timestamps.FormatTimestamps": 300,  # datetimes -> ISO 8601 with offset; scraped_at in UTC
     "pipelines.links.CanonicalizeUrls": 400,  # every URL absolute, no fragment, canonical

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 from pipelines import Duplicate
 from pipelines.dedupe import DropDuplicateArticles
+from pipelines.text import BoundFields
 from scrapers.extract import boxes, read_page
 from scrapers.extract.dates import http_date, parse_timestamp
 from scrapers.extract.discover import next_page
@@ -199,3 +201,46 @@ def test_a_unix_time_is_still_read(text: str, moment: datetime) -> None:
 def test_a_malformed_page_address_is_read_by_the_generic_reader() -> None:
     assert profile_for_url("http://[::1").name == "news"
     assert extract_article(page(), "http://[::1", FETCHED)["title"] == "Budget"
+
+
+def test_fields_beyond_any_real_size_are_cut_and_counted() -> None:
+    """A 1 MB headline, 10,000 authors, 50,000 keywords, a 6 MB JSON-LD articleBody: each was written whole (a
+    JSON line of 6 MB). Each field is cut to its limit, at a space or paragraph break, and the article written."""
+    ld = {"@type": "NewsArticle", "headline": "Headline " * 120_000,
+          "author": [{"@type": "Person", "name": name(n)} for n in range(10_000)],
+          "keywords": ",".join(f"tag{n}" for n in range(50_000)),
+          "articleBody": ("Sentence of the body text here. " * 30 + "\n") * 6_000}
+    record = crawled(page(head=f"<script type='application/ld+json'>{json.dumps(ld)}</script>"))
+    assert record["title"] == ("Headline " * 111).strip()  # 999 characters, at the last space before 1,000
+    assert record["authors"] == [name(n) for n in range(100)]
+    assert record["tags"] == [f"tag{n}" for n in range(200)]
+    assert 999_000 < len(record["body"]) <= 1_000_000 and record["body"].endswith("here.")
+
+
+def name(n: int) -> str:
+    """A person's name of its own for each `n`: "Anna Ba", "Anna Bb", ..."""
+    return "Anna B" + "".join(chr(ord("a") + int(digit)) for digit in str(n))
+
+
+def test_a_cut_is_counted_by_field_and_nested_texts_are_cut_too() -> None:
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    bound = BoundFields.from_crawler(crawler)
+    record = {"url": URL, "title": "Short", "trending": [{"rank": 1, "url": URL, "title": "word " * 1_000,
+                                                         "summary": None}], "tags": ["x" * 3_000, "ok"]}
+    bound.process_item(record)
+    assert record["trending"][0]["title"] == ("word " * 400).strip()
+    assert record["tags"] == ["x" * 2_000, "ok"]
+    assert record["title"] == "Short"
+    assert crawler.stats.get_stats() == {"fields/truncated/trending": 1, "fields/truncated/tags": 1}
+
+
+def test_a_lead_no_standfirst_could_be_on_a_page_without_body_is_its_body() -> None:
+    bound = BoundFields()
+    story = "A paragraph of the story. " * 400  # 10,400 characters
+    record = {"url": URL, "title": "Review", "lead": story, "body": "", "sources": {"lead": "og:description"}}
+    bound.process_item(record)
+    assert (record["lead"], record["body"], record["sources"]) == (None, story, {"body": "og:description"})
+    beside = {"url": URL, "title": "Review", "lead": story, "body": "The body.", "sources": {}}
+    bound.process_item(beside)
+    assert (beside["lead"], beside["body"]) == ("A paragraph of the story. " * 192 + "A", "The body.")  # 5,000 cut
