@@ -4,7 +4,8 @@ The page class of the URL's site profile (the generic `ArticlePage` for a site w
 normalizing pipelines in crawl order (all but those that compare records with each other). It is what the
 quality gate, the benchmark, the scoring script and notebooks call; it lives outside `scrapers/extract/`
 because it runs the Scrapy pipelines. Where the record knows the day of publication but not its
-instant (a page whose timezone is unknown), its `published_at` is that day (`2024-05-03`).
+instant (a page whose timezone is unknown), its `published_at` is that day (`2024-05-03`). A record a pipeline
+rejects (the crawl would put it in the rejects file) is returned with the reason under `rejected`.
 """
 
 from __future__ import annotations
@@ -43,12 +44,16 @@ def _extract_article(html: bytes, url: str, fetched_at: datetime | None) -> dict
         item = page_class(read_page(html), url=url, fetched_at=fetched_at).to_item()
     except RecursionError:  # nested deeper than the readers recurse: read it flattened, as the crawl does
         item = page_class(read_page(html, max_depth=DEEP_PAGE_DEPTH), url=url, fetched_at=fetched_at).to_item()
+    rejected = None
     for pipeline in _pipelines():
         try:
             item = pipeline.process_item(item)
-        except DropItem:  # a rejected record still shows what was read from the page
+        except DropItem as error:  # a rejected record still shows what was read from the page, and why
+            rejected = str(error)
             break
     record = dict(plain(item))
+    if rejected is not None:
+        record["rejected"] = rejected  # the reason the rejects file would give; the crawl writes no record
     if record.get("published_at") is None and record.get("published_date"):
         record["published_at"] = record["published_date"]  # the day is known though its instant is not
     return record

@@ -244,3 +244,10 @@ def test_a_lead_no_standfirst_could_be_on_a_page_without_body_is_its_body() -> N
     beside = {"url": URL, "title": "Review", "lead": story, "body": "The body.", "sources": {}}
     bound.process_item(beside)
     assert (beside["lead"], beside["body"]) == ("A paragraph of the story. " * 192 + "A", "The body.")  # 5,000 cut
+
+
+def test_extract_article_says_when_the_crawl_would_reject_the_record() -> None:
+    record = extract_article(b"<html><head><title>Only a title</title></head><body><p>Hi.</p></body></html>", URL)
+    assert record["title"] == "Only a title"
+    assert record["rejected"].startswith("body")
+    assert "rejected" not in extract_article(page(), URL)
