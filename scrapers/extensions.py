@@ -30,7 +30,7 @@ from scrapers.harvest import ARTICLE, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
 from scrapers.items import Article
 from scrapers.middlewares import fetch_outcomes
-from scrapers.outputfiles import describe, output_opened
+from scrapers.outputfiles import describe, ends_lines, output_opened
 from scrapers.partfiles import being_written, lock_part, remove_unheld
 from scrapers.statestore import PART_SUFFIX
 
@@ -202,6 +202,8 @@ def append_once(part: Path, path: Path) -> None:
             file.seek(size - len(lines))
             if file.read(len(lines)) == lines:
                 return
+        if not ends_lines(file):
+            file.write(b"\n")
         file.write(lines)
         file.flush()
         os.fsync(file.fileno())

@@ -240,6 +240,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
             if self.write_mode == "ab" and self.final.exists():
                 with self.final.open("rb") as existing:
                     shutil.copyfileobj(existing, raw)
+                    if not ends_lines(existing):
+                        raw.write(b"\n")
         except OSError as error:
             self.open_error = error
             self.note(error)
@@ -303,3 +305,14 @@ def made_folder(path: str) -> Path:
 def describe(error: BaseException) -> str:
     """`OSError: [Errno 28] No space left on device`: the error's type and message on one line."""
     return f"{type(error).__name__}: {error}".splitlines()[0]
+
+
+def ends_lines(file: IO[bytes]) -> bool:
+    """Whether `file` (open for reading) is empty or ends its last line. A record appended to a file whose last
+    line was cut (by a full disk, a copy stopped midway) was glued to it, and both were lost to every reader of
+    the lines: the appending writer ends the cut line first, which stays, unreadable, on its own line."""
+    size = file.seek(0, os.SEEK_END)
+    if not size:
+        return True
+    file.seek(size - 1)
+    return file.read(1) == b"\n"

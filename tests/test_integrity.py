@@ -253,3 +253,16 @@ def test_exception_in_a_pipeline_fails_the_run(tmp_path: Path) -> None:
     ]
     assert sorted(record["url"] for record in broken.records) == sorted(set(ARTICLES) - {BROKEN})
     assert [record["url"] for record in harvest.run().records] == [BROKEN]
+
+
+def test_appending_to_a_file_whose_last_line_was_cut_ends_that_line_first(tmp_path: Path) -> None:
+    """`-o` onto a file a full disk cut mid-line: the first record of the run was glued to the cut line, and both
+    were lost to every reader of the lines."""
+    output = tmp_path / "articles.jsonl"
+    output.write_bytes(b'{"url": "https://example.com/1"}\n{"url": "https://exa')
+    storage = AtomicFileFeedStorage(str(output), feed_options={"overwrite": False})
+    file = storage.open(Spider(name="thoidai"))
+    file.write(b'{"url": "https://example.com/3"}\n')
+    storage.store(file)
+    assert output.read_bytes().splitlines() == [
+        b'{"url": "https://example.com/1"}', b'{"url": "https://exa', b'{"url": "https://example.com/3"}']

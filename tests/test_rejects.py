@@ -56,7 +56,9 @@ def test_without_a_state_a_killed_runs_rejects_are_dropped(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("existing", "part", "after"),
     [(b"", KILLED_RUN, KILLED_RUN), (EARLIER, KILLED_RUN, EARLIER + KILLED_RUN),
-     (EARLIER + KILLED_RUN, KILLED_RUN, EARLIER + KILLED_RUN), (EARLIER, b"", EARLIER)],
+     (EARLIER + KILLED_RUN, KILLED_RUN, EARLIER + KILLED_RUN), (EARLIER, b"", EARLIER),
+     # a file whose last line a full disk cut: the cut line ended, the new ones whole on their own lines
+     (EARLIER + b'{"reason": "body: mis', KILLED_RUN, EARLIER + b'{"reason": "body: mis\n' + KILLED_RUN)],
 )
 def test_append_once(tmp_path: Path, existing: bytes, part: bytes, after: bytes) -> None:
     (tmp_path / "r").write_bytes(existing)
