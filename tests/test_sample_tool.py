@@ -73,3 +73,24 @@ def test_remake_shows_what_a_changed_page_changes_before_accepting(tmp_path: Pat
 ])
 def test_slug(url: str, name: str) -> None:
     assert slug(url) == name
+
+
+def test_a_page_saved_by_hand_gets_its_first_expected_json_from_its_address(tmp_path: Path) -> None:
+    """A newcomer's first sample is a page saved from a browser: there is no .json beside it yet. Without `--url`
+    the command says what it needs (it raised FileNotFoundError); with it, the .json is made as a recording
+    makes it, the fetch time the file's."""
+    committed = SAMPLES / "article-hoi-thao-bien-dong-lan-thu-16.html"
+    page = tmp_path / "thoidai" / "by-hand.html"
+    page.parent.mkdir()
+    shutil.copy(committed, page)
+    refused = scrapy("sample", str(page))
+    assert refused.returncode == 2
+    assert f"{page} has no by-hand.json beside it: give the page's address with --url" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    made = scrapy("sample", str(page), "--url", ARTICLE, "--accept")
+    assert made.returncode == 0, made.stderr[-2000:]
+    sample = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sample["request"]["url"] == ARTICLE and sample["request"]["callback"] == "parse_article"
+    expected = json.loads(committed.with_suffix(".json").read_text(encoding="utf-8"))
+    assert sample["items"][0]["title"] == expected["items"][0]["title"]
+    assert sample["items"][0]["body"] == expected["items"][0]["body"]

@@ -5,6 +5,7 @@ before anything is written.
     scrapy sample https://thoidai.com.vn/some-article-206500.html --accept   # ...and save it in samples/thoidai/
     scrapy sample samples/thoidai/article-some-article-206500.html           # re-read a saved page: the diff
     scrapy sample samples/thoidai/article-some-article-206500.html --accept  # ...and write the new .json
+    scrapy sample samples/toy/article-x.html --url https://toy.example/x.html  # a page saved by hand: its first .json
 
 A URL is fetched as the crawl fetches (User-Agent, robots.txt, `REPLAY_DIR` when set) by the spider whose
 domains hold it (`--spider` to choose), read with the callback `SiteSpider.callback_for` picks, and saved as
@@ -19,6 +20,7 @@ import argparse
 import json
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -68,6 +70,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--name", help="file name without suffix (default: <kind>-<slug of the URL>)")
         parser.add_argument("--samples", default="samples", help="the samples folder (default: samples)")
         parser.add_argument("--accept", action="store_true", help="write the page and its expected JSON")
+        parser.add_argument("--url", help="the address of a page saved by hand (one with no .json beside it yet)")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -89,8 +92,22 @@ class Command(ScrapyCommand):
     def remake(self, page: Path, opts: argparse.Namespace) -> None:
         assert self.settings is not None
         target = page.with_suffix(".json")
-        earlier = json.loads(target.read_text(encoding="utf-8"))
-        sample = expected_output(self.settings, opts.spider or page.parent.name, page, earlier["request"], earlier)
+        name = opts.spider or page.parent.name
+        if target.is_file():
+            earlier = json.loads(target.read_text(encoding="utf-8"))
+            request = earlier["request"]
+        elif opts.url:  # a page saved by hand: its request made here, fetched when the file was saved
+            loader = get_spider_loader(self.settings)
+            spidercls = loader.load(name) if name in loader.list() else None
+            if spidercls is None or not issubclass(spidercls, SiteSpider):
+                raise UsageError(f"{name} is no site spider: keep the page in samples/<site>/ or name it with --spider")
+            saved = datetime.fromtimestamp(page.stat().st_mtime, UTC)
+            request = {"url": opts.url, "callback": spidercls().callback_for(opts.url), "fetched_at": saved.isoformat()}
+            earlier = None
+        else:
+            raise UsageError(f"{page} has no {target.name} beside it: give the page's address with --url https://..."
+                             " (its fetch time is the file's)")
+        sample = expected_output(self.settings, name, page, request, earlier)
         self.show_and_write(target, sample, opts.accept)
 
     def record(self, url: str, opts: argparse.Namespace) -> None:
