@@ -39,6 +39,11 @@ def failed_checks(spider_name: str, stats: dict[str, Any], **spider_args: Any) -
 HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "articles/pages": 10,
            "articles/extracted": 10, "coverage/title": 1.0, "coverage/body": 1.0, "coverage/published_at": 1.0}
 
+RECENT = {"articles": {"extracted": 40}, "failed_checks": [],
+          "coverage": {"title": 1.0, "body": 1.0, "published_at": 1.0, "credit": 0.8}}
+SMALL_RUN = {**HEALTHY, "articles/pages": 5, "articles/extracted": 5, "listing/articles_found": 5,
+             "harvest/history": [RECENT, RECENT, RECENT]}
+
 
 @pytest.mark.parametrize(
     ("stats", "lines"),
@@ -70,6 +75,11 @@ HEALTHY = {"response_received_count": 20, "listing/articles_found": 10, "article
          ["thoidai.com.vn: no article link on any of 2 listing, feed and sitemap pages"]),
         ({"offsite/filtered": 2},  # not one request left, though nothing stopped the run
          ["thoidai.com.vn: no page of the site was requested (2 requests filtered as off the site)"]),
+        # An hourly run of 5 new articles, 1 with a credit where recent runs had 80%: chance gives it 7 runs in
+        # 1,000, no failure. The same run without a title where recent runs had every title fails.
+        ({**SMALL_RUN, "coverage/credit": 0.2}, []),
+        ({**SMALL_RUN, "coverage/credit": 0.2, "coverage/title": 0.0},
+         ["thoidai.com.vn: title present in 0% of 5 articles (recent runs: 100%)"]),
     ],
 )
 def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
