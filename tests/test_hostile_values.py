@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
+from scrapy.http import XmlResponse
 from scrapy.utils.test import get_crawler
 
 from pipelines import Duplicate
@@ -22,10 +23,12 @@ from pipelines.text import BoundFields
 from scrapers.extract import boxes, read_page
 from scrapers.extract.dates import http_date, parse_timestamp
 from scrapers.extract.discover import next_page
+from scrapers.extract.listed import SITEMAP_MAX_URLS
 from scrapers.extraction import _pipelines, extract_article
 from scrapers.middlewares import retry_after_seconds
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
+from tests.test_monitors import news_spider
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "thoidai"
 URL = "https://news.example.com/a/story-123.html"
@@ -251,3 +254,17 @@ def test_extract_article_says_when_the_crawl_would_reject_the_record() -> None:
     assert record["title"] == "Only a title"
     assert record["rejected"].startswith("body")
     assert "rejected" not in extract_article(page(), URL)
+
+
+def test_a_sitemap_is_read_to_the_protocols_limit_of_urls() -> None:
+    """A sitemap of a million URLs within SITEMAP_MAXSIZE held the crawl's thread for minutes past its time bound
+    (and 1.3 GB): the first 50,000 (the protocol's limit) are read, the rest left and counted."""
+    spider = news_spider()
+    urls = "".join(f"<url><loc>https://www.example.com/news/2024/10/{1 + n % 28:02d}/story-number-{n}-of-the-day.html"
+                   f"</loc></url>" for n in range(SITEMAP_MAX_URLS + 10))
+    body = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    response = XmlResponse("https://www.example.com/sitemap.xml", body=body.encode())
+    requests = list(spider.parse_sitemap(response))
+    assert len(requests) == SITEMAP_MAX_URLS
+    assert requests[-1].url == "https://www.example.com/news/2024/10/20/story-number-49999-of-the-day.html"
+    assert spider.crawler.stats.get_value("sitemaps/over_url_limit") == 1

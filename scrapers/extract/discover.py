@@ -39,6 +39,7 @@ NOT_ARTICLE_WORDS = frozenset({
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?(?:/|$)")
 _ID = re.compile(r"\d{5,}")
 _WORD_SPLIT = re.compile(r"[-_.,+]+")
+_DIGITS = re.compile(r"\d+")
 # JSON-LD types (lower-cased, as `structured.types_of` gives them) of pages that are not articles.
 ARTICLE_TYPES_OTHER = {"profilepage": "profile", "person": "profile", "collectionpage": "listing",
                        "itemlist": "listing", "searchresultspage": "listing", "videoobject": "video"}
@@ -79,7 +80,7 @@ def shape(url: str) -> str:
         words = [word for word in _WORD_SPLIT.split(segment) if word]
         if len(words) >= 3:
             segment = "<slug>" + (".html" if segment.endswith(".html") else "")
-        segments.append(re.sub(r"\d+", "<n>", segment))
+        segments.append(_DIGITS.sub("<n>", segment))
     return f"{parts.hostname}{'/'.join(segments[:-1])}/{segments[-1] if segments else ''}"
 
 
@@ -87,11 +88,12 @@ def article_links(urls: Iterable[str], *, threshold: float = 1.0) -> list[str]:
     """The URLs among `urls` (one listing page's links, absolute) that look like articles, in page order."""
     unique = list(dict.fromkeys(urls))
     scores = {url: url_score(url) for url in unique}
-    shapes = Counter(shape(url) for url, score in scores.items() if score != NOT_ARTICLE)
+    shape_of = {url: shape(url) for url, score in scores.items() if score != NOT_ARTICLE}
+    shapes = Counter(shape_of.values())
     picked = []
     for url in unique:
         score = scores[url]
-        if score != NOT_ARTICLE and "<slug>" in shape(url) and shapes[shape(url)] >= 3:
+        if score != NOT_ARTICLE and "<slug>" in shape_of[url] and shapes[shape_of[url]] >= 3:
             score += 1.0  # the page lists several of this kind: the site's article pattern
         if score >= threshold:
             picked.append(url)

@@ -6,6 +6,7 @@ import calendar
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 
 import feedparser
 from lxml import etree
@@ -39,9 +40,15 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
                           huge_tree=True)
 
 
-def sitemap_entries(body: bytes, base: str) -> tuple[list[Listed], list[Listed]]:
+SITEMAP_MAX_URLS = 50_000
+"""URLs read of one sitemap, the protocol's own limit. A sitemap of a million URLs within `SITEMAP_MAXSIZE` held
+the crawl's thread for minutes (past `CLOSESPIDER_TIMEOUT`) and 1.3 GB; the URLs past the limit are left."""
+
+
+def sitemap_entries(body: bytes, base: str, limit: int = SITEMAP_MAX_URLS) -> tuple[list[Listed], list[Listed]]:
     """The child sitemaps of a sitemap index with their `<lastmod>` as modified, and the pages of a URL set
-    with their dates: Google News `<news:publication_date>` as published, `<lastmod>` as modified."""
+    with their dates: Google News `<news:publication_date>` as published, `<lastmod>` as modified; at most
+    `limit` of each, in the file's order."""
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError:
@@ -49,12 +56,12 @@ def sitemap_entries(body: bytes, base: str) -> tuple[list[Listed], list[Listed]]
     if root is None:
         return [], []
     children = []
-    for node in root.iterfind("{*}sitemap"):
+    for node in islice(root.iterfind("{*}sitemap"), limit):
         url = absolute_url(node.findtext("{*}loc"), base)
         if url:
             children.append(Listed(url, None, _w3c_date(node.findtext("{*}lastmod"))))
     entries = []
-    for node in root.iterfind("{*}url"):
+    for node in islice(root.iterfind("{*}url"), limit):
         url = absolute_url(node.findtext("{*}loc"), base)
         if url:
             entries.append(Listed(url, _w3c_date(node.findtext("{*}news/{*}publication_date")),
