@@ -368,3 +368,56 @@ def test_the_whole_run_bound_ends_a_run_with_downloads_hanging(tmp_path: Path) -
     assert report["finish_reason"] == "closespider_timeout"
     assert report["fetch"]["stopped"] == 2
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
+def test_a_signal_as_the_run_finishes_leaves_its_exit_status(tmp_path: Path, delay: float) -> None:
+    """SIGTERM a moment after the spider began closing (cron's timeout, a supervisor stopping it as it ends):
+    the run is whole, so it exits with its own status (0) and its lines. It ended as -15 with nothing said
+    when the signal came after the reactor stopped, its output and state already complete."""
+    with hostile.serve(faults=False) as site:
+        process = subprocess.Popen(crawl_command(site, tmp_path, *FAST), cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+        assert process.stderr is not None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if "Closing spider" in line:
+                break
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        rest = process.communicate(timeout=60)[1]
+    assert process.returncode == 0, "".join(lines)[-2000:] + rest[-2000:]
+    records = read_lines(tmp_path / "news.jsonl")
+    assert {canonicalize_url(record["url"]) for record in records} == {canonicalize_url(url) for url in site.good}
+
+
+def test_the_articles_of_a_sitemap_index_s_newest_child_come_before_its_other_children(tmp_path: Path) -> None:
+    """An index of many dated sitemaps: each child was fetched before any article (ranked by depth, a child
+    sitemap is shallower than the articles of the one before), so a run bounded in time read none of them."""
+    asked: list[str] = []
+    days = 12
+    pages: dict[str, bytes | str] = {}
+    with changing_site(pages, asked) as base:
+        children = [f"/sitemap-2024-05-{day:02d}.xml" for day in range(days, 0, -1)]
+        pages["/robots.txt"] = f"User-agent: *\nSitemap: {base}/sitemap-index.xml\n".encode()
+        pages["/sitemap-index.xml"] = (
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<sitemap><loc>{base}{child}</loc><lastmod>2024-05-{day:02d}</lastmod></sitemap>"
+                      for child, day in zip(children, range(days, 0, -1), strict=True))
+            + "</sitemapindex>").encode()
+        for child, day in zip(children, range(days, 0, -1), strict=True):
+            article = hostile.article_path(f"meldung-vom-{day}-mai", day).replace("/05/03/", f"/05/{day:02d}/")
+            pages[child] = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                            f"<url><loc>{base}{article}</loc><lastmod>2024-05-{day:02d}</lastmod></url>"
+                            "</urlset>").encode()
+            pages[article] = hostile.real_page(hostile.GOOD[day])
+        pages["/nachrichten/"] = hostile.section_page("Nachrichten", [])
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/", "-O",
+             str(tmp_path / "news.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", *FAST,
+             "-s", "CONCURRENT_REQUESTS=1"], cwd=ROOT, capture_output=True, text=True,
+            timeout=RUN_BOUND, check=False)
+    assert len(read_lines(tmp_path / "news.jsonl")) == days, result.stderr[-3000:]
+    newest = next(index for index, path in enumerate(asked) if "meldung-vom-12-mai" in path)
+    assert newest < asked.index(children[2]), asked  # the newest day's article before the third day's sitemap
