@@ -268,3 +268,16 @@ def test_a_sitemap_is_read_to_the_protocols_limit_of_urls() -> None:
     assert len(requests) == SITEMAP_MAX_URLS
     assert requests[-1].url == "https://www.example.com/news/2024/10/20/story-number-49999-of-the-day.html"
     assert spider.crawler.stats.get_value("sitemaps/over_url_limit") == 1
+
+
+@pytest.mark.parametrize("junk", ["0000-00-00 00:00:00", "Invalid Date", "NaN-NaN-NaN", "{{ article.date }}", "TBD",
+                                  "inf", "2024-" * 1000])
+def test_a_json_ld_date_that_names_no_date_leaves_the_next_signal_s(junk: str) -> None:
+    """A CMS's zero date, a script's "Invalid Date", a template left unfilled in JSON-LD `datePublished` hid the
+    page's good `article:published_time`: the record had no date."""
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "datePublished": junk})
+    record = crawled(page(f"<script type='application/ld+json'>{ld}</script>"
+                          "<meta property='article:published_time' content='2024-05-03T10:00:00+02:00'>"))
+    assert (record["published_at"], record["published_raw"]) == ("2024-05-03T10:00:00+02:00",
+                                                                 "2024-05-03T10:00:00+02:00")
+    assert record["sources"]["published_at"] == "meta"

@@ -396,8 +396,12 @@ def _published(parsed: Parsed, language: str | None, now: datetime) -> tuple[str
         ("itemprop=datePublished", lambda: _first_attribute(parsed.itemprops.get("datePublished", ()), "datetime")),
         ("time", lambda: _first_attribute(parsed.tagged("time"), "datetime")),
     )
+    unreadable: tuple[str, str] | None = None
     for index, (source, read) in enumerate(machine):
         if value := (read() or "").strip():
+            if not _names_a_year(value):  # "0000-00-00 00:00:00", "Invalid Date", "{{ article.date }}": the
+                unreadable = unreadable or (value, source)  # next signal may hold the page's date
+                continue
             if _DAY_ONLY.match(value):  # a day alone: another signal may give the same day's time
                 for other_source, other in machine[index + 1 :]:
                     if (timed := (other() or "").strip()).startswith(value) and len(timed) > len(value):
@@ -412,6 +416,8 @@ def _published(parsed: Parsed, language: str | None, now: datetime) -> tuple[str
     # pages and gives a day, or a time when it has one.
     if printed := _printed_date(parsed, language, now):
         return printed, "date line"
+    if unreadable:  # kept as the page's raw date text, which names no date
+        return unreadable
     try:
         found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True,
                           extensive_search=True, outputformat="%Y-%m-%dT%H:%M:%S")
@@ -490,6 +496,15 @@ DATE_LINE_TRIES = 3
 
 
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|2\d\d\d)(?!\d)|^\d{8}(?:\d{6})?$|^\d{9,13}$")
+"""A year a news page can name (1800-2999), a compact date (`20240503`, `20240503101500`), or a Unix time in
+seconds or milliseconds."""
+
+
+def _names_a_year(value: str) -> bool:
+    """Whether the machine-readable date `value` names a year: one that does not (a CMS's zero date, a script's
+    "Invalid Date" or "NaN-NaN-NaN", a template left unfilled) hid a good date of the next signal."""
+    return len(value) <= 200 and _YEAR.search(value) is not None
 
 
 def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
