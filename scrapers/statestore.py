@@ -21,6 +21,7 @@ loses no article and duplicates none.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -460,6 +461,12 @@ def remove_partial_files(outputs: list[Path]) -> None:
 def _connect(path: Path) -> sqlite3.Connection:
     """The database at `path`, checked whole (`PRAGMA quick_check`) before anything is read from it or
     written to it; raises `StateDamaged` otherwise."""
+    if not path.exists():
+        _create(path)
+    elif path.stat().st_size == 0 and _empty(Path(f"{path}-wal")):
+        # Never one of ours (`_create` puts a whole file in place): a state emptied by a disk or a hand, which
+        # SQLite took for a new database, and the run fetched and wrote every article again with exit 0.
+        raise StateDamaged(path, "the file is empty")
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.row_factory = sqlite3.Row
@@ -476,6 +483,27 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _create(path: Path) -> None:
+    """A new state at `path`, built beside it and renamed into place whole: a run killed while it made the file left
+    no empty one, which the next run would take for a damaged state."""
+    new = Path(f"{path}.new")
+    new.unlink(missing_ok=True)
+    db = sqlite3.connect(new, isolation_level=None)
+    try:
+        db.executescript(SCHEMA)
+    finally:
+        db.close()
+    os.replace(new, path)
+
+
+def _empty(path: Path) -> bool:
+    """Whether the file at `path` is missing or empty."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
 
 
 def _iso(moment: datetime | None) -> str | None:

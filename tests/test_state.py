@@ -247,6 +247,22 @@ def test_a_damaged_state_file_is_refused_on_open_and_the_lock_released(tmp_path:
         assert store.count() == 0
 
 
+def test_an_emptied_state_file_is_refused_and_a_new_one_is_built_whole(tmp_path: Path) -> None:
+    """SQLite takes an empty file for a new database: a state emptied by a disk or a hand made the run fetch and
+    write every article again, its history and baselines gone, with exit 0."""
+    path = tmp_path / "state.db"
+    with StateStore.open(path) as store:
+        store.commit_run(store.start_run("thoidai", NOW), finished_at=NOW, report={})
+    path.write_bytes(b"")
+    with pytest.raises(StateDamaged, match=rf"the state {path} is damaged \(the file is empty\); move it aside"):
+        StateStore.acquire(path)
+    path.unlink()
+    with StateStore.open(path) as store:  # a new state: made beside and renamed, never an empty file in place
+        assert store.count() == 0
+    assert sorted(file.name for file in tmp_path.iterdir() if not file.name.endswith((".lock", "-wal", "-shm"))) == [
+        "state.db"]
+
+
 # -------------------------------------------------------------------- Redis only: the workers of one run
 
 
