@@ -162,4 +162,11 @@ def reason(error: ValidationError) -> str:
     if error.validator in ("minLength", "required") or error.instance in ("", None):
         missing = error.message.split("'")[1] if error.validator == "required" else field
         return f"{missing}: missing"
-    return f"{field}: {error.message}"
+    # The message quotes the value: bounded, and without the "; " that separates a record's reasons (a value of
+    # "; 0" read as a reason of its own; a 1 MB title made a 1 MB reason, and a stats key of it).
+    message = error.message.replace(";", ",")
+    return f"{field}: {message if len(message) <= REASON_MAX else message[:REASON_MAX] + '…'}"
+
+
+REASON_MAX = 160
+"""Characters of a validation message kept in a reason."""

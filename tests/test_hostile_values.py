@@ -281,3 +281,20 @@ def test_a_json_ld_date_that_names_no_date_leaves_the_next_signal_s(junk: str) -
     assert (record["published_at"], record["published_raw"]) == ("2024-05-03T10:00:00+02:00",
                                                                  "2024-05-03T10:00:00+02:00")
     assert record["sources"]["published_at"] == "meta"
+
+
+def test_a_reject_reason_quotes_a_value_bounded_and_without_the_reason_separator() -> None:
+    """A value holding "; " read as a reason of its own (the fuzzer's `updated_at: '; 0'`); a megabyte value made a
+    megabyte reason, which is also a stats key."""
+    from pipelines import Rejected
+    from pipelines.validate import REASON_MAX, RejectInvalidArticles
+    from scrapers.items import Article
+
+    validator = RejectInvalidArticles()
+    for value in (";\r0", "x" * 1_000_000):
+        article = Article(url=URL, site="example.com", title="Budget", body="Text.", updated_at=value,
+                          scraped_at=FETCHED.isoformat())
+        with pytest.raises(Rejected) as rejected:
+            validator.process_item(article)
+        assert rejected.value.reason.startswith("updated_at: '") and "; " not in rejected.value.reason
+        assert len(rejected.value.reason) <= len("updated_at: ") + REASON_MAX + 1
