@@ -45,7 +45,8 @@ _PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+"
                         r"(?::(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d\d|655[0-2]\d|6553[0-5]))?"
                         r"/[A-Za-z0-9/._~-]*\Z")
 """A URL that canonicalize_url leaves as it is, once it has no dot segment (`/./`, `/../`): lower-case host, a
-port in range, a path of unreserved characters, no query, no fragment (24,226 of the 30,735 links of the 309 test pages)."""
+port in range, a path of unreserved characters, no query, no fragment (24,226 of the 30,735 links of the 309
+test pages)."""
 
 
 @lru_cache(maxsize=4096)
