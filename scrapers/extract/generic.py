@@ -177,8 +177,14 @@ def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
         *(structured.meta_content(parsed.meta, key) for key in SECTION_META),
         structured.text_value(parsed.article.get("articleSection")),
     ]
+    # A share title that is the site's own name (a template's og:title on every page) names no story: the
+    # next signal's headline is taken. The name is the site's (`sites`), or a later part of <title> whose first
+    # part a heading prints (the headline, so the later part is the site's).
+    names = {_key(name) for name in sites}
+    if parts.rest and parts.head_printed(parsed):
+        names |= parts.rest - {parts.head}
     for source, value in candidates:
-        if value:
+        if value and not (source != "title" and _key(value) in names):
             title = _complete(strip_site_name(value, sites, others), others)
             if h1 and source != "h1" and _holds_headline(title, h1):
                 return h1, "h1"
@@ -496,9 +502,10 @@ DATE_LINE_TRIES = 3
 
 
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|2\d\d\d)(?!\d)|^\d{8}(?:\d{6})?$|^\d{9,13}$")
-"""A year a news page can name (1800-2999), a compact date (`20240503`, `20240503101500`), or a Unix time in
-seconds or milliseconds."""
+_YEAR = re.compile(r"(?<!\d)[1-9]\d\d\d(?!\d)|^\d{8}(?:\d{6})?$|^\d{9,13}$")
+"""A year (1000-9999: one outside the sane window, 9999-12-31, is a date the record leaves out with its text kept,
+`pipelines.timestamps`), a compact date (`20240503`, `20240503101500`), or a Unix time in seconds or
+milliseconds."""
 
 
 def _names_a_year(value: str) -> bool:
