@@ -128,25 +128,33 @@ def test_an_attribute_named_with_a_control_character_is_read_past() -> None:
     assert ItemAdapter(hostile)["images"] == ItemAdapter(plain)["images"]
 
 
-def test_articles_that_name_one_canonical_url_are_one_only_when_title_or_body_agree() -> None:
+def test_articles_that_name_one_canonical_url_are_one_only_when_title_and_body_agree() -> None:
     """A template that gives every article the section's address (without its slash, say) as canonical URL, or
-    another article's: each story is written. The same story reached under two addresses is written once."""
+    another article's, and the site's name as every og:title: each story is written. The same story reached
+    under two addresses is written once."""
     dedupe = DropDuplicateArticles()
     section = "https://news.example.com/politics"
+
+    def story(number: int) -> str:  # the words of one language, and the story's own
+        return "\n\n".join(" ".join(f"the {number}x{paragraph}y{word} of a" for word in range(12))
+                             for paragraph in range(6))
 
     def record(url: str, title: str, body: str) -> dict[str, Any]:
         return {"url": url, "canonical_url": section, "title": title, "body": body}
 
     for number in range(3):
-        dedupe.process_item(record(f"{section}/story-{number}.html", f"Story {number}", f"Body of story {number}."))
+        dedupe.process_item(record(f"{section}/story-{number}.html", f"Story {number}", story(number)))
     with pytest.raises(Duplicate):  # the first story again, under a campaign tag
-        dedupe.process_item(record(f"{section}/story-0.html?ref=home", "Story 0", "Body of story 0."))
+        dedupe.process_item(record(f"{section}/story-0.html?ref=home", "Story 0", story(0)))
     with pytest.raises(Duplicate):  # its AMP copy, whose body differs a little
-        dedupe.process_item(record(f"{section}/story-1.html?amp=1", "Story 1", "Body of story 1 (AMP)."))
+        dedupe.process_item(record(f"{section}/story-1.html?amp=1", "Story 1", story(1) + "\n\nRead more."))
     with pytest.raises(Duplicate):  # no title: the body tells
-        dedupe.process_item(record(f"{section}/story-2.html?amp=1", "", "Body of story 2."))
+        dedupe.process_item(record(f"{section}/story-2.html?amp=1", "", story(2)))
     # a template's articles: one body (a paywall's teaser, say), their own headlines
-    dedupe.process_item(record(f"{section}/story-3.html", "Story 3", "Body of story 0."))
+    dedupe.process_item(record(f"{section}/story-3.html", "Story 3", story(0)))
+    # a template's articles: the site's name as every title, their own bodies
+    for number in range(4, 8):
+        dedupe.process_item(record(f"{section}/story-{number}.html", "Example News", story(number)))
 
 
 def test_one_page_under_many_parameters_is_one_story_and_pages_told_apart_by_query_are_kept() -> None:
@@ -298,3 +306,17 @@ def test_a_reject_reason_quotes_a_value_bounded_and_without_the_reason_separator
             validator.process_item(article)
         assert rejected.value.reason.startswith("updated_at: '") and "; " not in rejected.value.reason
         assert len(rejected.value.reason) <= len("updated_at: ") + REASON_MAX + 1
+
+
+def test_a_share_title_that_is_the_site_s_name_gives_way_to_the_headline() -> None:
+    """A template's og:title, the site's name on every page: each record was titled so (and all but one then
+    dropped as duplicates of the first)."""
+    html = page().replace(b"<title>Budget</title>", b"<title>Council passes the budget | Example News</title>"
+                          b"<meta property='og:title' content='Example News'>")
+    html = html.replace(b"<h1>Budget</h1>", b"<h1>Council passes the budget</h1>")
+    record = crawled(html)
+    assert (record["title"], record["sources"]["title"]) == ("Council passes the budget", "h1")
+    named = crawled(page().replace(b"<title>Budget</title>", b"<title>Budget | Example News</title>"
+                                   b"<meta property='og:site_name' content='Example News'>"
+                                   b"<meta property='og:title' content='Example News'>"))
+    assert named["title"] == "Budget"
