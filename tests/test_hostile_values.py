@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from itemadapter import ItemAdapter
+from scrapy import Request
 from scrapy.exceptions import DropItem
-from scrapy.http import XmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from pipelines import Duplicate
@@ -320,3 +321,13 @@ def test_a_share_title_that_is_the_site_s_name_gives_way_to_the_headline() -> No
                                    b"<meta property='og:site_name' content='Example News'>"
                                    b"<meta property='og:title' content='Example News'>"))
     assert named["title"] == "Budget"
+
+
+def test_a_feed_is_held_to_the_sitemap_size_not_a_page_s() -> None:
+    """A feed of 50,000 items (20 MB) passed DOWNLOAD_MAXSIZE (8 MiB) and was given up with a warning, exit 0."""
+    spider = news_spider()
+    listing = HtmlResponse("https://www.example.com/news/", body=b"<html><head><link rel='alternate' "
+                           b"type='application/rss+xml' href='/feed.xml'></head><body></body></html>",
+                           request=Request("https://www.example.com/news/", meta={"page": 1}))
+    feeds = [request for request in spider.parse_listing(listing) if request.url.endswith("/feed.xml")]
+    assert [request.meta["download_maxsize"] for request in feeds] == [50 * 1024 * 1024]

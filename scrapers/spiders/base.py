@@ -159,13 +159,20 @@ class HarvestSpider(Spider):
     def parse_feed(self, response: Response) -> Iterator[Request]:
         yield from self.follow_articles(feed_entries(response.body, response.url))
 
+    def feed_request(self, url: str) -> Request:
+        """The request of the RSS or Atom feed at `url`, held to `SITEMAP_MAXSIZE` as a sitemap is: a feed of
+        50,000 items (20 MB) is no page, and past `DOWNLOAD_MAXSIZE` it was given up with a warning."""
+        return Request(url, callback=self.parse_feed, meta={"download_maxsize": self.listing_maxsize()})
+
+    def listing_maxsize(self) -> int:
+        return max(self.crawler.settings.getint("SITEMAP_MAXSIZE"), self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
     def sitemap_request(self, url: str, depth: int = 0) -> Request:
         """The request of the sitemap at `url`, `depth` sitemap indexes below robots.txt or the profile. A
         sitemap may be larger than a page: the protocol allows 50,000 URLs and 50 MB unpacked, which the
         download and its unpacking may reach (`SITEMAP_MAXSIZE`, against `DOWNLOAD_MAXSIZE` for the rest)."""
-        limit = max(self.crawler.settings.getint("SITEMAP_MAXSIZE"), self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-        return Request(url, callback=self.parse_sitemap, meta={SITEMAP_DEPTH: depth, "download_maxsize": limit},
-                       priority=SITEMAP_PRIORITY)
+        meta = {SITEMAP_DEPTH: depth, "download_maxsize": self.listing_maxsize()}
+        return Request(url, callback=self.parse_sitemap, meta=meta, priority=SITEMAP_PRIORITY)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         children, entries = sitemap_entries(self.sitemap_body(response), response.url, SITEMAP_MAX_URLS + 1)

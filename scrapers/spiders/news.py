@@ -86,7 +86,7 @@ class NewsSpider(HarvestSpider):
         yield from self.follow_articles(Listed(url) for url in found)
         if "feeds" in self.sources and response.meta.get("page") == 1:
             for feed in feed_links(sel, response.url):
-                yield Request(feed, callback=self.parse_feed)
+                yield self.feed_request(feed)
         following = next_page(sel, response.url)
         meta = self.next_listing(response, found) if following else None
         if "listing" in self.sources and following and meta and meta["page"] <= self.max_pages:

@@ -68,7 +68,7 @@ class SiteSpider(HarvestSpider):
                 yield Request(self.profile.section_url(path), callback=self.parse_section)
         if "feeds" in self.sources:
             for feed in self.profile.feeds:
-                yield Request(self.profile.url(feed), callback=self.parse_feed)
+                yield self.feed_request(self.profile.url(feed))
         if "sitemaps" in self.sources:
             for sitemap in self.profile.sitemaps:
                 yield self.sitemap_request(self.profile.url(sitemap))
