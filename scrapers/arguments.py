@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import inspect
 import ipaddress
+import json
 import os
 import re
 import sys
@@ -258,7 +259,7 @@ def of_its_type(settings: BaseSettings, name: str) -> None:
     elif isinstance(default, int | float):  # a number: DOWNLOAD_DELAY's default is 0, its values 0.5
         settings.getfloat(name)
     elif isinstance(default, dict):
-        settings.getdict(name)
+        dict_setting(settings, name, default)
     if name == "LOG_LEVEL" and str(settings.get(name)) not in LOG_LEVELS:
         raise ValueError(f"not a log level: choose from {', '.join(LOG_LEVELS)}")
 
@@ -340,10 +341,21 @@ def collector_threshold(settings: BaseSettings, name: str) -> None:
         raise ValueError(f"0 (Python's collector as it is) or a number of objects up to {LARGEST_GC_THRESHOLD}")
 
 
+def dict_setting(settings: BaseSettings, name: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The dict setting `name`; ValueError with an example of its JSON when it is none (`-s
+    CHECK_REQUIRED_COVERAGE=0.9` said "'float' object is not iterable")."""
+    try:
+        return settings.getdict(name)
+    except (TypeError, ValueError) as error:
+        example = json.dumps(default) if default else '{"key": "value"}'
+        raise ValueError(f"not a dict: give it as JSON, -s '{name}={example}'") from error
+
+
 def coverage_floors(settings: BaseSettings, name: str) -> None:
+    from scrapers import settings as project_settings
     from scrapers.extensions import COVERED_FIELDS
 
-    floors = settings.getdict(name)
+    floors = dict_setting(settings, name, project_settings.CHECK_REQUIRED_COVERAGE)
     for field, floor in floors.items():
         if field not in COVERED_FIELDS:
             raise ValueError(f"{field} is not a field{suggestion(field, list(COVERED_FIELDS))}")

@@ -41,6 +41,8 @@ BAD = [
     (["-a", "section=quoc-te"], "unknown argument -a section (did you mean sections?);"
                                 " thoidai takes sections, sources, max_pages, since, full, shard"),
     (["-s", "REVISIT_AFTER=2d:6h 30x:3d"], "bad REVISIT_AFTER=2d:6h 30x:3d: not a duration (like 30m, 6h, 2d): '30x'"),
+    (["-s", "CHECK_REQUIRED_COVERAGE=0.9"], "bad CHECK_REQUIRED_COVERAGE=0.9: not a dict: give it as JSON,"
+     """ -s 'CHECK_REQUIRED_COVERAGE={"title": 0.8, "body": 0.8, "published_at": 0.5}'"""),
     (["-s", "STATE_URI=postgres://db/state"],
      "bad STATE_URI=postgres://db/state: STATE_URI must be sqlite:///<path>, not 'postgres://db/state'"),
     (["-s", "STATE_URI=sqlite:////proc/no/state.db"],
