@@ -106,9 +106,12 @@ class ArticlesMonitor(HarvestMonitor):
             self.assertTrue(fetch["requests_sent"] or stopped, msg=f"{self.site}: no page of the site was requested"
                             f" ({self.stats.get('offsite/filtered', 0)} requests filtered as off the site)")
             return
+        # What failed beside them says why (`-a sections=nope`: the section page answered 404).
+        failed = fetch_outcomes(self.stats)["failed_by_cause"]
+        why = f" (fetch failed: {', '.join(f'{cause}: {n}' for cause, n in failed.items())})" if failed else ""
         self.assertTrue(
             found > 0 or fetched_listings == 0,
-            msg=f"{self.site}: no article link on any of {fetched_listings} listing, feed and sitemap pages",
+            msg=f"{self.site}: no article link on any of {fetched_listings} listing, feed and sitemap pages{why}",
         )
 
     @monitors.name("Article pages give records")

@@ -73,6 +73,8 @@ SMALL_RUN = {**HEALTHY, "articles/pages": 5, "articles/extracted": 5, "listing/a
          ["thoidai.com.vn: no page of the site answered before the run's time bound (2 requests unanswered)"]),
         ({"response_received_count": 3, "robotstxt/response_count": 1, "listing/articles_found": 0},
          ["thoidai.com.vn: no article link on any of 2 listing, feed and sitemap pages"]),
+        ({**HEALTHY, "listing/articles_found": 0, "fetch/failed/http_404": 1},  # -a sections=nope
+         ["thoidai.com.vn: no article link on any of 20 listing, feed and sitemap pages (fetch failed: http_404: 1)"]),
         ({"offsite/filtered": 2},  # not one request left, though nothing stopped the run
          ["thoidai.com.vn: no page of the site was requested (2 requests filtered as off the site)"]),
         # An hourly run of 5 new articles, 1 with a credit where recent runs had 80%: chance gives it 7 runs in
