@@ -78,12 +78,20 @@ def without_tracking(url: str) -> str:
     parts = urlsplit(url)
     path = _SESSION_IN_PATH.sub("", parts.path)
     pairs = parts.query.split("&") if parts.query else []
-    kept = [pair for pair in pairs if not _is_tracking(pair.partition("=")[0])]
+    kept = [pair for pair in pairs if not _is_tracking(*pair.partition("=")[::2])]
     if path == parts.path and len(kept) == len(pairs):
         return url
     return urlunsplit(parts._replace(path=path, query="&".join(kept)))
 
 
-def _is_tracking(name: str) -> bool:
+def _is_tracking(name: str, value: str = "") -> bool:
     name = name.lower()
+    if name == "_":  # jQuery's cache buster: the time of the request in milliseconds
+        return value.isdigit() and len(value) >= 10
+    if name == "sid":  # a session id, when it is a token: a story id (`?sid=1234`, `?sid=06/01/02/123`) stays
+        return _SESSION_TOKEN.fullmatch(value) is not None
     return name in TRACKING_PARAMETERS or name.startswith("utm_")
+
+
+_SESSION_TOKEN = re.compile(r"(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}")
+"""A hexadecimal token of 8 or more digits with letters and digits in it, as session ids are written."""
