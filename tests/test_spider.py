@@ -177,3 +177,13 @@ def test_a_section_whose_next_page_shows_only_what_its_pages_showed_ends_its_pag
     assert crawler.stats.get_value("listing/pagination_ended") == 1
     (other,) = section("https://thoidai.com.vn/viet-nam-hom-nay", {"page": 1})  # the same articles, another
     assert other.meta == {"page": 2, "pagination": "https://thoidai.com.vn/viet-nam-hom-nay"}  # section
+
+
+def test_since_spares_the_sitemap_articles_last_modified_before_it() -> None:
+    """A sitemap gives `<lastmod>` only: an article last modified before `since` was published before it too. The
+    2019-2021 and early-October articles were fetched, then dropped once their pages dated them."""
+    sitemap = SAMPLES / "sitemap-articles.xml"
+    _, every, _ = crawl_sample(sitemap, recorded(sitemap)["request"])
+    _, recent, _ = crawl_sample(sitemap, recorded(sitemap)["request"], since="2024-10-23")
+    assert len(recent) == 7 < len(every)
+    assert set(recent) < set(every)

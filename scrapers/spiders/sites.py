@@ -126,7 +126,11 @@ class SiteSpider(HarvestSpider):
         return bool(dated) and all(self.is_too_old(entry) for entry in dated)
 
     def is_too_old(self, entry: Listed) -> bool:
-        return self.since is not None and entry.published is not None and entry.published.date() < self.since
+        # Modified before `since` is published before it too: a sitemap's <lastmod> spares the fetch of an old
+        # article as a feed's publication date does (the newcomer's `-a since=` run fetched the sitemap's 2019
+        # articles, then dropped them).
+        moment = entry.published or entry.modified
+        return self.since is not None and moment is not None and moment.date() < self.since
 
     def section_page(self, response: Response) -> SectionPage:
         if not isinstance(response, TextResponse):
