@@ -331,3 +331,16 @@ def test_a_feed_is_held_to_the_sitemap_size_not_a_page_s() -> None:
                            request=Request("https://www.example.com/news/", meta={"page": 1}))
     feeds = [request for request in spider.parse_listing(listing) if request.url.endswith("/feed.xml")]
     assert [request.meta["download_maxsize"] for request in feeds] == [50 * 1024 * 1024]
+
+
+@pytest.mark.parametrize("page_title", ["Sport | Man wins marathon in record time | Daily News",
+                                        "Sport - Man wins marathon in record time"])
+def test_a_section_named_first_in_the_title_and_printed_in_a_heading_leaves_the_headline(page_title: str) -> None:
+    """The rule on the site's name took a later part of <title> for it whenever a heading printed the first part:
+    a section's <h2>Sport</h2> made every headline give way to "Sport" (the review of the change caught it)."""
+    headline = "Man wins marathon in record time"
+    html = page().replace(b"<title>Budget</title>", f"<title>{page_title}</title><meta property='og:title' "
+                          f"content='{headline}'><meta property='og:site_name' content='Daily News'>".encode())
+    html = html.replace(b"<h1>Budget</h1>", f"<h1>{headline}</h1>".encode())
+    html = html.replace(b"<body>", b"<body><nav><h2>Sport</h2></nav>")
+    assert crawled(html)["title"] == headline

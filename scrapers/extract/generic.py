@@ -162,6 +162,7 @@ def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
     page_title = text_of_title(parsed)
     parts = _TitleParts.of(page_title)
     h1 = _visible_headline(parsed, sites, parts)
+    names = {_key(name) for name in sites}  # the site's own names (a blog's name over the post joins `sites`)
     sites = [*sites, *(text for text in map(text_of, parsed.tagged("h1")[:3]) if _is_blog_label(parsed, text, parts))]
     headline = collapse_space(structured.text_value(parsed.article.get("headline")))
     candidates = (
@@ -178,11 +179,14 @@ def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
         structured.text_value(parsed.article.get("articleSection")),
     ]
     # A share title that is the site's own name (a template's og:title on every page) names no story: the
-    # next signal's headline is taken. The name is the site's (`sites`), or a later part of <title> whose first
-    # part a heading prints (the headline, so the later part is the site's).
-    names = {_key(name) for name in sites}
-    if parts.rest and parts.head_printed(parsed):
-        names |= parts.rest - {parts.head}
+    # next signal's headline is taken. The name is the site's (`sites`), or the last part of a two-part <title>
+    # whose first part the page's <h1> prints ("Headline | Site"). Any later part whose first part any heading
+    # printed was taken too, and "Sport | Headline | Site" with a <h2>Sport</h2> lost its headline.
+    title_parts = _TITLE_SEPARATOR.split(page_title)
+    if len(title_parts) == 2 and any(_key(text_of(h)) == parts.head for h in parsed.tagged("h1")[:3]):
+        last = _key(title_parts[-1])
+        if last != parts.head and last not in {_key(text) for text in (h1, headline) if text}:
+            names.add(last)
     for source, value in candidates:
         if value and not (source != "title" and _key(value) in names):
             title = _complete(strip_site_name(value, sites, others), others)
