@@ -344,3 +344,25 @@ def test_a_section_named_first_in_the_title_and_printed_in_a_heading_leaves_the_
     html = html.replace(b"<h1>Budget</h1>", f"<h1>{headline}</h1>".encode())
     html = html.replace(b"<body>", b"<body><nav><h2>Sport</h2></nav>")
     assert crawled(html)["title"] == headline
+
+
+def test_one_canonical_url_and_title_on_every_page_costs_a_bounded_comparison_each(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template's canonical URL and title on every page: each record was compared with every one before it
+    (2,000 records: 66 s on the crawl's thread). The work is counted, not timed: the latest 20 at most."""
+    from pipelines import dedupe
+
+    compared = [0]
+    resemblance = dedupe.resemblance
+
+    def counting(one: frozenset[int], other: frozenset[int]) -> float:
+        compared[0] += 1
+        return resemblance(one, other)
+
+    monkeypatch.setattr(dedupe, "resemblance", counting)
+    pipeline = DropDuplicateArticles()
+    for number in range(300):
+        pipeline.process_item({"url": f"https://news.example.com/s/{number}.html", "title": "Example News",
+                               "canonical_url": "https://news.example.com/s/", "body": " ".join(
+                                   f"word{number}x{k}" for k in range(60))})
+    assert compared[0] == sum(min(number, dedupe.SKETCHES_KEPT) for number in range(300))
