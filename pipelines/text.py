@@ -67,6 +67,9 @@ TEXT_LIMIT = 2_000
 """Characters a text in a list or a nested record keeps (an author's name, a tag, a crumb, a caption, a linked
 story's title or summary)."""
 
+URL_FIELDS = frozenset({"url", "canonical_url"})
+"""Fields never cut, in a record or a nested one."""
+
 LIST_LIMITS = {"section": 20, "authors": 100, "tags": 200, "images": 500, "related": 500, "more_in_section": 500,
                "trending": 500}
 """Entries a list field keeps, in page order (the most in the real pages: 5 authors, 31 tags)."""
@@ -109,6 +112,8 @@ def bound_record(
     after."""
     cut: dict[str, list[str]] = {}
     for name, value in record.items():  # (values replaced, no key added: the walk goes on)
+        if name in URL_FIELDS:
+            continue  # a URL cut is a link to nowhere: Scrapy's URLLENGTH_LIMIT bounds those fetched
         if isinstance(value, str):
             limit = limits.get(name, TEXT_LIMIT)
             if len(value) > limit:

@@ -366,3 +366,14 @@ def test_one_canonical_url_and_title_on_every_page_costs_a_bounded_comparison_ea
                                "canonical_url": "https://news.example.com/s/", "body": " ".join(
                                    f"word{number}x{k}" for k in range(60))})
     assert compared[0] == sum(min(number, dedupe.SKETCHES_KEPT) for number in range(300))
+
+
+def test_urls_are_never_cut() -> None:
+    """URLs of up to 2,083 characters are fetched (Scrapy's URLLENGTH_LIMIT): cut at 2,000, a record's url and
+    its image's pointed nowhere."""
+    long_url = "https://news.example.com/a/story-123.html?q=" + "x" * 2_030
+    record = {"url": long_url, "canonical_url": long_url, "title": "Budget",
+              "images": [{"url": long_url, "alt": None, "caption": "c" * 3_000}]}
+    BoundFields().process_item(record)
+    assert record["url"] == record["canonical_url"] == record["images"][0]["url"] == long_url
+    assert len(record["images"][0]["caption"]) == 2_000  # the texts beside them still are
