@@ -377,3 +377,16 @@ def test_urls_are_never_cut() -> None:
     BoundFields().process_item(record)
     assert record["url"] == record["canonical_url"] == record["images"][0]["url"] == long_url
     assert len(record["images"][0]["caption"]) == 2_000  # the texts beside them still are
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    ("\ufeff<html><head><title>Café</title></head></html>".encode("utf-16-le"), "Café"),
+    ("<html><head><meta charset='windows-1251'><title>Привет мир</title></head></html>".encode("cp1251"),
+     "Привет мир"),
+    ("<html><head><meta charset='iso-8859-2'><title>Łódź żółć</title></head></html>".encode("iso-8859-2"),
+     "Łódź żółć"),
+])
+def test_a_page_whose_bytes_belie_a_utf_8_header_reads_by_its_own_mark_or_charset(html: bytes, text: str) -> None:
+    """A UTF-16 byte order mark, or the page's own charset, wins over a header's UTF-8 its bytes are not: read as
+    windows-1252 they became mojibake that looked like text (the review of the change caught it)."""
+    assert read_page(html, "text/html; charset=utf-8").css("title::text").get() == text

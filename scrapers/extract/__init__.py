@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 from parsel import Selector
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 
 def read_page(html: bytes, content_type: str | None = None, *, max_depth: int | None = None) -> Selector:
@@ -60,17 +60,26 @@ def _is_utf8(data: bytes) -> bool:
 def decode_page(html: bytes, content_type: str | None = None) -> str:
     """The page as text: valid UTF-8 is UTF-8 (pages re-saved as UTF-8 often still declare their old charset
     in a header or meta tag, and other bytes are almost never valid UTF-8), anything else by its byte order
-    mark, the `content_type` header's charset, its meta declaration or a guess, as browsers do. A page that
-    says UTF-8 but is not (a Windows CMS's cp1252 bytes behind a UTF-8 header, or a cp1252 snippet pasted into
-    a UTF-8 template) reads its valid UTF-8 as UTF-8 and every other byte as windows-1252, where a browser
-    shows replacement characters (U+FFFD in every accented word of the record)."""
+    mark, the `content_type` header's charset, its meta declaration or a guess, as browsers do; the page's own
+    declaration of another charset wins over a header's UTF-8 that its bytes belie. A page that says UTF-8 but
+    is not, and names no other charset (a Windows CMS's cp1252 bytes behind a UTF-8 header, or a cp1252 snippet
+    pasted into a UTF-8 template), reads its valid UTF-8 as UTF-8 and every other byte as windows-1252, where a
+    browser shows replacement characters (U+FFFD in every accented word of the record)."""
     try:
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
-        declared = http_content_type_encoding(content_type) or html_body_declared_encoding(html)
-        if declared and _codec_name(declared) == "utf-8":
-            return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8", CP1252_BYTES)
+        pass
+    if read_bom(html)[0]:  # a UTF-16 or UTF-32 byte order mark says it all, whatever the header says
         return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
+    in_page = html_body_declared_encoding(html)
+    if in_page and _codec_name(in_page) not in (None, "utf-8"):
+        # The page's own charset where the header says UTF-8 and the bytes are not (a windows-1251 page
+        # behind a server's default UTF-8 header): read as windows-1252 they were mojibake that looked like text.
+        return html.decode(in_page, "replace")
+    declared = http_content_type_encoding(content_type) or in_page
+    if declared and _codec_name(declared) == "utf-8":
+        return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8", CP1252_BYTES)
+    return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
 
 
 def _codec_name(encoding: str) -> str | None:
