@@ -93,5 +93,6 @@ def _is_tracking(name: str, value: str = "") -> bool:
     return name in TRACKING_PARAMETERS or name.startswith("utm_")
 
 
-_SESSION_TOKEN = re.compile(r"(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}")
-"""A hexadecimal token of 8 or more digits with letters and digits in it, as session ids are written."""
+_SESSION_TOKEN = re.compile(r"(?=[0-9a-zA-Z]*[a-zA-Z])(?=[0-9a-zA-Z]*\d)[0-9a-zA-Z]{26,128}")
+"""A token of 26 characters or more, letters and digits mixed, as session ids are written (PHP's are 26, 32 or 40
+long); a shorter one may be a story's id (a 24-digit MongoDB ObjectId, an 8-digit hexadecimal id)."""
