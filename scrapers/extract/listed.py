@@ -67,6 +67,7 @@ def sitemap_entries(body: bytes, base: str, limit: int = SITEMAP_MAX_URLS) -> tu
                 if len(listed) < limit and (url := absolute_url(node.findtext("{*}loc"), base)):
                     listed.append(Listed(url, None if is_child else _w3c_date(
                         node.findtext("{*}news/{*}publication_date")), _w3c_date(node.findtext("{*}lastmod"))))
+                node.clear()  # its images and news elements let go (an empty element stays: 50,000 at most)
             if len(children) >= limit or len(entries) >= limit:
                 break
         else:
