@@ -55,13 +55,15 @@ class Command(ScrapyCrawl):
         self.crawler_process.start()
         collector = crawl_stats(crawler)
         if (forced := forced_stop_status(run_name(crawler), collector)) is not None:
-            exit_now(forced)  # a second signal: the run did not finish (scrapers/shutdown.py)
-        stats = collector.get_stats() if collector else {}
-        started = not self.crawler_process.bootstrap_failed
-        self.exitcode, lines = verdict(stats, started=started, reasons=reasons)
-        for line in lines:
-            say(run_name(crawler) if started else args[0], line)
-        exit_now(self.exitcode)
+            self.exitcode = forced  # a second signal: the run did not finish (scrapers/shutdown.py)
+        else:
+            stats = collector.get_stats() if collector else {}
+            started = not self.crawler_process.bootstrap_failed
+            self.exitcode, lines = verdict(stats, started=started, reasons=reasons)
+            for line in lines:
+                say(run_name(crawler) if started else args[0], line)
+        if not getattr(opts, "profile", None):  # (`--profile` writes its statistics after this returns)
+            exit_now(self.exitcode)
 
 
 def exit_now(status: int) -> NoReturn:
