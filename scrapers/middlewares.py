@@ -461,7 +461,8 @@ class RobotsWithSitemaps(ProtegoRobotParser):
 
     def __init__(self, robotstxt_body: bytes, spider: Spider | None) -> None:
         super().__init__(robotstxt_body, spider)
-        self.sitemaps = robots_sitemaps(robotstxt_body)
+        # Scrapy reads any answer as the file, a 404's or a login wall's HTML page too: a page names no sitemap.
+        self.sitemaps = [] if robotstxt_body.lstrip()[:1] == b"<" else robots_sitemaps(robotstxt_body)
 
 
 async def obeyed_robots(crawler: Crawler, url: str) -> RobotsWithSitemaps | None:

@@ -390,3 +390,13 @@ def test_a_page_whose_bytes_belie_a_utf_8_header_reads_by_its_own_mark_or_charse
     """A UTF-16 byte order mark, or the page's own charset, wins over a header's UTF-8 its bytes are not: read as
     windows-1252 they became mojibake that looked like text (the review of the change caught it)."""
     assert read_page(html, "text/html; charset=utf-8").css("title::text").get() == text
+
+
+def test_an_html_answer_at_robots_txt_names_no_sitemap() -> None:
+    """Scrapy reads any answer as robots.txt, a 404 page's HTML too, whose lines were searched for sitemaps."""
+    from scrapers.middlewares import RobotsWithSitemaps
+
+    page_404 = b"<!DOCTYPE html>\n<html><body><pre>\nSitemap: https://news.example.com/private.xml\n</pre></body></html>"
+    assert RobotsWithSitemaps(page_404, None).sitemaps == []
+    robots = b"User-agent: *\nSitemap: https://news.example.com/sitemap.xml\n"
+    assert RobotsWithSitemaps(robots, None).sitemaps == ["https://news.example.com/sitemap.xml"]

@@ -24,11 +24,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
+from scrapy.utils.misc import load_object
 
 from scrapers.extract.discover import article_links, feed_links, next_page, robots_sitemaps
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
-from scrapers.middlewares import obeyed_robots
+from scrapers.middlewares import RobotsWithSitemaps, obeyed_robots
 from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
 
@@ -65,8 +66,9 @@ class NewsSpider(HarvestSpider):
         if "sitemaps" not in self.sources:
             return
         robots_url = absolute_url("/robots.txt", self.start_url) or self.start_url
-        if not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
-            yield Request(robots_url, callback=self.parse_robots)
+        parser = load_object(self.crawler.settings.get("ROBOTSTXT_PARSER"))
+        if not self.crawler.settings.getbool("ROBOTSTXT_OBEY") or not issubclass(parser, RobotsWithSitemaps):
+            yield Request(robots_url, callback=self.parse_robots)  # no robots.txt read that keeps its sitemaps
             return
         # The robots.txt Scrapy fetched to obey it (once: a robots.txt that hung cost its timeouts twice).
         robots = await obeyed_robots(self.crawler, self.start_url)
