@@ -292,6 +292,14 @@ def test_a_json_ld_date_that_names_no_date_leaves_the_next_signal_s(junk: str) -
     assert record["sources"]["published_at"] == "meta"
 
 
+def test_a_machine_date_with_a_two_digit_year_is_still_a_date() -> None:
+    """An RFC 822 date with a two-digit year names its year: it is read, not passed over for a later signal."""
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Budget", "datePublished": "Fri, 03 May 24 10:00:00 +0000"})
+    record = crawled(page(f"<script type='application/ld+json'>{ld}</script>"
+                          "<meta property='article:published_time' content='2024-05-01T10:00:00+02:00'>"))
+    assert record["published_at"] == "2024-05-03T10:00:00+00:00"
+
+
 def test_a_reject_reason_quotes_a_value_bounded_and_without_the_reason_separator() -> None:
     """A value holding "; " read as a reason of its own (the fuzzer's `updated_at: '; 0'`); a megabyte value made a
     megabyte reason, which is also a stats key."""

@@ -506,10 +506,11 @@ DATE_LINE_TRIES = 3
 
 
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_YEAR = re.compile(r"(?<!\d)[1-9]\d\d\d(?!\d)|^\d{8}(?:\d{6})?$|^\d{9,13}$")
+_YEAR = re.compile(r"(?<!\d)[1-9]\d\d\d(?!\d)|^\d{8}(?:T?\d{4,6}Z?)?$|^\d{9,13}$"
+                   r"|\b\d{1,2}[ -][^\W\d_]{3,9}\.?[ -]\d\d\b")
 """A year (1000-9999: one outside the sane window, 9999-12-31, is a date the record leaves out with its text kept,
-`pipelines.timestamps`), a compact date (`20240503`, `20240503101500`), or a Unix time in seconds or
-milliseconds."""
+`pipelines.timestamps`), a compact date (`20240503`, `20240503T101500Z`), a Unix time in seconds or milliseconds,
+or an RFC 822 date's two-digit year (`03 May 24 10:00 GMT`)."""
 
 
 def _names_a_year(value: str) -> bool:
