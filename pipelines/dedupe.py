@@ -51,7 +51,8 @@ class DropDuplicateArticles:
             hashes, sketches = self.titled.setdefault((key, title), (set(), deque(maxlen=SKETCHES_KEPT)))
             # Sketched only when the page names another address as canonical (an AMP copy, a template's section
             # address): a page that is its own canonical URL, most of them, is compared by title alone, as before.
-            words = sketch(str(adapter.get("body") or "")) if key != page_address(adapter) else None
+            # (The record's url has lost its fragment already: pipelines.links.CanonicalizeUrls runs first.)
+            words = sketch(str(adapter.get("body") or "")) if key != str(adapter.get("url")) else None
             if body in hashes or body in self.untitled.get(key, ()) or any(
                     words is None or other is None or resemblance(words, other) >= SAME_STORY for other in sketches):
                 raise Duplicate(f"duplicate of {key}")
@@ -103,11 +104,6 @@ def resemblance(one: frozenset[int], other: frozenset[int]) -> float:
     if not union:
         return 1.0
     return sum(1 for value in union if value in one and value in other) / len(union)
-
-
-def page_address(record: Any) -> str:
-    """The record's own URL, without its fragment."""
-    return str(record.get("url") or "").partition("#")[0]
 
 
 def page_path(url: str) -> str:
