@@ -21,6 +21,7 @@ leaves the run uncommitted.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -66,6 +67,18 @@ run_settled = object()
 """Signal sent with `run_id` and `outcome` (`recovered`, `rolled_back`) for each run that did not finish
 and that this run settled."""
 
+fetch_gave_up = object()
+"""Signal sent (by `scrapers.middlewares.CountFetchOutcomes`) with `request` and `cause` for each request that
+failed for good in this run: after its retries, or turned away before it was sent (a redirect off the site)."""
+
+GIVEN_UP_FOR_THE_ADDRESS = frozenset({
+    "redirect_refused", "redirect_limit", "redirect_loop", "offsite", "private_address", "robots",
+    "unsupported_scheme", "page_too_large", "size_cap", "decoding_failed",
+})
+"""Failure causes that the article's address gives every time (where it redirects, what robots.txt says of
+it, how large it is): such an article is `missing`, tried again after `RETRY_AFTER` instead of every run. A
+failure the site may not repeat (a timeout, a reset connection, a 503 after its retries) is tried next run."""
+
 # What the content hash covers: what a reader would call the article. Link boxes change every hour.
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")
 
@@ -98,6 +111,9 @@ class HarvestState:
         """Where `run_settled` is sent (the crawler's signals)."""
         self.run_id: int | None = None
         self.full = False
+        self.aliases: dict[str, list[str]] = {}
+        """URLs that redirected to a URL this run had already asked for (Scrapy's duplicate filter drops the
+        redirect), by that URL: staged with it once its fetch gives an outcome."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HarvestState:
@@ -125,6 +141,8 @@ class HarvestState:
             (state.item_scraped, signals.item_scraped),
             (state.item_dropped, signals.item_dropped),
             (state.response_received, signals.response_received),
+            (state.request_dropped, signals.request_dropped),
+            (state.fetch_gave_up, fetch_gave_up),
             (state.engine_stopped, signals.engine_stopped),
         ):
             crawler.signals.connect(handler, signal=signal)
@@ -203,14 +221,37 @@ class HarvestState:
             return self.store.known(url)
         return None
 
-    def stage(self, url: str, status: str, *, response: Response | None = None, **values: Any) -> None:
+    def stage(
+        self, url: str, status: str, *, response: Response | Request | None = None, **values: Any
+    ) -> None:
         """What this run learnt of `url`, fetched as `response`: of the URLs that redirected to it too (the
         URL a listing shows, which the state is asked about next run)."""
         if self.run_id is None:  # the run did not open: a state error is noted already
             return
         with self.guard("recording an article"):
-            for each in dict.fromkeys([*redirected_from(response), url]):
+            for each in dict.fromkeys([*redirected_from(response), *self.aliases.pop(url, ()), url]):
                 self.store.stage(self.run_id, Staged(url=each, status=status, fetched_at=self.clock(), **values))
+
+    def request_dropped(self, request: Request) -> None:
+        """An article's redirect to a URL this run already asked for: the article is known as that URL is,
+        where it had stayed unknown and was fetched again every run."""
+        chain = redirected_from(request)
+        if ARTICLE not in request.meta or not chain or request.url in chain or self.run_id is None:
+            return  # a loop is a failure (`fetch_gave_up`)
+        with self.guard("recording an article"):
+            if (outcome := self.store.staged(self.run_id, request.url)) is None:
+                self.aliases.setdefault(request.url, []).extend(chain)
+                return
+            for each in chain:
+                self.store.stage(self.run_id, dataclasses.replace(outcome, url=each))
+
+    def fetch_gave_up(self, request: Request, cause: str) -> None:
+        """An article request that failed for good: `missing` when its address gives the failure every time."""
+        if ARTICLE not in request.meta or cause not in GIVEN_UP_FOR_THE_ADDRESS:
+            return
+        # The URL asked for (a listing's): not the hops of its redirects, nor an address off the site.
+        chain = redirected_from(request)
+        self.stage(chain[0] if chain else request.url, "missing")
 
     def item_scraped(self, item: Any, response: Response | None = None) -> None:
         adapter = ItemAdapter(item)
@@ -302,9 +343,9 @@ class SkipKnownArticles:
             self.crawler.stats.set_value(key, value)
 
 
-def redirected_from(response: Response | None) -> list[str]:
+def redirected_from(response: Response | Request | None) -> list[str]:
     """The URLs that redirected to `response` (Scrapy's `redirect_urls`), first the one that was asked for."""
-    if response is None or response.request is None:
+    if response is None or (isinstance(response, Response) and response.request is None):
         return []
     return [str(url) for url in response.meta.get("redirect_urls", [])]
 

@@ -81,7 +81,7 @@ from twisted.python.failure import Failure
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
 from scrapers.extract.links import SUFFIXES, without_tracking
-from scrapers.harvest import ARTICLE, SITEMAP_DEPTH
+from scrapers.harvest import ARTICLE, SITEMAP_DEPTH, fetch_gave_up
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
 logger = logging.getLogger(__name__)
@@ -426,12 +426,18 @@ class CountFetchOutcomes(EachOutput):
             cause = "private_address" if is_private_host(host) else "offsite"
             self.stats.inc_value(f"{FAILED}{cause}")
             logger.info("Not fetched (%s): %s, redirected from %s", cause, request.url, request.meta[REDIRECTED][0])
+            self.gave_up(request, cause)
 
     def request_dropped(self, request: Request) -> None:
         """A redirect back to a URL of its own chain, which Scrapy's duplicate filter drops: a loop."""
         if request.url in request.meta.get(REDIRECTED, []):
             self.stats.inc_value(f"{FAILED}redirect_loop")
             logger.info("Not fetched (redirect_loop): %s", " -> ".join([*request.meta[REDIRECTED], request.url]))
+            self.gave_up(request, "redirect_loop")
+
+    def gave_up(self, request: Request, cause: str) -> None:
+        """Tell the state (`scrapers.harvest`) that `request` failed for good, and why."""
+        self.crawler.signals.send_catch_log(fetch_gave_up, request=request, cause=cause)
 
     def failed(self, failure: Failure) -> Iterable[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -440,6 +446,7 @@ class CountFetchOutcomes(EachOutput):
             self.stats.inc_value("fetch/stopped")
         elif cause is not None:
             self.stats.inc_value(f"{FAILED}{cause}")
+            self.gave_up(request, cause)
         if isinstance(failure.value, PageTooLarge):
             logger.warning("Not reading %s: %s", request.url, failure.value)
             return []

@@ -339,6 +339,17 @@ class RedisStateStore:
         row = {name: value for name, value in values.items() if value is not None}
         self.client.hset(self.key("staged", run_id), entry.url, json.dumps(row))
 
+    def staged(self, run_id: int, url: str) -> Staged | None:
+        raw = self.client.hget(self.key("staged", run_id), url)
+        if raw is None:
+            return None
+        row = json.loads(raw)
+        return Staged(
+            url=url, status=row["status"], fetched_at=datetime.fromisoformat(row["fetched_at"]),
+            content_hash=row.get("content_hash"), published_at=_moment(row.get("published_at")),
+            updated_at=_moment(row.get("updated_at")), version=int(row.get("version") or 0),
+        )
+
     def count(self, status: str | None = None) -> int:
         if status is None:
             return int(self.client.hlen(self.key("articles")))

@@ -371,6 +371,17 @@ class StateStore:
              _iso(entry.published_at), _iso(entry.updated_at), entry.version),
         )
 
+    def staged(self, run_id: int, url: str) -> Staged | None:
+        """What this run has staged of `url` so far."""
+        row = self.db.execute("SELECT * FROM staged WHERE run_id = ? AND url = ?", (run_id, url)).fetchone()
+        if row is None:
+            return None
+        return Staged(
+            url=url, status=row["status"], fetched_at=datetime.fromisoformat(row["fetched_at"]),
+            content_hash=row["content_hash"], published_at=_optional_moment(row["published_at"]),
+            updated_at=_optional_moment(row["updated_at"]), version=row["version"],
+        )
+
     def count(self, status: str | None = None) -> int:
         if status is None:
             return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -410,6 +421,8 @@ class Store(Protocol):
     def known(self, url: str) -> Known | None: ...
 
     def stage(self, run_id: int, entry: Staged) -> None: ...
+
+    def staged(self, run_id: int, url: str) -> Staged | None: ...
 
     def count(self, status: str | None = None) -> int: ...
 

@@ -129,6 +129,17 @@ def test_a_run_is_the_state_only_once_committed(open_store: Opener, tmp_path: Pa
         assert (store.count(), store.count("emitted"), store.count("rejected")) == (1, 1, 0)
 
 
+def test_what_a_run_staged_reads_back_as_it_was_staged(open_store: Opener, tmp_path: Path) -> None:
+    with open_store() as store:
+        run_id = staged_run(store, tmp_path / "out.jsonl", published_at=NOW - timedelta(days=1))
+        store.stage(run_id, Staged(url=OTHER, status="missing", fetched_at=NOW))
+        assert store.staged(run_id, URL) == Staged(url=URL, status="emitted", fetched_at=NOW, content_hash="h1",
+                                                   published_at=NOW - timedelta(days=1), version=1)
+        assert store.staged(run_id, OTHER) == Staged(url=OTHER, status="missing", fetched_at=NOW)
+        assert store.staged(run_id, "https://thoidai.com.vn/never-seen.html") is None
+        assert store.staged(run_id + 1, URL) is None
+
+
 def test_runs_list_every_run_and_accept_marks_the_latest_committed_one(open_store: Opener, tmp_path: Path) -> None:
     with open_store() as store:
         first = staged_run(store, tmp_path / "1.jsonl")
