@@ -43,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterable
@@ -231,11 +232,17 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
     has none there in any encoding that writes ASCII letters as themselves (UTF-8, the single-byte ones, the
     East Asian multi-byte ones), and is passed on undecoded; a body with NUL bytes in its head (UTF-16,
     UTF-32) and every other goes to Scrapy's. Measured in a crawlbench crawl: the decoding was 2% of the
-    profiled CPU."""
+    profiled CPU.
+
+    It also follows a `Refresh` HTTP header (`Refresh: 0; url=/story`), which browsers follow as they follow the
+    meta tag it stands for, on the same terms (`METAREFRESH_MAXDELAY`); Scrapy reads only the tag."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        header = response.headers.get(b"Refresh")
+        if header and (refreshed := self.refresh_header(request, response, header)) is not None:
+            return refreshed
         if isinstance(response, HtmlResponse):
             head = response.body[:META_REFRESH_HEAD]
             if b"\x00" not in head and b"refresh" not in head.lower():
@@ -244,6 +251,29 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
             return super().process_response(request, response)
         except ValueError:  # a refresh to no URL Scrapy can request (javascript:...): the page is read as it is
             return response
+
+    def refresh_header(self, request: Request, response: Response, header: bytes) -> Request | None:
+        """The request a `Refresh` header leads to, when it names a URL of the web within the delay allowed."""
+        if (request.meta.get("dont_redirect") or request.method == "HEAD" or not 200 <= response.status < 300
+                or urlparse_cached(request).scheme not in ("http", "https")):
+            return None
+        match = _REFRESH.match(header.decode("latin-1"))
+        if match is None or not match.group("url") or float(match.group("delay")) >= self._maxdelay:
+            return None
+        try:
+            redirected = self._redirect_request_using_get(request, response, response.urljoin(match.group("url")))
+        except ValueError:  # a URL Scrapy cannot request
+            return None
+        if urlparse_cached(redirected).scheme not in ("http", "https"):
+            return None
+        return self._redirect(redirected, request, "refresh header")
+
+
+_REFRESH = re.compile(
+    r"""\s*(?P<delay>\d+(?:\.\d*)?)\s*(?:[;,]\s*(?:url\s*=\s*)?(?P<quote>['"]?)(?P<url>.*?)(?P=quote))?\s*$""",
+    re.IGNORECASE,
+)
+"""`Refresh` header: a delay in seconds, then optionally `; url=<URL>` (the URL possibly quoted, `url=` optional)."""
 
 
 class RedirectToUrlsOnly(RedirectMiddleware):

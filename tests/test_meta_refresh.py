@@ -83,3 +83,33 @@ def test_the_project_uses_it_instead_of_scrapys() -> None:
     middlewares = settings.DOWNLOADER_MIDDLEWARES
     assert middlewares["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
     assert middlewares["scrapers.middlewares.MetaRefreshWithoutDecoding"] == 580
+
+
+@pytest.mark.parametrize(("header", "status", "expected"), [
+    ("0; url=/b", 200, "https://news.example.com/b"),
+    ("0;URL='https://news.example.com/c?id=1'", 200, "https://news.example.com/c?id=1"),
+    ('5, url="/b"', 200, "https://news.example.com/b"),
+    ("0; /b", 200, "https://news.example.com/b"),
+    ("300", 200, "read"),  # a page that reloads itself
+    ("300; url=/b", 200, "read"),  # past METAREFRESH_MAXDELAY
+    ("0; url=javascript:alert(1)", 200, "read"),
+    ("soon", 200, "read"),
+    ("0; url=/b", 404, "read"),  # an error page is an error, wherever it points
+])
+def test_a_refresh_http_header_redirects_as_the_tag_does(
+    header: str, status: int, expected: str, middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
+) -> None:
+    ours, _ = middlewares
+    response = HtmlResponse(URL, status=status, body=page("").body, headers={"Refresh": header})
+    assert outcome(ours.process_response(Request(URL), response)) == expected
+
+
+def test_a_refresh_header_is_followed_on_a_page_that_is_not_html_and_not_when_asked_not_to(
+    middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
+) -> None:
+    ours, _ = middlewares
+    blank = Response(URL, body=b"", headers={"Refresh": "0; url=/b"})
+    assert outcome(ours.process_response(Request(URL), blank)) == "https://news.example.com/b"
+    assert outcome(ours.process_response(Request(URL, meta={"dont_redirect": True}), blank)) == "read"
+    redirected = ours.process_response(Request(URL), blank)
+    assert isinstance(redirected, Request) and redirected.meta["redirect_urls"] == [URL]
