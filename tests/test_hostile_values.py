@@ -400,6 +400,17 @@ def test_a_page_whose_bytes_belie_a_utf_8_header_reads_by_its_own_mark_or_charse
     assert read_page(html, "text/html; charset=utf-8").css("title::text").get() == text
 
 
+VIETNAMESE = "<html><head><meta charset='utf-16'><title>Phở bò ở Hà Nội</title></head><body></body></html>"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-16", "text/html; charset=utf-8", None])
+def test_utf_16_without_a_byte_order_mark_reads_in_its_own_byte_order(encoding: str, content_type: str | None) -> None:
+    """`charset=utf-16` names no byte order: a page in UTF-16LE without a byte order mark was read big-endian
+    (CJK-looking noise in every field) or, as UTF-8, with a NUL after every letter."""
+    assert read_page(VIETNAMESE.encode(encoding), content_type).css("title::text").get() == "Phở bò ở Hà Nội"
+
+
 def test_an_html_answer_at_robots_txt_names_no_sitemap() -> None:
     """Scrapy reads any answer as robots.txt, a 404 page's HTML too, whose lines were searched for sitemaps."""
     from scrapers.middlewares import RobotsWithSitemaps

@@ -64,7 +64,11 @@ def decode_page(html: bytes, content_type: str | None = None) -> str:
     declaration of another charset wins over a header's UTF-8 that its bytes belie. A page that says UTF-8 but
     is not, and names no other charset (a Windows CMS's cp1252 bytes behind a UTF-8 header, or a cp1252 snippet
     pasted into a UTF-8 template), reads its valid UTF-8 as UTF-8 and every other byte as windows-1252, where a
-    browser shows replacement characters (U+FFFD in every accented word of the record)."""
+    browser shows replacement characters (U+FFFD in every accented word of the record). UTF-16 without a byte
+    order mark is told by where its zero bytes fall (the high bytes of its ASCII markup), whatever the page
+    declares: `charset=utf-16` names no byte order, and a decoder's default order gave CJK-looking noise."""
+    if b"\x00" in html[:UTF16_SNIFF] and (utf16 := _utf16_order(html[:UTF16_SNIFF])) and not read_bom(html)[0]:
+        return html.decode(utf16, "replace")
     try:
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
@@ -80,6 +84,22 @@ def decode_page(html: bytes, content_type: str | None = None) -> str:
     if declared and _codec_name(declared) == "utf-8":
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8", CP1252_BYTES)
     return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
+
+
+UTF16_SNIFF = 1024
+"""Bytes of a page's head read for the zero bytes of UTF-16 without a byte order mark."""
+
+
+def _utf16_order(head: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` when `head` looks like markup in that order (zero bytes at most odd or most even
+    places: the high bytes of ASCII characters), else None."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if odd >= pairs * 0.6 and even <= pairs * 0.05:
+        return "utf-16-le"
+    if even >= pairs * 0.6 and odd <= pairs * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _codec_name(encoding: str) -> str | None:
