@@ -119,6 +119,18 @@ def test_another_run_holding_the_state_is_one_line_on_stderr_with_log_file_set(t
     assert "Traceback" not in (tmp_path / "crawl.log").read_text(encoding="utf-8")
 
 
+def test_a_news_run_that_cannot_start_names_its_site_not_the_spider(tmp_path: Path) -> None:
+    """The state of a `news` run is the site's (`%(name)s` is its host): the line said `news`, and a cron job
+    harvesting many sites could not tell whose state was held."""
+    with FileLock(f"{tmp_path / '127.0.0.1.db'}.lock"):  # (a loopback site: the run must not start anyway)
+        result = scrapy("crawl", "news", "-a", "url=http://127.0.0.1:9/politik/", "-O", str(tmp_path / "o.jsonl"),
+                        "-s", f"STATE_URI=sqlite:///{tmp_path}/%(name)s.db", "-s", f"LOG_FILE={tmp_path / 'crawl.log'}")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"newsharvest: 127.0.0.1: cannot start: another run holds the state {tmp_path}/127.0.0.1.db"
+        f" (lock file {tmp_path}/127.0.0.1.db.lock); waited 0s\n")
+
+
 def test_dict_setting_given_as_json_is_used_by_the_check(tmp_path: Path) -> None:
     result = scrapy("crawl", "thoidai", "-s", f"REPLAY_DIR={SAMPLES}", "-O", str(tmp_path / "out.jsonl"),
                     "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=WARNING",

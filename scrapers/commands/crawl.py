@@ -61,7 +61,7 @@ class Command(ScrapyCrawl):
             started = not self.crawler_process.bootstrap_failed
             self.exitcode, lines = verdict(stats, started=started, reasons=reasons)
             for line in lines:
-                say(run_name(crawler) if started else args[0], line)
+                say(run_name(crawler), line)  # the site a `news` run crawls, once its spider is made
         if not getattr(opts, "profile", None):  # (`--profile` writes its statistics after this returns)
             exit_now(self.exitcode)
 
