@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -106,14 +107,37 @@ def redis_runs(uri: str) -> dict[str, list[Run]]:
 
 
 def all_runs(uri: str) -> dict[str, list[Run]]:
-    """Runs by spider name across the state databases of `uri` (or in its Redis)."""
+    """Runs by spider name across the state databases of `uri` (or in its Redis), in the order they ended.
+
+    With `%(name)s`, a site's runs are read from its own database only: a copy beside it (`thoidai-old.db`,
+    `thoidai.db.1`) holds the same site's older runs, which were taken for its latest. The runs of a distributed
+    run, one per worker, come in the order the workers finished: the last holds the whole run's report, where
+    the order of their ids put a worker's own, report-less entry last."""
     if uri.startswith(REDIS_SCHEMES):
-        return dict(sorted(redis_runs(uri).items()))
-    runs: dict[str, list[Run]] = {}
-    for path in state_files(uri):
-        for name, site_runs in read_runs(path).items():
-            runs.setdefault(name, []).extend(site_runs)
-    return dict(sorted(runs.items()))
+        runs = redis_runs(uri)
+    else:
+        runs = {}
+        owner = site_of_file(uri)
+        for path in state_files(uri):
+            for name, site_runs in read_runs(path).items():
+                if owner is None or owner(path) == name:
+                    runs.setdefault(name, []).extend(site_runs)
+    return {name: sorted(site_runs, key=lambda run: (run.ended_at, run.id)) for name, site_runs in sorted(runs.items())}
+
+
+def site_of_file(uri: str) -> Callable[[Path], str | None] | None:
+    """For a `STATE_URI` with `%(name)s`: the site whose database a path is (None for a file the pattern does
+    not give); None when every site shares one database."""
+    if "%(name)s" not in uri:
+        return None
+    before, _, after = str(sqlite_path(uri)).partition("%(name)s")
+    pattern = re.compile(f"{re.escape(before)}(.+){re.escape(after)}")
+
+    def site(path: Path) -> str | None:
+        match = pattern.fullmatch(str(path))
+        return match.group(1) if match else None
+
+    return site
 
 
 def amount_of(unit: str) -> Callable[[str], float]:
