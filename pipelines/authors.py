@@ -21,4 +21,7 @@ class SplitBylines:
         adapter["authors"] = names
         credits = [part for credit in (note, adapter.get("credit")) if credit for part in credit.split("; ")]
         adapter["credit"] = "; ".join(dict.fromkeys(credits)) or None
+        sources = adapter.get("sources") if has_field(adapter, "sources") else None
+        if note and isinstance(sources, dict) and "credit" not in sources and "authors" in sources:
+            sources["credit"] = sources["authors"]  # the note came from the byline
         return item

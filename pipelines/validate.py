@@ -36,6 +36,7 @@ class RejectInvalidArticles:
         self.validator = Draft202012Validator(schema)
 
     def process_item(self, item: Any) -> Any:
+        keep_filled_sources(item)
         record = as_json(item)
         try:
             self.is_valid(record)
@@ -46,6 +47,17 @@ class RejectInvalidArticles:
         if errors:
             raise Rejected("; ".join(dict.fromkeys(reason(error) for error in errors)), item)
         return item
+
+
+def keep_filled_sources(item: Any) -> None:
+    """`sources` names the fields the record fills, as written: a pipeline may have emptied one since the page
+    was read (a date whose timezone is unknown, a canonical URL that was no URL)."""
+    adapter = ItemAdapter(item)
+    sources = adapter.get("sources") if "sources" in adapter.field_names() else None
+    if not isinstance(sources, dict):
+        return
+    for name in [name for name in sources if adapter.get(name) in (None, "", [], {})]:
+        del sources[name]
 
 
 ANNOTATIONS = frozenset({"description", "title", "$comment"})

@@ -148,3 +148,24 @@ def test_plain_and_as_json_keep_scalars_of_their_own_type_only() -> None:
                               "b": {"url": "u", "title": "t", "summary": None}, "c": [2, "y"]}
     assert as_json({"a": ["x", None, 3], "b": Link(url="u", title="t")}) == {
         "a": ["x", None, 3], "b": {"url": "u", "title": "t", "summary": None}}
+
+
+def test_sources_name_the_fields_the_written_record_fills() -> None:
+    """`sources` was made when the page was read: a date whose timezone the pipelines could not know was still
+    credited to `meta` with `published_at` null, and a byline's note moved to `credit` had no source."""
+    from scrapers.items import Article
+    from tests.harness import project_crawler, run_pipelines
+
+    fetched = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    article = Article(
+        url="https://news.example.com/2024/05/03/harbour-fire-123.html", site="example.com", title="Harbour fire",
+        published_at=datetime(2024, 5, 3, 10, 0), published_raw="2024-05-03 10:00:00",  # naive: zone unknown
+        authors=["Hà Linh (TH)"], body="The harbour burned all night.", scraped_at=fetched,
+        sources={"title": "og:title", "published_at": "meta", "published_raw": "meta", "authors": "byline",
+                 "body": "text density"},
+    )
+    (record,), rejects = run_pipelines(project_crawler("news"), [article])
+    assert rejects == []
+    assert (record["published_at"], record["authors"], record["credit"]) == (None, ["Hà Linh"], "TH")
+    assert record["sources"] == {"title": "og:title", "published_raw": "meta", "authors": "byline", "credit": "byline",
+                                 "body": "text density"}
