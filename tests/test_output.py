@@ -152,6 +152,59 @@ def test_readme_pandas_line_reads_types_without_warnings(jsonl: Path, tmp_path: 
     assert articles["version"].tolist() == [1] * 9
 
 
+def duckdb_column_types() -> dict[str, str]:
+    sql = (ROOT / "scrapers" / "schema" / "articles.duckdb.sql").read_text(encoding="utf-8")
+    return dict(re.findall(r"^ {4}(\w+): '([^']+)',?$", sql, flags=re.M))
+
+
+def test_the_duckdb_macro_names_every_field_of_the_schema_in_order() -> None:
+    from pipelines.validate import article_schema
+
+    types = duckdb_column_types()
+    assert list(types) == list(article_schema()["properties"])
+    assert types["trending"] == "STRUCT(rank INTEGER, url VARCHAR, title VARCHAR, summary VARCHAR)[]"
+
+
+def test_the_duckdb_macro_reads_every_value_of_an_hourly_folder(jsonl: Path, tmp_path: Path) -> None:
+    """One run's file an hour, the first ones empty (nothing new) or with fields null: read_json_auto typed
+    those fields NULL from the first files and dropped every later value (count(credit) 0), or read the folder
+    as one column `json`. The macro reads each value, typed as the schema says."""
+    import duckdb
+
+    records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    folder = tmp_path / "out" / "thoidai"
+    folder.mkdir(parents=True)
+    for hour in range(40):
+        (folder / f"2026-11-25T{hour // 24 + 10:02d}-{hour % 24:02d}.jsonl").write_text("", encoding="utf-8")
+    for n, record in enumerate(records):
+        if n < 3:  # the first files: no credit, no update time, no date, no trending box
+            record = {**record, "credit": None, "updated_at": None, "published_at": None, "trending": []}
+        (folder / f"2026-11-27T{n:02d}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n",
+                                                          encoding="utf-8")
+    written = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("2026-11-27T*.jsonl"))]
+    con = duckdb.connect()
+    con.execute((ROOT / "scrapers" / "schema" / "articles.duckdb.sql").read_text(encoding="utf-8"))
+    counted = con.execute(
+        "SELECT count(*), count(credit), count(updated_at), count(published_at), sum(len(trending)),"
+        " count(sources['title']) FROM articles(?)", [str(folder / "*.jsonl")]).fetchone()
+    assert counted == (
+        len(written), sum(r["credit"] is not None for r in written), sum(r["updated_at"] is not None for r in written),
+        sum(r["published_at"] is not None for r in written), sum(len(r["trending"]) for r in written),
+        sum("title" in r["sources"] for r in written))
+    assert counted[1] and counted[3] and counted[4]  # values read_json_auto lost
+    types = {row[0]: row[1] for row in con.execute(f"DESCRIBE SELECT * FROM articles('{folder}/*.jsonl')").fetchall()}
+    assert types["published_at"] == "TIMESTAMP WITH TIME ZONE" and types["sources"] == "MAP(VARCHAR, VARCHAR)"
+    instant = con.execute(f"SELECT epoch(published_at) FROM articles('{folder}/*.jsonl') WHERE url = ?",
+                          [written[-1]["url"]]).fetchone()
+    assert instant == (datetime_of(written[-1]["published_at"]).timestamp(),)
+
+
+def datetime_of(text: str) -> Any:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
+
+
 def test_report_of_a_run_without_state_has_no_new_or_not_due(jsonl: Path) -> None:
     articles = json.loads(jsonl.with_suffix(".report.json").read_text(encoding="utf-8"))["articles"]
     assert articles["written"] == 9
