@@ -69,3 +69,21 @@ def test_parse_timestamp_without_any_zone_is_naive() -> None:
 )
 def test_http_date(header: str | None, expected: datetime | None) -> None:
     assert http_date(header) == expected
+
+
+@pytest.mark.parametrize(("raw", "zone", "expected"), [
+    # printed by US sites (aeb: usatoday, detroitnews, floridatoday, crn): the date was kept, its moment lost
+    ("10:02 AM EST Nov 19, 2019", None, "2019-11-19T10:02:00-05:00"),
+    ("November 19, 2019, 07:47 PM EST", None, "2019-11-19T19:47:00-05:00"),
+    ("5:00 a.m. EDT June 3, 2024", "Europe/Berlin", "2024-06-03T05:00:00-04:00"),  # the text's zone wins
+    ("Jul 4, 2024 10:00 PT", None, "2024-07-04T10:00:00-07:00"),  # a US zone on the day: daylight time
+    ("10:39 p.m. ET Jan. 12, 2021", None, "2021-01-12T22:39:00-05:00"),
+    ("18:00 MESZ, 3. Mai 2024", None, "2024-05-03T18:00:00+02:00"),
+    # ambiguous abbreviations name no zone: the site's, if known
+    ("12:00 CST 5 May 2023", "Asia/Shanghai", "2023-05-05T12:00:00+08:00"),
+    ("November 20, 2019 - 11:28 AMT", "Asia/Yerevan", "2019-11-20T11:28:00+04:00"),
+    ("10:00 et le 3 mai 2024", "Europe/Paris", "2024-05-03T10:00:00+02:00"),  # a word, not Eastern Time
+])
+def test_a_time_zone_abbreviation_after_the_time_gives_the_offset(raw: str, zone: str | None, expected: str) -> None:
+    parsed = parse_timestamp(raw, timezone=zone, now=NOW)
+    assert parsed is not None and to_iso(parsed) == expected
