@@ -25,7 +25,8 @@ class FormatTimestamps:
     """`published_at` and `updated_at` keep the page's offset; `scraped_at` is written in UTC. A time whose
     zone the page does not give is left out (None) rather than guessed, and so is a time outside the sane
     window (before `EARLIEST`, or more than `AHEAD` after the fetch), counted under
-    `dates/out_of_window/<field>`; either way its text stays in the `*_raw` field."""
+    `dates/out_of_window/<field>`; either way the text of a publication time stays in `published_raw` (the
+    schema keeps no text of the update time)."""
 
     def __init__(self, stats: StatsCollector | None = None) -> None:
         self.stats = stats

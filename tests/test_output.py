@@ -205,6 +205,15 @@ def datetime_of(text: str) -> Any:
     return datetime.fromisoformat(text)
 
 
+def test_the_readme_names_every_key_of_the_run_report(jsonl: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The run report"):readme.index("## Layout")]
+    named = set(re.findall(r"`(\w+)`", section))
+    report = json.loads(jsonl.with_suffix(".report.json").read_text(encoding="utf-8"))
+    keys = set(report) | {f"{key}" for part in ("pages", "articles", "fetch") for key in report[part]}
+    assert keys - named == set()
+
+
 def test_report_of_a_run_without_state_has_no_new_or_not_due(jsonl: Path) -> None:
     articles = json.loads(jsonl.with_suffix(".report.json").read_text(encoding="utf-8"))["articles"]
     assert articles["written"] == 9
