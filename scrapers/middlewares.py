@@ -608,12 +608,14 @@ def counted_failures(stats: dict[str, Any]) -> dict[str, int]:
 
 
 def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
-    """The run report's `fetch` section: requests sent (retries and redirects included), final outcomes
-    (`ok` + `failed` is every request the spider made that was answered or given up), failures by cause,
-    requests a shutdown cancelled, retries, and the requests sent by host."""
+    """The run report's `fetch` section: requests sent (retries, redirects and robots.txt included), final
+    outcomes (`ok` + `failed` is every request the spider made that was answered or given up; Scrapy asks for
+    robots.txt itself, counted apart as `robots_txt`), failures by cause, requests a shutdown cancelled,
+    retries, and the requests sent by host (none under `REPLAY_DIR`, which answers from saved pages)."""
     failures = counted_failures(stats)
     return {
         "requests_sent": stats.get("downloader/request_count", 0),
+        "robots_txt": stats.get("robotstxt/request_count", 0),
         "ok": stats.get("fetch/ok", 0),
         "failed": sum(failures.values()),
         "failed_by_cause": failures,
