@@ -63,6 +63,10 @@ state's status for the URL, `missing` (neither a story nor a listing: a bot wall
 rejected as such). Without it, an article page that gave no record is `skipped`: not an article (an
 infographic, a video, a tag page), never fetched again."""
 
+NOT_RECORDED = "not_recorded"
+"""`NO_RECORD` value of an article page that gave no record for a reason of this run alone (older than its
+`-a since`): the state does not record it, and a later run fetches it as new."""
+
 run_settled = object()
 """Signal sent with `run_id` and `outcome` (`recovered`, `rolled_back`) for each run that did not finish
 and that this run settled."""
@@ -335,8 +339,9 @@ class SkipKnownArticles:
         return True
 
     def finish(self, response: Response, produced: bool) -> None:
-        if ARTICLE in response.meta and not produced and response.status < 400:
-            self.harvest_state().stage(response.url, response.meta.get(NO_RECORD, "skipped"), response=response)
+        status = response.meta.get(NO_RECORD, "skipped")
+        if ARTICLE in response.meta and not produced and response.status < 400 and status != NOT_RECORDED:
+            self.harvest_state().stage(response.url, status, response=response)
 
     def set_count(self, key: str, value: int) -> None:
         if self.crawler.stats is not None:

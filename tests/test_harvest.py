@@ -298,3 +298,15 @@ def test_a_run_bounded_in_articles_leaves_the_rest_to_the_next_runs(tmp_path: Pa
     written = [record["url"] for run in runs for record in run.records]
     assert sorted(written) == ARTICLES  # the infographic, the missing page and a reject are the other three
     assert [run.report["articles"]["over_run_bound"] > 0 for run in runs] == [True, True, False, False]
+
+
+def test_a_run_bounded_by_since_leaves_the_older_articles_to_the_runs_after_it(tmp_path: Path) -> None:
+    """An article whose link shows no date is fetched, then dropped as older than `-a since`: it was recorded as
+    no article (skipped, never fetched again), and the runs after it never wrote 5 of the 9 articles."""
+    harvest = Harvest(tmp_path)
+    bounded = harvest.run(since="2024-10-24")
+    assert bounded.returncode == 0, bounded.log[-2000:]
+    assert 0 < len(bounded.records) < len(ARTICLES)
+    after = harvest.run()
+    assert after.returncode == 0, after.log[-2000:]
+    assert sorted(record["url"] for record in [*bounded.records, *after.records]) == ARTICLES

@@ -24,11 +24,12 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from scrapers.extract.listed import Listed
+from scrapers.harvest import NOT_RECORDED
 from scrapers.items import Article
 from scrapers.pages import SectionPage
 from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
-from scrapers.spiders.base import HarvestSpider
+from scrapers.spiders.base import HarvestSpider, no_record
 
 
 class SiteSpider(HarvestSpider):
@@ -116,6 +117,7 @@ class SiteSpider(HarvestSpider):
         if self.since is not None and item is not None and isinstance(item.published_at, datetime) \
                 and item.published_at.date() < self.since:
             self.count("articles/skipped/older_than_since")  # its link showed no date
+            no_record(response, NOT_RECORDED)  # `since` bounds this run: a later one without it writes the article
             return None
         return item
 
