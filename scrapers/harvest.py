@@ -201,6 +201,10 @@ class HarvestState:
             self.store.close()
 
     def finish_run(self, run_id: int) -> None:
+        if self.aliases:  # redirects to a page this run had fetched that gave no outcome: a section page
+            with self.guard("recording an article"):
+                for url in dict.fromkeys(url for chain in self.aliases.values() for url in chain):
+                    self.store.stage(run_id, Staged(url=url, status="missing", fetched_at=self.clock()))
         errors = run_errors(self.stats.get_stats())
         if lost := sorted(NOT_COMMITTED & errors.keys()):
             with self.guard("rolling back the run"):

@@ -186,6 +186,12 @@ def baseline(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return runs
 
 
+SITE_CHOICES = frozenset({"offsite", "robots"})
+"""Fetch failures that are what the site chose, not errors: a listed link that redirects to another site (a
+partner's story), a page its robots.txt keeps crawlers from. Counted in the report, not by the HTTP error check:
+four partner links on a quiet hour's run (4 of 5 fetches) failed every run."""
+
+
 @monitors.name("Errors")
 class ErrorsMonitor(HarvestMonitor):
     @monitors.name("Few rejected records")
@@ -204,10 +210,12 @@ class ErrorsMonitor(HarvestMonitor):
     def test_http_errors(self) -> None:
         # Final outcomes, one per request after retries and redirects, by cause (scrapers/middlewares.py).
         fetch = fetch_outcomes(self.stats)
-        failed, total = fetch["failed"], fetch["ok"] + fetch["failed"]
+        errors = {cause: n for cause, n in fetch["failed_by_cause"].items() if cause not in SITE_CHOICES}
+        failed = sum(errors.values())
+        total = fetch["ok"] + failed
         if not self.enough(total, failed):
             return
-        causes = ", ".join(f"{cause}: {n}" for cause, n in fetch["failed_by_cause"].items())
+        causes = ", ".join(f"{cause}: {n}" for cause, n in errors.items())
         self.assertLessEqual(
             failed / total, float(self.setting("CHECK_MAX_HTTP_ERROR_SHARE")),
             msg=f"{self.site}: {failed} of {total} fetches failed ({causes})",
