@@ -48,6 +48,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from urllib.parse import urldefrag
 
 import scrapy.downloadermiddlewares.cookies
 from scrapy import Request, signals
@@ -78,6 +79,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRefusedError, DNSLookupError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
+from w3lib.url import safe_url_string
 
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
@@ -253,27 +255,47 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
             return response
 
     def refresh_header(self, request: Request, response: Response, header: bytes) -> Request | None:
-        """The request a `Refresh` header leads to, when it names a URL of the web within the delay allowed."""
+        """The request a `Refresh` header leads to, when it names another URL of the web within the delay
+        allowed. A page that reloads itself (`Refresh: 60; url=<its URL>`, or `url=#top`) is read as it is."""
         if (request.meta.get("dont_redirect") or request.method == "HEAD" or not 200 <= response.status < 300
-                or urlparse_cached(request).scheme not in ("http", "https")):
+                or urlparse_cached(request).scheme not in ("http", "https") or len(header) > REFRESH_HEADER_MAX):
             return None
-        match = _REFRESH.match(header.decode("latin-1"))
-        if match is None or not match.group("url") or float(match.group("delay")) >= self._maxdelay:
+        refresh = read_refresh(header)
+        if refresh is None or refresh[0] >= self._maxdelay:
             return None
         try:
-            redirected = self._redirect_request_using_get(request, response, response.urljoin(match.group("url")))
+            url = response.urljoin(safe_url_string(refresh[1], encoding="utf-8"))
+            redirected = self._redirect_request_using_get(request, response, url)
         except ValueError:  # a URL Scrapy cannot request
             return None
-        if urlparse_cached(redirected).scheme not in ("http", "https"):
+        if urlparse_cached(redirected).scheme not in ("http", "https") or \
+                urldefrag(redirected.url)[0] == urldefrag(request.url)[0]:
             return None
         return self._redirect(redirected, request, "refresh header")
 
 
-_REFRESH = re.compile(
-    r"""\s*(?P<delay>\d+(?:\.\d*)?)\s*(?:[;,]\s*(?:url\s*=\s*)?(?P<quote>['"]?)(?P<url>.*?)(?P=quote))?\s*$""",
-    re.IGNORECASE,
-)
-"""`Refresh` header: a delay in seconds, then optionally `; url=<URL>` (the URL possibly quoted, `url=` optional)."""
+_URL_IS = re.compile(rb"url[ \t]{0,8}=[ \t]{0,8}", re.IGNORECASE)
+
+REFRESH_HEADER_MAX = 4096
+"""Bytes of a `Refresh` header read at most (a URL is up to 2,083 characters); a longer one is not followed."""
+
+
+def read_refresh(header: bytes) -> tuple[float, bytes] | None:
+    """The delay and URL bytes of a `Refresh` header (`5; url=/b`, `0;URL='/b'`, `0, /b`), None when it names no
+    URL or no delay."""
+    delay, separator, rest = header.replace(b",", b";", 1).partition(b";")
+    try:
+        seconds = float(delay.strip())
+    except ValueError:
+        return None
+    rest = rest.strip()
+    if prefix := _URL_IS.match(rest):
+        rest = rest[prefix.end():]
+    if len(rest) >= 2 and rest[:1] in (b"'", b'"') and rest[-1:] == rest[:1]:
+        rest = rest[1:-1].strip()
+    if not separator or not rest or not seconds >= 0:  # (NaN too)
+        return None
+    return seconds, rest
 
 
 class RedirectToUrlsOnly(RedirectMiddleware):

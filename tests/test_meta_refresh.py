@@ -95,6 +95,13 @@ def test_the_project_uses_it_instead_of_scrapys() -> None:
     ("0; url=javascript:alert(1)", 200, "read"),
     ("soon", 200, "read"),
     ("0; url=/b", 404, "read"),  # an error page is an error, wherever it points
+    # a page that reloads itself is read as it is (followed, it was dropped as a loop and its article lost)
+    (f"60; url={URL}", 200, "read"),
+    ("30; url=#top", 200, "read"),
+    (f"0; url={URL}#comments", 200, "read"),
+    ("0; url='/b", 200, "https://news.example.com/'/b"),  # an unbalanced quote is part of the URL, as browsers read it
+    ("0; urlaub/x.html", 200, "https://news.example.com/urlaub/x.html"),  # a relative URL that begins with "url"
+    ("0; url='" + " " * 60_000 + "x", 200, "read"),  # longer than a header may be: not read (nor slowly matched)
 ])
 def test_a_refresh_http_header_redirects_as_the_tag_does(
     header: str, status: int, expected: str, middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
@@ -113,3 +120,13 @@ def test_a_refresh_header_is_followed_on_a_page_that_is_not_html_and_not_when_as
     assert outcome(ours.process_response(Request(URL, meta={"dont_redirect": True}), blank)) == "read"
     redirected = ours.process_response(Request(URL), blank)
     assert isinstance(redirected, Request) and redirected.meta["redirect_urls"] == [URL]
+
+
+def test_a_refresh_header_url_in_utf_8_is_encoded_once(
+    middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
+) -> None:
+    """As Scrapy reads a `Location`: the header's UTF-8 bytes percent-encoded (read as Latin-1 and encoded
+    again, `/tin-tức` became `/tin-t%C3%A1%C2%BB%C2%A9c`, a 404)."""
+    ours, _ = middlewares
+    response = Response(URL, headers={"Refresh": "0; url=/tin-tức/bão".encode()})
+    assert outcome(ours.process_response(Request(URL), response)) == "https://news.example.com/tin-t%E1%BB%A9c/b%C3%A3o"
