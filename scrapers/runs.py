@@ -130,12 +130,13 @@ def site_of_file(uri: str) -> Callable[[Path], str | None] | None:
     not give); None when every site shares one database."""
     if "%(name)s" not in uri:
         return None
-    before, _, after = str(sqlite_path(uri)).partition("%(name)s")
-    pattern = re.compile(f"{re.escape(before)}(.+){re.escape(after)}")
+    first, *others = (re.escape(part) for part in str(sqlite_path(uri)).split("%(name)s"))
+    pattern = re.compile(first + "".join(f"{'(?P<name>.+?)' if n == 0 else '(?P=name)'}{part}"
+                                          for n, part in enumerate(others)))
 
     def site(path: Path) -> str | None:
         match = pattern.fullmatch(str(path))
-        return match.group(1) if match else None
+        return match.group("name") if match else None
 
     return site
 

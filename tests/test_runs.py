@@ -55,3 +55,11 @@ def test_the_latest_run_of_a_distributed_run_is_the_worker_that_ended_it(redis_u
                          report={"articles": {"written": 40}, "failed_checks": []})
     latest = all_runs(redis_url)["thoidai"][-1]
     assert (latest.id, latest.outcome, latest.written) == (carrier, "ok", 40)
+
+
+def test_a_state_path_that_names_the_site_twice(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path}/%(name)s/%(name)s.db"
+    for name in ("thoidai", "vn+express(1)"):
+        (tmp_path / name).mkdir()
+        hourly_runs(uri, name, range(1, 3))
+    assert {name: len(site_runs) for name, site_runs in all_runs(uri).items()} == {"thoidai": 2, "vn+express(1)": 2}
