@@ -80,8 +80,9 @@ GIVEN_UP_FOR_THE_ADDRESS = frozenset({
     "unsupported_scheme", "page_too_large", "size_cap", "decoding_failed",
 })
 """Failure causes that the article's address gives every time (where it redirects, what robots.txt says of
-it, how large it is): such an article is `missing`, tried again after `RETRY_AFTER` instead of every run. A
-failure the site may not repeat (a timeout, a reset connection, a 503 after its retries) is tried next run."""
+it, how large it is): such an article is `missing`, tried again after `RETRY_AFTER` instead of every run, as
+an HTTP error status is (`response_received`). A failure the site may not repeat (a timeout, a reset
+connection, a name that did not resolve) is tried next run."""
 
 # What the content hash covers: what a reader would call the article. Link boxes change every hour.
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")

@@ -75,7 +75,12 @@ def test_http_date(header: str | None, expected: datetime | None) -> None:
     # printed by US sites (aeb: usatoday, detroitnews, floridatoday, crn): the date was kept, its moment lost
     ("10:02 AM EST Nov 19, 2019", None, "2019-11-19T10:02:00-05:00"),
     ("November 19, 2019, 07:47 PM EST", None, "2019-11-19T19:47:00-05:00"),
-    ("5:00 a.m. EDT June 3, 2024", "Europe/Berlin", "2024-06-03T05:00:00-04:00"),  # the text's zone wins
+    ("5:00 a.m. EDT June 3, 2024", None, "2024-06-03T05:00:00-04:00"),
+    ("18:00 Uhr MESZ, 3. Mai 2024", None, "2024-05-03T18:00:00+02:00"),
+    # a site's own zone wins: PST is Philippine time on a Philippine site, MST Malaysian on a Malaysian one
+    ("March 12, 2024 10:45 AM PST", "Asia/Manila", "2024-03-12T10:45:00+08:00"),
+    ("12 March 2024 10:45 MST", "Asia/Kuala_Lumpur", "2024-03-12T10:45:00+08:00"),
+    ("MARDI 12 MARS 2024 À 10:00 ET", "Europe/Paris", "2024-03-12T10:00:00+01:00"),
     ("Jul 4, 2024 10:00 PT", None, "2024-07-04T10:00:00-07:00"),  # a US zone on the day: daylight time
     ("10:39 p.m. ET Jan. 12, 2021", None, "2021-01-12T22:39:00-05:00"),
     ("18:00 MESZ, 3. Mai 2024", None, "2024-05-03T18:00:00+02:00"),
@@ -87,3 +92,10 @@ def test_http_date(header: str | None, expected: datetime | None) -> None:
 def test_a_time_zone_abbreviation_after_the_time_gives_the_offset(raw: str, zone: str | None, expected: str) -> None:
     parsed = parse_timestamp(raw, timezone=zone, now=NOW)
     assert parsed is not None and to_iso(parsed) == expected
+
+
+@pytest.mark.parametrize("raw", ["March 12, 2024 CT", "Nov 19, 2019 EST"])
+def test_a_zone_abbreviation_without_a_time_makes_no_instant(raw: str) -> None:
+    """After a year, not a time: the zone of a midnight the page never printed."""
+    parsed = parse_timestamp(raw, timezone=None, now=NOW)
+    assert parsed is None or parsed.tzinfo is None

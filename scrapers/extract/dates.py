@@ -19,9 +19,10 @@ _GMT_OFFSET = re.compile(
     r"|(?<=\d:\d\d)\s*([+-])(\d\d)(\d\d)\b|(?<=\d:\d\d:\d\d)\s*([+-])(\d\d):(\d\d)\b",
     re.IGNORECASE,
 )
-# Time zone abbreviations printed after a time ("10:02 AM EST Nov 19, 2019", "10:39 p.m. ET"), in capitals:
-# each one that names one zone only. Left out as ambiguous: CST (US Central, China), IST (India, Ireland, Israel),
-# BST (British Summer, Bangladesh), AMT (Armenia, Amazon), AST (Atlantic, Arabia).
+# Time zone abbreviations printed after a time ("10:02 AM EST Nov 19, 2019", "10:39 p.m. ET", "18:00 Uhr MESZ"),
+# in capitals: each one that names one zone in print. Left out as ambiguous: CST (US Central, China), IST (India,
+# Ireland, Israel), BST (British Summer, Bangladesh), AMT (Armenia, Amazon), AST (Atlantic, Arabia). Read only on
+# a page whose site's zone is unknown: a site's own zone wins (PST is Philippine time on a .ph site, MST Malaysian).
 _ZONE_NAMES = {
     "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00",
     "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "CET": "+01:00", "CEST": "+02:00",
@@ -32,12 +33,12 @@ _ZONE_NAMES = {
     "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles",
 }
 _ZONE_NAME = re.compile(
-    r"(?<=\d\d)(\s*(?:[ap]\.?\s?m\.?)?,?\s*)\b("
+    r"\d{1,2}[:.h]\d\d(?::\d\d)?[ \t]{0,3}(?:[aApP]\.?[ \t]?[mM]\.?)?,?[ \t]{0,3}(?:Uhr[ \t]{1,3})?("
     + "|".join(sorted(_ZONE_NAMES, key=len, reverse=True))
     + r")\b(?![-+:]?\d)",
-    re.IGNORECASE,
 )
-"""A zone abbreviation right after a time (`10:02 AM EST`, `10:39 p.m. ET`, `18:00 MESZ`)."""
+"""A zone abbreviation right after a time (`10:02 AM EST`, `10:39 p.m. ET`, `18:00 Uhr MESZ`); bounded spaces
+(an unbounded `\\s*` pair made a long run of spaces cost seconds)."""
 # "10:27 | 17/06/2021": MasterCMS and many Vietnamese sites print time, a bar, then day/month/year.
 _TIME_BAR_DATE = re.compile(r"(\d{1,2}):(\d{2})\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[+-]\d{2}:?\d{2})?$")
@@ -64,7 +65,7 @@ def parse_timestamp(
     if parsed is None:
         return None
     if parsed.tzinfo is None:
-        offset = _gmt_offset(text) or _named_zone(text)
+        offset = _gmt_offset(text) or (_named_zone(text) if zone is None else None)
         if offset is not None:
             parsed = parsed.replace(tzinfo=offset)
         elif zone is not None:
@@ -72,12 +73,22 @@ def parse_timestamp(
     return parsed
 
 
+def _without_zone_name(text: str) -> str:
+    """`text` without the zone abbreviation after its time (which dateparser may not read: "10:39 p.m. ET")."""
+    match = _ZONE_NAME.search(text, 0, ZONE_NAME_WITHIN)
+    return text if match is None else text[:match.start(1)] + text[match.end(1):]
+
+
+ZONE_NAME_WITHIN = 200
+"""Characters of a date text searched for a zone abbreviation (the longest real date line holds about 80)."""
+
+
 def _named_zone(text: str) -> dt_timezone | ZoneInfo | None:
     """The zone a time in `text` names by its abbreviation (`EST`, `MESZ`, `ET`), else None."""
-    match = _ZONE_NAME.search(text)
-    if match is None or not match.group(2).isupper():  # "et" in a sentence is a word
+    match = _ZONE_NAME.search(text, 0, ZONE_NAME_WITHIN)
+    if match is None:
         return None
-    name = _ZONE_NAMES[match.group(2)]
+    name = _ZONE_NAMES[match.group(1)]
     if "/" in name:
         return ZoneInfo(name)
     sign, hours, minutes = name[0], int(name[1:3]), int(name[4:6])
@@ -157,8 +168,8 @@ def _parse_with_dateparser(
     if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text) or _no_date_number(text):
         return None
     # dateparser reads "GMT+7" itself but not always; strip it and apply it ourselves.
-    offset = _gmt_offset(text) or _named_zone(text)
-    bare = _ZONE_NAME.sub(r"\1", _GMT_OFFSET.sub("", text)).strip(" |,-")
+    offset = _gmt_offset(text) or (_named_zone(text) if zone is None else None)
+    bare = _without_zone_name(_GMT_OFFSET.sub("", text)).strip(" |,-")
     base = now.astimezone(zone) if zone is not None and now.tzinfo is not None else now
     parsed = _dateparser_reading(bare, base.replace(tzinfo=None), None if languages is None else tuple(languages))
     if parsed is None:
