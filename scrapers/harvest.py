@@ -238,7 +238,9 @@ class HarvestState:
         if self.run_id is None:  # the run did not open: a state error is noted already
             return
         with self.guard("recording an article"):
-            for each in dict.fromkeys([*redirected_from(response), *self.aliases.pop(url, ()), url]):
+            urls = [*redirected_from(response), url]
+            # (the URLs that redirected to any of them: a redirect to a URL that itself redirects on)
+            for each in dict.fromkeys([*urls, *(alias for hop in urls for alias in self.aliases.pop(hop, ()))]):
                 self.store.stage(self.run_id, Staged(url=each, status=status, fetched_at=self.clock(), **values))
 
     def request_dropped(self, request: Request) -> None:

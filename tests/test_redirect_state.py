@@ -8,7 +8,9 @@ A local site (loopback) lists six article URLs on its section page:
 - the second, which redirects to the first (fetched just before it: Scrapy's duplicate filter drops the
   redirect);
 - the third, which redirects to another host; the fourth, to itself; the fifth, to `javascript:`; the sixth,
-  down a chain of redirects longer than Scrapy follows; the seventh, to the section page (a story taken down).
+  down a chain of redirects longer than Scrapy follows; the seventh, to the section page (a story taken down);
+- the eighth, a story moved to another address (another real article), and the ninth, which redirects to the
+  eighth's old address while its redirect is under way.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from tests.hostile import GOOD, article_path, real_page
 from tests.loopback import QuietHandler, serving
 from tests.test_hostile import FAST, RUN_BOUND, read_lines
 
-LISTED = [article_path("meldung", n) for n in range(1, 8)]
+LISTED = [article_path("meldung", n) for n in range(1, 10)]
+MOVED = "/nachrichten/2024/05/03/meldung-verschoben.html"
 REDIRECTS = dict(zip(LISTED[1:], [LISTED[0], "http://elsewhere.invalid/story", LISTED[3], "javascript:alert(1)",
-                                  "/r/1", "/nachrichten/"], strict=True))
+                                  "/r/1", "/nachrichten/", MOVED, LISTED[7]], strict=True))
 
 
 def section_page() -> bytes:
@@ -40,7 +43,7 @@ def section_page() -> bytes:
 
 def test_listed_urls_that_redirect_are_asked_once_then_left_to_the_revisit_policy(tmp_path: Path) -> None:
     log: list[str] = []
-    article = real_page(GOOD[0])
+    article, moved = real_page(GOOD[0]), real_page(GOOD[1])
 
     class Site(QuietHandler):
         def do_GET(self) -> None:
@@ -50,8 +53,8 @@ def test_listed_urls_that_redirect_are_asked_once_then_left_to_the_revisit_polic
                 self.redirect(f"/r/{int(path[3:]) + 1}")
             elif path in REDIRECTS:
                 self.redirect(REDIRECTS[path])
-            elif path in ("/nachrichten/", LISTED[0]):
-                body = section_page() if path == "/nachrichten/" else article
+            elif path in ("/nachrichten/", LISTED[0], MOVED):
+                body = section_page() if path == "/nachrichten/" else article if path == LISTED[0] else moved
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -82,7 +85,8 @@ def test_listed_urls_that_redirect_are_asked_once_then_left_to_the_revisit_polic
 
     first, second = runs
     assert {path: first[path] for path in LISTED} == dict.fromkeys(LISTED, 1)
-    assert [record["url"] for record in read_lines(tmp_path / "run-1.jsonl")] == [f"{base}{LISTED[0]}"]
+    written = [record["url"] for record in read_lines(tmp_path / "run-1.jsonl")]
+    assert written == [f"{base}{LISTED[0]}", f"{base}{MOVED}"]
     # The second run asks for the listing (and robots.txt), not one of the listed URLs.
     assert not set(second) & {*LISTED, *(path for path in second if path.startswith("/r/"))}, second
     assert read_lines(tmp_path / "run-2.jsonl") == []
@@ -91,4 +95,5 @@ def test_listed_urls_that_redirect_are_asked_once_then_left_to_the_revisit_polic
     assert [known.get(f"{base}{path}") for path in LISTED] == [
         "emitted", "emitted",  # the article, and the URL that leads to it
         "missing", "missing", "missing", "missing", "missing",  # tried again after RETRY_AFTER
+        "emitted", "emitted",  # a moved story, and a URL that redirects to its old address
     ]

@@ -92,3 +92,19 @@ def test_article_page_without_a_record_is_staged_as_skipped(crawler: Crawler) ->
     state.store.commit_run(state.run_id, finished_at=NOW, report=None)
     known = state.known(URL)
     assert known is not None and known.status == "skipped"
+
+
+def test_a_redirect_dropped_while_its_target_redirects_on_is_known_as_the_final_page(crawler: Crawler) -> None:
+    """A listed URL redirects to T, which the run asked for and which is itself being redirected to F: the
+    duplicate filter drops the first redirect before F's outcome is in. It is known as F once F is read (it
+    waited for T's own outcome, which never comes, and was recorded as missing)."""
+    state = harvest_state(crawler)
+    listed, target, final = (f"https://thoidai.com.vn/{name}-206430.html" for name in ("a", "t", "f"))
+    state.request_dropped(Request(target, meta={ARTICLE: None, "redirect_urls": [listed]}))
+    response = HtmlResponse(final, body=b"<html></html>",
+                            request=Request(final, meta={ARTICLE: None, "redirect_urls": [target]}))
+    state.stage(final, "emitted", response=response, content_hash="h", version=1)
+    assert state.run_id is not None
+    outcome = state.store.staged(state.run_id, listed)
+    assert outcome is not None and (outcome.status, outcome.content_hash) == ("emitted", "h")
+    assert state.aliases == {}
