@@ -31,6 +31,13 @@ class DropUnchangedArticles:
             return item
         known = state.known(str(adapter.get("url")))
         digest = content_hash(adapter)
+        canonical = adapter.get("canonical_url")
+        if (known is None or known.content_hash is None) and canonical and canonical != adapter.get("url"):
+            # The same story under another spelling of its link (`?pos=3` where the last run had `?pos=1`, a
+            # trailing slash): unchanged when the canonical URL its page names holds this content.
+            same = state.known(str(canonical))
+            if same is not None and same.content_hash == digest:
+                known = same
         if known is None or known.content_hash is None:  # never output before
             adapter["version"] = 1
             state.stats.inc_value("harvest/new")

@@ -41,7 +41,7 @@ from scrapy.http import Response
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from pipelines import Rejected, Unchanged
+from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.extract.dates import is_relative, utc_now
 from scrapers.integrity import NOT_COMMITTED, START_ERROR, note_error, run_errors
 from scrapers.outputfiles import describe, output_opened
@@ -272,15 +272,23 @@ class HarvestState:
     def item_dropped(self, item: Any, exception: BaseException, response: Response | None = None) -> None:
         if isinstance(exception, Rejected):
             self.stage(str(ItemAdapter(item).get("url")), "rejected", response=response)
-        elif isinstance(exception, Unchanged):
+        elif isinstance(exception, (Unchanged, Duplicate)):  # written before, or in this run under another URL
             self.stage_record(ItemAdapter(item), "emitted", response)
 
     def stage_record(self, adapter: ItemAdapter, status: str, response: Response | None = None) -> None:
-        self.stage(
-            str(adapter.get("url")), status, response=response, content_hash=content_hash(adapter),
-            published_at=_moment(adapter.get("published_at")), updated_at=_moment(adapter.get("updated_at")),
-            version=int(adapter.get("version") or 1),
-        )
+        """A record's outcome, under its URL and under the canonical URL its page names: a later run that reaches
+        the story under another spelling (`?pos=3`, a trailing slash) finds it by that (`DropUnchangedArticles`)."""
+        values: dict[str, Any] = {
+            "content_hash": content_hash(adapter), "published_at": _moment(adapter.get("published_at")),
+            "updated_at": _moment(adapter.get("updated_at")), "version": int(adapter.get("version") or 1),
+        }
+        url = str(adapter.get("url"))
+        self.stage(url, status, response=response, **values)
+        canonical = adapter.get("canonical_url")
+        if canonical and canonical != url and self.run_id is not None:
+            with self.guard("recording an article"):
+                self.store.stage(self.run_id, Staged(url=str(canonical), status=status, fetched_at=self.clock(),
+                                                     **values))
 
     def response_received(self, response: Response, request: Request) -> None:
         if ARTICLE in request.meta and response.status >= 400:
