@@ -31,17 +31,19 @@ class DropUnchangedArticles:
             return item
         known = state.known(str(adapter.get("url")))
         digest = content_hash(adapter)
+        # The same content as hashed by a state written before images were hashed without their queries.
+        same_content = {digest, content_hash(adapter, image_queries=True)}
         canonical = adapter.get("canonical_url")
         if (known is None or known.content_hash is None) and canonical and canonical != adapter.get("url"):
             # The same story under another spelling of its link (`?pos=3` where the last run had `?pos=1`, a
             # trailing slash): unchanged when the canonical URL its page names holds this content.
             same = state.known(str(canonical))
-            if same is not None and same.content_hash == digest:
+            if same is not None and same.content_hash in same_content:
                 known = same
         if known is None or known.content_hash is None:  # never output before
             adapter["version"] = 1
             state.stats.inc_value("harvest/new")
-        elif known.content_hash != digest:
+        elif known.content_hash not in same_content:
             adapter["version"] = known.version + 1
             state.stats.inc_value("harvest/updated")
         else:

@@ -370,15 +370,30 @@ def redirected_from(response: Response | Request | None) -> list[str]:
     return [str(url) for url in response.meta.get("redirect_urls", [])]
 
 
-def content_hash(adapter: ItemAdapter) -> str:
+def content_hash(adapter: ItemAdapter, *, image_queries: bool = False) -> str:
     """SHA-256 of the record's article content (`HASHED`), stable across runs. A publication time read
     from relative text ("2 giờ trước", later "8 giờ trước") moves with the fetch time: it is left out, so
-    reading the article later does not make a new version of it."""
+    reading the article later does not make a new version of it; so is the query of an image's URL
+    (`_without_query`). `image_queries`: the hash as it was before that rule (which states written before it
+    hold; the same for a record whose image URLs have no query)."""
     content = {name: adapter.get(name) for name in HASHED}
     if is_relative(adapter.get("published_raw")):
         content.pop("published_at")
+    if content["images"] and not image_queries:
+        content["images"] = [_without_query(image) for image in content["images"]]
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _without_query(image: Any) -> Any:
+    """An image of the record as the content hash sees it: its URL without its query, which CDNs and resizers
+    fill with a token new at each view (`?v=<time>`): the same text was written as a new version at every
+    revisit. (A replaced image under the same path and a new query is missed: replaced images get new names.)"""
+    url = image.get("url") if isinstance(image, dict) else getattr(image, "url", None)
+    if not isinstance(url, str) or "?" not in url:
+        return image
+    bare = url.split("?", 1)[0]
+    return {**image, "url": bare} if isinstance(image, dict) else dataclasses.replace(image, url=bare)
 
 
 def _moment(value: Any) -> datetime | None:

@@ -108,3 +108,28 @@ def test_a_redirect_dropped_while_its_target_redirects_on_is_known_as_the_final_
     outcome = state.store.staged(state.run_id, listed)
     assert outcome is not None and (outcome.status, outcome.content_hash) == ("emitted", "h")
     assert state.aliases == {}
+
+
+def test_a_record_hashed_by_a_state_written_before_the_image_query_rule_is_unchanged(crawler: Crawler) -> None:
+    """States written before image URLs were hashed without their queries hold the older hash: the same
+    content is still unchanged (else every thoidai article, whose images carry `?rt=`, came back once)."""
+    import json
+
+    from itemadapter import ItemAdapter
+
+    from pipelines import Unchanged
+    from pipelines.versions import DropUnchangedArticles
+    from scrapers.harvest import content_hash
+    from tests.harness import ROOT
+
+    sample = ROOT / "samples" / "thoidai" / "article-le-hoi-giao-luu-van-hoa-viet-nhat.json"
+    record = json.loads(sample.read_text(encoding="utf-8"))["items"][0]
+    state = harvest_state(crawler)
+    run = state.store.start_run("thoidai", NOW - timedelta(hours=1))
+    state.store.stage(run, Staged(url=record["url"], status="emitted", fetched_at=NOW - timedelta(hours=1),
+                                  content_hash=content_hash(ItemAdapter(record), image_queries=True), version=1))
+    state.store.commit_run(run, finished_at=NOW - timedelta(hours=1), report=None)
+    with pytest.raises(Unchanged):
+        DropUnchangedArticles(crawler).process_item(dict(record))
+    edited = {**record, "body": record["body"] + "\n\nCập nhật."}
+    assert DropUnchangedArticles(crawler).process_item(edited)["version"] == 2
