@@ -141,8 +141,9 @@ def site_of_file(uri: str) -> Callable[[Path], str | None] | None:
     return site
 
 
-def amount_of(unit: str) -> Callable[[str], float]:
-    """An argparse type: a number of `unit`, 0 or more (`--max-age -5` read as a deadline in the future)."""
+def amount_of(unit: str, limit: float) -> Callable[[str], float]:
+    """An argparse type: a number of `unit`, 0 or more (`--max-age -5` read as a deadline in the future), at
+    most `limit`."""
 
     def read(text: str) -> float:
         try:
@@ -151,13 +152,15 @@ def amount_of(unit: str) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"not a number of {unit}: {text!r}") from None
         if not value >= 0:  # also NaN
             raise argparse.ArgumentTypeError(f"give a number of {unit}, 0 or more, not {text}")
+        if value > limit:  # (inf, 1e12: past the dates Python can count to, a traceback)
+            raise argparse.ArgumentTypeError(f"give at most {limit:g} {unit} (100 years), not {text}")
         return value
 
     read.__name__ = unit  # argparse names the type in its messages
     return read
 
 
-hours, days = amount_of("hours"), amount_of("days")
+hours, days = amount_of("hours", 100 * 366 * 24), amount_of("days", 100 * 366)
 
 UNREADABLE = 1
 """Exit status of a state command whose state cannot be read (or whose report cannot be written)."""

@@ -244,6 +244,8 @@ def test_output_parameters_of_a_function_and_folders_named_by_parameters_are_mad
     ("status --max-age -5", "error: argument --max-age: give a number of hours, 0 or more, not -5"),
     ("report --days -3", "error: argument --days: give a number of days, 0 or more, not -3"),
     ("status --max-age soon", "error: argument --max-age: not a number of hours: 'soon'"),
+    ("status --max-age inf", "error: argument --max-age: give at most 878400 hours (100 years), not inf"),
+    ("report --days 1000000", "error: argument --days: give at most 36600 days (100 years), not 1000000"),
     ("sample thoidai.com.vn", "error: thoidai.com.vn is neither a saved page nor a web address (https://...)"),
 ])
 def test_a_command_given_a_value_it_cannot_use_says_so_in_one_line(command: str, line: str, tmp_path: Path) -> None:

@@ -37,3 +37,16 @@ def test_check_runs_the_profile_contracts() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Ran 7 contracts in" in result.stderr
     assert result.stderr.rstrip().endswith("OK")
+
+
+def test_check_of_an_unknown_spider_or_a_replay_dir_that_is_no_folder_says_why_in_one_line(tmp_path: object) -> None:
+    """Scrapy's `check` gave a KeyError traceback for an unknown name, and for a REPLAY_DIR that is no folder
+    "Ran 0 contracts ... OK" with exit status 1 and no reason."""
+    for args, line in (
+        (["nosuch"], "newsharvest: nosuch: no spider named nosuch; the project has news, thoidai"),
+        (["thoidai", "-s", "REPLAY_DIR=nosuchdir"],
+         "newsharvest: thoidai: bad REPLAY_DIR=nosuchdir: REPLAY_DIR nosuchdir is not a folder"),
+    ):
+        result = subprocess.run([sys.executable, "-m", "scrapy", "check", *args], cwd=ROOT, capture_output=True,
+                                text=True, timeout=300, check=False)
+        assert (result.returncode, result.stderr) == (1, f"{line}\n")
