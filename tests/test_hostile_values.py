@@ -419,3 +419,26 @@ def test_an_html_answer_at_robots_txt_names_no_sitemap() -> None:
     assert RobotsWithSitemaps(page_404, None).sitemaps == []
     robots = b"User-agent: *\nSitemap: https://news.example.com/sitemap.xml\n"
     assert RobotsWithSitemaps(robots, None).sitemaps == ["https://news.example.com/sitemap.xml"]
+
+
+def test_a_feed_larger_than_the_crawl_reads_gives_its_first_items() -> None:
+    """feedparser reads a feed whole on the crawl's only thread: three 19 MB feeds held a crawl 47 s on a 15 s
+    bound, and 3 MB of nested markup held it 26 s past a SIGTERM. The first `FEED_MAX_ITEMS` items are read,
+    without their texts; a gzipped feed (served as a file, without Content-Encoding) is unpacked first."""
+    import gzip
+
+    from scrapers.extract.listed import FEED_MAX_ITEMS
+
+    def link(n: int) -> str:
+        return f"https://www.example.com/news/2024/05/03/story-number-{n}-{4411000 + n}.html"
+
+    items = "".join(f"<item><title>Story {n}</title><link>{link(n)}</link><description>{'<p>Text</p>' * 20}"
+                    "</description></item>" for n in range(12_000))
+    body = f"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>{items}</channel></rss>".encode()
+    spider = news_spider()
+    for served in (body, gzip.compress(body)):
+        response = XmlResponse("https://www.example.com/feed.xml", body=served,
+                               request=Request("https://www.example.com/feed.xml"))
+        urls = [request.url for request in spider.parse_feed(response)]
+        assert urls == [link(n) for n in range(FEED_MAX_ITEMS)]
+    assert spider.crawler.stats.get_value("feeds/cut") == 2

@@ -51,3 +51,29 @@ def test_a_sitemap_gives_its_pages_with_their_dates() -> None:
             b"<url><loc>https://example.com/news/one-story.html</loc><lastmod>2024-09-06</lastmod></url></urlset>")
     assert sitemap_entries(body, "https://example.com/sitemap.xml") == (
         [], [Listed("https://example.com/news/one-story.html", None, datetime(2024, 9, 6, tzinfo=UTC))])
+
+
+def test_a_feeds_texts_are_left_out_before_it_is_read() -> None:
+    from scrapers.extract.listed import without_texts
+
+    assert without_texts(b"<item><description>a<b>x</b></description><contents>k</contents><content/>"
+                         b"<summary type='html'>zz</summary><link>/a.html</link><description>open") == (
+        b"<item><description></description><contents>k</contents><content/><summary type='html'></summary>"
+        b"<link>/a.html</link><description>open")
+    body = feed("Fri, 06 Sep 2024 16:45:00 +0200").replace(b"</title><link>", b"</title><description>"
+                                                           + b"<p>x</p>" * 50 + b"</description><link>", 1)
+    assert feed_entries(body, "https://example.com/feed.xml") == feed_entries(
+        feed("Fri, 06 Sep 2024 16:45:00 +0200"), "https://example.com/feed.xml")
+
+
+def test_a_feed_is_read_up_to_its_item_limit_or_byte_limit() -> None:
+    from scrapers.extract.listed import feed_head
+
+    items = b"".join(b"<item><link>/%d.html</link></item>" % n for n in range(10))
+    body = b"<rss><channel>" + items + b"</channel></rss>"
+    assert feed_head(body, 20, 10_000) == body
+    assert feed_head(body, 3, 10_000) == body[:body.index(b"</item>", body.index(b"/2.html")) + 7]
+    cut = feed_head(body, 20, 100)  # past the byte limit: after the last whole item within it
+    assert cut.endswith(b"</item>") and len(cut) <= 100 and cut.count(b"</item>") == (100 - 14) // 33
+    atom = b"<feed>" + b"".join(b"<entry><link href='/%d.html'/></entry>" % n for n in range(5)) + b"</feed>"
+    assert feed_head(atom, 2, 10_000).count(b"</entry>") == 2

@@ -20,7 +20,17 @@ from pipelines.timestamps import AHEAD, EARLIEST
 from scrapers.extract import read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.links import absolute_url, without_tracking
-from scrapers.extract.listed import SITEMAP_MAX_URLS, Listed, feed_entries, newest_first, sitemap_entries
+from scrapers.extract.listed import (
+    FEED_MAX_ITEMS,
+    FEED_READ_MAX,
+    SITEMAP_MAX_URLS,
+    Listed,
+    feed_entries,
+    feed_head,
+    newest_first,
+    sitemap_entries,
+    without_texts,
+)
 from scrapers.harvest import ARTICLE, NO_RECORD, SITEMAP_DEPTH
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
@@ -157,7 +167,13 @@ class HarvestSpider(Spider):
         return False
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        yield from self.follow_articles(feed_entries(response.body, response.url))
+        body = without_texts(self.sitemap_body(response))  # a gzipped feed unpacked too
+        head = feed_head(body)
+        if len(head) < len(body):
+            self.logger.warning("Read the first %d items of the feed %s (or its first %d KiB): its newest",
+                                FEED_MAX_ITEMS, response.url, FEED_READ_MAX >> 10)
+            self.count("feeds/cut")
+        yield from self.follow_articles(feed_entries(head, response.url))
 
     def feed_request(self, url: str) -> Request:
         """The request of the RSS or Atom feed at `url`, held to `SITEMAP_MAXSIZE` as a sitemap is: a feed of
