@@ -67,6 +67,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
+from scrapers.arguments import one_line
 from scrapers.extensions import COVERED_FIELDS, CrawlSummary
 from scrapers.integrity import note_error
 from scrapers.monitors import HarvestChecks
@@ -89,6 +90,8 @@ IDLE_POLL_FIRST = 0.05
 32 download slots per worker), so it is often empty for a moment, and in a crawlbench run of 5,000 articles
 three workers sat idle 29, 76 and 48 s of 104 (8 to 18 empty looks each), one worker fetching 1,006 pages
 against 2,211. A look is three Redis calls."""
+REDIS_RETRY = 1.0
+"""Seconds until a worker whose Redis did not answer asks it again."""
 IDLE_POLL_MAX = 0.5
 """Longest wait between two looks of an idle worker: what a worker adds at most to the wait for the next
 listing page, and at most 2 looks a second per idle worker to Redis however long another one is busy."""
@@ -353,6 +356,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
     """This worker's output files (resolved paths) sealed for the run, each with whether it is in place."""
     out: bool
     """Whether this worker found out it was taken out of the run."""
+    unreachable_since: float | None
+    """Since when (monotonic clock) the run's Redis has not answered; None while it answers."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -375,6 +380,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         scheduler.poll_delay = IDLE_POLL_FIRST
         scheduler.sealed = {}
         scheduler.out = False
+        scheduler.unreachable_since = None
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler.engine_stopped, signal=signals.engine_stopped)
         return scheduler
@@ -463,13 +469,48 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         """Keep the frontier: the run ends when its last worker leaves (`leave`)."""
 
     def has_pending_requests(self) -> bool:
-        """The run's queue, to a worker that still takes from it: one taken out stops (`spider_idle`)."""
+        """The run's queue, to a worker that still takes from it: one taken out stops (`spider_idle`). Without
+        an answer from Redis, none: the engine then asks `spider_idle`, which stops the worker once Redis has
+        not answered for `REDIS_LEASE`."""
         if self.queue.out:
             self.taken_out()
-        return not self.out and bool(super().has_pending_requests())
+        try:
+            pending = bool(super().has_pending_requests())
+        except redis.RedisError as error:
+            self.unreachable(error)
+            return False
+        return not self.out and pending
+
+    def unreachable(self, error: redis.RedisError) -> None:
+        """Redis did not answer: noted once, then the worker stops (`spider_idle`) once it has not answered for
+        `REDIS_LEASE`, as the other workers then give up this one. It sat idle until its time bound (45 min),
+        logging the error every 5 s."""
+        if self.unreachable_since is None:
+            self.unreachable_since = time.monotonic()
+            logger.warning("The run's Redis does not answer (%s): the worker stops if it does not answer within %g s",
+                           one_line(error), self.lease_ms / 1000)
+
+    def answered(self) -> None:
+        if self.unreachable_since is not None:
+            logger.info("The run's Redis answers again")
+            self.unreachable_since = None
+
+    def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis' push, dropped when Redis does not answer (its error broke Scrapy's processing of the
+        spider's output, and the worker hung): the run then stops without committing (`spider_idle`), so the next
+        run asks for what was dropped."""
+        try:
+            return bool(super().enqueue_request(request))
+        except redis.RedisError as error:
+            self.unreachable(error)
+            return False
 
     def next_request(self) -> Request | None:
-        request: Request | None = super().next_request()
+        try:
+            request: Request | None = super().next_request()
+        except redis.RedisError as error:
+            self.unreachable(error)
+            return None
         if self.queue.out:
             self.taken_out()
         if request is not None and self.idle_since is not None:
@@ -482,10 +523,24 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
     def spider_idle(self, spider: Spider) -> None:
         """Stop only when the run is over: nothing queued and no living worker busy. Until then look at the
         queue again soon (`IDLE_POLL_FIRST`): what the other workers queue is this worker's work too."""
-        verdict, reclaimed, sealed = self.server.eval(
-            IDLE, 4, self.key("queue"), self.key("members"), self.key("workers"), self.key("sealed"),
-            self.worker, self.prefix)
         assert self.stats is not None
+        try:
+            verdict, reclaimed, sealed = self.server.eval(
+                IDLE, 4, self.key("queue"), self.key("members"), self.key("workers"), self.key("sealed"),
+                self.worker, self.prefix)
+        except redis.RedisError as error:
+            self.unreachable(error)
+            assert self.unreachable_since is not None
+            lost = time.monotonic() - self.unreachable_since
+            if lost >= self.lease_ms / 1000:
+                message = (f"the run's Redis did not answer for {lost:.0f} s ({one_line(error)}): the worker stopped,"
+                           " its run is not committed, and the next run fetches again what it wrote")
+                logger.error("Redis lost: %s", message)
+                note_error(self.stats, "state", message)
+                raise CloseSpider("redis_lost") from None
+            self.schedule(REDIS_RETRY)
+            raise DontCloseSpider("Redis does not answer") from None
+        self.answered()
         if verdict == b"out":
             self.taken_out()
             raise CloseSpider("taken_out")
@@ -499,13 +554,17 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         self.stats.inc_value(EMPTY_POLLS)
         if self.idle_since is None:
             self.idle_since = time.monotonic()
-        engine = self.crawler.engine
-        if engine is not None and engine._slot is not None:
-            # queued meanwhile by another worker ('work'): at once; else after the current delay
-            engine._slot.nextcall.schedule(0 if verdict == b"work" else self.poll_delay)
+        # queued meanwhile by another worker ('work'): at once; else after the current delay
+        self.schedule(0 if verdict == b"work" else self.poll_delay)
         if verdict != b"work":
             self.poll_delay = min(2 * self.poll_delay, IDLE_POLL_MAX)
         raise DontCloseSpider(f"the run goes on ({verdict.decode()})")
+
+    def schedule(self, delay: float) -> None:
+        """Have the engine look at the queue again in `delay` seconds (not Scrapy's 5-second heartbeat)."""
+        engine = self.crawler.engine
+        if engine is not None and engine._slot is not None:
+            engine._slot.nextcall.schedule(delay)
 
     def seal(self, path: Path) -> bool:
         """Before `path` (an output file of this worker) is renamed into place: whether this worker still holds

@@ -129,6 +129,11 @@ return 1
 """
 
 
+REDIS_TIMEOUTS = {"socket_timeout": 30.0, "socket_connect_timeout": 10.0}
+"""How long a call to the state's Redis may wait (scrapy-redis' own for the frontier): a Redis that stopped
+answering (SIGSTOP, a network partition) held a worker for minutes past its bound and its SIGTERM."""
+
+
 class RedisStateStore:
     """The state of one site in Redis; `acquire` it, `close` it at the end of the run."""
 
@@ -150,7 +155,7 @@ class RedisStateStore:
     def acquire(
         cls, url: str, *, name: str, lock_timeout: float = 0, shared: bool = False, lease: float = 15.0
     ) -> RedisStateStore:
-        client = redis.Redis.from_url(url, decode_responses=True)
+        client = redis.Redis.from_url(url, decode_responses=True, **REDIS_TIMEOUTS)
         store = cls(client, url, f"newsharvest:{name}", holder=f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}",
                     shared=shared, lease=lease)
         deadline = time.monotonic() + lock_timeout
@@ -167,14 +172,14 @@ class RedisStateStore:
     def reader(cls, url: str, *, name: str) -> RedisStateStore:
         """The state of `name` to read (`runs`, `reports`) or to `accept_latest` in, without taking the lock:
         what the commands `status`, `report` and `accept` need beside a running crawl."""
-        client = redis.Redis.from_url(url, decode_responses=True)
+        client = redis.Redis.from_url(url, decode_responses=True, **REDIS_TIMEOUTS)
         return cls(client, url, f"newsharvest:{name}", holder=f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}",
                    shared=False, lease=0)
 
     @staticmethod
     def names(url: str) -> list[str]:
         """The names (spiders, sites) that have runs in the Redis at `url`."""
-        client = redis.Redis.from_url(url, decode_responses=True)
+        client = redis.Redis.from_url(url, decode_responses=True, **REDIS_TIMEOUTS)
         try:
             keys = client.scan_iter(match="newsharvest:*:run:next", count=1000)
             return sorted(key.removeprefix("newsharvest:").removesuffix(":run:next") for key in keys)

@@ -597,3 +597,49 @@ def test_a_worker_started_before_the_last_run_committed_waits_for_it(
     assert CLOSING in log_of(second)
     history = [json.loads(entry) for entry in client.lrange(f"newsharvest:{SITE}:reports:{SITE}", 0, -1)]
     assert [run["pages"]["articles"] for run in history] == [0, ARTICLES]  # newest first
+
+
+def test_a_worker_whose_redis_is_gone_stops_within_its_lease_with_one_line(site: Servers, tmp_path: Path) -> None:
+    """Redis killed mid-run (and not restarted): the worker sat idle until its time bound (45 minutes), logging a
+    ConnectionError every 5 s (hostile review). It now stops once Redis has not answered for `REDIS_LEASE`, exit
+    status 2, its run not committed. A Redis of its own: the session's serves the other tests."""
+    import shutil
+
+    from tests.loopback import free_port
+
+    port = free_port()
+    server = subprocess.Popen([str(shutil.which("redis-server")), "--bind", "127.0.0.1", "--port", str(port),
+                               "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, decode_responses=True)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        output = tmp_path / "w1.jsonl"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/news/", "-a", "max_pages=100",
+             "-o", str(output), "-s", f"REDIS_URL={url}", "-s", f"STATE_URI={url}", "-s", "DOWNLOAD_DELAY=0.3",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "REDIS_LEASE=3", "-s", "LOG_LEVEL=INFO",
+             "-s", f"LOG_FILE={output.with_suffix('.log')}", "-s", f"REJECTS_URI={output.with_suffix('.rejects')}"],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + JOIN_DEADLINE
+        while not client.keys("newsharvest:*:frontier:members"):
+            assert process.poll() is None and time.monotonic() < deadline, "the worker did not join"
+            time.sleep(0.05)
+        time.sleep(1)
+    finally:
+        client.close()
+        server.kill()
+        server.wait()
+    try:
+        _, stderr = process.communicate(timeout=90)  # the lease (3 s) and Redis' own timeouts, far below 45 min
+    finally:
+        process.kill()
+    assert process.returncode == 2, stderr
+    assert "newsharvest: 127.0.0.1: error: state: " in stderr and "Traceback" not in stderr, stderr
+
