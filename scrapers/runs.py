@@ -119,7 +119,11 @@ def all_runs(uri: str) -> dict[str, list[Run]]:
         runs = {}
         owner = site_of_file(uri)
         for path in state_files(uri):
-            for name, site_runs in read_runs(path).items():
+            try:
+                found = read_runs(path)
+            except sqlite3.Error as error:  # one line that names the file, among the sites' many
+                raise sqlite3.DatabaseError(f"{path}: {error}") from error
+            for name, site_runs in found.items():
                 if owner is None or owner(path) == name:
                     runs.setdefault(name, []).extend(site_runs)
     return {name: sorted(site_runs, key=lambda run: (run.ended_at, run.id)) for name, site_runs in sorted(runs.items())}

@@ -63,3 +63,15 @@ def test_a_state_path_that_names_the_site_twice(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
         hourly_runs(uri, name, range(1, 3))
     assert {name: len(site_runs) for name, site_runs in all_runs(uri).items()} == {"thoidai": 2, "vn+express(1)": 2}
+
+
+def test_a_damaged_database_among_the_sites_is_named(tmp_path: Path) -> None:
+    import sqlite3
+
+    import pytest
+
+    uri = f"sqlite:///{tmp_path}/%(name)s.db"
+    hourly_runs(uri, "thoidai", range(1, 2))
+    (tmp_path / "vnexpress.db").write_bytes(b"not a database" * 100)
+    with pytest.raises(sqlite3.DatabaseError, match=f"^{tmp_path}/vnexpress.db: file is not a database$"):
+        all_runs(uri)
