@@ -27,7 +27,7 @@ from scrapy.utils.test import get_crawler
 
 from scrapers import distributed
 from scrapers import settings as project_settings
-from scrapers.crawlbench import Servers, article_path, start_servers
+from scrapers.crawlbench import Servers, article_path, start_redis, start_servers
 from scrapers.distributed import (
     EMPTY_POLLS,
     IDLE_SECONDS,
@@ -603,23 +603,9 @@ def test_a_worker_whose_redis_is_gone_stops_within_its_lease_with_one_line(site:
     """Redis killed mid-run (and not restarted): the worker sat idle until its time bound (45 minutes), logging a
     ConnectionError every 5 s (hostile review). It now stops once Redis has not answered for `REDIS_LEASE`, exit
     status 2, its run not committed. A Redis of its own: the session's serves the other tests."""
-    import shutil
-
-    from tests.loopback import free_port
-
-    port = free_port()
-    server = subprocess.Popen([str(shutil.which("redis-server")), "--bind", "127.0.0.1", "--port", str(port),
-                               "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-                              stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    server, url = start_redis(tmp_path)
     client = redis.Redis.from_url(url, decode_responses=True)
     try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
         output = tmp_path / "w1.jsonl"
         process = subprocess.Popen(
             [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/news/", "-a", "max_pages=100",
