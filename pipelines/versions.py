@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from pipelines import Unchanged
-from scrapers.harvest import HarvestState, content_hash
+from scrapers.harvest import CANONICAL, HarvestState, content_hash
 
 
 class DropUnchangedArticles:
@@ -30,6 +30,8 @@ class DropUnchangedArticles:
         if state is None or "version" not in adapter.field_names():
             return item
         known = state.known(str(adapter.get("url")))
+        if known is not None and known.status == CANONICAL:  # only named by another page: new here
+            known = None
         digest = content_hash(adapter)
         # The same content as hashed by a state written before images were hashed without their queries.
         same_content = {digest, content_hash(adapter, image_queries=True)}

@@ -43,6 +43,7 @@ from scrapy.statscollectors import StatsCollector
 
 from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.extract.dates import is_relative, utc_now
+from scrapers.extract.links import registrable_domain
 from scrapers.integrity import NOT_COMMITTED, START_ERROR, note_error, run_errors
 from scrapers.outputfiles import describe, output_opened
 from scrapers.statestore import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
@@ -62,6 +63,11 @@ state's status for the URL, `missing` (neither a story nor a listing: a bot wall
 200, an empty body; tried again after `RETRY_AFTER`, as an HTTP error is) or `rejected` (its reading raised,
 rejected as such). Without it, an article page that gave no record is `skipped`: not an article (an
 infographic, a video, a tag page), never fetched again."""
+
+CANONICAL = "canonical"
+"""State status of a URL known only as the canonical URL a fetched page named (`stage_record`): its content and
+dates are that page's, for `DropUnchangedArticles` to find the story under another spelling of its link; the
+URL itself was never fetched, and is as new to the revisit policy and to versions (`RevisitPolicy`)."""
 
 NOT_RECORDED = "not_recorded"
 """`NO_RECORD` value of an article page that gave no record for a reason of this run alone (older than its
@@ -272,23 +278,32 @@ class HarvestState:
     def item_dropped(self, item: Any, exception: BaseException, response: Response | None = None) -> None:
         if isinstance(exception, Rejected):
             self.stage(str(ItemAdapter(item).get("url")), "rejected", response=response)
-        elif isinstance(exception, (Unchanged, Duplicate)):  # written before, or in this run under another URL
+        elif isinstance(exception, Unchanged):
             self.stage_record(ItemAdapter(item), "emitted", response)
+        elif isinstance(exception, Duplicate):  # written in this run under another URL: its own URL is known
+            self.stage_record(ItemAdapter(item), "emitted", response, canonical=False)
 
-    def stage_record(self, adapter: ItemAdapter, status: str, response: Response | None = None) -> None:
-        """A record's outcome, under its URL and under the canonical URL its page names: a later run that reaches
-        the story under another spelling (`?pos=3`, a trailing slash) finds it by that (`DropUnchangedArticles`)."""
+    def stage_record(
+        self, adapter: ItemAdapter, status: str, response: Response | None = None, *, canonical: bool = True
+    ) -> None:
+        """A record's outcome under its URL; and, as a `CANONICAL` entry, under the canonical URL its page names
+        on its own site (`canonical`): a later run that reaches the story under another spelling (`?pos=3`, a
+        trailing slash) finds its content there (`DropUnchangedArticles`)."""
         values: dict[str, Any] = {
             "content_hash": content_hash(adapter), "published_at": _moment(adapter.get("published_at")),
             "updated_at": _moment(adapter.get("updated_at")), "version": int(adapter.get("version") or 1),
         }
         url = str(adapter.get("url"))
         self.stage(url, status, response=response, **values)
-        canonical = adapter.get("canonical_url")
-        if canonical and canonical != url and self.run_id is not None:
+        target = adapter.get("canonical_url")
+        if canonical and target and target != url and self.run_id is not None and same_site(str(target), url):
             with self.guard("recording an article"):
-                self.store.stage(self.run_id, Staged(url=str(canonical), status=status, fetched_at=self.clock(),
-                                                     **values))
+                # Never over an outcome of the URL itself: a template's canonical URL may be another article's.
+                staged = self.store.staged(self.run_id, str(target))
+                known = self.store.known(str(target)) if staged is None else None
+                if (staged is None or staged.status == CANONICAL) and (known is None or known.status == CANONICAL):
+                    self.store.stage(self.run_id, Staged(url=str(target), status=CANONICAL, fetched_at=self.clock(),
+                                                         **values))
 
     def response_received(self, response: Response, request: Request) -> None:
         if ARTICLE in request.meta and response.status >= 400:
@@ -361,6 +376,11 @@ class SkipKnownArticles:
     def set_count(self, key: str, value: int) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(key, value)
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether `url` and `other` are on one registrable domain (`www.example.com`, `m.example.com`)."""
+    return registrable_domain(url) == registrable_domain(other)
 
 
 def redirected_from(response: Response | Request | None) -> list[str]:

@@ -169,6 +169,8 @@ class RevisitPolicy:
         return cls(tuple(sorted(tiers)), parse_duration(retry))
 
     def is_due(self, known: Known, now: datetime, listed_modified: datetime | None = None) -> bool:
+        if known.status == "canonical":  # named as canonical by another page, never fetched (scrapers/harvest.py)
+            return True
         if known.status == "skipped":
             return False
         if known.status in ("rejected", "missing"):

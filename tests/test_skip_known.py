@@ -133,3 +133,52 @@ def test_a_record_hashed_by_a_state_written_before_the_image_query_rule_is_uncha
         DropUnchangedArticles(crawler).process_item(dict(record))
     edited = {**record, "body": record["body"] + "\n\nCập nhật."}
     assert DropUnchangedArticles(crawler).process_item(edited)["version"] == 2
+
+
+def test_a_canonical_url_is_known_only_for_the_content_it_was_named_with(crawler: Crawler) -> None:
+    """A record is staged under the canonical URL its page names, so that a later run finds the story under another
+    spelling of its link. That entry never stands for the canonical URL's own page (a template may name another
+    article's address): that page is still fetched, is new, and an outcome of its own is never overwritten
+    (the review of the change caught both); a canonical URL on another site is not recorded at all."""
+    from itemadapter import ItemAdapter
+
+    from pipelines import Unchanged
+    from pipelines.versions import DropUnchangedArticles
+    from scrapers.harvest import CANONICAL
+
+    state = harvest_state(crawler)
+    assert state.run_id is not None
+    site = "https://thoidai.com.vn"
+
+    def record(url: str, canonical: str | None, body: str) -> dict[str, object]:
+        return {"url": url, "canonical_url": canonical, "title": "Tin", "body": body, "authors": [], "tags": [],
+                "section": [], "images": [], "lead": None, "credit": None, "published_at": None, "updated_at": None,
+                "published_raw": None, "version": 1}
+
+    def next_run() -> None:
+        state.store.commit_run(state.run_id, finished_at=NOW, report=None)  # type: ignore[arg-type]
+        state.run_id = state.store.start_run("thoidai", NOW)
+
+    own = record(f"{site}/a-1.html", None, "Bài A.")
+    state.stage_record(ItemAdapter(own), "emitted")
+    state.stage_record(ItemAdapter(record(f"{site}/b-2.html", f"{site}/a-1.html", "Bài B.")), "emitted")
+    state.stage_record(ItemAdapter(record(f"{site}/c-3.html?pos=1", f"{site}/c-3.html", "Bài C.")), "emitted")
+    state.stage_record(ItemAdapter(record(f"{site}/d-4.html", "https://www.reuters.com/d", "Bài D.")), "emitted")
+    next_run()
+    a, c = state.store.known(f"{site}/a-1.html"), state.store.known(f"{site}/c-3.html")
+    assert a is not None and a.status == "emitted" and a.content_hash == state_hash(own)  # not B's
+    assert c is not None and c.status == CANONICAL and state.is_due(f"{site}/c-3.html", None)
+    assert state.store.known("https://www.reuters.com/d") is None
+    pipeline = DropUnchangedArticles(crawler)
+    with pytest.raises(Unchanged):  # the same story under another spelling of its link
+        pipeline.process_item(record(f"{site}/c-3.html?pos=2", f"{site}/c-3.html", "Bài C."))
+    # the canonical URL's own page, with content of its own: new, version 1
+    assert pipeline.process_item(record(f"{site}/c-3.html", None, "Bài C, bản đầy đủ."))["version"] == 1
+
+
+def state_hash(record: dict[str, object]) -> str:
+    from itemadapter import ItemAdapter
+
+    from scrapers.harvest import content_hash
+
+    return content_hash(ItemAdapter(record))
