@@ -90,6 +90,13 @@ it, how large it is): such an article is `missing`, tried again after `RETRY_AFT
 an HTTP error status is (`response_received`). A failure the site may not repeat (a timeout, a reset
 connection, a name that did not resolve) is tried next run."""
 
+SITE_CHOICES = frozenset({"offsite", "robots"})
+"""Fetch failures that may be what the site chose rather than errors: a listed link that redirects to another site
+(a partner's story), a page robots.txt keeps crawlers from."""
+FAILED_AS_BEFORE = "fetch/failed_as_before/"
+"""Stats prefix: article requests that failed by one of `SITE_CHOICES` where an earlier run had found them missing
+too; the HTTP error check leaves them out (`scrapers.monitors`)."""
+
 # What the content hash covers: what a reader would call the article. Link boxes change every hour.
 HASHED = ("title", "lead", "body", "authors", "credit", "tags", "section", "images", "published_at", "updated_at")
 
@@ -268,7 +275,11 @@ class HarvestState:
             return
         # The URL asked for (a listing's): not the hops of its redirects, nor an address off the site.
         chain = redirected_from(request)
-        self.stage(chain[0] if chain else request.url, "missing")
+        url = chain[0] if chain else request.url
+        if cause in SITE_CHOICES and (known := self.known(url)) is not None and known.status == "missing":
+            # It failed so before: the site's way (a partner's story), not an error of this run.
+            self.stats.inc_value(f"{FAILED_AS_BEFORE}{cause}")
+        self.stage(url, "missing")
 
     def item_scraped(self, item: Any, response: Response | None = None) -> None:
         adapter = ItemAdapter(item)

@@ -182,3 +182,18 @@ def state_hash(record: dict[str, object]) -> str:
     from scrapers.harvest import content_hash
 
     return content_hash(ItemAdapter(record))
+
+
+def test_a_listed_link_that_leaves_the_site_again_is_counted_as_before(crawler: Crawler) -> None:
+    state = harvest_state(crawler)
+    remember(state, "missing", timedelta(hours=7), None)
+    offsite = Request("https://partner.example/story", meta={ARTICLE: None, "redirect_urls": [URL]})
+    state.fetch_gave_up(offsite, "offsite")
+    new = "https://thoidai.com.vn/moi-206999.html"
+    state.fetch_gave_up(Request("https://partner.example/other", meta={ARTICLE: None, "redirect_urls": [new]}),
+                        "offsite")
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("fetch/failed_as_before/offsite") == 1  # the first time counts as an error
+    assert state.run_id is not None
+    assert [getattr(state.store.staged(state.run_id, url), "status", None) for url in (URL, new)] == [
+        "missing", "missing"]
