@@ -442,3 +442,16 @@ def test_a_feed_larger_than_the_crawl_reads_gives_its_first_items() -> None:
         urls = [request.url for request in spider.parse_feed(response)]
         assert urls == [link(n) for n in range(FEED_MAX_ITEMS)]
     assert spider.crawler.stats.get_value("feeds/cut") == 2
+
+
+def test_a_feed_whose_gzip_is_broken_is_read_as_empty() -> None:
+    """A body that begins as gzip and does not unpack raised zlib.error or EOFError out of the spider."""
+    import gzip
+
+    spider = news_spider()
+    packed = gzip.compress(b"<rss><channel><item><link>https://www.example.com/a-1.html</link></item></channel></rss>")
+    for body in (b"\x1f\x8b\x08" + b"garbage" * 20, packed[:len(packed) // 2]):
+        response = XmlResponse("https://www.example.com/feed.xml.gz", body=body,
+                               request=Request("https://www.example.com/feed.xml.gz"))
+        assert list(spider.parse_feed(response)) == []
+    assert spider.crawler.stats.get_value("listing/gzip_broken") == 1  # (Scrapy's gunzip reads a cut one so far)

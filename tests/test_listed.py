@@ -56,6 +56,9 @@ def test_a_sitemap_gives_its_pages_with_their_dates() -> None:
 def test_a_feeds_texts_are_left_out_before_it_is_read() -> None:
     from scrapers.extract.listed import without_texts
 
+    # `content:encoded` (WordPress's full text), whose name begins as `content` does (the review caught it kept)
+    assert without_texts(b"<item><content:encoded><![CDATA[<p>Full text</p>]]></content:encoded><link>/a</link>"
+                         b"</item>") == b"<item><content:encoded></content:encoded><link>/a</link></item>"
     assert without_texts(b"<item><description>a<b>x</b></description><contents>k</contents><content/>"
                          b"<summary type='html'>zz</summary><link>/a.html</link><description>open") == (
         b"<item><description></description><contents>k</contents><content/><summary type='html'></summary>"

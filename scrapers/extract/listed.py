@@ -66,7 +66,7 @@ def without_texts(body: bytes) -> bytes:
         found = [(at, name) for name, at in following.items() if at >= 0]
         if not found:
             break
-        at, name = min(found)
+        at, name = min(found, key=lambda place: (place[0], -len(place[1])))  # `content:encoded` before `content`
         after = at + 1 + len(name)
         opened = lowered.find(b">", after)
         if lowered[after:after + 1] not in (b">", b" ", b"\t", b"\n", b"\r", b"/") or opened < 0:

@@ -4,6 +4,7 @@ counting, and the `sources` and `full` arguments (see each spider's docstring fo
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, ClassVar
@@ -108,6 +109,10 @@ class HarvestSpider(Spider):
             return gunzip(response.body, max_size=max_size)
         except ValueError:  # larger than max_size unpacked
             self.count("sitemaps/too_large")
+            return b""
+        except (OSError, EOFError, zlib.error) as error:  # corrupt or cut short: read as empty, as a bad XML is
+            self.logger.warning("Not read %s: its gzip does not unpack (%s)", response.url, error)
+            self.count("listing/gzip_broken")
             return b""
 
     def fetch_failed(self, failure: Any) -> Any:
