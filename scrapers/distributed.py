@@ -497,13 +497,19 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     def enqueue_request(self, request: Request) -> bool:
         """scrapy-redis' push, dropped when Redis does not answer (its error broke Scrapy's processing of the
-        spider's output, and the worker hung): the run then stops without committing (`spider_idle`), so the next
-        run asks for what was dropped."""
+        spider's output, and the worker hung): a `state` error of the run, which is then not committed, so the
+        next run asks for what was dropped (a short outage too: the review of the change caught a run that
+        committed without the requests Redis had refused)."""
         try:
-            return bool(super().enqueue_request(request))
+            queued = bool(super().enqueue_request(request))
         except redis.RedisError as error:
             self.unreachable(error)
+            # A request lost: the run fails and is not committed, even if Redis answers again at once.
+            note_error(self.stats, "state", f"the run's Redis did not take the request of {request.url}:"
+                                            f" {one_line(error)}")
             return False
+        self.answered()
+        return queued
 
     def next_request(self) -> Request | None:
         try:
@@ -511,6 +517,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         except redis.RedisError as error:
             self.unreachable(error)
             return None
+        self.answered()
         if self.queue.out:
             self.taken_out()
         if request is not None and self.idle_since is not None:

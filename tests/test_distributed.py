@@ -629,3 +629,25 @@ def test_a_worker_whose_redis_is_gone_stops_within_its_lease_with_one_line(site:
     assert process.returncode == 2, stderr
     assert "newsharvest: 127.0.0.1: error: state: " in stderr and "Traceback" not in stderr, stderr
 
+
+
+def test_a_request_redis_refuses_fails_the_run(tmp_path: Path) -> None:
+    """Redis gone for a moment: scrapy-redis' push raised (a hung worker); dropped without a word, the run then
+    committed without it once Redis answered again (the review of the change). Now it is a `state` error of the
+    run: not committed, exit status 2, and the next run asks again."""
+    from scrapers.integrity import run_errors
+
+    server, url = start_redis(tmp_path)
+    try:
+        scheduler, _ = frontier_worker(url)
+        assert scheduler.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+        server.kill()
+        server.wait()
+        assert scheduler.enqueue_request(Request("http://127.0.0.1/news/b.html")) is False
+        assert scheduler.next_request() is None and scheduler.has_pending_requests() is False
+        assert scheduler.stats is not None
+        errors = run_errors(scheduler.stats.get_stats())
+        assert list(errors) == ["state"] and "http://127.0.0.1/news/b.html" in str(errors["state"])
+    finally:
+        server.kill()
+        server.wait()
