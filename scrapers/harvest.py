@@ -129,6 +129,7 @@ class HarvestState:
         """Where `run_settled` is sent (the crawler's signals)."""
         self.run_id: int | None = None
         self.full = False
+        self.spider: Spider | None = None
         self.aliases: dict[str, list[str]] = {}
         """URLs that redirected to a URL this run had already asked for (Scrapy's duplicate filter drops the
         redirect), by that URL: staged with it once its fetch gives an outcome."""
@@ -187,6 +188,7 @@ class HarvestState:
     # -------------------------------------------------------------------- the run
 
     def spider_opened(self, spider: Spider) -> None:
+        self.spider = spider
         self.full = bool(getattr(spider, "full", False))  # the spiders read -a full=1 (scrapers/spiders/base.py)
         with self.guard("opening the run"):
             for run_id, outcome in self.store.settle_unfinished():
@@ -215,9 +217,13 @@ class HarvestState:
             self.store.close()
 
     def finish_run(self, run_id: int) -> None:
-        if self.aliases:  # redirects to a page this run had fetched that gave no outcome: a section page
+        # Redirects to a page this run read as a listing (a story taken down, sent to its section page): missing. One
+        # to a page whose fetch failed by chance (a timeout) is left for the next run, as that page is.
+        listings: set[str] = getattr(self.spider, "listings", set())
+        taken_down = [url for target, chain in self.aliases.items() if target in listings for url in chain]
+        if taken_down:
             with self.guard("recording an article"):
-                for url in dict.fromkeys(url for chain in self.aliases.values() for url in chain):
+                for url in dict.fromkeys(taken_down):
                     self.store.stage(run_id, Staged(url=url, status="missing", fetched_at=self.clock()))
         errors = run_errors(self.stats.get_stats())
         if lost := sorted(NOT_COMMITTED & errors.keys()):

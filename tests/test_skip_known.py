@@ -197,3 +197,19 @@ def test_a_listed_link_that_leaves_the_site_again_is_counted_as_before(crawler: 
     assert state.run_id is not None
     assert [getattr(state.store.staged(state.run_id, url), "status", None) for url in (URL, new)] == [
         "missing", "missing"]
+
+
+def test_a_redirect_to_a_page_whose_fetch_failed_by_chance_is_left_for_the_next_run(crawler: Crawler) -> None:
+    """Its target timed out (no outcome): it was recorded as missing and not asked for 6 hours, while the target
+    itself was asked again next run (the review of the change). A redirect to a listing is missing."""
+    state = harvest_state(crawler)
+    listed, timed_out = "https://thoidai.com.vn/a-206001.html", "https://thoidai.com.vn/t-206002.html"
+    taken_down, section = "https://thoidai.com.vn/b-206003.html", "https://thoidai.com.vn/quoc-te"
+    state.request_dropped(Request(timed_out, meta={ARTICLE: None, "redirect_urls": [listed]}))
+    state.request_dropped(Request(section, meta={ARTICLE: None, "redirect_urls": [taken_down]}))
+    assert state.spider is not None
+    state.spider.listings.add(section)  # type: ignore[attr-defined]
+    assert state.run_id is not None
+    state.finish_run(state.run_id)
+    known = state.store.known(taken_down)
+    assert state.store.known(listed) is None and known is not None and known.status == "missing"
