@@ -30,11 +30,11 @@ class DropUnchangedArticles:
         if state is None or "version" not in adapter.field_names():
             return item
         known = state.known(str(adapter.get("url")))
-        if known is not None and known.status == CANONICAL:  # only named by another page: new here
-            known = None
         digest = content_hash(adapter)
         # The same content as hashed by a state written before images were hashed without their queries.
         same_content = {digest, content_hash(adapter, image_queries=True)}
+        if known is not None and known.status == CANONICAL and known.content_hash not in same_content:
+            known = None  # only named by another page, whose story this is not: new here
         canonical = adapter.get("canonical_url")
         if (known is None or known.content_hash is None) and canonical and canonical != adapter.get("url"):
             # The same story under another spelling of its link (`?pos=3` where the last run had `?pos=1`, a

@@ -269,7 +269,8 @@ class HarvestState:
         if ARTICLE not in request.meta or not chain or request.url in chain or self.run_id is None:
             return  # a loop is a failure (`fetch_gave_up`)
         with self.guard("recording an article"):
-            if (outcome := self.store.staged(self.run_id, request.url)) is None:
+            outcome = self.store.staged(self.run_id, request.url)
+            if outcome is None or outcome.status == CANONICAL:  # (a canonical entry is not the page's outcome)
                 self.aliases.setdefault(request.url, []).extend(chain)
                 return
             for each in chain:

@@ -88,6 +88,14 @@ for i = 1, #rows, 2 do
   local row
   if raw then
     row = cjson.decode(raw)
+  end
+  if row and new.status == 'canonical' and row.status ~= 'canonical' then
+    -- a canonical entry never replaces an outcome of the URL's own page (another worker's)
+  elseif row and row.status == 'canonical' then
+    row = {status = new.status, first_seen = row.first_seen, last_fetched = new.fetched_at,
+           content_hash = new.content_hash, published_at = new.published_at, updated_at = new.updated_at,
+           version = new.version or 0}
+  elseif row then
     row.status = new.status
     row.last_fetched = new.fetched_at
     for _, name in ipairs({'content_hash', 'published_at', 'updated_at'}) do

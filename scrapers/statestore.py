@@ -299,7 +299,9 @@ class StateStore:
     def commit_run(
         self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
     ) -> None:
-        """Make what `run_id` staged the state, in one transaction."""
+        """Make what `run_id` staged the state, in one transaction. A `canonical` entry (`scrapers.harvest`) never
+        replaces an outcome of the URL's own page, and gives way to one whole: none of its hash, dates or version
+        is kept (another worker of a distributed run may have staged the page itself)."""
         with self.transaction() as db:
             db.execute(
                 """
@@ -310,10 +312,16 @@ class StateStore:
                 ON CONFLICT (url) DO UPDATE SET
                     status = excluded.status,
                     last_fetched = excluded.last_fetched,
-                    content_hash = COALESCE(excluded.content_hash, articles.content_hash),
-                    published_at = COALESCE(excluded.published_at, articles.published_at),
-                    updated_at = COALESCE(excluded.updated_at, articles.updated_at),
-                    version = MAX(excluded.version, articles.version)
+                    content_hash = CASE WHEN articles.status = 'canonical' THEN excluded.content_hash
+                                   ELSE COALESCE(excluded.content_hash, articles.content_hash) END,
+                    published_at = CASE WHEN articles.status = 'canonical' THEN excluded.published_at
+                                   ELSE COALESCE(excluded.published_at, articles.published_at) END,
+                    updated_at = CASE WHEN articles.status = 'canonical' THEN excluded.updated_at
+                                 ELSE COALESCE(excluded.updated_at, articles.updated_at) END,
+                    version = CASE WHEN articles.status = 'canonical' THEN excluded.version
+                              ELSE MAX(excluded.version, articles.version) END
+                WHERE excluded.status = 'canonical' AND articles.status = 'canonical'
+                   OR excluded.status != 'canonical'
                 """,
                 (run_id,),
             )

@@ -174,6 +174,12 @@ def test_a_canonical_url_is_known_only_for_the_content_it_was_named_with(crawler
         pipeline.process_item(record(f"{site}/c-3.html?pos=2", f"{site}/c-3.html", "Bài C."))
     # the canonical URL's own page, with content of its own: new, version 1
     assert pipeline.process_item(record(f"{site}/c-3.html", None, "Bài C, bản đầy đủ."))["version"] == 1
+    with pytest.raises(Unchanged):  # the canonical URL's own page, with the story written under ?pos=1
+        pipeline.process_item(record(f"{site}/c-3.html", None, "Bài C."))
+    # A redirect to the canonical URL while its own fetch is in flight waits for its outcome, not the entry's.
+    state.stage_record(ItemAdapter(record(f"{site}/e-5.html?pos=1", f"{site}/e-5.html", "Bài E.")), "emitted")
+    state.request_dropped(Request(f"{site}/e-5.html", meta={ARTICLE: None, "redirect_urls": [f"{site}/y-6.html"]}))
+    assert state.aliases == {f"{site}/e-5.html": [f"{site}/y-6.html"]}
 
 
 def state_hash(record: dict[str, object]) -> str:

@@ -327,3 +327,25 @@ def test_settling_a_killed_workers_run_spares_the_output_a_living_worker_writes_
         assert [outcome for _, outcome in other.settle_unfinished()] == ["rolled_back"]
         assert part.read_text(encoding="utf-8") == '{"url": "https://thoidai.com.vn/b-206431.html"}\n'
         assert other.known(URL) is None
+
+
+def test_a_canonical_entry_never_replaces_the_pages_own_outcome_and_gives_way_to_it_whole(open_store: Opener) -> None:
+    """A `canonical` entry (the content of a page that named this URL as its canonical) is no outcome of the URL's
+    own page: staged by one worker of a distributed run while another staged the page itself, it replaced the
+    page's hash at commit; and when the page later answered 404, the entry's hash and version 4 stayed, so its own
+    first story came as version 5 (the review of the change)."""
+    x, y = URL, OTHER
+    with open_store() as store:
+        own, named = store.start_run("thoidai", NOW), store.start_run("thoidai", NOW)
+        store.stage(own, Staged(url=x, status="emitted", fetched_at=NOW, content_hash="own", version=1))
+        store.stage(named, Staged(url=x, status="canonical", fetched_at=NOW, content_hash="other", version=4))
+        store.stage(named, Staged(url=y, status="canonical", fetched_at=NOW, content_hash="other", version=4))
+        store.commit_run(own, finished_at=NOW, report=None)
+        store.commit_run(named, finished_at=NOW, report=None)
+        kept = store.known(x)
+        assert kept is not None and (kept.status, kept.content_hash, kept.version) == ("emitted", "own", 1)
+        later = store.start_run("thoidai", NOW + timedelta(hours=1))
+        store.stage(later, Staged(url=y, status="missing", fetched_at=NOW + timedelta(hours=1)))
+        store.commit_run(later, finished_at=NOW, report=None)
+        gone = store.known(y)
+        assert gone is not None and (gone.status, gone.content_hash, gone.version) == ("missing", None, 0)
