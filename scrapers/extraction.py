@@ -56,6 +56,9 @@ def _extract_article(html: bytes, url: str, fetched_at: datetime | None) -> dict
         record["rejected"] = rejected  # the reason the rejects file would give; the crawl writes no record
     if record.get("published_at") is None and record.get("published_date"):
         record["published_at"] = record["published_date"]  # the day is known though its instant is not
+        sources = record.get("sources")
+        if isinstance(sources, dict) and "published_date" in sources:
+            sources["published_at"] = sources["published_date"]
     return record
 
 

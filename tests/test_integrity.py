@@ -155,7 +155,7 @@ def test_two_crawls_into_one_output_path_one_refused_the_other_whole(tmp_path: P
         _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err[-2000:]
     assert second.returncode == 1
-    assert f"newsharvest: news: cannot start: output {output}: another crawl is writing it" in second_err
+    assert f"newsharvest: 127.0.0.1: cannot start: output {output}: another crawl is writing it" in second_err
     written = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert sorted(sitecopy.local_path(r["url"]) for r in written) == sorted(map(sitecopy.local_path, site.articles))
 
