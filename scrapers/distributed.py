@@ -636,9 +636,13 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
             return
         self.stopped.set()
         self.renewer.join()
-        given = int(self.server.eval(RELEASE, 5, self.key(f"taken:{self.worker}"), self.key("workers"),
-                                     self.key(f"lease:{self.worker}"), self.key("sealed"), self.key("queue"),
-                                     self.worker, int(all(self.sealed.values()))))
+        try:
+            given = int(self.server.eval(RELEASE, 5, self.key(f"taken:{self.worker}"), self.key("workers"),
+                                         self.key(f"lease:{self.worker}"), self.key("sealed"), self.key("queue"),
+                                         self.worker, int(all(self.sealed.values()))))
+        except redis.RedisError as error:  # Redis lost (`redis_lost`): the lease runs out, the others take it back
+            logger.warning("Worker %s could not give back what it took: %s", self.worker, one_line(error))
+            return
         if given > 0:
             logger.warning("Worker %s lost its lease while putting its output in place, and its output is not in"
                            " place: %d requests back in the queue", self.worker, given)

@@ -648,6 +648,8 @@ def test_a_request_redis_refuses_fails_the_run(tmp_path: Path) -> None:
         assert scheduler.stats is not None
         errors = run_errors(scheduler.stats.get_stats())
         assert list(errors) == ["state"] and "http://127.0.0.1/news/b.html" in str(errors["state"])
+        scheduler.engine_stopped()  # its lease thread stopped (left running, it raised into later tests' garbage)
+        assert not scheduler.renewer.is_alive()
     finally:
         server.kill()
         server.wait()
