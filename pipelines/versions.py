@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from pipelines import Unchanged
-from scrapers.harvest import CANONICAL, HarvestState, content_hash
+from scrapers.harvest import CANONICAL, HarvestState, content_hashes
 
 
 class DropUnchangedArticles:
@@ -30,9 +30,7 @@ class DropUnchangedArticles:
         if state is None or "version" not in adapter.field_names():
             return item
         known = state.known(str(adapter.get("url")))
-        digest = content_hash(adapter)
-        # The same content as hashed by a state written before images were hashed without their queries.
-        same_content = {digest, content_hash(adapter, image_queries=True)}
+        same_content = content_hashes(adapter)
         if known is not None and known.status == CANONICAL and known.content_hash not in same_content:
             known = None  # only named by another page, whose story this is not: new here
         canonical = adapter.get("canonical_url")

@@ -65,15 +65,20 @@ def check_options(args: list[str], opts: argparse.Namespace, settings: BaseSetti
     exits with status 1."""
     if len(args) != 1:
         return  # the command says so itself
+    check_spider(args[0], opts, settings, opts.spargs)
+
+
+def check_spider(name: str, opts: argparse.Namespace, settings: BaseSettings, spargs: dict[str, str]) -> None:
+    """The spider `name`, its arguments `spargs` and the settings given (`-s`) checked before a command runs it:
+    an unknown name or a bad value prints its line and exits with status 1 (`scrapy crawl`, `scrapy check`)."""
     try:
         loader = get_spider_loader(settings)
-        if args[0] not in loader.list():
-            raise BadStart(f"no spider named {args[0]}{suggestion(args[0], loader.list())}; "
+        if name not in loader.list():
+            raise BadStart(f"no spider named {name}{suggestion(name, loader.list())}; "
                            f"the project has {', '.join(sorted(loader.list()))}")
-        given = list(arglist_to_dict(opts.set))
-        check_start(loader.load(args[0]), opts.spargs, settings, given)
+        check_start(loader.load(name), spargs, settings, list(arglist_to_dict(opts.set)))
     except BadStart as error:
-        say(args[0], str(error))
+        say(name, str(error))
         sys.exit(1)
 
 

@@ -423,11 +423,25 @@ def content_hash(adapter: ItemAdapter, *, image_queries: bool = False) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def content_hashes(adapter: ItemAdapter) -> set[str]:
+    """The hashes that say a record's content is unchanged: `content_hash`, and the one a state written before
+    image URLs were hashed without their queries holds (computed only when an image URL has a query: else the
+    same)."""
+    hashes = {content_hash(adapter)}
+    if any("?" in str(_image_url(image)) for image in adapter.get("images") or ()):
+        hashes.add(content_hash(adapter, image_queries=True))
+    return hashes
+
+
+def _image_url(image: Any) -> Any:
+    return image.get("url") if isinstance(image, dict) else getattr(image, "url", None)
+
+
 def _without_query(image: Any) -> Any:
     """An image of the record as the content hash sees it: its URL without its query, which CDNs and resizers
     fill with a token new at each view (`?v=<time>`): the same text was written as a new version at every
     revisit. (A replaced image under the same path and a new query is missed: replaced images get new names.)"""
-    url = image.get("url") if isinstance(image, dict) else getattr(image, "url", None)
+    url = _image_url(image)
     if not isinstance(url, str) or "?" not in url:
         return image
     bare = url.split("?", 1)[0]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from scrapy.commands.check import Command as ScrapyCheck
 from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
-from scrapy.utils.conf import arglist_to_dict
 
-from scrapers.arguments import BadStart, check_start, say, suggestion
+from scrapers.arguments import check_spider
 
 
 class Command(ScrapyCheck):
@@ -25,13 +23,5 @@ def check_spiders(names: list[str], opts: argparse.Namespace, settings: BaseSett
     """The spiders named (every one when none is) and the settings checked as `scrapy crawl` checks them: an
     unknown name or a bad setting (`REPLAY_DIR` of no folder) is one line and exit status 1, where Scrapy gave a
     traceback, or "Ran 0 contracts ... OK" and exit 1 without a reason."""
-    loader = get_spider_loader(settings)
-    for name in names or loader.list():
-        try:
-            if name not in loader.list():
-                raise BadStart(f"no spider named {name}{suggestion(name, loader.list())}; "
-                               f"the project has {', '.join(sorted(loader.list()))}")
-            check_start(loader.load(name), {}, settings, list(arglist_to_dict(opts.set)))
-        except BadStart as error:
-            say(name, str(error))
-            sys.exit(1)
+    for name in names or get_spider_loader(settings).list():
+        check_spider(name, opts, settings, {})

@@ -23,10 +23,10 @@ class Listed:
 
 
 def feed_entries(body: bytes, base: str) -> list[Listed]:
-    """The items of an RSS or Atom feed, in feed order (feedparser reads every dialect and broken ones). Their
-    texts are left out before it reads them (`without_texts`), and it neither cleans nor resolves the HTML in
-    them: the crawl reads links and dates."""
-    parsed = feedparser.parse(without_texts(body), response_headers={"content-location": base},
+    """The items of an RSS or Atom feed, in feed order (feedparser reads every dialect and broken ones). It
+    neither cleans nor resolves the HTML in their texts: the crawl reads links and dates, and leaves the texts out
+    before (`without_texts`, in `parse_feed`, which then cuts the feed to its first items)."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base},
                               sanitize_html=False, resolve_relative_uris=False)
     entries = []
     for item in parsed.entries:
