@@ -264,3 +264,75 @@ def test_the_texts_kept_for_labels_are_all_those_label_reads_as_labels() -> None
     assert len([text for text in nodes if _label(text) is not None]) > len(strings) // 2
     assert "Weather" not in kept and "Straße" not in kept and "" not in kept
     assert _may_be_labels(["Related\0x", "Weather"]) == ["Related\0x", "Weather"]  # a separator inside: each is read
+
+
+# Rules from the second, blind labelling of 45 pages (tests/data/boxes/README.md) ---------------------------------
+
+def test_a_label_after_an_icon_heads_its_box() -> None:
+    """`<h2><i class="fa-list"></i>Related</h2>`: the label is the text after the icon, the heading's own."""
+    body = f"""<div><h2><i class="fa fa-list"></i>Related stories</h2><ul>{card(1)}{card(2)}</ul></div>"""
+    assert boxes(body) == ([1, 2], [])
+
+
+def test_a_box_classed_related_under_a_heading_that_links_to_a_section_is_that_sections_list() -> None:
+    section = (f"""<div class="article__related"><h2><a href="/hafen/">Hafen</a></h2>"""
+               f"""<ul>{card(1)}{card(2)}</ul></div>""")
+    latest = (f"""<div class="latestlist related"><a href="/hafen/"><h2><i class="fa"></i>Hafen Latest Articles"""
+              f"""</h2></a><ul>{card(3)}{card(4)}</ul></div>""")
+    assert boxes(section + latest) == ([], [])
+    # a heading of another kind keeps the class's word: "More On: <topic>" over a box classed related
+    topic = (f"""<div class="more-on__wrapper"><h2>More On: <a href="/thema/hafen">Hafen</a></h2>"""
+             f"""<ul>{card(5)}{card(6)}</ul></div>""")
+    assert boxes(topic) == ([5, 6], [])
+
+
+def test_a_box_classed_popular_under_another_heading_is_no_ranked_list() -> None:
+    body = f"""<div class="most-read-teaser"><h3>Weitere Themen</h3><ul>{card(1)}{card(2)}</ul></div>"""
+    assert boxes(body) == ([], [])
+    body = f"""<div class="most-read-teaser"><ul>{card(1)}{card(2)}</ul></div>"""
+    assert boxes(body) == ([], [1, 2])  # without a heading the class says what it is
+
+
+def test_the_page_s_own_class_naming_a_menu_hides_no_box() -> None:
+    page = (f"""<html class="page-story header-menu-nav--closed"><body class="stackednavigation-site-navigation">"""
+            f"""<h1>Großbrand</h1><section><div class="widget-title">Read More</div><ol>{card(1)}{card(2)}</ol>"""
+            f"""</section></body></html>""")
+    related, _ = boxes_of(Selector(text=page), URL)
+    assert titles(related) == [1, 2]
+
+
+def test_cards_whose_link_lies_over_the_whole_card_after_its_headline() -> None:
+    def stretched(n: int) -> str:
+        href = f"/hafen/meldung-nummer-{n}-aus-dem-hafen-44112{n:02d}.html"
+        return (f"""<article class="columns-xs"><figure><img src="/{n}.jpg"></figure><div><h2>Meldung Nummer {n}"""
+                f""" aus dem Hafen</h2><p>In <a href="/hafen/">Hafen</a> - 31 Jan 2025</p></div>"""
+                f"""<a href="{href}" aria-label="Meldung Nummer {n} aus dem Hafen" class="stretched-link">"""
+                """</a></article>""")
+    body = (f"""<div><h4><span>Related articles</span></h4><div class="row">{stretched(1)}{stretched(2)}</div></div>"""
+            f"""<div><h3><span>Popular</span></h3>{stretched(3)}<hr>{stretched(4)}</div>""")
+    assert boxes(body) == ([1, 2], [3, 4])
+
+
+def test_a_box_link_needs_some_mark_of_a_story() -> None:
+    url = "https://www.blog.example/blog/outro-texto-aqui/"
+    body = """<div><h2>Related stories</h2><ul>
+<li><a href="/blog/perdido-na-floresta/">Perdido na floresta durante uma noite</a></li>
+<li><a href="/original/weekly/">The weekly original features of the site</a></li>
+<li><a href="/information/terms-of-service/">Terms of service of the site</a></li>
+<li><a href="/a/Xk3fQ">An opaque id of a story of the site</a></li>
+</ul></div>"""
+    related, _ = boxes_of(Selector(text=f"<html><body><h1>Outro</h1>{body}</body></html>"), url)
+    assert [link for link, _ in related] == ["https://www.blog.example/blog/perdido-na-floresta/",
+                                             "https://www.blog.example/a/Xk3fQ"]
+
+
+def test_wordpress_top_posts_widget_is_the_most_read_list() -> None:
+    body = (f"""<ul><li id="top-posts-3" class="widget widget_top-posts"><h2 class="widgettitle">Top Posts &amp; """
+            f"""Pages</h2><ul class="widgets-list-layout">{card(1)}{card(2)}{card(3)}</ul></li></ul>""")
+    assert boxes(body) == ([], [1, 2, 3])
+
+
+def test_a_watch_line_is_a_video_not_a_related_story() -> None:
+    body = ("""<p>Text of the story that goes on for a while here.</p><p>WATCH: """
+            """<a href="/hafen/video-vom-brand-im-hafen-4411299.html">Video vom Brand im Hafen heute</a></p>""")
+    assert boxes(body) == ([], [])

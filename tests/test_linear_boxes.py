@@ -64,7 +64,7 @@ def old_boxes(scan: B.Scan, url: str) -> list[Box]:
         if taken.overlaps(el):
             continue
         taken.add(el)
-        own = B._own_label(el, labels)
+        own = B._own_label(el, labels, kind)
         if own is None or own == kind:
             boxes.append(Box(kind, el, el, tuple(el.iter("a")), by_class=True))
     return boxes
@@ -111,6 +111,8 @@ def old_in_menu(el: Any) -> bool:
         if len(items) >= 2 and all(len(clean_text(all_text(li)) or "") <= MAX_TAB for li in [item, *items]):
             return True
     for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return False
         if ancestor.tag == "nav" or B._names_menu(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
             return True
     return False
@@ -192,7 +194,8 @@ def old_position(el: Any, places: dict[Element, dict[Element, int]]) -> tuple[in
 
 def old_box_links(box: Box, url: str, site: str, here: str | None) -> Any:
     for anchor in box.anchors:
-        title = text_of(anchor) or clean_text(anchor.get("title")) or old_card_title(anchor, box)
+        title = (text_of(anchor) or clean_text(anchor.get("title")) or clean_text(anchor.get("aria-label"))
+                 or old_card_title(anchor, box))
         title = B._LEADING.sub("", title)
         if (label := B._label(title)) is not None and label[1]:
             title = B._INLINE_SEPARATOR.sub("", label[1]).strip()

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
+from scrapers.extract.discover import NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import SEPARATOR, all_text, joined, nearest, separated_matches, text_of, texts_holding
 from scrapers.extract.parsed import Element, Parsed, TextNode
@@ -74,7 +74,7 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 RANKED_CLASS = re.compile(
     r"most[-_ ]?(?:read|popular|viewed|clicked|shared|commented)|mostread|topread|popular|trending|meistgelesen"
-    r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti|ranking",
+    r"|beliebt|leidos|lidas|plus[-_]?lus|piu[-_]?letti|ranking|top[-_]posts",
 )
 RELATED_CLASS = re.compile(
     r"related|relacionad|correlat|verwandt|read[-_]?(?:more|also|next)|lesen[-_]?sie|see[-_]?also|more[-_]?on"
@@ -218,10 +218,12 @@ def _scan(parsed: Parsed) -> Scan:
     walk: an element's own text is one of its text nodes (not a tail), in page order."""
     labels: dict[Element, tuple[str, str]] = {}
     read: dict[str, tuple[str, str] | None] = {}  # a page repeats its menus (header, footer): one reading a text
-    for text in _may_be_labels([text for text in parsed.texts if not text.is_tail and len(text) < MAX_TEXT]):
+    for text in _may_be_labels([text for text in parsed.texts if len(text) < MAX_TEXT]):
+        if (el := _text_owner(text)) is None or el.tag in NOT_LABEL_TAGS:
+            continue
         if text not in read:
             read[text] = _label(text)
-        if (found := read[text]) and (el := text.getparent()) is not None and el.tag not in NOT_LABEL_TAGS:
+        if found := read[text]:
             labels[el] = found
     for el in parsed.tagged("button"):  # tabs: labels with a panel
         if any(el.get(name) is not None for name in TAB_TARGETS) and (caption := text_of(el)) \
@@ -237,6 +239,19 @@ def _scan(parsed: Parsed) -> Scan:
              if any(isinstance(child.tag, str) for child in el) and el not in labels
              and (found := _label(name)) is not None]
     return Scan(labels, classed, named, paragraphs)
+
+
+def _text_owner(text: TextNode) -> Element | None:
+    """The element whose own text `text` is: its parent, or, for the text after an empty first child (an icon:
+    `<h2><i class="fa-list"></i>Related</h2>`), the element holding both; None for another tail (the text
+    after a link in a sentence is no element's own)."""
+    el: Element | None = text.getparent()
+    if not text.is_tail or el is None:
+        return el
+    parent = el.getparent()
+    if parent is None or (parent.text and not parent.text.isspace()) or parent[0] is not el or text_of(el):
+        return None
+    return parent
 
 
 def _may_be_labels(texts: list[TextNode]) -> list[TextNode]:
@@ -286,7 +301,7 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
         if taken.overlaps(el):
             continue
         taken.add(el)
-        own = _own_label(el, labels)
+        own = _own_label(el, labels, kind)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
             boxes.append(Box(kind, el, el, None, by_class=True))
     return boxes
@@ -502,6 +517,8 @@ def _in_menu(el: Any, tabs: dict[Element, bool]) -> bool:
         if short:
             return True
     for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return False  # their classes tell the page's state ("header-menu-nav--closed"), not a menu's
         if ancestor.tag == "nav" or _names_menu(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
             return True
     return False
@@ -563,31 +580,61 @@ def _is_heading(el: Any, labels: dict[Any, tuple[str, str]], links: list[Any]) -
     for inner in el.iter():
         if inner.tag == "a":
             return False
-        if inner in labels or (inner.tag in HEADINGS and inner.find(".//a") is None):
+        if inner in labels or (inner.tag in HEADINGS and inner.find(".//a") is None and not _in_card(inner, el)):
             return True
+    return False
+
+
+def _in_card(heading: Element, bound: Element) -> bool:
+    """Whether `heading` is the headline of a teaser card (`bound` or below it) whose link comes after it (an `article`
+    or list item with a link over the whole card: `<article><h2>Title</h2>... <a class="stretched-link">`)."""
+    for ancestor in heading.iterancestors():
+        if ancestor.tag in ("article", "li"):
+            return ancestor.find(".//a") is not None
+        if ancestor is bound:
+            return False
     return False
 
 
 def _link_dominated(el: Any, links: list[Any]) -> bool:
     """Whether `el` is a teaser or list of teasers rather than a paragraph of text with a link in it."""
     text = len(text_of(el))
-    linked = sum(len(text_of(a)) for a in links)
+    linked = sum(len(text_of(a) or a.get("aria-label") or "") for a in links)  # (a card's overlay link: its label)
     return linked >= TEASER_LINK_SHARE * text or (len(links) >= 3 and linked >= LIST_LINK_SHARE * text)
 
 
-def _own_label(box: Any, labels: dict[Any, tuple[str, str]]) -> str | None:
-    """The kind of the heading a classed box starts with (its first text): the label's kind, OTHER for a
-    heading naming another list anywhere ("Tennis latest"), None without a heading or with one unknown."""
-    for el in box.iter():
-        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS or not (el.text and el.text.strip()):
+def _own_label(box: Any, labels: dict[Any, tuple[str, str]], kind: str) -> str | None:
+    """The kind of the heading a classed box starts with (its first text, after any icon): the label's kind;
+    OTHER for a heading naming another list anywhere ("Politics Latest Articles") or no box at all ("World", a
+    section's name over a box classed `related`: the heading says what the box is); None without a heading."""
+    for event, el in etree.iterwalk(box, events=("start", "end")):
+        text = el.text if event == "start" else el.tail if el is not box else None
+        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS or not (text and text.strip()):
             continue
-        if el in labels:
-            return labels[el][0]
-        heading = clean_text(all_text(el)) or ""
-        if _is_heading_text(el, box) and len(heading) <= MAX_LABEL and _KINDS[OTHER].pattern.search(heading):
+        owner = el if event == "start" else el.getparent()
+        if owner in labels:
+            return labels[owner][0]
+        if not _is_heading_text(owner, box):
+            return None
+        heading = clean_text(all_text(owner)) or ""
+        if len(heading) > MAX_LABEL:
+            return None
+        if kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box):
             return OTHER
         return None
     return None
+
+
+def _names_section(heading: Element, text: str, box: Element) -> bool:
+    """Whether the heading `heading` of `box`, of text `text`, is a link to a page that is no story (a section:
+    "World" -> /world/ over a box classed `related`): the box is that section's list."""
+    anchor = heading if heading.tag == "a" else next(heading.iter("a"), None)
+    if anchor is None:
+        anchor = next((a for a in heading.iterancestors("a") if box in a.iterancestors()), None)
+    if anchor is None or (clean_text(all_text(anchor)) or "") != text:
+        return False
+    link = absolute_url(anchor.get("href"), "http://x.invalid/")
+    return link is not None and not _may_be_article(link)
 
 
 def _is_heading_text(el: Any, box: Any) -> bool:
@@ -748,7 +795,7 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
              cards: Cards) -> tuple[tuple[str, str] | None, bool]:
     """(The link and title `anchor` gives in `box`, or None for none; whether the anchor has a text of its own,
     which then reads the same in any box of its kind)."""
-    own = text_of(anchor) or clean_text(anchor.get("title"))
+    own = text_of(anchor) or clean_text(anchor.get("title")) or clean_text(anchor.get("aria-label"))
     title = _LEADING.sub("", own or _card_title(anchor, box, cards))
     if (label := _label(title)) is not None and label[1]:
         title = _INLINE_SEPARATOR.sub("", label[1]).strip()
@@ -763,14 +810,25 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
 
 
 def _may_be_article(link: str) -> bool:
-    """Whether a link in a box may lead to a story: any path `url_score` does not rule out (the home page, a
-    top-level section, tag, author, search and media pages), and a top-level opaque id (`/b5k2x`): inside a
-    box, a link with a headline for text needs no slug."""
-    if url_score(link) != NOT_ARTICLE:
-        return True
+    """Whether a link in a box may lead to a story: a path with some mark of one (`url_score` above 0: a slug,
+    an id, a date), one without but ending in a slug of a few words (`/blog/perdido-na-floresta/`; not
+    `/original/weekly/`, a section, nor `/information/terms-of-service/`), and an opaque id (`/b5k2x`, `/a/Xk3fQ`):
+    inside a box, a link with a headline for text needs no more. Of the 404 links of the two labelled sets,
+    3 score 0 or less: two of them slugs of three words."""
+    score = url_score(link)
     segments = [segment.lower() for segment in urlsplit(link).path.split("/") if segment]
-    return (len(segments) == 1 and any(char.isdigit() for char in segments[0])
-            and segments[0] not in NOT_ARTICLE_WORDS)
+    if score > 0:
+        return True
+    if score == 0:
+        words = [word for word in re.split(r"[-_.,+]+", segments[-1]) if word]
+        return (len(words) >= 3 and words[0] not in NOT_ARTICLE_WORDS) or _opaque_id(segments[-1])
+    return len(segments) == 1 and _opaque_id(segments[0])
+
+
+def _opaque_id(segment: str) -> bool:
+    """Whether a path's segment is a short id of a story (`b5k2x`, `Xk3fQ`): a digit in it, and no word that
+    names a page of another kind."""
+    return any(char.isdigit() for char in segment) and segment not in NOT_ARTICLE_WORDS
 
 
 def _card_title(anchor: Any, box: Box, cards: Cards) -> str:

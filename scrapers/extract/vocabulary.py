@@ -114,7 +114,8 @@ RELATED_LABELS: dict[str, tuple[str, ...]] = {
 RANKED_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("most read", "most-read", "most popular", "most viewed", "most watched", "most shared", "most clicked",
            "most commented", "most emailed", "trending", "trending now", "trending stories", "popular",
-           "popular now", "popular stories", "popular articles", "popular posts", "top 10", "top ten", "top 5"),
+           "popular now", "popular stories", "popular articles", "popular posts", "top 10", "top ten", "top 5",
+           "top posts"),  # (WordPress's "Top Posts & Pages" widget: the most viewed)
     "de": ("meistgelesen", "meist gelesen", "meistgelesene", "am meisten gelesen", "meistgeklickt", "meist geklickt",
            "am meisten geklickt", "am häufigsten gelesen", "meistgesehen", "meist gesehen", "am meisten gesehen",
            "meistkommentiert", "meist kommentiert", "meistgeteilt", "am meisten geteilt", "beliebt",
@@ -214,7 +215,7 @@ OTHER_LIST_LABELS: dict[str, tuple[str, ...]] = {
 }
 
 INLINE_RELATED_LABELS: dict[str, tuple[str, ...]] = {
-    "en": ("more", "also", "related", "see also", "watch", "read", "recommended", "click here to read"),
+    "en": ("more", "also", "related", "see also", "read", "recommended", "click here to read"),
     "de": ("mehr", "auch", "lesen", "siehe auch", "mehr dazu"),
     "es": ("más", "lee", "lea", "ver"),
     "fr": ("lire", "voir", "à voir", "à lire"),
