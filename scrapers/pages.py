@@ -180,7 +180,7 @@ class ArticlePage:
         return self.generic.related
 
     def more_in_section(self) -> list[Link]:
-        return []
+        return self.generic.more_in_section
 
     def trending(self) -> list[RankedLink]:
         return self.generic.trending

@@ -12,7 +12,9 @@ from scrapers.extract.parsed import parse_page
 
 
 def boxes_of(sel: Selector, url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    return read_boxes(parse_page(sel, url))
+    """(related, most-read) links of the page."""
+    found = read_boxes(parse_page(sel, url))
+    return found.related, found.ranked
 
 URL = "https://www.hafenblatt.example/hafen/grossbrand-im-hafen-4411220.html"
 
@@ -336,3 +338,26 @@ def test_a_watch_line_is_a_video_not_a_related_story() -> None:
     body = ("""<p>Text of the story that goes on for a while here.</p><p>WATCH: """
             """<a href="/hafen/video-vom-brand-im-hafen-4411299.html">Video vom Brand im Hafen heute</a></p>""")
     assert boxes(body) == ([], [])
+
+
+def section_titles(body: str, url: str = URL) -> list[int]:
+    page = f"<html><body><h1>Großbrand</h1>{body}</body></html>"
+    return titles(read_boxes(parse_page(Selector(text=page), url)).section)
+
+
+def test_the_list_of_the_article_s_own_section() -> None:
+    """"More in <the section>" (a folder of the page's path), "Mehr aus dem Ressort", or a box under a heading that
+    links to a section the page's path lies in: `more_in_section`, not related."""
+    assert section_titles(f"""<div><h3>More in Hafen</h3><ul>{card(1)}{card(2)}</ul></div>""") == [1, 2]
+    assert section_titles(f"""<div><h3>Mehr aus dem Ressort</h3><ul>{card(3)}{card(4)}</ul></div>""") == [3, 4]
+    headed = f"""<div class="article__related"><h2><a href="/hafen/">Hafen</a></h2><ul>{card(5)}{card(6)}</ul></div>"""
+    assert section_titles(headed) == [5, 6]
+    assert boxes(headed) == ([], [])
+
+
+def test_lists_of_another_section_the_site_or_the_latest_are_not_the_article_s_section() -> None:
+    assert section_titles(f"""<div><h3>More in Sport</h3><ul>{card(1)}{card(2)}</ul></div>""") == []
+    assert section_titles(f"""<div><h3>More from the Hafenblatt</h3><ul>{card(1)}{card(2)}</ul></div>""") == []
+    assert section_titles(f"""<div><h3>Latest</h3><ul>{card(1)}{card(2)}</ul></div>""") == []
+    other = f"""<div class="article__related"><h2><a href="/sport/">Sport</a></h2><ul>{card(5)}{card(6)}</ul></div>"""
+    assert section_titles(other) == []

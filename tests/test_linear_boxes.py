@@ -220,7 +220,8 @@ def old_card_title(anchor: Any, box: Box) -> str:
 
 
 def new_link_boxes(page: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    return B.link_boxes(parse_page(read_page(page), URL))
+    found = B.link_boxes(parse_page(read_page(page), URL))
+    return found.related, found.ranked
 
 
 # Random pages ----------------------------------------------------------------------------------------------------

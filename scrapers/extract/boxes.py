@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import islice
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -33,9 +33,15 @@ from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import SEPARATOR, all_text, joined, nearest, separated_matches, text_of, texts_holding
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import clean_text
-from scrapers.extract.vocabulary import INLINE_RELATED_LABELS, OTHER_LIST_LABELS, RANKED_LABELS, RELATED_LABELS
+from scrapers.extract.vocabulary import (
+    INLINE_RELATED_LABELS,
+    OTHER_LIST_LABELS,
+    RANKED_LABELS,
+    RELATED_LABELS,
+    THIS_SECTION_LABELS,
+)
 
-RELATED, RANKED, OTHER = "related", "ranked", "other"
+RELATED, RANKED, OTHER, SECTION = "related", "ranked", "other", "section"
 
 MAX_LABEL = 60
 """Characters of a label with the words after it ("Most read in Politics this week")."""
@@ -123,7 +129,9 @@ def _spaced(char: str) -> bool:
 _UNSPACED = re.compile("[\u2e80-\ud7ff]")
 
 
-_KINDS = {RANKED: Labels([RANKED_LABELS]), RELATED: Labels([RELATED_LABELS]), OTHER: Labels([OTHER_LIST_LABELS])}
+_KINDS = {RANKED: Labels([RANKED_LABELS]), RELATED: Labels([RELATED_LABELS]),
+          OTHER: Labels([OTHER_LIST_LABELS, THIS_SECTION_LABELS])}
+_THIS_SECTION = frozenset(label for labels in THIS_SECTION_LABELS.values() for label in labels)
 _WITHOUT_SPACES = ("ja", "zh", "ko")
 _ANYWHERE = {kind: re.compile("|".join(re.escape(label) for lang in _WITHOUT_SPACES for label in group.get(lang, ())))
              for kind, group in ((RANKED, RANKED_LABELS), (RELATED, RELATED_LABELS), (OTHER, OTHER_LIST_LABELS))}
@@ -133,7 +141,8 @@ MAX_ANYWHERE = 20
 UNSPACED_REACH = 2 * MAX_ANYWHERE
 """Characters at a text's start in which a letter of a script written without spaces sends the text to
 `_label_anywhere` (the label anywhere in `MAX_ANYWHERE` characters, after some leading marks)."""
-_STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, INLINE_RELATED_LABELS)
+_STARTS = frozenset(label[:4] for group in (RELATED_LABELS, RANKED_LABELS, OTHER_LIST_LABELS, THIS_SECTION_LABELS,
+                                            INLINE_RELATED_LABELS)
                     for words in group.values() for label in words)
 """The first four letters of every label: a text starting otherwise is no label (a quick test before the
 patterns; labels of scripts written without spaces are looked for anywhere in a short text besides)."""
@@ -194,12 +203,24 @@ class Box:
         return self.listed is None
 
 
-def link_boxes(parsed: Parsed) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(related, ranked) links of the page: each a list of (absolute URL, title) in page order."""
+class LinkBoxes(NamedTuple):
+    """The page's link boxes: each a list of (absolute URL, title) in page order."""
+
+    related: list[tuple[str, str]]
+    ranked: list[tuple[str, str]]
+    """The page's most-read list, in rank order."""
+    section: list[tuple[str, str]]
+    """The first list of the article's own section ("More in News", "Mehr aus dem Ressort", a box headed by a
+    link to a section the page's path lies in)."""
+
+
+def link_boxes(parsed: Parsed) -> LinkBoxes:
+    """The related, most-read and same-section links of the page."""
     boxes = _boxes(_scan(parsed), parsed.url)
     cards = Cards()
-    return (_links_of(boxes, parsed.url, RELATED, cards),
-            _links_of(boxes, parsed.url, RANKED, cards, first_only=True))
+    return LinkBoxes(_links_of(boxes, parsed.url, RELATED, cards),
+                     _links_of(boxes, parsed.url, RANKED, cards, first_only=True),
+                     _links_of(boxes, parsed.url, SECTION, cards, first_only=True))
 
 
 @dataclass(frozen=True)
@@ -304,7 +325,49 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
         own = _own_label(el, labels, kind)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
             boxes.append(Box(kind, el, el, None, by_class=True))
-    return boxes
+        elif (heading := _first_heading(el)) is not None and _of_this_section(heading, "", url):
+            boxes.append(Box(SECTION, heading, el, None, by_class=True))
+    return [Box(SECTION, box.start, box.element, box.listed, box.by_class)
+            if box.kind == OTHER and _of_this_section(box.start, labels[box.start][1], url) else box
+            for box in boxes]
+
+
+def _first_heading(box: Element) -> Element | None:
+    """The element of the first text of `box` (after any icon) when it is a heading of the box; else None."""
+    owner = _first_text_owner(box)
+    return owner if owner is not None and _is_heading_text(owner, box) else None
+
+
+def _first_text_owner(box: Element) -> Element | None:
+    """The element whose own text is the first text of `box` (the one after an icon too), or None."""
+    for event, el in etree.iterwalk(box, events=("start", "end")):
+        text = el.text if event == "start" else el.tail if el is not box else None
+        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS or not (text and text.strip()):
+            continue
+        return cast("Element", el) if event == "start" else cast("Element", el).getparent()
+    return None
+
+
+def _of_this_section(label: Element, rest: str, url: str) -> bool:
+    """Whether the label or heading `label` (with `rest` after a label word) names the section of the page at
+    `url`: it links to a page whose path the page's path starts with, or names one of its folders
+    ("More in News" on /news/2025/...), or says "this section"."""
+    full = (clean_text(all_text(label)) or "").casefold()
+    if full in _THIS_SECTION:
+        return True
+    page = [segment.casefold() for segment in urlsplit(url).path.split("/") if segment]
+    if rest and re.sub(r"[\s_]+", "-", rest.strip(" :").casefold()) in page[:-1]:
+        return True
+    anchor = label if label.tag == "a" else next(label.iterancestors("a"), None)
+    if anchor is None:
+        anchor = next(label.iter("a"), None)
+    if anchor is None or (clean_text(all_text(anchor)) or "").casefold() != full:
+        return False
+    link = absolute_url(anchor.get("href"), url)
+    if link is None or urlsplit(link).hostname != urlsplit(url).hostname:
+        return False
+    path = [segment.casefold() for segment in urlsplit(link).path.split("/") if segment]
+    return 0 < len(path) < len(page) and page[:len(path)] == path
 
 
 def _label(text: str) -> tuple[str, str] | None:
@@ -607,21 +670,17 @@ def _own_label(box: Any, labels: dict[Any, tuple[str, str]], kind: str) -> str |
     """The kind of the heading a classed box starts with (its first text, after any icon): the label's kind;
     OTHER for a heading naming another list anywhere ("Politics Latest Articles") or no box at all ("World", a
     section's name over a box classed `related`: the heading says what the box is); None without a heading."""
-    for event, el in etree.iterwalk(box, events=("start", "end")):
-        text = el.text if event == "start" else el.tail if el is not box else None
-        if not isinstance(el.tag, str) or el.tag in NOT_LABEL_TAGS or not (text and text.strip()):
-            continue
-        owner = el if event == "start" else el.getparent()
-        if owner in labels:
-            return labels[owner][0]
-        if not _is_heading_text(owner, box):
-            return None
-        heading = clean_text(all_text(owner)) or ""
-        if len(heading) > MAX_LABEL:
-            return None
-        if kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box):
-            return OTHER
+    if (owner := _first_text_owner(box)) is None:
         return None
+    if owner in labels:
+        return labels[owner][0]
+    if not _is_heading_text(owner, box):
+        return None
+    heading = clean_text(all_text(owner)) or ""
+    if len(heading) > MAX_LABEL:
+        return None
+    if kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box):
+        return OTHER
     return None
 
 

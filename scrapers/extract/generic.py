@@ -100,6 +100,8 @@ class Reading:
     images: list[Image] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
     """The related-stories boxes, in page order."""
+    more_in_section: list[Link] = field(default_factory=list)
+    """The first list of the article's own section."""
     trending: list[RankedLink] = field(default_factory=list)
     """The most-read / popular boxes, top first."""
     sources: dict[str, str] = field(default_factory=dict)
@@ -141,12 +143,14 @@ def read_article(parsed: Parsed, *, now: datetime | None = None) -> Reading:
             values["lead"] = lead
         else:
             del sources["lead"]
-    related, trending = link_boxes(parsed)
+    boxes = link_boxes(parsed)
     return Reading(
         **values | {"body": body},
         images=body_images(story, parsed.url),
-        related=[Link(url=url, title=title) for url, title in related],
-        trending=[RankedLink(rank=rank, url=url, title=title) for rank, (url, title) in enumerate(trending, start=1)],
+        related=[Link(url=url, title=title) for url, title in boxes.related],
+        more_in_section=[Link(url=url, title=title) for url, title in boxes.section],
+        trending=[RankedLink(rank=rank, url=url, title=title)
+                  for rank, (url, title) in enumerate(boxes.ranked, start=1)],
         sources=sources,
     )
 

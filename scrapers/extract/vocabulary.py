@@ -214,6 +214,16 @@ OTHER_LIST_LABELS: dict[str, tuple[str, ...]] = {
     "ru": ("последние новости", "главное", "главные новости", "новости дня", "ещё из", "лента новостей"),
 }
 
+THIS_SECTION_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("more in this section", "more from this section", "in this section", "also in this section"),
+    "de": ("mehr aus dem ressort", "mehr aus der rubrik"),
+    "fr": ("dans la même rubrique", "dans la même catégorie"),
+    "es": ("más en esta sección", "en esta sección"),
+    "it": ("nella stessa sezione", "altri articoli della sezione"),
+}
+"""Whole labels of a list of the article's own section that do not name it: lists of neither related nor
+most-read stories, read as `more_in_section`."""
+
 INLINE_RELATED_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("more", "also", "related", "see also", "read", "recommended", "click here to read"),
     "de": ("mehr", "auch", "lesen", "siehe auch", "mehr dazu"),
