@@ -141,6 +141,36 @@ def test_a_day_alone_takes_the_time_another_signal_gives_for_that_day() -> None:
     assert art.sources["published_raw"] == "jsonld"
 
 
+
+@pytest.mark.parametrize(
+    ("given", "other", "raw"),
+    [
+        # a day in words in the article's JSON-LD, its instant in the meta
+        ('"datePublished": "November 19, 2019"', "2019-11-19T11:21:08+00:00", "2019-11-19T11:21:08+00:00"),
+        # a time without its offset, the same clock time with it
+        ('"datePublished": "2019-11-18T17:26:45.726"', "2019-11-18T17:26:45.726Z", "2019-11-18T17:26:45.726Z"),
+        # another clock time, another day: the page's own text stays
+        ('"datePublished": "2019-11-18T17:26:45"', "2019-11-18T09:00:00Z", "2019-11-18T17:26:45"),
+        ('"datePublished": "November 19, 2019"', "2019-11-18T23:00:00-05:00", "November 19, 2019"),
+    ],
+)
+def test_a_time_without_its_offset_takes_the_same_time_with_it_from_another_signal(given: str, other: str,
+                                                                                     raw: str) -> None:
+    page = f"""<html lang="en"><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
+{given}}}</script><meta name="parsely-pub-date" content="{other}"></head>
+<body><article><h1>Brand</h1>{STORY}</article></body></html>"""
+    art = read(page)
+    assert art.published_raw == raw
+    assert art.sources["published_raw"] == ("jsonld" if raw != other else "meta")
+
+
+def test_a_printed_day_takes_its_instant_from_any_object_of_the_page() -> None:
+    page = f"""<html lang="en"><head><script type="application/ld+json">{{"@type": "ClaimReview",
+"datePublished": "2019-11-18T10:15:00+00:00"}}</script></head><body><article><h1>Brand</h1>
+<p class="date">Published 18 November 2019</p>{STORY}</article></body></html>"""
+    record = extract_article(page.encode(), "https://www.example.com/fact-check/brand/")
+    assert record["published_at"] == "2019-11-18T10:15:00+00:00"
+
 @pytest.mark.parametrize(
     ("raw", "names"),
     [

@@ -73,6 +73,16 @@ def parse_timestamp(
     return parsed
 
 
+def names_offset(text: str) -> bool:
+    """Whether `text`, a date, states its offset: an ISO `Z` or `+hh:mm`, "GMT+7", "+0100", a zone's
+    abbreviation after its time."""
+    text = text.strip()
+    return bool(_ISO_ZONE.search(text) or _gmt_offset(text) or _ZONE_NAME.search(text, 0, ZONE_NAME_WITHIN))
+
+
+_ISO_ZONE = re.compile(r"\d[T ]?\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s?(?:Z|[+-]\d\d:?\d\d)$")
+
+
 def _without_zone_name(text: str) -> str:
     """`text` without the zone abbreviation after its time (which dateparser may not read: "10:39 p.m. ET")."""
     match = _ZONE_NAME.search(text, 0, ZONE_NAME_WITHIN)

@@ -9,7 +9,7 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -32,7 +32,7 @@ from scrapers.extract.authors import (
 )
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
-from scrapers.extract.dates import parse_timestamp, utc_now
+from scrapers.extract.dates import is_relative, names_offset, parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
     ALL_BOLD,
@@ -403,7 +403,56 @@ UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dct
 
 def _published(parsed: Parsed, language: str | None, now: datetime) -> tuple[str | None, str | None]:
     """The publication time as the page gives it and its signal; `language` is the page's (`_language`), `now`
-    the fetch time that a relative date line counts back from."""
+    the fetch time that a relative date line counts back from. A time without its offset, or a day alone, gives
+    way to a machine-readable time of the same day (and the same clock time, when it has one) that has its
+    offset, from any signal of the page: `"November 19, 2019"` in the article's JSON-LD beside
+    `article:published_time` `2019-11-19T11:21:08+00:00`, a printed "18 November 2019" beside a ClaimReview's
+    `datePublished`. The instant is the page's own then, not a guess of its site's zone (of 180 pages of other
+    sites labelled by hand, 17 had a day or a naive time where the page held its instant)."""
+    value, source = _published_as_given(parsed, language, now)
+    if value and source and not names_offset(value) and (zoned := _zoned_twin(parsed, value, language, now)):
+        return zoned
+    return value, source
+
+
+_ZONED_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})$")
+_CLOCK = re.compile(r"\d[:.h]\d\d")
+_ISO_DAY_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
+
+
+def _zoned_twin(parsed: Parsed, value: str, language: str | None, now: datetime) -> tuple[str, str] | None:
+    """A machine-readable time with its offset on the day of `value` (a text without one), at its clock time
+    when it shows one; with its signal. None when the page holds none."""
+    if (iso := _ISO_DAY_TIME.match(value)) is not None:
+        day, clock = iso.group(1), iso.group(2)
+    else:
+        languages = [language.split("-")[0]] if language else None
+        moment = parse_timestamp(value, timezone=None, now=now, languages=languages)
+        if moment is None or is_relative(value, languages=languages):
+            return None
+        day, clock = moment.date().isoformat(), moment.strftime("%H:%M") if _CLOCK.search(value) else None
+    for candidate, source in _published_candidates(parsed):
+        if (match := _ZONED_ISO.match(candidate.strip())) and match.group(1) == day \
+                and clock in (None, match.group(2)):
+            return candidate.strip(), source
+    return None
+
+
+def _published_candidates(parsed: Parsed) -> Iterator[tuple[str, str]]:
+    """Every publication time the page's machine-readable signals give, with its signal."""
+    for obj in parsed.jsonld:
+        if value := structured.text_value(obj.get("datePublished")):
+            yield value, "jsonld"
+    for name in (*PUBLISHED_META, "article:published"):
+        for value in structured.meta_contents(parsed.meta, name):
+            yield value, "meta"
+    for el in parsed.itemprops.get("datePublished", ()):
+        if value := el.get("datetime") or el.get("content"):
+            yield value, "itemprop=datePublished"
+
+
+def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> tuple[str | None, str | None]:
+    """The publication time as the page's first signal gives it, and that signal."""
     machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
         ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
