@@ -23,7 +23,7 @@ from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
 from scrapers.extract.parsed import Parsed, parse_page
 from scrapers.extract.structured import meta_content
-from scrapers.extract.zones import site_timezone
+from scrapers.extract.zones import site_country, site_timezone, zone_guessed
 from scrapers.items import Article, Image, Link, RankedLink
 
 # Fields the page does not read: they come from the fetch (url, scraped_at) or the schema itself.
@@ -197,8 +197,11 @@ class ArticlePage:
         if raw in self._moments:
             return self._moments[raw]
         languages = list(self.languages) if self.languages else None
-        zone = self.timezone or site_timezone(self.url, self.generic.language or self.language())  # with region
-        moment = self._moments[raw] = parse_timestamp(raw, timezone=zone, now=self.fetched_at, languages=languages)
+        language = self.generic.language or self.language()  # with its region
+        zone = self.timezone or site_timezone(self.url, language)
+        moment = self._moments[raw] = parse_timestamp(
+            raw, timezone=zone, now=self.fetched_at, languages=languages, country=site_country(self.url, language),
+            zone_known=self.timezone is not None or not zone_guessed(self.url, language))
         return moment
 
     @cached_property

@@ -84,13 +84,30 @@ def test_http_date(header: str | None, expected: datetime | None) -> None:
     ("Jul 4, 2024 10:00 PT", None, "2024-07-04T10:00:00-07:00"),  # a US zone on the day: daylight time
     ("10:39 p.m. ET Jan. 12, 2021", None, "2021-01-12T22:39:00-05:00"),
     ("18:00 MESZ, 3. Mai 2024", None, "2024-05-03T18:00:00+02:00"),
-    # ambiguous abbreviations name no zone: the site's, if known
+    # an abbreviation of several zones on a site whose zone is known: the site's
     ("12:00 CST 5 May 2023", "Asia/Shanghai", "2023-05-05T12:00:00+08:00"),
     ("November 20, 2019 - 11:28 AMT", "Asia/Yerevan", "2019-11-20T11:28:00+04:00"),
     ("10:00 et le 3 mai 2024", "Europe/Paris", "2024-05-03T10:00:00+02:00"),  # a word, not Eastern Time
 ])
 def test_a_time_zone_abbreviation_after_the_time_gives_the_offset(raw: str, zone: str | None, expected: str) -> None:
     parsed = parse_timestamp(raw, timezone=zone, now=NOW)
+    assert parsed is not None and to_iso(parsed) == expected
+
+
+@pytest.mark.parametrize(("raw", "zone", "known", "country", "expected"), [
+    # an abbreviation of several zones: the site's country decides; without one, India's IST, the US's CST
+    ("01:38:07 PM IST Nov 20, 2019", None, True, None, "2019-11-20T13:38:07+05:30"),
+    ("Nov 20, 2019 13:38 IST", None, True, "il", "2019-11-20T13:38:00+02:00"),
+    ("12:00 CST 5 May 2023", None, True, None, "2023-05-05T12:00:00-06:00"),
+    ("10:00 BST, 3 May 2024", None, True, "gb", "2024-05-03T10:00:00+01:00"),
+    # a zone guessed from an `en-US` tag gives way to the one the page prints; a known one does not
+    ("01:38:07 PM IST Nov 20, 2019", "America/New_York", False, "us", "2019-11-20T13:38:07+05:30"),
+    ("March 12, 2024 10:45 AM PST", "Asia/Manila", True, "ph", "2024-03-12T10:45:00+08:00"),
+    ("March 12, 2024 10:45 AM", "America/New_York", False, "us", "2024-03-12T10:45:00-04:00"),
+])
+def test_a_zone_abbreviation_and_the_site_s_zone(raw: str, zone: str | None, known: bool, country: str | None,
+                                                  expected: str) -> None:
+    parsed = parse_timestamp(raw, timezone=zone, now=NOW, country=country, zone_known=known)
     assert parsed is not None and to_iso(parsed) == expected
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.extract.zones import site_timezone
+from scrapers.extract.zones import site_timezone, zone_guessed
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,14 @@ from scrapers.extract.zones import site_timezone
 )
 def test_site_timezone(url: str, language: str | None, zone: str | None) -> None:
     assert site_timezone(url, language) == zone
+
+
+@pytest.mark.parametrize(("url", "language", "guessed"), [
+    ("https://www.moneycontrol.com/news/a.html", "en-US", True),  # a CMS's default region on a .com
+    ("https://www.example.de/a.html", "en-US", False),  # the domain says where
+    ("https://www.example.com/a.html", "de", False),  # a language of one country
+    ("https://www.example.com/a.html", "de-DE", False),
+    ("https://www.example.com/a.html", "en", False),  # no zone at all
+])
+def test_a_zone_from_a_language_region_alone_is_a_guess(url: str, language: str, guessed: bool) -> None:
+    assert zone_guessed(url, language) is guessed

@@ -32,9 +32,17 @@ _ZONE_NAMES = {
     # A US zone without standard or daylight ("ET"): its offset on the day.
     "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles",
 }
+_SHARED_ZONE_NAMES = {
+    "IST": {"in": "+05:30", "ie": "+01:00", "il": "+02:00"},
+    "CST": {"us": "-06:00", "ca": "-06:00", "mx": "-06:00", "cn": "+08:00", "tw": "+08:00", "cu": "-05:00"},
+    "BST": {"gb": "+01:00", "bd": "+06:00"},
+}
+"""Abbreviations that name several zones, by the country of each: the site's country decides; without one,
+the first (India's IST: the Irish and Israeli press rarely print it after a time in English; the US's CST; the
+British BST)."""
 _ZONE_NAME = re.compile(
     r"\d{1,2}[:.h]\d\d(?::\d\d)?[ \t]{0,3}(?:[aApP]\.?[ \t]?[mM]\.?)?,?[ \t]{0,3}(?:Uhr[ \t]{1,3})?("
-    + "|".join(sorted(_ZONE_NAMES, key=len, reverse=True))
+    + "|".join(sorted([*_ZONE_NAMES, *_SHARED_ZONE_NAMES], key=len, reverse=True))
     + r")\b(?![-+:]?\d)",
 )
 """A zone abbreviation right after a time (`10:02 AM EST`, `10:39 p.m. ET`, `18:00 Uhr MESZ`); bounded spaces
@@ -50,22 +58,28 @@ def parse_timestamp(
     timezone: str | None,
     now: datetime,
     languages: list[str] | None = None,
+    country: str | None = None,
+    zone_known: bool = True,
 ) -> datetime | None:
     """The moment `raw` names, or None when it names none.
 
     An offset in the text wins; otherwise the result is in `timezone` (an IANA name). Relative text
     ("2 giờ trước", "3 hours ago") counts back from `now`. With no offset in the text and no `timezone`,
-    the result is naive: the caller decides what an unknown zone means.
+    the result is naive: the caller decides what an unknown zone means. A zone's abbreviation after the time
+    ("10:02 AM EST") is read when `timezone` is None or only guessed (`zone_known` False: from the region of
+    the page's language tag, which many sites leave at `en-US`); `country` (ISO 3166 alpha-2, lower case)
+    decides between the zones an abbreviation names ("IST").
     """
     if not raw or not raw.strip():
         return None
     text = _INVISIBLE.sub("", raw).strip()
     zone = ZoneInfo(timezone) if timezone else None
-    parsed = _parse_iso(text) or _parse_time_bar_date(text) or _parse_with_dateparser(text, zone, now, languages)
+    offset = _gmt_offset(text) or (_named_zone(text, country) if zone is None or not zone_known else None)
+    parsed = (_parse_iso(text) or _parse_time_bar_date(text)
+              or _parse_with_dateparser(text, None if offset is not None else zone, now, languages))
     if parsed is None:
         return None
     if parsed.tzinfo is None:
-        offset = _gmt_offset(text) or (_named_zone(text) if zone is None else None)
         if offset is not None:
             parsed = parsed.replace(tzinfo=offset)
         elif zone is not None:
@@ -93,12 +107,16 @@ ZONE_NAME_WITHIN = 200
 """Characters of a date text searched for a zone abbreviation (the longest real date line holds about 80)."""
 
 
-def _named_zone(text: str) -> dt_timezone | ZoneInfo | None:
-    """The zone a time in `text` names by its abbreviation (`EST`, `MESZ`, `ET`), else None."""
+def _named_zone(text: str, country: str | None = None) -> dt_timezone | ZoneInfo | None:
+    """The zone a time in `text` names by its abbreviation (`EST`, `MESZ`, `ET`; `IST` by the site's
+    `country`), else None."""
     match = _ZONE_NAME.search(text, 0, ZONE_NAME_WITHIN)
     if match is None:
         return None
-    name = _ZONE_NAMES[match.group(1)]
+    if (shared := _SHARED_ZONE_NAMES.get(match.group(1))) is not None:
+        name = shared.get(country or "") or next(iter(shared.values()))
+    else:
+        name = _ZONE_NAMES[match.group(1)]
     if "/" in name:
         return ZoneInfo(name)
     sign, hours, minutes = name[0], int(name[1:3]), int(name[4:6])
@@ -177,14 +195,13 @@ def _parse_with_dateparser(
 ) -> datetime | None:
     if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text) or _no_date_number(text):
         return None
-    # dateparser reads "GMT+7" itself but not always; strip it and apply it ourselves.
-    offset = _gmt_offset(text) or (_named_zone(text) if zone is None else None)
+    # dateparser reads "GMT+7" itself but not always; the caller strips it and applies it (`zone` is None then).
     bare = _without_zone_name(_GMT_OFFSET.sub("", text)).strip(" |,-")
     base = now.astimezone(zone) if zone is not None and now.tzinfo is not None else now
     parsed = _dateparser_reading(bare, base.replace(tzinfo=None), None if languages is None else tuple(languages))
     if parsed is None:
         return None
-    if parsed.tzinfo is None and offset is None and zone is not None:
+    if parsed.tzinfo is None and zone is not None:
         return parsed.replace(tzinfo=zone)
     return parsed
 

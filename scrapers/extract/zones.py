@@ -37,13 +37,31 @@ CCTLD_COUNTRY = {"uk": "gb"}
 
 def site_timezone(url: str, language: str | None) -> str | None:
     """IANA zone of the site of `url` (declared `language` a BCP 47 tag), or None when neither says."""
-    return _country_zone(_site_country(urlsplit(url).hostname or "", (language or "").lower()))
+    return _country_zone(site_country(url, language))
+
+
+def site_country(url: str, language: str | None) -> str | None:
+    """The country (ISO 3166 alpha-2, lower case) of the site of `url`, from its domain or its `language`."""
+    return _site_country(urlsplit(url).hostname or "", (language or "").lower())
+
+
+def zone_guessed(url: str, language: str | None) -> bool:
+    """Whether the site's zone (`site_timezone`) comes from the region of its language tag alone (`en-US` on a
+    `.com`): many sites leave their CMS's default there, so a zone their page prints wins over it."""
+    primary, _, region = (language or "").lower().replace("_", "-").partition("-")
+    return country_of_domain(url) is None and len(region) == 2 and LANGUAGE_COUNTRY.get(primary) != region
+
+
+def country_of_domain(url: str) -> str | None:
+    """The country the domain of `url` names (`.de`, `.co.uk`), or None for a generic one (`.com`, `.io`)."""
+    host = urlsplit(url).hostname or ""
+    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    return CCTLD_COUNTRY.get(tld, tld) if len(tld) == 2 and tld not in GENERIC_CCTLDS else None
 
 
 def _site_country(host: str, language: str) -> str | None:
-    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
-    if len(tld) == 2 and tld not in GENERIC_CCTLDS:
-        return CCTLD_COUNTRY.get(tld, tld)
+    if country := country_of_domain(f"http://{host}/"):
+        return country
     primary, _, region = language.replace("_", "-").partition("-")
     if len(region) == 2:
         return region
