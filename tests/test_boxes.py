@@ -283,7 +283,7 @@ def test_a_box_classed_related_under_a_heading_that_links_to_a_section_is_that_s
               f"""</h2></a><ul>{card(3)}{card(4)}</ul></div>""")
     assert boxes(section + latest) == ([], [])
     # a heading of another kind keeps the class's word: "More On: <topic>" over a box classed related
-    topic = (f"""<div class="more-on__wrapper"><h2>More On: <a href="/thema/hafen">Hafen</a></h2>"""
+    topic = (f"""<div class="more-on__wrapper"><h2>More On: <a href="/thema/grossbrand">Großbrand</a></h2>"""
              f"""<ul>{card(5)}{card(6)}</ul></div>""")
     assert boxes(topic) == ([5, 6], [])
 
@@ -361,3 +361,42 @@ def test_lists_of_another_section_the_site_or_the_latest_are_not_the_article_s_s
     assert section_titles(f"""<div><h3>Latest</h3><ul>{card(1)}{card(2)}</ul></div>""") == []
     other = f"""<div class="article__related"><h2><a href="/sport/">Sport</a></h2><ul>{card(5)}{card(6)}</ul></div>"""
     assert section_titles(other) == []
+
+
+
+# Rules from the third, blind labelling of 45 pages --------------------------------------------------------------
+
+def test_a_strip_of_tabs_gives_each_its_list_after_the_strip() -> None:
+    body = (f"""<div id="popularcontent"><div class="flex-row"><label for="r1"><span>Latest</span></label>"""
+            f"""<label for="r2"><span>Most Read</span></label></div>"""
+            f"""<ol class="latest-list active">{card(1)}{card(2)}</ol>"""
+            f"""<ol class="popular-list">{card(3)}{card(4)}</ol></div>""")
+    assert boxes(body) == ([], [3, 4])
+
+
+def test_a_heading_holding_only_a_view_all_link_heads_the_list_after_it() -> None:
+    body = (f"""<div class="card"><h3 class="card-header">Most Popular <a href="/popular/">View all</a></h3>"""
+            f"""<ol>{card(1)}{card(2)}{card(3)}</ol></div>""")
+    assert boxes(body) == ([], [1, 2, 3])
+
+
+def test_a_ranked_box_of_one_link_gives_way_to_a_list() -> None:
+    promo = """<div class="trending-bar"><div>Trending</div><a href="/hafen/free-issue-of-the-magazine-4411290.html">"""
+    body = (f"""{promo}Get a free issue of the magazine</a></div>"""
+            f"""<div><h3>Most read</h3><ol>{card(1)}{card(2)}</ol></div>""")
+    assert boxes(body) == ([], [1, 2])
+    _, ranked = boxes_of(Selector(text=f"<html><body>{promo}Get a free issue of the magazine</a></div>"), URL)
+    assert [link for link, _ in ranked] == ["https://www.hafenblatt.example/hafen/free-issue-of-the-magazine-4411290.html"]
+
+
+def test_a_box_classed_related_under_a_heading_naming_the_page_s_folder_is_its_section() -> None:
+    url = "https://www.vox.example/science-and-health/2019/11/8/20948348/delhi-air-pollution"
+    body = f"""<div class="c-related-list"><h2>Next Up In Science &amp; Health</h2><ul>{card(1)}{card(2)}</ul></div>"""
+    page = f"<html><body><h1>Delhi</h1>{body}</body></html>"
+    found = read_boxes(parse_page(Selector(text=page), url))
+    assert (found.related, titles(found.section)) == ([], [1, 2])
+    # "Latest news" on /news/...: the site's list, not a section's
+    url = "https://www.blatt.example/news/2019/delhi-air-pollution-4411220.html"
+    body = f"""<div class="related-list"><h2>Latest News</h2><ul>{card(1)}{card(2)}</ul></div>"""
+    found = read_boxes(parse_page(Selector(text=f"<html><body><h1>Delhi</h1>{body}</body></html>"), url))
+    assert found.section == []

@@ -64,7 +64,7 @@ def old_boxes(scan: B.Scan, url: str) -> list[Box]:
         if taken.overlaps(el):
             continue
         taken.add(el)
-        own = B._own_label(el, labels, kind)
+        own = B._own_label(el, labels, kind, url)
         if own is None or own == kind:
             boxes.append(Box(kind, el, el, tuple(el.iter("a")), by_class=True))
     return boxes
@@ -85,8 +85,10 @@ def old_labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str,
             anchors = tuple(el.iter("a"))
             return Box(kind, el, el, anchors) if anchors and B._inline_line(el, full) else None
         return None
+    if (panel := B._strip_panel(el if anchor is None else anchor, labels)) is not None:
+        return Box(kind, el, panel, tuple(panel.iter("a")))
     anchors = () if anchor is not None else tuple(el.iter("a"))
-    if anchors:
+    if anchors and any(B._is_headline(text_of(a)) for a in anchors):
         return Box(kind, el, el, anchors) if B._inline_line(el, full) else None
     node = el if anchor is None else anchor
     for _ in range(MAX_CLIMB):
@@ -168,9 +170,13 @@ def old_links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = Fa
     site = registrable_domain(url) if url else ""
     here = absolute_url(url, url)
     links: dict[str, str] = {}
+    alone: dict[str, str] = {}
     for box in sorted(chosen, key=order) if len(chosen) > 1 else chosen:
         if first_only and links:
-            break
+            if len(links) >= B.MIN_LIST:
+                break
+            alone = alone or dict(links)
+            links.clear()
         if first_only:
             box = B._first_list(box)
         for link, title in old_box_links(box, url, site, here):
@@ -178,7 +184,7 @@ def old_links_of(boxes: list[Box], url: str, kind: str, *, first_only: bool = Fa
                 links[link] = title
                 if len(links) == MAX_LINKS:
                     return list(links.items())
-    return list(links.items())
+    return list((links if len(links) >= B.MIN_LIST or not alone else alone).items())
 
 
 def old_position(el: Any, places: dict[Element, dict[Element, int]]) -> tuple[int, ...]:

@@ -70,6 +70,8 @@ ARTICLE_LIKE = 1.0
 """`url_score` of a link standing alone in the story that counts as a teaser (a slug, an id or a date)."""
 MAX_LINKS = 20
 """Links kept per field: a box longer than this is a listing, not a box beside a story."""
+MIN_LIST = 2
+"""Links of a list: a ranked box of one link (a "Trending" bar holding one promotion) gives way to the next."""
 MAX_BOX_LINKS = 60
 """Links after a label beyond which what follows it is the page, not its box."""
 
@@ -322,7 +324,7 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
         if taken.overlaps(el):
             continue
         taken.add(el)
-        own = _own_label(el, labels, kind)
+        own = _own_label(el, labels, kind, url)
         if own is None or own == kind:  # otherwise the label says what the box is, and it is found already
             boxes.append(Box(kind, el, el, None, by_class=True))
         elif (heading := _first_heading(el)) is not None and _of_this_section(heading, "", url):
@@ -330,6 +332,29 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
     return [Box(SECTION, box.start, box.element, box.listed, box.by_class)
             if box.kind == OTHER and _of_this_section(box.start, labels[box.start][1], url) else box
             for box in boxes]
+
+
+def _slug(text: str) -> str:
+    """`text` as a path's folder spells it: "Science & Health" -> `science-and-health`."""
+    return "-".join(re.findall(r"\w+", text.casefold().replace("&", " and ")))
+
+
+MIN_FOLDER = 4
+"""Characters of a folder of the page's path that a heading ending with it names (not `us`, `tv`)."""
+ROOT_FOLDERS = frozenset({"news", "article", "articles", "story", "stories", "post", "posts", "content", "detail",
+                          "nachrichten", "noticias", "actualites", "notizie", "nyheter", "nieuws", "home", "index"})
+"""Folders that hold a site's every story, not one section: "Latest news" on `/news/...` is the site's list."""
+
+
+def _names_folder(heading: str, url: str) -> bool:
+    """Whether `heading` ends with the name of a folder of the page's path ("Next Up In Science & Health" on
+    `/science-and-health/2019/...`): it names the article's section."""
+    folders = [folder for segment in urlsplit(url).path.split("/")[:-1]
+               if len(folder := segment.casefold()) >= MIN_FOLDER and folder not in ROOT_FOLDERS]
+    if not folders:
+        return False
+    slug = _slug(heading)
+    return any(slug == folder or slug.endswith(f"-{folder}") for folder in folders)
 
 
 def _first_heading(box: Element) -> Element | None:
@@ -356,7 +381,7 @@ def _of_this_section(label: Element, rest: str, url: str) -> bool:
     if full in _THIS_SECTION:
         return True
     page = [segment.casefold() for segment in urlsplit(url).path.split("/") if segment]
-    if rest and re.sub(r"[\s_]+", "-", rest.strip(" :").casefold()) in page[:-1]:
+    if (rest and _slug(rest) in page[:-1]) or _names_folder(full, url):
         return True
     anchor = label if label.tag == "a" else next(label.iterancestors("a"), None)
     if anchor is None:
@@ -474,9 +499,12 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
             anchors = tuple(el.iter("a"))
             return Box(kind, el, el, anchors) if anchors and _inline_line(el, full) else None
         return None
+    if (panel := _strip_panel(el if anchor is None else anchor, labels)) is not None:
+        return Box(kind, el, panel, None)  # a tab of a strip of labels: its list after the strip
     anchors = () if anchor is not None else tuple(el.iter("a"))
-    if anchors:  # "<p>MORE: <a>...</a></p>": the label element holds its link
+    if anchors and any(_is_headline(text_of(a)) for a in anchors):  # "<p>MORE: <a>...</a></p>": its link
         return Box(kind, el, el, anchors) if _inline_line(el, full) else None
+    # (a heading holding only "View all" heads what follows it)
     node = el if anchor is None else anchor  # a heading that links to the full list ("Most read" -> /ranking)
     for _ in range(MAX_CLIMB):
         parent = node.getparent()
@@ -491,6 +519,34 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
             return Box(kind, el, parent, following)  # more than a "See all" link beside the label
         node = parent
     return None
+
+
+STRIP_CLIMB = 3
+"""Ancestors a label climbs to find the strip of tabs it is one of (a span in a label in the strip)."""
+
+
+def _strip_panel(label: Element, labels: dict[Any, tuple[str, str]]) -> Element | None:
+    """The list of the tab `label` is, when it is one of a strip of short labels side by side ("Most Read | Most
+    Shared" as `<label>`s or `<div>`s, their lists after the strip): the n-th element with links after the
+    strip for the n-th tab; None when `label` is in no such strip."""
+    node = label
+    for _ in range(STRIP_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        items = [child for child in parent if isinstance(child.tag, str)]
+        if len(items) >= 2 and all(_is_tab(item, labels) for item in items):
+            panels = (sibling for sibling in parent.itersiblings(etree.Element)
+                      if sibling.tag not in NOT_LABEL_TAGS and next(sibling.iter("a"), None) is not None)
+            return next(islice(panels, items.index(node), None), None)
+        node = parent
+    return None
+
+
+def _is_tab(el: Element, labels: dict[Any, tuple[str, str]]) -> bool:
+    """Whether `el` is a short label, or holds one and little else, and no link with a headline."""
+    return (len(all_text(el)) <= 2 * MAX_TAB and (el in labels or any(inner in labels for inner in el.iter()))
+            and not any(_is_headline(text_of(a)) for a in el.iter("a")))
 
 
 def _teaser_line(p: Any, anchor: Any, url: str) -> bool:
@@ -666,7 +722,7 @@ def _link_dominated(el: Any, links: list[Any]) -> bool:
     return linked >= TEASER_LINK_SHARE * text or (len(links) >= 3 and linked >= LIST_LINK_SHARE * text)
 
 
-def _own_label(box: Any, labels: dict[Any, tuple[str, str]], kind: str) -> str | None:
+def _own_label(box: Any, labels: dict[Any, tuple[str, str]], kind: str, url: str) -> str | None:
     """The kind of the heading a classed box starts with (its first text, after any icon): the label's kind;
     OTHER for a heading naming another list anywhere ("Politics Latest Articles") or no box at all ("World", a
     section's name over a box classed `related`: the heading says what the box is); None without a heading."""
@@ -679,7 +735,8 @@ def _own_label(box: Any, labels: dict[Any, tuple[str, str]], kind: str) -> str |
     heading = clean_text(all_text(owner)) or ""
     if len(heading) > MAX_LABEL:
         return None
-    if kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box):
+    if (kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box)
+            or _names_folder(heading, url)):
         return OTHER
     return None
 
@@ -747,7 +804,8 @@ class Taken:
 def _links_of(boxes: list[Box], url: str, kind: str, cards: Cards, *,
               first_only: bool = False) -> list[tuple[str, str]]:
     """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
-    page's ranked list is the first one: a second is another ranking, site-wide or of another tab).
+    page's ranked list is the first one: a second is another ranking, site-wide or of another tab), or at least
+    `MIN_LIST` when a later one has.
 
     A box inside a whole box read before it (`Box.whole`) adds no link when each link of that box without a
     text of its own was read as a story: the inner box's links are among the outer's, and a link with a text
@@ -782,9 +840,13 @@ def _links_of(boxes: list[Box], url: str, kind: str, cards: Cards, *,
             node = node.getparent()
         return False
 
+    alone: dict[str, str] = {}  # with `first_only`, the first box's one link, if no later box lists more
     for box in sorted(chosen, key=order) if len(chosen) > 1 else chosen:
         if first_only and links:
-            break
+            if len(links) >= MIN_LIST:
+                break
+            alone = alone or dict(links)
+            links.clear()
         if first_only:
             box = _first_list(box)
         elif read and within_read(box.element):
@@ -802,7 +864,7 @@ def _links_of(boxes: list[Box], url: str, kind: str, cards: Cards, *,
                     return list(links.items())
         if complete and box.whole:
             read.add(box.element)
-    return list(links.items())
+    return list((links if len(links) >= MIN_LIST or not alone else alone).items())
 
 
 def _position(el: Any, places: dict[Element, dict[Element, int]],

@@ -25,8 +25,8 @@ from collections.abc import Iterable
 RELATED_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("related", "related stories", "related articles", "related news", "related content", "related coverage",
            "related links", "related reading", "related topics", "read also", "also read", "read more",
-           "read next", "what to read next", "more on this", "more on this story", "more on this topic",
-           "more about this", "more stories like this", "more like this", "you may also like",
+           "read next", "read this next", "what to read next", "more on this", "more on this story",
+           "more on this topic", "more about this", "more stories like this", "more like this", "you may also like",
            "you might also like", "you may also be interested", "you might be interested", "recommended",
            "recommended for you", "recommended stories", "recommended articles", "see also", "further reading",
            "don't miss", "also in the news", "more reading", "explore further"),
