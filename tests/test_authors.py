@@ -63,3 +63,22 @@ def test_the_reader_and_the_pipeline_read_a_byline_alike() -> None:
     found = read_byline(byline)
     assert (item["authors"], item["credit"]) == (found.names, found.credit) == (["Anna Beispiel", "Bo Kim"],
                                                                                 "Theo AFP")
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    # what a byline prints beside its names, found on pages of other sites labelled by hand (aeb)
+    ("by", []),
+    ("By, NOVEMBER 20, 2019 10:43", []),
+    ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),
+    ("Analysis by Chris Cillizza", ["Chris Cillizza"]),
+    ("Tom Rogan | Print this article", ["Tom Rogan"]),
+    # names and house names that stay
+    ("FOCUS online", ["FOCUS online"]),
+    ("dpa", ["dpa"]),
+    ("viktor hedlund", ["viktor hedlund"]),
+    ("Guardian staff reporter", ["Guardian staff reporter"]),
+    ("María de los Ángeles and Ludwig van Beethoven", ["María de los Ángeles", "Ludwig van Beethoven"]),
+    ("MS Dhoni", ["MS Dhoni"]),  # a credential's letters first: a name
+])
+def test_a_byline_s_dates_credentials_and_phrases_name_nobody(byline: str, names: list[str]) -> None:
+    assert split_byline(byline)[0] == names

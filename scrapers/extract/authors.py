@@ -63,6 +63,31 @@ _TITLED_ROLE = re.compile(
 )
 
 
+# What a byline prints beside its names that names nobody: a date or time ("NOVEMBER 20", "2019 10:43"), an
+# academic or professional credential after a name ("Ilana Muhlstein, MS, RDN"), a name's suffix ("Jr.").
+_DATE_PART = re.compile(
+    r"^[\W\d]*\d[\W\d]*$|\d{1,2}:\d\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+    re.IGNORECASE,
+)
+_CREDENTIAL = re.compile(
+    r"^(?:ms|ma|msc|md|phd|ph\.d|rd|rdn|ld|ldn|rn|np|mph|mba|jd|dds|dmd|do|cpt|cscs|cde|cdces|facs|esq|jr|sr|ii|iii)"
+    r"\.?$",
+    re.IGNORECASE,
+)
+# Lower-case words a name may hold ("Ludwig van Beethoven", "María de los Ángeles", "Omar bin Laden"); another
+# lower-case word makes a phrase of the page, not a name ("Print this article", "and Syrian defense ministries").
+NAME_PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "la", "le", "du", "da", "di", "del", "della", "dei", "degli", "dos", "das",
+    "do", "los", "las", "y", "e", "i", "bin", "binti", "bint", "al", "el", "ibn", "ben", "ter", "ten", "zu", "zur",
+    "af", "av", "och", "und", "et", "st", "mc", "d'", "l'",
+})
+# A kind of piece before "by": "Analysis by Chris Cillizza", "Photos by Ann Lee".
+_PIECE_BY = re.compile(
+    r"^(?:analysis|opinion|commentary|story|text|words|report|reporting|interview|review|photos?|video)\s+by\s+",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Byline:
     """What one byline says: the names it credits, in order, and the notes printed beside them."""
@@ -89,14 +114,28 @@ def read_byline(byline: str) -> Byline:
     if _CREDIT_ONLY.match(text):
         return Byline([], [note] if (note := credit_note(" ".join([text, *notes]))) else [])
     names: list[str] = []
-    for at, part in enumerate(_SEPARATORS.split(_VIEW_ALL.sub("", _EMAIL.sub(" ", text)))):
+    text = _PIECE_BY.sub("", _VIEW_ALL.sub("", _EMAIL.sub(" ", text)))
+    for at, part in enumerate(_SEPARATORS.split(text)):
         name = clean_text(_ROLE_SUFFIX.sub("", _LABEL.sub("", part.strip(_AROUND_NAME))).strip(_AROUND_NAME))
         if not name or _ROLE.match(name) or (at and _TITLED_ROLE.search(name)):
             continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor": a role, nobody's name
+        if (BYLINE_LABEL.match(name) or _DATE_PART.search(name) or (at and _CREDENTIAL.match(name))
+                or _phrase(name)):
+            continue  # "By" alone, "NOVEMBER 20", "10:43", "MS", "Print this article": nobody's name
         if AGENCY.match(name):
             notes.append(name)
         names.append(name)
     return Byline(names, notes)
+
+
+def _phrase(name: str) -> bool:
+    """Whether `name`, of capitalised words, holds two lower-case words that no name holds (see
+    `NAME_PARTICLES`): "Print this article", "Syrian defense ministries". A name in lower case alone ("viktor
+    hedlund", "dpa"), a house name ("FOCUS online") and a house's role ("Guardian staff reporter") stay."""
+    words = [word for word in name.split() if word[0].isalpha()]
+    lower = [word for word in words if word[0].islower() and word.casefold() not in NAME_PARTICLES]
+    return (len(lower) >= 2 and any(word[0].isupper() for word in words)
+            and not _TITLED_ROLE.search(f" {words[-1]}"))
 
 
 def starts_with_label(text: str) -> bool:
