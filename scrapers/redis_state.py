@@ -35,6 +35,7 @@ from scrapers.statestore import (
     RunEntry,
     Staged,
     StateLocked,
+    measured_coverage,
     partial_files,
     remove_partial_files,
 )
@@ -323,7 +324,7 @@ class RedisStateStore:
     def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None:
         """As `StateStore.accept_latest`: the run's report and its entry in the history marked accepted."""
         for entry in reversed(self.runs()):
-            if entry.spider == spider and entry.status == "committed" and entry.report:
+            if entry.spider == spider and entry.status == "committed" and measured_coverage(entry.report):
                 report = {**entry.report, "accepted": True}
                 self.scripts["accept"]([self.key("run", entry.id), self.key("reports", spider)],
                                        [json.dumps(report, ensure_ascii=False)])

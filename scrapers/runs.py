@@ -37,7 +37,10 @@ class Run:
     finished_at: datetime | None
     status: str
     report: dict[str, Any] = field(default_factory=dict)
-    """The run report; empty when the run did not finish (killed, still running)."""
+    """The run report; empty when the run did not finish (killed, still running) or is a worker's share."""
+    shared: bool = False
+    """Read from a state that workers share (Redis): an entry committed without a report is then one worker's
+    share of a distributed run, whose last worker carries the run's report."""
 
     @property
     def failed_checks(self) -> list[str]:
@@ -49,9 +52,12 @@ class Run:
 
     @property
     def outcome(self) -> str:
-        """`ok`, `failed` (a check failed), or how the state left it: `rolled_back`, `recovered`, `running`."""
+        """`ok`, `failed` (a check failed), `worker` (a worker's share of a distributed run), or how the state
+        left it: `rolled_back`, `recovered`, `running`."""
         if self.status == "committed" and self.report:
             return "failed" if self.failed_checks else "ok"
+        if self.status == "committed" and self.shared:
+            return "worker"
         return self.status
 
     @property
@@ -81,12 +87,12 @@ def read_runs(path: Path) -> dict[str, list[Run]]:
         db.close()
 
 
-def by_spider(entries: list[RunEntry]) -> dict[str, list[Run]]:
+def by_spider(entries: list[RunEntry], *, shared: bool = False) -> dict[str, list[Run]]:
     runs: dict[str, list[Run]] = {}
     for entry in entries:
         runs.setdefault(entry.spider, []).append(Run(
             id=entry.id, name=entry.spider, started_at=entry.started_at, finished_at=entry.finished_at,
-            status=entry.status, report=entry.report,
+            status=entry.status, report=entry.report, shared=shared,
         ))
     return runs
 
@@ -99,7 +105,7 @@ def redis_runs(uri: str) -> dict[str, list[Run]]:
     for name in RedisStateStore.names(uri):
         store = RedisStateStore.reader(uri, name=name)
         try:
-            for spider, site_runs in by_spider(store.runs()).items():
+            for spider, site_runs in by_spider(store.runs(), shared=True).items():
                 runs.setdefault(spider, []).extend(site_runs)
         finally:
             store.close()

@@ -346,12 +346,14 @@ class StateStore:
         return runs_in(self.db)
 
     def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None:
-        """Mark the latest committed run of `spider` that has a report as accepted (the coverage check's new
-        baseline); its id and report, None when it has none."""
-        row = self.db.execute(
+        """Mark the latest committed run of `spider` whose report measured coverage (it read articles) as
+        accepted (the coverage check's new baseline); its id and report, None when it has none. An hourly run
+        that found nothing new measures nothing: taken as the baseline, it left the check nothing to compare."""
+        rows = self.db.execute(
             "SELECT id, report FROM runs WHERE spider = ? AND status = 'committed' AND report IS NOT NULL"
-            " ORDER BY id DESC LIMIT 1", (spider,),
-        ).fetchone()
+            " ORDER BY id DESC", (spider,),
+        )
+        row = next((row for row in rows if measured_coverage(json.loads(row["report"]))), None)
         if row is None:
             return None
         report: dict[str, Any] = json.loads(row["report"])
@@ -435,6 +437,11 @@ class Store(Protocol):
     def staged(self, run_id: int, url: str) -> Staged | None: ...
 
     def count(self, status: str | None = None) -> int: ...
+
+
+def measured_coverage(report: dict[str, Any]) -> bool:
+    """Whether a run report measured the fields' coverage: it read at least one article."""
+    return any(share is not None for share in (report.get("coverage") or {}).values())
 
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

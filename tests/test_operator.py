@@ -131,10 +131,11 @@ def test_accept_takes_the_latest_run_as_the_baseline(state: Path, tmp_path: Path
     shutil.copy(state / "thoidai.db", copy)
     result = scrapy("accept", "thoidai", "-s", f"STATE_URI=sqlite:///{tmp_path}/%(name)s.db")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("thoidai: run 3 (")
+    # run 3 found nothing new and measured no coverage: the baseline is run 2, the latest that read articles
+    assert result.stdout.startswith("thoidai: run 2 (")
     reports = [json.loads(r) for (r,) in sqlite3.connect(copy).execute("SELECT report FROM runs ORDER BY id DESC")]
-    assert [report.get("accepted", False) for report in reports] == [True, False, False]
-    assert baseline(reports) == reports[:1]
+    assert [report.get("accepted", False) for report in reports] == [False, True, False]
+    assert baseline(reports) == reports[:2]
 
 
 def verdicts(authors: list[float], accepted_at: int | None = None) -> list[bool]:
@@ -227,19 +228,19 @@ def test_status_report_and_accept_read_a_redis_state(redis_state: str, tmp_path:
     assert "3 runs in the last 28 days, 1 failed; last run 3 ended" in page.read_text(encoding="utf-8")
     accept = scrapy("accept", "thoidai", "-s", f"STATE_URI={redis_state}")
     assert accept.returncode == 0, accept.stderr
-    assert accept.stdout.startswith("thoidai: run 3 (")
+    assert accept.stdout.startswith("thoidai: run 2 (")  # run 3 read no article
     store = RedisStateStore.reader(redis_state, name="thoidai")
     try:
         runs = store.runs()
         history = store.reports("thoidai")
     finally:
         store.close()
-    assert [run.report.get("accepted", False) for run in runs] == [False, False, True]
-    assert [report.get("accepted", False) for report in history] == [True, False, False]
-    assert baseline(history) == history[:1]
+    assert [run.report.get("accepted", False) for run in runs] == [False, True, False]
+    assert [report.get("accepted", False) for report in history] == [False, True, False]
+    assert baseline(history) == history[:2]
     unknown = scrapy("accept", "elsewhere", "-s", f"STATE_URI={redis_state}")
     assert unknown.returncode == 1
-    assert unknown.stderr.startswith("newsharvest: elsewhere: no finished run in ")
+    assert unknown.stderr.startswith("newsharvest: elsewhere: no finished run that read articles in ")
 
 
 def test_a_report_that_cannot_be_written_is_one_line_that_does_not_blame_the_state(state: Path) -> None:

@@ -141,24 +141,32 @@ def test_what_a_run_staged_reads_back_as_it_was_staged(open_store: Opener, tmp_p
 
 
 def test_runs_list_every_run_and_accept_marks_the_latest_committed_one(open_store: Opener, tmp_path: Path) -> None:
+    """The baseline is the latest committed run that read articles: an hourly run that found nothing new
+    measures no coverage, and as the baseline it left the coverage check nothing to compare."""
+    good = {"coverage": {"title": 1.0}, "failed_checks": []}
+    broken = {"coverage": {"title": 0.5}, "failed_checks": ["title"]}
+    quiet = {"coverage": {"title": None}, "failed_checks": []}
     with open_store() as store:
         first = staged_run(store, tmp_path / "1.jsonl")
-        store.commit_run(first, finished_at=NOW, report={"failed_checks": []})
+        store.commit_run(first, finished_at=NOW, report=good)
         second = staged_run(store, tmp_path / "2.jsonl")
-        store.commit_run(second, finished_at=NOW + timedelta(hours=1), report={"failed_checks": ["title"]})
+        store.commit_run(second, finished_at=NOW + timedelta(hours=1), report=broken)
         third = staged_run(store, tmp_path / "3.jsonl")
-        store.roll_back(third, [tmp_path / "3.jsonl"])
+        store.commit_run(third, finished_at=NOW + timedelta(hours=2), report=quiet)
+        fourth = staged_run(store, tmp_path / "4.jsonl")
+        store.roll_back(fourth, [tmp_path / "4.jsonl"])
         assert store.accept_latest("elsewhere") is None
-        assert store.accept_latest("thoidai") == (second, {"failed_checks": ["title"], "accepted": True})
+        assert store.accept_latest("thoidai") == (second, {**broken, "accepted": True})
         runs = store.runs()
         history = store.reports("thoidai")
     assert [(run.id, run.spider, run.status, run.report) for run in runs] == [
-        (first, "thoidai", "committed", {"failed_checks": []}),
-        (second, "thoidai", "committed", {"failed_checks": ["title"], "accepted": True}),
-        (third, "thoidai", "rolled_back", {}),
+        (first, "thoidai", "committed", good),
+        (second, "thoidai", "committed", {**broken, "accepted": True}),
+        (third, "thoidai", "committed", quiet),
+        (fourth, "thoidai", "rolled_back", {}),
     ]
-    assert (runs[1].started_at, runs[1].finished_at, runs[2].finished_at) == (NOW, NOW + timedelta(hours=1), None)
-    assert history == [{"failed_checks": ["title"], "accepted": True}, {"failed_checks": []}]
+    assert (runs[1].started_at, runs[1].finished_at, runs[3].finished_at) == (NOW, NOW + timedelta(hours=1), None)
+    assert history == [quiet, {**broken, "accepted": True}, good]
 
 
 def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_store: Opener, tmp_path: Path) -> None:

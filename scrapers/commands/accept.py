@@ -57,7 +57,7 @@ class Command(StateCommand):
             self.fail(name, str(locked))
             return None
         if accepted is None:
-            self.fail(name, f"no finished run in {path}")
+            self.fail(name, f"no finished run that read articles in {path}")
         return accepted
 
     def accept_in_redis(self, uri: str, name: str) -> tuple[int, dict[str, Any]] | None:
@@ -70,7 +70,7 @@ class Command(StateCommand):
         finally:
             store.close()
         if accepted is None:
-            self.fail(name, f"no finished run in {store.location}")
+            self.fail(name, f"no finished run that read articles in {store.location}")
         return accepted
 
     def fail(self, name: str, message: str) -> None:

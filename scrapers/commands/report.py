@@ -57,7 +57,9 @@ class Command(StateCommand):
 
 
 def page(name: str, runs: list[Run], days: float) -> str:
-    """The health page of `name` for `runs` (oldest first)."""
+    """The health page of `name` for `runs` (oldest first). The entries of the workers of a distributed run
+    that did not carry its report are left out: the run is the one entry that did (they showed as failed runs)."""
+    runs = [run for run in runs if run.outcome != "worker"]
     failed = [run for run in runs if run.outcome not in ("ok", "running")]
     last = runs[-1] if runs else None
     headline = (f"last run {last.id} ended {last.ended_at:%Y-%m-%d %H:%M} UTC: <b class=\"{last.outcome}\">"
