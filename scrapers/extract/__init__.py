@@ -139,7 +139,7 @@ def _parse(data: bytes) -> tuple[Any, set[str]]:
     body = data.strip()
     if b"\x00" in body:
         body = body.replace(b"\x00", b"")
-    body = body or b"<html/>"
+    body = _without_attribute_floods(body) or b"<html/>"
     root = etree.fromstring(body, parser=parser)
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser)
@@ -147,6 +147,45 @@ def _parse(data: bytes) -> tuple[Any, set[str]]:
     if len(parser.error_log) >= LIBXML2_REPORTED_ERRORS:
         errors.add(UNTOLD)
     return root, errors
+
+
+MAX_ATTRIBUTES = 1_000
+"""Attributes of one element kept: libxml2 compares each attribute of an element with all those before it, and an
+element of 80,000 attributes (a 700 KB page) took 52 s to parse, on the crawl's only thread (SIGTERM waited for
+it); 20,000 took 0.7 s. Real elements have a few dozen."""
+FLOOD_WINDOW = 32_768
+"""Bytes of a page looked into at every step of this size for a `>` and a `<`: an element of more than
+`MAX_ATTRIBUTES` attributes long enough to cost a second spans such a window without one of them (quoted
+values may hold `>`, not both; a step finds the next of each a few bytes on, where a search of every tag cost a
+fifth of the parse)."""
+_ATTRIBUTE = re.compile(rb"""\s*+[^\s=/>"'<]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+""")
+
+
+def _without_attribute_floods(body: bytes) -> bytes:
+    """`body` with each start tag of more than `MAX_ATTRIBUTES` attributes cut to its first ones; the same bytes
+    object when it has none (as every real page)."""
+    step = FLOOD_WINDOW
+    at = 0
+    while (window := next((pos for pos in range(at, len(body) - step, step)
+                           if body.find(b">", pos, pos + step) < 0 or body.find(b"<", pos, pos + step) < 0),
+                          None)) is not None:
+        start = body.rfind(b"<", 0, window)
+        name = re.match(rb"<[a-zA-Z][^\s/>]*+", body[start:start + 256]) if start >= 0 else None
+        if name is None:  # a long text or script without a tag's end: no element
+            at = window + step
+            continue
+        pos, kept_end, count = start + name.end(), start + name.end(), 0
+        while (attribute := _ATTRIBUTE.match(body, pos)) is not None and attribute.end() > pos:
+            count += 1
+            pos = attribute.end()
+            if count == MAX_ATTRIBUTES:
+                kept_end = pos
+        if count <= MAX_ATTRIBUTES:
+            at = max(window + step, pos)
+            continue
+        body = body[:kept_end] + body[pos:]  # the tag's first attributes, then whatever closed it
+        at = kept_end
+    return body
 
 
 INVALID_BYTES = "ERR_INVALID_ENCODING"

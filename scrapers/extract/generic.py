@@ -423,6 +423,10 @@ _ISO_DAY_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
 def _zoned_twin(parsed: Parsed, value: str, language: str | None, now: datetime) -> tuple[str, str] | None:
     """A machine-readable time with its offset on the day of `value` (a text without one), at its clock time
     when it shows one; with its signal. None when the page holds none."""
+    zoned = [(match, candidate.strip(), source) for candidate, source in _published_candidates(parsed)
+             if (match := _ZONED_ISO.match(candidate.strip()))]
+    if not zoned:  # (most pages: the text is not read again)
+        return None
     if (iso := _ISO_DAY_TIME.match(value)) is not None:
         day, clock = iso.group(1), iso.group(2)
     else:
@@ -431,11 +435,8 @@ def _zoned_twin(parsed: Parsed, value: str, language: str | None, now: datetime)
         if moment is None or is_relative(value, languages=languages):
             return None
         day, clock = moment.date().isoformat(), moment.strftime("%H:%M") if _CLOCK.search(value) else None
-    for candidate, source in _published_candidates(parsed):
-        if (match := _ZONED_ISO.match(candidate.strip())) and match.group(1) == day \
-                and clock in (None, match.group(2)):
-            return candidate.strip(), source
-    return None
+    return next(((candidate, source) for match, candidate, source in zoned
+                 if match.group(1) == day and clock in (None, match.group(2))), None)
 
 
 def _published_candidates(parsed: Parsed) -> Iterator[tuple[str, str]]:
