@@ -299,7 +299,7 @@ class CrawlSummary:
             try:
                 write_atomically(target, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
             except OSError as error:
-                note_error(self.stats, "output", f"run report {target} not written: {describe(error)}")
+                note_error(self.stats, "report", f"run report {target} not written: {describe(error)}")
 
     def report(self) -> dict[str, Any]:
         stats = self.stats.get_stats()

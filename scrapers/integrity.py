@@ -27,7 +27,9 @@ output that cannot be written)."""
 NOT_COMMITTED = frozenset({"output", "no_output", "rejects", "state"})
 """Causes after which the state keeps nothing of the run (the output or the rejects file lacks articles the
 run read, or the state itself failed), so that the next run fetches its articles again; nor does the
-rejects file receive the run's rejects, which that run writes."""
+rejects file receive the run's rejects, which that run writes. A run report that could not be written
+(`report`) fails the run but is not among them: its articles are delivered, in place, and rolling it back made
+the next run write every one of them again."""
 
 
 def note_error(stats: StatsCollector | None, cause: str, message: str) -> None:
@@ -43,7 +45,7 @@ def run_errors(stats: dict[str, Any]) -> dict[str, str]:
     """For each cause that failed the run, one line saying what happened (`{"output": "..."}`), in a fixed
     order; empty for a healthy run."""
     errors: dict[str, str] = {}
-    for cause in ("output", "rejects", "state", "spider", "pipeline"):
+    for cause in ("output", "report", "rejects", "state", "spider", "pipeline"):
         if count := int(stats.get(f"{ERRORS}{cause}", 0)):
             errors[cause] = f"{_plural(count, 'error')}, the first: {stats.get(f'{ERRORS}{cause}/first')}"
     stored = _total(stats, "feedexport/failed_count/")

@@ -89,6 +89,24 @@ def test_full_disk_fails_the_run_and_leaves_no_file_without_a_state(tmp_path: Pa
     assert line.endswith(report["errors"]["output"]) and "File too large" in report["errors"]["output"]
 
 
+def test_a_run_report_that_cannot_be_written_fails_the_run_and_keeps_its_delivered_articles(tmp_path: Path) -> None:
+    """The disk filled after the output was in place, as the run report was written: the run was rolled back,
+    and the next run wrote every article again (hostile review). Now the run fails (exit 2, one line) and the
+    state keeps it: its output holds its articles, once."""
+    harvest = Harvest(tmp_path)
+    blocked = tmp_path / "reports" / "thoidai.json"
+    Path(f"{blocked}.part").mkdir(parents=True)  # where the report is written first: it fails at the end
+    failed = harvest.run(f"RUN_REPORT_URI={blocked}")
+    assert failed.returncode == 2
+    (line,) = stderr_lines(failed.log)
+    assert line.startswith(f"{STATE_LINE}error: report: 1 error, the first: run report {blocked} not written")
+    assert sorted(record["url"] for record in failed.records) == ARTICLES
+    again = harvest.run()
+    assert again.returncode == 0, again.log[-2000:]
+    assert again.records == []
+    assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
+
+
 @contextmanager
 def written_by_another_crawl(output: Path) -> Iterator[bytes]:
     """`output`'s `.part` file holding another crawl's half-written lines, locked as a crawl holds it while
