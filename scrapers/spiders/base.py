@@ -30,6 +30,7 @@ from scrapers.extract.listed import (
     feed_head,
     newest_first,
     sitemap_entries,
+    without_crowded_tags,
     without_texts,
 )
 from scrapers.harvest import ARTICLE, NO_RECORD, SITEMAP_DEPTH
@@ -178,7 +179,7 @@ class HarvestSpider(Spider):
             self.logger.warning("Read the first %d items of the feed %s (or its first %d KiB): its newest",
                                 FEED_MAX_ITEMS, response.url, FEED_READ_MAX >> 10)
             self.count("feeds/cut")
-        yield from self.follow_articles(feed_entries(head, response.url))
+        yield from self.follow_articles(feed_entries(without_crowded_tags(head), response.url))
 
     def feed_request(self, url: str) -> Request:
         """The request of the RSS or Atom feed at `url`, held to `SITEMAP_MAXSIZE` as a sitemap is: a feed of
