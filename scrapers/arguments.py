@@ -335,6 +335,29 @@ def positive_number(settings: BaseSettings, name: str) -> None:
         raise ValueError("a number, 0 or more")
 
 
+def whole_number(settings: BaseSettings, name: str) -> None:
+    """A count, 0 or more: a negative one (`MAX_ARTICLES_PER_RUN=-3`, `RETRY_TIMES=-1`) was taken as no bound or
+    as none, without a word."""
+    if float(settings.get(name)) != settings.getint(name) or settings.getint(name) < 0:
+        raise ValueError("a whole number, 0 or more")
+
+
+def size_in_bytes(settings: BaseSettings, name: str) -> None:
+    """A bound in bytes or elements, more than 0: Scrapy reads 0 as no bound at all (`DOWNLOAD_MAXSIZE=0` turned
+    off the page cap and the bound on gzip bombs)."""
+    if float(settings.get(name)) != settings.getint(name) or settings.getint(name) <= 0:
+        raise ValueError("a whole number more than 0 (0 would be no bound at all)")
+
+
+def seconds(settings: BaseSettings, name: str) -> None:
+    """A time in seconds, more than 0 (`CLOSESPIDER_TIMEOUT`: 0 is no bound): a negative one ended the run at
+    once, exit 0, with no output, report or checks."""
+    value = settings.getfloat(name)
+    if not value >= 0 or (value == 0 and name != "CLOSESPIDER_TIMEOUT"):
+        raise ValueError("a number of seconds, more than 0" + (" (or 0: no bound)" if name == "CLOSESPIDER_TIMEOUT"
+                                                                 else ""))
+
+
 def reader_count(settings: BaseSettings, name: str) -> None:
     from scrapers.readers import reader_processes
 
@@ -413,4 +436,13 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "COOKIES_MAX_HEADER": positive_number,
     "READER_PROCESSES": reader_count,
     "READER_TIMEOUT": positive_number,
+    "CLOSESPIDER_TIMEOUT": seconds,
+    "DOWNLOAD_TIMEOUT": seconds,
+    "MAX_ARTICLES_PER_RUN": whole_number,
+    "RETRY_TIMES": whole_number,
+    "REDIRECT_MAX_TIMES": whole_number,
+    "COOKIES_MAX_KEPT": whole_number,
+    "DOWNLOAD_MAXSIZE": size_in_bytes,
+    "SITEMAP_MAXSIZE": size_in_bytes,
+    "PAGE_MAX_ELEMENTS": size_in_bytes,
 }

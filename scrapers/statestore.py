@@ -143,7 +143,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if match is None:
         raise ValueError(f"not a duration (like 30m, 6h, 2d): {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:  # past timedelta's 999,999,999 days
+        raise ValueError(f"a duration too long: {text!r}") from None
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,12 @@ BAD = [
      "bad REDIS_URL=redis://127.0.0.1:6379/0: a distributed worker writes one output file: leave out"
      " FEED_EXPORT_BATCH_ITEM_COUNT"),
     (["-s", "RETRY_AFTER=-5h"], "bad RETRY_AFTER=-5h: not a duration (like 30m, 6h, 2d): '-5h'"),
+    # a traceback (OverflowError), or taken without a word as no bound (hostile review, 4th round)
+    (["-s", "RETRY_AFTER=99999999999d"], "bad RETRY_AFTER=99999999999d: a duration too long: '99999999999d'"),
+    (["-s", "CLOSESPIDER_TIMEOUT=-1"], "bad CLOSESPIDER_TIMEOUT=-1: a number of seconds, more than 0 (or 0: no bound)"),
+    (["-s", "MAX_ARTICLES_PER_RUN=-3"], "bad MAX_ARTICLES_PER_RUN=-3: a whole number, 0 or more"),
+    (["-s", "DOWNLOAD_MAXSIZE=0"], "bad DOWNLOAD_MAXSIZE=0: a whole number more than 0 (0 would be no bound at all)"),
+    (["-s", "DOWNLOAD_TIMEOUT=-1"], "bad DOWNLOAD_TIMEOUT=-1: a number of seconds, more than 0"),
     (["-s", "REDIS_URL=localhost:6379"], "bad REDIS_URL=localhost:6379: Redis URL must specify one of the"
                                          " following schemes (redis://, rediss://, unix://)"),
     (["-s", "GC_GEN0_THRESHOLD=4294967296"], "bad GC_GEN0_THRESHOLD=4294967296: 0 (Python's collector as it is)"
