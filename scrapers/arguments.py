@@ -445,4 +445,5 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "DOWNLOAD_MAXSIZE": size_in_bytes,
     "SITEMAP_MAXSIZE": size_in_bytes,
     "PAGE_MAX_ELEMENTS": size_in_bytes,
+    "RESPONSE_HEADERS_MAXSIZE": size_in_bytes,
 }

@@ -46,7 +46,7 @@ import logging
 import re
 import time
 import zlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -79,6 +79,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRefusedError, DNSLookupError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
+from twisted.web._newclient import HEADER, STATUS, HTTPParser
 from w3lib.url import safe_url_string
 
 from scrapers.extract.dates import http_date
@@ -194,6 +195,58 @@ def is_private_host(host: str) -> bool:
     except ValueError:
         return False
     return not address.is_global
+
+
+class HeadersTooLarge(Exception):
+    """A response whose header section passed `RESPONSE_HEADERS_MAXSIZE` bytes."""
+
+
+RESPONSE_HEADERS_MAXSIZE = 256 * 1024
+"""Bytes of a response's status line and headers read at most (the setting's default): Scrapy's HTTP/1.1 client
+(Twisted's) bounds each header line, not their number, and a server sending header lines without end grew the
+crawl to 2.6 GB in 10 s (hostile review). Real responses send a few KiB."""
+_HEADER_BYTES = "_newsharvest_header_bytes"
+
+
+def bound_response_headers(limit: int) -> None:
+    """Make the HTTP client give a response up (the fetch fails as `size_cap`) once its header section passes
+    `limit` bytes: the line reader of Twisted's response parser, and of Scrapy's lenient one when it has its
+    own. Once per process; the last crawl's limit holds."""
+    global _headers_limit
+    _headers_limit = limit
+    from scrapy.core.downloader.handlers import http11
+
+    parsers = [HTTPParser, *(kind for kind in (getattr(http11, "_LenientHTTPClientParser", None),)
+                             if kind is not None and "lineReceived" in vars(kind))]
+    for parser in parsers:
+        if not getattr(parser.lineReceived, "bounded", False):
+            parser.lineReceived = _bounded(parser.lineReceived)
+
+
+def _bounded(read_line: Callable[[Any, bytes], None]) -> Callable[[Any, bytes], None]:
+    def lineReceived(self: Any, line: bytes) -> None:
+        if self.state in (STATUS, HEADER):
+            seen = getattr(self, _HEADER_BYTES, 0) + len(line) + 1
+            setattr(self, _HEADER_BYTES, seen)
+            if seen > _headers_limit:
+                raise HeadersTooLarge(f"response headers past {_headers_limit} bytes (RESPONSE_HEADERS_MAXSIZE)")
+        read_line(self, line)
+
+    lineReceived.bounded = True  # type: ignore[attr-defined]
+    return lineReceived
+
+
+_headers_limit = RESPONSE_HEADERS_MAXSIZE
+
+
+class BoundResponseHeaders:
+    """Downloader middleware that only bounds the header section of responses (`bound_response_headers`) for
+    the crawl, by `RESPONSE_HEADERS_MAXSIZE`."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BoundResponseHeaders:
+        bound_response_headers(crawler.settings.getint("RESPONSE_HEADERS_MAXSIZE", RESPONSE_HEADERS_MAXSIZE))
+        return cls()
 
 
 class RefuseOversizePages:
@@ -589,6 +642,8 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
         return error.cause
     if isinstance(error, PageTooLarge):
         return "page_too_large"
+    if _headers_too_large(error):
+        return "size_cap"
     for kinds, cause in CAUSES:
         if isinstance(error, kinds):
             return cause
@@ -599,6 +654,23 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
                 return cause
         return "ignored"
     return f"other_{type(error).__name__}"
+
+
+def _headers_too_large(error: BaseException) -> bool:
+    """Whether `error` (Twisted's ResponseFailed, or Scrapy's error made of it) comes of `HeadersTooLarge`."""
+    seen: set[int] = set()
+    pending: list[Any] = [error]
+    while pending:
+        item = pending.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        value = getattr(item, "value", item)  # a Failure's exception
+        if isinstance(value, HeadersTooLarge):
+            return True
+        if isinstance(value, BaseException):
+            pending += [value.__cause__, value.__context__, *getattr(value, "reasons", ())]
+    return False
 
 
 CAUSES: list[tuple[tuple[type[BaseException], ...], str]] = [

@@ -72,6 +72,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.readers.ReadArticlesAside": 10,
     # Before the offsite filter (50): no request to localhost or a private address off the spider's site.
     "scrapers.middlewares.RefusePrivateAddresses": 40,
+    # Responses whose headers pass RESPONSE_HEADERS_MAXSIZE given up (size_cap), where their memory grew unbounded.
+    "scrapers.middlewares.BoundResponseHeaders": 45,
     # Scrapy's retries, honouring Retry-After up to RETRY_AFTER_HEADER_MAX seconds.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.RetryAfter": 550,
@@ -172,6 +174,7 @@ STATE_LOCK_TIMEOUT = 0.0
 """Seconds a run waits for another run that holds the state before it gives up."""
 RETRY_AFTER_HEADER_MAX = 30.0
 """Longest `Retry-After` (seconds) a 429 or 5xx response is honoured for; a longer one gives up the request."""
+RESPONSE_HEADERS_MAXSIZE = 256 * 1024
 PAGE_MAX_ELEMENTS = 200_000
 """Pages with more elements are not read (counted `fetch/failed/page_too_large`): real articles have under
 5,000, and a page at the cap takes about 2 s to read (100,000 nested <div>s around a story still pass)."""

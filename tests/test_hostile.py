@@ -130,6 +130,31 @@ def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
     assert report["failed_checks"] == [line.split("check failed: ", 1)[1]]
 
 
+def test_a_response_whose_headers_never_end_is_given_up_at_its_bound(tmp_path: Path) -> None:
+    """Header lines without end: Scrapy's client bounds each line, not their number, and the crawl grew to
+    2.6 GB in 10 s (hostile review, 4th round). Now the fetch fails as size_cap at RESPONSE_HEADERS_MAXSIZE."""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            pad = b"X-Pad: " + b"a" * 8000 + b"\r\n"
+            try:
+                for _ in range(2_000):  # 16 MB of headers, far past the bound
+                    self.wfile.write(pad)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the crawler hung up at its bound
+            self.close_connection = True
+
+    with serving(Handler) as base:
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={base}/nachrichten/",
+                                 "-O", str(tmp_path / "news.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}",
+                                 "-s", "RESPONSE_HEADERS_MAXSIZE=65536", *FAST],
+                                cwd=ROOT, capture_output=True, text=True, timeout=RUN_BOUND, check=False)
+    report = json.loads((tmp_path / "news.report.json").read_text(encoding="utf-8"))
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert report["fetch"]["failed_by_cause"] == {"size_cap": 1}
+
+
 @contextmanager
 def changing_site(pages: dict[str, bytes | str], asked: list[str] | None = None) -> Iterator[str]:
     """A site on 127.0.0.1 serving `pages` by path (a str: a 301 to that path; 404 for others) as they are
