@@ -155,7 +155,11 @@ class ArticlePage:
         return moment.date().isoformat() if moment is not None else None
 
     def updated_at(self) -> datetime | None:
-        return self.timestamp(self.generic.updated_raw)
+        """The instant of the last update; None for a day without a time, as `published_at` (its midnight, in
+        the site's zone, was an instant the page never gave)."""
+        raw = self.generic.updated_raw
+        moment = self.timestamp(raw)
+        return None if moment is not None and raw and _day_only(raw, moment) else moment
 
     def authors(self) -> list[str]:
         """Bylines as printed; the pipeline splits them into names and moves notes to `credit`."""

@@ -495,3 +495,13 @@ def test_only_short_text_keys_are_kept() -> None:
     assert _key(site) == text_key(site)
     after = _kept_key.cache_info()
     assert (after.hits - before.hits, after.misses - before.misses) == (1, 1)
+
+
+def test_an_update_day_without_a_time_is_no_instant() -> None:
+    """A JSON-LD `dateModified` of "2018-10-03" on a Russian site became 2018-10-03T00:00:00+03:00, a midnight the
+    page never gave (hostile review, 4th round); as `published_at`, a day alone is no instant."""
+    page = f"""<html lang="ru"><head><script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Brand",
+"datePublished": "2018-10-02T10:00:00+03:00", "dateModified": "2018-10-03"}}</script></head>
+<body><article><h1>Brand</h1>{STORY}</article></body></html>"""
+    record = extract_article(page.encode(), "https://www.example.ru/news/brand/")
+    assert (record["published_at"], record["updated_at"]) == ("2018-10-02T10:00:00+03:00", None)
