@@ -176,6 +176,8 @@ class RevisitPolicy:
             return True
         if known.status == "skipped":
             return False
+        if known.last_fetched > now + CLOCK_SKEW:  # fetched "in the future": the clock stepped back since
+            return True  # (a wait counted from that time would hold it until the clock passes it again)
         if known.status in ("rejected", "missing"):
             return now - known.last_fetched >= self.retry
         if listed_modified is not None and listed_modified > known.last_fetched:
@@ -185,6 +187,11 @@ class RevisitPolicy:
             if age <= limit:
                 return now - known.last_fetched >= interval
         return False
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far past the clock a fetch time in the state may lie before the clock is taken to have stepped back (NTP
+corrects a few seconds; a clock set back by hand or a restored VM, hours or days)."""
 
 
 def sqlite_path(uri: str) -> Path:

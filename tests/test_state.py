@@ -54,6 +54,10 @@ def known(status: str = "emitted", *, fetched_ago: timedelta, published_ago: tim
         (known("rejected", fetched_ago=timedelta(hours=7), published_ago=None), None, True),
         (known("missing", fetched_ago=timedelta(hours=1), published_ago=None), None, False),
         (known("skipped", fetched_ago=timedelta(days=900), published_ago=None), None, False),
+        # fetched "30 days from now": the clock stepped back since; the wait counted from then is no wait
+        (known("missing", fetched_ago=-timedelta(days=30), published_ago=None), None, True),
+        (known(fetched_ago=-timedelta(days=30), published_ago=timedelta(days=1)), None, True),
+        (known(fetched_ago=-timedelta(minutes=2), published_ago=timedelta(days=1)), None, False),  # NTP's seconds
     ],
 )
 def test_revisit_policy(entry: Known, listed_modified: datetime | None, due: bool) -> None:
