@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.utils.misc import load_object
 from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.contrib.scrapy.runners import SpiderMonitorResult
 from spidermon.core.actions import Action
 
 from scrapers.extensions import COVERED_FIELDS
@@ -277,3 +278,20 @@ class HarvestChecks(MonitorSuite):  # type: ignore[misc]
         super().__init__(*args, crawler=crawler, monitors_failed_actions=actions, **kwargs)
         if crawler is not None and getattr(crawler, "spider", None) is not None:
             logging.getLogger(crawler.spider.name).addFilter(QuietWhenPassing())
+
+
+def _failed_checks_in_one_line(result: SpiderMonitorResult) -> None:
+    """Spidermon's log of the checks that failed: one line each, `FAIL: <check>: <what it says>`, where it
+    logged each failed assertion's traceback (our monitor's code and nothing of the site) before the run's
+    one-line verdict on stderr. A check that raised (a defect of its own) keeps its traceback."""
+    for status in result.step.error_statuses:
+        for item in result.step.items_for_status(status):
+            lines = [line for line in str(item.error).splitlines() if line.strip()]
+            if status == "FAIL" and lines:
+                said = lines[-1].removeprefix("AssertionError: ")
+                result.log_error(f"{item.status}: {item.item.name}: {said}")
+            else:
+                result.log_error(f"{item.status}: {item.item.name}\n{item.error}")
+
+
+SpiderMonitorResult.write_errors = _failed_checks_in_one_line

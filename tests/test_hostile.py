@@ -128,6 +128,9 @@ def test_a_site_that_does_not_answer_fails_the_run(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr[-3000:]
     assert line in result.stderr.splitlines()  # the start page (robots.txt, fetched to obey it, is no page)
     assert report["failed_checks"] == [line.split("check failed: ", 1)[1]]
+    # the log (stderr without LOG_FILE) says the failed check in one line, not with its assertion's traceback
+    assert "[Spidermon] FAIL: Articles/Listings show articles: 127.0.0.1: no page of the site answered" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_response_whose_headers_never_end_is_given_up_at_its_bound(tmp_path: Path) -> None:
