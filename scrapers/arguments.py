@@ -21,6 +21,7 @@ import contextlib
 import inspect
 import ipaddress
 import json
+import math
 import os
 import re
 import sys
@@ -335,17 +336,26 @@ def positive_number(settings: BaseSettings, name: str) -> None:
         raise ValueError("a number, 0 or more")
 
 
+def _whole(settings: BaseSettings, name: str) -> int:
+    """The setting `name` as Scrapy's `getint` reads it, when that is all of it (not `2.5` cut to 2)."""
+    value = settings.getint(name)
+    given = settings.get(name)
+    if isinstance(given, float) and given != value:
+        raise ValueError("a whole number")
+    return value
+
+
 def whole_number(settings: BaseSettings, name: str) -> None:
     """A count, 0 or more: a negative one (`MAX_ARTICLES_PER_RUN=-3`, `RETRY_TIMES=-1`) was taken as no bound or
     as none, without a word."""
-    if float(settings.get(name)) != settings.getint(name) or settings.getint(name) < 0:
+    if _whole(settings, name) < 0:
         raise ValueError("a whole number, 0 or more")
 
 
 def size_in_bytes(settings: BaseSettings, name: str) -> None:
     """A bound in bytes or elements, more than 0: Scrapy reads 0 as no bound at all (`DOWNLOAD_MAXSIZE=0` turned
     off the page cap and the bound on gzip bombs)."""
-    if float(settings.get(name)) != settings.getint(name) or settings.getint(name) <= 0:
+    if _whole(settings, name) <= 0:
         raise ValueError("a whole number more than 0 (0 would be no bound at all)")
 
 
@@ -353,7 +363,7 @@ def seconds(settings: BaseSettings, name: str) -> None:
     """A time in seconds, more than 0 (`CLOSESPIDER_TIMEOUT`: 0 is no bound): a negative one ended the run at
     once, exit 0, with no output, report or checks."""
     value = settings.getfloat(name)
-    if not value >= 0 or (value == 0 and name != "CLOSESPIDER_TIMEOUT"):
+    if not 0 <= value < math.inf or (value == 0 and name != "CLOSESPIDER_TIMEOUT"):
         raise ValueError("a number of seconds, more than 0" + (" (or 0: no bound)" if name == "CLOSESPIDER_TIMEOUT"
                                                                  else ""))
 

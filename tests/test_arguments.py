@@ -259,3 +259,16 @@ def test_a_command_given_a_value_it_cannot_use_says_so_in_one_line(command: str,
     result = scrapy(*command.split(), "-s", f"STATE_URI=sqlite:///{tmp_path}/%(name)s.db")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1].endswith(f": {line}") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("setting", ["DOWNLOAD_MAXSIZE=99999999999999999", "MAX_ARTICLES_PER_RUN=12345678901234567",
+                                     "DOWNLOAD_TIMEOUT=0.5", "CLOSESPIDER_TIMEOUT=0"])
+def test_large_whole_numbers_and_fractions_of_seconds_are_valid(setting: str) -> None:
+    """Above 2**53 a float no longer equals the whole number it was read from: valid bounds were refused (the
+    review of the change)."""
+    from scrapy.settings import Settings
+
+    from scrapers.arguments import SETTINGS
+
+    name, value = setting.split("=")
+    SETTINGS[name](Settings({name: value}), name)  # raises ValueError when refused

@@ -164,6 +164,19 @@ def test_a_time_without_its_offset_takes_the_same_time_with_it_from_another_sign
     assert art.sources["published_raw"] == ("jsonld" if raw != other else "meta")
 
 
+def test_a_day_takes_no_time_from_an_embedded_video_nor_from_signals_that_disagree() -> None:
+    """A video's `datePublished` of the same day was taken for the article's time (the review of the change)."""
+    video = """{"@type": "VideoObject", "name": "Clip", "datePublished": "2019-11-19T06:00:00+00:00"}"""
+    page = f"""<html lang="en"><head><script type="application/ld+json">[{{"@type": "NewsArticle", "headline": "Brand",
+"datePublished": "November 19, 2019"}}, {video}]</script></head>
+<body><article><h1>Brand</h1>{STORY}</article></body></html>"""
+    assert read(page).published_raw == "November 19, 2019"
+    clash = page.replace("<head>", '<head><meta property="article:published_time" content="2019-11-19T16:21:08+00:00">')
+    assert read(clash).published_raw == "2019-11-19T16:21:08+00:00"  # the video's time is no candidate
+    two = clash.replace("</head>", '<meta name="parsely-pub-date" content="2019-11-19T09:00:00Z"></head>')
+    assert read(two).published_raw == "November 19, 2019"  # two times of that day: neither is sure
+
+
 def test_a_printed_day_takes_its_instant_from_any_object_of_the_page() -> None:
     page = f"""<html lang="en"><head><script type="application/ld+json">{{"@type": "ClaimReview",
 "datePublished": "2019-11-18T10:15:00+00:00"}}</script></head><body><article><h1>Brand</h1>

@@ -435,21 +435,31 @@ def _zoned_twin(parsed: Parsed, value: str, language: str | None, now: datetime)
         if moment is None or is_relative(value, languages=languages):
             return None
         day, clock = moment.date().isoformat(), moment.strftime("%H:%M") if _CLOCK.search(value) else None
-    return next(((candidate, source) for match, candidate, source in zoned
-                 if match.group(1) == day and clock in (None, match.group(2))), None)
+    twins = [(match, candidate, source) for match, candidate, source in zoned
+             if match.group(1) == day and clock in (None, match.group(2))]
+    if len({match.group(2) for match, _, _ in twins}) != 1:
+        return None  # none, or times that disagree (a video's beside the article's): the day stays as it is
+    return twins[0][1], twins[0][2]
 
 
 def _published_candidates(parsed: Parsed) -> Iterator[tuple[str, str]]:
-    """Every publication time the page's machine-readable signals give, with its signal."""
-    for obj in parsed.jsonld:
-        if value := structured.text_value(obj.get("datePublished")):
-            yield value, "jsonld"
+    """Every publication time the page's machine-readable signals give, with its signal: the meta tags and
+    `itemprop`s, then the JSON-LD objects that are no embedded media (a VideoObject's time is the video's)."""
     for name in (*PUBLISHED_META, "article:published"):
         for value in structured.meta_contents(parsed.meta, name):
             yield value, "meta"
     for el in parsed.itemprops.get("datePublished", ()):
         if value := el.get("datetime") or el.get("content"):
             yield value, "itemprop=datePublished"
+    for obj in parsed.jsonld:
+        if MEDIA_TYPES & structured.types_of(obj):
+            continue
+        if value := structured.text_value(obj.get("datePublished")):
+            yield value, "jsonld"
+
+
+MEDIA_TYPES = frozenset({"videoobject", "imageobject", "audioobject", "mediaobject", "podcastepisode", "clip"})
+"""JSON-LD types (lower case, as `structured.types_of` gives them) of media embedded in an article."""
 
 
 def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> tuple[str | None, str | None]:
