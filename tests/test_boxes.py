@@ -328,6 +328,19 @@ def test_a_box_link_needs_some_mark_of_a_story() -> None:
                                              "https://www.blog.example/a/Xk3fQ"]
 
 
+def test_a_box_link_may_be_a_short_slug_or_a_number_in_the_query() -> None:
+    """`/politics/brexit-vote` and `/news/view?id=9001` were refused by the first rule (the review of the
+    change)."""
+    url = "https://www.blatt.example/news/view?id=8999"
+    body = """<div class="related"><h3>Related stories</h3><ul>
+<li><a href="/news/view?id=9000">The council votes on the harbour plan</a></li>
+<li><a href="/politics/brexit-vote">The vote on Brexit in the council today</a></li>
+</ul></div>"""
+    related, _ = boxes_of(Selector(text=f"<html><body><h1>Plan</h1>{body}</body></html>"), url)
+    assert [link for link, _ in related] == ["https://www.blatt.example/news/view?id=9000",
+                                             "https://www.blatt.example/politics/brexit-vote"]
+
+
 def test_wordpress_top_posts_widget_is_the_most_read_list() -> None:
     body = (f"""<ul><li id="top-posts-3" class="widget widget_top-posts"><h2 class="widgettitle">Top Posts &amp; """
             f"""Pages</h2><ul class="widgets-list-layout">{card(1)}{card(2)}{card(3)}</ul></li></ul>""")

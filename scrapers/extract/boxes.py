@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from scrapers.extract.discover import NOT_ARTICLE_WORDS, url_score
+from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import SEPARATOR, all_text, joined, nearest, separated_matches, text_of, texts_holding
 from scrapers.extract.parsed import Element, Parsed, TextNode
@@ -389,10 +389,7 @@ def _of_this_section(label: Element, rest: str, url: str) -> bool:
     if anchor is None or (clean_text(all_text(anchor)) or "").casefold() != full:
         return False
     link = absolute_url(anchor.get("href"), url)
-    if link is None or urlsplit(link).hostname != urlsplit(url).hostname:
-        return False
-    path = [segment.casefold() for segment in urlsplit(link).path.split("/") if segment]
-    return 0 < len(path) < len(page) and page[:len(path)] == path
+    return link is not None and _folder_of(link, url)
 
 
 def _label(text: str) -> tuple[str, str] | None:
@@ -735,22 +732,33 @@ def _own_label(box: Any, labels: dict[Any, tuple[str, str]], kind: str, url: str
     heading = clean_text(all_text(owner)) or ""
     if len(heading) > MAX_LABEL:
         return None
-    if (kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box)
+    if (kind == RANKED or _KINDS[OTHER].pattern.search(heading) or _names_section(owner, heading, box, url)
             or _names_folder(heading, url)):
         return OTHER
     return None
 
 
-def _names_section(heading: Element, text: str, box: Element) -> bool:
+def _names_section(heading: Element, text: str, box: Element, url: str) -> bool:
     """Whether the heading `heading` of `box`, of text `text`, is a link to a page that is no story (a section:
-    "World" -> /world/ over a box classed `related`): the box is that section's list."""
+    "World" -> /world/ over a box classed `related`; one the page's path lies in): the box is that section's
+    list."""
     anchor = heading if heading.tag == "a" else next(heading.iter("a"), None)
     if anchor is None:
         anchor = next((a for a in heading.iterancestors("a") if box in a.iterancestors()), None)
     if anchor is None or (clean_text(all_text(anchor)) or "") != text:
         return False
-    link = absolute_url(anchor.get("href"), "http://x.invalid/")
-    return link is not None and not _may_be_article(link)
+    link = absolute_url(anchor.get("href"), url or "http://x.invalid/")
+    return link is not None and (url_score(link) == NOT_ARTICLE or _folder_of(link, url))
+
+
+def _folder_of(link: str, url: str) -> bool:
+    """Whether `link` is a folder the path of the page at `url` lies in (`/politics/politics-government/` of
+    `/politics/politics-government/20241013-216478/`), on its host."""
+    if urlsplit(link).hostname != urlsplit(url).hostname:
+        return False
+    path = [segment.casefold() for segment in urlsplit(link).path.split("/") if segment]
+    page = [segment.casefold() for segment in urlsplit(url).path.split("/") if segment]
+    return 0 < len(path) < len(page) and page[:len(path)] == path
 
 
 def _is_heading_text(el: Any, box: Any) -> bool:
@@ -932,18 +940,23 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
 
 def _may_be_article(link: str) -> bool:
     """Whether a link in a box may lead to a story: a path with some mark of one (`url_score` above 0: a slug,
-    an id, a date), one without but ending in a slug of a few words (`/blog/perdido-na-floresta/`; not
-    `/original/weekly/`, a section, nor `/information/terms-of-service/`), and an opaque id (`/b5k2x`, `/a/Xk3fQ`):
-    inside a box, a link with a headline for text needs no more. Of the 404 links of the two labelled sets,
-    3 score 0 or less: two of them slugs of three words."""
+    an id, a date), one without but ending in a slug of two words or more (`/politics/brexit-vote`; not
+    `/original/weekly/`, a section, nor `/information/terms-of-service/`), an opaque id (`/b5k2x`, `/a/Xk3fQ`)
+    or a story's number in the query (`/news/view?id=9001`): inside a box, a link with a headline for text needs
+    no more."""
     score = url_score(link)
     segments = [segment.lower() for segment in urlsplit(link).path.split("/") if segment]
     if score > 0:
         return True
     if score == 0:
         words = [word for word in re.split(r"[-_.,+]+", segments[-1]) if word]
-        return (len(words) >= 3 and words[0] not in NOT_ARTICLE_WORDS) or _opaque_id(segments[-1])
+        return ((len(words) >= 2 and words[0] not in NOT_ARTICLE_WORDS) or _opaque_id(segments[-1])
+                or _QUERY_ID.search(urlsplit(link).query) is not None)
     return len(segments) == 1 and _opaque_id(segments[0])
+
+
+_QUERY_ID = re.compile(r"(?:^|&)(?:id|p|aid|sid|story|storyid|article|articleid|news|newsid|idx|no)=\d{3,}", re.I)
+"""A story's number in the query (`/news/view?id=9001`, `?p=123`): many CMSs name their stories so."""
 
 
 def _opaque_id(segment: str) -> bool:

@@ -446,11 +446,11 @@ def _published_candidates(parsed: Parsed) -> Iterator[tuple[str, str]]:
     """Every publication time the page's machine-readable signals give, with its signal: the meta tags and
     `itemprop`s, then the JSON-LD objects that are no embedded media (a VideoObject's time is the video's)."""
     for name in (*PUBLISHED_META, "article:published"):
-        for value in structured.meta_contents(parsed.meta, name):
-            yield value, "meta"
+        for content in structured.meta_contents(parsed.meta, name):
+            yield content, "meta"
     for el in parsed.itemprops.get("datePublished", ()):
-        if value := el.get("datetime") or el.get("content"):
-            yield value, "itemprop=datePublished"
+        if stated := el.get("datetime") or el.get("content"):
+            yield stated, "itemprop=datePublished"
     for obj in parsed.jsonld:
         if MEDIA_TYPES & structured.types_of(obj):
             continue
