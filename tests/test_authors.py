@@ -79,6 +79,11 @@ def test_the_reader_and_the_pipeline_read_a_byline_alike() -> None:
     ("Guardian staff reporter", ["Guardian staff reporter"]),
     ("María de los Ángeles and Ludwig van Beethoven", ["María de los Ángeles", "Ludwig van Beethoven"]),
     ("MS Dhoni", ["MS Dhoni"]),  # a credential's letters first: a name
+    # a time beside a name goes, the name stays; particles joined by a hyphen (the review of the change)
+    ("By Jane Doe 10:43 AM EST", ["Jane Doe"]),
+    ("Jane Doe Updated 10:43", ["Jane Doe"]),
+    ("Ann Lee and Ahmed al-Sharaa al-Shamsi", ["Ann Lee", "Ahmed al-Sharaa al-Shamsi"]),
+    ("Valéry Giscard d'Estaing", ["Valéry Giscard d'Estaing"]),
 ])
 def test_a_byline_s_dates_credentials_and_phrases_name_nobody(byline: str, names: list[str]) -> None:
     assert split_byline(byline)[0] == names

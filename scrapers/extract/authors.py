@@ -79,8 +79,12 @@ _CREDENTIAL = re.compile(
 NAME_PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "la", "le", "du", "da", "di", "del", "della", "dei", "degli", "dos", "das",
     "do", "los", "las", "y", "e", "i", "bin", "binti", "bint", "al", "el", "ibn", "ben", "ter", "ten", "zu", "zur",
-    "af", "av", "och", "und", "et", "st", "mc", "d'", "l'",
+    "af", "av", "och", "und", "et", "st", "mc", "d", "l",
 })
+# A time after a name: "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43".
+_TIME_AFTER = re.compile(
+    r"(?:\s+(?:updated|published|posted))?\s+\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$", re.IGNORECASE,
+)
 # A kind of piece before "by": "Analysis by Chris Cillizza", "Photos by Ann Lee".
 _PIECE_BY = re.compile(
     r"^(?:analysis|opinion|commentary|story|text|words|report|reporting|interview|review|photos?|video)\s+by\s+",
@@ -119,7 +123,8 @@ def read_byline(byline: str) -> Byline:
         name = clean_text(_ROLE_SUFFIX.sub("", _LABEL.sub("", part.strip(_AROUND_NAME))).strip(_AROUND_NAME))
         if not name or _ROLE.match(name) or (at and _TITLED_ROLE.search(name)):
             continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor": a role, nobody's name
-        if (BYLINE_LABEL.match(name) or _DATE_PART.search(name) or (at and _CREDENTIAL.match(name))
+        name = _TIME_AFTER.sub("", name)  # "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43": the name
+        if (not name or BYLINE_LABEL.match(name) or _DATE_PART.search(name) or (at and _CREDENTIAL.match(name))
                 or _phrase(name)):
             continue  # "By" alone, "NOVEMBER 20", "10:43", "MS", "Print this article": nobody's name
         if AGENCY.match(name):
@@ -133,7 +138,8 @@ def _phrase(name: str) -> bool:
     `NAME_PARTICLES`): "Print this article", "Syrian defense ministries". A name in lower case alone ("viktor
     hedlund", "dpa"), a house name ("FOCUS online") and a house's role ("Guardian staff reporter") stay."""
     words = [word for word in name.split() if word[0].isalpha()]
-    lower = [word for word in words if word[0].islower() and word.casefold() not in NAME_PARTICLES]
+    lower = [word for word in words if word[0].islower()
+             and re.split(r"[-'’]", word.casefold())[0] not in NAME_PARTICLES]  # ("al-Huda", "d'Estaing")
     return (len(lower) >= 2 and any(word[0].isupper() for word in words)
             and not _TITLED_ROLE.search(f" {words[-1]}"))
 
