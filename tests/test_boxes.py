@@ -387,6 +387,15 @@ def test_a_strip_of_tabs_gives_each_its_list_after_the_strip() -> None:
     assert boxes(body) == ([], [3, 4])
 
 
+def test_a_strip_of_tabs_before_one_container_of_their_lists() -> None:
+    """The lists in one container after the strip: the n-th tab is its n-th list, not the n-th element after the
+    strip (a sponsored block was taken for the most-read list; the review of the change)."""
+    body = (f"""<div class="tabs"><div class="tab">Latest</div><div class="tab">Most Read</div></div>"""
+            f"""<div class="tab-content"><ul>{card(1)}{card(2)}</ul><ul>{card(3)}{card(4)}</ul></div>"""
+            f"""<div class="sponsored"><ul>{card(5)}{card(6)}</ul></div>""")
+    assert boxes(body) == ([], [3, 4])
+
+
 def test_a_heading_holding_only_a_view_all_link_heads_the_list_after_it() -> None:
     body = (f"""<div class="card"><h3 class="card-header">Most Popular <a href="/popular/">View all</a></h3>"""
             f"""<ol>{card(1)}{card(2)}{card(3)}</ol></div>""")

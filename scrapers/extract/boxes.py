@@ -18,6 +18,7 @@ ranked lists; the rest are related stories.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -533,11 +534,25 @@ def _strip_panel(label: Element, labels: dict[Any, tuple[str, str]]) -> Element 
             return None
         items = [child for child in parent if isinstance(child.tag, str)]
         if len(items) >= 2 and all(_is_tab(item, labels) for item in items):
-            panels = (sibling for sibling in parent.itersiblings(etree.Element)
-                      if sibling.tag not in NOT_LABEL_TAGS and next(sibling.iter("a"), None) is not None)
-            return next(islice(panels, items.index(node), None), None)
+            return _nth_panel(parent, items.index(node))
         node = parent
     return None
+
+
+def _nth_panel(strip: Element, index: int) -> Element | None:
+    """The `index`-th list after the strip of tabs `strip`: the `index`-th child with links of the element
+    right after it when that holds one list a tab (`<div class="tab-content"><ul>...</ul><ul>...</ul></div>`),
+    else the `index`-th of the elements with links that follow it one after the other (`<ol id="poplist-1">`,
+    `<ol id="poplist-2">`); None when there are fewer."""
+    following = [sibling for sibling in strip.itersiblings(etree.Element) if sibling.tag not in NOT_LABEL_TAGS]
+    if not following:
+        return None
+    lists = [child for child in following[0] if isinstance(child.tag, str)
+             and len(list(islice(child.iter("a"), 2))) == 2]  # (each a list of links: a panel)
+    if following[0].tag not in ("ul", "ol") and len(lists) >= 2:
+        return lists[index] if index < len(lists) else None
+    panels = list(itertools.takewhile(lambda sibling: next(sibling.iter("a"), None) is not None, following))
+    return panels[index] if index < len(panels) else None
 
 
 def _is_tab(el: Element, labels: dict[Any, tuple[str, str]]) -> bool:
