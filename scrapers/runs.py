@@ -25,6 +25,7 @@ import redis
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from scrapers.arguments import suggestion
 from scrapers.statestore import REDIS_SCHEMES, RunEntry, StateDamaged, runs_in, sqlite_path
 
 
@@ -226,7 +227,13 @@ class StateCommand(ScrapyCommand):
         return str(uri)
 
     def runs(self, names: list[str]) -> dict[str, list[Run]]:
-        """The runs of each site named in `names` (every site in the state when none is named), oldest first."""
+        """The runs of each site named in `names` (every site in the state when none is named), oldest first. A
+        name the state has no run of is said on stderr, with the state's closest one (`thiodai`, a typo, gave
+        "no runs in the state yet" and exit 0), and the exit status is 1."""
         with self.reading_state():
             found = all_runs(self.state_uri())
+        for name in names:
+            if name not in found:
+                print(f"newsharvest: {name}: no run in the state{suggestion(name, list(found))}", file=sys.stderr)
+                self.exitcode = UNREADABLE
         return {name: site_runs for name, site_runs in found.items() if not names or name in names}

@@ -67,6 +67,9 @@ def test_status_dead_man_alarm_exits_1_with_one_line(state: Path) -> None:
     assert len(stale.stderr.splitlines()) == 1
     missing = scrapy("status", "-s", uri(state), "--max-age", "24", "elsewhere")
     assert (missing.returncode, missing.stderr) == (1, "newsharvest: elsewhere: no run in the state\n")
+    # a name the state has no run of is said without --max-age too, with the closest one it has
+    typo = scrapy("status", "-s", uri(state), "thiodai")
+    assert (typo.returncode, typo.stderr) == (1, "newsharvest: thiodai: no run in the state (did you mean thoidai?)\n")
     nowhere = f"sqlite:///{state}/none/%(name)s.db"
     nothing = scrapy("status", "-s", f"STATE_URI={nowhere}", "--max-age", "24")
     assert (nothing.returncode, nothing.stderr) == (1, f"newsharvest: status: no run in any state {nowhere}\n")
