@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from parsel import Selector
 
-from scrapers.extract.dates import parse_timestamp
+from scrapers.extract.dates import TIME_OF_DAY, parse_timestamp
 from scrapers.extract.discover import next_page, page_kind
 from scrapers.extract.generic import Reading, primary_language, read_article
 from scrapers.extract.links import absolute_url, registrable_domain
@@ -52,12 +52,11 @@ def _profile_readers(page_class: type) -> dict[str, str]:
     return _PROFILE_READERS[page_class]
 
 
-_TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
 
 
 def _day_only(raw: str, moment: datetime) -> bool:
     """Whether `raw` names a day and no time of it: read as midnight, with no hour and minutes in the text."""
-    return (moment.hour, moment.minute, moment.second) == (0, 0, 0) and not _TIME_OF_DAY.search(raw)
+    return (moment.hour, moment.minute, moment.second) == (0, 0, 0) and not TIME_OF_DAY.search(raw)
 
 
 class ArticlePage:
@@ -140,11 +139,8 @@ class ArticlePage:
         return self.generic.published_raw
 
     def published_at(self) -> datetime | None:
-        """The instant of publication; None for a day without a time ("2024-05-03"), whose midnight would be
-        an instant the page never gave (its day is `published_date`)."""
-        raw = self.published_raw()
-        moment = self.timestamp(raw)
-        return None if moment is not None and raw and _day_only(raw, moment) else moment
+        """The instant of publication; None for a day without a time (its day is `published_date`)."""
+        return self.instant(self.published_raw())
 
     def published_date(self) -> str | None:
         """The day of `published_at` in the page's offset; without a known zone, the day the text names."""
@@ -155,9 +151,12 @@ class ArticlePage:
         return moment.date().isoformat() if moment is not None else None
 
     def updated_at(self) -> datetime | None:
-        """The instant of the last update; None for a day without a time, as `published_at` (its midnight, in
-        the site's zone, was an instant the page never gave)."""
-        raw = self.generic.updated_raw
+        """The instant of the last update; None for a day without a time."""
+        return self.instant(self.generic.updated_raw)
+
+    def instant(self, raw: str | None) -> datetime | None:
+        """The moment `raw` names (`timestamp`); None for a day without a time ("2024-05-03"), whose midnight in
+        the site's zone would be an instant the page never gave."""
         moment = self.timestamp(raw)
         return None if moment is not None and raw and _day_only(raw, moment) else moment
 

@@ -158,7 +158,9 @@ FLOOD_WINDOW = 32_768
 `MAX_ATTRIBUTES` attributes long enough to cost a second spans such a window without one of them (quoted
 values may hold `>`, not both; a step finds the next of each a few bytes on, where a search of every tag cost a
 fifth of the parse)."""
-_ATTRIBUTE = re.compile(rb"""\s*+[^\s=/>"'<]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+""")
+ATTRIBUTE = re.compile(rb"""\s*+[^\s=/>"'<]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+""")
+"""One attribute of a start tag in a page's bytes, with its spaces before it and its value, quoted or not (a
+quoted value may hold `<` and `>`)."""
 
 
 def _without_attribute_floods(body: bytes) -> bytes:
@@ -186,7 +188,8 @@ few bytes, however its values are quoted (`a1="<>"`); markup, one every 30 or mo
 FLOOD_DENSITY = 14
 """Bytes per `=` in the sample at or below which the window is looked into (the densest sample of the 309 dev
 pages has one in 15.7 bytes)."""
-_TAG_NAME = re.compile(rb"<[a-zA-Z][^\s/>]*+")
+TAG_NAME = re.compile(rb"<[a-zA-Z][^\s/>]*+")
+"""The `<` and name of a start tag, in a page's bytes."""
 
 
 def _suspect(body: bytes, pos: int) -> bool:
@@ -234,11 +237,11 @@ TAG_TRIES = 8
 
 def _attributes_from(body: bytes, start: int) -> tuple[int, int, int, int] | None:
     """The attributes of the start tag at `start` (as `_tag_over` gives them), or None when no tag starts there."""
-    if (name := _TAG_NAME.match(body, start)) is None:
+    if (name := TAG_NAME.match(body, start)) is None:
         return None
     pos = kept_end = name.end()
     count = 0
-    while (attribute := _ATTRIBUTE.match(body, pos)) is not None and attribute.end() > pos:
+    while (attribute := ATTRIBUTE.match(body, pos)) is not None and attribute.end() > pos:
         count += 1
         pos = attribute.end()
         if count == MAX_ATTRIBUTES:

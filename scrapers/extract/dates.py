@@ -87,6 +87,10 @@ def parse_timestamp(
     return parsed
 
 
+TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
+"""A clock time in a date text ("10:15", "18.00", "9h30"): without one, the text names a day only."""
+
+
 def names_offset(text: str) -> bool:
     """Whether `text`, a date, states its offset: an ISO `Z` or `+hh:mm`, "GMT+7", "+0100", a zone's
     abbreviation after its time."""

@@ -32,7 +32,7 @@ from scrapers.extract.authors import (
 )
 from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
-from scrapers.extract.dates import is_relative, names_offset, parse_timestamp, utc_now
+from scrapers.extract.dates import TIME_OF_DAY, is_relative, names_offset, parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
 from scrapers.extract.markup import (
     ALL_BOLD,
@@ -416,7 +416,6 @@ def _published(parsed: Parsed, language: str | None, now: datetime) -> tuple[str
 
 
 _ZONED_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})$")
-_CLOCK = re.compile(r"\d[:.h]\d\d")
 _ISO_DAY_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?")
 
 
@@ -434,7 +433,7 @@ def _zoned_twin(parsed: Parsed, value: str, language: str | None, now: datetime)
         moment = parse_timestamp(value, timezone=None, now=now, languages=languages)
         if moment is None or is_relative(value, languages=languages):
             return None
-        day, clock = moment.date().isoformat(), moment.strftime("%H:%M") if _CLOCK.search(value) else None
+        day, clock = moment.date().isoformat(), moment.strftime("%H:%M") if TIME_OF_DAY.search(value) else None
     twins = [(match, candidate, source) for match, candidate, source in zoned
              if match.group(1) == day and clock in (None, match.group(2))]
     if len({match.group(2) for match, _, _ in twins}) != 1:

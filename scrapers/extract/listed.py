@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import feedparser
 from lxml import etree
 
+from scrapers.extract import ATTRIBUTE, TAG_NAME
 from scrapers.extract.links import absolute_url
 
 
@@ -91,20 +92,16 @@ MAX_FEED_ATTRIBUTES = 32
 """Attributes of one element of a feed that feedparser is given (an Atom `<link>` has four, an `<enclosure>`
 three): it looks each attribute up among all those of its element, in Python, and one item of 60,000
 attributes (650 KB) held a crawl 90 s (hostile review)."""
-_CROWDED_TAG = re.compile(
-    rb"""<[A-Za-z][^\s/>]*+(?:\s*+[^\s=/>"'<]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+)"""
-    rb"{%d,}+" % (MAX_FEED_ATTRIBUTES + 1)
-)
-_FEED_ATTRIBUTE = re.compile(rb"""\s*+[^\s=/>"'<]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+""")
+_CROWDED_TAG = re.compile(TAG_NAME.pattern + rb"(?:" + ATTRIBUTE.pattern + rb"){%d,}+" % (MAX_FEED_ATTRIBUTES + 1))
 
 
 def without_crowded_tags(body: bytes) -> bytes:
     """`body` with each tag of more than `MAX_FEED_ATTRIBUTES` attributes cut to its first ones."""
     def first_attributes(tag: re.Match[bytes]) -> bytes:
         text = tag.group()
-        pos = re.match(rb"<[A-Za-z][^\s/>]*+", text).end()  # type: ignore[union-attr]
+        pos = TAG_NAME.match(text).end()  # type: ignore[union-attr]
         for _ in range(MAX_FEED_ATTRIBUTES):
-            pos = _FEED_ATTRIBUTE.match(text, pos).end()  # type: ignore[union-attr]
+            pos = ATTRIBUTE.match(text, pos).end()  # type: ignore[union-attr]
         return text[:pos]
 
     return _CROWDED_TAG.sub(first_attributes, body)
