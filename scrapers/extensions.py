@@ -28,7 +28,7 @@ from scrapy.utils.serialize import ScrapyJSONEncoder
 from pipelines import Duplicate, Rejected, Unchanged, record_fields
 from scrapers.extract.dates import utc_now
 from scrapers.harvest import ARTICLE, run_name, run_settled
-from scrapers.integrity import NOT_COMMITTED, note_error, run_errors
+from scrapers.integrity import NOT_COMMITTED, REJECTS_NOT_KEPT, note_error, run_errors
 from scrapers.items import Article
 from scrapers.middlewares import fetch_outcomes
 from scrapers.outputfiles import describe, ends_lines, output_opened
@@ -184,12 +184,14 @@ class RejectsFile:
 
     def engine_stopped(self) -> None:
         """Append this run's rejects to the rejects file (the output files are in place by now), unless the
-        state is to keep nothing of the run (`NOT_COMMITTED`): then its articles are fetched again. The `.part`
+        state is to keep nothing of the run (`NOT_COMMITTED`) or of its rejects (`REJECTS_NOT_KEPT`, a `.part`
+        that lacks some of them): then those articles are fetched again. The `.part`
         is removed while still locked, so that no other run takes it meanwhile."""
         if self.file is None or self.path is None:
             return
         try:
-            if not (self.with_state and NOT_COMMITTED & run_errors(self.stats.get_stats()).keys()):
+            errors = run_errors(self.stats.get_stats()).keys()
+            if not (self.with_state and (NOT_COMMITTED | {REJECTS_NOT_KEPT}) & errors):
                 append_once(self.writing, self.path)
             self.writing.unlink()
         except OSError as error:

@@ -14,9 +14,9 @@ and still records what it saw.
 
 The state records only what was delivered: a run with no output file does not start (exit status 1); a
 damaged state file stops the run before it starts, saying how to recover (`scrapers/statestore.py`); a run whose
-output or rejects could not be written is rolled back instead of committed (its articles are fetched again
-next run); a database error mid-run is noted (cause `state`, `scrapers/integrity.py`), fails the run and
-leaves the run uncommitted.
+output could not be written is rolled back instead of committed (its articles are fetched again next run), one
+whose rejects could not be written is committed without them (those are fetched again); a database error
+mid-run is noted (cause `state`, `scrapers/integrity.py`), fails the run and leaves the run uncommitted.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from scrapy.statscollectors import StatsCollector
 from pipelines import Duplicate, Rejected, Unchanged
 from scrapers.extract.dates import is_relative, utc_now
 from scrapers.extract.links import registrable_domain
-from scrapers.integrity import NOT_COMMITTED, START_ERROR, note_error, run_errors
+from scrapers.integrity import NOT_COMMITTED, REJECTS_NOT_KEPT, START_ERROR, note_error, run_errors
 from scrapers.outputfiles import describe, output_opened
 from scrapers.statestore import Known, RevisitPolicy, Staged, StateDamaged, StateLocked, Store, acquire_store
 
@@ -231,6 +231,10 @@ class HarvestState:
                 self.store.roll_back(run_id, [Path(path) for path in self.store.outputs(run_id)])
             logger.error("Run %s rolled back (%s): the state keeps none of its articles", run_id, ", ".join(lost))
             return
+        if REJECTS_NOT_KEPT in errors:
+            with self.guard("dropping the run's rejects"):
+                self.store.unstage(run_id, "rejected")
+            logger.error("Run %s: its rejects could not be written; the next run fetches them again", run_id)
         with self.guard("committing the run"):
             self.store.commit_run(run_id, finished_at=self.clock(), report=self.stats.get_value("harvest/report"))
             logger.info("State %s: %d URLs known after run %s", self.store.location, self.store.count(), run_id)

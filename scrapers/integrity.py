@@ -24,12 +24,16 @@ START_ERROR = "harvest/start_error"
 """Stats key of the one-line reason a run did not start (the state held by another run or damaged, an
 output that cannot be written)."""
 
-NOT_COMMITTED = frozenset({"output", "no_output", "rejects", "state"})
-"""Causes after which the state keeps nothing of the run (the output or the rejects file lacks articles the
-run read, or the state itself failed), so that the next run fetches its articles again; nor does the
-rejects file receive the run's rejects, which that run writes. A run report that could not be written
-(`report`) fails the run but is not among them: its articles are delivered, in place, and rolling it back made
-the next run write every one of them again."""
+NOT_COMMITTED = frozenset({"output", "no_output", "state"})
+"""Causes after which the state keeps nothing of the run (the output lacks articles the run read, or the state
+itself failed), so that the next run fetches its articles again; nor does the rejects file receive the run's
+rejects, which that run writes. A run report that could not be written (`report`) fails the run but is not
+among them: its articles are delivered, in place, and rolling it back made the next run write every one of
+them again."""
+REJECTS_NOT_KEPT = "rejects"
+"""The cause after which the state keeps the run but none of its rejects (the rejects file could not be
+written): the next run fetches those again, and not the articles delivered in the output. Rolling the whole
+run back made the next run write every one of them again."""
 
 
 def note_error(stats: StatsCollector | None, cause: str, message: str) -> None:

@@ -293,6 +293,12 @@ class RedisStateStore:
             pipe.srem(self.key("runs"), run_id)
             pipe.execute()
 
+    def unstage(self, run_id: int, status: str) -> None:
+        """As `StateStore.unstage` (only this run stages under its key)."""
+        staged = self.client.hgetall(self.key("staged", run_id))
+        if dropped := [url for url, raw in staged.items() if json.loads(raw).get("status") == status]:
+            self.client.hdel(self.key("staged", run_id), *dropped)
+
     def commit_run(
         self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
     ) -> None:

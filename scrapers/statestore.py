@@ -306,6 +306,11 @@ class StateStore:
             db.execute("DELETE FROM staged WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'rolled_back' WHERE id = ?", (run_id,))
 
+    def unstage(self, run_id: int, status: str) -> None:
+        """Drop what `run_id` staged with `status`: the state keeps nothing of those URLs from this run."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM staged WHERE run_id = ? AND status = ?", (run_id, status))
+
     def commit_run(
         self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"
     ) -> None:
@@ -429,6 +434,8 @@ class Store(Protocol):
     def settle_unfinished(self) -> list[tuple[int, str]]: ...
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None: ...
+
+    def unstage(self, run_id: int, status: str) -> None: ...
 
     def commit_run(
         self, run_id: int, *, finished_at: datetime | None, report: dict[str, Any] | None, status: str = "committed"

@@ -107,6 +107,29 @@ def test_a_run_report_that_cannot_be_written_fails_the_run_and_keeps_its_deliver
     assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
 
 
+def test_a_rejects_file_that_cannot_be_written_fails_the_run_and_keeps_its_delivered_articles(tmp_path: Path) -> None:
+    """The rejects file could not be written: the run was rolled back whole, and the next run wrote every
+    article of its finished output again. Now the run fails (exit 2, one line), the state keeps its delivered
+    articles and not its reject, which the next run fetches again and writes to the rejects file."""
+    harvest = Harvest(tmp_path)
+    rejects = tmp_path / "rejects.jsonl"
+    Path(f"{rejects}.part").mkdir()  # where a run writes its rejects first: the first reject fails
+    failed = harvest.run()
+    assert failed.returncode == 2
+    (line,) = stderr_lines(failed.log)
+    assert line.startswith(f"{STATE_LINE}error: rejects: 1 error, the first: {rejects}.part not written")
+    assert sorted(record["url"] for record in failed.records) == ARTICLES
+    assert not rejects.exists()
+
+    Path(f"{rejects}.part").rmdir()
+    again = harvest.run()
+    assert again.returncode == 0, again.log[-2000:]
+    assert again.records == []  # were the 9 articles again
+    assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
+    (reject,) = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert reject["run_id"] == 2
+
+
 @contextmanager
 def written_by_another_crawl(output: Path) -> Iterator[bytes]:
     """`output`'s `.part` file holding another crawl's half-written lines, locked as a crawl holds it while

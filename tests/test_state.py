@@ -144,6 +144,16 @@ def test_what_a_run_staged_reads_back_as_it_was_staged(open_store: Opener, tmp_p
         assert store.staged(run_id + 1, URL) is None
 
 
+def test_a_run_unstaged_of_its_rejects_commits_the_rest(open_store: Opener, tmp_path: Path) -> None:
+    with open_store() as store:
+        run_id = staged_run(store, tmp_path / "out.jsonl")
+        store.stage(run_id, Staged(url=OTHER, status="rejected", fetched_at=NOW))
+        store.unstage(run_id, "rejected")
+        assert store.staged(run_id, OTHER) is None
+        store.commit_run(run_id, finished_at=NOW, report=None)
+        assert (store.count(), store.count("emitted"), store.known(OTHER)) == (1, 1, None)
+
+
 def test_runs_list_every_run_and_accept_marks_the_latest_committed_one(open_store: Opener, tmp_path: Path) -> None:
     """The baseline is the latest committed run that read articles: an hourly run that found nothing new
     measures no coverage, and as the baseline it left the coverage check nothing to compare."""
