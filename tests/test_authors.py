@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers.extract.authors import credit_note, split_byline, split_bylines
+from scrapers.extraction import extract_article
 
 
 @pytest.mark.parametrize(
@@ -84,6 +85,30 @@ def test_the_reader_and_the_pipeline_read_a_byline_alike() -> None:
     ("Jane Doe Updated 10:43", ["Jane Doe"]),
     ("Ann Lee and Ahmed al-Sharaa al-Shamsi", ["Ann Lee", "Ahmed al-Sharaa al-Shamsi"]),
     ("Valéry Giscard d'Estaing", ["Valéry Giscard d'Estaing"]),
+    # a day of the week before a date goes (aeb, thespacereview); a name that ends like one stays
+    ("by Jeff Foust Monday, November 18, 2019", ["Jeff Foust"]),
+    ("by Jeff Foust | Monday, November 18, 2019", ["Jeff Foust"]),
+    ("Rick Monday", ["Rick Monday"]),
+    ("Ann Lee, 12 May 2024", ["Ann Lee"]),
 ])
 def test_a_byline_s_dates_credentials_and_phrases_name_nobody(byline: str, names: list[str]) -> None:
     assert split_byline(byline)[0] == names
+
+
+STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the coming year. " * 8 + "</p>"
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    # lines of their own in a byline element are its parts apart (aeb: hosted.ap.org, thespacereview)
+    ('<div class="story-byline"><div>By LISA MASCARO and ERIC TUCKER</div><div>Associated Press</div></div>',
+     ["LISA MASCARO", "ERIC TUCKER", "Associated Press"]),
+    ('<h3 class="byline">by Jeff Foust<br><span class="datetime">Monday, November 18, 2019</span></h3>',
+     ["Jeff Foust"]),
+    # a box of parts read by the parts' own marks, not as one line (aeb: detroitnews)
+    ('<div class="byline-section"><div class="attribution"><span class="author">Tom Davies</span> '
+     '<span class="publication">Associated Press</span></div><div class="date">Published 11:34 PM EST Nov 19, 2019'
+     '</div></div>', ["Tom Davies"]),
+])
+def test_a_byline_element_is_read_by_its_lines(byline: str, names: list[str]) -> None:
+    page = f"<html><body><article><h1>Council passes the budget</h1>{byline}{STORY_TEXT}</article></body></html>"
+    assert extract_article(page.encode(), "https://news.example/politics/council-budget-1.html")["authors"] == names

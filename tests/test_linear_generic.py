@@ -15,6 +15,7 @@ from scrapers.extract import read_page, tags
 from scrapers.extract.authors import Byline
 from scrapers.extract.generic import (
     _TITLE_SEPARATOR,
+    LINE_BREAKS,
     TEASER_DEPTH,
     OtherStories,
     _byline_marked,
@@ -32,7 +33,7 @@ from scrapers.extract.generic import (
 from scrapers.extract.markup import INVISIBLE_TAGS, class_words, is_hidden, text_of
 from scrapers.extract.parsed import Element, Parsed, parse_page
 from scrapers.extract.tags import StoryArea
-from scrapers.extract.text import unique_ignoring_case
+from scrapers.extract.text import collapse_space, unique_ignoring_case
 from scrapers.extract.vocabulary import BOX_CLASS_WORDS
 
 URL = "https://example.com/news/story-1"
@@ -361,10 +362,30 @@ def byline_names_by_climbing(parsed: Parsed) -> Byline:
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
         if not found.names:
-            found = _read_bylines([text_of(el)])
+            found = _read_bylines([byline_text_whole(el)])
         if found.names:
             return found
     return Byline([], [])
+
+
+def byline_text_whole(el: etree._Element) -> str:
+    """A byline element's text as `_byline_text` gives it, read whole: its children that print a line of
+    their own apart (" | "), when each of its children in LINE_BREAKS holds only text."""
+    breaking = [child for child in el if isinstance(child.tag, str) and child.tag in LINE_BREAKS]
+    if not breaking or any(child.tag != "br" and len(child) for child in breaking):
+        return text_of(el)
+    lines, line = [], el.text or ""
+    for child in el:
+        own = child in breaking
+        text = "" if child.tag == "br" or not isinstance(child.tag, str) or child.tag in INVISIBLE_TAGS \
+            else text_of(child)
+        if own:
+            lines += [line, text]
+            line = child.tail or ""
+        else:
+            line += text + (child.tail or "")
+    lines.append(line)
+    return " | ".join(kept for kept in (collapse_space(line).strip() for line in lines) if kept)
 
 
 BYLINE_PARTS = (

@@ -66,7 +66,8 @@ _TITLED_ROLE = re.compile(
 # What a byline prints beside its names that names nobody: a date or time ("NOVEMBER 20", "2019 10:43"), an
 # academic or professional credential after a name ("Ilana Muhlstein, MS, RDN"), a name's suffix ("Jr.").
 _DATE_PART = re.compile(
-    r"^[\W\d]*\d[\W\d]*$|\d{1,2}:\d\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+    r"^[\W\d]*\d[\W\d]*$|\d{1,2}:\d\d|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|^\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{2,4})?$",
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(
@@ -84,6 +85,13 @@ NAME_PARTICLES = frozenset({
 # A time after a name: "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43".
 _TIME_AFTER = re.compile(
     r"(?:\s+(?:updated|published|posted))?\s+\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$", re.IGNORECASE,
+)
+# A day of the week, alone or after a name, before a date: "Jeff Foust Monday, November 18, 2019". Not the
+# Spanish, Italian or Portuguese names, which are names of people too ("Plácido Domingo").
+_WEEKDAY = re.compile(
+    r"(?:^|\s+)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag"
+    r"|freitag|samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$",
+    re.IGNORECASE,
 )
 # A kind of piece before "by": "Analysis by Chris Cillizza", "Photos by Ann Lee".
 _PIECE_BY = re.compile(
@@ -119,7 +127,10 @@ def read_byline(byline: str) -> Byline:
         return Byline([], [note] if (note := credit_note(" ".join([text, *notes]))) else [])
     names: list[str] = []
     text = _PIECE_BY.sub("", _VIEW_ALL.sub("", _EMAIL.sub(" ", text)))
-    for at, part in enumerate(_SEPARATORS.split(text)):
+    parts = _SEPARATORS.split(text)
+    for at, part in enumerate(parts):
+        if at + 1 < len(parts) and _DATE_PART.search(parts[at + 1]):
+            part = _WEEKDAY.sub("", part)  # "Jeff Foust Monday" before "November 18": the name
         name = clean_text(_ROLE_SUFFIX.sub("", _LABEL.sub("", part.strip(_AROUND_NAME))).strip(_AROUND_NAME))
         if not name or _ROLE.match(name) or (at and _TITLED_ROLE.search(name)):
             continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor": a role, nobody's name

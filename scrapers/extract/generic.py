@@ -755,11 +755,55 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
         found = _read_bylines(text_of(a) for a in el.iter("a"))
         # a text longer than MAX_BYLINE names nobody: not read past it (each of 2,000 nested author-classed
         # elements read whole grew with the square of their number)
-        if not found.names and (text := text_within(el, MAX_BYLINE)) is not None:
+        if not found.names and (text := _byline_text(el)) is not None:
             found = _read_bylines([text])
         if found.names:
             return found
     return _NOBODY
+
+
+LINE_BREAKS = frozenset({"br", "div", "p", "li", "h2", "h3", "h4", "h5", "h6", "time"})
+"""Children of a byline element that print on a line of their own: their texts are parts of the byline apart,
+not one run of letters ("By Ann Lee and Eric Tucker<div>Associated Press</div>" read "Eric TuckerAssociated
+Press"; "by Jeff Foust<br><span>Monday, November 18, 2019</span>" read "Jeff Foust Monday"). Only a byline
+whose such children all hold only text (`_own_line`) is read so: a child of further elements is a box of its
+own parts ("<div><span>Tom Davies</span><span>Associated Press</span></div>"), which their marks name better."""
+
+
+def _own_line(child: Element) -> bool:
+    """Whether `child` of a byline element prints a line of text of its own (`LINE_BREAKS`)."""
+    return isinstance(child.tag, str) and child.tag in LINE_BREAKS and (child.tag == "br" or not len(child))
+
+
+def _byline_text(el: Element) -> str | None:
+    """`text_within(el, MAX_BYLINE)`, with " | " (a byline separator) where a child in `LINE_BREAKS` begins
+    and ends a line of it; None past MAX_BYLINE."""
+    breaking = [child for child in el if isinstance(child.tag, str) and child.tag in LINE_BREAKS]
+    if not breaking or not all(_own_line(child) for child in breaking):
+        return text_within(el, MAX_BYLINE)
+    lines: list[str] = []
+    line = [el.text or ""]
+    size = len(line[0])
+    for child in el:
+        breaks = _own_line(child)
+        if breaks:
+            lines.append("".join(line))
+            line = []
+        if isinstance(child.tag, str) and child.tag != "br" and child.tag not in INVISIBLE_TAGS:
+            if (text := text_within(child, MAX_BYLINE)) is None:
+                return None
+            line.append(text)
+            size += len(text)
+        if breaks:
+            lines.append("".join(line))
+            line = []
+        line.append(child.tail or "")
+        size += len(child.tail or "")
+        if size > 2 * MAX_BYLINE:  # (collapsed, the text may still fit: read exactly below)
+            break
+    lines.append("".join(line))
+    text = " | ".join(kept for kept in (collapse_space(line).strip() for line in lines) if kept)
+    return text if len(text) <= MAX_BYLINE else None
 
 
 def _marks_byline(marks: str) -> bool:
