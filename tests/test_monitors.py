@@ -116,15 +116,16 @@ def test_news_spider_counts_a_challenge_page_as_no_content() -> None:
 
 
 def test_news_spider_tells_the_state_which_pages_to_try_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A page that may pass (a challenge page; a page whose reading raised) is tried again later; a page of
-    # another kind (a listing at an article URL) is remembered as no article (scrapers.harvest.NO_RECORD).
+    # A page that may pass (a challenge page; a listing at an article URL, most often the site's "not found"
+    # page of latest stories; a page whose reading raised) is tried again later (scrapers.harvest.NO_RECORD):
+    # a listing was remembered as no article, and a story that once answered with one was never asked for again.
     spider = news_spider()
     url = "https://www.example.com/news/2024/10/24/harbour-bridge-vote"
     links = "".join(f'<li><a href="/news/story-{n}">Story number {n} of the day</a></li>' for n in range(30))
     walled, listing, broken = (HtmlResponse(url, body=body.encode(), request=Request(url)) for body in (
         CHALLENGE, f"<html><head><title>News</title></head><body><ul>{links}</ul></body></html>", "<p>x</p>"))
     assert list(spider.parse_article(walled)) == list(spider.parse_article(listing)) == []
-    assert (walled.meta.get(NO_RECORD), listing.meta.get(NO_RECORD)) == ("missing", None)
+    assert (walled.meta.get(NO_RECORD), listing.meta.get(NO_RECORD)) == ("missing", "missing")
 
     def raises(*args: Any) -> None:
         raise ValueError("a page no reader expected")

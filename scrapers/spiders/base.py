@@ -266,6 +266,11 @@ class HarvestSpider(Spider):
                 # With a state, the URL is tried again later, not remembered as no article.
                 self.count("articles/no_content")
                 no_record(response, "missing")
+            elif reason == "listing":
+                # At an article URL, a listing is most often the site's "not found" page of latest stories, or
+                # where a story not yet (or no longer) published redirects to: remembered as no article, the
+                # story was never asked for again once it was there. With a state, it is tried again later.
+                no_record(response, "missing")
             self.logger.info("Not an article (%s): %s", reason, response.url)
             return None
         return item
