@@ -371,19 +371,27 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
     """Scrapy's `HttpCompressionMiddleware`, which lets the decoder's own error (`zlib.error`, `brotli.error`,
     `ZstdError`) out of the download when a body does not decode by its `Content-Encoding`: an unknown
     failure with a traceback. Such a body is given up (`decoding_failed`), as a browser gives it up; a body
-    past `DOWNLOAD_MAXSIZE` once decoded is still Scrapy's `size_cap`."""
+    past `DOWNLOAD_MAXSIZE` once decoded is still Scrapy's `size_cap`. A body in an encoding Scrapy does not
+    know (`Content-Encoding: x-gzip2`), which it passes on still encoded, is given up the same way: read as
+    markup, its bytes were no article, and the story was counted as a page of another kind and lost."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        encoding = b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
         try:
-            return super().process_response(request, response)
+            decoded = super().process_response(request, response)
         except IgnoreRequest:
             raise
         except Exception as error:  # whatever the decoder of a corrupt body raises
-            encoding = b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")
             raise Refused("decoding_failed", f"Not read {request.url}: its body does not decode as {encoding}"
                                              f" ({type(error).__name__}: {error})") from None
+        left = [coding.strip().lower() for value in decoded.headers.getlist("Content-Encoding")
+                for coding in value.decode("latin-1").split(",")]
+        if request.method != "HEAD" and any(coding not in ("", "identity") for coding in left):
+            raise Refused("decoding_failed", f"Not read {request.url}: its body is in an encoding this crawler "
+                                             f"does not know ({encoding})")
+        return decoded
 
 
 class EachOutput:
