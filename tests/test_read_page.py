@@ -256,3 +256,21 @@ def test_an_element_of_tens_of_thousands_of_attributes_keeps_its_first_thousand(
     value = attribute.partition("=")[2].strip('"')
     assert (body.get("a0"), body.get("a999"), body.get("a1000")) == (value, value, None)
     assert sel.css("h1::text").get() == "Titel"
+
+
+@pytest.mark.parametrize("label", ["idna", "undefined", "punycode", "rot13", "base64", "utf-16", "utf-32", "cp037"])
+@pytest.mark.parametrize("where", ["meta", "header"])
+def test_a_charset_no_page_is_read_by_is_passed_over(label: str, where: str) -> None:
+    # A page that is not valid UTF-8 (one cp1252 byte) and names such a label: `idna` and `undefined` raised out
+    # of the reading (the article rejected with a traceback), `rot13` raised LookupError, `utf-16` made the
+    # page CJK-looking noise without a title (fuzzer). Browsers pass such labels over.
+    meta = f'<meta charset="{label}">' if where == "meta" else ""
+    page = (f"<html><head>{meta}<title>Caf\xe9 owners vote</title></head><body><article><h1>Caf\xe9 owners vote"
+            "</h1>" + "<p>The owners of the caf\xe9 met on Tuesday and voted to stay open all year long.</p>" * 6
+            + "</article></body></html>").encode("cp1252")
+    content_type = f"text/html; charset={label}" if where == "header" else None
+    assert decode_page(page, content_type).count("Caf\xe9") == 2
+    assert extract.read_page(page, content_type).css("h1::text").get() == "Caf\xe9 owners vote"
+    if where == "meta":
+        record = extract_article(page, "https://news.example/cafe-owners-vote-1.html")
+        assert record["title"] == "Caf\xe9 owners vote" and record["body"].count("caf\xe9") == 6

@@ -75,14 +75,17 @@ def decode_page(html: bytes, content_type: str | None = None) -> str:
     if read_bom(html)[0]:  # a UTF-16 or UTF-32 byte order mark says it all, whatever the header says
         return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
     in_page = html_body_declared_encoding(html)
-    if in_page and _codec_name(in_page) not in (None, "utf-8"):
+    if in_page and (codec := _codec_name(in_page)) not in (None, "utf-8"):
         # The page's own charset where the header says UTF-8 and the bytes are not (a windows-1251 page
         # behind a server's default UTF-8 header): read as windows-1252 they were mojibake that looked like text.
-        return html.decode(in_page, "replace")
-    declared = http_content_type_encoding(content_type) or in_page
-    if declared and _codec_name(declared) == "utf-8":
+        return html.decode(codec, "replace")
+    in_header = http_content_type_encoding(content_type)
+    declared = next((label for label in (in_header, in_page) if label and _codec_name(label)), None)
+    if (declared and _codec_name(declared) == "utf-8") or (not declared and (in_header or in_page)):
+        # (labels no page is read by, in the header and the page alike: read as UTF-8 with cp1252 bytes)
         return html.removeprefix(b"\xef\xbb\xbf").decode("utf-8", CP1252_BYTES)
-    return html_to_unicode(content_type, html, auto_detect_fun=_guess)[1]
+    return html_to_unicode(content_type if declared and declared == in_header else None, html,
+                           auto_detect_fun=_guess)[1]
 
 
 UTF16_SNIFF = 1024
@@ -102,10 +105,24 @@ def _utf16_order(head: bytes) -> str | None:
 
 
 def _codec_name(encoding: str) -> str | None:
+    """The codec of the charset label `encoding`; None for a label no browser reads a page by: unknown, not a
+    text encoding (`rot13`, `base64`), one that cannot decode a page (`idna`, `undefined`), UTF-16 or UTF-32 (a
+    page in those is told by its bytes, above: declared on other bytes, it read as CJK-looking noise), or EBCDIC."""
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in NOT_PAGE_CODECS:
+        return None
+    return info.name
+
+
+NOT_PAGE_CODECS = frozenset({
+    "idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7", "utf-16", "utf-16-le",
+    "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140",
+})
+"""Codecs a charset label may name that read no page (see `_codec_name`): a page that declared one raised out of
+the reading (`UnicodeError: ... idna ...`), and the article went to the rejects file."""
 
 
 def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
