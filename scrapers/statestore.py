@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS staged (
 );
 """
 
+COLUMNS = {table: re.findall(r"^    ([a-z_]+) [A-Z]", body, re.MULTILINE)
+           for table, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", SCHEMA, re.DOTALL)}
+"""The columns of each table of `SCHEMA`, which a state file must have: a database of other tables under the
+same names passed SQLite's check, ran the whole crawl, and failed only at its commit, every run."""
+
 PART_SUFFIX = ".part"
 """Suffix of an output file while its run writes it."""
 
@@ -523,6 +528,11 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no committed row
         db.executescript(SCHEMA)
+        for table, columns in COLUMNS.items():
+            found = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+            if lacking := [column for column in columns if column not in found]:
+                raise StateDamaged(path, f"its table {table} has no column {', '.join(lacking)}: not this crawler's"
+                                         " state")
     except sqlite3.DatabaseError as error:
         db.close()
         raise StateDamaged(path, f"{type(error).__name__}: {error}") from error

@@ -3,6 +3,7 @@ against both backends (SQLite, and Redis on a real redis-server)."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, closing
@@ -278,6 +279,16 @@ def test_a_damaged_state_file_is_refused_on_open_and_the_lock_released(tmp_path:
     path.unlink()
     with StateStore.open(path) as store:  # the lock is free again, and a new file is built
         assert store.count() == 0
+
+
+def test_a_database_of_other_tables_under_the_same_names_is_refused_on_open(tmp_path: Path) -> None:
+    # It passed SQLite's check, ran the whole crawl and failed only at the commit, every hour (hostile review).
+    path = tmp_path / "state.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE articles (url TEXT PRIMARY KEY, status TEXT)")
+        db.commit()
+    with pytest.raises(StateDamaged, match=r"its table articles has no column first_seen, last_fetched, content_hash"):
+        StateStore.acquire(path)
 
 
 def test_an_emptied_state_file_is_refused_and_a_new_one_is_built_whole(tmp_path: Path) -> None:
