@@ -140,6 +140,9 @@ FEED_EXPORTERS = {  # nested fields as JSON cells (CSV) and nested elements (XML
 }
 LOG_FORMATTER = "scrapers.logformatter.ArticleLogFormatter"  # a dropped article is one line: reason and URL
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control opens an HTTP endpoint on loopback that runs Python in the crawl, and leaves its token
+# in a job file under ~/.local/state/scrapy for every run it did not end cleanly (hundreds, after months of cron).
+REMOTE_CONTROL_ENABLED = False
 
 # Project settings.
 REPLAY_DIR = ""

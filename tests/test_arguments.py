@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from tests.harness import ROOT
+from tests.harness import ROOT, project_crawler
 from tests.loopback import free_port
 
 SAMPLES = ROOT / "samples" / "thoidai"
@@ -272,3 +272,11 @@ def test_large_whole_numbers_and_fractions_of_seconds_are_valid(setting: str) ->
 
     name, value = setting.split("=")
     SETTINGS[name](Settings({name: value}), name)  # raises ValueError when refused
+
+
+def test_no_endpoint_that_runs_code_is_opened() -> None:
+    """Scrapy 2.19's remote control (an HTTP endpoint on loopback that runs Python in the crawl; its token left in
+    a job file by every run not ended cleanly) and the telnet console are off in the project's settings."""
+    crawler = project_crawler("news")
+    assert not crawler.settings.getbool("REMOTE_CONTROL_ENABLED")
+    assert not crawler.settings.getbool("TELNETCONSOLE_ENABLED")
