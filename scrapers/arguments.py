@@ -449,6 +449,7 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "CLOSESPIDER_TIMEOUT": seconds,
     "DOWNLOAD_TIMEOUT": seconds,
     "MAX_ARTICLES_PER_RUN": whole_number,
+    "SITEMAP_MAX_FILES": whole_number,
     "RETRY_TIMES": whole_number,
     "REDIRECT_MAX_TIMES": whole_number,
     "COOKIES_MAX_KEPT": whole_number,

@@ -210,9 +210,26 @@ class HarvestSpider(Spider):
                                 len(children), response.url, SITEMAP_MAX_DEPTH)
             self.count("sitemaps/too_deep", len(children))
             children = []
+        children = self.within_sitemap_bound(children)
         for child in children:
             yield self.sitemap_request(child.url, depth)
         yield from self.follow_articles(self.sitemap_articles(entries))
+
+    def within_sitemap_bound(self, children: list[Listed]) -> list[Listed]:
+        """The first of `children` (newest first) while the run has followed fewer than `SITEMAP_MAX_FILES`
+        sitemaps of indexes; the others counted under `sitemaps/over_run_bound`, said once in the log."""
+        bound = self.crawler.settings.getint("SITEMAP_MAX_FILES")
+        followed = int(self.crawler.stats.get_value("sitemaps/followed", 0)) if self.crawler.stats else 0
+        room = max(bound - followed, 0) if bound > 0 else len(children)
+        if len(children) > room:
+            if self.crawler.stats is None or not self.crawler.stats.get_value("sitemaps/over_run_bound"):
+                self.logger.warning("This run follows no more sitemaps: %d is SITEMAP_MAX_FILES (the others are"
+                                    " counted under sitemaps/over_run_bound)", bound)
+            self.count("sitemaps/over_run_bound", len(children) - room)
+            children = children[:room]
+        if children:
+            self.count("sitemaps/followed", len(children))
+        return children
 
     def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:
         """The entries of a sitemap worth following as articles (all, by default)."""
