@@ -204,6 +204,19 @@ def test_a_bare_number_that_names_no_date_is_no_date(text: str) -> None:
     assert parse_timestamp(text, timezone=None, now=FETCHED) is None
 
 
+@pytest.mark.parametrize("text", ["N/A", "a", "%s", "\u00ed", "now", "--"])
+def test_a_placeholder_without_a_digit_is_no_date(text: str) -> None:
+    # dateparser read "N/A" as the 30th of the fetch month, "a" and "%s" as the fetch day, "í" as the 1st of
+    # January (fuzzer: in article:published_time, the record passed with that date)
+    assert parse_timestamp(text, timezone=None, now=FETCHED) is None
+
+
+@pytest.mark.parametrize(("text", "days"), [("today", 0), ("yesterday", 1), ("heute", 0), ("hôm qua", 1)])
+def test_a_relative_word_without_a_digit_is_still_a_day(text: str, days: int) -> None:
+    moment = parse_timestamp(text, timezone=None, now=FETCHED)
+    assert moment is not None and (FETCHED.replace(tzinfo=None) - moment).days == days
+
+
 @pytest.mark.parametrize(("text", "moment"), [
     ("1714723200", datetime(2024, 5, 3, 8)), ("1714723200000", datetime(2024, 5, 3, 8))])
 def test_a_unix_time_is_still_read(text: str, moment: datetime) -> None:

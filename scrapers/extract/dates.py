@@ -194,10 +194,20 @@ def _no_date_number(text: str) -> bool:
     return _NUMBER.fullmatch(text) is not None and not (text.isdigit() and len(text) >= DATE_DIGITS)
 
 
+RELATIVE_WORD_MIN = 4
+"""Letters a date text without a digit has at least: one is a relative word ("today", "heute", "hier", "an hour
+ago"); shorter, a placeholder, which dateparser read as a day of the fetch month ("N/A", "a", "%s", "í")."""
+
+
+def _no_date_word(text: str) -> bool:
+    """Whether `text`, without a digit, is too short to name a day (`RELATIVE_WORD_MIN`)."""
+    return not any(char.isdigit() for char in text) and sum(char.isalpha() for char in text) < RELATIVE_WORD_MIN
+
+
 def _parse_with_dateparser(
     text: str, zone: ZoneInfo | None, now: datetime, languages: list[str] | None
 ) -> datetime | None:
-    if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text) or _no_date_number(text):
+    if len(text) > DATEPARSER_MAX_CHARS or _broken_machine_date(text) or _no_date_number(text) or _no_date_word(text):
         return None
     # dateparser reads "GMT+7" itself but not always; the caller strips it and applies it (`zone` is None then).
     bare = _without_zone_name(_GMT_OFFSET.sub("", text)).strip(" |,-")
