@@ -27,6 +27,8 @@ from scrapy.statscollectors import StatsCollector
 from w3lib.url import canonicalize_url
 
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8"}
+REPLAYED = "replayed"
+"""Flag of a response served from a saved page: its `Date` is the day it was saved, however long ago."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class SavedPage:
 
     def response(self, request: Request) -> Response:
         cls = XmlResponse if self.path.suffix == ".xml" else HtmlResponse
-        return cls(request.url, body=self.path.read_bytes(), encoding="utf-8", request=request, headers=self.headers())
+        return cls(request.url, body=self.path.read_bytes(), encoding="utf-8", request=request, headers=self.headers(),
+                   flags=[REPLAYED])
 
     def headers(self) -> dict[str, str]:
         headers = {"Content-Type": CONTENT_TYPES[self.path.suffix]}

@@ -316,7 +316,7 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               serve(b"\x1f\x8b\x08\x00 no gzip after all " * 64, headers={"Content-Encoding": "gzip"}))
         fault(38, "corrupt-deflate", "Content-Encoding: deflate over bytes that are no deflate",
               "failed:decoding_failed", serve(b"no deflate either " * 64, headers={"Content-Encoding": "deflate"}))
-        fault(61, "unknown-encoding", "a real page gzipped under Content-Encoding: x-gzip2",
+        fault(70, "unknown-encoding", "a real page gzipped under Content-Encoding: x-gzip2",
               "failed:decoding_failed",
               serve(gzip.compress(real_page(GOOD[3])), headers={"Content-Encoding": "x-gzip2"}))
         fault(39, "not-modified", "304 to a request that asked for no condition", "failed:http_304",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
 
 from scrapers.replay import ReplayDownloads, index_samples
 from tests.harness import ROOT
+from tests.test_monitors import news_spider
 
 SAMPLES = ROOT / "samples" / "thoidai"
 
@@ -50,3 +53,21 @@ def test_sitemap_is_served_as_xml() -> None:
     assert response.xpath("//*[local-name()='loc']/text()").getall() == [
         "https://thoidai.com.vn/sitemap-news.xml", "https://thoidai.com.vn/sitemaparticles-site-1.xml",
     ]
+
+
+def test_a_live_page_dated_long_before_the_clock_is_fetched_now_and_a_saved_one_as_saved() -> None:
+    # A server whose clock stood in 2019 dated the fetch then, and the page's 2024 publication time was nulled
+    # as lying in the future (hostile review). A cache's Date of a few days ago, and a saved page's, stand.
+    spider = news_spider()
+    now = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    spider.clock = lambda: now
+    url = "https://www.example.com/news/2024/10/24/harbour-bridge-vote"
+
+    def live(date: str) -> HtmlResponse:
+        return HtmlResponse(url, body=b"<p>x</p>", headers={"Date": date}, request=Request(url))
+
+    assert spider.fetch_time(live("Tue, 01 Jan 2019 00:00:00 GMT")) == now
+    assert spider.fetch_time(live("Mon, 30 Nov 2026 08:00:00 GMT")) == datetime(2026, 11, 30, 8, tzinfo=UTC)
+    saved = middleware().answer(Request(
+        "https://thoidai.com.vn/hai-nha-lanh-dao-nga-my-nhat-tri-hop-tac-giai-quyet-van-de-an-ninh-mang-142422.html"))
+    assert spider.fetch_time(saved) == datetime(2024, 10, 24, 8, tzinfo=UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
@@ -37,6 +37,7 @@ from scrapers.harvest import ARTICLE, NO_RECORD, SITEMAP_DEPTH
 from scrapers.items import Article
 from scrapers.pages import ArticlePage
 from scrapers.readerprocess import Reading, read_article_page
+from scrapers.replay import REPLAYED
 from scrapers.sites import profile_for_url
 
 SITEMAP_MAX_DEPTH = 2
@@ -53,6 +54,10 @@ time read none of their articles. Now the newest child's articles are fetched be
 EXTRACTION_ERROR = "extraction error"
 """Reason prefix of the reject of a page whose reading raised: `extraction error: ValueError: ...`."""
 
+
+BEHIND = timedelta(days=7)
+"""How long before the crawl's clock a live page's HTTP `Date` may lie: a cache serves a page with the `Date`
+of when its origin made it, hours or days ago; a week earlier, the server's clock is wrong."""
 
 class HarvestSpider(Spider):
     """A crawl of one site: subclasses say where to start and which listed links are articles
@@ -89,10 +94,13 @@ class HarvestSpider(Spider):
         on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`. A `Date`
         no page can have been made at (before `EARLIEST`, the Unix epoch of a server without a clock; later
         than the clock by more than `AHEAD`, `9999-12-31`, which overflowed the reading of the page's
-        dates) is the server's error: the clock's time is taken."""
+        dates) is the server's error: the clock's time is taken. So is one more than `BEHIND` before the clock,
+        but for a saved page (`REPLAYED`, served as of the day it was saved): a server whose clock stood in 2019
+        dated the fetch then, and the page's 2024 publication time, after it, was nulled as in the future."""
         now = self.clock()
         stated = http_date(header(response, b"Date"))
-        return stated if stated is not None and EARLIEST <= stated <= now + AHEAD else now
+        earliest = EARLIEST if REPLAYED in response.flags else now - BEHIND
+        return stated if stated is not None and max(EARLIEST, earliest) <= stated <= now + AHEAD else now
 
     def page(self, response: Response) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
