@@ -79,7 +79,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import ConnectionDone, ConnectionLost, ConnectionRefusedError, DNSLookupError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
-from twisted.web._newclient import HEADER, STATUS, HTTPParser
+from twisted.web._newclient import HEADER, STATUS, HTTPParser, ParseError
+from twisted.web.http import _MalformedChunkedDataError
 from w3lib.url import safe_url_string
 
 from scrapers.extract import read_page
@@ -634,7 +635,8 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
     """Why a fetch failed, as a short key: `timeout`, `dns`, `connection_refused`, `connection_reset`,
     `http_<status>`, `size_cap`, `decoding_failed`, `robots`, `redirect_limit`, `redirect_refused` (a redirect
     Scrapy will not follow, to `file:` or `javascript:`), `offsite`, `private_address`, `page_too_large`,
-    `unsupported_scheme`, `retry_after_too_long`, `other_<ExceptionName>`; `stopped` for a request a shutdown
+    `unsupported_scheme`, `retry_after_too_long`, `protocol_error` (an answer that breaks HTTP),
+    `other_<ExceptionName>`; `stopped` for a request a shutdown
     cancelled; None for what is no failure (a site without robots.txt)."""
     if isinstance(error, HttpError):
         status = error.response.status
@@ -651,8 +653,10 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
         return error.cause
     if isinstance(error, PageTooLarge):
         return "page_too_large"
-    if _headers_too_large(error):
+    if _caused_by(error, lambda value: isinstance(value, HeadersTooLarge)):
         return "size_cap"
+    if _caused_by(error, _protocol_error):
+        return "protocol_error"
     for kinds, cause in CAUSES:
         if isinstance(error, kinds):
             return cause
@@ -665,8 +669,16 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
     return f"other_{type(error).__name__}"
 
 
-def _headers_too_large(error: BaseException) -> bool:
-    """Whether `error` (Twisted's ResponseFailed, or Scrapy's error made of it) comes of `HeadersTooLarge`."""
+def _protocol_error(value: BaseException) -> bool:
+    """Whether `value` is Twisted's word that the answer broke HTTP: a status line or header it cannot parse, a
+    chunk size that is no number, conflicting `Content-Length`s. They were counted as `connection_reset`."""
+    return isinstance(value, (ParseError, _MalformedChunkedDataError)) or (
+        type(value) is ValueError and str(value).startswith("Invalid response"))
+
+
+def _caused_by(error: BaseException, kind: Callable[[BaseException], bool]) -> bool:
+    """Whether `error` (Twisted's ResponseFailed, or Scrapy's error made of it) comes of an exception `kind`
+    holds for."""
     seen: set[int] = set()
     pending: list[Any] = [error]
     while pending:
@@ -675,7 +687,7 @@ def _headers_too_large(error: BaseException) -> bool:
             continue
         seen.add(id(item))
         value = getattr(item, "value", item)  # a Failure's exception
-        if isinstance(value, HeadersTooLarge):
+        if isinstance(value, BaseException) and kind(value):
             return True
         if isinstance(value, BaseException):
             pending += [value.__cause__, value.__context__, *getattr(value, "reasons", ())]

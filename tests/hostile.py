@@ -213,6 +213,12 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
             request.end_headers()
         return handle
 
+    def raw(answer: bytes) -> Handler:
+        def handle(request: BaseHTTPRequestHandler) -> None:
+            request.wfile.write(answer)
+            request.close_connection = True
+        return handle
+
     def hang_before_headers(request: BaseHTTPRequestHandler) -> None:
         stop.wait(120)
 
@@ -316,6 +322,8 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               serve(b"\x1f\x8b\x08\x00 no gzip after all " * 64, headers={"Content-Encoding": "gzip"}))
         fault(38, "corrupt-deflate", "Content-Encoding: deflate over bytes that are no deflate",
               "failed:decoding_failed", serve(b"no deflate either " * 64, headers={"Content-Encoding": "deflate"}))
+        fault(71, "garbage-status-line", "answers 'HTTP/1.1 abc' as its status line", "failed:protocol_error",
+              raw(b"HTTP/1.1 abc\r\n\r\nhello"))
         fault(70, "unknown-encoding", "a real page gzipped under Content-Encoding: x-gzip2",
               "failed:decoding_failed",
               serve(gzip.compress(real_page(GOOD[3])), headers={"Content-Encoding": "x-gzip2"}))
