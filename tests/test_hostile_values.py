@@ -502,3 +502,15 @@ def test_a_feed_whose_gzip_is_broken_is_read_as_empty() -> None:
                                request=Request("https://www.example.com/feed.xml.gz"))
         assert list(spider.parse_feed(response)) == []
     assert spider.crawler.stats.get_value("listing/gzip_broken") == 1  # (Scrapy's gunzip reads a cut one so far)
+
+
+@pytest.mark.parametrize("tag", ["title", "textarea", "xmp", "plaintext"])
+def test_a_stray_raw_text_element_in_the_story_puts_no_markup_in_the_body(tag: str) -> None:
+    # An unclosed <title>, <textarea>, <xmp> or <plaintext> inside the story holds the rest of the page as text:
+    # it came into the body as literal markup ("</p><p>Paragraph 4: ...", fuzzer).
+    paragraphs = "".join(f"<p>Paragraph {n}: the council discussed the budget on Tuesday and left many questions "
+                         "open.</p>" for n in range(8))
+    html = (f'<html lang="en"><head><title>Budget</title></head><body><article><h1>Budget</h1>{paragraphs[:300]}'
+            f"<{tag}>{paragraphs[300:]}</article></body></html>").encode()
+    body = extract_article(html, "https://news.example.com/politics/budget-123.html", FETCHED)["body"]
+    assert body.startswith("Paragraph 0: the council") and "<" not in body and "Paragraph 1:" in body
