@@ -37,6 +37,23 @@ def test_a_date_past_what_a_datetime_holds_is_no_date_and_the_feed_is_read(date:
     assert entries[0].published is None
 
 
+def test_a_date_far_ahead_of_now_is_no_date_in_a_feed_or_a_sitemap() -> None:
+    # A placeholder 9999-12-31 sorted its entry ahead of every real one (newest_first) and, as a modification
+    # time, made its article due at every run (fuzzer). A day ahead (time zones, an embargo) stands.
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=20)
+    entries = feed_entries(feed("Fri, 31 Dec 9999 23:00:00 +0000"), "https://example.com/feed.xml")
+    assert entries[0].published is None
+    body = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            "<url><loc>https://example.com/news/one-story.html</loc><lastmod>9999-12-31</lastmod>"
+            "<news:news xmlns:news='http://www.google.com/schemas/sitemap-news/0.9'><news:publication_date>"
+            "9999-12-31T00:00:00Z</news:publication_date></news:news></url>"
+            f"<url><loc>https://example.com/news/two-story.html</loc><lastmod>{soon.isoformat()}</lastmod></url>"
+            "</urlset>").encode()
+    assert sitemap_entries(body, "https://example.com/sitemap.xml")[1] == [
+        Listed("https://example.com/news/one-story.html", None, None),
+        Listed("https://example.com/news/two-story.html", None, soon)]
+
+
 def test_a_sitemap_index_gives_its_sitemaps_with_their_dates() -> None:
     body = (b"<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
             b"<sitemap><loc>/sitemap-2019.xml</loc><lastmod>2019-12-31</lastmod></sitemap>"

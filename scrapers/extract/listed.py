@@ -6,7 +6,7 @@ import calendar
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 from lxml import etree
@@ -193,7 +193,7 @@ def _struct_time(value: time.struct_time | None) -> datetime | None:
     # feedparser gives every date as a UTC struct_time; one past what a datetime holds (a feed's
     # "9999-12-31T23:59:59-12:00" is in the year 10000) is no date, not a lost feed.
     try:
-        return datetime.fromtimestamp(calendar.timegm(value), UTC) if value else None
+        return _not_ahead(datetime.fromtimestamp(calendar.timegm(value), UTC)) if value else None
     except (ValueError, OverflowError, OSError):
         return None
 
@@ -205,5 +205,15 @@ def _w3c_date(text: str | None) -> datetime | None:
     except ValueError:
         return None
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+        moment = moment.replace(tzinfo=UTC)
+    return _not_ahead(moment)
+
+
+LISTED_AHEAD = timedelta(days=1)
+"""How far after now a feed's or sitemap's date may lie (time zones, an embargo); later is a placeholder
+(`9999-12-31`), which sorted its entry ahead of every real one (`newest_first`) and, as a modification time,
+made its article due at every run."""
+
+
+def _not_ahead(moment: datetime | None) -> datetime | None:
+    return moment if moment is None or moment <= datetime.now(UTC) + LISTED_AHEAD else None
