@@ -126,13 +126,17 @@ def next_page(sel: parsel.Selector, url: str) -> str | None:
     href = sel.css("link[rel=next]::attr(href), a[rel~=next]::attr(href)").get()
     if href:
         return absolute_url(href, url)
-    # Attributes read with `root.get`: parsel's `.attrib` copies them all, and lxml raises for an attribute whose
-    # name holds a control character (`<a \x01x="" href=...>`), which failed the listing's callback.
-    for anchor in sel.css("a[href]"):
-        label = " ".join((anchor.xpath("string()").get() or "").split())
-        aria = anchor.root.get("aria-label") or ""
+    # Attributes read with `get`: parsel's `.attrib` copies them all, and lxml raises for an attribute whose
+    # name holds a control character (`<a \x01x="" href=...>`), which failed the listing's callback. The anchors
+    # are lxml's own, their text `itertext`'s (XPath's string()): a parsel Selector and an XPath call per link
+    # took 5 s of a listing of 90,000 links.
+    for anchor in sel.root.iter("a"):
+        if (href := anchor.get("href")) is None:
+            continue
+        label = " ".join("".join(anchor.itertext()).split())
+        aria = anchor.get("aria-label") or ""
         if NEXT_LABEL.match(label) or NEXT_LABEL.match(aria):
-            return absolute_url(anchor.root.get("href"), url)
+            return absolute_url(href, url)
     return None
 
 
