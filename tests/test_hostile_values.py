@@ -514,3 +514,12 @@ def test_a_stray_raw_text_element_in_the_story_puts_no_markup_in_the_body(tag: s
             f"<{tag}>{paragraphs[300:]}</article></body></html>").encode()
     body = extract_article(html, "https://news.example.com/politics/budget-123.html", FETCHED)["body"]
     assert body.startswith("Paragraph 0: the council") and "<" not in body and "Paragraph 1:" in body
+
+
+@pytest.mark.parametrize(("text", "moment"), [
+    ("2024-W18-5", datetime(2024, 5, 3)),  # dateparser: the 18th of May
+    ("20240503T100000Z", datetime(2024, 5, 3, 10, tzinfo=UTC)),  # dateparser: the year 1750, out of the window
+    ("20240503T1000+0200", datetime(2024, 5, 3, 8, tzinfo=UTC)),
+])
+def test_iso_8601_week_dates_and_the_basic_form_are_read_as_iso(text: str, moment: datetime) -> None:
+    assert parse_timestamp(text, timezone=None, now=FETCHED) == moment

@@ -49,7 +49,12 @@ _ZONE_NAME = re.compile(
 (an unbounded `\\s*` pair made a long run of spaces cost seconds)."""
 # "10:27 | 17/06/2021": MasterCMS and many Vietnamese sites print time, a bar, then day/month/year.
 _TIME_BAR_DATE = re.compile(r"(\d{1,2}):(\d{2})\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_LIKE = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}-\d)([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[+-]\d{2}:?\d{2})?$"
+    r"|^\d{8}T\d{4}(\d{2})?(Z|[+-]\d{2}:?\d{2})?$"
+)
+"""ISO 8601 as Python reads it: extended ("2024-05-03T10:00:00+02:00"), a week date ("2024-W18-5", which dateparser
+read as the 18th of May) and the basic form with a time ("20240503T100000Z", which it read as the year 1750)."""
 
 
 def parse_timestamp(
