@@ -523,3 +523,12 @@ def test_a_stray_raw_text_element_in_the_story_puts_no_markup_in_the_body(tag: s
 ])
 def test_iso_8601_week_dates_and_the_basic_form_are_read_as_iso(text: str, moment: datetime) -> None:
     assert parse_timestamp(text, timezone=None, now=FETCHED) == moment
+
+
+@pytest.mark.parametrize("printed", ["Mon, 32 May 2024", "2024-124"])
+def test_a_date_line_that_names_a_year_alone_gives_no_first_of_january(printed: str) -> None:
+    # htmldate's last resort read the year alone and gave the 1st of January (fuzzer)
+    story = "<p>" + "Der Stadtrat hat am Dienstag über den neuen Haushalt beraten und vieles offen gelassen. " * 8
+    html = (f'<html lang="de"><head><title>Haushalt</title></head><body><article><h1>Haushalt</h1>'
+            f'<span class="date">{printed}</span>{story}</p></article></body></html>').encode()
+    assert extract_article(html, "https://news.example.de/politik/haushalt-123.html", FETCHED)["published_at"] is None
