@@ -90,6 +90,10 @@ def test_the_reader_and_the_pipeline_read_a_byline_alike() -> None:
     ("by Jeff Foust | Monday, November 18, 2019", ["Jeff Foust"]),
     ("Rick Monday", ["Rick Monday"]),
     ("Ann Lee, 12 May 2024", ["Ann Lee"]),
+    # markup and JSON given as an author's text (fuzzer): a script names nobody, a tag leaves its text
+    ("<script>alert(1)</script>", []),
+    ('{"name":"x"}', []),
+    ("Ann <b>Lee</b>", ["Ann Lee"]),
 ])
 def test_a_byline_s_dates_credentials_and_phrases_name_nobody(byline: str, names: list[str]) -> None:
     assert split_byline(byline)[0] == names

@@ -93,6 +93,10 @@ _WEEKDAY = re.compile(
     r"|freitag|samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$",
     re.IGNORECASE,
 )
+# Markup a page's author text carries as text (escaped in a meta tag or JSON-LD): a script goes with its code, other
+# tags leave their text ("Ann <b>Lee</b>"); it was kept in the name ("<script>alert </script>", fuzzer).
+_SCRIPT_IN_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG_IN_TEXT = re.compile(r"</?[a-zA-Z][^<>]*>")
 # A kind of piece before "by": "Analysis by Chris Cillizza", "Photos by Ann Lee".
 _PIECE_BY = re.compile(
     r"^(?:analysis|opinion|commentary|story|text|words|report|reporting|interview|review|photos?|video)\s+by\s+",
@@ -120,7 +124,9 @@ def read_byline(byline: str) -> Byline:
     text is longer than a byline can be."""
     if len(byline) > MAX_BYLINE:
         return Byline([], [])
-    text = clean_text(byline) or ""
+    text = clean_text(_TAG_IN_TEXT.sub(" ", _SCRIPT_IN_TEXT.sub(" ", byline))) or ""
+    if text.startswith(("{", "[")):
+        return Byline([], [])  # a JSON value given as the author's name ('{"name":"x"}')
     notes = [note for note in (clean_text(n) for n in _NOTE_IN_PARENS.findall(text)) if note]
     text = clean_text(_NOTE_IN_PARENS.sub(" ", text)) or ""
     if _CREDIT_ONLY.match(text):
