@@ -56,9 +56,7 @@ def run_errors(stats: dict[str, Any]) -> dict[str, str]:
     if stored and "output" not in errors:
         errors["output"] = f"{_plural(stored, 'output file')} could not be stored (see the log)"
     written = int(stats.get("item_scraped_count", 0))
-    # (after a state error the output files are left unstored on purpose: scrapers/outputfiles.py)
-    lost = {"output", "state"} & errors.keys()
-    if written and not stored and not _total(stats, "feedexport/success_count/") and not lost:
+    if written and not stored and not _total(stats, "feedexport/success_count/") and "output" not in errors:
         errors["no_output"] = (f"{_plural(written, 'article')} read and no output file received them"
                                " (give one with -o FILE or FEEDS)")
     return errors

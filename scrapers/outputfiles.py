@@ -18,9 +18,7 @@ never be written stops the run before its first request, with one line (exit sta
 or written, a path that is a folder. Scrapy's own exporter found these only when the first article came,
 logged a traceback per article and carried on: with a bad `FEED_EXPORT_ENCODING` every article was lost and
 the run exited 0. Whatever else fails while an article is exported is an `output` error of the run, logged
-in one line, and the run's outputs are then not put in place. Nor are they when the run has a state that failed
-before the end (cause `state`): the state keeps none of the run's articles, so the next run writes them again,
-and an output left in place held each of them twice across the two runs.
+in one line, and the run's outputs are then not put in place.
 """
 
 from __future__ import annotations
@@ -44,7 +42,7 @@ from scrapy.extensions.feedexport import logger as feedexport_logger
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from scrapers.integrity import ERRORS, START_ERROR, note_error
+from scrapers.integrity import START_ERROR, note_error
 from scrapers.partfiles import being_written, lock_part, names
 from scrapers.statestore import PART_SUFFIX
 
@@ -146,24 +144,20 @@ class CheckedFeedExporter(FeedExporter):
                             " crawl its own output path (%(time)s in it, or the worker's name)")
 
     async def close_spider(self, spider: Spider) -> None:
-        state_failed = bool(self.crawler.settings.get("STATE_URI")) and self.crawler.stats is not None \
-            and bool(self.crawler.stats.get_value(f"{ERRORS}state"))
-        if self.failed or state_failed:  # an output without some of the run's articles is not put in place, as a
-            # broken file is not; nor one whose articles the state will not keep (the next run writes them again)
-            why = "it lacks articles of the run" if self.failed else "the state failed, the next run writes them"
+        if self.failed:  # an output without some of the run's articles is not put in place, as a broken file is not
             for slot in self.slots:
-                self.abandon(slot, why)
+                self.abandon(slot)
         await super().close_spider(spider)
 
     @staticmethod
-    def abandon(slot: FeedSlot, why: str) -> None:
+    def abandon(slot: FeedSlot) -> None:
         """Leave the output of `slot` unstored: its `.part` removed, nothing renamed into place or uploaded."""
         if isinstance(slot.storage, AtomicFileFeedStorage):
             slot.storage.discard(slot.file)
         elif slot.file is not None:
             with contextlib.suppress(OSError):  # a full disk: what is left in the buffer cannot be written
                 slot.file.close()
-        logger.error("Output %s not stored: %s", slot.uri, why)
+        logger.error("Output %s not stored: it lacks articles of the run", slot.uri)
         slot.itemcount, slot.store_empty = 0, False  # Scrapy stores neither an empty nor a partial file then
 
     def item_scraped(self, item: Any, spider: Spider) -> None:

@@ -504,18 +504,6 @@ def test_a_feed_whose_gzip_is_broken_is_read_as_empty() -> None:
     assert spider.crawler.stats.get_value("listing/gzip_broken") == 1  # (Scrapy's gunzip reads a cut one so far)
 
 
-@pytest.mark.parametrize("tag", ["title", "textarea", "xmp", "plaintext"])
-def test_a_stray_raw_text_element_in_the_story_puts_no_markup_in_the_body(tag: str) -> None:
-    # An unclosed <title>, <textarea>, <xmp> or <plaintext> inside the story holds the rest of the page as text:
-    # it came into the body as literal markup ("</p><p>Paragraph 4: ...", fuzzer).
-    paragraphs = "".join(f"<p>Paragraph {n}: the council discussed the budget on Tuesday and left many questions "
-                         "open.</p>" for n in range(8))
-    html = (f'<html lang="en"><head><title>Budget</title></head><body><article><h1>Budget</h1>{paragraphs[:300]}'
-            f"<{tag}>{paragraphs[300:]}</article></body></html>").encode()
-    body = extract_article(html, "https://news.example.com/politics/budget-123.html", FETCHED)["body"]
-    assert body.startswith("Paragraph 0: the council") and "<" not in body and "Paragraph 1:" in body
-
-
 @pytest.mark.parametrize(("text", "moment"), [
     ("2024-W18-5", datetime(2024, 5, 3)),  # dateparser: the 18th of May
     ("20240503T100000Z", datetime(2024, 5, 3, 10, tzinfo=UTC)),  # dateparser: the year 1750, out of the window
@@ -523,12 +511,3 @@ def test_a_stray_raw_text_element_in_the_story_puts_no_markup_in_the_body(tag: s
 ])
 def test_iso_8601_week_dates_and_the_basic_form_are_read_as_iso(text: str, moment: datetime) -> None:
     assert parse_timestamp(text, timezone=None, now=FETCHED) == moment
-
-
-@pytest.mark.parametrize("printed", ["Mon, 32 May 2024", "2024-124"])
-def test_a_date_line_that_names_a_year_alone_gives_no_first_of_january(printed: str) -> None:
-    # htmldate's last resort read the year alone and gave the 1st of January (fuzzer)
-    story = "<p>" + "Der Stadtrat hat am Dienstag über den neuen Haushalt beraten und vieles offen gelassen. " * 8
-    html = (f'<html lang="de"><head><title>Haushalt</title></head><body><article><h1>Haushalt</h1>'
-            f'<span class="date">{printed}</span>{story}</p></article></body></html>').encode()
-    assert extract_article(html, "https://news.example.de/politik/haushalt-123.html", FETCHED)["published_at"] is None

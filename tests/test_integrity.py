@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from scrapy import Spider
 
 from scrapers.outputfiles import AtomicFileFeedStorage, OutputInUse
 from scrapers.settings import ITEM_PIPELINES
-from scrapers.statestore import StateStore
 from tests import sitecopy
 from tests.brokenparts import BROKEN
 from tests.harness import ROOT
@@ -129,31 +128,6 @@ def test_a_rejects_file_that_cannot_be_written_fails_the_run_and_keeps_its_deliv
     assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
     (reject,) = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
     assert reject["run_id"] == 2
-
-
-def test_a_state_that_fails_during_the_run_leaves_no_output_its_next_run_writes_again(tmp_path: Path) -> None:
-    """The state failed as the run opened (a full disk; here a trigger that refuses the run's row): the crawl went
-    on, put its output in place and did not commit, and the next run wrote every article again (hostile review).
-    Now the output is not put in place either: each article is written once, by the next run."""
-    harvest = Harvest(tmp_path)
-    (tmp_path / "state").mkdir()
-    with StateStore.open(tmp_path / "state" / "thoidai.db"):
-        pass
-    with closing(harvest.state()) as db:
-        db.execute("CREATE TRIGGER full BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'database or disk is full');"
-                   " END")
-        db.commit()
-    failed = harvest.run()
-    assert failed.returncode == 2
-    (line,) = stderr_lines(failed.log)
-    assert line.startswith(f"{STATE_LINE}error: state: ") and "database or disk is full" in line
-    assert failed.records == []
-    with closing(harvest.state()) as db:
-        db.execute("DROP TRIGGER full")
-        db.commit()
-    again = harvest.run()
-    assert again.returncode == 0, again.log[-2000:]
-    assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
 
 
 @contextmanager

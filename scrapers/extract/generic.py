@@ -496,9 +496,6 @@ def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> 
                           extensive_search=True, outputformat="%Y-%m-%dT%H:%M:%S")
     except (ValueError, OverflowError):  # htmldate on a broken date text ("2000-1-1T00:00:00+3000"): no date
         found = None
-    if found and found.endswith("-01-01T00:00:00"):
-        # htmldate's reading of a year alone: "Mon, 32 May 2024" and "2024-124" gave the 1st of January (fuzzer)
-        found = None
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
 
 

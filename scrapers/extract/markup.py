@@ -69,11 +69,7 @@ def texts_holding(joined: str, stems: Iterable[str]) -> list[int]:
     return list(dict.fromkeys(texts_at(joined, sorted(starts))))
 
 
-INVISIBLE_TAGS = frozenset({
-    "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head",
-    # raw text elements: left open in a story, each held the rest of it as text, literal markup in the body
-    "title", "textarea", "xmp", "plaintext",
-})
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head"})
 
 
 SKIP_TAGS = INVISIBLE_TAGS | frozenset({"figure", "figcaption", "aside", "nav", "footer", "form", "header", "table"})
