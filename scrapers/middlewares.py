@@ -373,8 +373,9 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
     `ZstdError`) out of the download when a body does not decode by its `Content-Encoding`: an unknown
     failure with a traceback. Such a body is given up (`decoding_failed`), as a browser gives it up; a body
     past `DOWNLOAD_MAXSIZE` once decoded is still Scrapy's `size_cap`. A body in an encoding Scrapy does not
-    know (`Content-Encoding: x-gzip2`), which it passes on still encoded, is given up the same way: read as
-    markup, its bytes were no article, and the story was counted as a page of another kind and lost."""
+    know (`Content-Encoding: x-gzip2`), which it passes on still encoded, is given up the same way when its bytes
+    are no text (`_binary`): read as markup, they were no article, and the story was counted as a page of another
+    kind and lost. A text body under such a header (`utf-8`, `none`) is read, as a browser reads it."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
@@ -389,10 +390,22 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
                                              f" ({type(error).__name__}: {error})") from None
         left = [coding.strip().lower() for value in decoded.headers.getlist("Content-Encoding")
                 for coding in value.decode("latin-1").split(",")]
-        if request.method != "HEAD" and any(coding not in ("", "identity") for coding in left):
+        if any(coding not in ("", "identity") for coding in left) and _binary(decoded.body):
             raise Refused("decoding_failed", f"Not read {request.url}: its body is in an encoding this crawler "
                                              f"does not know ({encoding})")
         return decoded
+
+
+BINARY_SNIFF = 512
+"""Bytes of a body looked at to tell text from an encoding's output."""
+
+
+def _binary(body: bytes) -> bool:
+    """Whether `body` begins as no text does: control bytes (other than tab, line feed, form feed and carriage
+    return) in its first `BINARY_SNIFF` bytes, as gzip, brotli and zstd output has. A text body under a
+    `Content-Encoding` no one knows (a server's `utf-8`, `none`, `binary`) is read as it is, as a browser reads it."""
+    head = body[:BINARY_SNIFF]
+    return any(byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D) for byte in head)
 
 
 class EachOutput:

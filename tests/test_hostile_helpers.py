@@ -4,6 +4,7 @@ middleware in process (Scrapy's get_crawler)."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from scrapers.middlewares import (
     PageTooLarge,
     Refused,
     RefuseOversizePages,
+    RefuseUndecodableBodies,
     RetryAfter,
     error_message,
     failure_cause,
@@ -260,3 +262,24 @@ def test_a_malformed_canonical_link_is_no_canonical_url() -> None:
     record = extract_article(page, "https://news.example.com/2024/05/03/hafen-4411223.html")
     assert record["canonical_url"] is None
     assert record["title"] == "Der Hafen brennt"
+
+
+@pytest.mark.parametrize(("coding", "body", "refused"), [
+    (b"x-gzip2", gzip.compress(b"<html><body><p>Hallo</p></body></html>" * 20), True),  # read as markup: no article
+    (b"utf-8", b"<html><body><p>Hallo</p></body></html>", False),  # a server's mistake a browser reads past
+    (b"none", b"<html><body><p>Hallo</p></body></html>", False),
+    (b"x-gzip2", b"", False),  # a 204 or 304 with the header
+])
+def test_a_body_in_an_encoding_no_one_knows_is_refused_only_when_it_is_no_text(
+    coding: bytes, body: bytes, refused: bool
+) -> None:
+    crawler = get_crawler(settings_dict={"DOWNLOAD_MAXSIZE": 1 << 20})
+    middleware = RefuseUndecodableBodies.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    response = HtmlResponse(request.url, body=body, headers={"Content-Encoding": coding}, request=request)
+    if refused:
+        with pytest.raises(Refused) as caught:
+            middleware.process_response(request, response)
+        assert caught.value.cause == "decoding_failed"
+    else:
+        assert middleware.process_response(request, response).body == body
