@@ -211,9 +211,13 @@ def test_a_placeholder_without_a_digit_is_no_date(text: str) -> None:
     assert parse_timestamp(text, timezone=None, now=FETCHED) is None
 
 
-@pytest.mark.parametrize(("text", "days"), [("today", 0), ("yesterday", 1), ("heute", 0), ("hôm qua", 1)])
-def test_a_relative_word_without_a_digit_is_still_a_day(text: str, days: int) -> None:
-    moment = parse_timestamp(text, timezone=None, now=FETCHED)
+@pytest.mark.parametrize(("text", "language", "days"), [
+    ("today", None, 0), ("yesterday", None, 1), ("heute", None, 0), ("hôm qua", None, 1),
+    # a word of a character or two (the review of the change), and a short word of an alphabet
+    ("hoy", "es", 0), ("今天", "zh", 0), ("昨天", "zh", 1), ("今日", "ja", 0), ("어제", "ko", 1),
+])
+def test_a_relative_word_without_a_digit_is_still_a_day(text: str, language: str | None, days: int) -> None:
+    moment = parse_timestamp(text, timezone=None, now=FETCHED, languages=[language] if language else None)
     assert moment is not None and (FETCHED.replace(tzinfo=None) - moment).days == days
 
 

@@ -200,13 +200,22 @@ def _no_date_number(text: str) -> bool:
 
 
 RELATIVE_WORD_MIN = 4
-"""Letters a date text without a digit has at least: one is a relative word ("today", "heute", "hier", "an hour
-ago"); shorter, a placeholder, which dateparser read as a day of the fetch month ("N/A", "a", "%s", "í")."""
+"""Letters of an alphabet a date text without a digit has at least: one is a relative word ("today", "heute",
+"hier", "an hour ago"); shorter, a placeholder, which dateparser read as a day of the fetch month ("N/A", "a",
+"%s", "í"). Short relative words that are words (`SHORT_RELATIVE_WORDS`) and text in a script whose words are
+a character or two ("今天", "어제") stay dateparser's."""
+SHORT_RELATIVE_WORDS = frozenset({"hoy", "azi", "dün"})
+"""Relative words of fewer than `RELATIVE_WORD_MIN` letters: Spanish and Romanian "today", Turkish "yesterday"."""
+ALPHABET_END = 0x0530
+"""Code points below this are Latin, Greek and Cyrillic letters, whose words are longer than a character or two."""
 
 
 def _no_date_word(text: str) -> bool:
     """Whether `text`, without a digit, is too short to name a day (`RELATIVE_WORD_MIN`)."""
-    return not any(char.isdigit() for char in text) and sum(char.isalpha() for char in text) < RELATIVE_WORD_MIN
+    if any(char.isdigit() or ord(char) >= ALPHABET_END for char in text):
+        return False
+    return sum(char.isalpha() for char in text) < RELATIVE_WORD_MIN and text.strip().casefold() not in \
+        SHORT_RELATIVE_WORDS
 
 
 def _parse_with_dateparser(
