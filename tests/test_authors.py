@@ -109,6 +109,10 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
     ('<h3 class="byline">by Jeff Foust<br><span class="datetime">Monday, November 18, 2019</span></h3>',
      ["Jeff Foust"]),
     # a box of parts read by the parts' own marks, not as one line (aeb: detroitnews)
+    # a date line after the names: its label names nobody, a <time> is no line of its own (the review)
+    ('<div class="byline">By Ann Lee<br>Updated <time>10:30 AM</time></div>', ["Ann Lee"]),
+    ('<div class="byline">By Ann Lee | Published <time>May 12, 2024 10:30</time></div>', ["Ann Lee"]),
+    ('<div class="byline">By Ann Lee on <time>May 12, 2024</time></div>', []),
     ('<div class="byline-section"><div class="attribution"><span class="author">Tom Davies</span> '
      '<span class="publication">Associated Press</span></div><div class="date">Published 11:34 PM EST Nov 19, 2019'
      '</div></div>', ["Tom Davies"]),

@@ -82,6 +82,12 @@ NAME_PARTICLES = frozenset({
     "do", "los", "las", "y", "e", "i", "bin", "binti", "bint", "al", "el", "ibn", "ben", "ter", "ten", "zu", "zur",
     "af", "av", "och", "und", "et", "st", "mc", "d", "l",
 })
+# What a date line prints before its date, left alone once the date is read off: "Updated", "Published on".
+_DATE_LABEL = re.compile(
+    r"^(?:(?:last\s+)?updated|published|posted|first\s+published|aktualisiert|veröffentlicht|publié|mis\s+à\s+jour"
+    r"|actualizado|publicado|aggiornato|pubblicato)(?:\s+(?:on|at|am|le|el|il))?$",
+    re.IGNORECASE,
+)
 # A time after a name: "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43".
 _TIME_AFTER = re.compile(
     r"(?:\s+(?:updated|published|posted))?\s+\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$", re.IGNORECASE,
@@ -142,8 +148,8 @@ def read_byline(byline: str) -> Byline:
             continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor": a role, nobody's name
         name = _TIME_AFTER.sub("", name)  # "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43": the name
         if (not name or BYLINE_LABEL.match(name) or _DATE_PART.search(name) or (at and _CREDENTIAL.match(name))
-                or _phrase(name)):
-            continue  # "By" alone, "NOVEMBER 20", "10:43", "MS", "Print this article": nobody's name
+                or _phrase(name) or _DATE_LABEL.match(name)):
+            continue  # "By" alone, "NOVEMBER 20", "10:43", "MS", "Print this article", "Updated": nobody's name
         if AGENCY.match(name):
             notes.append(name)
         names.append(name)

@@ -762,7 +762,7 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     return _NOBODY
 
 
-LINE_BREAKS = frozenset({"br", "div", "p", "li", "h2", "h3", "h4", "h5", "h6", "time"})
+LINE_BREAKS = frozenset({"br", "div", "p", "li", "h2", "h3", "h4", "h5", "h6"})
 """Children of a byline element that print on a line of their own: their texts are parts of the byline apart,
 not one run of letters ("By Ann Lee and Eric Tucker<div>Associated Press</div>" read "Eric TuckerAssociated
 Press"; "by Jeff Foust<br><span>Monday, November 18, 2019</span>" read "Jeff Foust Monday"). Only a byline
@@ -799,8 +799,8 @@ def _byline_text(el: Element) -> str | None:
             line = []
         line.append(child.tail or "")
         size += len(child.tail or "")
-        if size > 2 * MAX_BYLINE:  # (collapsed, the text may still fit: read exactly below)
-            break
+        if size > 2 * MAX_BYLINE:  # (collapsed, it may fit still: read as one line, `text_within` reads exactly)
+            return text_within(el, MAX_BYLINE)
     lines.append("".join(line))
     text = " | ".join(kept for kept in (collapse_space(line).strip() for line in lines) if kept)
     return text if len(text) <= MAX_BYLINE else None
