@@ -26,6 +26,7 @@ from scrapers.extract.dates import http_date, parse_timestamp
 from scrapers.extract.discover import next_page
 from scrapers.extract.listed import SITEMAP_MAX_URLS, sitemap_entries
 from scrapers.extraction import _pipelines, extract_article
+from scrapers.harvest import SITEMAP_DEPTH
 from scrapers.middlewares import retry_after_seconds
 from scrapers.pages import ArticlePage
 from scrapers.sites import profile_for_url
@@ -298,24 +299,30 @@ def test_a_sitemap_is_read_to_the_protocols_limit_of_urls() -> None:
 
 def test_sitemap_indexes_fan_out_to_at_most_sitemap_max_files_sitemaps_a_run() -> None:
     """An index of 3,000 indexes of 50,000 sitemaps each (within the protocol's limits) queued sitemaps until the
-    crawl held 1.3 GB and took 270 s to stop on SIGTERM (hostile review). A run follows SITEMAP_MAX_FILES
-    sitemaps of indexes at most, newest first."""
+    crawl held 1.3 GB and took 270 s to stop on SIGTERM (hostile review). A crawl follows SITEMAP_MAX_FILES
+    sitemaps of indexes at most, newest first; children that may be indexes take half the room left, so that
+    an index of 1,000 indexes leaves room for their sitemaps of articles (the review of the change)."""
     spider = news_spider()
     bound = spider.crawler.settings.getint("SITEMAP_MAX_FILES")
 
-    def index(name: str, count: int) -> XmlResponse:
+    def index(name: str, count: int, depth: int) -> XmlResponse:
         children = "".join(f"<sitemap><loc>https://www.example.com/{name}-{n}.xml</loc><lastmod>2024-10-01T"
                            f"{n // 60:02d}:{n % 60:02d}:00Z</lastmod></sitemap>" for n in range(count))
         body = f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{children}'
-        return XmlResponse(f"https://www.example.com/{name}.xml", body=(body + "</sitemapindex>").encode())
+        url = f"https://www.example.com/{name}.xml"
+        return XmlResponse(url, body=(body + "</sitemapindex>").encode(),
+                           request=Request(url, meta={SITEMAP_DEPTH: depth}))
 
-    first = list(spider.parse_sitemap(index("news", bound - 10)))
-    second = list(spider.parse_sitemap(index("archive", 50)))
-    assert (len(first), len(second)) == (bound - 10, 10)
-    assert all(request.url.startswith("https://www.example.com/archive-") for request in second)
-    assert {request.url for request in second} == {f"https://www.example.com/archive-{n}.xml" for n in range(40, 50)}
-    assert spider.crawler.stats.get_value("sitemaps/over_run_bound") == 40
-    assert list(spider.parse_sitemap(index("more", 5))) == []
+    days = list(spider.parse_sitemap(index("day", bound, 0)))  # the root index (robots.txt's): 1,000 day indexes
+    assert len(days) == bound // 2
+    assert {request.url for request in days} == {f"https://www.example.com/day-{n}.xml"
+                                                 for n in range(bound // 2, bound)}
+    newest_day = list(spider.parse_sitemap(index("day-999-articles", 3, 1)))  # a day index: its sitemaps of articles
+    assert len(newest_day) == 3
+    crowded = list(spider.parse_sitemap(index("day-998-articles", 50_000, 1)))
+    assert len(crowded) == bound - bound // 2 - 3
+    assert list(spider.parse_sitemap(index("day-997-articles", 5, 1))) == []
+    assert spider.crawler.stats.get_value("sitemaps/over_run_bound") == bound // 2 + 50_000 - len(crowded) + 5
 
 
 def test_a_sitemap_of_entries_without_a_url_is_read_no_further_than_twice_the_limit() -> None:

@@ -218,17 +218,21 @@ class HarvestSpider(Spider):
                                 len(children), response.url, SITEMAP_MAX_DEPTH)
             self.count("sitemaps/too_deep", len(children))
             children = []
-        children = self.within_sitemap_bound(children)
+        children = self.within_sitemap_bound(children, leaves=depth >= SITEMAP_MAX_DEPTH)
         for child in children:
             yield self.sitemap_request(child.url, depth)
         yield from self.follow_articles(self.sitemap_articles(entries))
 
-    def within_sitemap_bound(self, children: list[Listed]) -> list[Listed]:
-        """The first of `children` (newest first) while the run has followed fewer than `SITEMAP_MAX_FILES`
-        sitemaps of indexes; the others counted under `sitemaps/over_run_bound`, said once in the log."""
+    def within_sitemap_bound(self, children: list[Listed], *, leaves: bool) -> list[Listed]:
+        """The first of `children` (newest first) while this crawl has followed fewer than `SITEMAP_MAX_FILES`
+        sitemaps of indexes; the others counted under `sitemaps/over_run_bound`, said once in the log. Children
+        that may be indexes themselves (not `leaves`, which are as deep as sitemaps are followed) take half the
+        room left at most: an index of 1,000 indexes took it all, and no sitemap of articles was read."""
         bound = self.crawler.settings.getint("SITEMAP_MAX_FILES")
         followed = int(self.crawler.stats.get_value("sitemaps/followed", 0)) if self.crawler.stats else 0
         room = max(bound - followed, 0) if bound > 0 else len(children)
+        if not leaves and bound > 0:
+            room = (room + 1) // 2
         if len(children) > room:
             if self.crawler.stats is None or not self.crawler.stats.get_value("sitemaps/over_run_bound"):
                 self.logger.warning("This run follows no more sitemaps: %d is SITEMAP_MAX_FILES (the others are"
