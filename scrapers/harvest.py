@@ -226,15 +226,16 @@ class HarvestState:
                 for url in dict.fromkeys(taken_down):
                     self.store.stage(run_id, Staged(url=url, status="missing", fetched_at=self.clock()))
         errors = run_errors(self.stats.get_stats())
+        if REJECTS_NOT_KEPT in errors and not NOT_COMMITTED & errors.keys():
+            with self.guard("dropping the run's rejects"):
+                self.store.unstage(run_id, "rejected")
+                logger.error("Run %s: its rejects could not be written; the next run fetches them again", run_id)
+            errors = run_errors(self.stats.get_stats())  # (dropping them may have failed: a state error)
         if lost := sorted(NOT_COMMITTED & errors.keys()):
             with self.guard("rolling back the run"):
                 self.store.roll_back(run_id, [Path(path) for path in self.store.outputs(run_id)])
             logger.error("Run %s rolled back (%s): the state keeps none of its articles", run_id, ", ".join(lost))
             return
-        if REJECTS_NOT_KEPT in errors:
-            with self.guard("dropping the run's rejects"):
-                self.store.unstage(run_id, "rejected")
-            logger.error("Run %s: its rejects could not be written; the next run fetches them again", run_id)
         with self.guard("committing the run"):
             self.store.commit_run(run_id, finished_at=self.clock(), report=self.stats.get_value("harvest/report"))
             logger.info("State %s: %d URLs known after run %s", self.store.location, self.store.count(), run_id)

@@ -525,14 +525,20 @@ def _connect(path: Path) -> sqlite3.Connection:
         verdict = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
         if verdict != ["ok"]:
             raise StateDamaged(path, "\n".join(verdict))
+        # Checked before anything is written to it (it may be another program's database): a state file is made
+        # whole with its tables (`_create`), and each table it has holds this crawler's columns.
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and "articles" not in tables:
+            raise StateDamaged(path, f"it has no table articles but {', '.join(sorted(tables))}: not this crawler's"
+                                     " state")
+        for table, columns in COLUMNS.items():
+            found = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+            if found and (lacking := [column for column in columns if column not in found]):
+                raise StateDamaged(path, f"its table {table} has no column {', '.join(lacking)}: not this crawler's"
+                                         " state")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no committed row
         db.executescript(SCHEMA)
-        for table, columns in COLUMNS.items():
-            found = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-            if lacking := [column for column in columns if column not in found]:
-                raise StateDamaged(path, f"its table {table} has no column {', '.join(lacking)}: not this crawler's"
-                                         " state")
     except sqlite3.DatabaseError as error:
         db.close()
         raise StateDamaged(path, f"{type(error).__name__}: {error}") from error

@@ -3,6 +3,7 @@ state knows of each URL, and what it records of an article page that gave no rec
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from scrapy.utils.test import get_crawler
 
 from scrapers import settings as project_settings
 from scrapers.harvest import ARTICLE, HarvestState, SkipKnownArticles
+from scrapers.integrity import note_error
 from scrapers.statestore import Staged
 from tests.harness import project_crawler
 
@@ -219,3 +221,27 @@ def test_a_redirect_to_a_page_whose_fetch_failed_by_chance_is_left_for_the_next_
     state.finish_run(state.run_id)
     known = state.store.known(taken_down)
     assert state.store.known(listed) is None and known is not None and known.status == "missing"
+
+
+@pytest.mark.parametrize("unstage_fails", [False, True])
+def test_a_run_whose_rejects_were_not_written_keeps_its_articles_unless_dropping_the_rejects_fails(
+    crawler: Crawler, monkeypatch: pytest.MonkeyPatch, unstage_fails: bool
+) -> None:
+    # The rejects file could not be written: the run is kept without its rejects. When dropping them fails too
+    # (a state error), nothing of the run is kept: it was committed with its reject, which then sat in the
+    # state as rejected, in no file (the review of the change).
+    state = harvest_state(crawler)
+    assert state.run_id is not None
+    rejected = "https://thoidai.com.vn/b-206431.html"
+    state.store.stage(state.run_id, Staged(url=URL, status="emitted", fetched_at=NOW, content_hash="h"))
+    state.store.stage(state.run_id, Staged(url=rejected, status="rejected", fetched_at=NOW))
+    note_error(crawler.stats, "rejects", "rejects.jsonl.part not written: OSError: x")
+    if unstage_fails:
+        def fails(run_id: int, status: str) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+        monkeypatch.setattr(state.store, "unstage", fails)
+    state.finish_run(state.run_id)
+    (run,) = [entry for entry in state.store.runs() if entry.id == state.run_id]
+    assert run.status == ("rolled_back" if unstage_fails else "committed")
+    assert state.store.known(rejected) is None
+    assert (state.store.known(URL) is None) == unstage_fails

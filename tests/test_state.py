@@ -287,8 +287,16 @@ def test_a_database_of_other_tables_under_the_same_names_is_refused_on_open(tmp_
     with closing(sqlite3.connect(path)) as db:
         db.execute("CREATE TABLE articles (url TEXT PRIMARY KEY, status TEXT)")
         db.commit()
+    before = path.read_bytes()
     with pytest.raises(StateDamaged, match=r"its table articles has no column first_seen, last_fetched, content_hash"):
         StateStore.acquire(path)
+    assert path.read_bytes() == before  # left as it was: neither our tables nor WAL written into it (review)
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as db:
+        db.execute("CREATE TABLE readers (id INTEGER PRIMARY KEY, name TEXT)")
+        db.commit()
+    with pytest.raises(StateDamaged, match=r"it has no table articles but readers"):
+        StateStore.acquire(other)
 
 
 def test_an_emptied_state_file_is_refused_and_a_new_one_is_built_whole(tmp_path: Path) -> None:
