@@ -400,12 +400,19 @@ BINARY_SNIFF = 512
 """Bytes of a body looked at to tell text from an encoding's output."""
 
 
+BINARY_SHARE = 0.02
+"""Share of control bytes from which a body's head is no text: an encoder's output has one in nine (random
+bytes); text, a stray one."""
+
+
 def _binary(body: bytes) -> bool:
-    """Whether `body` begins as no text does: control bytes (other than tab, line feed, form feed and carriage
-    return) in its first `BINARY_SNIFF` bytes, as gzip, brotli and zstd output has. A text body under a
-    `Content-Encoding` no one knows (a server's `utf-8`, `none`, `binary`) is read as it is, as a browser reads it."""
+    """Whether `body` begins as no text does: control bytes (other than tab, line feed, form feed, carriage return
+    and the escape of ISO-2022 text) past `BINARY_SHARE` of its first `BINARY_SNIFF` bytes, as gzip, brotli and
+    zstd output has. A text body under a `Content-Encoding` no one knows (a server's `utf-8`, `none`, `binary`) is
+    read as it is, as a browser reads it."""
     head = body[:BINARY_SNIFF]
-    return any(byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D) for byte in head)
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    return controls > max(2, BINARY_SHARE * len(head))  # (a gzip header alone has five and more)
 
 
 class EachOutput:

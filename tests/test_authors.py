@@ -94,6 +94,9 @@ def test_the_reader_and_the_pipeline_read_a_byline_alike() -> None:
     ("<script>alert(1)</script>", []),
     ('{"name":"x"}', []),
     ("Ann <b>Lee</b>", ["Ann Lee"]),
+    ("By Ann Lee<br>Bob Smith", ["Ann Lee", "Bob Smith"]),  # a line break between names parts them
+    ("Par Anne Dupont le | 12 mai 2024", ["Anne Dupont"]),
+    ("By Nguyen Le", ["Nguyen Le"]),
 ])
 def test_a_byline_s_dates_credentials_and_phrases_name_nobody(byline: str, names: list[str]) -> None:
     assert split_byline(byline)[0] == names
@@ -112,7 +115,10 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
     # a date line after the names: its label names nobody, a <time> is no line of its own (the review)
     ('<div class="byline">By Ann Lee<br>Updated <time>10:30 AM</time></div>', ["Ann Lee"]),
     ('<div class="byline">By Ann Lee | Published <time>May 12, 2024 10:30</time></div>', ["Ann Lee"]),
-    ('<div class="byline">By Ann Lee on <time>May 12, 2024</time></div>', []),
+    ('<div class="byline">By Ann Lee on <time>May 12, 2024</time></div>', ["Ann Lee"]),
+    ('<div class="byline">By Ann Lee<time>May 12, 2024</time></div>', ["Ann Lee"]),
+    ('<div class="byline">Von Anna Müller am <time>12. Mai 2024</time></div>', ["Anna Müller"]),
+    ('<div class="byline">By Ann Lee<br>Updated: 10:30 AM</div>', ["Ann Lee"]),
     ('<div class="byline-section"><div class="attribution"><span class="author">Tom Davies</span> '
      '<span class="publication">Associated Press</span></div><div class="date">Published 11:34 PM EST Nov 19, 2019'
      '</div></div>', ["Tom Davies"]),

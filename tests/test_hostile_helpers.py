@@ -269,6 +269,8 @@ def test_a_malformed_canonical_link_is_no_canonical_url() -> None:
     (b"utf-8", b"<html><body><p>Hallo</p></body></html>", False),  # a server's mistake a browser reads past
     (b"none", b"<html><body><p>Hallo</p></body></html>", False),
     (b"x-gzip2", b"", False),  # a 204 or 304 with the header
+    (b"utf-8", b"<html><body>\x0b<p>Hallo</p></body></html>", False),  # a stray control byte in text
+    (b"none", "<p>日本語のテキストです</p>".encode("iso-2022-jp") * 8, False),  # escapes of ISO-2022 text
 ])
 def test_a_body_in_an_encoding_no_one_knows_is_refused_only_when_it_is_no_text(
     coding: bytes, body: bytes, refused: bool

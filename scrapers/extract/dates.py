@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from email.utils import parsedate_to_datetime
@@ -50,8 +51,8 @@ _ZONE_NAME = re.compile(
 # "10:27 | 17/06/2021": MasterCMS and many Vietnamese sites print time, a bar, then day/month/year.
 _TIME_BAR_DATE = re.compile(r"(\d{1,2}):(\d{2})\s*\|\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_LIKE = re.compile(
-    r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}-\d)([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[+-]\d{2}:?\d{2})?$"
-    r"|^\d{8}T\d{4}(\d{2})?(Z|[+-]\d{2}:?\d{2})?$"
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}(?:-\d)?)([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s?(Z|[+-]\d{2}:?\d{2})?$"
+    r"|^(?:\d{8}|\d{4}W\d{2}\d?)T\d{2}(\d{2}(\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$|^\d{4}W\d{2}\d?$"
 )
 """ISO 8601 as Python reads it: extended ("2024-05-03T10:00:00+02:00"), a week date ("2024-W18-5", which dateparser
 read as the 18th of May) and the basic form with a time ("20240503T100000Z", which it read as the year 1750)."""
@@ -211,8 +212,10 @@ ALPHABET_END = 0x0530
 
 
 def _no_date_word(text: str) -> bool:
-    """Whether `text`, without a digit, is too short to name a day (`RELATIVE_WORD_MIN`)."""
-    if any(char.isdigit() or ord(char) >= ALPHABET_END for char in text):
+    """Whether `text`, without a digit, is too short to name a day (`RELATIVE_WORD_MIN`). Full-width forms
+    count as the letters they are ("Ｎ／Ａ"), punctuation of any script as none ("N/A —")."""
+    text = unicodedata.normalize("NFKC", text)
+    if any(char.isdigit() or (char.isalpha() and ord(char) >= ALPHABET_END) for char in text):
         return False
     return sum(char.isalpha() for char in text) < RELATIVE_WORD_MIN and text.strip().casefold() not in \
         SHORT_RELATIVE_WORDS

@@ -762,7 +762,7 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     return _NOBODY
 
 
-LINE_BREAKS = frozenset({"br", "div", "p", "li", "h2", "h3", "h4", "h5", "h6"})
+LINE_BREAKS = frozenset({"br", "div", "p", "li", "h2", "h3", "h4", "h5", "h6", "time"})
 """Children of a byline element that print on a line of their own: their texts are parts of the byline apart,
 not one run of letters ("By Ann Lee and Eric Tucker<div>Associated Press</div>" read "Eric TuckerAssociated
 Press"; "by Jeff Foust<br><span>Monday, November 18, 2019</span>" read "Jeff Foust Monday"). Only a byline

@@ -5,6 +5,7 @@ counting, and the `sources` and `full` arguments (see each spider's docstring fo
 from __future__ import annotations
 
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -80,6 +81,8 @@ class HarvestSpider(Spider):
         self.full = str(full).lower() in ("1", "true", "yes")
         """`-a full=1`: with STATE_URI, fetch and write every article again (see scrapers/harvest.py)."""
         self.clock = clock
+        self.set_aside: deque[tuple[str, int]] = deque()
+        """Sitemaps an index set aside for when there is room, with their depth (`within_sitemap_bound`)."""
         self.listings: set[str] = set()
         """The listing pages this crawl read (section fronts, their next pages, the home page), as asked for
         and as answered."""
@@ -218,30 +221,48 @@ class HarvestSpider(Spider):
                                 len(children), response.url, SITEMAP_MAX_DEPTH)
             self.count("sitemaps/too_deep", len(children))
             children = []
-        children = self.within_sitemap_bound(children, leaves=depth >= SITEMAP_MAX_DEPTH)
-        for child in children:
+        for child in self.within_sitemap_bound(children, depth):
             yield self.sitemap_request(child.url, depth)
+        if not children and (deferred := self.deferred_sitemap()):
+            yield deferred  # a sitemap of articles read: room for one set aside by an index
         yield from self.follow_articles(self.sitemap_articles(entries))
 
-    def within_sitemap_bound(self, children: list[Listed], *, leaves: bool) -> list[Listed]:
+    def within_sitemap_bound(self, children: list[Listed], depth: int) -> list[Listed]:
         """The first of `children` (newest first) while this crawl has followed fewer than `SITEMAP_MAX_FILES`
         sitemaps of indexes; the others counted under `sitemaps/over_run_bound`, said once in the log. Children
-        that may be indexes themselves (not `leaves`, which are as deep as sitemaps are followed) take half the
-        room left at most: an index of 1,000 indexes took it all, and no sitemap of articles was read."""
+        that may be indexes themselves (above `SITEMAP_MAX_DEPTH`) take half the room left at once: an index of
+        1,000 indexes took it all, and no sitemap of articles was read. The next half are set aside, each
+        requested once a sitemap of articles has been read and while there is room (an index of 1,400 sitemaps of
+        articles gets its 1,000)."""
         bound = self.crawler.settings.getint("SITEMAP_MAX_FILES")
-        followed = int(self.crawler.stats.get_value("sitemaps/followed", 0)) if self.crawler.stats else 0
-        room = max(bound - followed, 0) if bound > 0 else len(children)
-        if not leaves and bound > 0:
-            room = (room + 1) // 2
-        if len(children) > room:
+        if bound <= 0:
+            return children
+        room = max(bound - self.sitemaps_followed(), 0)
+        now = room if depth >= SITEMAP_MAX_DEPTH else (room + 1) // 2
+        later = children[now:room][:max(bound - len(self.set_aside), 0)]
+        self.set_aside.extend((child.url, depth) for child in later)
+        if later:
+            self.count("sitemaps/set_aside", len(later))
+        if len(children) > now + len(later):
             if self.crawler.stats is None or not self.crawler.stats.get_value("sitemaps/over_run_bound"):
                 self.logger.warning("This run follows no more sitemaps: %d is SITEMAP_MAX_FILES (the others are"
                                     " counted under sitemaps/over_run_bound)", bound)
-            self.count("sitemaps/over_run_bound", len(children) - room)
-            children = children[:room]
-        if children:
-            self.count("sitemaps/followed", len(children))
-        return children
+            self.count("sitemaps/over_run_bound", len(children) - now - len(later))
+        if taken := children[:now]:
+            self.count("sitemaps/followed", len(taken))
+        return taken
+
+    def sitemaps_followed(self) -> int:
+        return int(self.crawler.stats.get_value("sitemaps/followed", 0)) if self.crawler.stats else 0
+
+    def deferred_sitemap(self) -> Request | None:
+        """The request of the first sitemap an index set aside (`within_sitemap_bound`, counted under
+        `sitemaps/set_aside`), while there is room; None otherwise."""
+        if not self.set_aside or self.sitemaps_followed() >= self.crawler.settings.getint("SITEMAP_MAX_FILES"):
+            return None
+        url, depth = self.set_aside.popleft()
+        self.count("sitemaps/followed")
+        return self.sitemap_request(url, depth)
 
     def sitemap_articles(self, entries: list[Listed]) -> list[Listed]:
         """The entries of a sitemap worth following as articles (all, by default)."""
