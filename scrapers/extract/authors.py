@@ -147,13 +147,13 @@ def read_byline(byline: str) -> Byline:
     text = _PIECE_BY.sub("", _VIEW_ALL.sub("", _EMAIL.sub(" ", text)))
     parts = _SEPARATORS.split(text)
     for at, part in enumerate(parts):
-        if at + 1 < len(parts) and _DATE_PART.search(parts[at + 1]):
+        if before_date := at + 1 < len(parts) and _DATE_PART.search(parts[at + 1]) is not None:
             part = _WEEKDAY.sub("", part)  # "Jeff Foust Monday" before "November 18": the name
         name = clean_text(_ROLE_SUFFIX.sub("", _LABEL.sub("", part.strip(_AROUND_NAME))).strip(_AROUND_NAME))
         if not name or _ROLE.match(name) or (at and _TITLED_ROLE.search(name)):
             continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor": a role, nobody's name
         name = _TIME_AFTER.sub("", name)  # "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43": the name
-        if at + 1 < len(parts) and _DATE_PART.search(parts[at + 1]):
+        if before_date:
             name = _TO_DATE.sub("", name).rstrip(" ·•")  # "Ann Lee on" before "May 12, 2024": the name
         if (not name or BYLINE_LABEL.match(name) or _DATE_PART.search(name) or (at and _CREDENTIAL.match(name))
                 or _phrase(name) or _DATE_LABEL.match(name)):

@@ -12,6 +12,7 @@ import feedparser
 from lxml import etree
 
 from scrapers.extract import ATTRIBUTE, TAG_NAME
+from scrapers.extract.dates import utc_now
 from scrapers.extract.links import absolute_url
 
 
@@ -216,4 +217,4 @@ made its article due at every run."""
 
 
 def _not_ahead(moment: datetime | None) -> datetime | None:
-    return moment if moment is None or moment <= datetime.now(UTC) + LISTED_AHEAD else None
+    return moment if moment is None or moment <= utc_now() + LISTED_AHEAD else None

@@ -60,6 +60,7 @@ BEHIND = timedelta(days=7)
 """How long before the crawl's clock a live page's HTTP `Date` may lie: a cache serves a page with the `Date`
 of when its origin made it, hours or days ago; a week earlier, the server's clock is wrong."""
 
+
 class HarvestSpider(Spider):
     """A crawl of one site: subclasses say where to start and which listed links are articles
     (`is_article_url`); every article page goes through `parse_article`."""
@@ -102,8 +103,8 @@ class HarvestSpider(Spider):
         dated the fetch then, and the page's 2024 publication time, after it, was nulled as in the future."""
         now = self.clock()
         stated = http_date(header(response, b"Date"))
-        earliest = EARLIEST if REPLAYED in response.flags else now - BEHIND
-        return stated if stated is not None and max(EARLIEST, earliest) <= stated <= now + AHEAD else now
+        earliest = EARLIEST if REPLAYED in response.flags else max(EARLIEST, now - BEHIND)
+        return stated if stated is not None and earliest <= stated <= now + AHEAD else now
 
     def page(self, response: Response) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
