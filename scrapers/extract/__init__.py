@@ -187,7 +187,7 @@ def _without_attribute_floods(body: bytes) -> bytes:
     at, checked = 0, -1  # where the search goes on; the end of the last tag looked into
     while (window := next((pos for pos in range(at, len(body) - step, step) if _suspect(body, pos)), None)) is not None:
         at = window + step
-        if (tag := _tag_over(body, window, checked, walk=_dense(body, window))) is None:
+        if (tag := _tag_over(body, window, checked, walk=_looks_inside_tag(body, window))) is None:
             continue  # a long text or script, or a tag looked into already
         _, end, kept_end, count = tag
         checked = end
@@ -205,6 +205,11 @@ few bytes, however its values are quoted (`a1="<>"`); markup, one every 30 or mo
 FLOOD_DENSITY = 14
 """Bytes per `=` in the sample at or below which the window is looked into (the densest sample of the 309 dev
 pages has one in 15.7 bytes)."""
+ATTRIBUTE_RUN = 48
+"""Attributes with values in a row, outside any tag's end, that mark a window as the inside of a flood: real tags
+have a few dozen attributes at most, and markup between them has a `>`."""
+VALUED_RUN = re.compile(rb"""(?:\s*+[^\s=/>"'<]++\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"'=<]++)){%d}""" % ATTRIBUTE_RUN)
+"""`ATTRIBUTE_RUN` attributes with values, one after the other (as `ATTRIBUTE` reads them)."""
 TAG_NAME = re.compile(rb"<[a-zA-Z][^\s/>]*+")
 """The `<` and name of a start tag, in a page's bytes."""
 
@@ -213,7 +218,27 @@ def _suspect(body: bytes, pos: int) -> bool:
     """Whether the window at `pos` may lie inside a tag of many attributes: no `>` or no `<` in it, or `=` in
     its first bytes as densely as attributes have them."""
     end = pos + FLOOD_WINDOW
-    return body.find(b">", pos, end) < 0 or body.find(b"<", pos, end) < 0 or _dense(body, pos)
+    return body.find(b">", pos, end) < 0 or body.find(b"<", pos, end) < 0 or _looks_inside_tag(body, pos)
+
+
+def _looks_inside_tag(body: bytes, pos: int) -> bool:
+    """Whether the first bytes of the window at `pos` look like the inside of a tag of many attributes: `=` as
+    densely as a flood of attributes has them, or a run of `ATTRIBUTE_RUN` attributes with values (quoted values
+    may hold `<` and `>`, and be long: `a1="<x>...<x>"` every 36 bytes held libxml2 10 s at 80,000 of them, a
+    3 MB page, where the `=` were too sparse to count as dense), read from just after one of the window's first
+    quotes: one of those is where a value ends, whichever quote the values use."""
+    if _dense(body, pos):
+        return True
+    end = pos + FLOOD_SAMPLE
+    for quote in b'"', b"'":
+        at = pos
+        for _ in range(2):
+            if (at := body.find(quote, at, end)) < 0:
+                break
+            at += 1
+            if VALUED_RUN.match(body, at) is not None:
+                return True
+    return False
 
 
 def _dense(body: bytes, pos: int) -> bool:
