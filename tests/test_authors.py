@@ -122,6 +122,14 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
     ('<div class="byline-section"><div class="attribution"><span class="author">Tom Davies</span> '
      '<span class="publication">Associated Press</span></div><div class="date">Published 11:34 PM EST Nov 19, 2019'
      '</div></div>', ["Tom Davies"]),
+    # elements that meet without a space, a small letter against a capital, print apart: two names, not one
+    # ("Ann LeeReuters"); a capital inside a text ("McDonald") and a label before a name are no seam
+    ('<div class="byline">By Ann Lee<span class="agency">Reuters</span></div>', ["Ann Lee", "Reuters"]),
+    ('<div class="byline">By <a href="/a">Ann Lee</a><a href="/b">Bob Smith</a> Published</div>',
+     ["Ann Lee", "Bob Smith"]),
+    ('<div class="byline">By<span>Ann Lee</span></div>', ["Ann Lee"]),
+    ('<div class="byline">By <span>Ann McDonald</span><time>May 12, 2024</time></div>', ["Ann McDonald"]),
+    ('<p class="author">Von <span>Anna Müller</span><span>dpa</span></p>', ["Anna Müller"]),  # not "Anna Müllerdpa"
 ])
 def test_a_byline_element_is_read_by_its_lines(byline: str, names: list[str]) -> None:
     page = f"<html><body><article><h1>Council passes the budget</h1>{byline}{STORY_TEXT}</article></body></html>"

@@ -777,17 +777,23 @@ def _own_line(child: Element) -> bool:
 
 def _byline_text(el: Element) -> str | None:
     """`text_within(el, MAX_BYLINE)`, with " | " (a byline separator) where a child in `LINE_BREAKS` begins
-    and ends a line of it; None past MAX_BYLINE."""
+    and ends a line of it, and where two elements' letters meet (`_joined`); None past MAX_BYLINE."""
     breaking = [child for child in el if isinstance(child.tag, str) and child.tag in LINE_BREAKS]
-    if not breaking or not all(_own_line(child) for child in breaking):
-        return text_within(el, MAX_BYLINE)
+    if breaking and not all(_own_line(child) for child in breaking):
+        return text_within(el, MAX_BYLINE)  # a box of parts (see `LINE_BREAKS`)
+    if not breaking:
+        text = text_within(el, MAX_BYLINE)
+        if text is None or not len(el):
+            return text
+        parted = collapse_space(_joined(_texts_in_order(el))).strip()
+        return parted if len(parted) <= MAX_BYLINE else text
     lines: list[str] = []
     line = [el.text or ""]
     size = len(line[0])
     for child in el:
         breaks = _own_line(child)
         if breaks:
-            lines.append("".join(line))
+            lines.append(_joined(line))
             line = []
         if isinstance(child.tag, str) and child.tag != "br" and child.tag not in INVISIBLE_TAGS:
             if (text := text_within(child, MAX_BYLINE)) is None:
@@ -795,15 +801,50 @@ def _byline_text(el: Element) -> str | None:
             line.append(text)
             size += len(text)
         if breaks:
-            lines.append("".join(line))
+            lines.append(_joined(line))
             line = []
         line.append(child.tail or "")
         size += len(child.tail or "")
         if size > 2 * MAX_BYLINE:  # (collapsed, it may fit still: read as one line, `text_within` reads exactly)
             return text_within(el, MAX_BYLINE)
-    lines.append("".join(line))
+    lines.append(_joined(line))
     text = " | ".join(kept for kept in (collapse_space(line).strip() for line in lines) if kept)
     return text if len(text) <= MAX_BYLINE else None
+
+
+def _texts_in_order(el: Element) -> list[str]:
+    """The texts of `el` and of its visible descendants, with their tails, in reading order, one item per text
+    node (`el`'s own tail left out), for `_joined`."""
+    texts: list[str] = []
+    walk = etree.iterwalk(el, events=("start", "end"))
+    for event, node in walk:
+        if node is not el and (not isinstance(node.tag, str) or node.tag in INVISIBLE_TAGS):
+            if event == "start":
+                walk.skip_subtree()
+                continue
+        elif event == "start":
+            texts.append(node.text or "")
+            continue
+        if node is not el:
+            texts.append(node.tail or "")
+    return texts
+
+
+def _joined(texts: list[str]) -> str:
+    """`texts` (of text nodes in reading order) joined, with a byline separator (" | ") where one ends in a
+    letter and the next begins with one, unless a capital before a small letter: two elements that meet
+    without a space print apart (the layout sets them on lines of their own or spaces them), as in
+    "Ann Lee<span>Reuters</span>" or "Anna Müller<span>dpa</span>", which one run of letters glued into
+    "Ann LeeReuters"; a drop capital ("<b>J</b>ohn") is no seam."""
+    parts: list[str] = []
+    for text in texts:
+        if not text:
+            continue
+        if parts and (end := parts[-1][-1]).isalpha() and (start := text[0]).isalpha() and not (
+                end.isupper() and start.islower()):
+            parts.append(" | ")
+        parts.append(text)
+    return "".join(parts)
 
 
 def _marks_byline(marks: str) -> bool:
