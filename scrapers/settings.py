@@ -156,7 +156,8 @@ CRAWL_SUMMARY_ENABLED = True
 RUN_REPORT_URI = ""
 """Where the run report (JSON) goes; empty: beside each output file, as `<output>.report.json`."""
 CHECK_MIN_RECORDS = 5
-"""Ratio checks (coverage, rejects, HTTP errors, bot wall) need at least this many articles or requests."""
+"""Ratio checks (coverage, rejects, HTTP errors, bot wall) need at least this many articles or requests; a smaller
+run is counted with the runs just before it that had the same trouble (`scrapers.monitors.HarvestMonitor.lasting`)."""
 CHECK_MIN_FAILURES = 3
 """...and at least this many failures (rejects, HTTP errors, empty pages): one bad page of four is no surge."""
 CHECK_REQUIRED_COVERAGE = {"title": 0.8, "body": 0.8, "published_at": 0.5}

@@ -44,6 +44,14 @@ RECENT = {"articles": {"extracted": 40}, "failed_checks": [],
 SMALL_RUN = {**HEALTHY, "articles/pages": 5, "articles/extracted": 5, "listing/articles_found": 5,
              "harvest/history": [RECENT, RECENT, RECENT]}
 
+TWO_NEW = {**HEALTHY, "articles/pages": 2, "articles/extracted": 2, "listing/articles_found": 20}
+BROKEN = {"articles": {"extracted": 2, "rejected": 2}, "failed_checks": [],
+          "coverage": {"title": 1.0, "body": 0.0, "published_at": 1.0}, "fetch": {"ok": 4, "failed": 0}}
+UNTITLED = {"articles": {"extracted": 2, "rejected": 0}, "failed_checks": [],
+            "coverage": {"title": 0.0, "body": 1.0, "published_at": 1.0}}
+HALF_503 = {"articles": {"extracted": 2}, "failed_checks": [], "fetch": {"ok": 2, "failed": 2}}
+RECENT_FETCHES = {**RECENT, "fetch": {"ok": 60, "failed": 0}}
+
 
 @pytest.mark.parametrize(
     ("stats", "lines"),
@@ -92,6 +100,24 @@ SMALL_RUN = {**HEALTHY, "articles/pages": 5, "articles/extracted": 5, "listing/a
         ({**SMALL_RUN, "coverage/credit": 0.2}, []),
         ({**SMALL_RUN, "coverage/credit": 0.2, "coverage/title": 0.0},
          ["thoidai.com.vn: title present in 0% of 5 articles (recent runs: 100%)"]),
+        # A problem that lasts, in hourly runs of 2 new articles (each alone too small to say anything): the
+        # third run in a row with both rejected fails, and so does every run after it until the repair.
+        ({**TWO_NEW, "rejects/count": 2, "rejects/body: missing": 2, "harvest/history": [RECENT, RECENT]}, []),
+        ({**TWO_NEW, "rejects/count": 2, "rejects/body: missing": 2, "harvest/history": [BROKEN, RECENT]}, []),
+        ({**TWO_NEW, "rejects/count": 2, "rejects/body: missing": 2, "harvest/history": [BROKEN, BROKEN, RECENT]},
+         ["thoidai.com.vn: 6 of 6 articles rejected in this run and the runs before it (body: missing: 2)"]),
+        ({**TWO_NEW, "rejects/count": 1, "rejects/body: missing": 1, "harvest/history": [BROKEN] * 5},
+         ["thoidai.com.vn: 5 of 6 articles rejected in this run and the runs before it (body: missing: 1)"]),
+        ({**TWO_NEW, "harvest/history": [BROKEN] * 5}, []),  # repaired
+        # a field gone from 2 new articles an hour; the baseline stays the runs that were big enough to measure
+        ({**TWO_NEW, "coverage/title": 0.0, "harvest/history": [UNTITLED, UNTITLED, RECENT, RECENT]},
+         ["thoidai.com.vn: title present in 0% of 6 articles in this run and the runs before it"
+          " (recent runs: 100%)"]),
+        ({**TWO_NEW, "coverage/title": 0.0, "harvest/history": [UNTITLED, RECENT, RECENT]}, []),
+        # half the fetches answering 503, 4 an hour: two runs together
+        ({**TWO_NEW, "fetch/ok": 2, "fetch/failed/http_503": 2, "harvest/history": [HALF_503, RECENT]},
+         ["thoidai.com.vn: 4 of 8 fetches failed in this run and the runs before it (http_503: 2)"]),
+        ({**TWO_NEW, "fetch/ok": 2, "fetch/failed/http_503": 2, "harvest/history": [RECENT_FETCHES, HALF_503]}, []),
     ],
 )
 def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
