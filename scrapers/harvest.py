@@ -90,6 +90,11 @@ it, how large it is): such an article is `missing`, tried again after `RETRY_AFT
 an HTTP error status is (`response_received`). A failure the site may not repeat (a timeout, a reset
 connection, a name that did not resolve) is tried next run."""
 
+MAX_UNFINISHED = 10_000
+"""Article URLs that gave no record yet asked again in one run, at most (`HarvestState.unfinished`)."""
+UNFINISHED = "harvest/unfinished_asked"
+"""Stats key: article URLs asked again though no listing needs to show them (`SkipKnownArticles.process_start`)."""
+
 SITE_CHOICES = frozenset({"offsite", "robots"})
 """Fetch failures that may be what the site chose rather than errors: a listed link that redirects to another site
 (a partner's story), a page robots.txt keeps crawlers from."""
@@ -147,7 +152,8 @@ class HarvestState:
         if not settings.getdict("FEEDS"):
             cls.not_starting(crawler, name, NoOutput("STATE_URI needs an output file (-o FILE or FEEDS): without"
                                                      " one the state would record articles that were never written"))
-        policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"))
+        policy = RevisitPolicy.parse(settings.get("REVISIT_AFTER"), settings.get("RETRY_AFTER"),
+                                     settings.get("RETRY_WITHIN"))
         try:
             store = acquire_store(uri, name=name, lock_timeout=settings.getfloat("STATE_LOCK_TIMEOUT"),
                                   shared=bool(settings.get("REDIS_URL")), lease=settings.getfloat("REDIS_LEASE", 15))
@@ -248,6 +254,29 @@ class HarvestState:
         known = self.known(url)
         return known is None or self.policy.is_due(known, self.clock(), listed_modified)
 
+    def unfinished(self) -> list[str]:
+        """The article URLs to ask again though no listing may show them: those that gave no record yet
+        (an HTTP error, a timeout, a reject; `statestore.UNFINISHED`), first seen within `RETRY_WITHIN`, due
+        (`RETRY_AFTER`), newest first, at most `MAX_UNFINISHED`. A story that failed while a listing showed it
+        and left every listing before its retry (a busy section, a feed of the latest 10) was lost without a
+        trace in any file."""
+        if self.run_id is None or self.full:
+            return []
+        now = self.clock()
+        with self.guard("reading the unfinished articles"):
+            due = [known.url for known in self.store.unfinished(now - self.policy.within)
+                   if self.policy.is_due(known, now)]
+            return due[:MAX_UNFINISHED]
+        return []
+
+    def staged(self, url: str) -> Staged | None:
+        """What this run staged of `url` so far; None also when the state failed reading it."""
+        if self.run_id is None:
+            return None
+        with self.guard("reading an article"):
+            return self.store.staged(self.run_id, url)
+        return None
+
     def known(self, url: str) -> Known | None:
         """What the state has of `url`; None also when the state failed reading it (the run then fails)."""
         with self.guard("reading an article"):
@@ -283,11 +312,17 @@ class HarvestState:
 
     def fetch_gave_up(self, request: Request, cause: str) -> None:
         """An article request that failed for good: `missing` when its address gives the failure every time."""
-        if ARTICLE not in request.meta or cause not in GIVEN_UP_FOR_THE_ADDRESS:
+        if ARTICLE not in request.meta:
             return
         # The URL asked for (a listing's): not the hops of its redirects, nor an address off the site.
         chain = redirected_from(request)
         url = chain[0] if chain else request.url
+        if cause not in GIVEN_UP_FOR_THE_ADDRESS:
+            if self.known(url) is None and self.run_id is not None and self.staged(url) is None:
+                # Never fetched, by chance (a timeout, a reset; an HTTP error is staged `missing` as it answers):
+                # asked again next run, listed or not (`unfinished`).
+                self.stage(url, "failed")
+            return
         if cause in SITE_CHOICES and (known := self.known(url)) is not None and known.status == "missing":
             # It failed so before: the site's way (a partner's story), not an error of this run.
             self.stats.inc_value(f"{FAILED_AS_BEFORE}{cause}")
@@ -361,6 +396,17 @@ class SkipKnownArticles:
             if self.state is None:
                 raise RuntimeError("SkipKnownArticles needs the HarvestState extension")
         return self.state
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """The spider's start requests, then a request for each article URL the state asks again
+        (`HarvestState.unfinished`): listed again, the duplicate filter drops the second request."""
+        async for entry in start:
+            yield entry
+        read = getattr(self.crawler.spider, "parse_article", None)
+        urls = self.harvest_state().unfinished() if read is not None else []
+        self.set_count(UNFINISHED, len(urls))
+        for url in urls:
+            yield Request(url, callback=read, meta={ARTICLE: None})
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         produced = [False]

@@ -31,6 +31,7 @@ import redis
 
 from scrapers.statestore import (
     PART_SUFFIX,
+    UNFINISHED,
     Known,
     RunEntry,
     Staged,
@@ -109,6 +110,11 @@ for i = 1, #rows, 2 do
            version = new.version or 0}
   end
   redis.call('HSET', KEYS[1], url, cjson.encode(row))
+  if row.status == 'missing' or row.status == 'rejected' or row.status == 'failed' then
+    redis.call('SADD', KEYS[6], url)
+  else
+    redis.call('SREM', KEYS[6], url)
+  end
 end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[3], 'status', ARGV[1], 'finished_at', ARGV[2])
@@ -305,7 +311,7 @@ class RedisStateStore:
         spider = self.client.hget(self.key("run", run_id), "spider") or ""
         self.scripts["commit"](
             [self.key("articles"), self.key("staged", run_id), self.key("run", run_id), self.key("runs"),
-             self.key("reports", spider)],
+             self.key("reports", spider), self.key("unfinished")],
             [status, finished_at.isoformat() if finished_at else "", run_id,
              json.dumps(report, ensure_ascii=False) if report is not None else ""],
         )
@@ -341,15 +347,18 @@ class RedisStateStore:
 
     def known(self, url: str) -> Known | None:
         raw = self.client.hget(self.key("articles"), url)
-        if raw is None:
-            return None
-        row = json.loads(raw)
-        return Known(
-            url=url, status=row["status"], first_seen=datetime.fromisoformat(row["first_seen"]),
-            last_fetched=datetime.fromisoformat(row["last_fetched"]), content_hash=row.get("content_hash"),
-            published_at=_moment(row.get("published_at")), updated_at=_moment(row.get("updated_at")),
-            version=int(row.get("version") or 0),
-        )
+        return None if raw is None else _known(url, raw)
+
+    def unfinished(self, since: datetime) -> list[Known]:
+        """As `StateStore.unfinished`, from the set of such URLs the commits keep (`unfinished`); those first
+        seen before `since` leave it."""
+        urls = sorted(self.client.smembers(self.key("unfinished")))
+        rows = self.client.hmget(self.key("articles"), urls) if urls else []
+        found = [_known(url, raw) for url, raw in zip(urls, rows, strict=True) if raw is not None]
+        if old := [known.url for known in found if known.first_seen < since]:
+            self.client.srem(self.key("unfinished"), *old)
+        return sorted((known for known in found if known.first_seen >= since and known.status in UNFINISHED),
+                      key=lambda known: known.first_seen, reverse=True)
 
     def stage(self, run_id: int, entry: Staged) -> None:
         """Record what this run learnt of `entry.url`; a later entry for the same URL replaces it."""
@@ -374,6 +383,17 @@ class RedisStateStore:
         if status is None:
             return int(self.client.hlen(self.key("articles")))
         return sum(json.loads(raw)["status"] == status for raw in self.client.hvals(self.key("articles")))
+
+
+def _known(url: str | bytes, raw: str | bytes) -> Known:
+    url = url.decode() if isinstance(url, bytes) else url
+    row = json.loads(raw)
+    return Known(
+        url=url, status=row["status"], first_seen=datetime.fromisoformat(row["first_seen"]),
+        last_fetched=datetime.fromisoformat(row["last_fetched"]), content_hash=row.get("content_hash"),
+        published_at=_moment(row.get("published_at")), updated_at=_moment(row.get("updated_at")),
+        version=int(row.get("version") or 0),
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

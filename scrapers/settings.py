@@ -174,6 +174,9 @@ REVISIT_AFTER = "2d:6h 30d:3d"
 """When a fetched article is due again, by age: `age:interval` tiers; older than the last tier, never."""
 RETRY_AFTER = "6h"
 """When an article that was rejected or answered an HTTP error is tried again."""
+RETRY_WITHIN = "3d"
+"""For how long after it was first seen an article that gave no record yet (an HTTP error, a timeout, a reject)
+is asked again though no listing, feed or sitemap shows it any more."""
 STATE_LOCK_TIMEOUT = 0.0
 """Seconds a run waits for another run that holds the state before it gives up."""
 RETRY_AFTER_HEADER_MAX = 30.0

@@ -103,7 +103,8 @@ class Known:
     status: str
     """What its last fetch gave: `emitted` (a record was written or found unchanged), `rejected` (the record
     failed validation or its reading raised), `missing` (an HTTP error, or a page with neither a story nor a
-    listing: a bot wall), `skipped` (not an article: an infographic, a video)."""
+    listing: a bot wall), `skipped` (not an article: an infographic, a video), `failed` (never fetched: its
+    only fetches failed by chance, a timeout or a reset)."""
     first_seen: datetime
     last_fetched: datetime
     content_hash: str | None
@@ -160,21 +161,23 @@ class RevisitPolicy:
 
     `tiers` are (age limit, interval) from the youngest up: `"2d:6h 30d:3d"` fetches an article published in
     the last 2 days again 6 hours after its last fetch, one up to 30 days old after 3 days, an older one never.
-    A rejected or missing article is tried again after `retry`; a page that is not an article, never.
+    A rejected or missing article is tried again after `retry`; a page that is not an article, never. One that
+    gave no record yet is asked again though no listing shows it any more for `within` after it was first seen.
     """
 
     tiers: tuple[tuple[timedelta, timedelta], ...]
     retry: timedelta
+    within: timedelta = timedelta(days=3)
 
     @classmethod
-    def parse(cls, revisit: str, retry: str) -> RevisitPolicy:
+    def parse(cls, revisit: str, retry: str, within: str = "3d") -> RevisitPolicy:
         tiers = []
         for part in revisit.split():
             age, _, interval = part.partition(":")
             if not interval:
                 raise ValueError(f"REVISIT_AFTER tier is not age:interval: {part!r}")
             tiers.append((parse_duration(age), parse_duration(interval)))
-        return cls(tuple(sorted(tiers)), parse_duration(retry))
+        return cls(tuple(sorted(tiers)), parse_duration(retry), parse_duration(within))
 
     def is_due(self, known: Known, now: datetime, listed_modified: datetime | None = None) -> bool:
         if known.status == "canonical":  # named as canonical by another page, never fetched (scrapers/harvest.py)
@@ -183,6 +186,8 @@ class RevisitPolicy:
             return False
         if known.last_fetched > now + CLOCK_SKEW:  # fetched "in the future": the clock stepped back since
             return True  # (a wait counted from that time would hold it until the clock passes it again)
+        if known.status == "failed":
+            return True  # as an unknown URL: only chance kept it
         if known.status in ("rejected", "missing"):
             return now - known.last_fetched >= self.retry
         if listed_modified is not None and listed_modified > known.last_fetched:
@@ -385,14 +390,15 @@ class StateStore:
 
     def known(self, url: str) -> Known | None:
         row = self.db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
-        if row is None:
-            return None
-        return Known(
-            url=row["url"], status=row["status"], first_seen=_moment(row["first_seen"]),
-            last_fetched=_moment(row["last_fetched"]), content_hash=row["content_hash"],
-            published_at=_optional_moment(row["published_at"]), updated_at=_optional_moment(row["updated_at"]),
-            version=row["version"],
-        )
+        return None if row is None else _known(row)
+
+    def unfinished(self, since: datetime) -> list[Known]:
+        """The article URLs first seen at `since` or later that gave no record yet (`UNFINISHED`), newest first.
+        Those first seen before are asked about no more: a backend may forget them (Redis does)."""
+        rows = self.db.execute(
+            f"SELECT * FROM articles WHERE status IN ({', '.join('?' * len(UNFINISHED))})", UNFINISHED).fetchall()
+        return sorted((known for known in map(_known, rows) if known.first_seen >= since),
+                      key=lambda known: known.first_seen, reverse=True)
 
     def stage(self, run_id: int, entry: Staged) -> None:
         """Record what this run learnt of `entry.url`; a later entry for the same URL replaces it."""
@@ -454,11 +460,27 @@ class Store(Protocol):
 
     def known(self, url: str) -> Known | None: ...
 
+    def unfinished(self, since: datetime) -> list[Known]: ...
+
     def stage(self, run_id: int, entry: Staged) -> None: ...
 
     def staged(self, run_id: int, url: str) -> Staged | None: ...
 
     def count(self, status: str | None = None) -> int: ...
+
+
+def _known(row: sqlite3.Row) -> Known:
+    return Known(
+        url=row["url"], status=row["status"], first_seen=_moment(row["first_seen"]),
+        last_fetched=_moment(row["last_fetched"]), content_hash=row["content_hash"],
+        published_at=_optional_moment(row["published_at"]), updated_at=_optional_moment(row["updated_at"]),
+        version=row["version"],
+    )
+
+
+UNFINISHED = ("missing", "rejected", "failed")
+"""The statuses of an article URL that gave no record yet: asked again (after `RETRY_AFTER`, `failed` at once)
+though no listing shows it any more, for `RETRY_WITHIN` after it was first seen (`scrapers.harvest`)."""
 
 
 def measured_coverage(report: dict[str, Any]) -> bool:

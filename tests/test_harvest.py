@@ -132,6 +132,42 @@ def test_second_run_fetches_only_listings_and_a_changed_article_comes_back_as_a_
         assert db.execute("SELECT version FROM articles WHERE url = ?", (CHANGED,)).fetchone() == (2,)
 
 
+UNLISTED = "https://thoidai.com.vn/tong-thu-ky-lhq-guterres-du-hoi-nghi-thuong-dinh-brics-tai-kazan-206399.html"
+"""The sample article that answers 404: listed by a section page, the feed and the news sitemap."""
+
+
+def test_an_article_that_failed_is_asked_again_after_every_listing_dropped_it(tmp_path: Path) -> None:
+    # A story that failed while listed, and left the listings before its retry (a busy section, a feed of the
+    # latest 10), was in no file, every run exiting 0: it is asked again for RETRY_WITHIN, listed or not.
+    harvest = Harvest(tmp_path)
+    first = harvest.run()
+    assert first.returncode == 0, first.log[-2000:]
+    assert UNLISTED not in [record["url"] for record in first.records]
+    for listing in ("section-quoc-te.html", "feed-rss.xml", "sitemap-news.xml"):
+        path = harvest.site / listing
+        path.write_text(path.read_text("utf-8").replace(UNLISTED, CHANGED), "utf-8")
+    saved = json.loads((harvest.site / "article-hai-quan-giao-luu-the-thao.json").read_text("utf-8"))
+    saved["request"]["url"] = UNLISTED
+    (harvest.site / "article-unlisted.json").write_text(json.dumps(saved), "utf-8")
+    page = (harvest.site / "article-hai-quan-giao-luu-the-thao.html").read_text("utf-8")
+    (harvest.site / "article-unlisted.html").write_text(
+        page.replace(CHANGED, UNLISTED).replace("Tham gia giải có 4 đội bóng", "Tham gia giải có 9 đội bóng"), "utf-8")
+
+    second = harvest.run("RETRY_AFTER=0s")
+    assert second.returncode == 0, second.log[-2000:]
+    assert [record["url"] for record in second.records] == [UNLISTED]
+    assert "9 đội bóng" in second.records[0]["body"]
+    # asked again: it and the rejected article (rejected again, its line already in the rejects file)
+    assert second.report["articles"]["asked_again"] == 2
+    assert second.report["articles"]["rejected_already_in_file"] == 1
+
+    third = harvest.run("RETRY_AFTER=0s")
+    assert third.returncode == 0 and third.records == []
+    assert third.report["articles"]["asked_again"] == 1  # the rejected article; the other gave its record
+    fourth = harvest.run("RETRY_AFTER=0s", "RETRY_WITHIN=1s")  # first seen longer ago than that: left alone
+    assert fourth.returncode == 0 and fourth.report["articles"]["asked_again"] == 0
+
+
 def test_full_run_ignores_the_state(tmp_path: Path) -> None:
     harvest = Harvest(tmp_path)
     assert harvest.run().returncode == 0

@@ -205,6 +205,28 @@ def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_
         assert store.reports("vnexpress") == []
 
 
+def test_the_unfinished_articles_are_those_that_gave_no_record_yet_newest_first(
+        open_store: Opener, tmp_path: Path) -> None:
+    third = "https://thoidai.com.vn/c-206432.html"
+    old = "https://thoidai.com.vn/d-206433.html"
+    with open_store() as store:
+        first = store.start_run("thoidai", NOW - timedelta(days=5))
+        store.stage(first, Staged(url=old, status="missing", fetched_at=NOW - timedelta(days=5)))
+        store.commit_run(first, finished_at=NOW, report=None)
+        second = staged_run(store, tmp_path / "1.jsonl")  # URL emitted
+        store.stage(second, Staged(url=OTHER, status="missing", fetched_at=NOW))
+        store.stage(second, Staged(url=third, status="failed", fetched_at=NOW + timedelta(hours=1)))
+        store.commit_run(second, finished_at=NOW, report=None)
+        since = NOW - timedelta(days=3)
+        assert [known.url for known in store.unfinished(NOW - timedelta(days=6))] == [third, OTHER, old]
+        assert [known.url for known in store.unfinished(since)] == [third, OTHER]  # (older ones may be forgotten)
+        assert [known.status for known in store.unfinished(since)] == ["failed", "missing"]
+        later = store.start_run("thoidai", NOW + timedelta(hours=7))  # OTHER gave its record at last
+        store.stage(later, Staged(url=OTHER, status="emitted", fetched_at=NOW + timedelta(hours=7)))
+        store.commit_run(later, finished_at=NOW, report=None)
+        assert [known.url for known in store.unfinished(since)] == [third]
+
+
 def test_run_killed_before_its_output_was_complete_is_rolled_back(open_store: Opener, tmp_path: Path) -> None:
     output = tmp_path / "out.jsonl"
     with open_store() as store:
