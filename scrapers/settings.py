@@ -36,6 +36,10 @@ DOWNLOAD_TIMEOUT = 30  # seconds for one attempt, headers and body; a page norma
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # bytes, also after gzip/brotli decompression; real pages: up to 1.5 MB
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 SITEMAP_MAXSIZE = 50 * 1024 * 1024  # bytes of a sitemap, unpacked: the protocol's limit (50,000 URLs, 50 MB)
+# Bytes of responses in the callbacks at once before Scrapy stops sending requests (its default: 5 MB). A sitemap
+# of 50,000 URLs is 6.6 MB: while its entries became requests (35 s), not one article was fetched, and a run of
+# six such sitemaps fetched none in 150 s (hostile review). Room for the largest sitemap and the pages beside it.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = SITEMAP_MAXSIZE + 16 * 1024 * 1024
 DNS_TIMEOUT = 10
 REDIRECT_MAX_TIMES = 10  # real redirects take one to three hops
 CLOSESPIDER_TIMEOUT = 45 * 60  # seconds: the whole run, for cron; the spider closes as after SIGTERM

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -116,3 +117,16 @@ def test_a_zone_abbreviation_without_a_time_makes_no_instant(raw: str) -> None:
     """After a year, not a time: the zone of a midnight the page never printed."""
     parsed = parse_timestamp(raw, timezone=None, now=NOW)
     assert parsed is None or parsed.tzinfo is None
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("no", "3. mai 2024 10:00"), ("nn", "3. mai 2024 10:00"), ("iw", "3 במאי 2024 10:00"), ("und", "3 May 2024 10:00"),
+    ("la", "3 May 2024 10:00"), ("x-klingon", "3 May 2024 10:00"), ("", "3 May 2024 10:00"),
+])
+def test_a_language_dateparser_knows_by_another_name_or_not_at_all_raises_nothing(language: str, text: str) -> None:
+    # dateparser raised ValueError('Unknown language(s)') out of the reading for a page tagged lang="no"
+    # (Norwegian, as a fundus-dev page tags it) or "und", and the article was rejected (fuzzer). An old or
+    # other name is dateparser's ("no" and "nn": "nb", "iw": "he"); an unknown one reads as no language.
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    assert parse_timestamp(text, timezone="Europe/Oslo", now=now, languages=[language]) == datetime(
+        2024, 5, 3, 10, 0, tzinfo=ZoneInfo("Europe/Oslo"))

@@ -21,6 +21,7 @@ from scrapers.extract.generic import (
     _byline_marked,
     _byline_names,
     _is_blog_label,
+    _joined,
     _key,
     _links_away,
     _marks_byline,
@@ -372,20 +373,32 @@ def byline_text_whole(el: etree._Element) -> str:
     """A byline element's text as `_byline_text` gives it, read whole: its children that print a line of
     their own apart (" | "), when each of its children in LINE_BREAKS holds only text."""
     breaking = [child for child in el if isinstance(child.tag, str) and child.tag in LINE_BREAKS]
-    if not breaking or any(child.tag != "br" and len(child) for child in breaking):
+    if breaking and any(child.tag != "br" and len(child) for child in breaking):
         return text_of(el)
-    lines, line = [], el.text or ""
+    if not breaking:
+        return collapse_space(_joined(visible_texts(el))).strip() if len(el) else text_of(el)
+    lines, line = [], [el.text or ""]
     for child in el:
         own = child in breaking
         text = "" if child.tag == "br" or not isinstance(child.tag, str) or child.tag in INVISIBLE_TAGS \
             else text_of(child)
         if own:
-            lines += [line, text]
-            line = child.tail or ""
+            lines += [_joined(line), text]
+            line = [child.tail or ""]
         else:
-            line += text + (child.tail or "")
-    lines.append(line)
+            line += [text, child.tail or ""]
+    lines.append(_joined(line))
     return " | ".join(kept for kept in (collapse_space(line).strip() for line in lines) if kept)
+
+
+def visible_texts(el: etree._Element) -> list[str]:
+    """The text nodes of `el` in reading order, invisible elements' left out (recursively)."""
+    texts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+            texts += visible_texts(child)
+        texts.append(child.tail or "")
+    return texts
 
 
 BYLINE_PARTS = (

@@ -25,6 +25,13 @@ BASE = "https://thoidai.com.vn/quoc-te/nhip-song"
         ("https://thoidai.com.vn:99999/a-1.html", None),
         ("file:///etc/passwd", None),
         ("data:text/html,<h1>x</h1>", None),
+        # as a browser reads them (a record holding the first failed the schema as a whole; fuzzer)
+        ("http:www.example.com/photo.jpg", "http://www.example.com/photo.jpg"),
+        ("https:photo.jpg", "https://thoidai.com.vn/quoc-te/photo.jpg"),
+        ("\\\\cdn.example.com\\a.jpg", "https://cdn.example.com/a.jpg"),
+        ("https://:80/p.jpg", None),  # no host
+        ("https://@/p.jpg", None),
+        ("http://", None),
     ],
 )
 def test_absolute_url(href: str | None, expected: str | None) -> None:

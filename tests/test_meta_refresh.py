@@ -130,3 +130,30 @@ def test_a_refresh_header_url_in_utf_8_is_encoded_once(
     ours, _ = middlewares
     response = Response(URL, headers={"Refresh": "0; url=/tin-tức/bão".encode()})
     assert outcome(ours.process_response(Request(URL), response)) == "https://news.example.com/tin-t%E1%BB%A9c/b%C3%A3o"
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    # a live blog that reloads itself: followed, the duplicate filter dropped it as a redirect loop (hostile review)
+    (f'<meta http-equiv="refresh" content="60; url={URL}">', "read"),
+    (f'<meta http-equiv="refresh" content="0; url={URL}#live">', "read"),
+    ('<meta http-equiv="refresh" content="0; url=/b">', "https://news.example.com/b"),
+])
+def test_a_page_whose_refresh_reloads_it_is_read(
+    head: str, expected: str, middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
+) -> None:
+    ours, _ = middlewares
+    assert outcome(ours.process_response(Request(URL), page(head))) == expected
+
+
+@pytest.mark.parametrize("label", ["base64", "hex", "zlib", "rot13"])
+def test_a_page_that_declares_a_charset_no_text_is_in_is_read(
+    label: str, middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware],
+) -> None:
+    # Scrapy's reading of the refresh raised LookupError ("'base64' is not a text encoding"): the page was lost
+    html = f'<html><head><meta charset="{label}"><meta http-equiv="refresh" content="300"></head><body>{STORY}</body>'
+    response = HtmlResponse(URL, body=html.encode())
+    assert outcome(ours_of(middlewares).process_response(Request(URL), response)) == "read"
+
+
+def ours_of(middlewares: tuple[MetaRefreshWithoutDecoding, MetaRefreshMiddleware]) -> MetaRefreshWithoutDecoding:
+    return middlewares[0]

@@ -11,6 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import dateparser
+from dateparser.data import languages_info
 
 # "GMT+7", "UTC+07:00", "GMT-3", "GMT" alone (+00:00): an offset spelled the way news pages print it; or
 # "+0100" right after a time (RFC 2822: "Tue, 19 Nov 2019 10:00:00 +0100"), "-05:00" right after one with
@@ -229,12 +230,32 @@ def _parse_with_dateparser(
     # dateparser reads "GMT+7" itself but not always; the caller strips it and applies it (`zone` is None then).
     bare = _without_zone_name(_GMT_OFFSET.sub("", text)).strip(" |,-")
     base = now.astimezone(zone) if zone is not None and now.tzinfo is not None else now
-    parsed = _dateparser_reading(bare, base.replace(tzinfo=None), None if languages is None else tuple(languages))
+    parsed = _dateparser_reading(bare, base.replace(tzinfo=None), _dateparser_languages(languages))
     if parsed is None:
         return None
     if parsed.tzinfo is None and zone is not None:
         return parsed.replace(tzinfo=zone)
     return parsed
+
+
+def _dateparser_languages(languages: list[str] | None) -> tuple[str, ...] | None:
+    """`languages` (a page's tags or their primary subtags) as dateparser names them, those it does not know
+    left out; None (every language) when none is left. An unknown one raised out of the reading (`lang="no"`,
+    Norwegian as many pages tag it; `und`; the old `iw` and `in`), and the article was rejected."""
+    if not languages:
+        return None
+    known = []
+    for language in languages:
+        code = language.strip().lower().replace("_", "-")
+        code = LANGUAGE_ALIASES.get(code, LANGUAGE_ALIASES.get(code.split("-")[0], code))
+        if code in _DATEPARSER_CODES or (code := code.split("-")[0]) in _DATEPARSER_CODES:
+            known.append(code)
+    return tuple(dict.fromkeys(known)) or None
+
+
+LANGUAGE_ALIASES = {"no": "nb", "nn": "nb", "iw": "he", "in": "id", "ji": "yi", "mo": "ro", "sh": "sr"}
+"""Language tags dateparser knows by another code."""
+_DATEPARSER_CODES = frozenset(languages_info.language_order)
 
 
 DATEPARSER_READINGS = 256

@@ -20,10 +20,22 @@ def absolute_url(href: str | None, base: str) -> str | None:
     `mailto:` and other non-web links, and for malformed ones (`http://[::1`, a bad port)."""
     if not href or not href.strip():
         return None
+    href = href.strip()
+    if "\\" in href:  # a browser reads a backslash before the query as a slash ("\\\\cdn.example.com\\a.jpg")
+        path, mark, query = href.partition("?")
+        href = path.replace("\\", "/") + mark + query
     try:
-        return _canonical(urljoin(base, href.strip()))
+        url = urljoin(base, href)
+        if (scheme := _HOSTLESS.match(url)) is not None:  # "http:www.example.com/a.jpg" on an https page:
+            url = f"{scheme.group(1)}://{url[scheme.end():]}"  # its host, as a browser reads it
+        return _canonical(url)
     except ValueError:  # "Invalid IPv6 URL", "Port out of range": one bad link, not a failed page
         return None
+
+
+_HOSTLESS = re.compile(r"(https?):/*(?=[^/])", re.IGNORECASE)
+"""A web URL whose host part lost its two slashes, up to where its host begins (one `urljoin` left as it was:
+a scheme other than the page's)."""
 
 
 @lru_cache(maxsize=16384)
@@ -32,7 +44,8 @@ def _canonical(url: str) -> str | None:
     # resolved already (w3lib's canonicalize_url is ~40 µs; CanonicalizeUrls took 0.6 ms a record, fundus-dev).
     if _PLAIN_URL.match(url) and "/." not in url:
         return url  # what canonicalize_url gives back unchanged: 60 us less for each of a sitemap's 50,000 URLs
-    if urlsplit(url).scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:  # ("http:///p.jpg", "https://:80/p.jpg")
         return None
     canonical = canonicalize_url(url, keep_fragments=False)
     # w3lib escapes a space in the path, not in the host ("https://cdn.example.com /i.jpg"): no URL a browser
