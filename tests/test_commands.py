@@ -6,7 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
 from tests.harness import ROOT
+
+SPIDERS = ", ".join(sorted(SpiderLoader.from_settings(get_project_settings()).list()))
+"""The project's spiders as the one-line error names them (a site added as the README says is one more)."""
 
 SAMPLES = ROOT / "samples" / "thoidai"
 ARTICLE = "https://thoidai.com.vn/khai-mac-hoi-thao-khoa-hoc-quoc-te-ve-bien-dong-lan-thu-16-206395.html"
@@ -43,7 +49,7 @@ def test_check_of_an_unknown_spider_or_a_replay_dir_that_is_no_folder_says_why_i
     """Scrapy's `check` gave a KeyError traceback for an unknown name, and for a REPLAY_DIR that is no folder
     "Ran 0 contracts ... OK" with exit status 1 and no reason."""
     for args, line in (
-        (["nosuch"], "newsharvest: nosuch: no spider named nosuch; the project has news, thoidai"),
+        (["nosuch"], f"newsharvest: nosuch: no spider named nosuch; the project has {SPIDERS}"),
         (["thoidai", "-s", "REPLAY_DIR=nosuchdir"],
          "newsharvest: thoidai: bad REPLAY_DIR=nosuchdir: REPLAY_DIR nosuchdir is not a folder"),
     ):

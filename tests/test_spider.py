@@ -158,6 +158,28 @@ def test_a_sitemap_index_and_a_sitemap_are_read_newest_first() -> None:
                                                      for day in (24, 11, 10)]
 
 
+@pytest.mark.parametrize(("stamps", "read"), [
+    ([f"2026-12-01T10:00:{second:02d}+00:00" for second in range(30)], False),  # the moment it was made: no news
+    ([f"2026-12-01T{hour:02d}:00:00+00:00" for hour in range(24)] + ["2026-11-30T10:00:00+00:00"] * 6, True),
+    (["2026-12-01T10:00:00+00:00"] * 10, True),  # ten edited in the same minute: too few to tell
+])
+def test_a_sitemap_that_stamps_every_url_with_the_time_it_was_made_says_nothing_of_modifications(
+        stamps: list[str], read: bool) -> None:
+    # Read as modifications, the stamps made every article the state knows due in every run (hostile review)
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    pages = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+             + "".join(f"<url><loc>https://thoidai.com.vn/tin-{n}-20{n:04d}.html</loc><lastmod>{stamp}</lastmod></url>"
+                       for n, stamp in enumerate(stamps)) + "</urlset>").encode()
+    requests = list(spider.parse_sitemap(XmlResponse("https://thoidai.com.vn/sitemap-2026.xml", body=pages)))
+    assert len(requests) == len(stamps)
+    assert all((request.meta["article"] is not None) == read for request in requests)
+    assert crawler.stats.get_value("sitemaps/lastmod_stamped") == (None if read else 1)
+
+
 def test_a_section_whose_next_page_shows_only_what_its_pages_showed_ends_its_pagination() -> None:
     """A pagination that loops or serves its last page again past the end ran to max_pages, which is all by
     default for a site profile: without end. Another listing showing the same articles does not end it."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -59,6 +60,27 @@ EXTRACTION_ERROR = "extraction error"
 BEHIND = timedelta(days=7)
 """How long before the crawl's clock a live page's HTTP `Date` may lie: a cache serves a page with the `Date`
 of when its origin made it, hours or days ago; a week earlier, the server's clock is wrong."""
+
+
+def stamped(entries: list[Listed]) -> bool:
+    """Whether the `<lastmod>` of a sitemap's URLs is the time the sitemap was made, not each page's: at least
+    `STAMPED_MIN` URLs, each with one, all within `STAMPED_SPREAD` of each other. A sitemap built on each request
+    stamps every URL with the moment: read as modifications, they made every article the state knows due in every
+    run (408 known articles fetched again an hour, the new ones not reached within the run's bound; hostile review)."""
+    if len(entries) < STAMPED_MIN:
+        return False
+    moments = [entry.modified for entry in entries]
+    if any(moment is None for moment in moments):
+        return False
+    known = [moment for moment in moments if moment is not None]
+    return max(known) - min(known) <= STAMPED_SPREAD
+
+
+STAMPED_MIN = 20
+"""URLs a sitemap must list for its `<lastmod>`s to be judged stamped (`stamped`): a few articles edited in the
+same minute are no sign."""
+STAMPED_SPREAD = timedelta(minutes=2)
+"""How close together a sitemap's `<lastmod>`s are when it stamps them (seconds apart, as it writes them out)."""
 
 
 class HarvestSpider(Spider):
@@ -215,6 +237,11 @@ class HarvestSpider(Spider):
                                 SITEMAP_MAX_URLS, response.url)
             self.count("sitemaps/over_url_limit")
             children, entries = children[:SITEMAP_MAX_URLS], entries[:SITEMAP_MAX_URLS]
+        if stamped(entries):
+            self.logger.info("Not reading the <lastmod> of %s: its %d URLs all have one within %s (the time the"
+                             " sitemap was made, not of each page)", response.url, len(entries), STAMPED_SPREAD)
+            self.count("sitemaps/lastmod_stamped")
+            entries = [replace(entry, modified=None) for entry in entries]
         children, entries = newest_first(children), newest_first(entries)
         depth = int(meta_of(response).get(SITEMAP_DEPTH, 0)) + 1
         if children and depth > SITEMAP_MAX_DEPTH:
