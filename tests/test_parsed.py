@@ -96,3 +96,41 @@ def test_tag_index_get_is_mapping_get() -> None:
     assert elements.get("button") is None and elements.get("button", ()) == () and parsed.tagged("button") == ()
     assert elements.get("table", "none") == "none" and "table" not in elements
     assert elements.get("li") == tuple(parsed.root.iter("li")) and elements.get("li") is elements.get("li")
+
+
+def test_a_base_href_resolves_the_links_and_images_as_a_browser_does() -> None:
+    # Read against the page's own URL, a Taipei Times page's <base href="https://www.taipeitimes.com/"> gave its
+    # images the article's path (fuzzer).
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+    page = ('<html><head><base href="/"><title>Council approves budget</title></head><body><article>'
+            '<h1>Council approves budget</h1><figure><img src="images/2024/05/council.jpg" '
+            'srcset="images/c-800.jpg 800w, https://cdn.example.com/c-1600.jpg 1600w"><figcaption>The chamber.'
+            f'</figcaption></figure>{story}<a href="#top">Top</a></article>'
+            '<aside class="related"><h3>Related stories</h3><ul>'
+            '<li><a href="news/2024/05/02/mayor-unveils-plan-for-city-schools">Mayor unveils plan for city schools'
+            '</a></li>'
+            '<li><a href="news/2024/05/01/tax-rise-angers-shop-owners">Tax rise angers local shop owners</a></li>'
+            '</ul></aside></body></html>')
+    record = extract_article(page.encode(), "https://www.example.com/news/2024/05/03/council-approves-budget")
+    assert [image["url"] for image in record["images"]] == ["https://www.example.com/images/2024/05/council.jpg"]
+    assert [link["url"] for link in record["related"]] == [
+        "https://www.example.com/news/2024/05/02/mayor-unveils-plan-for-city-schools",
+        "https://www.example.com/news/2024/05/01/tax-rise-angers-shop-owners"]
+    sel = read_page(page.encode())
+    parse_page(sel, "https://www.example.com/news/2024/05/03/council-approves-budget")
+    assert sel.css("img::attr(srcset)").get() == (
+        "https://www.example.com/images/c-800.jpg 800w, https://cdn.example.com/c-1600.jpg 1600w")
+    assert sel.css("article a::attr(href)").get() == "#top"  # an anchor in the page stays one
+
+
+def test_the_base_of_a_page_is_its_first_base_href_resolved() -> None:
+    from scrapers.extract.parsed import document_base
+
+    url = "https://www.example.com/news/2024/05/03/council"
+    for head, base in [('<base href="/">', "https://www.example.com/"), ('<base target="_blank"><base href="x/">',
+                       "https://www.example.com/news/2024/05/03/x/"), ('<base href="javascript:void(0)">', None),
+                       ("", None), ('<base href="http://[::1">', None)]:
+        assert document_base(read_page(f"<html><head>{head}</head><body><p>x</p></body></html>".encode()).root,
+                             url) == base

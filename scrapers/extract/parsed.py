@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 from typing import Any, cast
+from urllib.parse import urljoin, urlsplit
 
 import parsel
 from lxml import etree
@@ -79,6 +81,8 @@ class Parsed:
 def parse_page(sel: parsel.Selector, url: str) -> Parsed:
     root: Element = sel.root
     elements, headings = _tag_index(root)
+    if url and (base := document_base(root, url)) is not None:
+        _resolve_against_base(root, base)
     itemprops: dict[str, list[Element]] = {}
     marked: list[tuple[Element, str]] = []
     aria_labelled: list[Element] = []
@@ -158,6 +162,55 @@ class _TagIndex(Mapping[str, tuple[Element, ...]]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+def document_base(root: Element, url: str) -> str | None:
+    """The URL the links of the page `url` (the tree of `root`) are resolved against when it is not `url`: its
+    first `<base href>`, itself resolved against `url`, as a browser reads it; None without one (found in
+    <head> without a walk of the tree)."""
+    head = root.find("head")
+    bases = head.findall("base") if head is not None else []
+    href = next((value for base in bases if (value := base.get("href")) and value.strip()), None)
+    if href is None:
+        return None
+    try:
+        base = urljoin(url, href.strip())
+    except ValueError:
+        return None
+    return base if urlsplit(base).scheme in ("http", "https") and base != url else None
+
+
+def _resolve_against_base(root: Element, base: str) -> None:
+    """The links and image addresses of the tree made absolute against its `document_base`, as a browser
+    resolves them; then every reader, which resolves against the page's URL, reads what the page shows. Read
+    against the page's URL, a Taipei Times page's `<base href="https://www.taipeitimes.com/">` gave its images a
+    `/News/front/archives/2024/10/16/` path of the article's own (fuzzer). An in-page anchor (`#top`) stays."""
+    for el in root.iter(etree.Element):
+        for name in LINK_ATTRIBUTES:
+            if (value := el.get(name)) and not value.startswith("#") and not _ABSOLUTE.match(value):
+                try:
+                    el.set(name, urljoin(base, value.strip()))
+                except ValueError:
+                    continue
+        for name in ("srcset", "data-srcset"):
+            if srcset := el.get(name):
+                el.set(name, ", ".join(_resolved_candidate(part, base) for part in srcset.split(",")))
+
+
+LINK_ATTRIBUTES = ("href", "src", "data-src", "data-lazy-src", "data-original", "poster")
+"""Attributes whose relative address a `<base href>` resolves, among those the readers read."""
+_ABSOLUTE = re.compile(r"\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _resolved_candidate(candidate: str, base: str) -> str:
+    """One candidate of a `srcset` ("img/a.jpg 2x") with its address resolved against `base`."""
+    address, _, descriptor = candidate.strip().partition(" ")
+    if not address or _ABSOLUTE.match(address):
+        return candidate.strip()
+    try:
+        return f"{urljoin(base, address)} {descriptor}".strip()
+    except ValueError:
+        return candidate.strip()
 
 
 def _tag_index(root: Element) -> tuple[_TagIndex, tuple[Element, ...]]:

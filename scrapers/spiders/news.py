@@ -29,6 +29,7 @@ from scrapy.utils.misc import load_object
 from scrapers.extract.discover import article_links, feed_links, next_page, robots_sitemaps
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
+from scrapers.extract.parsed import document_base
 from scrapers.middlewares import RobotsWithSitemaps, obeyed_robots
 from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
@@ -82,7 +83,8 @@ class NewsSpider(HarvestSpider):
             return
         self.note_listing(response)
         sel = self.page(response)
-        links = (absolute_url(href, response.url) for href in sel.css("a::attr(href)").getall())
+        base = document_base(sel.root, response.url) or response.url
+        links = (absolute_url(href, base) for href in sel.css("a::attr(href)").getall())
         on_site = [link for link in links if link and registrable_domain(link) == self.site]
         found = article_links(on_site)
         yield from self.follow_articles(Listed(url) for url in found)
