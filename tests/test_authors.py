@@ -134,3 +134,12 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
 def test_a_byline_element_is_read_by_its_lines(byline: str, names: list[str]) -> None:
     page = f"<html><body><article><h1>Council passes the budget</h1>{byline}{STORY_TEXT}</article></body></html>"
     assert extract_article(page.encode(), "https://news.example/politics/council-budget-1.html")["authors"] == names
+
+
+@pytest.mark.parametrize("value", ["undefined", "N/A", "null", "None", "NaN", "false", "%%AUTHOR%%", "${author}",
+                                   "{{ author }}"])
+def test_a_placeholder_where_the_name_should_be_names_nobody(value: str) -> None:
+    # a template's or a program's value, in the meta author and in the printed byline alike (fuzzer)
+    page = (f'<html><head><meta name="author" content="{value}"></head><body><article><h1>Council passes the budget'
+            f'</h1><div class="byline">By {value}</div>{STORY_TEXT}</article></body></html>')
+    assert extract_article(page.encode(), "https://news.example/politics/council-budget-1.html")["authors"] == []

@@ -613,12 +613,18 @@ def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
     notes: list[str] = []
     for text in texts:
         found = read_byline(text)
-        names += [name for name in map(_without_ui_words, found.names) if not printed or _looks_like_name(name)]
+        names += [name for name in map(_without_ui_words, found.names)
+                  if not _PLACEHOLDER.search(name) and (not printed or _looks_like_name(name))]
         notes += found.notes
     return Byline(names, notes)
 
 
 _NOBODY = Byline([], [])
+
+_PLACEHOLDER = re.compile(
+    r"^(?:undefined|null|none|nan|n/?a|false|true|unknown|author|\[\w+\])$|%%|\$\{|\{\{|\}\}", re.IGNORECASE)
+"""A template's or a program's value where a name should be ("undefined", "N/A", "null", "%%AUTHOR%%",
+"${author}", "{{author}}"): no author (fuzzer: a meta author "undefined" was one)."""
 
 
 def _without_ui_words(name: str) -> str:
