@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from scrapers.extract.dates import http_date, parse_timestamp, to_iso
+from tests.harness import ROOT
 
 NOW = datetime(2024, 10, 24, 8, 0, tzinfo=UTC)
 HCM = "Asia/Ho_Chi_Minh"
@@ -130,3 +134,16 @@ def test_a_language_dateparser_knows_by_another_name_or_not_at_all_raises_nothin
     now = datetime(2026, 12, 1, tzinfo=UTC)
     assert parse_timestamp(text, timezone="Europe/Oslo", now=now, languages=[language]) == datetime(
         2024, 5, 3, 10, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/New_York"])
+def test_a_unix_time_is_the_instant_it_names_whatever_the_machine_s_zone(zone: str) -> None:
+    # dateparser read it in the crawling machine's zone: 1714730400 (10:00 UTC) gave 10:00+02:00 on a machine in
+    # UTC and 19:00+02:00 on one in Tokyo (fuzzer)
+    script = ("from datetime import UTC, datetime; from scrapers.extract.dates import parse_timestamp;"
+              "now = datetime(2026, 12, 1, tzinfo=UTC);"
+              "print(parse_timestamp('1714730400', timezone='Europe/Berlin', now=now).isoformat(),"
+              " parse_timestamp('1714730400000', timezone=None, now=now).isoformat())")
+    result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "TZ": zone}, capture_output=True,
+                            text=True, check=True, cwd=ROOT)
+    assert result.stdout.split() == ["2024-05-03T10:00:00+00:00"] * 2

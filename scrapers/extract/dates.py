@@ -82,7 +82,7 @@ def parse_timestamp(
     text = _INVISIBLE.sub("", raw).strip()
     zone = ZoneInfo(timezone) if timezone else None
     offset = _gmt_offset(text) or (_named_zone(text, country) if zone is None or not zone_known else None)
-    parsed = (_parse_iso(text) or _parse_time_bar_date(text)
+    parsed = (_parse_iso(text) or _parse_time_bar_date(text) or _parse_unix_time(text)
               or _parse_with_dateparser(text, None if offset is not None else zone, now, languages))
     if parsed is None:
         return None
@@ -153,6 +153,23 @@ def _parse_iso(text: str) -> datetime | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00").replace(" +", "+").replace(" -", "-"))
     except ValueError:
         return None
+
+
+def _parse_unix_time(text: str) -> datetime | None:
+    """A Unix time in seconds (10 digits) or milliseconds (13) as the instant it is, in UTC. dateparser read it
+    in the crawling machine's zone and the page's zone was put on that clock time: 1714730400 gave 10:00+02:00
+    on a machine in UTC, 19:00+02:00 on one in Tokyo (fuzzer)."""
+    if not _UNIX_TIME.match(text):
+        return None
+    seconds = int(text) / (1000 if len(text) == 13 else 1)
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+_UNIX_TIME = re.compile(r"[12](?:\d{9}|\d{12})\Z")
+"""A Unix time in seconds or milliseconds from 2001-09-09 to 2096-10-02 (a later one is no date: ahead of the clock)."""
 
 
 def _parse_time_bar_date(text: str) -> datetime | None:
