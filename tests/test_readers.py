@@ -20,7 +20,9 @@ from scrapy.settings import Settings
 from scrapers.readers import MOST_AUTO_READERS, ReaderPool, ReadersUnavailable, reader_processes, usable_cores
 from tests.harness import ROOT
 from tests.readerparts import KILLS, RAISES, SLOW
-from tests.test_harvest import ARTICLES, Harvest
+from tests.test_harvest import ARTICLES, REJECTED, Harvest
+
+INFOGRAPHIC = "https://thoidai.com.vn/infographics-brics-va-nam-ban-cau-cung-xay-dung-mot-the-gioi-tot-dep-hon-206360.html"
 
 TROUBLE = "SPIDER_MODULES=tests.readerparts"
 WRITTEN = len(ARTICLES)
@@ -213,8 +215,10 @@ def test_pages_that_each_time_out_are_rejected_and_the_crawl_ends(
     monkeypatch.setenv("READER_TEST_ALL", "sleep")
     harvest = Harvest(tmp_path)
     run = harvest.run("READER_PROCESSES=2", "READER_TIMEOUT=1", TROUBLE)
-    timed_out = [url for url, reason in rejects(harvest).items() if "ReadingTimedOut" in reason]
-    assert len(timed_out) == len(ARTICLES) + 1  # every article page read, the one with no body too
+    timed_out = {url for url, reason in rejects(harvest).items() if "ReadingTimedOut" in reason}
+    # every article page read, the one with no body too; the infographic (no article: no title read) too when
+    # its reader, restarted after a timeout, took longer than READER_TIMEOUT to start on a loaded machine
+    assert set(ARTICLES) | {REJECTED} <= timed_out <= set(ARTICLES) | {REJECTED, INFOGRAPHIC}
     assert run.records == []
 
 
