@@ -518,3 +518,29 @@ def test_an_update_day_without_a_time_is_no_instant() -> None:
 <body><article><h1>Brand</h1>{STORY}</article></body></html>"""
     record = extract_article(page.encode(), "https://www.example.ru/news/brand/")
     assert (record["published_at"], record["updated_at"]) == ("2018-10-02T10:00:00+03:00", None)
+
+
+STORY_PARAGRAPHS = "".join(
+    f"<p>{sentence} The council met on Tuesday and voted on the budget for the coming year.</p>" for sentence in (
+        "The city council approved a new budget.", "The mayor said it would fund new schools.",
+        "Opponents said the plan raised taxes too much."))
+
+
+@pytest.mark.parametrize(("page", "published"), [
+    # the site's header shows today; a most-read box its first story's time: neither dates the article
+    ('<header class="site"><time datetime="2026-12-01">Tuesday, 1 December</time></header><article><h1>Council '
+     f'approves new budget</h1><div class="date">May 3, 2024</div>{STORY_PARAGRAPHS}</article>', "2024-05-03"),
+    (f'<article><h1>Council approves new budget</h1><div class="date">May 3, 2024</div>{STORY_PARAGRAPHS}</article>'
+     '<aside class="most-read"><h3>Most read</h3><ul><li><a href="/news/2024/04/01/storm">Storm hits the coast</a>'
+     ' <time datetime="2024-04-01T08:00:00-04:00">April 1</time></li></ul></aside>', "2024-05-03"),
+    # the article's own header, and a <time> in the story, do
+    ('<article><header><h1>Council approves new budget</h1><time datetime="2024-05-03T10:00:00-04:00">May 3</time>'
+     f'</header>{STORY_PARAGRAPHS}</article>', "2024-05-03T10:00:00-04:00"),
+    ('<header><h1>Council approves new budget</h1><time datetime="2024-05-03T10:00:00-04:00">May 3</time>'
+     f'</header><div class="story">{STORY_PARAGRAPHS}</div>', "2024-05-03T10:00:00-04:00"),
+])
+def test_a_time_in_the_site_s_header_or_another_story_s_teaser_does_not_date_the_article(
+        page: str, published: str) -> None:
+    html = f'<html lang="en"><head><title>Council approves new budget</title></head><body>{page}</body></html>'
+    record = extract_article(html.encode(), "https://news.example.com/news/council-approves-budget")
+    assert record["published_at"] == published

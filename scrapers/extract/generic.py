@@ -467,7 +467,7 @@ def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> 
         ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
         ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
         ("itemprop=datePublished", lambda: _first_attribute(parsed.itemprops.get("datePublished", ()), "datetime")),
-        ("time", lambda: _first_attribute(parsed.tagged("time"), "datetime")),
+        ("time", lambda: _page_time(parsed)),
     )
     unreadable: tuple[str, str] | None = None
     for index, (source, read) in enumerate(machine):
@@ -497,6 +497,26 @@ def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> 
     except (ValueError, OverflowError):  # htmldate on a broken date text ("2000-1-1T00:00:00+3000"): no date
         found = None
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
+
+
+def _page_time(parsed: Parsed) -> str | None:
+    """The `datetime` of the first `<time>` that dates the page: not one in the site's header, a menu, a sidebar
+    or a footer (a header's "today" dated every article of a site the day it was fetched), nor another story's
+    in a teaser or a box (a most-read list's first item; fuzzer)."""
+    others: OtherStories | None = None
+    for el in parsed.tagged("time"):
+        if (value := el.get("datetime")) is None:
+            continue
+        if next(el.iterancestors("nav", "aside", "footer"), None) is not None:
+            continue
+        if (header := next(el.iterancestors("header"), None)) is not None and next(
+                header.iterancestors("article", "main"), None) is None and header.find(".//h1") is None:
+            continue  # the site's header: an article's own <header> holds its headline, or sits in <article>
+        others = others or OtherStories(parsed.url)
+        if others.hold(el):
+            continue
+        return value
+    return None
 
 
 def _html_tree(root: Element) -> lxml.html.HtmlElement:
