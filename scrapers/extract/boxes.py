@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import islice
 from typing import Any, NamedTuple, cast
@@ -31,7 +31,16 @@ from lxml import etree
 
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
 from scrapers.extract.links import absolute_url, registrable_domain
-from scrapers.extract.markup import SEPARATOR, all_text, joined, nearest, separated_matches, text_of, texts_holding
+from scrapers.extract.markup import (
+    SEPARATOR,
+    all_text,
+    joined,
+    nearest,
+    separated_matches,
+    text_of,
+    text_within,
+    texts_holding,
+)
 from scrapers.extract.parsed import Element, Parsed, TextNode
 from scrapers.extract.text import clean_text
 from scrapers.extract.vocabulary import (
@@ -311,9 +320,9 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
     then the classed boxes that none of these holds or lies in and whose own heading does not say otherwise."""
     labels = scan.labels
     panels = Panels()
-    tabs: dict[Element, bool] = {}
+    verdicts = Verdicts()
     boxes = [box for el, (kind, rest) in labels.items()
-             if (box := _labelled_box(el, kind, rest, labels, panels, tabs)) is not None]
+             if (box := _labelled_box(el, kind, rest, labels, panels, verdicts)) is not None]
     taken = Taken(box.element for box in boxes)
     boxes += [Box(kind, el, el, None) for el, kind in scan.named
               if kind != OTHER and not taken.overlaps(el)]
@@ -479,9 +488,9 @@ def _class_kind(marks: str) -> str | None:
 
 
 def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, str]], panels: Panels,
-                  tabs: dict[Element, bool]) -> Box | None:
+                  verdicts: Verdicts) -> Box | None:
     """The box the label `el` heads, or the inline "Also read: <link>" it starts; None when the label heads
-    nothing (a placeholder, a story's subheading, a menu item). `tabs` keeps `_in_menu`'s verdicts on lists."""
+    nothing (a placeholder, a story's subheading, a menu item). `verdicts` keeps `_in_menu`'s for the page."""
     rest = _INLINE_SEPARATOR.sub("", rest).strip()
     full = clean_text(all_text(el)) or ""
     anchor = el if el.tag == "a" else next(el.iterancestors("a"), None)  # (lxml picks the tag, in C)
@@ -490,7 +499,7 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
         return Box(kind, el, anchor, (anchor,)) if kind == RELATED else None
     if (panel := _tab_panel(el if anchor is None else anchor, panels)) is not None:  # a tab: the box is its panel
         return Box(kind, el, panel, None)
-    if _in_menu(el, tabs):
+    if _in_menu(el, verdicts):
         return None
     if len(full) > MAX_LABEL or len(rest.split()) > MAX_LABEL_EXTRA_WORDS:
         if len(el):  # "ALSO READ: <a>...</a>" in one paragraph
@@ -519,6 +528,9 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     return None
 
 
+MAX_TABS = 12
+"""Tabs a strip of labels holds at most ("Most read | Most shared | Latest": two to six). Each label of a strip
+asks whether all its neighbours are labels: 800 labels side by side took 4.4 s, 2,000 took 95 s (fuzzer)."""
 STRIP_CLIMB = 3
 """Ancestors a label climbs to find the strip of tabs it is one of (a span in a label in the strip)."""
 
@@ -533,7 +545,7 @@ def _strip_panel(label: Element, labels: dict[Any, tuple[str, str]]) -> Element 
         if parent is None or parent.tag in ("body", "html"):
             return None
         items = [child for child in parent if isinstance(child.tag, str)]
-        if len(items) >= 2 and all(_is_tab(item, labels) for item in items):
+        if 2 <= len(items) <= MAX_TABS and all(_is_tab(item, labels) for item in items):
             return _nth_panel(parent, items.index(node))
         node = parent
     return None
@@ -556,8 +568,9 @@ def _nth_panel(strip: Element, index: int) -> Element | None:
 
 
 def _is_tab(el: Element, labels: dict[Any, tuple[str, str]]) -> bool:
-    """Whether `el` is a short label, or holds one and little else, and no link with a headline."""
-    return (len(all_text(el)) <= 2 * MAX_TAB and (el in labels or any(inner in labels for inner in el.iter()))
+    """Whether `el` is a short label, or holds one and little else, and no link with a headline. Its text is read
+    no further than a label's length (800 labels nested one in the other each read all those inside it)."""
+    return (text_within(el, 2 * MAX_TAB) is not None and (el in labels or any(inner in labels for inner in el.iter()))
             and not any(_is_headline(text_of(a)) for a in el.iter("a")))
 
 
@@ -633,11 +646,21 @@ def _may_be_story(anchor: Any) -> bool:
     return not text or _is_headline(text)
 
 
-def _in_menu(el: Any, tabs: dict[Element, bool]) -> bool:
+@dataclass
+class Verdicts:
+    """What `_in_menu` learnt of a page's elements, shared by its labels: whether each list asked about is a
+    strip of short items (`tabs`: a list of 4,000 items each labelled "Most read" took 30 seconds when each label
+    read every item), and whether each ancestor asked about is in a menu (`menus`: 800 labels nested one in the
+    other each climbed all the others)."""
+
+    tabs: dict[Element, bool] = field(default_factory=dict)
+    menus: dict[Element, bool] = field(default_factory=dict)
+
+
+def _in_menu(el: Any, verdicts: Verdicts) -> bool:
     """Whether `el` is an item of the site's navigation ("Popular" beside "Politics" in the menu bar) or of
-    a strip of tabs whose panels it does not name ("Latest | Popular"). `tabs` keeps, for the page, whether
-    each list asked about is a strip of short items: the labels of one list share the answer (a list of
-    4,000 items each labelled "Most read" took 30 seconds when each label read every item)."""
+    a strip of tabs whose panels it does not name ("Latest | Popular")."""
+    tabs = verdicts.tabs
     item = next(el.iterancestors("li"), None)
     if item is not None and (parent := item.getparent()) is not None:
         if (short := tabs.get(parent)) is None:
@@ -647,12 +670,22 @@ def _in_menu(el: Any, tabs: dict[Element, bool]) -> bool:
                                                            for li in [item, *items])
         if short:
             return True
+    menus = verdicts.menus
+    climbed = []
+    found = False
     for ancestor in el.iterancestors():
+        if (known := menus.get(ancestor)) is not None:
+            found = known
+            break
         if ancestor.tag in ("body", "html"):
-            return False  # their classes tell the page's state ("header-menu-nav--closed"), not a menu's
+            break  # their classes tell the page's state ("header-menu-nav--closed"), not a menu's
+        climbed.append(ancestor)
         if ancestor.tag == "nav" or _names_menu(f"{ancestor.get('class', '')} {ancestor.get('id', '')}"):
-            return True
-    return False
+            found = True
+            break
+    for ancestor in climbed:
+        menus[ancestor] = found
+    return found
 
 
 @lru_cache(maxsize=4096)
