@@ -27,7 +27,7 @@ from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged, record_fields
 from scrapers.extract.dates import utc_now
-from scrapers.harvest import ARTICLE, UNFINISHED, run_name, run_settled
+from scrapers.harvest import ARTICLE, ASKED_AGAIN, UNFINISHED, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, REJECTS_NOT_KEPT, note_error, run_errors
 from scrapers.items import Article
 from scrapers.middlewares import fetch_outcomes
@@ -290,6 +290,8 @@ class CrawlSummary:
     def response_received(self, response: Response, request: Request) -> None:
         if ARTICLE in request.meta:  # article pages whatever their status; the rest are listings
             self.stats.inc_value("articles/pages")
+            if request.meta.get(ASKED_AGAIN) and response.status >= 400:
+                self.stats.inc_value("articles/pages_failed_again")  # (no news: the checks leave them out)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         for name in COVERED_FIELDS:

@@ -90,8 +90,14 @@ it, how large it is): such an article is `missing`, tried again after `RETRY_AFT
 an HTTP error status is (`response_received`). A failure the site may not repeat (a timeout, a reset
 connection, a name that did not resolve) is tried next run."""
 
+HISTORY_READ = 48
+"""Reports of the site's latest runs the checks read (two days of hourly runs): the coverage check's baseline is
+the runs among them that read enough articles, which a quiet site's hourly runs seldom do."""
 MAX_UNFINISHED = 10_000
 """Article URLs that gave no record yet asked again in one run, at most (`HarvestState.unfinished`)."""
+ASKED_AGAIN = "harvest_asked_again"
+"""Request meta key of an article asked again by the state though no listing needs to show it (`UNFINISHED`):
+its failure failed before too (counted under `FAILED_AS_BEFORE`, which the HTTP error check leaves out)."""
 UNFINISHED = "harvest/unfinished_asked"
 """Stats key: article URLs asked again though no listing needs to show them (`SkipKnownArticles.process_start`)."""
 
@@ -205,7 +211,7 @@ class HarvestState:
             self.run_id = self.store.start_run(spider.name, self.clock())
             logger.info("Run %s of the state %s opened", self.run_id, self.store.location)
             self.stats.set_value("harvest/run_id", self.run_id)
-            self.stats.set_value("harvest/history", self.store.reports(spider.name))
+            self.stats.set_value("harvest/history", self.store.reports(spider.name, limit=HISTORY_READ))
             self.stats.set_value("harvest/state", str(self.store.location))
 
     def output_opened(self, path: Path) -> None:
@@ -254,19 +260,20 @@ class HarvestState:
         known = self.known(url)
         return known is None or self.policy.is_due(known, self.clock(), listed_modified)
 
-    def unfinished(self) -> list[str]:
+    def unfinished(self, limit: int = MAX_UNFINISHED) -> list[str]:
         """The article URLs to ask again though no listing may show them: those that gave no record yet
-        (an HTTP error, a timeout, a reject; `statestore.UNFINISHED`), first seen within `RETRY_WITHIN`, due
-        (`RETRY_AFTER`), newest first, at most `MAX_UNFINISHED`. A story that failed while a listing showed it
-        and left every listing before its retry (a busy section, a feed of the latest 10) was lost without a
-        trace in any file."""
+        (an HTTP error, a timeout, a reject; `statestore.UNFINISHED`) and were never written, first seen within
+        `RETRY_WITHIN`, due (`RETRY_AFTER`), newest first, at most `limit`. A story that failed while a listing
+        showed it and left every listing before its retry (a busy section, a feed of the latest 10) was lost
+        without a trace in any file."""
         if self.run_id is None or self.full:
             return []
         now = self.clock()
         with self.guard("reading the unfinished articles"):
+            # (version 0: never written; an article written once that answers an error on a revisit is not lost)
             due = [known.url for known in self.store.unfinished(now - self.policy.within)
-                   if self.policy.is_due(known, now)]
-            return due[:MAX_UNFINISHED]
+                   if not known.version and self.policy.is_due(known, now)]
+            return due[:limit]
         return []
 
     def staged(self, url: str) -> Staged | None:
@@ -314,6 +321,8 @@ class HarvestState:
         """An article request that failed for good: `missing` when its address gives the failure every time."""
         if ARTICLE not in request.meta:
             return
+        if request.meta.get(ASKED_AGAIN):
+            self.stats.inc_value(f"{FAILED_AS_BEFORE}{cause}")  # (it gave no record before either)
         # The URL asked for (a listing's): not the hops of its redirects, nor an address off the site.
         chain = redirected_from(request)
         url = chain[0] if chain else request.url
@@ -403,10 +412,13 @@ class SkipKnownArticles:
         async for entry in start:
             yield entry
         read = getattr(self.crawler.spider, "parse_article", None)
-        urls = self.harvest_state().unfinished() if read is not None else []
+        # A tenth of the run's bound of articles at most, fetched after the listed ones (a lower priority): new
+        # stories first.
+        limit = min(MAX_UNFINISHED, max(1, self.crawler.settings.getint("MAX_ARTICLES_PER_RUN") // 10))
+        urls = self.harvest_state().unfinished(limit) if read is not None else []
         self.set_count(UNFINISHED, len(urls))
         for url in urls:
-            yield Request(url, callback=read, meta={ARTICLE: None})
+            yield Request(url, callback=read, meta={ARTICLE: None, ASKED_AGAIN: True}, priority=-10)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         produced = [False]

@@ -87,7 +87,7 @@ from scrapers.extract import read_page
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
 from scrapers.extract.links import SUFFIXES, without_tracking
-from scrapers.harvest import ARTICLE, SITEMAP_DEPTH, fetch_gave_up
+from scrapers.harvest import ARTICLE, FAILED_AS_BEFORE, SITEMAP_DEPTH, fetch_gave_up
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
 logger = logging.getLogger(__name__)
@@ -772,6 +772,7 @@ def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
         "ok": stats.get("fetch/ok", 0),
         "failed": sum(failures.values()),
         "failed_by_cause": failures,
+        "failed_as_before": sum(int(value) for key, value in stats.items() if key.startswith(FAILED_AS_BEFORE)),
         "stopped": stats.get("fetch/stopped", 0),
         "retries": stats.get("retry/count", 0),
         "sent_to": {key.removeprefix(SENT_TO): value for key, value in sorted(stats.items())

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -395,8 +395,9 @@ class StateStore:
     def unfinished(self, since: datetime) -> list[Known]:
         """The article URLs first seen at `since` or later that gave no record yet (`UNFINISHED`), newest first.
         Those first seen before are asked about no more: a backend may forget them (Redis does)."""
-        rows = self.db.execute(
-            f"SELECT * FROM articles WHERE status IN ({', '.join('?' * len(UNFINISHED))})", UNFINISHED).fetchall()
+        rows = self.db.execute(  # (times are kept in UTC: their text sorts as they do)
+            f"SELECT * FROM articles WHERE status IN ({', '.join('?' * len(UNFINISHED))}) AND first_seen >= ?",
+            (*UNFINISHED, since.astimezone(UTC).isoformat())).fetchall()
         return sorted((known for known in map(_known, rows) if known.first_seen >= since),
                       key=lambda known: known.first_seen, reverse=True)
 

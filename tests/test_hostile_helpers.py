@@ -131,10 +131,11 @@ def test_a_request_that_gave_up_waiting_is_counted_as_such() -> None:
 def test_fetch_outcomes_add_up() -> None:
     stats = {"fetch/ok": 37, "fetch/failed/timeout": 2, "fetch/failed/http_500": 1, "fetch/failed/size_cap": 3,
              "fetch/stopped": 1, "downloader/request_count": 76, "retry/count": 11, "robotstxt/request_count": 2,
-             "fetch/sent_to/news.example.com": 70, "fetch/sent_to/cdn.example.com:8080": 6}
+             "fetch/sent_to/news.example.com": 70, "fetch/sent_to/cdn.example.com:8080": 6,
+             "fetch/failed_as_before/http_500": 1}
     assert fetch_outcomes(stats) == {
         "requests_sent": 76, "robots_txt": 2, "ok": 37, "failed": 6, "stopped": 1, "retries": 11,
-        "failed_by_cause": {"size_cap": 3, "timeout": 2, "http_500": 1},
+        "failed_by_cause": {"size_cap": 3, "timeout": 2, "http_500": 1}, "failed_as_before": 1,
         "sent_to": {"cdn.example.com:8080": 6, "news.example.com": 70},
     }
 

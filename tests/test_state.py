@@ -412,3 +412,25 @@ def test_a_canonical_entry_never_replaces_the_pages_own_outcome_and_gives_way_to
         store.commit_run(later, finished_at=NOW, report=None)
         gone = store.known(y)
         assert gone is not None and (gone.status, gone.content_hash, gone.version) == ("missing", None, 0)
+
+
+def test_a_run_asks_again_only_the_unfinished_articles_never_written_and_due(
+        open_store: Opener, tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.harvest import HarvestState
+
+    gone = "https://thoidai.com.vn/c-206432.html"
+    with open_store() as store:
+        first = staged_run(store, tmp_path / "1.jsonl")  # URL written, version 1
+        store.stage(first, Staged(url=OTHER, status="missing", fetched_at=NOW))
+        store.commit_run(first, finished_at=NOW, report=None)
+        second = store.start_run("thoidai", NOW + timedelta(hours=1))  # its revisit answers 404
+        store.stage(second, Staged(url=URL, status="missing", fetched_at=NOW + timedelta(hours=1)))
+        store.stage(second, Staged(url=gone, status="missing", fetched_at=NOW + timedelta(hours=5)))
+        store.commit_run(second, finished_at=NOW, report=None)
+        state = HarvestState(store, POLICY, get_crawler().stats, clock=lambda: NOW + timedelta(hours=7))
+        state.run_id = store.start_run("thoidai", NOW + timedelta(hours=7))
+        # OTHER: due (6 h since); URL: written once (not lost); gone: asked 2 h ago, not due yet
+        assert state.unfinished() == [OTHER]
+        assert state.unfinished(limit=0) == []
