@@ -544,3 +544,16 @@ def test_a_time_in_the_site_s_header_or_another_story_s_teaser_does_not_date_the
     html = f'<html lang="en"><head><title>Council approves new budget</title></head><body>{page}</body></html>'
     record = extract_article(html.encode(), "https://news.example.com/news/council-approves-budget")
     assert record["published_at"] == published
+
+
+@pytest.mark.parametrize("head", [
+    '<meta property="og:title" content="Why &lt;em&gt;Dune&lt;/em&gt; matters now">',
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Why <em>Dune</em> matters now"}'
+    '</script>',
+    '<meta property="og:title" content="&#x200B;">',  # no text: the <h1> is the title, not a missing one
+])
+def test_a_title_given_as_data_is_read_as_text(head: str) -> None:
+    html = (f'<html lang="en"><head><title>Why Dune matters now | Example News</title>{head}</head><body>'
+            f'<article><h1>Why Dune matters now</h1>{STORY_PARAGRAPHS}</article></body></html>')
+    record = extract_article(html.encode(), "https://news.example.com/culture/why-dune-matters-now")
+    assert (record["title"], record.get("rejected")) == ("Why Dune matters now", None)

@@ -35,3 +35,14 @@ def test_unique_keeps_first_of_each() -> None:
 
 def test_unique_ignoring_case_keeps_the_first_spelling() -> None:
     assert unique_ignoring_case(["Hafen", "b", "HAFEN", "B", "hafen", "c"]) == ["Hafen", "b", "c"]
+
+
+@pytest.mark.parametrize(("text", "cleaned"), [
+    # what a character reference names is cleaned as the text around it (fuzzer: tags with a line break, a
+    # zero-width space, a no-break space; text not in NFC)
+    ("budget&#10;2024", "budget 2024"), ("tax&#x200B;es", "taxes"), ("Local&nbsp;News", "Local News"),
+    ("A&#32;&#32;B", "A B"), (" &#32;A", "A"), ("Cafe&#x301;", "Caf\xe9"), ("CD&amp;amp;V", "CD&amp;V"),
+])
+def test_character_references_are_cleaned_as_the_text_around_them(text: str, cleaned: str) -> None:
+    assert clean_text(text) == cleaned
+    assert clean_text(cleaned) == cleaned or "&" in cleaned  # cleaning twice changes nothing more

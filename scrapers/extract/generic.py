@@ -50,7 +50,7 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.tags import read_tags
-from scrapers.extract.text import collapse_space, unique_ignoring_case
+from scrapers.extract.text import clean_text, collapse_space, unique_ignoring_case
 from scrapers.extract.vocabulary import (
     BOX_CLASS_WORDS,
     BYLINE_CLASS,
@@ -158,6 +158,19 @@ def read_article(parsed: Parsed, *, now: datetime | None = None) -> Reading:
 # ----------------------------------------------------------------------------- title
 
 
+def _given_title(text: str | None) -> str:
+    """A title given as data (a meta tag, JSON-LD) as the record would give it, empty when it holds no text
+    (`og:title="&#x200B;"` took the place of the <h1>, and the record was rejected with its title missing), and
+    without the tags it holds as text ("Why <em>Dune</em> matters now" was the title, tags and all; fuzzer)."""
+    text = clean_text(text) or ""
+    if "<" not in text or not (untagged := _MARKUP_IN_TEXT.sub("", text)).strip():
+        return text
+    return collapse_space(untagged)
+
+
+_MARKUP_IN_TEXT = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+
+
 def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
     # og:title is the headline as the publisher wants it shared; JSON-LD and the visible <h1> are
     # fallbacks (measured on fundus-dev: the <h1> first reads 8 points fewer titles right, as it often
@@ -168,12 +181,12 @@ def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
     h1 = _visible_headline(parsed, sites, parts)
     names = {_key(name) for name in sites}  # the site's own names (a blog's name over the post joins `sites`)
     sites = [*sites, *(text for text in map(text_of, parsed.tagged("h1")[:3]) if _is_blog_label(parsed, text, parts))]
-    headline = collapse_space(structured.text_value(parsed.article.get("headline")))
+    headline = _given_title(structured.text_value(parsed.article.get("headline")))
     candidates = (
-        ("og:title", collapse_space(structured.meta_content(parsed.meta, "og:title"))),
+        ("og:title", _given_title(structured.meta_content(parsed.meta, "og:title"))),
         ("jsonld", headline),
         ("h1", h1),
-        ("twitter:title", collapse_space(structured.meta_content(parsed.meta, "twitter:title"))),
+        ("twitter:title", _given_title(structured.meta_content(parsed.meta, "twitter:title"))),
         ("title", page_title),
     )
     others = [h1, headline]

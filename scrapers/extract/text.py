@@ -25,7 +25,14 @@ def collapse_space(text: str | None) -> str:
     value escaped twice ("CD&amp;amp;V" in a meta tag) read. The page's text as the reader measures and
     compares it."""
     text = " ".join((text or "").split())  # str.split: every Unicode space, and faster than a regex
-    return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
+    if "&" not in text or not _ENTITY.search(text):
+        return text
+    # What the references name is cleaned as the text around them was: "budget&#10;2024", "tax&#x200B;es",
+    # "Local&nbsp;News" gave a tag with a line break, a zero-width space, a no-break space (fuzzer).
+    text = _INVISIBLE_CHARACTERS.sub("", html.unescape(text))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
 
 
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
