@@ -756,7 +756,14 @@ IGNORED = [
 def counted_failures(stats: dict[str, Any]) -> dict[str, int]:
     """The failed fetches of a run by cause, most frequent first."""
     failures = {key.removeprefix(FAILED): int(value) for key, value in stats.items() if key.startswith(FAILED)}
+    if too_long := int(stats.get(URL_TOO_LONG, 0)):  # Scrapy's UrlLengthMiddleware: dropped with an INFO line
+        failures["url_too_long"] = failures.get("url_too_long", 0) + too_long  # (and counted nowhere else)
     return dict(sorted(failures.items(), key=lambda entry: (-entry[1], entry[0])))
+
+
+URL_TOO_LONG = "urllength/request_ignored_count"
+"""Scrapy's count of the requests whose URL is longer than `URLLENGTH_LIMIT`: a listed article that was never
+asked for, which the report did not name (hostile review)."""
 
 
 

@@ -286,3 +286,9 @@ def test_a_body_in_an_encoding_no_one_knows_is_refused_only_when_it_is_no_text(
         assert caught.value.cause == "decoding_failed"
     else:
         assert middleware.process_response(request, response).body == body
+
+
+def test_a_request_dropped_for_its_url_s_length_is_a_failure_of_its_own() -> None:
+    # Scrapy's UrlLengthMiddleware drops it with an INFO line: the report said nothing of the article (hostile)
+    outcomes = fetch_outcomes({"fetch/ok": 3, "urllength/request_ignored_count": 2})
+    assert (outcomes["failed"], outcomes["failed_by_cause"]) == (2, {"url_too_long": 2})
