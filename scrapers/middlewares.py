@@ -363,15 +363,31 @@ class RedirectToUrlsOnly(RedirectMiddleware):
     """Scrapy's `RedirectMiddleware`, which builds the request of a `Location` before it checks its scheme: a
     `Location` that makes no request (`javascript:alert(1)`, `http://[::1`) raised a ValueError out of the
     download, counted as an unknown failure and logged with a traceback. Such a redirect is left unfollowed,
-    as Scrapy leaves one to `file:`: the 3xx response is counted as `redirect_refused`."""
+    as Scrapy leaves one to `file:`: the 3xx response is counted as `redirect_refused`.
+
+    A redirect back to a URL of its own chain that sets a cookie (`302 Set-Cookie: gate=ok; Location: <the same
+    URL>`, or a bounce through `/cookiecheck?return=<URL>`) is followed once more, past the duplicate filter,
+    with the cookie: a browser loads such a page, where the filter dropped it and the story was lost as a
+    redirect loop, every run (hostile review). A second such turn is a loop."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
         try:
-            return super().process_response(request, response)
+            redirected = super().process_response(request, response)
         except ValueError:
             return response
+        if (isinstance(redirected, Request) and b"Set-Cookie" in response.headers and not request.meta.get(
+                COOKIE_TURN) and urldefrag(redirected.url)[0] in {urldefrag(url)[0] for url in
+                                                                 [*request.meta.get(REDIRECTED, []), request.url]}):
+            return redirected.replace(dont_filter=True, meta={**redirected.meta, COOKIE_TURN: True})
+        if isinstance(redirected, Request) and request.meta.get(COOKIE_TURN) and redirected.dont_filter:
+            return redirected.replace(dont_filter=False)  # (the turn's own pass is not handed on)
+        return redirected
+
+
+COOKIE_TURN = "newsharvest_cookie_turn"
+"""Request meta key: the request went back to a URL of its chain once, with the cookie a redirect set."""
 
 
 class RefuseUndecodableBodies(HttpCompressionMiddleware):

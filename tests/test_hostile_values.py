@@ -559,3 +559,26 @@ def test_a_robots_txt_is_read_to_its_first_500_kib_and_its_first_thousand_sitema
     named = b"".join(b"Sitemap: https://news.example/sitemap-%d.xml\n" % i for i in range(3_000))
     sitemaps = RobotsWithSitemaps(b"User-agent: *\n" + named, None).sitemaps
     assert len(sitemaps) == 1_000 and sitemaps[0] == "https://news.example/sitemap-0.xml"
+
+
+def test_a_redirect_back_that_sets_a_cookie_is_followed_once_more_with_it() -> None:
+    # a cookie gate (302 Set-Cookie; Location: the same URL): the duplicate filter dropped the return and the
+    # story was lost as a redirect loop, every run (hostile review)
+    from scrapy import Spider
+
+    from scrapers import settings
+    from scrapers.middlewares import RedirectToUrlsOnly
+
+    crawler = get_crawler(Spider, {"DOWNLOADER_MIDDLEWARES": settings.DOWNLOADER_MIDDLEWARES})
+    middleware = RedirectToUrlsOnly.from_crawler(crawler)
+    url = "https://news.example.com/a-1.html"
+    gate = {"Location": url, "Set-Cookie": "gate=ok; Path=/"}
+    again = middleware.process_response(Request(url), HtmlResponse(url, status=302, headers=gate))
+    assert isinstance(again, Request) and again.url == url and again.dont_filter
+    loop = middleware.process_response(again, HtmlResponse(url, status=302, headers=gate))
+    assert isinstance(loop, Request) and not loop.dont_filter  # a second turn: the filter tells a loop
+    plain = middleware.process_response(Request(url), HtmlResponse(url, status=302, headers={"Location": url}))
+    assert isinstance(plain, Request) and not plain.dont_filter  # no cookie: a loop as before
+    onward = middleware.process_response(Request(url), HtmlResponse(url, status=302, headers={
+        "Location": "/b-2.html", "Set-Cookie": "gate=ok"}))
+    assert isinstance(onward, Request) and not onward.dont_filter
