@@ -270,6 +270,8 @@ class HarvestState:
             return []
         now = self.clock()
         with self.guard("reading the unfinished articles"):
+            if not self.store.asks_unfinished():  # another worker of a distributed run asks them
+                return []
             # (version 0: never written; an article written once that answers an error on a revisit is not lost)
             due = [known.url for known in self.store.unfinished(now - self.policy.within)
                    if not known.version and self.policy.is_due(known, now)]

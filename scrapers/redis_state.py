@@ -127,6 +127,10 @@ end
 return #rows / 2
 """
 
+UNFINISHED_CLAIM = 1800
+"""Seconds the first worker of a distributed run holds the asking of the unfinished articles (`asks_unfinished`):
+the workers of one run start within it, the next hourly run's after it."""
+
 HISTORY = 100
 """Run reports kept per spider."""
 
@@ -348,6 +352,15 @@ class RedisStateStore:
     def known(self, url: str) -> Known | None:
         raw = self.client.hget(self.key("articles"), url)
         return None if raw is None else _known(url, raw)
+
+    def asks_unfinished(self) -> bool:
+        """Whether this run asks the unfinished articles: a lone run does; of the workers of a distributed run,
+        the first to ask in `UNFINISHED_CLAIM` seconds, for all of them (each had asked them: fetched once through
+        the shared duplicate filter, but counted by each, and each took its share of the run's bound)."""
+        if not self.shared:
+            return True
+        return bool(self.client.set(self.key("unfinished", "claim"), self.holder, nx=True, ex=UNFINISHED_CLAIM))
+
 
     def unfinished(self, since: datetime) -> list[Known]:
         """As `StateStore.unfinished`, from the set of such URLs the commits keep (`unfinished`); those first

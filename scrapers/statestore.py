@@ -392,6 +392,10 @@ class StateStore:
         row = self.db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
         return None if row is None else _known(row)
 
+    def asks_unfinished(self) -> bool:
+        """Whether this run asks the unfinished articles (`Store.unfinished`): always, a SQLite state has one run."""
+        return True
+
     def unfinished(self, since: datetime) -> list[Known]:
         """The article URLs first seen at `since` or later that gave no record yet (`UNFINISHED`), newest first.
         Those first seen before are asked about no more: a backend may forget them (Redis does)."""
@@ -460,6 +464,8 @@ class Store(Protocol):
     def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None: ...
 
     def known(self, url: str) -> Known | None: ...
+
+    def asks_unfinished(self) -> bool: ...
 
     def unfinished(self, since: datetime) -> list[Known]: ...
 

@@ -434,3 +434,13 @@ def test_a_run_asks_again_only_the_unfinished_articles_never_written_and_due(
         # OTHER: due (6 h since); URL: written once (not lost); gone: asked 2 h ago, not due yet
         assert state.unfinished() == [OTHER]
         assert state.unfinished(limit=0) == []
+
+
+def test_of_the_workers_of_a_distributed_run_the_first_asks_the_unfinished_articles(redis_url: str) -> None:
+    # each asked them: fetched once through the shared duplicate filter, but counted by each, and each took its
+    # share of the run's bound (review)
+    with closing(acquire_store(redis_url, name="example.net", shared=True)) as one, \
+            closing(acquire_store(redis_url, name="example.net", shared=True)) as two:
+        assert [one.asks_unfinished(), two.asks_unfinished(), one.asks_unfinished()] == [True, False, False]
+    with closing(acquire_store(redis_url, name="example.info")) as alone:  # not distributed: every run asks
+        assert [alone.asks_unfinished(), alone.asks_unfinished()] == [True, True]
