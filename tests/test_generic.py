@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -557,3 +558,19 @@ def test_a_title_given_as_data_is_read_as_text(head: str) -> None:
             f'<article><h1>Why Dune matters now</h1>{STORY_PARAGRAPHS}</article></body></html>')
     record = extract_article(html.encode(), "https://news.example.com/culture/why-dune-matters-now")
     assert (record["title"], record.get("rejected")) == ("Why Dune matters now", None)
+
+
+def test_the_json_ld_object_that_names_the_page_as_its_own_describes_the_article() -> None:
+    # a related story's object with more fields filled took the page's title, date and authors (fuzzer)
+    url = "https://www.example.com/news/council-approves-budget"
+    own = {"@type": "NewsArticle", "url": url, "headline": "Council approves new budget",
+           "datePublished": "2024-05-03T10:00:00-04:00", "author": {"@type": "Person", "name": "Ann Lee"}}
+    other = {"@type": "NewsArticle", "url": "https://www.example.com/news/storm-hits-the-coast",
+             "headline": "Storm hits the coast", "datePublished": "2024-04-01T08:00:00-04:00",
+             "author": {"@type": "Person", "name": "Bob Jones"}, "description": "A storm.", "image": "x.jpg",
+             "dateModified": "2024-04-01T09:00:00-04:00"}
+    html = (f'<html lang="en"><head><script type="application/ld+json">{json.dumps([own, other])}</script></head>'
+            f'<body><article><h1>Council approves new budget</h1>{STORY_PARAGRAPHS}</article></body></html>')
+    record = extract_article(html.encode(), url + "?utm_source=feed")
+    assert (record["title"], record["published_at"], record["authors"]) == (
+        "Council approves new budget", "2024-05-03T10:00:00-04:00", ["Ann Lee"])

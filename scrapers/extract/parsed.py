@@ -104,7 +104,7 @@ def parse_page(sel: parsel.Selector, url: str) -> Parsed:
         sel,
         url,
         tuple(objects),
-        structured.find_article(objects) or {},
+        structured.find_article(objects, url) or {},
         structured.meta_table(elements.get("meta", ())),
         elements,
         {prop: tuple(found) for prop, found in itemprops.items()},

@@ -160,11 +160,13 @@ def is_article(obj: JsonObject) -> bool:
     return bool(types_of(obj) & ARTICLE_TYPES)
 
 
-def find_article(objects: Iterable[JsonObject]) -> JsonObject | None:
+def find_article(objects: Iterable[JsonObject], url: str = "") -> JsonObject | None:
     """The JSON-LD object that describes the article itself.
 
     Pages list several (the article, teasers of related ones, a `WebPage` whose `mainEntity` is
-    the article); the one with the most article fields wins, the first among equals.
+    the article); the one with the most article fields wins, the first among equals. Those that name the page
+    itself, `url`, as theirs (`url`, `@id`, `mainEntityOfPage`) come first: a related story's object with more
+    fields filled took the page's own title, date and authors (fuzzer).
     """
     candidates: list[JsonObject] = []
     for obj in objects:
@@ -176,7 +178,30 @@ def find_article(objects: Iterable[JsonObject]) -> JsonObject | None:
                 candidates.append(inner)
     if not candidates:
         return None
+    if url and len(candidates) > 1 and (own := [obj for obj in candidates if _page_key(url) in _addresses(obj)]):
+        candidates = own
     return max(candidates, key=_article_weight)
+
+
+def _addresses(obj: JsonObject) -> set[str]:
+    """The page addresses a JSON-LD object names as its own, as `_page_key` gives them."""
+    values = [obj.get("url"), obj.get("@id"), obj.get("mainEntityOfPage")]
+    found = set()
+    for value in values:
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        if isinstance(value, str) and value.strip():
+            found.add(_page_key(value))
+    return found
+
+
+def _page_key(address: str) -> str:
+    """An address without its scheme, `www.`, query, fragment and trailing slash, the host in lower case."""
+    address = address.strip().split("#", 1)[0].split("?", 1)[0]
+    address = address.split("://", 1)[-1].rstrip("/")
+    host, _, path = address.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}/{path}"
 
 
 def _article_weight(obj: JsonObject) -> int:
