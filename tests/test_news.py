@@ -95,3 +95,25 @@ def test_a_home_page_is_a_listing_but_an_article_served_at_the_root_path_is_not(
     assert spider.is_listing("https://www.example.com/") and spider.is_listing("https://www.example.com")
     assert not spider.is_listing("https://www.example.com/?newsid=4711")
     assert not spider.is_listing("https://www.example.com/politik/")  # not read yet in this crawl
+
+
+def test_a_section_page_s_feeds_are_followed_up_to_a_bound() -> None:
+    # 5,000 feeds named in a page's head: the run read 75 feeds and 1 article in 153 s (hostile review)
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from scrapers.spiders.news import MAX_FEEDS
+    from tests.harness import project_crawler
+
+    crawler = project_crawler("news", url="https://www.example.com/politik/")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler, url="https://www.example.com/politik/")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    feeds = "".join(f'<link rel="alternate" type="application/rss+xml" href="/feeds/{n}.xml">' for n in range(300))
+    page = f"<html><head>{feeds}</head><body><p>Politik</p></body></html>"
+    url = "https://www.example.com/politik/"
+    response = HtmlResponse(url, body=page.encode(), encoding="utf-8", request=Request(url, meta={"page": 1}))
+    requested = [request.url for request in spider.parse_listing(response) if "/feeds/" in request.url]
+    assert requested == [f"https://www.example.com/feeds/{n}.xml" for n in range(MAX_FEEDS)]
+    assert crawler.stats.get_value("feeds/over_bound") == 300 - MAX_FEEDS
