@@ -725,9 +725,10 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
 
 def _protocol_error(value: BaseException) -> bool:
     """Whether `value` is Twisted's word that the answer broke HTTP: a status line or header it cannot parse, a
-    chunk size that is no number, conflicting `Content-Length`s. They were counted as `connection_reset`."""
+    chunk size that is no number, conflicting `Content-Length`s, a `Content-Length` that is no number (`-1`,
+    `+100`). They were counted as `connection_reset`, and tried again every run as failures by chance."""
     return isinstance(value, (ParseError, _MalformedChunkedDataError)) or (
-        type(value) is ValueError and str(value).startswith("Invalid response"))
+        type(value) is ValueError and str(value).startswith(("Invalid response", "Value contains non-decimal")))
 
 
 def _caused_by(error: BaseException, kind: Callable[[BaseException], bool]) -> bool:

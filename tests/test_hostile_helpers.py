@@ -105,6 +105,9 @@ def http_error(status: int, url: str = "https://news.example.com/a-1.html", loca
         (Refused("decoding_failed", "no gzip"), "https://news.example.com/a", "decoding_failed"),
         (http_error(404, "https://news.example.com/robots.txt"), "https://news.example.com/robots.txt", None),
         (ValueError("odd"), "https://news.example.com/a", "other_ValueError"),
+        # a Content-Length that is no number: the answer breaks HTTP, not a connection reset (hostile review)
+        (ResponseFailed([Failure(ValueError("Value contains non-decimal digits: b'-1'"))]),
+         "https://news.example.com/a", "protocol_error"),
     ],
 )
 def test_failure_cause(error: BaseException, url: str, cause: str | None) -> None:
