@@ -334,8 +334,9 @@ class HarvestState:
                 # asked again next run, listed or not (`unfinished`).
                 self.stage(url, "failed")
             return
-        if cause in SITE_CHOICES and (known := self.known(url)) is not None and known.status == "missing":
-            # It failed so before: the site's way (a partner's story), not an error of this run.
+        if (cause in SITE_CHOICES and not request.meta.get(ASKED_AGAIN) and (known := self.known(url)) is not None
+                and known.status == "missing"):
+            # It failed so before: the site's way (a partner's story), not an error of this run (counted once).
             self.stats.inc_value(f"{FAILED_AS_BEFORE}{cause}")
         self.stage(url, "missing")
 

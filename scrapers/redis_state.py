@@ -128,8 +128,8 @@ return #rows / 2
 """
 
 UNFINISHED_CLAIM = 1800
-"""Seconds the first worker of a distributed run holds the asking of the unfinished articles (`asks_unfinished`):
-the workers of one run start within it, the next hourly run's after it."""
+"""Seconds the first worker of a distributed run holds the asking of the unfinished articles (`asks_unfinished`),
+at most: the run's last worker to leave the state lets it go."""
 
 HISTORY = 100
 """Run reports kept per spider."""
@@ -236,6 +236,8 @@ class RedisStateStore:
         if self.renewer is not None:
             self.renewer.join()
         self.scripts["release"](self.lock_keys(), [self.holder])
+        if self.shared and not self.client.zcard(self.key("holders")):  # the run's last worker: the next run asks
+            self.client.delete(self.key("unfinished", "claim"))
         self.client.close()
 
     # -------------------------------------------------------------------- runs

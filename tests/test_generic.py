@@ -539,6 +539,14 @@ STORY_PARAGRAPHS = "".join(
      f'</header>{STORY_PARAGRAPHS}</article>', "2024-05-03T10:00:00-04:00"),
     ('<header><h1>Council approves new budget</h1><time datetime="2024-05-03T10:00:00-04:00">May 3</time>'
      f'</header><div class="story">{STORY_PARAGRAPHS}</div>', "2024-05-03T10:00:00-04:00"),
+    # the article's own footer and meta aside (inside <article>), a post's header with its <h2> (review)
+    (f'<article><h1>Council approves new budget</h1>{STORY_PARAGRAPHS}<footer class="entry-meta">Posted on '
+     '<time datetime="2024-05-03T10:00:00-04:00">May 3</time></footer></article>', "2024-05-03T10:00:00-04:00"),
+    ('<article><h1>Council approves new budget</h1><aside class="article-meta"><time '
+     f'datetime="2024-05-03T10:00:00-04:00">May 3</time></aside>{STORY_PARAGRAPHS}</article>',
+     "2024-05-03T10:00:00-04:00"),
+    ('<div class="post"><header><h2>Council approves new budget</h2><time datetime="2024-05-03T10:00:00-04:00">'
+     f'May 3</time></header>{STORY_PARAGRAPHS}</div>', "2024-05-03T10:00:00-04:00"),
 ])
 def test_a_time_in_the_site_s_header_or_another_story_s_teaser_does_not_date_the_article(
         page: str, published: str) -> None:

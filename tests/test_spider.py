@@ -162,6 +162,7 @@ def test_a_sitemap_index_and_a_sitemap_are_read_newest_first() -> None:
     ([f"2026-12-01T10:00:{second:02d}+00:00" for second in range(30)], False),  # the moment it was made: no news
     ([f"2026-12-01T{hour:02d}:00:00+00:00" for hour in range(24)] + ["2026-11-30T10:00:00+00:00"] * 6, True),
     (["2026-12-01T10:00:00+00:00"] * 10, True),  # ten edited in the same minute: too few to tell
+    (["2026-12-01"] * 30, True),  # a daily sitemap's days: no moment it was made at (review)
 ])
 def test_a_sitemap_that_stamps_every_url_with_the_time_it_was_made_says_nothing_of_modifications(
         stamps: list[str], read: bool) -> None:

@@ -442,5 +442,25 @@ def test_of_the_workers_of_a_distributed_run_the_first_asks_the_unfinished_artic
     with closing(acquire_store(redis_url, name="example.net", shared=True)) as one, \
             closing(acquire_store(redis_url, name="example.net", shared=True)) as two:
         assert [one.asks_unfinished(), two.asks_unfinished(), one.asks_unfinished()] == [True, False, False]
+    with closing(acquire_store(redis_url, name="example.net", shared=True)) as next_run:  # the run's last worker
+        assert next_run.asks_unfinished()  # left: the next run asks them
     with closing(acquire_store(redis_url, name="example.info")) as alone:  # not distributed: every run asks
         assert [alone.asks_unfinished(), alone.asks_unfinished()] == [True, True]
+
+
+def test_a_failure_of_an_article_asked_again_counts_as_failed_before_once(open_store: Opener, tmp_path: Path) -> None:
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.harvest import ARTICLE, ASKED_AGAIN, FAILED_AS_BEFORE, HarvestState
+
+    with open_store() as store:
+        first = store.start_run("thoidai", NOW)
+        store.stage(first, Staged(url=OTHER, status="missing", fetched_at=NOW))
+        store.commit_run(first, finished_at=NOW, report=None)
+        stats = get_crawler().stats
+        assert stats is not None
+        state = HarvestState(store, POLICY, stats, clock=lambda: NOW + timedelta(hours=7))
+        state.run_id = store.start_run("thoidai", NOW + timedelta(hours=7))
+        state.fetch_gave_up(Request(OTHER, meta={ARTICLE: None, ASKED_AGAIN: True}), "offsite")
+        assert stats.get_value(f"{FAILED_AS_BEFORE}offsite") == 1  # (it was counted twice: review)

@@ -520,16 +520,19 @@ def _page_time(parsed: Parsed) -> str | None:
     for el in parsed.tagged("time"):
         if (value := el.get("datetime")) is None:
             continue
-        if next(el.iterancestors("nav", "aside", "footer"), None) is not None:
-            continue
-        if (header := next(el.iterancestors("header"), None)) is not None and next(
-                header.iterancestors("article", "main"), None) is None and header.find(".//h1") is None:
-            continue  # the site's header: an article's own <header> holds its headline, or sits in <article>
+        if (around := next(el.iterancestors("nav", "aside", "footer", "header"), None)) is not None and next(
+                around.iterancestors("article", "main"), None) is None and not (
+                around.tag == "header" and bool(_HEADLINE_IN(around))):
+            continue  # the site's: an article's own <header> holds its headline; its own footer sits in <article>
         others = others or OtherStories(parsed.url)
         if others.hold(el):
             continue
         return value
     return None
+
+
+_HEADLINE_IN = etree.XPath("boolean(.//h1 | .//h2 | .//h3)")
+"""Whether an element holds a headline (h1 to h3), compiled once."""
 
 
 def _html_tree(root: Element) -> lxml.html.HtmlElement:

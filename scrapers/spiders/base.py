@@ -73,6 +73,8 @@ def stamped(entries: list[Listed]) -> bool:
     if any(moment is None for moment in moments):
         return False
     known = [moment for moment in moments if moment is not None]
+    if all(not (moment.hour or moment.minute or moment.second) for moment in known):
+        return False  # days alone (a daily sitemap's "2024-05-03"): a day is no moment it was made at
     return max(known) - min(known) <= STAMPED_SPREAD
 
 
