@@ -414,7 +414,11 @@ class SkipKnownArticles:
         (`HarvestState.unfinished`): listed again, the duplicate filter drops the second request."""
         async for entry in start:
             yield entry
-        read = getattr(self.crawler.spider, "parse_article", None)
+        spider = self.crawler.spider
+        read = getattr(spider, "parse_article", None)
+        if getattr(spider, "sections", None) or set(getattr(spider, "sources", ())) != set(
+                getattr(spider, "SOURCES", ())):
+            read = None  # a run of part of the site (`-a sections`, `-a sources`) asks nothing of the rest
         # A tenth of the run's bound of articles at most, fetched after the listed ones (a lower priority): new
         # stories first.
         limit = min(MAX_UNFINISHED, max(1, self.crawler.settings.getint("MAX_ARTICLES_PER_RUN") // 10))

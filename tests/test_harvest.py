@@ -166,6 +166,8 @@ def test_an_article_that_failed_is_asked_again_after_every_listing_dropped_it(tm
     assert third.report["articles"]["asked_again"] == 1  # the rejected article; the other gave its record
     fourth = harvest.run("RETRY_AFTER=0s", "RETRY_WITHIN=1s")  # first seen longer ago than that: left alone
     assert fourth.returncode == 0 and fourth.report["articles"]["asked_again"] == 0
+    fifth = harvest.run("RETRY_AFTER=0s", sources="feeds")  # a run of part of the site asks nothing of the rest
+    assert fifth.returncode == 0 and fifth.report["articles"]["asked_again"] == 0
 
 
 def test_full_run_ignores_the_state(tmp_path: Path) -> None:
