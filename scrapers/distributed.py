@@ -122,7 +122,11 @@ class RedisFrontier:
         if not settings.get("REDIS_URL"):
             return
         settings.set("SCHEDULER", "scrapers.distributed.FrontierScheduler", "addon")
-        settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", WORKER_BACKLOG_BYTES, "addon")
+        # over the project's room for a whole sitemap (a worker that reads one leaves the queue to the others),
+        # under a setting of the command line
+        if (priority := settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") or 0) < SETTINGS_PRIORITIES["cmdline"]:
+            settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", WORKER_BACKLOG_BYTES,
+                         max(priority, SETTINGS_PRIORITIES["addon"]))
         # the project's settings list the checks; the run's replace them at the same priority
         settings.set("SPIDERMON_SPIDER_CLOSE_MONITORS", ("scrapers.distributed.RunChecks",),
                      max(settings.getpriority("SPIDERMON_SPIDER_CLOSE_MONITORS") or 0, SETTINGS_PRIORITIES["addon"]))

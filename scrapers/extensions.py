@@ -27,7 +27,7 @@ from scrapy.utils.serialize import ScrapyJSONEncoder
 
 from pipelines import Duplicate, Rejected, Unchanged, record_fields
 from scrapers.extract.dates import utc_now
-from scrapers.harvest import ARTICLE, ASKED_AGAIN, UNFINISHED, run_name, run_settled
+from scrapers.harvest import ARTICLE, ASKED_AGAIN, REJECTED_AGAIN, UNFINISHED, run_name, run_settled
 from scrapers.integrity import NOT_COMMITTED, REJECTS_NOT_KEPT, note_error, run_errors
 from scrapers.items import Article
 from scrapers.middlewares import fetch_outcomes
@@ -340,6 +340,7 @@ class CrawlSummary:
                 "urls": stats.get("harvest/article_urls", 0) if incremental else None,
                 "not_due": stats.get("harvest/articles_not_due", 0) if incremental else None,
                 "asked_again": stats.get(UNFINISHED, 0) if incremental else None,
+                "rejected_again": stats.get(REJECTED_AGAIN, 0) if incremental else None,
                 "over_run_bound": stats.get("articles/over_run_bound", 0),
                 "extracted": self.extracted,
                 "written": written,

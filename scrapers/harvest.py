@@ -99,6 +99,8 @@ ASKED_AGAIN = "harvest_asked_again"
 """Request meta key of an article asked again by the state though no listing needs to show it (`UNFINISHED`):
 its failure failed before too (counted under `FAILED_AS_BEFORE`, which the HTTP error check leaves out)."""
 UNFINISHED = "harvest/unfinished_asked"
+REJECTED_AGAIN = "harvest/rejected_again"
+"""Stats key: records of articles asked again (`ASKED_AGAIN`) rejected once more; the reject check leaves them out."""
 """Stats key: article URLs asked again though no listing needs to show them (`SkipKnownArticles.process_start`)."""
 
 SITE_CHOICES = frozenset({"offsite", "robots"})
@@ -348,6 +350,8 @@ class HarvestState:
     def item_dropped(self, item: Any, exception: BaseException, response: Response | None = None) -> None:
         if isinstance(exception, Rejected):
             self.stage(str(ItemAdapter(item).get("url")), "rejected", response=response)
+            if response is not None and response.meta.get(ASKED_AGAIN):
+                self.stats.inc_value(REJECTED_AGAIN)  # (no new reject to the checks)
         elif isinstance(exception, Unchanged):
             self.stage_record(ItemAdapter(item), "emitted", response)
         elif isinstance(exception, Duplicate):  # written in this run under another URL: its own URL is known

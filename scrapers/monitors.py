@@ -30,7 +30,7 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorResult
 from spidermon.core.actions import Action
 
 from scrapers.extensions import COVERED_FIELDS
-from scrapers.harvest import FAILED_AS_BEFORE
+from scrapers.harvest import FAILED_AS_BEFORE, REJECTED_AGAIN
 from scrapers.middlewares import fetch_outcomes
 
 FAILED_CHECKS = "harvest/failed_checks"
@@ -250,8 +250,8 @@ def baseline(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class ErrorsMonitor(HarvestMonitor):
     @monitors.name("Few rejected records")
     def test_rejects(self) -> None:
-        # A reject already in the rejects file (an article asked again, rejected as before) is no new evidence.
-        again = int(self.stats.get("rejects_file/already_written", 0))
+        # An article asked again (`scrapers.harvest.ASKED_AGAIN`) and rejected as before is no new evidence.
+        again = int(self.stats.get(REJECTED_AGAIN, 0))
         rejects = int(self.stats.get("rejects/count", 0)) - again
         limit = float(self.setting("CHECK_MAX_REJECT_SHARE"))
         if (judged := self.lasting(self.extracted - again, rejects, _rejected, limit)) is None:
@@ -314,8 +314,8 @@ def _beyond_chance(failures: int, total: int, limit: float) -> bool:
 
 def _rejected(report: dict[str, Any]) -> tuple[int, int]:
     articles = report.get("articles") or {}
-    again = int(articles.get("rejected_already_in_file") or 0)
-    return int(articles.get("extracted") or 0) - again, int(articles.get("rejected") or 0) - again
+    again = int(articles.get("rejected_again") or 0)
+    return int(articles.get("extracted") or 0) - again, max(0, int(articles.get("rejected") or 0) - again)
 
 
 def _failed_fetches(report: dict[str, Any]) -> tuple[int, int]:

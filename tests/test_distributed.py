@@ -251,7 +251,8 @@ def test_without_redis_url_the_crawl_is_scrapys_own() -> None:
     assert "scrapers.distributed.RunTotals" not in str(alone.getdict("EXTENSIONS"))
     assert shared["SCHEDULER"] == "scrapers.distributed.FrontierScheduler"
     assert shared.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["scrapers.distributed.RunChecks"]
-    assert alone.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == 5_000_000  # Scrapy's
+    assert alone.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == project_settings.SCRAPER_SLOT_MAX_ACTIVE_SIZE  # room for
+    # the largest sitemap
     assert shared.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == WORKER_BACKLOG_BYTES
     assert alone.getdict("FEED_STORAGES")["file"] == "scrapers.outputfiles.AtomicFileFeedStorage"
     assert shared.getdict("FEED_STORAGES")["file"] == "scrapers.distributed.FrontierFeedStorage"

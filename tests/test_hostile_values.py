@@ -223,8 +223,8 @@ def test_a_relative_word_without_a_digit_is_still_a_day(text: str, language: str
     assert moment is not None and (FETCHED.replace(tzinfo=None) - moment).days == days
 
 
-@pytest.mark.parametrize(("text", "moment"), [
-    ("1714723200", datetime(2024, 5, 3, 8)), ("1714723200000", datetime(2024, 5, 3, 8))])
+@pytest.mark.parametrize(("text", "moment"), [  # the instant it names (it was the machine's clock time, naive)
+    ("1714723200", datetime(2024, 5, 3, 8, tzinfo=UTC)), ("1714723200000", datetime(2024, 5, 3, 8, tzinfo=UTC))])
 def test_a_unix_time_is_still_read(text: str, moment: datetime) -> None:
     assert parse_timestamp(text, timezone=None, now=FETCHED) == moment
 

@@ -115,8 +115,11 @@ PARTNERS = {"articles": {"extracted": 2}, "failed_checks": [], "fetch": {"ok": 6
         # nothing that a 20% share would not give by chance; a reject seen before (asked again) is no new one
         ({**TWO_NEW, "rejects/count": 1, "rejects/body: missing": 1,
           "harvest/history": [ONE_OF_TWO, ONE_OF_TWO, ONE_OF_TWO, RECENT]}, []),
-        ({**TWO_NEW, "rejects/count": 2, "rejects/body: missing": 2, "rejects_file/already_written": 2,
+        ({**TWO_NEW, "rejects/count": 2, "rejects/body: missing": 2, "harvest/rejected_again": 2,
           "harvest/history": [BROKEN, BROKEN, RECENT]}, []),
+        ({**TWO_NEW, "rejects/count": 2, "rejects/body: missing": 2,
+          "harvest/history": [{**BROKEN, "articles": {"extracted": 4, "rejected": 4, "rejected_again": 2}}] * 2},
+         ["thoidai.com.vn: 6 of 6 articles rejected in this run and the runs before it (body: missing: 2)"]),
         ({**TWO_NEW, "harvest/history": [BROKEN] * 5}, []),  # repaired
         # a field gone from 2 new articles an hour; the baseline stays the runs that were big enough to measure
         ({**TWO_NEW, "coverage/title": 0.0, "harvest/history": [UNTITLED, UNTITLED, RECENT, RECENT]},
