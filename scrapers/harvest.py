@@ -99,9 +99,9 @@ ASKED_AGAIN = "harvest_asked_again"
 """Request meta key of an article asked again by the state though no listing needs to show it (`UNFINISHED`):
 its failure failed before too (counted under `FAILED_AS_BEFORE`, which the HTTP error check leaves out)."""
 UNFINISHED = "harvest/unfinished_asked"
+"""Stats key: article URLs asked again though no listing needs to show them (`SkipKnownArticles.process_start`)."""
 REJECTED_AGAIN = "harvest/rejected_again"
 """Stats key: records of articles asked again (`ASKED_AGAIN`) rejected once more; the reject check leaves them out."""
-"""Stats key: article URLs asked again though no listing needs to show them (`SkipKnownArticles.process_start`)."""
 
 SITE_CHOICES = frozenset({"offsite", "robots"})
 """Fetch failures that may be what the site chose rather than errors: a listed link that redirects to another site
@@ -420,13 +420,13 @@ class SkipKnownArticles:
             yield entry
         spider = self.crawler.spider
         read = getattr(spider, "parse_article", None)
-        if getattr(spider, "sections", None) or set(getattr(spider, "sources", ())) != set(
-                getattr(spider, "SOURCES", ())):
-            read = None  # a run of part of the site (`-a sections`, `-a sources`) asks nothing of the rest
+        # a run of part of the site (`-a sections`, `-a sources`) asks nothing of the rest
+        whole = not getattr(spider, "sections", None) and set(getattr(spider, "sources", ())) == set(
+            getattr(spider, "SOURCES", ()))
         # A tenth of the run's bound of articles at most, fetched after the listed ones (a lower priority): new
         # stories first.
         limit = min(MAX_UNFINISHED, max(1, self.crawler.settings.getint("MAX_ARTICLES_PER_RUN") // 10))
-        urls = self.harvest_state().unfinished(limit) if read is not None else []
+        urls = self.harvest_state().unfinished(limit) if read is not None and whole else []
         self.set_count(UNFINISHED, len(urls))
         for url in urls:
             yield Request(url, callback=read, meta={ARTICLE: None, ASKED_AGAIN: True}, priority=-10)

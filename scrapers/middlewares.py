@@ -306,11 +306,11 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
                 return response
         try:
             result = super().process_response(request, response)
-        except ValueError:  # a refresh to no URL Scrapy can request (javascript:...): the page is read as it is
+        # A refresh to no URL Scrapy can request (javascript:...), or a charset no text is in (`<meta
+        # charset="base64">`, a LookupError: the page was lost with a traceback): the page is read as it is.
+        except (ValueError, LookupError):
             return response
-        except LookupError:  # a charset no text is in (`<meta charset="base64">`): Scrapy's reading raised, and
-            return response  # the page was lost with a traceback (hostile review)
-        if isinstance(result, Request) and urldefrag(result.url)[0] == urldefrag(request.url)[0]:
+        if isinstance(result, Request) and same_page(result.url, request.url):
             return response  # a page that reloads itself (a live blog's `content="60; url=<its URL>"`), as above:
             # followed, Scrapy's duplicate filter dropped it, and the story was lost as a redirect loop
         return result
@@ -329,8 +329,7 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
             redirected = self._redirect_request_using_get(request, response, url)
         except ValueError:  # a URL Scrapy cannot request
             return None
-        if urlparse_cached(redirected).scheme not in ("http", "https") or \
-                urldefrag(redirected.url)[0] == urldefrag(request.url)[0]:
+        if urlparse_cached(redirected).scheme not in ("http", "https") or same_page(redirected.url, request.url):
             return None
         return self._redirect(redirected, request, "refresh header")
 
@@ -377,13 +376,17 @@ class RedirectToUrlsOnly(RedirectMiddleware):
             redirected = super().process_response(request, response)
         except ValueError:
             return response
-        if (isinstance(redirected, Request) and b"Set-Cookie" in response.headers and not request.meta.get(
-                COOKIE_TURN) and urldefrag(redirected.url)[0] in {urldefrag(url)[0] for url in
-                                                                 [*request.meta.get(REDIRECTED, []), request.url]}):
+        if (isinstance(redirected, Request) and b"Set-Cookie" in response.headers and not request.meta.get(COOKIE_TURN)
+                and any(same_page(redirected.url, url) for url in [*request.meta.get(REDIRECTED, []), request.url])):
             return redirected.replace(dont_filter=True, meta={**redirected.meta, COOKIE_TURN: True})
         if isinstance(redirected, Request) and request.meta.get(COOKIE_TURN) and redirected.dont_filter:
             return redirected.replace(dont_filter=False)  # (the turn's own pass is not handed on)
         return redirected
+
+
+def same_page(url: str, other: str) -> bool:
+    """Whether the two URLs name one page: equal but for their fragments."""
+    return urldefrag(url)[0] == urldefrag(other)[0]
 
 
 COOKIE_TURN = "newsharvest_cookie_turn"
@@ -781,7 +784,6 @@ def counted_failures(stats: dict[str, Any]) -> dict[str, int]:
 URL_TOO_LONG = "urllength/request_ignored_count"
 """Scrapy's count of the requests whose URL is longer than `URLLENGTH_LIMIT`: a listed article that was never
 asked for, which the report did not name (hostile review)."""
-
 
 
 def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:

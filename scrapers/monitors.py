@@ -185,7 +185,6 @@ class CoverageMonitor(HarvestMonitor):
                                 f" (expected at least {floors[name]:.0%})")
         self.assertFalse(failures, msg=f"{self.site}: {'; '.join(failures)}")
 
-
     def lasting_drop(self, name: str, present: int, below: float) -> tuple[int, int]:
         """The articles of this run that fill the field `name` (`present`) and all it read, with those of the
         site's runs just before it where the field's share was below `below` too, while they are fewer than

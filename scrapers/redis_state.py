@@ -363,7 +363,6 @@ class RedisStateStore:
             return True
         return bool(self.client.set(self.key("unfinished", "claim"), self.holder, nx=True, ex=UNFINISHED_CLAIM))
 
-
     def unfinished(self, since: datetime) -> list[Known]:
         """As `StateStore.unfinished`, from the set of such URLs the commits keep (`unfinished`); those first
         seen before `since` leave it."""

@@ -69,10 +69,9 @@ def stamped(entries: list[Listed]) -> bool:
     run (408 known articles fetched again an hour, the new ones not reached within the run's bound; hostile review)."""
     if len(entries) < STAMPED_MIN:
         return False
-    moments = [entry.modified for entry in entries]
-    if any(moment is None for moment in moments):
+    known = [entry.modified for entry in entries if entry.modified is not None]
+    if len(known) < len(entries):
         return False
-    known = [moment for moment in moments if moment is not None]
     if all(not (moment.hour or moment.minute or moment.second) for moment in known):
         return False  # days alone (a daily sitemap's "2024-05-03"): a day is no moment it was made at
     return max(known) - min(known) <= STAMPED_SPREAD
