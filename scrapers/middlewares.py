@@ -4,7 +4,8 @@ failed fetch counted by its cause.
 - `RetryAfter` (downloader) replaces Scrapy's retry middleware: a 429 or 5xx that says `Retry-After` is tried
   again once that time has passed, when it is at most `RETRY_AFTER_HEADER_MAX` seconds; until then the
   other requests to that host wait too. A longer wait is not honoured in this run: the request gives up at
-  once (no hammering a server that asked for an hour) and is counted as `retry_after_too_long`.
+  once (no hammering a server that asked for an hour) and is counted as `retry_after_too_long`. A `206 Partial
+  Content` to a request that asked for no range (part of the page, as if all) is tried again, then `http_206`.
 - `RefusePrivateAddresses` (downloader) never sends a request to a loopback, private, link-local or reserved
   IP address, or to `localhost`, unless the spider's own site lives there (a crawl of a local test site).
 - `RefuseOversizePages` (spider) turns away a page of more than `PAGE_MAX_ELEMENTS` elements before the
@@ -17,7 +18,9 @@ failed fetch counted by its cause.
   where Scrapy's raised a ValueError out of the download; a meta refresh to such a URL is left unfollowed.
 - `RefuseUndecodableBodies` (downloader) replaces Scrapy's decompression middleware: a body that does not
   decode by its `Content-Encoding` (corrupt gzip, deflate, brotli or zstd) is given up as
-  `decoding_failed`, as a browser gives it up, where Scrapy's let the decoder's own error out of the download.
+  `decoding_failed`, as a browser gives it up, where Scrapy's let the decoder's own error out of the download;
+  a stream that stops before its end (a cut transfer Scrapy's decoders returned as the whole body) is tried
+  again, then given up as `truncated`.
 - `CountFetchOutcomes` (spider, after Scrapy's HttpErrorMiddleware and `RefuseOversizePages`) counts each
   request's final outcome, after retries and redirects: a response the spider reads under `fetch/ok`, a
   failure under `fetch/failed/<cause>` (see `failure_cause`), a request a shutdown cancelled under
@@ -44,6 +47,7 @@ import asyncio
 import ipaddress
 import logging
 import re
+import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -56,7 +60,7 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -152,6 +156,11 @@ class RetryAfter(RetryMiddleware):
             await self.waits.run(asyncio.sleep(wait))
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if response.status == 206 and b"Range" not in request.headers:
+            # Part of a page to a request for all of it (a cache or a proxy that lost the rest): read, it was
+            # written as a whole article.
+            return self._retry(request, "HTTP 206 to a request for the whole page") or _refused(
+                "http_206", f"Not read {request.url}: it answered 206 Partial Content to a request for the whole page")
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"), time.time())
@@ -402,6 +411,10 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
     are no text (`_binary`): read as markup, they were no article, and the story was counted as a page of another
     kind and lost. A text body under such a header (`utf-8`, `none`) is read, as a browser reads it."""
 
+    def __init__(self, *, crawler: Crawler) -> None:
+        super().__init__(crawler=crawler)
+        self.crawler = crawler
+
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
@@ -410,6 +423,11 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
             decoded = super().process_response(request, response)
         except IgnoreRequest:
             raise
+        except (Truncated, EOFError):  # (EOFError: Scrapy's gunzip, cut before any of the page came)
+            # The transfer was cut where the length said the body ended: tried again, as a reset is.
+            spider: Spider = self.crawler.spider  # type: ignore[assignment]
+            return get_retry_request(request, spider=spider, reason="truncated") or _refused(
+                "truncated", f"Not read {request.url}: its {encoding} stream ends before its end (a cut transfer)")
         except Exception as error:  # whatever the decoder of a corrupt body raises
             raise Refused("decoding_failed", f"Not read {request.url}: its body does not decode as {encoding}"
                                              f" ({type(error).__name__}: {error})") from None
@@ -419,6 +437,97 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
             raise Refused("decoding_failed", f"Not read {request.url}: its body is in an encoding this crawler "
                                              f"does not know ({encoding})")
         return decoded
+
+
+    @staticmethod
+    def _decode(body: bytes, encoding: bytes, max_size: int) -> bytes:
+        if encoding == b"br":
+            return _unbrotli(body, max_size)
+        decoded: bytes = HttpCompressionMiddleware._decode(body, encoding, max_size)
+        if not _complete(body, encoding, len(decoded)):
+            raise Truncated(encoding)
+        return decoded
+
+
+class Truncated(Exception):
+    """A compressed body whose stream stops before its end: the transfer was cut (with a `Content-Length` that
+    matched what was sent, or none), and Scrapy's decoders return what came as if it were all."""
+
+
+def _complete(body: bytes, encoding: bytes, decoded_size: int) -> bool:
+    """Whether the compressed `body` (which decoded to `decoded_size` bytes) ends where its stream says it ends.
+    A gzip member ends with the length of what it holds: a body that ends so is complete at no cost; a body of
+    several members, or with bytes after its last, is decoded again to see each end. No body is no stream (a
+    redirect's, a 304's)."""
+    if not body:
+        return True
+    if encoding in (b"gzip", b"x-gzip"):
+        if len(body) >= 18 and int.from_bytes(body[-4:], "little") == decoded_size % 2**32:
+            return True
+        return _ends(body, wbits=31)
+    if encoding == b"deflate":
+        return _ends(body, wbits=15) or _ends(body, wbits=-15)  # zlib's wrapping or raw, as Scrapy decodes either
+    if encoding == b"zstd":  # (the decoder Scrapy decoded the body with: installed with it)
+        if sys.version_info >= (3, 14):
+            from compression import zstd
+        else:
+            from backports import zstd
+
+        rest = body
+        while rest:  # frame after frame
+            frame = zstd.ZstdDecompressor()
+            frame.decompress(rest)
+            if not frame.eof:
+                return False
+            rest = frame.unused_data
+    return True
+
+
+def _unbrotli(body: bytes, max_size: int) -> bytes:
+    """Scrapy's brotli decoding (at most `max_size` bytes, as `DOWNLOAD_MAXSIZE` says), which knows at its end
+    whether the stream ended: deciding it after Scrapy's cost as much again."""
+    import brotli  # type: ignore[import-untyped]  # (installed with Scrapy)
+
+    if not body:
+        return body  # (a redirect's, a 304's)
+    decompressor = brotli.Decompressor()
+    out: list[bytes] = []
+    size = 0
+    chunk = decompressor.process(body, output_buffer_limit=65536)
+    while chunk:
+        size += len(chunk)
+        if max_size and size > max_size:  # (a message Scrapy's size_cap says the same way: `IGNORED`)
+            raise IgnoreRequest(f"Body exceeded DOWNLOAD_MAXSIZE ({max_size} B) during decompression")
+        out.append(chunk)
+        chunk = b"" if decompressor.is_finished() else decompressor.process(b"", output_buffer_limit=65536)
+    if not decompressor.is_finished():
+        raise Truncated(b"br")
+    return b"".join(out)
+
+
+def _ends(body: bytes, wbits: int) -> bool:
+    """Whether the zlib stream(s) of `body` (`wbits` as `zlib.decompressobj` takes it; 31: gzip, whose members
+    may follow each other) reach their ends. What they hold is thrown away as it comes."""
+    rest = body
+    while True:
+        stream = zlib.decompressobj(wbits)
+        try:
+            while not stream.eof:
+                out = stream.decompress(rest, 65536)
+                rest = stream.unconsumed_tail
+                if not out and not rest:
+                    break
+        except zlib.error as error:  # a checksum or length at the end that does not match: the stream did end
+            return str(error).endswith(("incorrect data check", "incorrect length check"))  # (Scrapy keeps those)
+        if not stream.eof:
+            return False
+        rest = stream.unused_data
+        if wbits != 31 or not rest.startswith(b"\x1f\x8b"):
+            return True  # (bytes after a gzip member that are no other member are ignored, as Scrapy ignores them)
+
+
+def _refused(cause: str, message: str) -> Response:
+    raise Refused(cause, message)
 
 
 BINARY_SNIFF = 512
@@ -690,8 +799,8 @@ ERROR_MESSAGE_MAX = 300
 
 def failure_cause(error: BaseException, request: Request) -> str | None:
     """Why a fetch failed, as a short key: `timeout`, `dns`, `connection_refused`, `connection_reset`,
-    `http_<status>`, `size_cap`, `decoding_failed`, `robots`, `redirect_limit`, `redirect_refused` (a redirect
-    Scrapy will not follow, to `file:` or `javascript:`), `offsite`, `private_address`, `page_too_large`,
+    `http_<status>`, `size_cap`, `decoding_failed`, `truncated`, `robots`, `redirect_limit`, `redirect_refused`
+    (a redirect Scrapy will not follow, to `file:` or `javascript:`), `offsite`, `private_address`, `page_too_large`,
     `unsupported_scheme`, `retry_after_too_long`, `protocol_error` (an answer that breaks HTTP),
     `other_<ExceptionName>`; `stopped` for a request a shutdown
     cancelled; None for what is no failure (a site without robots.txt)."""

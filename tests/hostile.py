@@ -52,7 +52,8 @@ GOOD = [
 """Real pages served as they are: each must come out as a record."""
 
 # Real pages behind the faults that still deliver an article (retried, or awkward markup), one each.
-RETRIED = ["uk-EveningStandard_2024_05_02", "no-NRK_2024_08_05", "ca-NationalPost_2025_05_08"]
+RETRIED = ["uk-EveningStandard_2024_05_02", "no-NRK_2024_08_05", "ca-NationalPost_2025_05_08",
+           "ca-OttawaCitizen_2026_05_26"]
 OCTET_STREAM, CONTROL, BOM, XML, NESTED, EPOCH, FAR_FUTURE = (
     "be-Nieuwsblad_2025_02_02", "jp-YomiuriShimbun_2024_12_03", "es-MallorcaZeitung_2025_04_16",
     "fr-LeFigaro_2024_11_22", "uk-TheGuardian_2024_02_24", "us-TheNewYorker_2023_05_16",
@@ -190,20 +191,24 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
             request.wfile.write(body)
         return handle
 
-    def first(times: int, status: int, headers: dict[str, str], then: Handler) -> Handler:
-        """`status` with `headers` for the first `times` requests, then `then`."""
+    def first(times: int, status: int, headers: dict[str, str], then: Handler,
+              failing: Handler | None = None) -> Handler:
+        """`status` with `headers` (or the handler `failing`) for the first `times` requests, then `then`."""
         seen = [0]
         lock = threading.Lock()
+        failed = failing or serve(b"<h1>Try again later</h1>", status=status, headers=headers)
 
         def handle(request: BaseHTTPRequestHandler) -> None:
             with lock:
                 seen[0] += 1
-                failing = seen[0] <= times
-            if failing:
-                serve(b"<h1>Try again later</h1>", status=status, headers=headers)(request)
-            else:
-                then(request)
+                fails = seen[0] <= times
+            (failed if fails else then)(request)
         return handle
+
+    def cut_gzip(page: bytes) -> Handler:
+        """The page gzipped and cut at two thirds, its Content-Length the length of what is sent."""
+        packed = gzip.compress(page)
+        return serve(packed[: len(packed) * 2 // 3], headers={"Content-Encoding": "gzip"})
 
     def redirect(location: str, status: int = 302) -> Handler:
         def handle(request: BaseHTTPRequestHandler) -> None:
@@ -327,6 +332,12 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
         fault(70, "unknown-encoding", "a real page gzipped under Content-Encoding: x-gzip2",
               "failed:decoding_failed",
               serve(gzip.compress(real_page(GOOD[3])), headers={"Content-Encoding": "x-gzip2"}))
+        fault(41, "truncated-gzip", "a real page gzipped and cut at two thirds, Content-Length as sent",
+              "failed:truncated", cut_gzip(real_page(GOOD[5])))
+        fault(42, "partial-content", "206 Partial Content (half a real page) to a request without Range",
+              "failed:http_206", serve(real_page(GOOD[6])[:20_000], status=206))
+        fault(43, "truncated-gzip-once", "a cut gzip stream once, then the whole page", "article",
+              first(1, 200, {}, serve(retried[3]), failing=cut_gzip(retried[3])), retried[3])
         fault(39, "not-modified", "304 to a request that asked for no condition", "failed:http_304",
               serve(b"", status=304))
         for n, (slug, name, stated) in enumerate([("date-header-9999", DATE_9999, "Fri, 31 Dec 9999 23:59:59 GMT"),

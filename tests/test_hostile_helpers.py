@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import gzip
 import time
+import zlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import brotli  # type: ignore[import-untyped]
 import pytest
+from backports import zstd
 from scrapy import Request, Spider
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -289,6 +292,67 @@ def test_a_body_in_an_encoding_no_one_knows_is_refused_only_when_it_is_no_text(
         assert caught.value.cause == "decoding_failed"
     else:
         assert middleware.process_response(request, response).body == body
+
+
+PAGE = ("<html><body>" + "".join(f"<p>Paragraph {n} of the story: {n * 7919 % 10007} {n * n % 997}.</p>"
+                                 for n in range(3000)) + "</body></html>").encode()
+GZIPPED = gzip.compress(PAGE)
+
+
+def _raw_deflate(body: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-15)
+    return packer.compress(body) + packer.flush()
+
+
+@pytest.mark.parametrize(("coding", "body", "whole"), [
+    (b"gzip", GZIPPED, True),
+    (b"gzip", GZIPPED + gzip.compress(b"<p>more</p>"), True),  # two members
+    (b"gzip", GZIPPED + b"\r\n", True),  # a stray line end after the stream
+    (b"gzip", GZIPPED[:-8] + b"\0\0\0\0" + GZIPPED[-4:], True),  # a wrong CRC: kept, as Scrapy keeps it
+    (b"gzip", GZIPPED[: len(GZIPPED) * 2 // 3], False),
+    (b"x-gzip", GZIPPED[:40], False),  # cut before any of the page,
+    (b"deflate", zlib.compress(PAGE), True),
+    (b"deflate", zlib.compress(PAGE)[:20_000], False),
+    (b"deflate", _raw_deflate(PAGE), True),
+    (b"deflate", _raw_deflate(PAGE)[:20_000], False),
+    (b"br", brotli.compress(PAGE), True),
+    (b"br", brotli.compress(PAGE)[:5_000], False),
+    (b"zstd", zstd.compress(PAGE), True),
+    (b"zstd", zstd.compress(PAGE) * 2, True),  # two frames
+    (b"zstd", zstd.compress(PAGE)[:20_000], False),
+    *((coding, b"", True) for coding in (b"gzip", b"deflate", b"br", b"zstd")),  # a redirect's or a 304's
+])
+def test_a_compressed_stream_cut_before_its_end_is_tried_again_then_refused(
+    coding: bytes, body: bytes, whole: bool
+) -> None:
+    crawler = get_crawler(Spider, settings_dict={"DOWNLOAD_MAXSIZE": 1 << 24, "RETRY_TIMES": 1})
+    crawler.spider = crawler._create_spider("news")
+    middleware = RefuseUndecodableBodies.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    response = HtmlResponse(request.url, body=body, headers={"Content-Encoding": coding}, request=request)
+    if whole:
+        assert middleware.process_response(request, response).body.startswith(PAGE if body else b"")
+        return
+    retry = middleware.process_response(request, response)
+    assert isinstance(retry, Request) and retry.url == request.url and retry.meta["retry_times"] == 1
+    with pytest.raises(Refused) as caught:  # once RETRY_TIMES are spent
+        middleware.process_response(retry, response.replace(request=retry))
+    assert caught.value.cause == "truncated"
+
+
+def test_a_206_to_a_request_for_the_whole_page_is_tried_again_then_refused() -> None:
+    crawler = get_crawler(Spider, settings_dict={"RETRY_TIMES": 1})
+    crawler.spider = crawler._create_spider("news")
+    middleware = RetryAfter.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    partial = HtmlResponse(request.url, status=206, body=PAGE[:5000], request=request)
+    retry = middleware.process_response(request, partial)
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    with pytest.raises(Refused) as caught:
+        middleware.process_response(retry, partial.replace(request=retry))
+    assert caught.value.cause == "http_206"
+    ranged = Request(request.url, headers={"Range": "bytes=0-4999"})  # asked for a part: that part is the answer
+    assert middleware.process_response(ranged, partial.replace(request=ranged)) is not None
 
 
 def test_a_request_dropped_for_its_url_s_length_is_a_failure_of_its_own() -> None:
