@@ -222,7 +222,9 @@ _HEADER_BYTES = "_newsharvest_header_bytes"
 def bound_response_headers(limit: int) -> None:
     """Make the HTTP client give a response up (the fetch fails as `size_cap`) once its header section passes
     `limit` bytes: the line reader of Twisted's response parser, and of Scrapy's lenient one when it has its
-    own. Once per process; the last crawl's limit holds."""
+    own. One header line may be as long as the section (Twisted's line reader hung up at 16 KiB, a fetch
+    counted as `connection_reset` and failed every run: a browser reads a 20 KiB `Content-Security-Policy`);
+    a longer one is `size_cap` too. Once per process; the last crawl's limit holds."""
     global _headers_limit
     _headers_limit = limit
     from scrapy.core.downloader.handlers import http11
@@ -232,6 +234,12 @@ def bound_response_headers(limit: int) -> None:
     for parser in parsers:
         if not getattr(parser.lineReceived, "bounded", False):
             parser.lineReceived = _bounded(parser.lineReceived)
+        parser.MAX_LENGTH = limit
+        parser.lineLengthExceeded = _line_too_long
+
+
+def _line_too_long(self: Any, line: bytes) -> None:
+    raise HeadersTooLarge(f"a response header line past {_headers_limit} bytes (RESPONSE_HEADERS_MAXSIZE)")
 
 
 def _bounded(read_line: Callable[[Any, bytes], None]) -> Callable[[Any, bytes], None]:

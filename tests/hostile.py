@@ -53,7 +53,7 @@ GOOD = [
 
 # Real pages behind the faults that still deliver an article (retried, or awkward markup), one each.
 RETRIED = ["uk-EveningStandard_2024_05_02", "no-NRK_2024_08_05", "ca-NationalPost_2025_05_08",
-           "ca-OttawaCitizen_2026_05_26"]
+           "ca-OttawaCitizen_2026_05_26", "ch-TagesAnzeiger_2026_05_18"]
 OCTET_STREAM, CONTROL, BOM, XML, NESTED, EPOCH, FAR_FUTURE = (
     "be-Nieuwsblad_2025_02_02", "jp-YomiuriShimbun_2024_12_03", "es-MallorcaZeitung_2025_04_16",
     "fr-LeFigaro_2024_11_22", "uk-TheGuardian_2024_02_24", "us-TheNewYorker_2023_05_16",
@@ -338,6 +338,9 @@ def build(base: str, stop: threading.Event, *, robots: bool, faults: bool, hangs
               "failed:http_206", serve(real_page(GOOD[6])[:20_000], status=206))
         fault(43, "truncated-gzip-once", "a cut gzip stream once, then the whole page", "article",
               first(1, 200, {}, serve(retried[3]), failing=cut_gzip(retried[3])), retried[3])
+        policy = "default-src 'self'; " + " ".join(f"https://cdn{n}.example.net" for n in range(1200))
+        fault(44, "long-header-line", f"a real article behind a {len(policy) // 1024} KiB Content-Security-Policy",
+              "article", serve(retried[4], headers={"Content-Security-Policy": policy}), retried[4])
         fault(39, "not-modified", "304 to a request that asked for no condition", "failed:http_304",
               serve(b"", status=304))
         for n, (slug, name, stated) in enumerate([("date-header-9999", DATE_9999, "Fri, 31 Dec 9999 23:59:59 GMT"),
