@@ -401,13 +401,23 @@ def coverage_floors(settings: BaseSettings, name: str) -> None:
             raise ValueError(f"{field}: {floor!r} is not a share between 0 and 1")
 
 
+LOG_ROOM = 1 << 20
+"""Free bytes the log's disk must have for a run to start: a full disk printed a traceback per log line
+(Python's "--- Logging error ---") and the run went on unlogged."""
+
+
 def log_file(settings: BaseSettings, name: str) -> None:
-    """The log's folder is created (cron's `logs/` on a fresh install); a path that cannot be written fails."""
+    """The log's folder is created (cron's `logs/` on a fresh install); a path that cannot be written fails,
+    and so does a file on a disk without `LOG_ROOM` free (a device, `/dev/stderr`, is written as it is)."""
     path = settings.get(name)
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         with Path(path).open("a", encoding="utf-8"):
             pass
+        if Path(path).is_file():
+            disk = os.statvfs(path)
+            if (free := disk.f_bavail * disk.f_frsize) < LOG_ROOM:
+                raise ValueError(f"the disk of {path} is full ({free // 1024} KiB free)")
 
 
 def alert_actions(settings: BaseSettings, name: str) -> None:

@@ -285,3 +285,20 @@ def test_no_endpoint_that_runs_code_is_opened() -> None:
     crawler = project_crawler("news")
     assert not crawler.settings.getbool("REMOTE_CONTROL_ENABLED")
     assert not crawler.settings.getbool("TELNETCONSOLE_ENABLED")
+
+
+def test_a_log_file_on_a_full_disk_is_refused_before_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full disk printed "--- Logging error ---" and a traceback per log line, and the run went on unlogged.
+    from scrapy.settings import Settings
+
+    from scrapers import arguments
+
+    settings = Settings({"LOG_FILE": str(tmp_path / "logs" / "crawl.log")})
+    arguments.log_file(settings, "LOG_FILE")  # a disk with room: the folder made, no complaint
+    real = os.statvfs(tmp_path)
+    full = os.statvfs_result((real.f_bsize, 4096, real.f_blocks, 3, 3, *real[5:]))
+    monkeypatch.setattr(arguments.os, "statvfs", lambda path: full)
+    with pytest.raises(ValueError, match=r"^the disk of .*crawl\.log is full \(12 KiB free\)$"):
+        arguments.log_file(settings, "LOG_FILE")
+    devices = Settings({"LOG_FILE": "/dev/null"})  # a device is written as it is (no disk to measure)
+    arguments.log_file(devices, "LOG_FILE")
