@@ -55,6 +55,19 @@ def jsonld(kind: str) -> str:
         ('<meta name="OG:TYPE" content=" Article ">', "", "article"),  # read like the readers read meta tags
         ('<meta property="og:type" content="">', "", "other"),
         ('<meta name="og:type" content="video.other">', "\n\n".join([STORY_PARAGRAPH] * 4), "video"),  # says so
+        # An author box, a carousel, an embedded clip beside a story: the page is the story (hostile review) ...
+        (jsonld("Person"), "\n\n".join([STORY_PARAGRAPH] * 4), "article"),
+        (jsonld("ItemList"), "\n\n".join([STORY_PARAGRAPH] * 4), "article"),
+        (jsonld("VideoObject"), "\n\n".join([STORY_PARAGRAPH] * 4), "article"),
+        ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "Person", "name": "x"}]}'
+         "</script>", "\n\n".join([STORY_PARAGRAPH] * 4), "article"),
+        # ... and what it is without one, or when the thing names the page as its own
+        (jsonld("Person"), "Kurz.", "profile"),
+        (jsonld("VideoObject"), "Kurz.", "video"),
+        (jsonld("ItemList"), "Kurz.", "listing"),
+        (f'<script type="application/ld+json">{{"@type": "Person", "url": "{SITE}/a"}}</script>',
+         "\n\n".join([STORY_PARAGRAPH] * 4), "profile"),
+        (jsonld("CollectionPage"), "\n\n".join([STORY_PARAGRAPH] * 4), "listing"),  # the page's own type
     ],
 )
 def test_page_kind(head: str, body: str, kind: str) -> None:

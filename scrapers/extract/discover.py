@@ -41,8 +41,13 @@ _ID = re.compile(r"\d{5,}")
 _WORD_SPLIT = re.compile(r"[-_.,+]+")
 _DIGITS = re.compile(r"\d+")
 # JSON-LD types (lower-cased, as `structured.types_of` gives them) of pages that are not articles.
-ARTICLE_TYPES_OTHER = {"profilepage": "profile", "person": "profile", "collectionpage": "listing",
-                       "itemlist": "listing", "searchresultspage": "listing", "videoobject": "video"}
+PAGE_TYPES_OTHER = {"profilepage": "profile", "collectionpage": "listing", "searchresultspage": "listing"}
+"""JSON-LD types of a page itself that make it no article."""
+THING_TYPES_OTHER = {"person": "profile", "itemlist": "listing", "videoobject": "video"}
+"""JSON-LD types of things an article page shows beside its story too (an author box, a carousel of other
+stories, an embedded clip): they make a page that kind when they name its address as theirs, or when the page
+tells no story. Deciding first, they made full stories profiles, listings and videos, stored as skipped and
+never fetched again (hostile review)."""
 NEXT_LABEL = re.compile(rf"^(?:{alternation(all_words(NEXT_LABELS))})\s*[›»→>]?$", re.IGNORECASE)
 
 
@@ -106,10 +111,15 @@ def page_kind(parsed: Parsed, body: str, title: str | None) -> str:
     og_type = (structured.meta_content(parsed.meta, "og:type") or "").lower()
     if parsed.article or og_type.startswith("article"):
         return "article"
+    shown = None  # the kind of the first thing the page shows (THING_TYPES_OTHER)
     for obj in parsed.jsonld:
         for kind_name in structured.types_of(obj):
-            if kind_name in ARTICLE_TYPES_OTHER:
-                return ARTICLE_TYPES_OTHER[kind_name]
+            if kind_name in PAGE_TYPES_OTHER:
+                return PAGE_TYPES_OTHER[kind_name]
+            if kind_name in THING_TYPES_OTHER:
+                if structured.names_page(obj, parsed.url):
+                    return THING_TYPES_OTHER[kind_name]
+                shown = shown or THING_TYPES_OTHER[kind_name]
     if og_type.startswith("video"):
         return "video"
     if og_type == "profile":
@@ -117,6 +127,8 @@ def page_kind(parsed: Parsed, body: str, title: str | None) -> str:
     paragraphs = [block for block in body.split("\n\n") if len(block) >= 80]
     if title and len(paragraphs) >= 3 and sum(len(p) for p in paragraphs) >= 800:
         return "article"
+    if shown is not None:
+        return shown
     links = sum(1 for anchor in parsed.tagged("a") if anchor.get("href") is not None)
     return "listing" if links >= 20 else "other"
 

@@ -178,9 +178,14 @@ def find_article(objects: Iterable[JsonObject], url: str = "") -> JsonObject | N
                 candidates.append(inner)
     if not candidates:
         return None
-    if url and len(candidates) > 1 and (own := [obj for obj in candidates if _page_key(url) in _addresses(obj)]):
+    if url and len(candidates) > 1 and (own := [obj for obj in candidates if names_page(obj, url)]):
         candidates = own
     return max(candidates, key=_article_weight)
+
+
+def names_page(obj: JsonObject, url: str) -> bool:
+    """Whether the JSON-LD object names the page at `url` as its own (`url`, `@id`, `mainEntityOfPage`)."""
+    return bool(url) and _page_key(url) in _addresses(obj)
 
 
 def _addresses(obj: JsonObject) -> set[str]:
