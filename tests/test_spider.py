@@ -164,7 +164,7 @@ def test_a_sitemap_index_and_a_sitemap_are_read_newest_first() -> None:
     (["2026-12-01T10:00:00+00:00"] * 10, True),  # ten edited in the same minute: too few to tell
     (["2026-12-01"] * 30, True),  # a daily sitemap's days: no moment it was made at (review)
 ])
-def test_a_sitemap_that_stamps_every_url_with_the_time_it_was_made_says_nothing_of_modifications(
+def test_a_sitemap_or_feed_that_stamps_every_url_with_the_time_it_was_made_says_nothing_of_modifications(
         stamps: list[str], read: bool) -> None:
     # Read as modifications, the stamps made every article the state knows due in every run (hostile review)
     crawler = project_crawler("thoidai")
@@ -179,6 +179,15 @@ def test_a_sitemap_that_stamps_every_url_with_the_time_it_was_made_says_nothing_
     assert len(requests) == len(stamps)
     assert all((request.meta["article"] is not None) == read for request in requests)
     assert crawler.stats.get_value("sitemaps/lastmod_stamped") == (None if read else 1)
+    # A feed's <updated> the same way: its 30 stories were fetched again every run (hostile review, 7th round)
+    feed = ("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>x</title>"
+            + "".join(f"<entry><title>t</title><link href='https://thoidai.com.vn/tin-{n}-20{n:04d}.html'/>"
+                      f"<published>2026-11-01T10:00:00+00:00</published><updated>{stamp}</updated></entry>"
+                      for n, stamp in enumerate(stamps)) + "</feed>").encode()
+    requests = list(spider.parse_feed(XmlResponse("https://thoidai.com.vn/feed.atom", body=feed)))
+    assert len(requests) == len(stamps)
+    assert all((request.meta["article"] is not None) == read for request in requests)
+    assert crawler.stats.get_value("feeds/updated_stamped") == (None if read else 1)
 
 
 def test_a_section_whose_next_page_shows_only_what_its_pages_showed_ends_its_pagination() -> None:

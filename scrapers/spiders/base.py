@@ -214,7 +214,8 @@ class HarvestSpider(Spider):
             self.logger.warning("Read the first %d items of the feed %s (or its first %d KiB): its newest",
                                 FEED_MAX_ITEMS, response.url, FEED_READ_MAX >> 10)
             self.count("feeds/cut")
-        yield from self.follow_articles(feed_entries(without_crowded_tags(head), response.url))
+        entries = feed_entries(without_crowded_tags(head), response.url)
+        yield from self.follow_articles(self.unstamped(entries, response.url, "feeds/updated_stamped"))
 
     def feed_request(self, url: str) -> Request:
         """The request of the RSS or Atom feed at `url`, held to `SITEMAP_MAXSIZE` as a sitemap is: a feed of
@@ -238,11 +239,7 @@ class HarvestSpider(Spider):
                                 SITEMAP_MAX_URLS, response.url)
             self.count("sitemaps/over_url_limit")
             children, entries = children[:SITEMAP_MAX_URLS], entries[:SITEMAP_MAX_URLS]
-        if stamped(entries):
-            self.logger.info("Not reading the <lastmod> of %s: its %d URLs all have one within %s (the time the"
-                             " sitemap was made, not of each page)", response.url, len(entries), STAMPED_SPREAD)
-            self.count("sitemaps/lastmod_stamped")
-            entries = [replace(entry, modified=None) for entry in entries]
+        entries = self.unstamped(entries, response.url, "sitemaps/lastmod_stamped")
         children, entries = newest_first(children), newest_first(entries)
         depth = int(meta_of(response).get(SITEMAP_DEPTH, 0)) + 1
         if children and depth > SITEMAP_MAX_DEPTH:
@@ -255,6 +252,16 @@ class HarvestSpider(Spider):
         if not children and (deferred := self.deferred_sitemap()):
             yield deferred  # a sitemap of articles read: room for one set aside by an index
         yield from self.follow_articles(self.sitemap_articles(entries))
+
+    def unstamped(self, entries: list[Listed], url: str, stat: str) -> list[Listed]:
+        """The entries of the sitemap or feed at `url` without their modification times when those are the time
+        the list was made (`stamped`: a feed's `<updated>` too), counted under `stat`."""
+        if not stamped(entries):
+            return entries
+        self.logger.info("Not reading the modification times of %s: its %d URLs all have one within %s (the time"
+                         " the list was made, not of each page)", url, len(entries), STAMPED_SPREAD)
+        self.count(stat)
+        return [replace(entry, modified=None) for entry in entries]
 
     def within_sitemap_bound(self, children: list[Listed], depth: int) -> list[Listed]:
         """The first of `children` (newest first) while this crawl has followed fewer than `SITEMAP_MAX_FILES`
