@@ -219,3 +219,30 @@ def test_since_spares_the_sitemap_articles_last_modified_before_it() -> None:
     _, recent, _ = crawl_sample(sitemap, recorded(sitemap)["request"], since="2024-10-23")
     assert len(recent) == 7 < len(every)
     assert set(recent) < set(every)
+
+
+ARTICLES = [f"https://thoidai.com.vn/tin-{n}-20{n:04d}.html" for n in range(3)]
+
+
+@pytest.mark.parametrize(("body", "read"), [
+    ("\n".join(ARTICLES) + "\n", True),  # the protocol's text format
+    ("\ufeff" + "\r\n".join(ARTICLES), True),
+    ("<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+     + "".join(f"<item><title>t</title><link>{url}</link></item>" for url in ARTICLES) + "</channel></rss>", True),
+    ("<?xml version='1.0'?><!-- feed --><feed xmlns='http://www.w3.org/2005/Atom'><title>x</title>"
+     + "".join(f"<entry><title>t</title><link href='{url}'/></entry>" for url in ARTICLES) + "</feed>", True),
+    ("<html><body><p>Not found</p>" + "".join(f"<a href='{url}'>x</a>" for url in ARTICLES) + "</body></html>", False),
+    ("Sorry, the sitemap is being rebuilt.\nTry again later.\n" + ARTICLES[0], False),  # a message, not a list
+])
+def test_a_sitemap_as_text_or_as_a_feed_is_read_and_one_that_is_neither_is_said(body: str, read: bool) -> None:
+    # The sitemap protocol accepts a text file of URLs and RSS and Atom feeds; robots.txt named them, and they
+    # were read as empty with nothing said (hostile review, 7th round).
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    response = Response("https://thoidai.com.vn/sitemap.txt", body=body.encode())
+    requests = list(spider.parse_sitemap(response))
+    assert [request.url for request in requests] == (ARTICLES if read else [])
+    assert crawler.stats.get_value("sitemaps/unreadable") == (None if read else 1)

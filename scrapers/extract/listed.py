@@ -179,6 +179,32 @@ _CHUNK = 1 << 16
 """Bytes of a sitemap given to the XML parser at a time."""
 
 
+def root_name(body: bytes) -> str:
+    """The local name of the first element of the XML `body` (`urlset`, `rss`, `feed`, `RDF`; `html` for a
+    page); "" when its first bytes hold none."""
+    found = _FIRST_ELEMENT.search(body, 0, 4096)
+    return found.group(1).decode("ascii", "replace").rsplit(":", 1)[-1] if found else ""
+
+
+_FIRST_ELEMENT = re.compile(rb"<([A-Za-z][\w:.-]*)")
+"""A start tag's name (the XML declaration, comments and a doctype start otherwise: `<?`, `<!`)."""
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
+"""First elements of an RSS (RDF for 1.0) or Atom feed, which the sitemap protocol accepts as a sitemap."""
+
+
+def text_sitemap_entries(body: bytes, base: str, limit: int = SITEMAP_MAX_URLS) -> list[Listed]:
+    """The pages of a sitemap in the protocol's text format (one URL a line, UTF-8), at most `limit`; none when
+    the lines are not almost all URLs (a page, a message: nine in ten of the lines with text must be)."""
+    if body.lstrip()[:1] == b"<":
+        return []
+    lines = [line.strip() for line in body[:limit * 2048].decode("utf-8-sig", "replace").splitlines()]
+    lines = [line for line in lines if line][:2 * limit]
+    urls = [line for line in lines if line[:8].lower().startswith(("http://", "https://"))]
+    if not urls or len(urls) * 10 < len(lines) * 9:
+        return []
+    return [Listed(url) for url in (absolute_url(line, base) for line in urls[:limit]) if url]
+
+
 def newest_first(listed: list[Listed]) -> list[Listed]:
     """`listed` with the dated ones first, newest first (by publication, else modification), and the undated
     after them in their order: a run that ends before its listings' last article (its bound of time or of

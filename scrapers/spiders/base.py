@@ -26,12 +26,15 @@ from scrapers.extract.links import absolute_url, without_tracking
 from scrapers.extract.listed import (
     FEED_MAX_ITEMS,
     FEED_READ_MAX,
+    FEED_ROOTS,
     SITEMAP_MAX_URLS,
     Listed,
     feed_entries,
     feed_head,
     newest_first,
+    root_name,
     sitemap_entries,
+    text_sitemap_entries,
     without_crowded_tags,
     without_texts,
 )
@@ -208,7 +211,10 @@ class HarvestSpider(Spider):
         return False
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        body = without_texts(self.sitemap_body(response))  # a gzipped feed unpacked too
+        yield from self.feed_articles(self.sitemap_body(response), response)  # a gzipped feed unpacked too
+
+    def feed_articles(self, body: bytes, response: Response) -> Iterator[Request]:
+        body = without_texts(body)
         head = feed_head(body)
         if len(head) < len(body):
             self.logger.warning("Read the first %d items of the feed %s (or its first %d KiB): its newest",
@@ -233,7 +239,17 @@ class HarvestSpider(Spider):
         return Request(url, callback=self.parse_sitemap, meta=meta, priority=SITEMAP_PRIORITY)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        children, entries = sitemap_entries(self.sitemap_body(response), response.url, SITEMAP_MAX_URLS + 1)
+        body = self.sitemap_body(response)
+        children, entries = sitemap_entries(body, response.url, SITEMAP_MAX_URLS + 1)
+        if not children and not entries and (root := root_name(body)) not in ("urlset", "sitemapindex"):
+            # The protocol's other formats: an RSS or Atom feed, a text file of URLs; they were read as empty.
+            if root in FEED_ROOTS:
+                yield from self.feed_articles(body, response)
+                return
+            if not (entries := text_sitemap_entries(body, response.url, SITEMAP_MAX_URLS + 1)):
+                self.logger.warning("Read no URL of the sitemap %s: it is no sitemap, feed or list of URLs",
+                                    response.url)
+                self.count("sitemaps/unreadable")
         if len(children) > SITEMAP_MAX_URLS or len(entries) > SITEMAP_MAX_URLS:
             self.logger.warning("Read the first %d URLs of %s, the sitemap protocol's limit: it lists more",
                                 SITEMAP_MAX_URLS, response.url)
