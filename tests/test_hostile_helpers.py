@@ -308,7 +308,6 @@ def _raw_deflate(body: bytes) -> bytes:
     (b"gzip", GZIPPED, True),
     (b"gzip", GZIPPED + gzip.compress(b"<p>more</p>"), True),  # two members
     (b"gzip", GZIPPED + b"\r\n", True),  # a stray line end after the stream
-    (b"gzip", GZIPPED[:-8] + b"\0\0\0\0" + GZIPPED[-4:], True),  # a wrong CRC: kept, as Scrapy keeps it
     (b"gzip", GZIPPED[: len(GZIPPED) * 2 // 3], False),
     (b"x-gzip", GZIPPED[:40], False),  # cut before any of the page,
     (b"deflate", zlib.compress(PAGE), True),
@@ -338,6 +337,27 @@ def test_a_compressed_stream_cut_before_its_end_is_tried_again_then_refused(
     with pytest.raises(Refused) as caught:  # once RETRY_TIMES are spent
         middleware.process_response(retry, response.replace(request=retry))
     assert caught.value.cause == "truncated"
+
+
+def _stored(body: bytes) -> bytes:
+    """`body` gzipped in stored (uncompressed) blocks, as some servers send it: its bytes readable in the stream."""
+    packer = zlib.compressobj(level=0, wbits=31)
+    return packer.compress(body) + packer.flush()
+
+
+@pytest.mark.parametrize("body", [
+    GZIPPED[:-8] + b"\0\0\0\0" + GZIPPED[-4:],  # a wrong checksum
+    _stored(PAGE).replace(b"Paragraph 7 of", b"Paragraph 9 of", 1),  # a changed byte (hostile review)
+    _stored(PAGE).replace(b"Paragraph 7 of", b"Paragraph 9 of", 1) + gzip.compress(b"<p>more</p>"),
+])
+def test_a_gzip_body_whose_checksum_says_it_changed_is_refused(body: bytes) -> None:
+    crawler = get_crawler(Spider, settings_dict={"DOWNLOAD_MAXSIZE": 1 << 24})
+    middleware = RefuseUndecodableBodies.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    response = HtmlResponse(request.url, body=body, headers={"Content-Encoding": "gzip"}, request=request)
+    with pytest.raises(Refused) as caught:
+        middleware.process_response(request, response)
+    assert caught.value.cause == "decoding_failed"
 
 
 def test_a_206_to_a_request_for_the_whole_page_is_tried_again_then_refused() -> None:
