@@ -90,7 +90,7 @@ from w3lib.url import safe_url_string
 from scrapers.extract import read_page
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
-from scrapers.extract.links import SUFFIXES, without_tracking
+from scrapers.extract.links import SUFFIXES, without_tracking, without_userinfo
 from scrapers.harvest import ARTICLE, FAILED_AS_BEFORE, SITEMAP_DEPTH, fetch_gave_up
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
@@ -393,6 +393,8 @@ class RedirectToUrlsOnly(RedirectMiddleware):
             redirected = super().process_response(request, response)
         except ValueError:
             return response
+        if isinstance(redirected, Request) and (plain := without_userinfo(redirected.url)) != redirected.url:
+            redirected = redirected.replace(url=plain)  # (`http://user:pass@host/`: refused by Scrapy's client)
         if (isinstance(redirected, Request) and b"Set-Cookie" in response.headers and not request.meta.get(COOKIE_TURN)
                 and any(same_page(redirected.url, url) for url in [*request.meta.get(REDIRECTED, []), request.url])):
             return redirected.replace(dont_filter=True, meta={**redirected.meta, COOKIE_TURN: True})

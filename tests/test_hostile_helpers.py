@@ -33,6 +33,7 @@ from scrapers import settings
 from scrapers.middlewares import (
     GAVE_UP_WAITING,
     PageTooLarge,
+    RedirectToUrlsOnly,
     Refused,
     RefuseOversizePages,
     RefuseUndecodableBodies,
@@ -337,6 +338,17 @@ def test_a_compressed_stream_cut_before_its_end_is_tried_again_then_refused(
     with pytest.raises(Refused) as caught:  # once RETRY_TIMES are spent
         middleware.process_response(retry, response.replace(request=retry))
     assert caught.value.cause == "truncated"
+
+
+def test_a_redirect_to_an_address_with_a_password_is_followed_without_it() -> None:
+    # Scrapy's client refused `http://user:pass@host/` with a traceback, counted as other_ValueError (hostile)
+    crawler = get_crawler(Spider)
+    middleware = RedirectToUrlsOnly.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    moved = Response(request.url, status=302, request=request,
+                     headers={"Location": "https://user:secret@news.example.com/b-2.html"})
+    redirected = middleware.process_response(request, moved)
+    assert isinstance(redirected, Request) and redirected.url == "https://news.example.com/b-2.html"
 
 
 def _stored(body: bytes) -> bytes:

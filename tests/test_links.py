@@ -32,6 +32,10 @@ BASE = "https://thoidai.com.vn/quoc-te/nhip-song"
         ("https://:80/p.jpg", None),  # no host
         ("https://@/p.jpg", None),
         ("http://", None),
+        # a user name and password: Scrapy's client refused the address with a traceback (hostile review)
+        ("http://user:secret@thoidai.com.vn/a-1.html", "http://thoidai.com.vn/a-1.html"),
+        ("//editor@thoidai.com.vn:8080/a-1.html", "https://thoidai.com.vn:8080/a-1.html"),
+        ("https://thoidai.com.vn/tag/a@b", "https://thoidai.com.vn/tag/a@b"),  # in the path: no user
     ],
 )
 def test_absolute_url(href: str | None, expected: str | None) -> None:

@@ -47,10 +47,20 @@ def _canonical(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:  # ("http:///p.jpg", "https://:80/p.jpg")
         return None
+    if "@" in parts.netloc:
+        url = without_userinfo(url)
     canonical = canonicalize_url(url, keep_fragments=False)
     # w3lib escapes a space in the path, not in the host ("https://cdn.example.com /i.jpg"): no URL a browser
     # would follow, and a record holding one failed the schema as a whole.
     return None if _SPACE.search(canonical) else canonical
+
+
+def without_userinfo(url: str) -> str:
+    """`url` without a user name and password before its host (`http://user:pass@host/a` is `http://host/a`):
+    Scrapy's HTTP client refuses such an address with a traceback (hostile review), and an article's address is
+    no place for a password."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl() if "@" in parts.netloc else url
 
 
 _SPACE = re.compile(r"\s")
