@@ -335,7 +335,23 @@ class ReliableQueue(PriorityQueue):  # type: ignore[misc]
         if data == 0:
             self.out = True
             return None
-        return self._decode_request(data) if data else None
+        if not data:
+            return None
+        request: Request = self._decode_request(data)
+        request.meta[TAKEN_AS] = data  # (what `give_back` puts back in the queue)
+        return request
+
+    def give_back(self, request: Request) -> bool:
+        """Put `request`, taken from this queue and not fetched, back in the queue as it was taken (so that a
+        worker's `taken` set given back too makes one entry of it, not two); False for one not taken from it."""
+        if not isinstance(data := request.meta.get(TAKEN_AS), bytes):
+            return False
+        self.server.execute_command("ZADD", self.key, -request.priority, data)
+        return True
+
+
+TAKEN_AS = "newsharvest_taken_as"
+"""Request meta key: the queue's entry a request was taken as (its encoding when it was queued)."""
 
 
 RUN_COUNT_SECONDS = 86_400
@@ -620,6 +636,20 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
                                "it is in place" if placed else f"removed, {settled} requests back in the queue")
                 given += settled
         return given
+
+    def stopped_at_shutdown(self, request: Request) -> None:
+        """`request` was cancelled by this worker's shutdown (SIGTERM, a time bound): back in the queue for the
+        other workers, or the next run. It stayed in the worker's `taken` set, which is done once the worker's
+        output is in place: no other worker fetched it (its address is in the run's `seen`), and it was lost
+        for the run while every worker exited 0 (distributed review)."""
+        try:
+            given = self.queue.give_back(request)
+        except redis.RedisError as error:  # the lease runs out and the others take back all it took
+            logger.warning("Worker %s could not give back %s: %s", self.worker, request.url, one_line(error))
+            return
+        if given:
+            assert self.stats is not None
+            self.stats.inc_value("distributed/given_back")
 
     def leave(self, figures: dict[str, int]) -> dict[str, str] | None:
         """Add this worker's figures to the run's and leave it; the run's totals when this worker is the last."""

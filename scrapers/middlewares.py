@@ -726,6 +726,10 @@ class CountFetchOutcomes(EachOutput):
         cause = failure_cause(failure.value, request) if failure.value is not None else None
         if cause == "stopped":
             self.stats.inc_value("fetch/stopped")
+            from scrapers.distributed import frontier_of
+
+            if (frontier := frontier_of(self.crawler)) is not None:
+                frontier.stopped_at_shutdown(request)  # for another worker to fetch
         elif cause is not None:
             self.stats.inc_value(f"{FAILED}{cause}")
             self.gave_up(request, cause)

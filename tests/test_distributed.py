@@ -241,6 +241,32 @@ def test_a_worker_killed_midway_loses_nothing(site: Servers, redis_url: str, tmp
     assert set(written) | set(rejected(tmp_path)) == everything(site)
 
 
+@pytest.mark.usefixtures("worker_logs")
+def test_a_worker_stopped_midway_by_sigterm_gives_back_what_it_had_not_fetched(
+    site: Servers, redis_url: str, tmp_path: Path
+) -> None:
+    """Its cancelled downloads stayed in its `taken` set, done once its output was in place, and in the run's
+    `seen`: no worker fetched them, and every worker exited 0 (distributed review)."""
+    slow = "DOWNLOAD_DELAY=0.05"  # requests wait in the downloader: a SIGTERM cancels some
+    outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
+    with HeldRun(redis_url) as held:
+        workers = [worker(site, redis_url, output, slow) for output in outputs]
+        held.until_joined(workers)
+        stopped = outputs[0].with_name(f"{outputs[0].name}.part")
+        deadline = time.monotonic() + 120
+        while not (stopped.exists() and len(stopped.read_bytes().splitlines()) >= 5) and time.monotonic() < deadline:
+            assert workers[0].poll() is None, "the first worker ended before it could be stopped"
+            time.sleep(0.05)
+        workers[0].send_signal(signal.SIGTERM)
+    assert finish(workers) == [0, 0, 0]
+
+    share = report(outputs[0])
+    assert share["fetch"]["stopped"] > 0  # (what this test is about: downloads the SIGTERM cancelled)
+    written = Counter(url for output in outputs for url in urls(output))
+    assert max(written.values()) == 1
+    assert set(written) | set(rejected(tmp_path)) == everything(site)
+
+
 def test_without_redis_url_the_crawl_is_scrapys_own() -> None:
     values = {name: getattr(project_settings, name) for name in dir(project_settings) if name.isupper()}
     alone, shared = Settings(values), Settings({**values, "REDIS_URL": "redis://127.0.0.1:6379/0"})
