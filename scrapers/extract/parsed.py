@@ -189,12 +189,24 @@ def _resolve_against_base(root: Element, base: str) -> None:
         for name in LINK_ATTRIBUTES:
             if (value := el.get(name)) and not value.startswith("#") and not _ABSOLUTE.match(value):
                 try:
-                    el.set(name, urljoin(base, value.strip()))
+                    _set_address(el, name, urljoin(base, value.strip()))
                 except ValueError:
                     continue
         for name in ("srcset", "data-srcset"):
             if srcset := el.get(name):
-                el.set(name, ", ".join(_resolved_candidate(part, base) for part in srcset.split(",")))
+                try:
+                    _set_address(el, name, ", ".join(_resolved_candidate(part, base) for part in srcset.split(",")))
+                except ValueError:
+                    continue
+
+
+def _set_address(el: Element, name: str, value: str) -> None:
+    """Set the attribute to an address without the control characters lxml refuses in a value (a browser
+    drops them from an address too): a `srcset` holding one raised out of the reader (fuzzer)."""
+    el.set(name, _CONTROLS.sub("", value))
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 LINK_ATTRIBUTES = ("href", "src", "data-src", "data-lazy-src", "data-original", "poster")
