@@ -28,6 +28,7 @@ from scrapers.extract.markup import (
     TEASER_ITEMS,
     all_text,
     is_boilerplate,
+    is_caption_frame,
     is_teaser_list,
     link_text_length,
     text_of,
@@ -170,11 +171,14 @@ def body_images(story: Story, url: str) -> list[Image]:
         scope = container
     images: dict[str, Image] = {}
     boxed: dict[Element, bool] = {}  # whether each element is a box: the images of a gallery share their ancestors
+    framed: set[Element] = set()  # caption frames (`is_caption_frame`) `boxed` met: figures of their images
     captions: dict[Element, str | None] = {}  # each figure's, read once for all its images
     for img in scope.iter("img"):
         ancestors = list(_ancestors_below(img, scope))
-        figure = next((a for a in ancestors if a.tag == "figure"), None)
-        if (container not in ancestors and figure is None) or any(_is_box(a, boxed) for a in ancestors):
+        if any(_is_box(a, boxed, framed) for a in ancestors):
+            continue
+        figure = next((a for a in ancestors if a.tag == "figure" or a in framed), None)
+        if container not in ancestors and figure is None:
             continue
         src = _image_url(img, url)
         if src and src not in images:
@@ -189,6 +193,9 @@ def _caption(figure: Element, captions: dict[Element, str | None]) -> str | None
     if figure in captions:
         return captions[figure]
     figcaption = figure.find(".//figcaption")
+    if figcaption is None and figure.tag != "figure":  # a caption frame's caption: its element of a caption class
+        figcaption = next((el for el in figure.iterdescendants() if isinstance(el.tag, str) and el.tag != "img"
+                           and is_caption_frame(el) and el.find(".//img") is None), None)
     caption = captions[figure] = text_of(figcaption) if figcaption is not None else None
     return caption
 
@@ -201,11 +208,16 @@ def _ancestors_below(el: Element, scope: Element) -> Iterator[Element]:
         yield ancestor
 
 
-def _is_box(el: Element, boxed: dict[Element, bool]) -> bool:
-    """Whether `el` is marked as boilerplate and not as the story, answered once for each element in `boxed`."""
+def _is_box(el: Element, boxed: dict[Element, bool], framed: set[Element]) -> bool:
+    """Whether `el` is marked as boilerplate and not as the story, nor as an image's caption frame (added to
+    `framed`), answered once for each element in `boxed`."""
     verdict = boxed.get(el)
     if verdict is None:
-        verdict = boxed[el] = is_boilerplate(el) and not _marked_as_story(el)
+        verdict = is_boilerplate(el) and not _marked_as_story(el)
+        if verdict and is_caption_frame(el):
+            framed.add(el)
+            verdict = False
+        boxed[el] = verdict
     return verdict
 
 

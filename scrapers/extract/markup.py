@@ -301,6 +301,24 @@ def is_boilerplate(el: Element) -> bool:
     return _hidden(el, names)
 
 
+def is_caption_frame(el: Element) -> bool:
+    """Whether the element is the frame a site prints around an image and its caption (WordPress's
+    `wp-caption`, `image-caption`): a class of the word "caption", and no other class, id or style marking it
+    as no story. `is_boilerplate` holds for it (a caption is no story text), but its image is the story's:
+    read as a box, the images of WordPress's classic captions were lost (newcomer review)."""
+    classes = marks(el, "class").split()
+    framing = [name for name in classes if CAPTION_WORD in _words_of_marks(name)]
+    if not framing:
+        return False
+    rest = " ".join(name for name in classes if name not in framing)
+    names = el.keys()
+    return not ((rest and _class_boilerplate(rest)) or ("id" in names and _id_boilerplate(marks(el, "id")))
+                or _hidden(el, names))
+
+
+CAPTION_WORD = "caption"
+
+
 @lru_cache(maxsize=8192)
 def _class_boilerplate(classes: str) -> bool:
     # Cached per class string, which a page repeats on element after element (ids, unique, are asked apart so
