@@ -215,3 +215,18 @@ def test_a_site_description_printed_in_the_footer_is_no_standfirst() -> None:
     art = read(page)
     assert art.lead is None
     assert "seit 1950" not in art.body
+
+
+def test_comments_between_the_headline_and_the_standfirst_take_no_room_in_its_window() -> None:
+    # 160 `<!-- ad slot -->` (or `<?php ?>`) took up the window the standfirst is looked for in: the lead was lost
+    # and read as the body's first paragraph (fuzzer)
+    from scrapers.extraction import extract_article
+
+    body = "<p>" + "The storm hit the coast on Monday and many people were evacuated from their homes. " * 4 + "</p>"
+    standfirst = "A powerful storm hit the coast overnight, forcing thousands of residents from their homes."
+    for filler in ("<!-- ad slot -->" * 160, "<?php ?>" * 160):
+        page = (f'<html lang="en"><head><title>Storm hits coast</title></head><body><article><h1>Storm hits coast'
+                f'</h1>{filler}<p class="standfirst">{standfirst}</p>{body * 4}</article></body></html>')
+        record = extract_article(page.encode(), "https://news.example.com/storm-12345.html")
+        assert record["lead"] == standfirst
+        assert record["body"].startswith("The storm hit the coast")

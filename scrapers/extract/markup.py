@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import chain, islice
 from typing import cast
 
+from lxml import etree
 from lxml.etree import _Element as Element
 
 from scrapers.extract.text import collapse_space, is_collapsed
@@ -149,8 +150,11 @@ def nearest(
 def following(el: Element, *tags: str, inside: Element | None = None) -> Iterator[Element]:
     """The elements after `el` in document order (not inside it), lazily (XPath's following:: axis builds them
     all): of `tags` when given, and with `inside` only those inside that element. The subtrees after it are
-    chained in C: no Python step for each element they yield (callers read dozens past the one they want)."""
-    return chain.from_iterable(sibling.iter(*tags) for sibling in _siblings_after(el, inside))
+    chained in C: no Python step for each element they yield (callers read dozens past the one they want).
+    Comments and processing instructions are no elements: 160 `<!-- ad slot -->` between a headline and its
+    standfirst took up the window the lead is looked for in (fuzzer)."""
+    wanted = tags or (etree.Element,)
+    return chain.from_iterable(sibling.iter(*wanted) for sibling in _siblings_after(el, inside))
 
 
 def _siblings_after(el: Element, inside: Element | None) -> Iterator[Element]:
