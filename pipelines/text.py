@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from pipelines import is_record, record_fields
-from scrapers.extract.text import are_clean_paragraphs, clean_paragraphs, clean_text, is_clean
+from scrapers.extract.text import are_clean_paragraphs, clean_paragraphs, clean_text, is_clean, without_markup
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,13 @@ class CollapseWhitespace:
         return item
 
 
+MARKUP_KEPT = frozenset({"body", "url", "canonical_url", "published_raw", "authors"})
+"""Fields whose `<...>` is left as it is: the story's own text (an article on HTML may print `<div>`), addresses,
+the raw date text, and the bylines, which SplitBylines reads markup and all (`<br>` parts two names). Every other
+text of a record, its images' and links' included, loses the HTML it holds as text (`without_markup`): an escaped
+`<script>` in a keyword was a tag, `<b>Flooded</b> street` a caption (fuzzer)."""
+
+
 def clean_fields(record: MutableMapping[str, Any]) -> None:
     for name, value in list(record.items()):
         if value is None:  # (a third of a record's fields: answered before the type tests)
@@ -35,19 +42,23 @@ def clean_fields(record: MutableMapping[str, Any]) -> None:
             if name == "body":
                 if not are_clean_paragraphs(value):
                     record[name] = clean_paragraphs(value)
-            elif not is_clean(value):
-                record[name] = clean_text(value) or ("" if name in REQUIRED_TEXT else None)
+            elif not is_clean(value) or ("<" in value and name not in MARKUP_KEPT):
+                text = clean_text(value)
+                if text is not None and name not in MARKUP_KEPT:
+                    text = without_markup(text) or None
+                record[name] = text or ("" if name in REQUIRED_TEXT else None)
         elif isinstance(value, list):
-            record[name] = clean_list(value)
+            record[name] = clean_list(value, markup=name in MARKUP_KEPT)
 
 
-def clean_list(values: list[Any]) -> list[Any]:
+def clean_list(values: list[Any], *, markup: bool = False) -> list[Any]:
+    """`values` cleaned, their texts without the HTML they hold unless `markup`."""
     cleaned = []
     for value in values:
         if isinstance(value, str):
-            if is_clean(value):
+            if is_clean(value) and (markup or "<" not in value):
                 cleaned.append(value)
-            elif text := clean_text(value):
+            elif (text := clean_text(value)) and (markup or (text := without_markup(text))):
                 cleaned.append(text)
         elif is_record(value):
             clean_fields(record_fields(value))

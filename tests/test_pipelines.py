@@ -169,3 +169,28 @@ def test_sources_name_the_fields_the_written_record_fills() -> None:
     assert (record["published_at"], record["authors"], record["credit"]) == (None, ["Hà Linh"], "TH")
     assert record["sources"] == {"title": "og:title", "published_raw": "meta", "authors": "byline", "credit": "byline",
                                  "body": "text density"}
+
+
+def test_the_html_a_record_s_texts_hold_as_text_goes_but_the_body_s_and_the_bylines_stay() -> None:
+    # An escaped <script> in a keyword was a tag, "<b>Flooded</b> street" a caption, an <img onerror> a crumb of the
+    # section (fuzzer). The story may print "<div>" (an article on HTML); SplitBylines reads "<br>" between names;
+    # East Asian text quotes a work's title in angle brackets, which is no tag (an aeb page's lead).
+    record: dict[str, Any] = {
+        "title": "Why <em>Dune</em> matters", "lead": "A review of <The Palace: Tale of Jang Noksu>, at last",
+        "body": "Write <div> to open a block.", "authors": ["Ann Lee<br>Bo Kim"],
+        "tags": ["<script>alert(1)</script>", "storm", "<b>coast</b>", "undefined"],
+        "section": ["<img src=x onerror=alert(1)>Weather"],
+        "images": [{"url": "https://x.example/a.jpg?a=<b>", "alt": "<script>alert(1)</script> flooded street",
+                    "caption": "<b>Flooded</b> street, Monday"}],
+        "related": [{"url": "https://x.example/b.html", "title": "Sto<b>rm</b> hits the <i>coast</i>", "rank": 1}],
+    }
+    clean_fields(record)
+    assert record["title"] == "Why Dune matters"
+    assert record["lead"] == "A review of <The Palace: Tale of Jang Noksu>, at last"
+    assert record["body"] == "Write <div> to open a block."
+    assert record["authors"] == ["Ann Lee<br>Bo Kim"]
+    assert record["tags"] == ["storm", "coast", "undefined"]  # (placeholders: the tag reader's to drop)
+    assert record["section"] == ["Weather"]
+    assert record["images"] == [{"url": "https://x.example/a.jpg?a=<b>", "alt": "flooded street",
+                                 "caption": "Flooded street, Monday"}]
+    assert record["related"][0]["title"] == "Storm hits the coast"

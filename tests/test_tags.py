@@ -68,6 +68,8 @@ def test_a_source_that_holds_only_some_of_the_first_ones_tags_narrows_them(head:
          ["sverige", "lundsberg", "misshandel & överfall"]),
         # Before only some, the slash is the tag's own.
         (jsonld('["AC/DC", "Konzert", "Hamburg"]'), ["AC/DC", "Konzert", "Hamburg"]),
+        # A program's value where a tag should be (fuzzer)
+        (jsonld('["undefined", "Storm", "[object Object]", "{{tag}}"]'), ["Storm"]),
     ],
 )
 def test_ids_flags_and_taxonomy_paths_are_no_tags(head: str, tags: list[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scrapers.extract.text import clean_text, unique
+from scrapers.extract.text import clean_text, unique, without_markup
 from scrapers.extract.vocabulary import BYLINE_LABELS, LOWER_CASE_BYLINE_LABELS, NAME_JOINERS, all_words, alternation
 
 MAX_BYLINE = 1_000
@@ -102,10 +102,8 @@ _WEEKDAY = re.compile(
     r"|freitag|samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)$",
     re.IGNORECASE,
 )
-# Markup a page's author text carries as text (escaped in a meta tag or JSON-LD): a script goes with its code, other
-# tags leave their text ("Ann <b>Lee</b>"); it was kept in the name ("<script>alert </script>", fuzzer).
-_SCRIPT_IN_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
-_TAG_IN_TEXT = re.compile(r"</?[a-zA-Z][^<>]*>")
+# Markup a page's author text carries as text (escaped in a meta tag or JSON-LD) goes (`without_markup`): it was
+# kept in the name ("<script>alert </script>", fuzzer).
 _BREAK_IN_TEXT = re.compile(r"<br\s*/?>|</(?:p|div|li|h\d)\s*>", re.IGNORECASE)
 """A line break as text between names ("Ann Lee<br>Bob Smith"): a separator, not a space that joins them."""
 # A kind of piece before "by": "Analysis by Chris Cillizza", "Photos by Ann Lee".
@@ -135,8 +133,8 @@ def read_byline(byline: str) -> Byline:
     text is longer than a byline can be."""
     if len(byline) > MAX_BYLINE:
         return Byline([], [])
-    text = _BREAK_IN_TEXT.sub(", ", _SCRIPT_IN_TEXT.sub(" ", byline)) if "<" in byline else byline
-    text = clean_text(_TAG_IN_TEXT.sub(" ", text)) or ""
+    text = clean_text(without_markup(_BREAK_IN_TEXT.sub(", ", byline))) if "<" in byline else byline
+    text = text or ""
     if text.startswith(("{", "[")):
         return Byline([], [])  # a JSON value given as the author's name ('{"name":"x"}')
     notes = [note for note in (clean_text(n) for n in _NOTE_IN_PARENS.findall(text)) if note]

@@ -42,7 +42,7 @@ from scrapers.extract.markup import (
     texts_holding,
 )
 from scrapers.extract.parsed import Element, Parsed, TextNode
-from scrapers.extract.text import clean_text
+from scrapers.extract.text import clean_text, without_markup
 from scrapers.extract.vocabulary import (
     INLINE_RELATED_LABELS,
     OTHER_LIST_LABELS,
@@ -973,7 +973,7 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
     """(The link and title `anchor` gives in `box`, or None for none; whether the anchor has a text of its own,
     which then reads the same in any box of its kind)."""
     own = text_of(anchor) or clean_text(anchor.get("title")) or clean_text(anchor.get("aria-label"))
-    title = _LEADING.sub("", own or _card_title(anchor, box, cards))
+    title = _LEADING.sub("", without_markup(own or _card_title(anchor, box, cards)))  # (before its `<` is cut)
     if (label := _label(title)) is not None and label[1]:
         title = _INLINE_SEPARATOR.sub("", label[1]).strip()
     if not _is_headline(title):

@@ -50,7 +50,7 @@ from scrapers.extract.markup import (
 )
 from scrapers.extract.parsed import Element, Parsed
 from scrapers.extract.tags import read_tags
-from scrapers.extract.text import clean_text, collapse_space, unique_ignoring_case
+from scrapers.extract.text import PLACEHOLDER, clean_text, collapse_space, unique_ignoring_case, without_markup
 from scrapers.extract.vocabulary import (
     BOX_CLASS_WORDS,
     BYLINE_CLASS,
@@ -163,12 +163,7 @@ def _given_title(text: str | None) -> str:
     (`og:title="&#x200B;"` took the place of the <h1>, and the record was rejected with its title missing), and
     without the tags it holds as text ("Why <em>Dune</em> matters now" was the title, tags and all; fuzzer)."""
     text = clean_text(text) or ""
-    if "<" not in text or not (untagged := _MARKUP_IN_TEXT.sub("", text)).strip():
-        return text
-    return collapse_space(untagged)
-
-
-_MARKUP_IN_TEXT = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+    return without_markup(text) or text  # (a title of nothing but tags says something, if little)
 
 
 def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
@@ -649,18 +644,17 @@ def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
     notes: list[str] = []
     for text in texts:
         found = read_byline(text)
-        names += [name for name in map(_without_ui_words, found.names)
-                  if not _PLACEHOLDER.search(name) and (not printed or _looks_like_name(name))]
+        names += [name for name in map(_without_ui_words, found.names) if not PLACEHOLDER.search(name)
+                  and not _NO_NAME.match(name) and (not printed or _looks_like_name(name))]
         notes += found.notes
     return Byline(names, notes)
 
 
 _NOBODY = Byline([], [])
 
-_PLACEHOLDER = re.compile(
-    r"^(?:undefined|null|none|nan|n/?a|false|true|unknown|author|\[\w+\])$|%%|\$\{|\{\{|\}\}", re.IGNORECASE)
-"""A template's or a program's value where a name should be ("undefined", "N/A", "null", "%%AUTHOR%%",
-"${author}", "{{author}}"): no author (fuzzer: a meta author "undefined" was one)."""
+_NO_NAME = re.compile(r"^(?:none|n/?a|false|true|unknown|author|\[\w+\])$", re.IGNORECASE)
+"""Values where a name should be that name nobody ("N/A", "unknown", "[author]"), beside a program's or a template's
+(`PLACEHOLDER`: a meta author "undefined" was one; fuzzer)."""
 
 
 def _without_ui_words(name: str) -> str:

@@ -22,7 +22,7 @@ from lxml import etree
 from scrapers.extract import structured
 from scrapers.extract.markup import all_text, following, text_of
 from scrapers.extract.parsed import Element, Parsed
-from scrapers.extract.text import collapse_space, unique_ignoring_case
+from scrapers.extract.text import PLACEHOLDER, collapse_space, unique_ignoring_case
 from scrapers.extract.vocabulary import CATEGORY_PATH_WORDS, TAG_LABELS, TAG_PATH_WORDS, all_words
 
 
@@ -83,7 +83,7 @@ _NAMESPACE = re.compile(r"^[a-z][a-z_-]{2,20}/(?=\S)")
 def _clean(keywords: list[str]) -> list[str]:
     """The keywords without internal flags and ids, and without the taxonomy path that a CMS writes before
     every one of them ("organization/lundsberg": the tag is "lundsberg")."""
-    keywords = [word for word in keywords if not _NOT_A_TAG.match(word)]
+    keywords = [word for word in keywords if not _NOT_A_TAG.match(word) and not PLACEHOLDER.search(word)]
     if keywords and all(_NAMESPACE.match(word) for word in keywords):
         keywords = [_NAMESPACE.sub("", word) for word in keywords]
     return unique_ignoring_case(keywords)

@@ -105,3 +105,39 @@ def unique_ignoring_case(values: list[str]) -> list[str]:
     for value in values:
         first.setdefault(value.casefold(), value)
     return list(first.values())
+
+
+def without_markup(text: str) -> str:
+    """`text` without the HTML it holds as text (a meta tag's or JSON-LD's `Why <em>Dune</em> matters`, an escaped
+    `<script>` in a keyword), collapsed: scripts and styles with what they hold; an inline tag leaves nothing (`Sto<b>
+    rm</b>`), any other tag a space (`Ann Lee<br>Bo Kim`). Text without a tag is returned as it is."""
+    if "<" not in text:
+        return text
+    return collapse_space(_TAG_IN_TEXT.sub(_tag_gap, _SCRIPT_IN_TEXT.sub(" ", text)))
+
+
+_SCRIPT_IN_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG_IN_TEXT = re.compile(
+    r"</?(a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|big|blockquote|body|br|button|canvas|caption|center"
+    r"|cite|code|col|colgroup|data|dd|del|details|dfn|dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font"
+    r"|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|math|meta"
+    r"|nav|noscript|object|ol|option|p|picture|pre|q|s|samp|script|section|select|small|source|span|strike|strong"
+    r"|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|tt|u|ul|var|video|wbr)"
+    r"(?:\s[^<>]*=[^<>]*)?\s*/?>",
+    re.IGNORECASE,
+)
+"""An HTML tag written as text: a tag's name, and attributes only with a value (`<img src=x>`): East Asian text
+quotes a work's title in angle brackets (`<The Palace: Tale of Jang Noksu>`, `<A Tale of Two Cities>`), which
+read as tags lost the title (an aeb page's lead)."""
+INLINE_MARKUP = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "mark", "q", "s",
+                           "small", "span", "strong", "sub", "sup", "time", "u", "var"})
+"""Tags inside a word's run (`<b>`, `<em>`, `<a>`): they leave no space where they stood."""
+
+
+def _tag_gap(tag: re.Match[str]) -> str:
+    return "" if tag.group(1).lower() in INLINE_MARKUP else " "
+
+
+PLACEHOLDER = re.compile(r"^(?:undefined|null|nan|\[object \w+\])$|%%|\$\{|\{\{|\}\}", re.IGNORECASE)
+"""A program's or a template's value where text should be ("undefined", "[object Object]", "%%AUTHOR%%",
+"${author}", "{{tag}}"): no author, no tag (fuzzer)."""
