@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from scrapers.extract.authors import credit_note, split_byline, split_bylines
@@ -143,3 +145,17 @@ def test_a_placeholder_where_the_name_should_be_names_nobody(value: str) -> None
     page = (f'<html><head><meta name="author" content="{value}"></head><body><article><h1>Council passes the budget'
             f'</h1><div class="byline">By {value}</div>{STORY_TEXT}</article></body></html>')
     assert extract_article(page.encode(), "https://news.example/politics/council-budget-1.html")["authors"] == []
+
+
+@pytest.mark.parametrize("given", ["data:image/png;base64,AAAA", "/people/ann-lee.jpg", "javascript:alert(1)",
+                                   "www.example.com/ann", "//cdn.example.com/a.png"])
+def test_an_address_given_as_the_author_names_nobody(given: str) -> None:
+    # Read as a byline, a data: URI was three authors ('data:image/png', 'base64', 'AAAA'), a path one (fuzzer)
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Council approves budget", "author": given})
+    page = (f'<html><head><title>Council approves budget</title><script type="application/ld+json">{ld}</script>'
+            f"</head><body><article><h1>Council approves budget</h1>{story}</article></body></html>")
+    record = extract_article(page.encode(), "https://www.example.com/news/council-approves-budget-1.html")
+    assert record["authors"] == []

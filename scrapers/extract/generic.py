@@ -643,6 +643,8 @@ def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
     names: list[str] = []
     notes: list[str] = []
     for text in texts:
+        if _ADDRESS.match(text):
+            continue  # an address given as the author (JSON-LD's `author: "/people/ann.jpg"`, a data: URI): nobody
         found = read_byline(text)
         names += [name for name in map(_without_ui_words, found.names) if not PLACEHOLDER.search(name)
                   and not _NO_NAME.match(name) and (not printed or _looks_like_name(name))]
@@ -651,6 +653,10 @@ def _read_bylines(texts: Iterable[str], *, printed: bool = True) -> Byline:
 
 
 _NOBODY = Byline([], [])
+
+_ADDRESS = re.compile(r"\s*(?:(?:https?|data|javascript|mailto|ftp|file|tel):|//|\.{0,2}/|www\.)", re.IGNORECASE)
+"""The start of an address, where a name should be: read as a byline, `data:image/png;base64,AAAA` was three
+authors and `/rel/img.jpg` one (fuzzer)."""
 
 _NO_NAME = re.compile(r"^(?:none|n/?a|false|true|unknown|author|\[\w+\])$", re.IGNORECASE)
 """Values where a name should be that name nobody ("N/A", "unknown", "[author]"), beside a program's or a template's
