@@ -85,6 +85,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from twisted.web._newclient import HEADER, STATUS, HTTPParser, ParseError
 from twisted.web.http import _MalformedChunkedDataError
+from twisted.web.http_headers import InvalidHeaderName
 from w3lib.url import safe_url_string
 
 from scrapers.extract import read_page
@@ -855,9 +856,12 @@ def failure_cause(error: BaseException, request: Request) -> str | None:
 def _protocol_error(value: BaseException) -> bool:
     """Whether `value` is Twisted's word that the answer broke HTTP: a status line or header it cannot parse, a
     chunk size that is no number, conflicting `Content-Length`s, a `Content-Length` that is no number (`-1`,
-    `+100`). They were counted as `connection_reset`, and tried again every run as failures by chance."""
-    return isinstance(value, (ParseError, _MalformedChunkedDataError)) or (
-        type(value) is ValueError and str(value).startswith(("Invalid response", "Value contains non-decimal")))
+    `+100`), a header name that is none (`Content-Type : x`), a `Transfer-Encoding` it does not know (`identity`,
+    `gzip, chunked`: the KeyError of its table of decoders). They were counted as `connection_reset`, and tried
+    again every run as failures by chance."""
+    return isinstance(value, (ParseError, _MalformedChunkedDataError, InvalidHeaderName)) or (
+        type(value) is ValueError and str(value).startswith(("Invalid response", "Value contains non-decimal"))) or (
+        type(value) is KeyError and len(value.args) == 1 and isinstance(value.args[0], bytes))
 
 
 def _caused_by(error: BaseException, kind: Callable[[BaseException], bool]) -> bool:

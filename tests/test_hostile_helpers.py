@@ -28,6 +28,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionDone
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
+from twisted.web.http_headers import InvalidHeaderName
 
 from scrapers import settings
 from scrapers.middlewares import (
@@ -112,6 +113,11 @@ def http_error(status: int, url: str = "https://news.example.com/a-1.html", loca
         # a Content-Length that is no number: the answer breaks HTTP, not a connection reset (hostile review)
         (ResponseFailed([Failure(ValueError("Value contains non-decimal digits: b'-1'"))]),
          "https://news.example.com/a", "protocol_error"),
+        # Transfer-Encoding: identity (Twisted's table of decoders has none); "Content-Type : x" (hostile review)
+        (ResponseFailed([Failure(KeyError(b"identity"))]), "https://news.example.com/a", "protocol_error"),
+        (ResponseFailed([Failure(InvalidHeaderName(b"Content-Type "))]), "https://news.example.com/a",
+         "protocol_error"),
+        (KeyError("odd"), "https://news.example.com/a", "other_KeyError"),  # one of our own: a traceback to read
     ],
 )
 def test_failure_cause(error: BaseException, url: str, cause: str | None) -> None:

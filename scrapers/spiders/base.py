@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from pipelines import Rejected
-from pipelines.timestamps import AHEAD, EARLIEST
+from pipelines.timestamps import EARLIEST
 from scrapers.extract import read_page
 from scrapers.extract.dates import http_date, utc_now
 from scrapers.extract.links import absolute_url, without_tracking
@@ -123,14 +123,15 @@ class HarvestSpider(Spider):
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
         on the page ("2 giờ trước") count back from this moment, and it is the record's `scraped_at`. A `Date`
         no page can have been made at (before `EARLIEST`, the Unix epoch of a server without a clock; later
-        than the clock by more than `AHEAD`, `9999-12-31`, which overflowed the reading of the page's
-        dates) is the server's error: the clock's time is taken. So is one more than `BEHIND` before the clock,
+        than the clock: `Date` is in GMT, so no timezone explains it, and a server 20 hours ahead gave records
+        fetched in the future, hostile review; `9999-12-31` overflowed the reading of the page's dates) is the
+        server's error: the clock's time is taken. So is one more than `BEHIND` before the clock,
         but for a saved page (`REPLAYED`, served as of the day it was saved): a server whose clock stood in 2019
         dated the fetch then, and the page's 2024 publication time, after it, was nulled as in the future."""
         now = self.clock()
         stated = http_date(header(response, b"Date"))
         earliest = EARLIEST if REPLAYED in response.flags else max(EARLIEST, now - BEHIND)
-        return stated if stated is not None and earliest <= stated <= now + AHEAD else now
+        return stated if stated is not None and earliest <= stated <= now else now
 
     def page(self, response: Response) -> Selector:
         """The page's tree as `extract_article` reads the same bytes (`scrapers.extract.read_page`): one
