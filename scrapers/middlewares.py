@@ -103,6 +103,8 @@ SENT_TO = "fetch/sent_to/"
 """Stats prefix of the requests sent, by host and port."""
 REDIRECTED = "redirect_urls"
 """Request meta key (Scrapy's redirect middleware): the URLs a redirected request was redirected from."""
+REDIRECTED_TO_READ = "fetch/redirected_to_read"
+"""Stats key: requests redirected to a page the run asked for already, read under that page's request."""
 GAVE_UP_WAITING = "retry_after_refused"
 """Request meta key: the wait in seconds a `Retry-After` asked for, when it was longer than honoured."""
 
@@ -712,11 +714,18 @@ class CountFetchOutcomes(EachOutput):
             self.gave_up(request, cause)
 
     def request_dropped(self, request: Request) -> None:
-        """A redirect back to a URL of its own chain, which Scrapy's duplicate filter drops: a loop."""
+        """A redirect back to a URL of its own chain, which Scrapy's duplicate filter drops: a loop. A redirect to
+        a page the run asked for already (the section page, another listed article) is read once, under that page's
+        own request: `redirected_to_read`, an outcome of its own (it was none: such article requests were counted
+        nowhere, and the outcomes did not add up to the requests; hostile review)."""
         if request.url in request.meta.get(REDIRECTED, []):
             self.stats.inc_value(f"{FAILED}redirect_loop")
             logger.info("Not fetched (redirect_loop): %s", " -> ".join([*request.meta[REDIRECTED], request.url]))
             self.gave_up(request, "redirect_loop")
+        elif request.meta.get(REDIRECTED):
+            self.stats.inc_value(REDIRECTED_TO_READ)
+            logger.info("Not fetched again: %s, redirected from %s, is read in this run already", request.url,
+                        request.meta[REDIRECTED][0])
 
     def gave_up(self, request: Request, cause: str) -> None:
         """Tell the state (`scrapers.harvest`) that `request` failed for good, and why."""
@@ -930,6 +939,7 @@ def fetch_outcomes(stats: dict[str, Any]) -> dict[str, Any]:
         "failed_by_cause": failures,
         "failed_as_before": sum(int(value) for key, value in stats.items() if key.startswith(FAILED_AS_BEFORE)),
         "stopped": stats.get("fetch/stopped", 0),
+        "redirected_to_read": stats.get(REDIRECTED_TO_READ, 0),
         "retries": stats.get("retry/count", 0),
         "sent_to": {key.removeprefix(SENT_TO): value for key, value in sorted(stats.items())
                     if key.startswith(SENT_TO)},

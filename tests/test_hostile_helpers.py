@@ -33,6 +33,7 @@ from twisted.web.http_headers import InvalidHeaderName
 from scrapers import settings
 from scrapers.middlewares import (
     GAVE_UP_WAITING,
+    CountFetchOutcomes,
     PageTooLarge,
     RedirectToUrlsOnly,
     Refused,
@@ -145,9 +146,10 @@ def test_fetch_outcomes_add_up() -> None:
     stats = {"fetch/ok": 37, "fetch/failed/timeout": 2, "fetch/failed/http_500": 1, "fetch/failed/size_cap": 3,
              "fetch/stopped": 1, "downloader/request_count": 76, "retry/count": 11, "robotstxt/request_count": 2,
              "fetch/sent_to/news.example.com": 70, "fetch/sent_to/cdn.example.com:8080": 6,
-             "fetch/failed_as_before/http_500": 1}
+             "fetch/failed_as_before/http_500": 1, "fetch/redirected_to_read": 2}
     assert fetch_outcomes(stats) == {
-        "requests_sent": 76, "robots_txt": 2, "ok": 37, "failed": 6, "stopped": 1, "retries": 11,
+        "requests_sent": 76, "robots_txt": 2, "ok": 37, "failed": 6, "stopped": 1, "redirected_to_read": 2,
+        "retries": 11,
         "failed_by_cause": {"size_cap": 3, "timeout": 2, "http_500": 1}, "failed_as_before": 1,
         "sent_to": {"cdn.example.com:8080": 6, "news.example.com": 70},
     }
@@ -397,3 +399,19 @@ def test_a_request_dropped_for_its_url_s_length_is_a_failure_of_its_own() -> Non
     # Scrapy's UrlLengthMiddleware drops it with an INFO line: the report said nothing of the article (hostile)
     outcomes = fetch_outcomes({"fetch/ok": 3, "urllength/request_ignored_count": 2})
     assert (outcomes["failed"], outcomes["failed_by_cause"]) == (2, {"url_too_long": 2})
+
+
+def test_a_redirect_to_a_page_read_already_is_an_outcome_of_its_own() -> None:
+    # An article redirected to the section page (or to another listed article), which the duplicate filter drops,
+    # was counted nowhere: the outcomes did not add up to the requests (hostile review)
+    crawler = get_crawler(Spider)
+    counter = CountFetchOutcomes(crawler, crawler.stats)
+    assert crawler.stats is not None
+    moved = Request("https://news.example.com/nachrichten/", meta={"redirect_urls": ["https://news.example.com/a-1"]})
+    counter.request_dropped(moved)
+    loop = Request("https://news.example.com/a-2", meta={"redirect_urls": ["https://news.example.com/a-2",
+                                                                          "https://news.example.com/b"]})
+    counter.request_dropped(loop)
+    counter.request_dropped(Request("https://news.example.com/listed-twice"))  # a link seen before: no request
+    outcomes = fetch_outcomes(crawler.stats.get_stats())
+    assert (outcomes["redirected_to_read"], outcomes["failed_by_cause"]) == (1, {"redirect_loop": 1})
