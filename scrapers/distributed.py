@@ -197,7 +197,9 @@ return first[1]
 # 'out' (the caller was taken out). A member whose lease is gone is out of the run whether listed or not (one whose
 # leaving failed has released its lease and its listing), so no leftover entry holds a run open. A sealed worker
 # whose lease ran out keeps what it took: whether its output went in place only its host can tell, so `sealed` lists
-# it (worker, record, ...) for the caller to settle (`SETTLE`) if it runs on that host.
+# it (worker, record, ...) for the caller to settle (`SETTLE`) if it runs on that host. A worker that left the run but
+# still holds what it took (its output not yet in place) holds the run open too ('wait'): killed then, what it took
+# comes back to the queue once its lease runs out; the others had ended the run, and lost it (distributed review).
 IDLE = """
 if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then return {'out', 0, {}} end
 redis.call('HSET', KEYS[2], ARGV[1], 'idle')
@@ -227,6 +229,14 @@ end
 if redis.call('ZCARD', KEYS[1]) > 0 then return {'work', reclaimed, sealed} end
 for _, state in ipairs(redis.call('HVALS', KEYS[2])) do
   if state == 'active' then return {'wait', reclaimed, sealed} end
+end
+local holding = redis.call('SMEMBERS', KEYS[3])
+for _, worker in ipairs(redis.call('HKEYS', KEYS[4])) do table.insert(holding, worker) end
+for _, worker in ipairs(holding) do
+  if worker ~= ARGV[1] and redis.call('HEXISTS', KEYS[2], worker) == 0
+      and redis.call('EXISTS', ARGV[2] .. 'lease:' .. worker) == 1 then
+    return {'wait', reclaimed, sealed}
+  end
 end
 return {'done', reclaimed, sealed}
 """

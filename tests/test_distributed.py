@@ -458,6 +458,41 @@ def test_a_worker_whose_lease_ran_out_unnoticed_keeps_what_it_took(redis_url: st
         alive.engine_stopped()
 
 
+def test_a_worker_that_left_the_run_holds_it_open_until_its_output_is_in_place(redis_url: str) -> None:
+    """A worker adds its figures and leaves the run when its spider closes, before its output is in place. The
+    others ended the run then: killed while writing its output, what it took was in no output (117 of 300 articles,
+    every other worker exiting 0; distributed review). They wait for it, and take its requests back if it dies."""
+    leaving, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    try:
+        assert alive.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+        assert leaving.next_request() is not None
+        assert leaving.leave({"item_scraped_count": 1}) is None  # not the last member: the run goes on
+        with pytest.raises(DontCloseSpider):
+            alive.spider_idle(SPIDER)  # its output is not in place yet: the run is not over
+        leaving.stopped.set()
+        leaving.renewer.join()
+        alive.server.delete(leaving.key(f"lease:{leaving.worker}"))  # killed while writing its output
+        assert drain(alive) == ["http://127.0.0.1/news/a.html"]  # given back, fetched again
+        assert alive.leave({}) is not None
+    finally:
+        alive.engine_stopped()
+
+
+def test_a_worker_that_left_and_put_its_output_in_place_ends_its_part(redis_url: str) -> None:
+    leaving, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    try:
+        assert alive.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+        assert leaving.next_request() is not None
+        assert leaving.leave({"item_scraped_count": 1}) is None
+        leaving.engine_stopped()  # its output in place: what it took is done
+        assert drain(alive, looks=1) == []
+        assert alive.leave({}) is not None
+    finally:
+        alive.engine_stopped()
+
+
 def sealed_worker(redis_url: str, output: Path) -> tuple[FrontierScheduler, FrontierScheduler]:
     """Two workers; the first took the one request of the run, wrote its output's `.part` file and sealed it (it
     is about to rename it into place), then stopped answering: its lease ran out."""
