@@ -31,3 +31,17 @@ PAGE = ThoidaiSection(Selector(text="<html></html>"), url="https://thoidai.com.v
 )
 def test_article_urls_are_told_from_other_links(url: str, is_article: bool) -> None:
     assert PAGE.is_article_url(url) is is_article
+
+
+@pytest.mark.parametrize(("given", "url"), [
+    ("quoc-te/nhip-song", "https://thoidai.com.vn/quoc-te/nhip-song"),
+    ("/quoc-te", "https://thoidai.com.vn/quoc-te"),
+    # the slash at its end as given: a WordPress site's sections end in one, and a saved copy had no page
+    # without it (newcomer review); a whole address as it is
+    ("politik/", "https://thoidai.com.vn/politik/"),
+    ("https://thoidai.com.vn/politik/", "https://thoidai.com.vn/politik/"),
+])
+def test_a_section_given_by_its_path_is_its_front_page(given: str, url: str) -> None:
+    from scrapers.sites import SITES
+
+    assert SITES["thoidai"].section_url(given) == url

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapers.pages import ArticlePage, SectionPage
 
@@ -31,5 +31,8 @@ class SiteProfile:
         return urljoin(self.home_url, path)
 
     def section_url(self, path: str) -> str:
-        """The front page of a section given by its path, `quoc-te/nhip-song`."""
-        return urljoin(self.home_url, path.strip("/"))
+        """The front page of a section given by its path, `quoc-te/nhip-song`, with the slash at its end as given
+        (a WordPress site's sections end in one, `politik/`: without it, a saved copy had no such page; newcomer
+        review); a whole address as it is."""
+        path = path.strip()
+        return path if urlsplit(path).scheme in ("http", "https") else urljoin(self.home_url, path.lstrip("/"))
