@@ -147,3 +147,25 @@ def test_a_unix_time_is_the_instant_it_names_whatever_the_machine_s_zone(zone: s
     result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "TZ": zone}, capture_output=True,
                             text=True, check=True, cwd=ROOT)
     assert result.stdout.split() == ["2024-05-03T10:00:00+00:00"] * 2
+
+
+@pytest.mark.parametrize(("markup", "day"), [
+    ("<footer><p>© 2019 News Example. All rights reserved.</p></footer>", None),  # no date: not 2019-01-01
+    ('<p class="meta"><span class="date">March 2024</span></p>', None),  # a month: not its 1st
+    ('<p class="meta"><span class="date">Q3 2024</span></p>', None),
+    ("<p>March 2024</p>", None),
+    ('<p class="meta"><span class="date">3 March 2024</span></p>', "2024-03-03"),  # a day, read as it is
+    ('<p class="meta"><span class="date">1 March 2024</span></p>', "2024-03-01"),  # the 1st, when it is said
+])
+def test_a_year_or_a_month_without_a_day_dates_no_day(markup: str, day: str | None) -> None:
+    # htmldate's text search and dateparser pad a year or a month to its first day: a footer's copyright dated
+    # every undated article of a site the 1st of January (fuzzer)
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+    page = (f'<html lang="en"><head><title>Council approves budget</title></head><body><article><h1>Council approves'
+            f' budget</h1>{markup if "footer" not in markup else ""}{story}</article>'
+            f'{markup if "footer" in markup else ""}</body></html>')
+    record = extract_article(page.encode(), "https://news.example.com/council-approves-budget-12345.html",
+                             datetime(2026, 1, 15, 12, tzinfo=UTC))
+    assert record.get("published_date") == day

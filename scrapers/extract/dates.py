@@ -288,6 +288,7 @@ def _dateparser_reading(text: str, base: datetime, languages: tuple[str, ...] | 
         "RELATIVE_BASE": base,
         "DATE_ORDER": "DMY",
         "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": ["day"],  # "March 2024", "Q3 2024" name no day: none, not the 1st (fuzzer)
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     return dateparser.parse(text, languages=None if languages is None else list(languages), settings=settings)

@@ -500,11 +500,21 @@ def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> 
     if unreadable:  # kept as the page's raw date text, which names no date
         return unreadable
     try:
-        found = find_date(_html_tree(parsed.sel.root), url=parsed.url or None, original_date=True,
-                          extensive_search=True, outputformat="%Y-%m-%dT%H:%M:%S")
+        tree = _html_tree(parsed.sel.root)
+        found = find_date(tree, url=parsed.url or None, original_date=True, extensive_search=True,
+                          outputformat=HTMLDATE_FORMAT)
+        if found and found[8:10] == "01":
+            # The first of a month may be a year or a month without a day, which htmldate's search of the text
+            # pads ("© 2019" in the footer was 2019-01-01, "March 2024" 2024-01-01; fuzzer): kept only when the
+            # page's markup says it too.
+            found = find_date(tree, url=parsed.url or None, original_date=True, extensive_search=False,
+                              outputformat=HTMLDATE_FORMAT)
     except (ValueError, OverflowError):  # htmldate on a broken date text ("2000-1-1T00:00:00+3000"): no date
         found = None
     return (found.removesuffix("T00:00:00"), "htmldate") if found else (None, None)
+
+
+HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def _page_time(parsed: Parsed) -> str | None:
