@@ -159,3 +159,20 @@ def test_an_address_given_as_the_author_names_nobody(given: str) -> None:
             f"</head><body><article><h1>Council approves budget</h1>{story}</article></body></html>")
     record = extract_article(page.encode(), "https://www.example.com/news/council-approves-budget-1.html")
     assert record["authors"] == []
+
+
+@pytest.mark.parametrize(("byline", "names"), [
+    ('By <a href="/author/ann">Ann Lee</a> and Bo Kim', ["Ann Lee", "Bo Kim"]),  # a co-author without a page
+    ('Von <a href="/autor/ann">Ann Lee</a> und Bo Kim', ["Ann Lee", "Bo Kim"]),
+    ('<a href="/author/reuters">Reuters</a>, Washington', ["Reuters"]),  # a place after the name: no "and"
+    ('By <a href="/author/ann">Ann Lee</a> and <a href="/author/bo">Bo Kim</a>', ["Ann Lee", "Bo Kim"]),
+])
+def test_a_byline_of_linked_and_unlinked_names_keeps_them_all(byline: str, names: list[str]) -> None:
+    # The links' names won: an unlinked co-author was lost (fuzzer)
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+    page = ('<html lang="en"><head><title>Council approves budget</title></head><body><article><h1>Council approves'
+            f' budget</h1><div class="byline">{byline}</div>{story}</article></body></html>')
+    record = extract_article(page.encode(), "https://www.example.com/news/council-approves-budget-1.html")
+    assert record["authors"] == names
