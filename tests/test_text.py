@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.extract.text import clean_paragraphs, clean_text, unique, unique_ignoring_case
+from scrapers.extract.text import clean_paragraphs, clean_text, is_clean, unique, unique_ignoring_case
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,14 @@ def test_unique_ignoring_case_keeps_the_first_spelling() -> None:
 def test_character_references_are_cleaned_as_the_text_around_them(text: str, cleaned: str) -> None:
     assert clean_text(text) == cleaned
     assert clean_text(cleaned) == cleaned or "&" in cleaned  # cleaning twice changes nothing more
+
+
+@pytest.mark.parametrize(("text", "cleaned"), [
+    ("Storm\x85hits coast", "Storm hits coast"),  # NEL is a line break: a space, not nothing (fuzzer)
+    ("Anna\u202eSmith", "AnnaSmith"),  # a right-to-left override turns what follows around (a spoofer's)
+    ("Storm\U0001fffe hits\ufdd0", "Storm hits"),  # noncharacters of any plane
+    ("Storm\u200b hits", "Storm hits"),
+])
+def test_what_is_no_text_goes_and_a_line_break_is_a_space(text: str, cleaned: str) -> None:
+    assert clean_text(text) == cleaned
+    assert not is_clean(text)

@@ -6,12 +6,16 @@ import html
 import re
 import unicodedata
 
-# Zero-width characters, soft hyphen and BOM carry no text; C0/C1 controls other than whitespace are noise;
-# U+FFFE and U+FFFF are no characters (an XML export holding one could not be read back).
+# Zero-width characters, soft hyphen and BOM carry no text; C0/C1 controls other than whitespace are noise (NEL,
+# U+0085, is a line break: a space, as `str.split` reads it); the noncharacters (U+FDD0-U+FDEF and the last two
+# of every plane, U+FFFE, U+1FFFF...) are no characters (an XML export holding one could not be read back); the
+# bidirectional overrides (U+202D, U+202E) turn the text that follows them around, as a spoofer uses them.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFFFE, 0xFFFF]
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x202D, 0x202E]
     + [c for c in range(0x20) if chr(c) not in "\t\n\r\f\v"]
-    + list(range(0x7F, 0xA0))
+    + [c for c in range(0x7F, 0xA0) if c != 0x85]
+    + list(range(0xFDD0, 0xFDF0))
+    + [plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)]
 )
 _INVISIBLE_CHARACTERS = re.compile("[" + "".join(re.escape(chr(code)) for code in _INVISIBLE) + "\ud800-\udfff]")
 """The same characters as one class, removed by the regex engine rather than a mapping looked up per character
