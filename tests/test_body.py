@@ -449,3 +449,16 @@ def test_an_image_in_a_caption_frame_is_the_story_s_with_its_caption() -> None:
     assert record["images"] == [{"url": "https://www.example-news.de/wp-content/uploads/2024/11/rathaus.jpg",
                                  "alt": "Rathaus", "caption": "Das Rathaus am Marktplatz. Foto: dpa"}]
     assert "Foto: dpa" not in record["body"]  # a caption is no story text
+
+
+@pytest.mark.parametrize("wrapper", ["textarea", "xmp", "noembed", "noframes"])
+def test_a_story_inside_a_raw_text_element_is_no_body(wrapper: str) -> None:
+    # A raw-text element's markup is its text: the story inside one was a body of literal tags (fuzzer)
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The storm hit the coast on Monday and many people were evacuated from their homes. " * 4 + "</p>"
+    page = (f'<html lang="en"><head><title>Storm hits coast</title></head><body><h1>Storm hits coast</h1>'
+            f"<{wrapper}>{story * 4}</{wrapper}></body></html>")
+    record = extract_article(page.encode(), "https://news.example.com/storm-12345.html")
+    assert "<p>" not in record["body"]
+    assert record["rejected"] == "body: missing"

@@ -70,7 +70,10 @@ def texts_holding(joined: str, stems: Iterable[str]) -> list[int]:
     return list(dict.fromkeys(texts_at(joined, sorted(starts))))
 
 
-INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head"})
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head",
+                            "textarea", "xmp", "noembed", "noframes", "plaintext", "title"})
+"""Elements whose text is no text of the page: code, hidden alternatives, form controls, and the raw-text elements,
+whose markup is their text (a story inside a `<textarea>` or an `<xmp>` was a body of literal tags; fuzzer)."""
 
 
 SKIP_TAGS = INVISIBLE_TAGS | frozenset({"figure", "figcaption", "aside", "nav", "footer", "form", "header", "table"})
