@@ -83,7 +83,7 @@ failed for good in this run: after its retries, or turned away before it was sen
 
 GIVEN_UP_FOR_THE_ADDRESS = frozenset({
     "redirect_refused", "redirect_limit", "redirect_loop", "offsite", "private_address", "robots",
-    "unsupported_scheme", "page_too_large", "size_cap", "decoding_failed",
+    "unsupported_scheme", "page_too_large", "size_cap", "decoding_failed", "url_too_long",
 })
 """Failure causes that the article's address gives every time (where it redirects, what robots.txt says of
 it, how large it is): such an article is `missing`, tried again after `RETRY_AFTER` instead of every run, as

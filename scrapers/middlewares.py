@@ -398,6 +398,11 @@ class RedirectToUrlsOnly(RedirectMiddleware):
             return response
         if isinstance(redirected, Request) and (plain := without_userinfo(redirected.url)) != redirected.url:
             redirected = redirected.replace(url=plain)  # (`http://user:pass@host/`: refused by Scrapy's client)
+        limit = self.crawler.settings.getint("URLLENGTH_LIMIT")
+        if isinstance(redirected, Request) and limit and len(redirected.url) > limit:
+            # held to the bound a link is held to (Scrapy's UrlLengthMiddleware sees links, not redirects)
+            raise Refused("url_too_long", f"Not fetched {redirected.url[:200]}...: redirected from {request.url} to"
+                                          f" an address longer than URLLENGTH_LIMIT ({limit})")
         if (isinstance(redirected, Request) and b"Set-Cookie" in response.headers and not request.meta.get(COOKIE_TURN)
                 and any(same_page(redirected.url, url) for url in [*request.meta.get(REDIRECTED, []), request.url])):
             return redirected.replace(dont_filter=True, meta={**redirected.meta, COOKIE_TURN: True})

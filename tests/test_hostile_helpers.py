@@ -415,3 +415,17 @@ def test_a_redirect_to_a_page_read_already_is_an_outcome_of_its_own() -> None:
     counter.request_dropped(Request("https://news.example.com/listed-twice"))  # a link seen before: no request
     outcomes = fetch_outcomes(crawler.stats.get_stats())
     assert (outcomes["redirected_to_read"], outcomes["failed_by_cause"]) == (1, {"redirect_loop": 1})
+
+
+def test_a_redirect_to_an_address_past_the_url_length_limit_is_refused() -> None:
+    # Scrapy's bound (URLLENGTH_LIMIT) holds for links, not for a Location: a 3,000-character one was asked for
+    crawler = get_crawler(Spider, settings_dict={"URLLENGTH_LIMIT": 2083})
+    middleware = RedirectToUrlsOnly.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    far = "https://news.example.com/" + "x" * 3000
+    with pytest.raises(Refused) as caught:
+        middleware.process_response(request, Response(request.url, status=302, request=request,
+                                                       headers={"Location": far}))
+    assert caught.value.cause == "url_too_long"
+    near = Response(request.url, status=302, request=request, headers={"Location": "https://news.example.com/b"})
+    assert isinstance(middleware.process_response(request, near), Request)
