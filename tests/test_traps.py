@@ -114,6 +114,7 @@ def test_campaign_tags_that_change_every_run_do_not_make_known_articles_new(tmp_
     ("https://a.example/story.php?sid=64b7f0c2e13a4d0012345678", "https://a.example/story.php?sid=64b7f0c2e13a4d0012345678"),
     ("https://a.example/x.html?_=1714723200123&id=5", "https://a.example/x.html?id=5"),
     ("https://a.example/x.html?_=2&id=5", "https://a.example/x.html?_=2&id=5"),
+    ("https://a.example/x.html?ttclid=E.C.P.abc&id=5", "https://a.example/x.html?id=5"),  # TikTok's (hostile review)
 ])
 def test_without_tracking(url: str, expected: str) -> None:
     assert without_tracking(url) == expected

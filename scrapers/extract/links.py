@@ -99,6 +99,7 @@ def _domain_of_host(host: str) -> str:
 TRACKING_PARAMETERS = frozenset({
     # Campaign and click identifiers of analytics and ad networks.
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
+    "ttclid", "li_fat_id", "epik", "srsltid",  # (TikTok, LinkedIn, Pinterest, Google's search result id)
     "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_enc_id", "oly_anon_id", "vero_id", "wt_mc", "wt_zmc",
     # Session ids that servers without cookies write into every link.
     "jsessionid", "phpsessid", "aspsessionid", "cfid", "cftoken", "sessionid", "session_id",
