@@ -582,3 +582,23 @@ def test_the_json_ld_object_that_names_the_page_as_its_own_describes_the_article
     record = extract_article(html.encode(), url + "?utm_source=feed")
     assert (record["title"], record["published_at"], record["authors"]) == (
         "Council approves new budget", "2024-05-03T10:00:00-04:00", ["Ann Lee"])
+
+
+@pytest.mark.parametrize(("crumbs", "section"), [
+    # a printed breadcrumb, without structured data (newcomer review): home and the page itself left out
+    ('<nav class="breadcrumb"><ul><li><a href="/">Startseite</a> »</li><li><a href="/politik/">Politik</a> »</li>'
+     '<li><a href="/politik/land/">Landespolitik</a> »</li><li>Landtag streitet über Lehrermangel</li></ul></nav>',
+     ["Politik", "Landespolitik"]),
+    ('<div aria-label="Breadcrumb"><a href="/">Home</a> / <a href="/world/">World</a></div>', ["World"]),
+    # an author's box of off-site links classed as a breadcrumb (an aeb page): no section
+    ('<div class="author-breadcrumb"><a href="https://twitter.com/x">TWITTER</a>'
+     '<a href="mailto:x@example.com">EMAIL ME</a></div>', []),
+])
+def test_a_printed_breadcrumb_is_the_section(crumbs: str, section: list[str]) -> None:
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "Der Landtag hat am Dienstag lange über den Mangel an Lehrern gestritten. " * 6 + "</p>"
+    page = ('<html lang="de"><head><title>Landtag streitet über Lehrermangel</title></head><body>'
+            f'{crumbs}<article><h1>Landtag streitet über Lehrermangel</h1>{story}</article></body></html>')
+    record = extract_article(page.encode(), "https://www.example-news.de/politik/land/landtag-lehrermangel/")
+    assert record["section"] == section

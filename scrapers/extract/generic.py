@@ -34,6 +34,7 @@ from scrapers.extract.body import Story, body_images, find_story, trim_head
 from scrapers.extract.boxes import link_boxes
 from scrapers.extract.dates import TIME_OF_DAY, is_relative, names_offset, parse_timestamp, utc_now
 from scrapers.extract.lead import printed_in_parts, read_lead, split_lead
+from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.markup import (
     ALL_BOLD,
     INVISIBLE_TAGS,
@@ -1160,7 +1161,49 @@ def _section(parsed: Parsed, title: str | None) -> tuple[list[str], str | None]:
         return _without_headline(_drop_home(crumbs), title), "jsonld BreadcrumbList"
     if section := structured.meta_content(parsed.meta, "article:section"):
         return [section], "article:section"
+    if crumbs := _printed_breadcrumb(parsed):
+        return _without_headline(_drop_home(crumbs), title), "breadcrumb"
     return [], None
+
+
+def _printed_breadcrumb(parsed: Parsed) -> list[str]:
+    """The crumbs of the first breadcrumb the page prints (an element of a `breadcrumb` class, id or
+    `aria-label`, outside the footer): its list items, else its links, each a short text, separators
+    ("»", ">", "/") left out. A page without structured data read no section from "Startseite » Politik »
+    Landespolitik" (newcomer review)."""
+    if (parsed.lowered_marks is None or "breadcrumb" in parsed.lowered_marks) or any(
+            "breadcrumb" in (el.get("aria-label") or "").lower() for el in parsed.aria_labelled):
+        marked = [el for el, marks in parsed.marked if "breadcrumb" in marks.lower()]
+        labelled = [el for el in parsed.aria_labelled if "breadcrumb" in (el.get("aria-label") or "").lower()]
+        for el in dict.fromkeys(marked + labelled):
+            if el.tag in INVISIBLE_TAGS or next(el.iterancestors("footer"), None) is not None:
+                continue
+            return _crumbs(el, parsed.url)
+    return []
+
+
+def _crumbs(el: Element, url: str) -> list[str]:
+    """The crumbs of the breadcrumb `el` (see `_printed_breadcrumb`); none when one of its links leaves the site
+    (a box of an author's Twitter and e-mail, classed as a breadcrumb on an aeb page). Its last item, when no
+    link, is the page itself: left out (a wording of the headline)."""
+    site = registrable_domain(url) if url else ""
+    for anchor in el.iter("a"):
+        target = absolute_url(anchor.get("href"), url) if url else None
+        if target is None or (site and registrable_domain(target) != site):
+            return []
+    items = list(el.iter("li")) or list(el.iter("a"))
+    if items and items[-1].tag == "li" and next(items[-1].iter("a"), None) is None:
+        items = items[:-1]
+    crumbs = [crumb for crumb in (_CRUMB_SEPARATORS.sub("", text_of(item)).strip() for item in items) if crumb]
+    if 1 <= len(crumbs) <= MAX_CRUMBS and all(len(crumb) <= MAX_CRUMB for crumb in crumbs):
+        return list(dict.fromkeys(crumbs))
+    return []
+
+
+MAX_CRUMBS = 8
+MAX_CRUMB = 80
+"""Crumbs of a printed breadcrumb, and characters of one: more, or longer, is no breadcrumb (a menu, a teaser)."""
+_CRUMB_SEPARATORS = re.compile(r"^[\s»›>/|•·→]+|[\s»›>/|•·→]+$")
 
 
 _HOME = re.compile(rf"^(?:{alternation(all_words(HOME_CRUMBS))})$", re.I)
