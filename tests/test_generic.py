@@ -602,3 +602,16 @@ def test_a_printed_breadcrumb_is_the_section(crumbs: str, section: list[str]) ->
             f'{crumbs}<article><h1>Landtag streitet über Lehrermangel</h1>{story}</article></body></html>')
     record = extract_article(page.encode(), "https://www.example-news.de/politik/land/landtag-lehrermangel/")
     assert record["section"] == section
+
+
+def test_a_printed_update_time_is_the_update_without_structured_data() -> None:
+    # WordPress themes print <time class="updated" datetime="...">: updated_at was none (newcomer review)
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "Der Landtag hat am Dienstag lange über den Mangel an Lehrern gestritten. " * 6 + "</p>"
+    page = ('<html lang="de"><head><title>Landtag streitet</title></head><body><article><h1>Landtag streitet</h1>'
+            '<p class="meta"><time class="entry-date published" datetime="2024-11-13T09:30:00+01:00">13.11.2024'
+            '</time> <time class="updated" datetime="2024-11-13T19:20:40+01:00">13.11.2024, 19:20</time></p>'
+            f"{story}</article></body></html>")
+    record = extract_article(page.encode(), "https://www.example-news.de/politik/landtag-streitet/")
+    assert (record["published_at"], record["updated_at"]) == ("2024-11-13T09:30:00+01:00", "2024-11-13T19:20:40+01:00")

@@ -630,7 +630,18 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
         return value, "jsonld"
     if value := structured.meta_content(parsed.meta, *UPDATED_META):
         return value, "meta"
+    for el in parsed.itemprops.get("dateModified", ()):  # microdata
+        if value := clean_text(el.get("datetime") or el.get("content")):
+            return value, "itemprop=dateModified"
+    for el in parsed.tagged("time"):  # WordPress's <time class="updated" datetime="...">
+        if (value := clean_text(el.get("datetime"))) and UPDATED_CLASS_WORDS & class_words(el):
+            return value, "time"
     return None, None
+
+
+UPDATED_CLASS_WORDS = frozenset({"updated", "modified", "aktualisiert", "actualise", "actualizado"})
+"""Class words of a `<time>` that gives the page's last change (WordPress themes print `class="updated"`):
+without structured data, `updated_at` was none (newcomer review)."""
 
 
 # ----------------------------------------------------------------------------- authors
