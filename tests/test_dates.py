@@ -169,3 +169,15 @@ def test_a_year_or_a_month_without_a_day_dates_no_day(markup: str, day: str | No
     record = extract_article(page.encode(), "https://news.example.com/council-approves-budget-12345.html",
                              datetime(2026, 1, 15, 12, tzinfo=UTC))
     assert record.get("published_date") == day
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2024-05-03T10:00:00+23:59", None),  # no zone's offset: the time names none (fuzzer)
+    ("2024-05-03T10:00:00-13:00", None),
+    ("2024-05-03T10:00:00+14:00", "2024-05-03T10:00:00+14:00"),  # the Line Islands
+    ("2024-05-03T10:00:00-12:00", "2024-05-03T10:00:00-12:00"),
+    ("03.05.2024 10:00 GMT+15", None),
+])
+def test_an_offset_beyond_the_worlds_zones_names_no_zone(raw: str, expected: str | None) -> None:
+    moment = parse_timestamp(raw, timezone=None, now=datetime(2026, 1, 15, 12, tzinfo=UTC))
+    assert (moment.isoformat() if moment is not None and moment.tzinfo is not None else None) == expected

@@ -150,9 +150,19 @@ def _parse_iso(text: str) -> datetime | None:
     if not _ISO_LIKE.match(text):
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace(" +", "+").replace(" -", "-"))
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" +", "+").replace(" -", "-"))
     except ValueError:
         return None
+    offset = parsed.utcoffset()
+    if offset is not None and not -MOST_BEHIND <= offset <= MOST_AHEAD:
+        return parsed.replace(tzinfo=None)  # "+23:59" is no zone's: the time without it, as a time naming none
+    return parsed
+
+
+MOST_AHEAD = timedelta(hours=14)
+MOST_BEHIND = timedelta(hours=12)
+"""The offsets of the world's zones span -12:00 (Baker Island) to +14:00 (the Line Islands): an ISO time stated
+beyond them (`+23:59`, which Python reads) names no zone (fuzzer)."""
 
 
 def _parse_unix_time(text: str) -> datetime | None:
@@ -301,7 +311,7 @@ def _gmt_offset(text: str) -> dt_timezone | None:
     groups = match.groups()
     sign, hours, minutes = next((groups[i:i + 3] for i in (3, 6) if groups[i]), groups[:3])
     delta = timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
-    if delta >= timedelta(hours=24):  # "GMT+30", "+9999": no offset there is (datetime refuses a day or more)
+    if delta > (MOST_BEHIND if sign == "-" else MOST_AHEAD):  # "GMT+30", "+23:59": no zone's offset
         return None
     return dt_timezone(-delta if sign == "-" else delta)
 
