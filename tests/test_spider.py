@@ -246,3 +246,23 @@ def test_a_sitemap_as_text_or_as_a_feed_is_read_and_one_that_is_neither_is_said(
     requests = list(spider.parse_sitemap(response))
     assert [request.url for request in requests] == (ARTICLES if read else [])
     assert crawler.stats.get_value("sitemaps/unreadable") == (None if read else 1)
+
+
+def test_a_sitemap_s_entries_become_no_requests_once_the_run_is_shutting_down() -> None:
+    # Its 50,000 entries went on becoming requests (dropped at once) for 22 s past the run's bound after SIGTERM
+    # (hostile review)
+    from scrapers.shutdown import stop_downloads
+
+    crawler = project_crawler("thoidai")
+    assert crawler.spidercls is not None
+    spider = crawler.spidercls.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    pages = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+             + "".join(f"<url><loc>https://thoidai.com.vn/tin-{n}-20{n:04d}.html</loc></url>" for n in range(100))
+             + "</urlset>").encode()
+    requests = spider.parse_sitemap(XmlResponse("https://thoidai.com.vn/sitemap-2026.xml", body=pages))
+    first = [next(requests) for _ in range(10)]
+    crawler.signals.send_catch_log(stop_downloads)
+    assert len(first) == 10 and list(requests) == []
+    assert crawler.stats.get_value("listing/left_at_shutdown") == 1
