@@ -279,3 +279,14 @@ def test_a_charset_no_page_is_read_by_is_passed_over(label: str, where: str) -> 
     if where == "meta":
         record = extract_article(page, "https://news.example/cafe-owners-vote-1.html")
         assert record["title"] == "Caf\xe9 owners vote" and record["body"].count("caf\xe9") == 6
+
+
+def test_a_flood_of_valueless_attributes_with_a_sparse_quoted_tag_keeps_its_first_thousand() -> None:
+    # A quoted `<x>` every 300 valueless names put a `<` and a `>` in every window, and the `=` were too sparse to
+    # look dense: 80,000 held libxml2 12 s (known since the last session)
+    flood = " ".join(f'b{i}="<x>"' if i % 300 == 0 else f"aaaaaaaaaaaaaaaa{i}" for i in range(30_000))
+    sel = extract.read_page(f"<html><body><p>x</p><div {flood}>hi</div><p>Text.</p></body></html>".encode())
+    div = sel.root.find(".//div")
+    assert div is not None and len(div.attrib) == extract.MAX_ATTRIBUTES
+    assert (div.get("b0"), div.get("aaaaaaaaaaaaaaaa1"), div.get("aaaaaaaaaaaaaaaa1000")) == ("<x>", "", None)
+    assert sel.css("p::text").getall() == ["x", "Text."]

@@ -187,7 +187,10 @@ def _without_attribute_floods(body: bytes) -> bytes:
     at, checked = 0, -1  # where the search goes on; the end of the last tag looked into
     while (window := next((pos for pos in range(at, len(body) - step, step) if _suspect(body, pos)), None)) is not None:
         at = window + step
-        if (tag := _tag_over(body, window, checked, walk=_looks_inside_tag(body, window))) is None:
+        walk = _looks_inside_tag(body, window)
+        if (tag := _tag_over(body, window, checked, walk=walk)) is None:
+            if walk:
+                checked = max(checked, window)  # every tag before the window was walked over: none reaches it
             continue  # a long text or script, or a tag looked into already
         _, end, kept_end, count = tag
         checked = end
@@ -227,7 +230,7 @@ def _looks_inside_tag(body: bytes, pos: int) -> bool:
     may hold `<` and `>`, and be long: `a1="<x>...<x>"` every 36 bytes held libxml2 10 s at 80,000 of them, a
     3 MB page, where the `=` were too sparse to count as dense), read from just after one of the window's first
     quotes: one of those is where a value ends, whichever quote the values use."""
-    if _dense(body, pos):
+    if _dense(body, pos) or _tagless_run(body, pos):
         return True
     end = pos + FLOOD_SAMPLE
     for quote in b'"', b"'":
@@ -239,6 +242,25 @@ def _looks_inside_tag(body: bytes, pos: int) -> bool:
             if VALUED_RUN.match(body, at) is not None:
                 return True
     return False
+
+
+def _tagless_run(body: bytes, pos: int) -> bool:
+    """Whether the first bytes of the window at `pos` are a run of `ATTRIBUTE_RUN` attributes, with values or not,
+    and no tag begins among them: the inside of a tag of many valueless attributes (a quoted `<x>` every few hundred
+    of them put a `<` and a `>` in every window, and too few `=` to count as dense: 80,000 held libxml2 12 s; known
+    since the last session). Prose matches too (words are names of attributes without values): read, such a window
+    is looked into, at the cost of a walk over the tags before it, once."""
+    end = pos + FLOOD_SAMPLE
+    if body.count(b"<", pos, end) > 1 or (space := body.find(b" ", pos, end)) < 0:
+        return False
+    return ANY_RUN.match(body, space + 1) is not None  # (from a word's start: the window may begin inside one)
+
+
+ANY_RUN = re.compile(rb"""(?:\s*+[^\s=/>"'<.,;:!?()]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"'=<]++))?+){%d}"""
+                     % ATTRIBUTE_RUN)
+"""`ATTRIBUTE_RUN` attributes, with values or not, one after the other, their names without the punctuation of
+prose (a sentence's words read as names without values: 48 of them in a row, before a full stop or a comma, are
+rare in text, and each such window cost a walk over the tags before it)."""
 
 
 def _dense(body: bytes, pos: int) -> bool:

@@ -71,9 +71,10 @@ def texts_holding(joined: str, stems: Iterable[str]) -> list[int]:
 
 
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select", "head",
-                            "textarea", "xmp", "noembed", "noframes", "plaintext", "title"})
+                            "textarea", "xmp", "noembed", "noframes", "plaintext"})
 """Elements whose text is no text of the page: code, hidden alternatives, form controls, and the raw-text elements,
-whose markup is their text (a story inside a `<textarea>` or an `<xmp>` was a body of literal tags; fuzzer)."""
+whose markup is their text (a story inside a `<textarea>` or an `<xmp>` was a body of literal tags; fuzzer). Not
+`<title>`: a page flattened for its depth can hold its whole story in one (a soak page's body was lost)."""
 
 
 SKIP_TAGS = INVISIBLE_TAGS | frozenset({"figure", "figcaption", "aside", "nav", "footer", "form", "header", "table"})
