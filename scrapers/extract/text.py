@@ -113,11 +113,31 @@ def unique_ignoring_case(values: list[str]) -> list[str]:
 
 def without_markup(text: str) -> str:
     """`text` without the HTML it holds as text (a meta tag's or JSON-LD's `Why <em>Dune</em> matters`, an escaped
-    `<script>` in a keyword), collapsed: scripts and styles with what they hold; an inline tag leaves nothing (`Sto<b>
-    rm</b>`), any other tag a space (`Ann Lee<br>Bo Kim`). Text without a tag is returned as it is."""
+    `<script>` in a keyword), collapsed: scripts and styles with what they hold, and each tag that is markup (see
+    `_is_markup`); an inline tag inside a word leaves nothing (`Sto<b>rm</b>`), any other a space (`<a>Ann Lee</a>
+    <a>Bo Kim</a>` is two names). A tag named as the text's subject stays (`The <dialog> element ships`). Text
+    without a tag is returned as it is."""
     if "<" not in text:
         return text
-    return collapse_space(_TAG_IN_TEXT.sub(_tag_gap, _SCRIPT_IN_TEXT.sub(" ", text)))
+    text = _SCRIPT_IN_TEXT.sub(" ", text)
+    closed = {name.lower() for name in _CLOSING_TAG.findall(text)}
+    opened = {name.lower() for name in _OPENING_TAG.findall(text)}
+
+    def gap(tag: re.Match[str]) -> str:
+        if not _is_markup(tag, opened, closed):
+            return tag.group()
+        inside_word = tag.start() > 0 and tag.end() < len(text) and text[tag.start() - 1].isalnum() \
+            and text[tag.end()].isalnum()
+        return "" if inside_word and tag.group(1).lower() in INLINE_MARKUP else " "
+
+    return collapse_space(_TAG_IN_TEXT.sub(gap, text))
+
+
+def _is_markup(tag: re.Match[str], opened: set[str], closed: set[str]) -> bool:
+    """Whether the tag is markup, not a tag's name written as the text's subject: it has attributes
+    (`<img src=x>`), it is a line break, or the text both opens and closes its element (`<b>...</b>`)."""
+    name = tag.group(1).lower()
+    return "=" in tag.group() or name in ("br", "wbr", "hr") or (name in opened and name in closed)
 
 
 _SCRIPT_IN_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
@@ -133,13 +153,12 @@ _TAG_IN_TEXT = re.compile(
 """An HTML tag written as text: a tag's name, and attributes only with a value (`<img src=x>`): East Asian text
 quotes a work's title in angle brackets (`<The Palace: Tale of Jang Noksu>`, `<A Tale of Two Cities>`), which
 read as tags lost the title (an aeb page's lead)."""
+_CLOSING_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
+_OPENING_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
 INLINE_MARKUP = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "em", "font", "i", "mark", "q", "s",
                            "small", "span", "strong", "sub", "sup", "time", "u", "var"})
 """Tags inside a word's run (`<b>`, `<em>`, `<a>`): they leave no space where they stood."""
 
-
-def _tag_gap(tag: re.Match[str]) -> str:
-    return "" if tag.group(1).lower() in INLINE_MARKUP else " "
 
 
 PLACEHOLDER = re.compile(r"^(?:undefined|null|nan|\[object \w+\])$|%%|\$\{|\{\{|\}\}", re.IGNORECASE)
