@@ -166,6 +166,12 @@ def test_an_address_given_as_the_author_names_nobody(given: str) -> None:
     ('Von <a href="/autor/ann">Ann Lee</a> und Bo Kim', ["Ann Lee", "Bo Kim"]),
     ('<a href="/author/reuters">Reuters</a>, Washington', ["Reuters"]),  # a place after the name: no "and"
     ('By <a href="/author/ann">Ann Lee</a> and <a href="/author/bo">Bo Kim</a>', ["Ann Lee", "Bo Kim"]),
+    # a section, agencies, a role, a photographer after the linked name: no author (review)
+    ('By <a href="/author/ann">Ann Lee</a> | Politics &amp; Economy', ["Ann Lee"]),
+    ('By <a href="/author/ann">Ann Lee</a>, Reuters &amp; AFP', ["Ann Lee"]),
+    ('By <a href="/author/ann">Ann Lee</a>, Washington Bureau Chief &amp; Senior Editor', ["Ann Lee"]),
+    ('By <a href="/author/ann">Ann Lee</a> and <a href="/author/bo">Bo Kim</a> | Photos by Cy Dee',
+     ["Ann Lee", "Bo Kim"]),
 ])
 def test_a_byline_of_linked_and_unlinked_names_keeps_them_all(byline: str, names: list[str]) -> None:
     # The links' names won: an unlinked co-author was lost (fuzzer)

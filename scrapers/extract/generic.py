@@ -817,29 +817,29 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
             continue
         if others.hidden(el) or others.hold(el):
             continue
-        found = _read_bylines(text_of(a) for a in el.iter("a"))
+        found = _read_bylines(_linked_names(el))
         # a text longer than MAX_BYLINE names nobody: not read past it (each of 2,000 nested author-classed
         # elements read whole grew with the square of their number)
-        if (text := _byline_text(el)) is not None and (printed := _read_bylines([text])).names and (
-                not found.names or (_JOINED_NAMES.search(text) and _more_names(printed.names, found.names))):
-            # its text, when the links give none, or when it joins them to more names: "By <a>Ann Lee</a> and Bo
-            # Kim", a co-author without a page of their own, was Ann Lee alone (fuzzer); "<a>Reuters</a>,
-            # Washington" is a place after a name, joined by no "and"
-            found = printed
+        if not found.names and (text := _byline_text(el)) is not None:
+            found = _read_bylines([text])
         if found.names:
             return found
     return _NOBODY
 
 
-_JOINED_NAMES = re.compile(rf"\s(?:{alternation(all_words(NAME_JOINERS))})\s|&", re.IGNORECASE)
-"""A word that joins names in a byline ("and", "und", "et", "&")."""
+def _linked_names(el: Element) -> Iterator[str]:
+    """The texts of the links of the byline `el`, each with the name its text joins to it right after it ("<a>Ann
+    Lee</a> and Bo Kim": a co-author without a page of their own was lost; fuzzer), up to the next separator or
+    link: "<a>Reuters</a>, Washington" (a place), "| Politics & Economy", "| Photos by Cy Dee" join no name
+    (review)."""
+    for anchor in el.iter("a"):
+        yield text_of(anchor)
+        if anchor.tail and (joined := _JOINED_NAME.match(anchor.tail)):
+            yield joined.group(1)
 
 
-def _more_names(names: list[str], linked: list[str]) -> bool:
-    """Whether `names` (a byline's text read) hold every one of `linked` (its links' names) and more."""
-    folded = {name.casefold() for name in names}
-    return len(folded) > len({name.casefold() for name in linked}) and all(
-        name.casefold() in folded for name in linked)
+_JOINED_NAME = re.compile(rf"\s*(?:{alternation(all_words(NAME_JOINERS))})\s+([^|,;/•·\n]+)", re.IGNORECASE)
+"""A word that joins names ("and", "und", "et"), then the name it joins, up to a separator."""
 
 
 LINE_BREAKS = frozenset({"br", "div", "p", "li", "h2", "h3", "h4", "h5", "h6", "time"})
