@@ -191,6 +191,16 @@ redis.call('HSET', KEYS[3], ARGV[1], 'active')
 return first[1]
 """
 
+# KEYS: queue, taken, workers. ARGV: worker, score, request. A request the worker took and did not fetch (its shutdown
+# cancelled it) back in the queue and out of its taken set: 1, or 0 when it no longer holds what it took (taken out,
+# the others gave it all back already; given back twice, it was fetched twice: review).
+GIVE_BACK = """
+if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then return 0 end
+if redis.call('ZREM', KEYS[2], ARGV[3]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+"""
+
 # KEYS: queue, members, workers, sealed. ARGV: worker, prefix. Marks the worker idle, gives the requests of the
 # other crawling workers whose lease ran out back to the queue and takes them out of the run, and says what to do:
 # {verdict, requests given back, sealed}, the verdict 'work' (queue not empty), 'wait' (someone is busy), 'done', or
@@ -352,12 +362,13 @@ class ReliableQueue(PriorityQueue):  # type: ignore[misc]
         return request
 
     def give_back(self, request: Request) -> bool:
-        """Put `request`, taken from this queue and not fetched, back in the queue as it was taken (so that a
-        worker's `taken` set given back too makes one entry of it, not two); False for one not taken from it."""
+        """Put `request`, taken from this queue and not fetched, back in the queue as it was taken, and out of the
+        worker's `taken` set (`GIVE_BACK`); False for one not taken from it, or when the worker was taken out of
+        the run (the others gave back all it took already)."""
         if not isinstance(data := request.meta.get(TAKEN_AS), bytes):
             return False
-        self.server.execute_command("ZADD", self.key, -request.priority, data)
-        return True
+        return bool(self.server.eval(GIVE_BACK, 3, self.key, self.taken_key, self.workers_key, self.worker,
+                                     -request.priority, data))
 
 
 TAKEN_AS = "newsharvest_taken_as"

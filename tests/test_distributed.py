@@ -479,6 +479,29 @@ def test_a_worker_that_left_the_run_holds_it_open_until_its_output_is_in_place(r
         alive.engine_stopped()
 
 
+def test_a_request_given_back_at_shutdown_is_fetched_once_even_if_its_worker_dies(redis_url: str) -> None:
+    """SIGTERM then SIGKILL: the request the shutdown cancelled went back to the queue but stayed in the worker's
+    taken set, given back again when its lease ran out, and was fetched twice (review)."""
+    stopping, _ = frontier_worker(redis_url)
+    alive, _ = frontier_worker(redis_url)
+    try:
+        assert alive.enqueue_request(Request("http://127.0.0.1/news/a.html"))
+        request = stopping.next_request()
+        assert request is not None
+        stopping.stopped_at_shutdown(request)
+        assert stopping.stats.get_value("distributed/given_back") == 1
+        stopping.stopped_at_shutdown(request)  # (a second time: nothing more)
+        assert stopping.stats.get_value("distributed/given_back") == 1
+        assert stopping.leave({}) is None
+        stopping.stopped.set()
+        stopping.renewer.join()
+        alive.server.delete(stopping.key(f"lease:{stopping.worker}"))  # killed before its output was in place
+        assert drain(alive) == ["http://127.0.0.1/news/a.html"]  # once
+        assert alive.leave({}) is not None
+    finally:
+        alive.engine_stopped()
+
+
 def test_a_worker_that_left_and_put_its_output_in_place_ends_its_part(redis_url: str) -> None:
     leaving, _ = frontier_worker(redis_url)
     alive, _ = frontier_worker(redis_url)
