@@ -159,10 +159,12 @@ class RetryAfter(RetryMiddleware):
             await self.waits.run(asyncio.sleep(wait))
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        if response.status == 206 and b"Range" not in request.headers:
+        if response.status == 206 and b"Range" not in request.headers and not _whole_range(response):
             # Part of a page to a request for all of it (a cache or a proxy that lost the rest): read, it was
             # written as a whole article.
-            return self._retry(request, "HTTP 206 to a request for the whole page") or _refused(
+            retry = None if request.meta.get("dont_retry") else self._retry(
+                request, "HTTP 206 to a request for the whole page")
+            return retry or _refused(
                 "http_206", f"Not read {request.url}: it answered 206 Partial Content to a request for the whole page")
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
@@ -180,6 +182,15 @@ class RetryAfter(RetryMiddleware):
         host = urlparse_cached(request).hostname or ""
         self.not_before[host] = max(self.not_before.get(host, 0.0), time.monotonic() + wait)
         return retry
+
+
+def _whole_range(response: Response) -> bool:
+    """Whether a 206's `Content-Range` covers its whole entity (`bytes 0-999/1000`): the page, whole."""
+    found = _CONTENT_RANGE.match(response.headers.get(b"Content-Range") or b"")
+    return found is not None and int(found.group(1)) == 0 and int(found.group(2)) + 1 == int(found.group(3))
+
+
+_CONTENT_RANGE = re.compile(rb"\s*bytes\s+(\d{1,18})-(\d{1,18})/(\d{1,18})\s*$", re.IGNORECASE)
 
 
 class RefusePrivateAddresses:
@@ -225,9 +236,9 @@ _HEADER_BYTES = "_newsharvest_header_bytes"
 def bound_response_headers(limit: int) -> None:
     """Make the HTTP client give a response up (the fetch fails as `size_cap`) once its header section passes
     `limit` bytes: the line reader of Twisted's response parser, and of Scrapy's lenient one when it has its
-    own. One header line may be as long as the section (Twisted's line reader hung up at 16 KiB, a fetch
-    counted as `connection_reset` and failed every run: a browser reads a 20 KiB `Content-Security-Policy`);
-    a longer one is `size_cap` too. Once per process; the last crawl's limit holds."""
+    own. One header line may be `HEADER_LINE_MAX` long (Twisted's line reader hung up at 16 KiB, a fetch counted
+    as `connection_reset` and failed every run: a browser reads a 20 KiB `Content-Security-Policy`); a longer one
+    is `size_cap` too. Once per process; the last crawl's limit holds."""
     global _headers_limit
     _headers_limit = limit
     from scrapy.core.downloader.handlers import http11
@@ -237,12 +248,18 @@ def bound_response_headers(limit: int) -> None:
     for parser in parsers:
         if not getattr(parser.lineReceived, "bounded", False):
             parser.lineReceived = _bounded(parser.lineReceived)
-        parser.MAX_LENGTH = limit
+        parser.MAX_LENGTH = min(limit, HEADER_LINE_MAX)
         parser.lineLengthExceeded = _line_too_long
 
 
+HEADER_LINE_MAX = 64 * 1024
+"""Bytes of one response header line read at most (a browser reads a 20 KiB `Content-Security-Policy`; Twisted's
+line reader hung up at 16 KiB). Not the whole section's bound: that reader copies an unfinished line at each read,
+and a 256 KiB line sent a byte at a time cost 25 s of the crawl's thread (review); 64 KiB, a sixteenth of that."""
+
+
 def _line_too_long(self: Any, line: bytes) -> None:
-    raise HeadersTooLarge(f"a response header line past {_headers_limit} bytes (RESPONSE_HEADERS_MAXSIZE)")
+    raise HeadersTooLarge(f"a response header line past {self.MAX_LENGTH} bytes")
 
 
 def _bounded(read_line: Callable[[Any, bytes], None]) -> Callable[[Any, bytes], None]:
@@ -319,7 +336,7 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
     ) -> Request | Response:
         header = response.headers.get(b"Refresh")
         if header and (refreshed := self.refresh_header(request, response, header)) is not None:
-            return refreshed
+            return _without_userinfo(refreshed)
         if isinstance(response, HtmlResponse):
             head = response.body[:META_REFRESH_HEAD]
             if b"\x00" not in head and b"refresh" not in head.lower():
@@ -333,7 +350,8 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
         if isinstance(result, Request) and same_page(result.url, request.url):
             return response  # a page that reloads itself (a live blog's `content="60; url=<its URL>"`), as above:
             # followed, Scrapy's duplicate filter dropped it, and the story was lost as a redirect loop
-        return result
+        return _without_userinfo(result) if isinstance(result, Request) else result
+
 
     def refresh_header(self, request: Request, response: Response, header: bytes) -> Request | None:
         """The request a `Refresh` header leads to, when it names another URL of the web within the delay
@@ -352,6 +370,13 @@ class MetaRefreshWithoutDecoding(MetaRefreshMiddleware):
         if urlparse_cached(redirected).scheme not in ("http", "https") or same_page(redirected.url, request.url):
             return None
         return self._redirect(redirected, request, "refresh header")
+
+
+def _without_userinfo(request: Request) -> Request:
+    """`request` to its address without a user name and password (`http://user:pass@host/`: Scrapy's client
+    refuses such an address with a traceback; the refreshes too, review)."""
+    plain = without_userinfo(request.url)
+    return request if plain == request.url else request.replace(url=plain)
 
 
 _URL_IS = re.compile(rb"url[ \t]{0,8}=[ \t]{0,8}", re.IGNORECASE)
@@ -396,8 +421,8 @@ class RedirectToUrlsOnly(RedirectMiddleware):
             redirected = super().process_response(request, response)
         except ValueError:
             return response
-        if isinstance(redirected, Request) and (plain := without_userinfo(redirected.url)) != redirected.url:
-            redirected = redirected.replace(url=plain)  # (`http://user:pass@host/`: refused by Scrapy's client)
+        if isinstance(redirected, Request):
+            redirected = _without_userinfo(redirected)
         limit = self.crawler.settings.getint("URLLENGTH_LIMIT")
         if isinstance(redirected, Request) and limit and len(redirected.url) > limit:
             # held to the bound a link is held to (Scrapy's UrlLengthMiddleware sees links, not redirects)
@@ -442,9 +467,13 @@ class RefuseUndecodableBodies(HttpCompressionMiddleware):
         except IgnoreRequest:
             raise
         except (Truncated, EOFError):  # (EOFError: Scrapy's gunzip, cut before any of the page came)
+            if not 200 <= response.status < 300:
+                return response  # an error page's or a redirect's body is not read: its status says what happened
             # The transfer was cut where the length said the body ended: tried again, as a reset is.
             spider: Spider = self.crawler.spider  # type: ignore[assignment]
-            return get_retry_request(request, spider=spider, reason="truncated") or _refused(
+            retry = None if request.meta.get("dont_retry") else get_retry_request(request, spider=spider,
+                                                                                   reason="truncated")
+            return retry or _refused(
                 "truncated", f"Not read {request.url}: its {encoding} stream ends before its end (a cut transfer)")
         except Exception as error:  # whatever the decoder of a corrupt body raises
             raise Refused("decoding_failed", f"Not read {request.url}: its body does not decode as {encoding}"

@@ -34,6 +34,7 @@ from scrapers import settings
 from scrapers.middlewares import (
     GAVE_UP_WAITING,
     CountFetchOutcomes,
+    MetaRefreshWithoutDecoding,
     PageTooLarge,
     RedirectToUrlsOnly,
     Refused,
@@ -359,6 +360,44 @@ def test_a_redirect_to_an_address_with_a_password_is_followed_without_it() -> No
     assert isinstance(redirected, Request) and redirected.url == "https://news.example.com/b-2.html"
 
 
+@pytest.mark.parametrize("status", [404, 503, 301])
+def test_a_cut_body_of_an_error_or_a_redirect_keeps_its_status(status: int) -> None:
+    # Decoded before the status was looked at: a 404 with a cut gzip body was retried and given up as
+    # `truncated` (review)
+    crawler = get_crawler(Spider, settings_dict={"DOWNLOAD_MAXSIZE": 1 << 24})
+    crawler.spider = crawler._create_spider("news")
+    middleware = RefuseUndecodableBodies.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    response = HtmlResponse(request.url, status=status, body=GZIPPED[:5000], request=request,
+                            headers={"Content-Encoding": "gzip"})
+    assert middleware.process_response(request, response) is response
+
+
+def test_a_cut_body_of_a_request_that_asks_for_no_retry_is_refused_at_once() -> None:
+    crawler = get_crawler(Spider, settings_dict={"DOWNLOAD_MAXSIZE": 1 << 24})
+    crawler.spider = crawler._create_spider("news")
+    middleware = RefuseUndecodableBodies.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html", meta={"dont_retry": True})
+    response = HtmlResponse(request.url, body=GZIPPED[:5000], request=request, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(Refused):
+        middleware.process_response(request, response)
+
+
+@pytest.mark.parametrize("header", [b"Refresh", None])
+def test_a_refresh_to_an_address_with_a_password_is_followed_without_it(header: bytes | None) -> None:
+    crawler = get_crawler(Spider)
+    middleware = MetaRefreshWithoutDecoding.from_crawler(crawler)
+    request = Request("https://news.example.com/a-1.html")
+    target = "https://user:secret@news.example.com/b-2.html"
+    if header:
+        response = HtmlResponse(request.url, body=b"<p>x</p>", request=request, headers={header: f"0; url={target}"})
+    else:
+        response = HtmlResponse(request.url, request=request,
+                                body=f'<html><head><meta http-equiv="refresh" content="0; url={target}">'.encode())
+    refreshed = middleware.process_response(request, response)
+    assert isinstance(refreshed, Request) and refreshed.url == "https://news.example.com/b-2.html"
+
+
 def _stored(body: bytes) -> bytes:
     """`body` gzipped in stored (uncompressed) blocks, as some servers send it: its bytes readable in the stream."""
     packer = zlib.compressobj(level=0, wbits=31)
@@ -392,7 +431,13 @@ def test_a_206_to_a_request_for_the_whole_page_is_tried_again_then_refused() -> 
         middleware.process_response(retry, partial.replace(request=retry))
     assert caught.value.cause == "http_206"
     ranged = Request(request.url, headers={"Range": "bytes=0-4999"})  # asked for a part: that part is the answer
-    assert middleware.process_response(ranged, partial.replace(request=ranged)) is not None
+    answer = partial.replace(request=ranged)
+    assert middleware.process_response(ranged, answer) is answer
+    # a range that covers the whole page is the page (review); dont_retry is refused at once
+    whole = partial.replace(headers={"Content-Range": "bytes 0-4999/5000"})
+    assert middleware.process_response(request, whole) is whole
+    with pytest.raises(Refused):
+        middleware.process_response(Request(request.url, meta={"dont_retry": True}), partial)
 
 
 def test_a_request_dropped_for_its_url_s_length_is_a_failure_of_its_own() -> None:
