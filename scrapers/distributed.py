@@ -541,6 +541,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         spider's output, and the worker hung): a `state` error of the run, which is then not committed, so the
         next run asks for what was dropped (a short outage too: the review of the change caught a run that
         committed without the requests Redis had refused)."""
+        request.meta.pop(TAKEN_AS, None)  # (a retry's or a redirect's copy of the entry it came from: not its own)
         try:
             queued = bool(super().enqueue_request(request))
         except redis.RedisError as error:
