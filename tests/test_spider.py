@@ -266,3 +266,32 @@ def test_a_sitemap_s_entries_become_no_requests_once_the_run_is_shutting_down() 
     crawler.signals.send_catch_log(stop_downloads)
     assert len(first) == 10 and list(requests) == []
     assert crawler.stats.get_value("listing/left_at_shutdown") == 1
+
+
+def test_a_site_spider_reads_its_articles_with_its_profile_even_if_sites_lacks_it(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A profile left out of SITES: its article pages were read with the generic class, and nothing said so
+    # (newcomer review)
+    from dataclasses import replace
+
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.pages import ArticlePage
+    from scrapers.sites.profile import SiteProfile
+    from scrapers.sites.thoidai import PROFILE
+    from scrapers.spiders.sites import SiteSpider
+
+    class ToyArticle(ArticlePage):
+        pass
+
+    toy_profile: SiteProfile = replace(PROFILE, name="toy", home_url="https://toy.example/",
+                                       domains=("toy.example",), article_page=ToyArticle)
+
+    class ToySpider(SiteSpider):
+        name = "toy"
+        profile = toy_profile
+
+    spider = ToySpider.from_crawler(get_crawler(ToySpider))
+    assert spider.article_page("https://www.toy.example/a-1.html") is ToyArticle
+    assert spider.article_page("https://elsewhere.example/a-1.html") is ArticlePage  # another site: its own
+    assert "is not in SITES" in caplog.text
