@@ -22,12 +22,15 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from scrapers.statestore import (
     PART_SUFFIX,
@@ -153,6 +156,46 @@ REDIS_TIMEOUTS = {"socket_timeout": 30.0, "socket_connect_timeout": 10.0}
 answering (SIGSTOP, a network partition) held a worker for minutes past its bound and its SIGTERM."""
 
 
+def outage_retry(within: float) -> Retry:
+    """redis-py's retries of a call that met a refused or broken connection, waiting 0.05 s, then twice as long
+    each time up to 1 s, for about `within` seconds in all (half a worker's `REDIS_LEASE`: a Redis down longer
+    takes the worker out of its run anyway). redis-py's own (10 retries, about 2 s) made a Redis restarted with its
+    append-only file (2 s down) an error of every worker's state, which failed the run on each (distributed
+    review); a call waits the outage out instead. Once a call has waited in vain, the next ones fail at once
+    until one is answered (`OutageRetry`): a Redis gone for good cost each of a run's calls the wait."""
+    waits, retries = 0.0, 0
+    while waits < within:
+        waits += min(1.0, 0.05 * 2**retries)
+        retries += 1
+    return OutageRetry(ExponentialBackoff(cap=1.0, base=0.05), retries,
+                       supported_errors=(redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError))
+
+
+T = TypeVar("T")
+
+
+class OutageRetry(Retry):
+    """redis-py's `Retry` that stops retrying once a call has retried in vain, until a call is answered."""
+
+    given_up = False
+
+    def call_with_retry(self, do: Callable[[], T], fail: Callable[..., Any], *args: Any, **kwargs: Any) -> T:
+        try:
+            if self.given_up:  # once, as redis-py's Retry calls it (`fail` drops the broken connection)
+                try:
+                    answer: T = do()
+                except self._supported_errors as error:
+                    fail(error, 1) if kwargs.get("with_failure_count") else fail(error)
+                    raise
+            else:
+                answer = super().call_with_retry(do, fail, *args, **kwargs)
+        except self._supported_errors:
+            self.given_up = True
+            raise
+        self.given_up = False
+        return answer
+
+
 class RedisStateStore:
     """The state of one site in Redis; `acquire` it, `close` it at the end of the run."""
 
@@ -174,7 +217,7 @@ class RedisStateStore:
     def acquire(
         cls, url: str, *, name: str, lock_timeout: float = 0, shared: bool = False, lease: float = 15.0
     ) -> RedisStateStore:
-        client = redis.Redis.from_url(url, decode_responses=True, **REDIS_TIMEOUTS)
+        client = redis.Redis.from_url(url, decode_responses=True, retry=outage_retry(lease / 2), **REDIS_TIMEOUTS)
         store = cls(client, url, f"newsharvest:{name}", holder=f"{socket.gethostname()}:{uuid.uuid4().hex[:12]}",
                     shared=shared, lease=lease)
         deadline = time.monotonic() + lock_timeout

@@ -464,3 +464,51 @@ def test_a_failure_of_an_article_asked_again_counts_as_failed_before_once(open_s
         state.run_id = store.start_run("thoidai", NOW + timedelta(hours=7))
         state.fetch_gave_up(Request(OTHER, meta={ARTICLE: None, ASKED_AGAIN: True}), "offsite")
         assert stats.get_value(f"{FAILED_AS_BEFORE}offsite") == 1  # (it was counted twice: review)
+
+
+def test_the_redis_state_waits_out_a_short_outage(tmp_path: Path) -> None:
+    """A Redis restarted with its append-only file (2 s down) made every call of the state an error on every worker,
+    which failed the run on each (distributed review); the calls wait the outage out (`outage_retry`)."""
+    import shutil
+    import subprocess
+    import threading
+
+    import redis
+
+    from scrapers.redis_state import RedisStateStore
+    from tests.loopback import free_port
+
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is not installed (apt-get install redis-server; .ci/run does it)"
+    port = free_port()
+
+    def server() -> subprocess.Popen[bytes]:
+        process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                                    "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return process
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    first = server()
+    restarted: list[subprocess.Popen[bytes]] = []
+    store = RedisStateStore.acquire(f"redis://127.0.0.1:{port}/0", name="outage", lease=6.0)
+    try:
+        first.terminate()
+        first.wait(10)
+        timer = threading.Timer(2.5, lambda: restarted.append(server()))
+        timer.start()
+        started = time.monotonic()
+        assert store.known("https://news.example.com/a-1.html") is None  # answered once Redis is back
+        assert time.monotonic() - started >= 2.0
+    finally:
+        timer.join()  # (the server it starts is stopped below, whatever happened)
+        store.close()
+        for process in restarted:
+            process.terminate()
+            process.wait(10)
