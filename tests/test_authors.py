@@ -164,6 +164,7 @@ def test_an_address_given_as_the_author_names_nobody(given: str) -> None:
 @pytest.mark.parametrize(("byline", "names"), [
     ('By <a href="/author/ann">Ann Lee</a> and Bo Kim', ["Ann Lee", "Bo Kim"]),  # a co-author without a page
     ('Von <a href="/autor/ann">Ann Lee</a> und Bo Kim', ["Ann Lee", "Bo Kim"]),
+    ('By <a href="/author/ann">Ann Lee</a> &amp; Bo Kim', ["Ann Lee", "Bo Kim"]),  # (second review)
     ('<a href="/author/reuters">Reuters</a>, Washington', ["Reuters"]),  # a place after the name: no "and"
     ('By <a href="/author/ann">Ann Lee</a> and <a href="/author/bo">Bo Kim</a>', ["Ann Lee", "Bo Kim"]),
     # a section, agencies, a role, a photographer after the linked name: no author (review)

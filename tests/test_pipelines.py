@@ -202,6 +202,11 @@ def test_the_html_a_record_s_texts_hold_as_text_goes_but_the_body_s_and_the_byli
     ("<a href=x>Ann Lee</a><a href=y>Bo Kim</a>", "Ann Lee Bo Kim"),  # two names, not "Ann LeeBo Kim"
     ("<em>Dune</em><em>Part Two</em>", "Dune Part Two"),
     ("Sto<b>rm</b> warning", "Storm warning"),  # inside a word: nothing
+    # beside punctuation: nothing; an unclosed tag glued to the text is markup (second review)
+    ("Why <em>Dune</em>, explained", "Why Dune, explained"),
+    ("<i>Dune</i>'s sequel", "Dune's sequel"),
+    ("<p>Der Sturm traf die Küste.<p>Tausende ohne Strom.", "Der Sturm traf die Küste. Tausende ohne Strom."),
+    ("The <b>storm</b> hit the <i>coast", "The storm hit the coast"),
 ])
 def test_markup_goes_and_a_tag_named_as_the_subject_stays(text: str, cleaned: str) -> None:
     # (review: an article about HTML lost the tag names of its title; adjacent names were glued)

@@ -256,11 +256,12 @@ def _tagless_run(body: bytes, pos: int) -> bool:
     return ANY_RUN.match(body, space + 1) is not None  # (from a word's start: the window may begin inside one)
 
 
-ANY_RUN = re.compile(rb"""(?:\s*+[^\s=/>"'<.,;:!?()]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"'=<]++))?+){%d}"""
-                     % ATTRIBUTE_RUN)
-"""`ATTRIBUTE_RUN` attributes, with values or not, one after the other, their names without the punctuation of
-prose (a sentence's words read as names without values: 48 of them in a row, before a full stop or a comma, are
-rare in text, and each such window cost a walk over the tags before it)."""
+ANY_RUN = re.compile(rb"""(?:\s*+[^\s=/>"'<.,;:!?()\x80-\xff]{1,64}+"""
+                     rb"""(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"'=<]++))?+){%d}""" % ATTRIBUTE_RUN)
+"""`ATTRIBUTE_RUN` attributes, with values or not, one after the other, their names ASCII, up to 64 bytes, and
+without the punctuation of prose: a sentence's words read as names without values, 48 of them in a row before a
+full stop or a comma are rare (and Thai text, spaced words without that punctuation, is not ASCII: review); each
+such window cost a walk over the tags before it."""
 
 
 def _dense(body: bytes, pos: int) -> bool:

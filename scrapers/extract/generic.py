@@ -838,7 +838,7 @@ def _linked_names(el: Element) -> Iterator[str]:
             yield joined.group(1)
 
 
-_JOINED_NAME = re.compile(rf"\s*(?:{alternation(all_words(NAME_JOINERS))})\s+([^|,;/•·\n]+)", re.IGNORECASE)
+_JOINED_NAME = re.compile(rf"\s*(?:(?:{alternation(all_words(NAME_JOINERS))})\s|&)\s*([^|,;/•·\n]+)", re.IGNORECASE)
 """A word that joins names ("and", "und", "et"), then the name it joins, up to a separator."""
 
 

@@ -124,20 +124,31 @@ def without_markup(text: str) -> str:
     opened = {name.lower() for name in _OPENING_TAG.findall(text)}
 
     def gap(tag: re.Match[str]) -> str:
-        if not _is_markup(tag, opened, closed):
+        if not _is_markup(tag, text, opened, closed):
             return tag.group()
-        inside_word = tag.start() > 0 and tag.end() < len(text) and text[tag.start() - 1].isalnum() \
-            and text[tag.end()].isalnum()
-        return "" if inside_word and tag.group(1).lower() in INLINE_MARKUP else " "
+        before = text[tag.start() - 1] if tag.start() else ""
+        after = text[tag.end()] if tag.end() < len(text) else ""
+        between_tags = before == ">" or after == "<"  # (`</a><a>`: two names, not one)
+        return "" if tag.group(1).lower() in INLINE_MARKUP and not between_tags else " "
 
     return collapse_space(_TAG_IN_TEXT.sub(gap, text))
 
 
-def _is_markup(tag: re.Match[str], opened: set[str], closed: set[str]) -> bool:
+def _is_markup(tag: re.Match[str], text: str, opened: set[str], closed: set[str]) -> bool:
     """Whether the tag is markup, not a tag's name written as the text's subject: it has attributes
-    (`<img src=x>`), it is a line break, or the text both opens and closes its element (`<b>...</b>`)."""
+    (`<img src=x>`), it is a line break, the text both opens and closes its element (`<b>...</b>`), or it is
+    glued to the text (`<p>Der Sturm`, `the <i>coast`); a lone tag standing as a word (`The <dialog> element`)
+    is the subject."""
     name = tag.group(1).lower()
-    return "=" in tag.group() or name in ("br", "wbr", "hr") or (name in opened and name in closed)
+    if "=" in tag.group() or name in ("br", "wbr", "hr") or (name in opened and name in closed):
+        return True
+    before = text[tag.start() - 1] if tag.start() else " "
+    after = text[tag.end()] if tag.end() < len(text) else " "
+    return not (before in _WORD_EDGE and after in _WORD_EDGE)
+
+
+_WORD_EDGE = frozenset(" \t\n\"'“”‘’«»(),.;:!?")
+"""Characters around a word: a tag between them stands as a word of the text."""
 
 
 _SCRIPT_IN_TEXT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
@@ -147,7 +158,7 @@ _TAG_IN_TEXT = re.compile(
     r"|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|math|meta"
     r"|nav|noscript|object|ol|option|p|picture|pre|q|s|samp|script|section|select|small|source|span|strike|strong"
     r"|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|tt|u|ul|var|video|wbr)"
-    r"(?:\s[^<>]*=[^<>]*)?\s*/?>",
+    r"(?:\s[^<>=]*+=[^<>]*+)?\s*+/?>",
     re.IGNORECASE,
 )
 """An HTML tag written as text: a tag's name, and attributes only with a value (`<img src=x>`): East Asian text
