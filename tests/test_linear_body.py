@@ -13,7 +13,7 @@ from lxml import etree
 
 from scrapers import extract
 from scrapers.extract import body
-from scrapers.extract.markup import HEAD_FRAGMENT, SENTENCE_END, text_of
+from scrapers.extract.markup import HEAD_FRAGMENT, SENTENCE_END, is_caption_frame, text_of
 from scrapers.extract.parsed import Element
 from scrapers.extract.text import collapse_space
 from scrapers.items import Image
@@ -252,14 +252,20 @@ def old_body_images(story: body.Story, url: str) -> list[Image]:
         scope = container
     images: dict[str, Image] = {}
     boxed: dict[Element, bool] = {}
+    framed: set[Element] = set()  # (caption frames: figures of their images)
     for img in scope.iter("img"):
         ancestors = list(body._ancestors_below(img, scope))
-        figure = next((a for a in ancestors if a.tag == "figure"), None)
-        if (container not in ancestors and figure is None) or any(body._is_box(a, boxed) for a in ancestors):
+        if any(body._is_box(a, boxed, framed) for a in ancestors):
+            continue
+        figure = next((a for a in ancestors if a.tag == "figure" or a in framed), None)
+        if container not in ancestors and figure is None:
             continue
         src = body._image_url(img, url)
         if src and src not in images:
             figcaption = figure.find(".//figcaption") if figure is not None else None
+            if figure is not None and figcaption is None and figure.tag != "figure":
+                figcaption = next((el for el in figure.iterdescendants() if isinstance(el.tag, str)
+                                   and el.tag != "img" and is_caption_frame(el) and el.find(".//img") is None), None)
             caption = text_of(figcaption) if figcaption is not None else None
             images[src] = Image(url=src, alt=collapse_space(img.get("alt")) or None, caption=caption or None)
     return list(images.values())

@@ -82,7 +82,11 @@ def old_following(el: Element, *tags: str, inside: Element | None = None) -> Ite
         node = node.getparent()
 
 
-FOLLOWING_AXIS = "following::*|following::comment()|following::processing-instruction()"
+FOLLOWING_AXIS = "following::*"
+
+
+def elements_of(nodes: Iterator[Element]) -> list[Element]:
+    return [node for node in nodes if isinstance(node.tag, str)]
 
 
 PAGES = [random_page(random.Random(seed), size) for seed, size in enumerate([1, 3, 8, 20, 60, 150] * 30)]
@@ -114,9 +118,10 @@ def test_following_yields_the_elements_of_the_xpath_axis_in_order() -> None:
             inside = el.getparent()
             if inside is not None:
                 inside = inside.getparent()
-            for tags in ((), ("a",), ("h2", "img", "p")):
-                assert list(following(el, *tags)) == list(old_following(el, *tags))
-                assert list(following(el, *tags, inside=inside)) == list(old_following(el, *tags, inside=inside))
+            for tags in ((), ("a",), ("h2", "img", "p")):  # (elements only: no comment takes room in a window)
+                assert list(following(el, *tags)) == elements_of(old_following(el, *tags))
+                assert list(following(el, *tags, inside=inside)) == elements_of(
+                    old_following(el, *tags, inside=inside))
             if isinstance(el.tag, str):
                 assert list(following(el)) == el.xpath(FOLLOWING_AXIS)
                 checked += 1
