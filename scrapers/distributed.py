@@ -33,7 +33,8 @@ crawl is Scrapy's own, in one process. With it:
   starts the next run, but only once no living worker of the last one still holds what it took (`JOIN`): a
   worker between the run's end and its commit would otherwise leave the next run a state without the
   articles it just wrote, which that run would fetch and write again. It waits at most `CLOSING_WAIT`, saying
-  which workers it waits for, and does not start after that;
+  which workers it waits for, and does not start after that. A worker whose `-a` arguments are not the run's
+  (`run_arguments`: the first worker's) does not join it;
 - a run's figures are the sum of its workers': when a worker stops it adds its stats to the run's totals,
   and the last one to stop takes the totals as its own before the checks run, so the checks
   (`RunChecks`), the report it writes and the report the state keeps as history cover the whole run. The
@@ -97,6 +98,20 @@ IDLE_POLL_MAX = 0.5
 listing page, and at most 2 looks a second per idle worker to Redis however long another one is busy."""
 
 
+def run_arguments(spider: Spider | None) -> str:
+    """The spider's `-a` arguments (`arguments`, kept by the project's spiders) as the run records them: the first
+    worker's are the run's, and a worker given others does not join it (`JOIN`). Workers of one run with other
+    sections, sources or `since` would each cut the shared frontier by their own rule, and the run's output be
+    neither's (distributed review)."""
+    return json.dumps(getattr(spider, "arguments", {}), sort_keys=True, ensure_ascii=False)
+
+
+def shown(arguments: str) -> str:
+    """Arguments recorded by `run_arguments`, as the command line gives them."""
+    given = json.loads(arguments)
+    return " ".join(f"-a {name}={value}" for name, value in given.items()) or "no -a arguments"
+
+
 def frontier_name(spider: Spider) -> str:
     """The run's name: the spider's, which the `news` spider sets to its site; one frontier per site."""
     return str(spider.name)
@@ -142,13 +157,17 @@ class RedisFrontier:
 # A worker holds what it took while it is in `workers` (crawling) or in `sealed` (putting its output in place);
 # every script a worker runs for itself checks that first: the fence that tells a worker taken out that it is.
 
-# KEYS: members, lease, workers, round, round counter, totals, sealed. ARGV: worker, lease ms, prefix. Joins the run
-# going on, or starts the next one once no worker of the last one still holds what it took: {'joined', round}, or
-# {'closing', workers} while some of them, alive (their lease runs), have not put their output in place and
-# committed it.
+# KEYS: members, lease, workers, round, round counter, totals, sealed. ARGV: worker, lease ms, prefix, arguments,
+# seconds the arguments are kept. Joins the run going on, or starts the next one once no worker of the last one still
+# holds what it took: {'joined', round}, {'closing', workers} while some of them, alive (their lease runs), have not
+# put their output in place and committed it, or {'differs', the run's arguments} for a worker whose arguments are
+# not the run's (it does not join).
 JOIN = """
 local round = redis.call('GET', KEYS[4])
-if not round then
+if round then
+  local given = redis.call('GET', ARGV[3] .. 'arguments:' .. round)
+  if given and given ~= ARGV[4] then return {'differs', given} end
+else
   local holders = redis.call('SMEMBERS', KEYS[3])
   for _, worker in ipairs(redis.call('HKEYS', KEYS[7])) do table.insert(holders, worker) end
   local closing = {}
@@ -160,6 +179,7 @@ if not round then
   redis.call('SET', KEYS[4], round)
   local now = redis.call('TIME')
   redis.call('HSETNX', KEYS[6] .. round, 'started_at', now[1] .. '.' .. string.format('%06d', tonumber(now[2])))
+  redis.call('SET', ARGV[3] .. 'arguments:' .. round, ARGV[4], 'EX', ARGV[5])
 end
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 redis.call('HSET', KEYS[1], ARGV[1], 'active')
@@ -335,6 +355,10 @@ class TakenOut(Exception):
     taken is fetched again by the others, so its output is not put in place."""
 
 
+class OtherArguments(Exception):
+    """A worker started with other spider arguments than the run it would join: it does not join."""
+
+
 class RunStillClosing(Exception):
     """The workers of the last run did not commit within `CLOSING_WAIT`: the next run does not start."""
 
@@ -461,15 +485,21 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         their output, wait for them (at most `CLOSING_WAIT`), so that the next run reads the state they leave."""
         deadline = time.monotonic() + CLOSING_WAIT
         waited = False
+        arguments = run_arguments(self.crawler.spider)
         while True:
             verdict, detail = self.server.eval(
                 JOIN, 7, self.key("members"), self.key(f"lease:{self.worker}"), self.key("workers"),
                 self.key("round"), self.key("rounds"), self.key("totals:"), self.key("sealed"),
-                self.worker, self.lease_ms, self.prefix)
+                self.worker, self.lease_ms, self.prefix, arguments, RUN_COUNT_SECONDS)
             if verdict == b"joined":
                 if waited:
                     logger.info("The last run of %s is closed: starting the next one", self.prefix.removesuffix(":"))
                 return int(detail)
+            if verdict == b"differs":
+                raise OtherArguments(
+                    f"the run of {self.prefix.removesuffix(':')} going on was started with {shown(detail.decode())},"
+                    f" this worker with {shown(arguments)}: every worker of a run takes the same -a arguments"
+                    " (start it with the run's, or once the run is over)")
             closing = ", ".join(sorted(worker.decode() for worker in detail))
             if time.monotonic() >= deadline:
                 raise RunStillClosing(f"the last run of {self.prefix.removesuffix(':')} did not close within"

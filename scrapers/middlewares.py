@@ -91,7 +91,7 @@ from w3lib.url import safe_url_string
 from scrapers.extract import read_page
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
-from scrapers.extract.links import SUFFIXES, without_tracking, without_userinfo
+from scrapers.extract.links import SUFFIXES, within_domains, without_tracking, without_userinfo
 from scrapers.harvest import ARTICLE, FAILED_AS_BEFORE, SITEMAP_DEPTH, fetch_gave_up
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
@@ -741,7 +741,7 @@ class CountFetchOutcomes(EachOutput):
             return
         allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
         host = (urlparse_cached(request).hostname or "").lower()
-        if allowed and not any(host == domain or host.endswith(f".{domain}") for domain in allowed):
+        if allowed and not within_domains(host, allowed):
             cause = "private_address" if is_private_host(host) else "offsite"
             self.stats.inc_value(f"{FAILED}{cause}")
             logger.info("Not fetched (%s): %s, redirected from %s", cause, request.url, request.meta[REDIRECTED][0])

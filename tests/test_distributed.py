@@ -34,6 +34,7 @@ from scrapers.distributed import (
     RENEW,
     WORKER_BACKLOG_BYTES,
     FrontierScheduler,
+    OtherArguments,
     RedisFrontier,
     RunStillClosing,
 )
@@ -75,8 +76,13 @@ def worker_logs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None
         print("".join(text[match.start():text.find("\n", match.start()) + 1] for match in LOG_LINE.finditer(text)))
 
 
+def worker_arguments(site: Servers) -> dict[str, str]:
+    return {"url": f"{site.base}/news/", "max_pages": "100"}
+
+
 def worker(site: Servers, redis_url: str, output: Path, *settings: str) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.base}/news/", "-a", "max_pages=100",
+    arguments = [part for name, value in worker_arguments(site).items() for part in ("-a", f"{name}={value}")]
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", *arguments,
                "-o", str(output), "-s", f"REDIS_URL={redis_url}", "-s", f"STATE_URI={redis_url}",
                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=INFO",
                "-s", f"LOG_FILE={output.with_suffix('.log')}", "-s", f"REJECTS_URI={output.with_suffix('.rejects')}"]
@@ -120,10 +126,13 @@ class HeldRun(AbstractContextManager["HeldRun"]):
     run (scrapers.distributed). Starting a worker (Python, Scrapy, the project) takes about a second, and on a
     loaded machine several: longer, at times, than the other workers take to crawl this site's 120 articles, so
     without this a test of "the workers of one run" would sometimes check two runs. The holder fetches nothing;
-    the run counts it among its workers (`distributed/workers`)."""
+    the run counts it among its workers (`distributed/workers`), and its arguments are the workers' (`worker`): the
+    run's, which a worker must share to join it."""
 
-    def __init__(self, redis_url: str) -> None:
-        self.scheduler, _ = frontier_worker(redis_url, Spider(SITE))
+    def __init__(self, site: Servers, redis_url: str) -> None:
+        spider = Spider(SITE)
+        spider.arguments = worker_arguments(site)  # type: ignore[attr-defined]
+        self.scheduler, _ = frontier_worker(redis_url, spider)
         self.client = redis.Redis.from_url(redis_url, decode_responses=True)
         self.members = self.scheduler.key("members")
         self.left = False
@@ -165,7 +174,7 @@ class HeldRun(AbstractContextManager["HeldRun"]):
 @pytest.mark.usefixtures("worker_logs")
 def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: str, tmp_path: Path) -> None:
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
-    with HeldRun(redis_url) as held:
+    with HeldRun(site, redis_url) as held:
         workers = [worker(site, redis_url, output) for output in outputs]
         held.until_joined(workers)
     assert finish(workers) == [0, 0, 0]
@@ -185,7 +194,7 @@ def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: 
 
     # the next run (the state is shared): listings again, no article is due, nothing written
     again = [tmp_path / f"again-{n}.jsonl" for n in (1, 2)]
-    with HeldRun(redis_url) as held:
+    with HeldRun(site, redis_url) as held:
         workers = [worker(site, redis_url, output) for output in again]
         held.until_joined(workers)
     assert finish(workers) == [0, 0]
@@ -204,7 +213,7 @@ def test_three_workers_share_one_frontier_and_one_run(site: Servers, redis_url: 
 def test_max_articles_per_run_bounds_the_run_not_each_worker(site: Servers, redis_url: str, tmp_path: Path) -> None:
     """Each worker counted its own article requests: a run of two requested up to twice the bound."""
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2)]
-    with HeldRun(redis_url) as held:
+    with HeldRun(site, redis_url) as held:
         workers = [worker(site, redis_url, output, "MAX_ARTICLES_PER_RUN=30") for output in outputs]
         held.until_joined(workers)
     assert finish(workers) == [0, 0]
@@ -219,7 +228,7 @@ def test_a_worker_killed_midway_loses_nothing(site: Servers, redis_url: str, tmp
     lease = "REDIS_LEASE=2"
     slow = "DOWNLOAD_DELAY=0.05"  # a crawl long enough to be killed midway
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
-    with HeldRun(redis_url) as held:  # the run goes on until the three (the first one restarted) have joined it
+    with HeldRun(site, redis_url) as held:  # the run goes on until the three (the first one restarted) have joined it
         workers = [worker(site, redis_url, outputs[0], lease, slow)]
         killed = outputs[0].with_name(f"{outputs[0].name}.part")
         deadline = time.monotonic() + 120
@@ -249,7 +258,7 @@ def test_a_worker_stopped_midway_by_sigterm_gives_back_what_it_had_not_fetched(
     `seen`: no worker fetched them, and every worker exited 0 (distributed review)."""
     slow = "DOWNLOAD_DELAY=0.05"  # requests wait in the downloader: a SIGTERM cancels some
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
-    with HeldRun(redis_url) as held:
+    with HeldRun(site, redis_url) as held:
         workers = [worker(site, redis_url, output, slow) for output in outputs]
         held.until_joined(workers)
         stopped = outputs[0].with_name(f"{outputs[0].name}.part")
@@ -595,6 +604,35 @@ def test_a_worker_waits_for_the_last_run_to_commit_before_starting_the_next(
         leaving.engine_stopped()
 
 
+def test_a_worker_with_other_arguments_does_not_join_the_run(redis_url: str) -> None:
+    """Workers of one run share its `-a` arguments: one started with other sections while the run goes on does not
+    join it (one line naming both), one with the same arguments does, and the next run takes its own."""
+    def spider(**arguments: str) -> Spider:
+        made = Spider("frontier-args")
+        made.arguments = arguments  # type: ignore[attr-defined]
+        return made
+
+    first, _ = frontier_worker(redis_url, spider(sections="politik/", since="2024-10-01"))
+    try:
+        with pytest.raises(OtherArguments, match=r"started with -a sections=politik/ -a since=2024-10-01, this worker"
+                                                 r" with -a sections=sport/ -a since=2024-10-01"):
+            frontier_worker(redis_url, spider(sections="sport/", since="2024-10-01"))
+        assert first.server.hkeys(first.key("members")) == [first.worker.encode()]  # the other did not join
+        second, _ = frontier_worker(redis_url, spider(since="2024-10-01", sections="politik/"))
+        assert second.round == first.round
+        assert second.leave({}) is None  # not the last
+        second.engine_stopped()
+        assert first.leave({}) is not None  # the last: the run is over
+    finally:
+        first.engine_stopped()
+    later, _ = frontier_worker(redis_url, spider(sections="sport/"))
+    try:
+        assert first.round is not None and later.round == first.round + 1
+        assert later.leave({}) is not None
+    finally:
+        later.engine_stopped()
+
+
 def holds(client: redis.Redis, pid: int) -> bool:
     """Whether a worker of process `pid` still holds what it took in the run (`workers`, or `sealed` while it puts
     its output in place)."""
@@ -613,7 +651,7 @@ def test_a_worker_stopped_longer_than_its_lease_writes_nothing_twice(
     slow = "DOWNLOAD_DELAY=0.05"  # a crawl long enough to be stopped midway
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2, 3)]
     client = redis.Redis.from_url(redis_url, decode_responses=True)
-    with HeldRun(redis_url) as held:  # the run goes on until the three have joined it
+    with HeldRun(site, redis_url) as held:  # the run goes on until the three have joined it
         workers = [worker(site, redis_url, outputs[0], lease, slow)]
         stalled = outputs[0].with_name(f"{outputs[0].name}.part")
         deadline = time.monotonic() + 120

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scrapers.extract.links import SUFFIXES, absolute_url, registrable_domain
+from scrapers.extract.links import SUFFIXES, absolute_url, registrable_domain, within_domains
 
 BASE = "https://thoidai.com.vn/quoc-te/nhip-song"
 
@@ -73,3 +73,12 @@ def test_the_site_of_a_url_is_read_by_host_as_urlsplit_reads_the_host() -> None:
              for _ in range(3000)]
     assert [registrable_domain(url) for url in urls] == [by_urlsplit(url) for url in urls]
     assert registrable_domain("https://tacnghiep.thoidai.com.vn/x") == "thoidai.com.vn"
+
+
+def test_a_host_is_within_its_domains_and_their_sub_domains_only() -> None:
+    domains = ("thoidai.com.vn", "example.org")
+    assert [within_domains(host, domains) for host in (
+        "thoidai.com.vn", "tacnghiep.thoidai.com.vn", "example.org", "a.b.example.org",
+        "badthoidai.com.vn", "thoidai.com.vn.evil.net", "com.vn", "", "org",
+    )] == [True, True, True, True, False, False, False, False, False]
+    assert not within_domains("thoidai.com.vn", ())

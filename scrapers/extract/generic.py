@@ -1182,10 +1182,9 @@ def _printed_breadcrumb(parsed: Parsed) -> list[str]:
     `aria-label`, outside the footer): its list items, else its links, each a short text, separators
     ("»", ">", "/") left out. A page without structured data read no section from "Startseite » Politik »
     Landespolitik" (newcomer review)."""
-    if (parsed.lowered_marks is None or "breadcrumb" in parsed.lowered_marks) or any(
-            "breadcrumb" in (el.get("aria-label") or "").lower() for el in parsed.aria_labelled):
+    labelled = [el for el in parsed.aria_labelled if "breadcrumb" in (el.get("aria-label") or "").lower()]
+    if labelled or parsed.lowered_marks is None or "breadcrumb" in parsed.lowered_marks:
         marked = [el for el, marks in parsed.marked if "breadcrumb" in marks.lower()]
-        labelled = [el for el in parsed.aria_labelled if "breadcrumb" in (el.get("aria-label") or "").lower()]
         for el in dict.fromkeys(marked + labelled):
             if el.tag in INVISIBLE_TAGS or next(el.iterancestors("footer"), None) is not None:
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -13,6 +14,12 @@ SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_ps
 """The public suffix list bundled with tldextract: nothing is fetched at run time. With its private domains
 (`github.io`), as Scrapy's cookie middleware asks it (`scrapers.middlewares`); the site of a URL is read
 without them."""
+
+
+def within_domains(host: str, domains: Iterable[str]) -> bool:
+    """Whether `host` (lower case) is one of `domains` or a sub-domain of one (`www.example.com` of `example.com`,
+    not `badexample.com`)."""
+    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
 
 
 def absolute_url(href: str | None, base: str) -> str | None:

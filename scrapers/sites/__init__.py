@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from scrapers.extract.links import within_domains
 from scrapers.pages import ArticlePage, SectionPage
 from scrapers.sites import thoidai
 from scrapers.sites.profile import SiteProfile
@@ -24,6 +25,6 @@ def profile_for_url(url: str) -> SiteProfile:
     except ValueError:  # "http://[::1": no host of a profile's (the record says what is wrong with its url)
         return GENERIC
     for profile in SITES.values():
-        if any(host == domain or host.endswith("." + domain) for domain in profile.domains):
+        if within_domains(host, profile.domains):
             return profile
     return GENERIC

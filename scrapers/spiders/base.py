@@ -123,6 +123,9 @@ class HarvestSpider(Spider):
         """The article pages a reader process read before `parse_article` got them (`scrapers.readers`)."""
         self.stopping = False
         """Whether the run is shutting down (`stop_listing`)."""
+        self.arguments: dict[str, str] = {}
+        """The `-a` arguments as given (set by `from_crawler`): the workers of a distributed run must share them
+        (`scrapers.distributed.run_arguments`)."""
 
     def fetch_time(self, response: Response) -> datetime:
         """When the server produced the page: its HTTP `Date` header, else the spider's clock. Relative dates
@@ -329,6 +332,7 @@ class HarvestSpider(Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.arguments = {name: str(value) for name, value in kwargs.items()}
         crawler.signals.connect(spider.stop_listing, signal=stop_downloads)
         return spider
 

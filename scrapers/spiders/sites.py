@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
+from scrapers.extract.links import within_domains
 from scrapers.extract.listed import Listed
 from scrapers.harvest import NOT_RECORDED
 from scrapers.items import Article
@@ -71,7 +72,7 @@ class SiteSpider(HarvestSpider):
         """The page class of this spider's profile for its site's pages (whether or not `SITES` lists it: a
         profile left out of it read its pages with the generic class, and said nothing; newcomer review)."""
         host = (urlsplit(url).hostname or "").lower()
-        if any(host == domain or host.endswith(f".{domain}") for domain in self.profile.domains):
+        if within_domains(host, self.profile.domains):
             return self.profile.article_page
         return super().article_page(url)
 
