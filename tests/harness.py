@@ -37,6 +37,16 @@ def project_crawler(spider_name: str, **settings: Any) -> Crawler:
     return get_crawler(spidercls, values)
 
 
+def opened_spider(crawler: Crawler, **spider_args: Any) -> Any:
+    """The spider of `crawler` made with `spider_args` and opened as a crawl opens it: the crawler's spider, its
+    stats open."""
+    assert crawler.spidercls is not None and crawler.stats is not None
+    spider = crawler.spidercls.from_crawler(crawler, **spider_args)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    return spider
+
+
 def crawl_sample(
     html_path: Path, request: dict[str, Any], **spider_args: Any
 ) -> tuple[list[dict[str, Any]], list[str], list[str]]:

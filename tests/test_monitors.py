@@ -14,7 +14,7 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 from scrapers.harvest import NO_RECORD
 from scrapers.monitors import FAILED_CHECKS, HarvestChecks
 from scrapers.spiders import base
-from tests.harness import project_crawler
+from tests.harness import opened_spider, project_crawler
 from tests.test_harvest import CHALLENGE
 
 FETCHED = datetime(2024, 10, 24, 8, 0, tzinfo=UTC)
@@ -23,10 +23,7 @@ FETCHED = datetime(2024, 10, 24, 8, 0, tzinfo=UTC)
 def failed_checks(spider_name: str, stats: dict[str, Any], **spider_args: Any) -> list[str]:
     """The lines of the checks that fail on `stats`, for a crawl of `spider_name`."""
     crawler = project_crawler(spider_name)
-    assert crawler.spidercls is not None and crawler.stats is not None
-    spider = crawler.spidercls.from_crawler(crawler, **spider_args)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler, **spider_args)
     for key, value in stats.items():
         crawler.stats.set_value(key, value)
     SpiderMonitorRunner(spider=spider).run(
@@ -147,10 +144,7 @@ def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
 
 def news_spider() -> Any:
     crawler = project_crawler("news")
-    assert crawler.spidercls is not None and crawler.stats is not None
-    spider = crawler.spidercls.from_crawler(crawler, url="https://www.example.com/news/", clock=lambda: FETCHED)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler, url="https://www.example.com/news/", clock=lambda: FETCHED)
     return spider
 
 

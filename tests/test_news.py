@@ -14,7 +14,7 @@ from w3lib.url import canonicalize_url
 from pipelines.validate import article_schema
 from scrapers.spiders.news import NewsSpider
 from tests import sitecopy
-from tests.harness import ROOT
+from tests.harness import ROOT, opened_spider
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +106,7 @@ def test_a_section_page_s_feeds_are_followed_up_to_a_bound() -> None:
     from tests.harness import project_crawler
 
     crawler = project_crawler("news", url="https://www.example.com/politik/")
-    assert crawler.spidercls is not None
-    spider = crawler.spidercls.from_crawler(crawler, url="https://www.example.com/politik/")
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler, url="https://www.example.com/politik/")
     feeds = "".join(f'<link rel="alternate" type="application/rss+xml" href="/feeds/{n}.xml">' for n in range(300))
     page = f"<html><head>{feeds}</head><body><p>Politik</p></body></html>"
     url = "https://www.example.com/politik/"

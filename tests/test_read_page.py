@@ -19,7 +19,7 @@ from scrapers.extract import decode_page
 from scrapers.extraction import extract_article
 from scrapers.items import Article
 from scrapers.soak import load_pages, make_page
-from tests.harness import ROOT, project_crawler
+from tests.harness import ROOT, opened_spider, project_crawler
 
 FETCHED = datetime(2024, 5, 3, 18, 0, tzinfo=UTC)
 URL = "https://www.derstandard.at/story/3000000218563/nach-kalifat-rufen-in-hamburg"
@@ -218,10 +218,7 @@ def test_dates_outside_the_window_are_counted() -> None:
 
 def test_extraction_error_becomes_a_counted_reject_with_its_reason(tmp_path: Path) -> None:
     crawler = project_crawler("thoidai", REJECTS_URI=str(tmp_path / "rejects.jsonl"))
-    assert crawler.spidercls is not None and crawler.stats is not None
-    spider = crawler.spidercls.from_crawler(crawler, clock=lambda: FETCHED)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler, clock=lambda: FETCHED)
     rejects = crawler.get_extension(RejectsFile)
     assert rejects is not None
     rejects.clock = lambda: FETCHED

@@ -18,7 +18,7 @@ from scrapers import settings as project_settings
 from scrapers.harvest import ARTICLE, HarvestState, SkipKnownArticles
 from scrapers.integrity import note_error
 from scrapers.statestore import Staged
-from tests.harness import project_crawler
+from tests.harness import opened_spider, project_crawler
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 URL = "https://thoidai.com.vn/a-206430.html"
@@ -32,10 +32,7 @@ def crawler(tmp_path: Path) -> Iterator[Crawler]:
     values.update(STATE_URI=f"sqlite:///{tmp_path / 'state.db'}",
                   FEEDS={str(tmp_path / "out.jsonl"): {"format": "jsonlines"}})
     crawler = get_crawler(project_crawler("thoidai").spidercls, values)
-    assert crawler.spidercls is not None and crawler.stats is not None
-    spider = crawler.spidercls.from_crawler(crawler, clock=lambda: NOW)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler, clock=lambda: NOW)
     harvest = crawler.get_extension(HarvestState)
     assert harvest is not None
     harvest.clock = lambda: NOW

@@ -12,7 +12,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, XmlResponse
 
-from tests.harness import ROOT, crawl_sample, project_crawler
+from tests.harness import ROOT, crawl_sample, opened_spider, project_crawler
 
 SAMPLES = ROOT / "samples" / "thoidai"
 FIRST_PAGE = SAMPLES / "section-quoc-te.html"
@@ -168,10 +168,7 @@ def test_a_sitemap_or_feed_that_stamps_every_url_with_the_time_it_was_made_says_
         stamps: list[str], read: bool) -> None:
     # Read as modifications, the stamps made every article the state knows due in every run (hostile review)
     crawler = project_crawler("thoidai")
-    assert crawler.spidercls is not None
-    spider = crawler.spidercls.from_crawler(crawler)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler)
     pages = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
              + "".join(f"<url><loc>https://thoidai.com.vn/tin-{n}-20{n:04d}.html</loc><lastmod>{stamp}</lastmod></url>"
                        for n, stamp in enumerate(stamps)) + "</urlset>").encode()
@@ -194,10 +191,7 @@ def test_a_section_whose_next_page_shows_only_what_its_pages_showed_ends_its_pag
     """A pagination that loops or serves its last page again past the end ran to max_pages, which is all by
     default for a site profile: without end. Another listing showing the same articles does not end it."""
     crawler = project_crawler("thoidai")
-    assert crawler.spidercls is not None
-    spider = crawler.spidercls.from_crawler(crawler)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler)
     front = (ROOT / "samples" / "thoidai" / "section-quoc-te.html").read_bytes()
 
     def section(url: str, meta: dict[str, Any]) -> list[Request]:
@@ -238,10 +232,7 @@ def test_a_sitemap_as_text_or_as_a_feed_is_read_and_one_that_is_neither_is_said(
     # The sitemap protocol accepts a text file of URLs and RSS and Atom feeds; robots.txt named them, and they
     # were read as empty with nothing said (hostile review, 7th round).
     crawler = project_crawler("thoidai")
-    assert crawler.spidercls is not None
-    spider = crawler.spidercls.from_crawler(crawler)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler)
     response = Response("https://thoidai.com.vn/sitemap.txt", body=body.encode())
     requests = list(spider.parse_sitemap(response))
     assert [request.url for request in requests] == (ARTICLES if read else [])
@@ -254,10 +245,7 @@ def test_a_sitemap_s_entries_become_no_requests_once_the_run_is_shutting_down() 
     from scrapers.shutdown import stop_downloads
 
     crawler = project_crawler("thoidai")
-    assert crawler.spidercls is not None
-    spider = crawler.spidercls.from_crawler(crawler)
-    crawler.spider = spider
-    crawler.stats.open_spider()
+    spider = opened_spider(crawler)
     pages = ("<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
              + "".join(f"<url><loc>https://thoidai.com.vn/tin-{n}-20{n:04d}.html</loc></url>" for n in range(100))
              + "</urlset>").encode()
