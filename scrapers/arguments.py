@@ -303,6 +303,15 @@ def written_file(settings: BaseSettings, name: str) -> None:
         raise ValueError(f"{template} is a folder")
 
 
+def rejects_file(settings: BaseSettings, name: str) -> None:
+    """`written_file`, and given: without it the run's rejected articles would be in no file and counted nowhere,
+    with exit 0 (loss review)."""
+    if not str(settings.get(name) or "").removeprefix("file://").strip():
+        raise ValueError("it is empty: the rejected articles would be in no file (give a file, as by default"
+                         " %(name)s-rejects.jsonl)")
+    written_file(settings, name)
+
+
 def redis_url(settings: BaseSettings, name: str) -> None:
     """A Redis URL redis-py can read; whether the server answers is found when the run opens it. A worker's
     output is one file put in place when it leaves the run, so batches of outputs (`FEED_EXPORT_BATCH_ITEM_COUNT`)
@@ -439,7 +448,7 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "RETRY_AFTER": revisit,
     "STATE_URI": state_uri,
     "REDIS_URL": redis_url,
-    "REJECTS_URI": written_file,
+    "REJECTS_URI": rejects_file,
     "RUN_REPORT_URI": written_file,
     "REPLAY_DIR": replay_dir,
     "REPLAY_LATENCY": positive_number,

@@ -136,7 +136,9 @@ class RedisFrontier:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("REDIS_URL"):
             return
-        settings.set("SCHEDULER", "scrapers.distributed.FrontierScheduler", "addon")
+        # (over the project's own scheduler, `scrapers.shutdown.StoppingScheduler`)
+        settings.set("SCHEDULER", "scrapers.distributed.FrontierScheduler",
+                     max(settings.getpriority("SCHEDULER") or 0, SETTINGS_PRIORITIES["addon"]))
         # over the project's room for a whole sitemap (a worker that reads one leaves the queue to the others),
         # under a setting of the command line
         if (priority := settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") or 0) < SETTINGS_PRIORITIES["cmdline"]:

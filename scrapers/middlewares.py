@@ -92,7 +92,7 @@ from scrapers.extract import read_page
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
 from scrapers.extract.links import SUFFIXES, within_domains, without_tracking, without_userinfo
-from scrapers.harvest import ARTICLE, FAILED_AS_BEFORE, SITEMAP_DEPTH, fetch_gave_up
+from scrapers.harvest import ARTICLE, FAILED_AS_BEFORE, NO_RECORD, NOT_RECORDED, SITEMAP_DEPTH, fetch_gave_up
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
 logger = logging.getLogger(__name__)
@@ -768,6 +768,9 @@ class CountFetchOutcomes(EachOutput):
     def failed(self, failure: Failure) -> Iterable[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
         cause = failure_cause(failure.value, request) if failure.value is not None else None
+        # The outcome of a page refused once fetched (too large) is its failure's (`fetch_gave_up`): the state's
+        # note of an article page that gave no record did make it `skipped`, never fetched again (loss review).
+        request.meta[NO_RECORD] = NOT_RECORDED
         if cause == "stopped":
             self.stats.inc_value("fetch/stopped")
             from scrapers.distributed import frontier_of

@@ -27,6 +27,8 @@ DEPTH_PRIORITY = 1
 # sitemap was read come before that sitemap's. Last in, first out, a sitemap of 50,000 articles was fetched
 # oldest first, and the feed's new articles, queued before it, waited behind all of them.
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Scrapy's, counting what it still holds when a run is stopped (`fetch/stopped`); REDIS_URL puts the shared one.
+SCHEDULER = "scrapers.shutdown.StoppingScheduler"
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 
 COMMANDS_MODULE = "scrapers.commands"  # `scrapy crawl` exits non-zero when a check fails
@@ -105,8 +107,10 @@ ITEM_PIPELINES = {
     "pipelines.timestamps.FormatTimestamps": 300,  # datetimes -> ISO 8601 with offset; scraped_at in UTC
     "pipelines.links.CanonicalizeUrls": 400,  # every URL absolute, no fragment, canonical
     "pipelines.links.DeduplicateLinks": 500,  # link lists unique by URL, ranks 1..n
-    "pipelines.dedupe.DropDuplicateArticles": 600,  # one record per canonical URL and run
-    "pipelines.validate.RejectInvalidArticles": 700,  # JSON Schema; failures go to the rejects file
+    "pipelines.validate.RejectInvalidArticles": 600,  # JSON Schema; failures go to the rejects file
+    # one record per story and run, of the records written: after the validation, or a page rejected (no body)
+    # made a good page of the same story a "duplicate" of a record in no file, with exit 0 (loss review)
+    "pipelines.dedupe.DropDuplicateArticles": 700,
     "pipelines.versions.DropUnchangedArticles": 800,  # with STATE_URI: versions; unchanged articles not written again
 }
 

@@ -68,6 +68,9 @@ BAD = [
     (["-s", "RUN_REPORT_URI=/proc/none/%(name)s.json"],
      "bad RUN_REPORT_URI=/proc/none/%(name)s.json: [Errno 2] No such file or directory: '/proc/none'"),
     (["-s", "REJECTS_URI=/tmp"], "bad REJECTS_URI=/tmp: /tmp is a folder"),
+    # the rejects in no file and counted nowhere, with exit 0 (loss review)
+    (["-s", "REJECTS_URI="], "bad REJECTS_URI=: it is empty: the rejected articles would be in no file (give a file,"
+                             " as by default %(name)s-rejects.jsonl)"),
     (["-s", "REDIS_URL=redis://127.0.0.1:6379/0", "-s", "FEED_EXPORT_BATCH_ITEM_COUNT=10"],
      "bad REDIS_URL=redis://127.0.0.1:6379/0: a distributed worker writes one output file: leave out"
      " FEED_EXPORT_BATCH_ITEM_COUNT"),

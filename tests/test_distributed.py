@@ -281,7 +281,7 @@ def test_without_redis_url_the_crawl_is_scrapys_own() -> None:
     alone, shared = Settings(values), Settings({**values, "REDIS_URL": "redis://127.0.0.1:6379/0"})
     RedisFrontier().update_settings(alone)
     RedisFrontier().update_settings(shared)
-    assert alone["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert alone["SCHEDULER"] == "scrapers.shutdown.StoppingScheduler"
     assert alone.getlist("SPIDERMON_SPIDER_CLOSE_MONITORS") == ["scrapers.monitors.HarvestChecks"]
     assert "scrapers.distributed.RunTotals" not in str(alone.getdict("EXTENSIONS"))
     assert shared["SCHEDULER"] == "scrapers.distributed.FrontierScheduler"

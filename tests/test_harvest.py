@@ -292,6 +292,16 @@ def test_overlapping_run_can_wait_for_the_first(tmp_path: Path) -> None:
     assert sorted(record["url"] for record in harvest.all_records()) == ARTICLES
 
 
+def test_an_article_page_too_large_to_read_is_missing_and_tried_again_later(tmp_path: Path) -> None:
+    """A page refused once fetched (`PAGE_MAX_ELEMENTS`) is `missing`, asked again after `RETRY_AFTER`: the state's
+    note of an article page that gave no record made it `skipped`, never fetched again (loss review)."""
+    harvest = Harvest(tmp_path)
+    run = harvest.run("PAGE_MAX_ELEMENTS=200")  # (every article page of the sample site has more)
+    assert run.report["fetch"]["failed_by_cause"]["page_too_large"] == 12
+    with harvest.state() as state:
+        assert dict(state.execute("select status, count(*) from articles group by status")) == {"missing": 12}
+
+
 def test_output_file_name_carries_the_run_time(tmp_path: Path) -> None:
     harvest = Harvest(tmp_path)
     command, _ = harvest.command(output=str(tmp_path / "out" / "%(name)s" / "%(time)s.jsonl"))

@@ -47,7 +47,7 @@ from scrapers.middlewares import (
     is_private_host,
     retry_after_seconds,
 )
-from scrapers.shutdown import InFlight, StoppedAtShutdown, forced_stop_status
+from scrapers.shutdown import InFlight, StoppedAtShutdown, StoppingScheduler, forced_stop_status
 
 NOW = 1_800_000_000.0  # 2027-01-15T08:00:00Z
 
@@ -154,6 +154,26 @@ def test_fetch_outcomes_add_up() -> None:
         "failed_by_cause": {"size_cap": 3, "timeout": 2, "http_500": 1}, "failed_as_before": 1,
         "sent_to": {"cdn.example.com:8080": 6, "news.example.com": 70},
     }
+
+
+@pytest.mark.parametrize("jobdir", [False, True])
+def test_requests_still_queued_when_a_run_stops_are_counted_as_stopped(tmp_path: Any, jobdir: bool) -> None:
+    """SIGTERM: Scrapy drops the requests its scheduler still holds; they are counted as stopped (they were counted
+    nowhere: loss review). With JOBDIR they wait on disk for the resumed run, and are not."""
+    crawler = get_crawler(Spider, {"SCHEDULER": settings.SCHEDULER, **({"JOBDIR": str(tmp_path)} if jobdir else {}),
+                                   # (the queue by slot asks the engine's downloader, which no crawl made here)
+                                   "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.ScrapyPriorityQueue"})
+    spider = Spider("stopping")
+    crawler.spider = spider
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    scheduler = StoppingScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    for n in range(3):
+        assert scheduler.enqueue_request(Request(f"https://news.example.com/story-{n}.html"))
+    assert scheduler.next_request() is not None  # one on its way: its own outcome counts it
+    scheduler.close("shutdown")
+    assert crawler.stats.get_value("fetch/stopped") == (None if jobdir else 2)
 
 
 def test_forced_stop_status() -> None:

@@ -159,6 +159,55 @@ def test_articles_that_name_one_canonical_url_are_one_only_when_title_and_body_a
         dedupe.process_item(record(f"{section}/story-{number}.html", "Example News", story(number)))
 
 
+@pytest.mark.parametrize("first", ["own", "other"])
+def test_a_page_naming_an_articles_address_as_canonical_is_a_duplicate_only_of_the_same_story(first: str) -> None:
+    """The article names itself as canonical; another page names the article's address and has its headline: the
+    article's AMP copy is a duplicate, another story is written, in either order. One of the two was dropped
+    whatever its story, as only the page naming another address was compared by its body (loss review)."""
+    article = "https://news.example.com/politics/budget.html"
+
+    def story(number: int) -> str:
+        return "\n\n".join(" ".join(f"the {number}x{paragraph}y{word} of a" for word in range(12))
+                             for paragraph in range(6))
+
+    own = {"url": article, "canonical_url": article, "title": "Budget passes", "body": story(1)}
+    amp = {**own, "url": f"{article}?amp=1", "body": story(1) + "\n\nRead more."}
+    other = {**own, "url": "https://news.example.com/politics/tax.html", "body": story(2)}
+    dedupe = DropDuplicateArticles()
+    for record in ([own, other] if first == "own" else [other, own]):
+        assert dedupe.process_item(record) is record
+    with pytest.raises(Duplicate):
+        dedupe.process_item(amp)
+
+
+def test_a_rejected_record_makes_no_duplicate_of_a_good_one() -> None:
+    """A page of a story with no body is rejected; another page of that story, whole, naming the first as its
+    canonical address, is written: through the project's pipelines in crawl order, the duplicate check came
+    first, and the good page was a duplicate of a record in no file, with exit 0 (loss review)."""
+    from scrapy.utils.misc import load_object
+
+    from scrapers import settings
+
+    first = "https://news.example.com/politics/budget.html"
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+
+    def item(url: str, body: str) -> Any:
+        page = (f'<html lang="en"><head><title>Budget passes</title><link rel="canonical" href="{first}"></head>'
+                f"<body><article><h1>Budget passes</h1>{body}</article></body></html>")
+        return ArticlePage(read_page(page.encode()), url=url, fetched_at=datetime(2026, 12, 1, tzinfo=UTC)).to_item()
+
+    pipelines = [load_object(path)() for path in sorted(settings.ITEM_PIPELINES, key=settings.ITEM_PIPELINES.get)]
+    outcomes = []
+    for record in (item(first, ""), item(f"{first}?amp=1", story)):
+        try:
+            for pipeline in pipelines:
+                record = pipeline.process_item(record)
+            outcomes.append("written")
+        except DropItem as error:
+            outcomes.append(type(error).__name__)
+    assert outcomes == ["Rejected", "written"]
+
+
 def test_one_page_under_many_parameters_is_one_story_and_pages_told_apart_by_query_are_kept() -> None:
     """A page naming no canonical URL, linked as `?ref=N` and `;sid=N` from every listing: written once (it was
     written once per address, 82 times in a run). Pages of one script told apart by their query stay."""
