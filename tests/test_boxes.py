@@ -407,8 +407,10 @@ def test_a_ranked_box_of_one_link_gives_way_to_a_list() -> None:
     body = (f"""{promo}Get a free issue of the magazine</a></div>"""
             f"""<div><h3>Most read</h3><ol>{card(1)}{card(2)}</ol></div>""")
     assert boxes(body) == ([], [1, 2])
+    # alone, it is no list either: no most-read list of the hand-labelled pages has fewer than three links, and
+    # a "Trends:" box of one topic was read as one (box error analysis)
     _, ranked = boxes_of(Selector(text=f"<html><body>{promo}Get a free issue of the magazine</a></div>"), URL)
-    assert [link for link, _ in ranked] == ["https://www.hafenblatt.example/hafen/free-issue-of-the-magazine-4411290.html"]
+    assert ranked == []
 
 
 def test_a_box_classed_related_under_a_heading_naming_the_page_s_folder_is_its_section() -> None:
@@ -422,3 +424,49 @@ def test_a_box_classed_related_under_a_heading_naming_the_page_s_folder_is_its_s
     body = f"""<div class="related-list"><h2>Latest News</h2><ul>{card(1)}{card(2)}</ul></div>"""
     found = read_boxes(parse_page(Selector(text=f"<html><body><h1>Delhi</h1>{body}</body></html>"), url))
     assert found.section == []
+
+
+# Found by the error analysis of the hand-labelled pages (tests/data/boxes): each case failed before.
+
+STORY = "<p>" + "Die Feuerwehr war mit vielen Kräften im Einsatz, der Verkehr im Hafen stand still. " * 3 + "</p>"
+
+
+def test_an_unlabelled_teaser_card_or_list_set_in_the_story_is_related() -> None:
+    teaser = ('<article class="teaser"><a href="/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html">'
+              "<h3>Meldung Nummer 1 aus dem Hafen</h3><span>Was die Feuerwehr dazu sagt</span></a></article>")
+    listed = f"<ul>{card(2)}{card(3)}</ul>"
+    assert boxes(f"<div>{STORY}{teaser}{STORY}{listed}{STORY}</div>") == ([1, 2, 3], [])
+    # not beside the story's paragraphs, an advertisement, a pager, a link to a picture: none
+    assert boxes(f"<div>{STORY}</div>{teaser}") == ([], [])
+    ad = teaser.replace('class="teaser"', 'class="teaser ad-native"')
+    pager = (f'<div class="navigation"><div class="nav-previous">{card(2)}</div>'
+             f'<div class="nav-next">{card(3)}</div></div>')
+    picture = '<figure><a href="/bilder/hafen-feuer-gross-4411299.jpg">Das Feuer im Hafen am Morgen</a></figure>'
+    assert boxes(f"<div>{STORY}{ad}{STORY}{pager}{STORY}{picture}{STORY}</div>") == ([], [])
+
+
+def test_a_teaser_line_may_start_with_a_kicker_of_any_words() -> None:
+    line = f'<p><strong>Lesen Sie hier:</strong> {card(1)[4:-5]}</p>'
+    assert boxes(f"<div>{STORY}{line}{STORY}</div>") == ([1], [])
+    sentence = f'<p>Die Feuerwehr sagt dazu mehr in {card(1)[4:-5]}</p>'  # a sentence, no kicker
+    assert boxes(f"<div>{STORY}{sentence}{STORY}</div>") == ([], [])
+
+
+def test_a_ranking_of_what_is_watched_gives_way_to_one_of_what_is_read() -> None:
+    body = (f"<div><h3>Mest sett</h3><ol>{card(1)}{card(2)}</ol></div>"
+            f"<div><h3>Mest lest</h3><ol>{card(3)}{card(4)}</ol></div>")
+    assert boxes(body) == ([], [3, 4])
+    assert boxes(body.split("</div>")[0] + "</div>") == ([], [1, 2])  # alone, it is the page's ranking
+
+
+def test_a_link_to_a_topic_page_after_a_label_heads_no_box() -> None:
+    # "Mer om: Sommer-OL 2024" linked to the topic's page, inside a box classed related: the box's stories count
+    topic = '<a href="/emne/sommer-ol-2024"><h3>Mehr zum Thema: Hafen</h3></a>'
+    assert boxes(f'<aside class="article-related">{topic}<ul>{card(1)}{card(2)}</ul></aside>') == ([1, 2], [])
+
+
+def test_a_box_of_related_topics_is_no_related_stories() -> None:
+    topics = "".join(f'<li><a href="/hafen/meldung-nummer-{n}-aus-dem-hafen-t-44112{n:02d}">Meldung Nummer {n} aus'
+                     " dem Hafen</a></li>" for n in (1, 2))
+    assert boxes(f"<div><h3>Ähnliche Themen</h3><ul>{topics}</ul></div>") == ([], [])
+    assert boxes(f"<div><h3>Mehr zum Thema</h3><ul>{topics}</ul></div>") == ([1, 2], [])

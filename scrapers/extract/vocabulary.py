@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 RELATED_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("related", "related stories", "related articles", "related news", "related content", "related coverage",
-           "related links", "related reading", "related topics", "read also", "also read", "read more",
+           "related links", "related reading", "read also", "also read", "read more",
            "read next", "read this next", "what to read next", "more on this", "more on this story",
            "more on this topic", "more about this", "more stories like this", "more like this", "you may also like",
            "you might also like", "you may also be interested", "you might be interested", "recommended",
@@ -33,10 +33,10 @@ RELATED_LABELS: dict[str, tuple[str, ...]] = {
     "de": ("mehr zum thema", "lesen sie auch", "siehe auch", "lesen sie mehr", "lies auch", "auch interessant",
            "ebenfalls interessant", "das könnte sie auch interessieren", "das könnte sie interessieren",
            "das könnte dich auch interessieren", "das könnte dich interessieren", "weitere artikel",
-           "verwandte artikel", "ähnliche artikel", "ähnliche themen", "passend zum thema", "zum thema",
+           "verwandte artikel", "ähnliche artikel", "passend zum thema", "zum thema",
            "mehr dazu", "empfohlene artikel", "empfehlungen", "unsere empfehlung",
            "dazu passend", "auch lesenswert", "ebenfalls lesenswert", "weitere nachrichten zum thema",
-           "mehr über", "mehr zu", "zum weiterlesen", "verwandte themen", "mehr zum thema lesen"),
+           "mehr über", "mehr zu", "zum weiterlesen"),
     "es": ("te puede interesar", "también te puede interesar", "le puede interesar", "puede interesarte",
            "quizás te interese", "lee también", "lea también", "leer más", "lee más", "noticias relacionadas",
            "artículos relacionados", "contenido relacionado", "relacionado", "relacionados", "relacionadas",
@@ -182,14 +182,22 @@ RANKED_LABELS: dict[str, tuple[str, ...]] = {
     "th": ("ข่าวยอดนิยม", "ยอดนิยม", "อ่านมากที่สุด"),
 }
 
+WATCHED_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("most watched",), "de": ("meistgesehen", "meist gesehen", "am meisten gesehen"), "sv": ("mest sedda",),
+    "no": ("mest sett",), "da": ("mest sete",), "nl": ("meest bekeken",), "fi": ("katsotuimmat",),
+    "pl": ("najczęściej oglądane",), "cs": ("nejsledovanější",), "hr": ("najgledanije",), "tr": ("en çok izlenen",),
+}
+"""Labels (`RANKED_LABELS` among them) of a ranking of what is watched, videos: a most-read list comes before it."""
+
 OTHER_LIST_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("top stories", "top news", "top headlines", "latest", "latest news", "latest stories", "latest articles",
            "most recent", "recent posts", "recent stories", "just in", "breaking news", "more from", "more in",
            "more news", "more stories", "editor's picks", "editors' picks", "editor's choice", "featured",
-           "headlines", "sponsored", "in case you missed it", "more top stories"),
+           "headlines", "sponsored", "in case you missed it", "more top stories",
+           "related topics"),  # (topics' pages, not stories: DW's "Ähnliche Themen" box was read as related)
     "de": ("neueste", "neueste artikel", "neueste nachrichten", "aktuell", "aktuelle nachrichten", "top-themen",
            "topthemen", "top themen", "schlagzeilen", "mehr aus", "mehr aus dem ressort", "mehr aus der rubrik",
-           "zuletzt", "top-news"),
+           "zuletzt", "top-news", "ähnliche themen", "verwandte themen", "mehr zum thema lesen"),
     "es": ("últimas noticias", "lo último", "últimas", "más noticias", "más de", "portada", "destacados",
            "noticias destacadas"),
     "fr": ("dernières actualités", "dernières infos", "à la une", "dernières nouvelles", "plus de", "en direct",
