@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 # Fields whose presence says how well the pages were read (every record has the others by construction).
 NOT_COVERED = ("url", "site", "sources", "scraped_at", "version", "schema_version")
 COVERED_FIELDS = tuple(name for name in Article.__dataclass_fields__ if name not in NOT_COVERED)
+COVERAGE_LEVELS = "harvest/coverage_levels"
+"""Stats key, and the run report's `coverage_levels`: each field's share in the runs the coverage check compared a
+failed run with, carried from report to report while the runs fail (`scrapers.monitors.carried_levels`); null
+in the report of a run that did not fail it."""
 
 
 class RejectsFile:
@@ -359,6 +363,7 @@ class CrawlSummary:
             "fetch": fetch_outcomes(stats),
             "coverage": {name: self.coverage(name) for name in COVERED_FIELDS},
             "failed_checks": stats.get("harvest/failed_checks", []),
+            "coverage_levels": stats.get(COVERAGE_LEVELS),
             "errors": errors,
             "outputs": [str(path) for path in self.outputs],
         }

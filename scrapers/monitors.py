@@ -29,7 +29,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.runners import SpiderMonitorResult
 from spidermon.core.actions import Action
 
-from scrapers.extensions import COVERED_FIELDS
+from scrapers.extensions import COVERAGE_LEVELS, COVERED_FIELDS
 from scrapers.harvest import FAILED_AS_BEFORE, REJECTED_AGAIN
 from scrapers.middlewares import fetch_outcomes
 
@@ -167,13 +167,14 @@ class CoverageMonitor(HarvestMonitor):
             return
         history = [report["coverage"] for report in baseline(self.stats.get("harvest/history", []))
                    if report.get("articles", {}).get("extracted", 0) >= least]
+        levels = ({name: median(coverage.get(name) or 0.0 for coverage in history) for name in COVERED_FIELDS}
+                  if history else carried_levels(self.stats.get("harvest/history", [])))
         drop = float(self.setting("CHECK_COVERAGE_DROP"))
         floors = self.data.crawler.settings.getdict("CHECK_REQUIRED_COVERAGE")  # a dict, or JSON given with -s
         failures = []
         for name in COVERED_FIELDS:
             now = self.share(name)
-            if history:
-                before = median(coverage.get(name) or 0.0 for coverage in history)
+            if levels is not None and (before := levels.get(name)) is not None:
                 present, read = self.lasting_drop(name, round(now * self.extracted), before - drop)
                 if read >= least and before - present / read >= drop and by_chance(present, read, before) < CHANCE:
                     failures.append(f"{name} present in {present / read:.0%} of {read} articles"
@@ -183,6 +184,8 @@ class CoverageMonitor(HarvestMonitor):
             elif name in floors and now < floors[name]:
                 failures.append(f"{name} present in {now:.0%} of {self.extracted} articles"
                                 f" (expected at least {floors[name]:.0%})")
+        if failures and levels is not None:  # carried by this run's report to the next (`carried_levels`)
+            self.data.crawler.stats.set_value(COVERAGE_LEVELS, levels)
         self.assertFalse(failures, msg=f"{self.site}: {'; '.join(failures)}")
 
     def lasting_drop(self, name: str, present: int, below: float) -> tuple[int, int]:
@@ -229,6 +232,19 @@ def by_chance(present: int, articles: int, share: float) -> float:
         if k < articles * share and term <= total * 1e-12:
             break
     return min(1.0, total)
+
+
+def carried_levels(history: list[dict[str, Any]]) -> dict[str, float] | None:
+    """The levels the latest failed run of the history compared its coverage with (its report's
+    `coverage_levels`), when no run of the history passed: the runs a broken field fails outnumber the history
+    read (`HISTORY_READ`, two days of hourly runs), and without them the check had nothing to compare with and
+    passed every run from the 49th on, the field still broken (operator review). None without one."""
+    for report in history:
+        if report.get("accepted") or not report.get("failed_checks"):
+            return None  # (a run that passed or was accepted is the baseline itself)
+        if isinstance(levels := report.get("coverage_levels"), dict):
+            return {name: float(share) for name, share in levels.items() if isinstance(share, int | float)}
+    return None
 
 
 def baseline(history: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
+from scrapers.extensions import COVERAGE_LEVELS
 from scrapers.harvest import NO_RECORD
 from scrapers.monitors import FAILED_CHECKS, HarvestChecks
 from scrapers.spiders import base
@@ -51,6 +52,10 @@ RECENT_FETCHES = {**RECENT, "fetch": {"ok": 60, "failed": 0}}
 ONE_OF_TWO = {"articles": {"extracted": 2, "rejected": 1}, "failed_checks": [],
               "coverage": {"title": 1.0, "body": 0.5, "published_at": 1.0}, "fetch": {"ok": 4, "failed": 0}}
 PARTNERS = {"articles": {"extracted": 2}, "failed_checks": [], "fetch": {"ok": 6, "failed": 4, "failed_as_before": 4}}
+NO_BYLINE = {"articles": {"extracted": 8}, "failed_checks": ["authors present in 0% of 8 articles"],
+             "coverage": {"title": 1.0, "body": 1.0, "published_at": 1.0, "authors": 0.0},
+             "coverage_levels": {"title": 1.0, "body": 1.0, "published_at": 1.0, "authors": 1.0}}
+"""A run that failed the coverage check, with the levels it compared with (its report's `coverage_levels`)."""
 
 
 @pytest.mark.parametrize(
@@ -136,6 +141,13 @@ PARTNERS = {"articles": {"extracted": 2}, "failed_checks": [], "fetch": {"ok": 6
         ({**TWO_NEW, "fetch/ok": 6, "fetch/failed/http_503": 2, "harvest/history": [PARTNERS] * 6}, []),
         ({**TWO_NEW, "fetch/ok": 2, "fetch/failed/http_503": 4, "harvest/history": [HALF_503] * 6}, [
             "thoidai.com.vn: 4 of 6 fetches failed (http_503: 4)"]),  # a run big enough speaks for itself
+        # a byline gone for longer than the history read (48 runs, all failed): the levels the failed runs
+        # compared with are carried on, and the field still fails (it passed from the 49th run on: operator review)
+        ({**HEALTHY, "coverage/authors": 0.0, "harvest/history": [NO_BYLINE] * 48},
+         ["thoidai.com.vn: authors present in 0% of 10 articles (recent runs: 100%)"]),
+        ({**HEALTHY, "coverage/authors": 1.0, "harvest/history": [NO_BYLINE] * 48}, []),  # repaired
+        ({**HEALTHY, "coverage/authors": 0.0,  # an operator accepted the new level: the baseline
+          "harvest/history": [{**NO_BYLINE, "accepted": True}, NO_BYLINE]}, []),
     ],
 )
 def test_checks(stats: dict[str, Any], lines: list[str]) -> None:
@@ -146,6 +158,21 @@ def news_spider() -> Any:
     crawler = project_crawler("news")
     spider = opened_spider(crawler, url="https://www.example.com/news/", clock=lambda: FETCHED)
     return spider
+
+
+def test_a_run_that_fails_the_coverage_check_keeps_the_levels_it_compared_with() -> None:
+    crawler = project_crawler("thoidai")
+    spider = opened_spider(crawler)
+    stats = {**HEALTHY, "coverage/title": 0.0, "coverage/credit": 0.8, "harvest/history": [RECENT, RECENT]}
+    for key, value in stats.items():
+        crawler.stats.set_value(key, value)
+    SpiderMonitorRunner(spider=spider).run(
+        HarvestChecks(), stats=crawler.stats.get_stats(), stats_history=[], crawler=crawler, spider=spider, job=None
+    )
+    assert crawler.stats.get_value(FAILED_CHECKS) == ["thoidai.com.vn: title present in 0% of 10 articles"
+                                                      " (recent runs: 100%)"]
+    levels = crawler.stats.get_value(COVERAGE_LEVELS)
+    assert (levels["title"], levels["credit"], levels["authors"]) == (1.0, 0.8, 0.0)
 
 
 def test_news_spider_counts_a_challenge_page_as_no_content() -> None:
