@@ -42,7 +42,7 @@ from scrapy.extensions.feedexport import logger as feedexport_logger
 from scrapy.signalmanager import SignalManager
 from scrapy.statscollectors import StatsCollector
 
-from scrapers.integrity import START_ERROR, note_error
+from scrapers.integrity import START_ERROR, note_error, run_errors
 from scrapers.partfiles import being_written, lock_part, names
 from scrapers.statestore import PART_SUFFIX
 
@@ -144,20 +144,25 @@ class CheckedFeedExporter(FeedExporter):
                             " crawl its own output path (%(time)s in it, or the worker's name)")
 
     async def close_spider(self, spider: Spider) -> None:
-        if self.failed:  # an output without some of the run's articles is not put in place, as a broken file is not
+        # An output without some of the run's articles is not put in place, as a broken file is not; nor one whose
+        # run the state could not follow (a full disk under it, a lost Redis): the state is not committed, and the
+        # next run wrote its articles again, every one a second time with its version (operator review).
+        state_failed = self.crawler.stats is not None and "state" in run_errors(self.crawler.stats.get_stats())
+        if self.failed or state_failed:
             for slot in self.slots:
-                self.abandon(slot)
+                self.abandon(slot, "the state could not follow the run" if state_failed and not self.failed
+                             else "it lacks articles of the run")
         await super().close_spider(spider)
 
     @staticmethod
-    def abandon(slot: FeedSlot) -> None:
+    def abandon(slot: FeedSlot, why: str) -> None:
         """Leave the output of `slot` unstored: its `.part` removed, nothing renamed into place or uploaded."""
         if isinstance(slot.storage, AtomicFileFeedStorage):
             slot.storage.discard(slot.file)
         elif slot.file is not None:
             with contextlib.suppress(OSError):  # a full disk: what is left in the buffer cannot be written
                 slot.file.close()
-        logger.error("Output %s not stored: it lacks articles of the run", slot.uri)
+        logger.error("Output %s not stored: %s", slot.uri, why)
         slot.itemcount, slot.store_empty = 0, False  # Scrapy stores neither an empty nor a partial file then
 
     def item_scraped(self, item: Any, spider: Spider) -> None:

@@ -307,3 +307,32 @@ def test_appending_to_a_file_whose_last_line_was_cut_ends_that_line_first(tmp_pa
     storage.store(file)
     assert output.read_bytes().splitlines() == [
         b'{"url": "https://example.com/1"}', b'{"url": "https://exa', b'{"url": "https://example.com/3"}']
+
+
+def test_a_state_lost_during_the_run_puts_no_output_in_place(tmp_path: Path) -> None:
+    """The state fails while the run goes on (here its Redis is stopped): the run fails, and its output is not put
+    in place, as the state that would have known its articles is not committed. It was, and the next run wrote
+    every one of them again (operator review)."""
+    from scrapers.crawlbench import start_redis
+
+    server, url = start_redis(tmp_path)
+    try:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={ROOT / 'samples' / 'thoidai'}",
+             "-s", "REPLAY_LATENCY=0.3", "-s", "CONCURRENT_REQUESTS=1", "-s", f"STATE_URI={url}",
+             "-O", str(tmp_path / "out.jsonl"), "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}",
+             "-s", "LOG_LEVEL=DEBUG", "-s", f"LOG_FILE={tmp_path / 'log'}"],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        log = tmp_path / "log"
+        deadline = time.monotonic() + 120
+        while not log.exists() or "Scraped: " not in log.read_text(encoding="utf-8", errors="replace"):
+            assert time.monotonic() < deadline and run.poll() is None, "no article was written"
+            time.sleep(0.05)
+        server.terminate()  # the state's Redis goes away, an article or more into the run
+        server.wait(30)
+        _, stderr = run.communicate(timeout=300)
+    finally:
+        server.kill()
+    assert run.returncode == 2, stderr
+    assert "error: state:" in stderr
+    assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "out.jsonl.part").exists()
