@@ -221,8 +221,16 @@ def host_name(host: str) -> bool:
 
 
 def section_paths(spidercls: type[Spider], value: str) -> None:
-    if not [part for part in value.split(",") if part.strip()]:
+    """Paths on the site, or whole web addresses: `javascript:x` passed, raised as the crawl started and lost the
+    section with exit 0 (fuzzer)."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not parts:
         raise ValueError("name one or more section paths, e.g. quoc-te,quoc-te/nhip-song")
+    for part in parts:
+        address = urlsplit(part)  # (a ValueError for "http://[::1")
+        if address.scheme and (address.scheme not in ("http", "https") or not address.hostname) and (
+                not address.path.split("/")[0].isdigit()):  # ("news:80" is no scheme for a path; w3lib agrees)
+            raise ValueError(f"{part} is neither a path on the site nor an http(s) address")
 
 
 def shard(spidercls: type[Spider], value: str) -> None:
@@ -291,11 +299,19 @@ def state_uri(settings: BaseSettings, name: str) -> None:
 
 
 def written_file(settings: BaseSettings, name: str) -> None:
-    """A file the run writes as it ends (the rejects, the run report): its folder must be one the run can
-    create and write, so that a run does not read a whole site to lose its rejects or its report at the end."""
-    template = str(settings.get(name) or "").removeprefix("file://")
+    """A file the run writes as it ends (the rejects, the run report): a local path (or `file://`) whose only
+    parameter is `%(name)s`, in a folder the run can create and write, so that a run does not read a whole site to
+    lose its rejects or its report at the end (`%(time)s`, which outputs take, raised there: fuzzer)."""
+    given = str(settings.get(name) or "")
+    template = given.removeprefix("file://")
     if not template:
         return
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", template):  # (`s3://...` was written to ./s3:/...)
+        raise ValueError("a local file (a path or file://): the run writes it itself")
+    try:
+        template % {"name": "x"}
+    except (KeyError, ValueError, TypeError) as error:
+        raise ValueError(f"a path whose only parameter is %(name)s (the spider's name): {one_line(error)}") from None
     folder = made_folder(template)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(f"cannot write the folder {folder}")
@@ -341,7 +357,9 @@ def share(settings: BaseSettings, name: str) -> None:
 
 
 def positive_number(settings: BaseSettings, name: str) -> None:
-    if settings.getfloat(name) < 0:
+    """A number, 0 or more, and finite (`REPLAY_LATENCY=nan` held the run for ever, past its first SIGTERM:
+    fuzzer)."""
+    if not 0 <= settings.getfloat(name) < math.inf:
         raise ValueError("a number, 0 or more")
 
 
@@ -458,8 +476,9 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "CHECK_MAX_REJECT_SHARE": share,
     "CHECK_MAX_HTTP_ERROR_SHARE": share,
     "CHECK_MAX_EMPTY_SHARE": share,
-    "CHECK_MIN_RECORDS": positive_number,
-    "CHECK_MIN_FAILURES": positive_number,
+    "CHECK_MIN_RECORDS": whole_number,  # (the checks count with them: 2.5 failed them all after the crawl)
+    "CHECK_MIN_FAILURES": whole_number,
+    "REDIS_LEASE": seconds,
     "ALERT_ACTIONS": alert_actions,
     "GC_GEN0_THRESHOLD": collector_threshold,
     "COOKIES_MAX_HEADER": positive_number,

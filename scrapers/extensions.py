@@ -267,9 +267,12 @@ class CrawlSummary:
         crawler.signals.connect(extension.item_error, signal=signals.item_error)
         return extension
 
-    def spider_error(self, failure: Any, response: Response) -> None:
-        """An exception in a spider callback or spider middleware: the page's articles are lost."""
-        note_error(self.stats, "spider", f"{describe(failure.value)} ({response.url})")
+    def spider_error(self, failure: Any, response: Response | None) -> None:
+        """An exception in a spider callback or spider middleware: the page's articles are lost. One raised while
+        the start requests are made has no page (this handler raised then, and the error went uncounted: exit 0;
+        fuzzer)."""
+        where = response.url if response is not None else "making the start requests"
+        note_error(self.stats, "spider", f"{describe(failure.value)} ({where})")
 
     def item_error(self, item: Any, failure: Any) -> None:
         """An exception in an item pipeline (other than a drop): the article is lost."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -98,12 +98,27 @@ def index_samples(folder: Path) -> tuple[dict[str, SavedPage], Path | None]:
     pages = {}
     for expected in sorted(folder.glob("*.json")):
         page = saved_page_of(expected)
-        request = json.loads(expected.read_text(encoding="utf-8")).get("request", {})
-        if request.get("url") and page is not None:
-            fetched_at = datetime.fromisoformat(request["fetched_at"]) if request.get("fetched_at") else None
-            pages[canonicalize_url(request["url"])] = SavedPage(page, fetched_at)
+        try:
+            saved = json.loads(expected.read_text(encoding="utf-8"))
+        except RecursionError:
+            raise ValueError(f"{expected.name} is nested too deep to read") from None
+        request = saved.get("request") if isinstance(saved, dict) else None
+        if not isinstance(request, dict):
+            raise ValueError(f"{expected.name} has no request object (url, fetched_at)")
+        url, when = request.get("url"), request.get("fetched_at")
+        if not isinstance(url, str | None) or not isinstance(when, str | None):
+            raise ValueError(f"{expected.name}: the request's url and fetched_at are texts")
+        if url and page is not None:
+            # served as the HTTP Date, in UTC whatever offset the sample gives (one of +07:00 raised at every
+            # request for the page, and the article was lost with exit 0: fuzzer); one without an offset is UTC
+            fetched_at = _in_utc(datetime.fromisoformat(when)) if when else None
+            pages[canonicalize_url(url)] = SavedPage(page, fetched_at)
     robots = folder / "robots.txt"
     return pages, robots if robots.is_file() else None
+
+
+def _in_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def saved_page_of(expected: Path) -> Path | None:

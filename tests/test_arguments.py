@@ -85,6 +85,16 @@ BAD = [
                                          " following schemes (redis://, rediss://, unix://)"),
     (["-s", "GC_GEN0_THRESHOLD=4294967296"], "bad GC_GEN0_THRESHOLD=4294967296: 0 (Python's collector as it is)"
                                              " or a number of objects up to 2147483647"),
+    # passed, then lost with exit 0, or failed at the end of the crawl (fuzzer, 3rd round)
+    (["-a", "sections=quoc-te,javascript:x"],
+     "bad -a sections=quoc-te,javascript:x: javascript:x is neither a path on the site nor an http(s) address"),
+    (["-s", "REJECTS_URI=%(name)s-%(time)s.jsonl"], "bad REJECTS_URI=%(name)s-%(time)s.jsonl: a path whose only"
+                                                     " parameter is %(name)s (the spider's name): 'time'"),
+    (["-s", "RUN_REPORT_URI=s3://bucket/report.json"],
+     "bad RUN_REPORT_URI=s3://bucket/report.json: a local file (a path or file://): the run writes it itself"),
+    (["-s", "CHECK_MIN_RECORDS=2.5"], "bad CHECK_MIN_RECORDS=2.5: invalid literal for int() with base 10: '2.5'"),
+    (["-s", "REPLAY_LATENCY=nan"], "bad REPLAY_LATENCY=nan: a number, 0 or more"),
+    (["-s", "REDIS_LEASE=0"], "bad REDIS_LEASE=0: a number of seconds, more than 0"),
 ]
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
 
@@ -74,3 +77,21 @@ def test_a_live_page_dated_long_before_the_clock_is_fetched_now_and_a_saved_one_
     saved = middleware().answer(Request(
         "https://thoidai.com.vn/hai-nha-lanh-dao-nga-my-nhat-tri-hop-tac-giai-quyet-van-de-an-ninh-mang-142422.html"))
     assert spider.fetch_time(saved) == datetime(2024, 10, 24, 8, tzinfo=UTC)
+
+
+def test_a_sample_saved_with_another_offset_is_served_in_gmt(tmp_path: Path) -> None:
+    # "+07:00" raised at every request for the page, and the article was lost with exit 0 (fuzzer)
+    url = "https://thoidai.com.vn/hai-nha-lanh-dao-nga-my-nhat-tri-hop-tac-giai-quyet-van-de-an-ninh-mang-142422.html"
+    (tmp_path / "a.html").write_text("<html><body><h1>A</h1></body></html>", encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"request": {"url": url, "fetched_at": "2024-10-24T15:00:00+07:00"}}))
+    response = ReplayDownloads(*index_samples(tmp_path)).answer(Request(url))
+    assert response.headers[b"Date"] == b"Thu, 24 Oct 2024 08:00:00 GMT"
+
+
+@pytest.mark.parametrize("saved", ["[]", "null", '{"request": []}', '{"request": {"url": 5}}', "[" * 100_000])
+def test_a_sample_of_the_wrong_shape_is_a_value_error_naming_it(tmp_path: Path, saved: str) -> None:
+    # (an AttributeError or a RecursionError: a traceback where the REPLAY_DIR check says one line; fuzzer)
+    (tmp_path / "a.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "a.json").write_text(saved)
+    with pytest.raises(ValueError, match=r"^a\.json"):
+        index_samples(tmp_path)
