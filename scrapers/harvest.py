@@ -192,10 +192,13 @@ class HarvestState:
     @contextmanager
     def guard(self, doing: str) -> Iterator[None]:
         """Note a database error (a file damaged mid-run, a full disk) as a `state` error of the run instead of
-        letting it escape into the crawl; the run then fails and is not committed."""
+        letting it escape into the crawl; the run then fails and is not committed. So is content of the state
+        that is not what the state wrote (a run's outputs or report that is not JSON, of the wrong type): it passed
+        the state's open check, raised out of the run's opening, and every run exited 0, writing every article
+        again, the state never told (fuzzer)."""
         try:
             yield
-        except (sqlite3.Error, redis.RedisError) as error:
+        except (sqlite3.Error, redis.RedisError, ValueError, TypeError, KeyError, AttributeError) as error:
             logger.error("State %s failed %s: %s", self.store.location, doing, error)
             note_error(self.stats, "state", f"{self.store.location} failed {doing}: {describe(error)}")
 

@@ -56,7 +56,8 @@ def run_errors(stats: dict[str, Any]) -> dict[str, str]:
     if stored and "output" not in errors:
         errors["output"] = f"{_plural(stored, 'output file')} could not be stored (see the log)"
     written = int(stats.get("item_scraped_count", 0))
-    if written and not stored and not _total(stats, "feedexport/success_count/") and "output" not in errors:
+    if (written and not stored and not _total(stats, "feedexport/success_count/") and "output" not in errors
+            and "state" not in errors):  # (an output whose run the state could not follow is left out: its error)
         errors["no_output"] = (f"{_plural(written, 'article')} read and no output file received them"
                                " (give one with -o FILE or FEEDS)")
     return errors

@@ -212,6 +212,9 @@ def sqlite_path(uri: str) -> Path:
     parts = urlsplit(uri)
     if parts.scheme != "sqlite":
         raise ValueError(f"STATE_URI must be sqlite:///<path>, not {uri!r}")
+    rest = uri.split("://", 1)[1]
+    if rest.startswith("/"):  # the path whole: "#" and "?" are a file name's characters (read as a URL's fragment
+        return Path(rest[1:])  # and query, they cut the path, and `%(name)s` with it: every site shared a file)
     return Path(parts.path[1:] if parts.path.startswith("/") else parts.path)
 
 

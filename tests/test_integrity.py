@@ -336,3 +336,26 @@ def test_a_state_lost_during_the_run_puts_no_output_in_place(tmp_path: Path) -> 
     assert run.returncode == 2, stderr
     assert "error: state:" in stderr
     assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "out.jsonl.part").exists()
+
+
+def test_a_state_whose_content_is_damaged_fails_the_run_in_one_line(tmp_path: Path) -> None:
+    """A run of the state whose outputs are not the JSON the state wrote passes its open check: reading it raised
+    out of the run's opening, a traceback, and every run exited 0 writing every article again (fuzzer)."""
+    import sqlite3
+
+    from scrapers.statestore import SCHEMA
+
+    with sqlite3.connect(tmp_path / "thoidai.db") as state:
+        state.executescript(SCHEMA)
+        state.execute("INSERT INTO runs(spider, started_at, status, outputs)"
+                      " VALUES ('thoidai', '2024-10-24T08:00:00+00:00', 'running', 'not json')")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "thoidai", "-s", f"REPLAY_DIR={ROOT / 'samples' / 'thoidai'}",
+         "-s", f"STATE_URI=sqlite:///{tmp_path / 'thoidai.db'}", "-o", str(tmp_path / "out.jsonl"),
+         "-s", f"REJECTS_URI={tmp_path / 'rejects.jsonl'}", "-s", "LOG_LEVEL=ERROR"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"newsharvest: thoidai: error: state: 1 error, the first: {tmp_path / 'thoidai.db'} failed opening the run:"
+        " JSONDecodeError: Expecting value: line 1 column 1 (char 0)")
+    assert "Traceback" not in result.stderr and not (tmp_path / "out.jsonl").exists()

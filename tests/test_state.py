@@ -80,7 +80,10 @@ def test_parse_duration_refuses_what_it_cannot_read(text: str) -> None:
 @pytest.mark.parametrize(
     ("uri", "path"),
     [("sqlite:///state/thoidai.db", Path("state/thoidai.db")), ("sqlite:////var/lib/nh/x.db", Path("/var/lib/nh/x.db")),
-     ("state/x.db", Path("state/x.db"))],
+     ("state/x.db", Path("state/x.db")),
+     # "#" and "?" are a file name's: read as a fragment and a query, they cut the path, %(name)s and all (fuzzer)
+     ("sqlite:///state/site#1/%(name)s.db", Path("state/site#1/%(name)s.db")),
+     ("sqlite:////srv/a?fresh/%(name)s.db", Path("/srv/a?fresh/%(name)s.db"))],
 )
 def test_sqlite_path(uri: str, path: Path) -> None:
     assert sqlite_path(uri) == path
