@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,39 @@ COVERAGE_LEVELS = "harvest/coverage_levels"
 """Stats key, and the run report's `coverage_levels`: each field's share in the runs the coverage check compared a
 failed run with, carried from report to report while the runs fail (`scrapers.monitors.carried_levels`); null
 in the report of a run that did not fail it."""
+
+
+class LogFileErrors:
+    """A `LOG_FILE` that cannot be written during the run (its disk filled, it was removed with its folder): the
+    first failure is a `log` error of the run (exit status 2, one line: the log is cut short), the rest are let
+    be. Python's logging printed a traceback on stderr for every line it could not write (148 in one run), and
+    the run exited 0 with its log cut short, nothing saying so (operator review). The articles are delivered
+    and the state keeps the run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.failures = 0
+        crawler.signals.connect(self.watch, signal=signals.engine_started)
+        self.watch()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LogFileErrors:
+        if not crawler.settings.get("LOG_FILE"):
+            raise NotConfigured("LOG_FILE is not set")
+        return cls(crawler)
+
+    def watch(self) -> None:
+        """Take over the error handling of the log's file handlers (Scrapy installs them as the crawler is made)."""
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.FileHandler):
+                handler.handleError = self.failed  # type: ignore[method-assign]
+
+    def failed(self, record: logging.LogRecord) -> None:
+        self.failures += 1
+        if self.failures == 1:
+            error = sys.exc_info()[1]
+            said = describe(error) if error is not None else "an unknown error"
+            note_error(self.stats, "log", f"the log file could not be written (it is cut short): {said}")
 
 
 class RejectsFile:

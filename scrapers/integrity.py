@@ -49,7 +49,7 @@ def run_errors(stats: dict[str, Any]) -> dict[str, str]:
     """For each cause that failed the run, one line saying what happened (`{"output": "..."}`), in a fixed
     order; empty for a healthy run."""
     errors: dict[str, str] = {}
-    for cause in ("output", "report", "rejects", "state", "spider", "pipeline"):
+    for cause in ("output", "report", "rejects", "state", "spider", "pipeline", "log"):
         if count := int(stats.get(f"{ERRORS}{cause}", 0)):
             errors[cause] = f"{_plural(count, 'error')}, the first: {stats.get(f'{ERRORS}{cause}/first')}"
     stored = _total(stats, "feedexport/failed_count/")

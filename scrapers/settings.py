@@ -121,6 +121,7 @@ EXTENSIONS = {
     "scrapers.outputfiles.CheckedFeedExporter": 0,  # Scrapy's, refusing an output it could never write
     "scrapers.extensions.ReturnFreedMemory": 0,  # large blocks given back to the system when freed (glibc)
     "scrapers.extensions.SparseGarbageCollection": 10,  # start-up objects frozen, young objects collected less often
+    "scrapers.extensions.LogFileErrors": 20,  # a LOG_FILE that cannot be written: one error, not a traceback a line
     "scrapers.extensions.RejectsFile": 500,
     "scrapers.extensions.CrawlSummary": 510,
     "spidermon.contrib.scrapy.extensions.Spidermon": 520,

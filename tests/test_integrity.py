@@ -6,6 +6,7 @@ verdict's table."""
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import random
 import resource
@@ -359,3 +360,39 @@ def test_a_state_whose_content_is_damaged_fails_the_run_in_one_line(tmp_path: Pa
         f"newsharvest: thoidai: error: state: 1 error, the first: {tmp_path / 'thoidai.db'} failed opening the run:"
         " JSONDecodeError: Expecting value: line 1 column 1 (char 0)")
     assert "Traceback" not in result.stderr and not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_log_file_that_cannot_be_written_is_one_error_of_the_run(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The log's disk fills during the run: Python's logging printed a traceback on stderr for every line it could
+    not write (148 in one run) and the run exited 0, its log cut short (operator review). It is one `log` error
+    of the run now, and nothing on stderr until the run's verdict."""
+    import errno
+    import logging
+
+    from scrapy.utils.test import get_crawler
+
+    from scrapers.extensions import LogFileErrors
+    from scrapers.integrity import run_errors
+
+    class FullDisk(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    handler = logging.FileHandler(tmp_path / "crawl.log")
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        crawler = get_crawler(Spider, {"LOG_FILE": str(tmp_path / "crawl.log")})
+        assert crawler.stats is not None
+        crawler.stats.open_spider()
+        LogFileErrors.from_crawler(crawler)
+        handler.stream = FullDisk()
+        for n in range(20):
+            logging.getLogger("scrapers.test").error("line %d", n)
+    finally:
+        root.removeHandler(handler)
+    assert run_errors(crawler.stats.get_stats()) == {
+        "log": "1 error, the first: the log file could not be written (it is cut short): OSError: [Errno 28] No space"
+               " left on device"}
+    assert "Traceback" not in capsys.readouterr().err
