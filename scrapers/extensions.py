@@ -63,7 +63,7 @@ class LogFileErrors:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LogFileErrors:
         if not crawler.settings.get("LOG_FILE"):
-            raise NotConfigured("LOG_FILE is not set")
+            raise NotConfigured  # (no message: Scrapy would log it as a warning, for a log on stderr as by default)
         return cls(crawler)
 
     def watch(self) -> None:

@@ -92,7 +92,16 @@ from scrapers.extract import read_page
 from scrapers.extract.dates import http_date
 from scrapers.extract.discover import robots_sitemaps
 from scrapers.extract.links import SUFFIXES, within_domains, without_tracking, without_userinfo
-from scrapers.harvest import ARTICLE, FAILED_AS_BEFORE, NO_RECORD, NOT_RECORDED, SITEMAP_DEPTH, fetch_gave_up
+from scrapers.harvest import (
+    ARTICLE,
+    FAILED_AS_BEFORE,
+    NO_RECORD,
+    NOT_RECORDED,
+    SITEMAP_DEPTH,
+    START,
+    START_GONE,
+    fetch_gave_up,
+)
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
 
 logger = logging.getLogger(__name__)
@@ -780,8 +789,15 @@ class CountFetchOutcomes(EachOutput):
         elif cause is not None:
             self.stats.inc_value(f"{FAILED}{cause}")
             self.gave_up(request, cause)
+        if cause is not None and cause.startswith("http_4") and cause in GONE and request.meta.get(START):
+            gone = self.stats.get_value(START_GONE) or []
+            self.stats.set_value(START_GONE, [*gone, request.url])
         if isinstance(failure.value, PageTooLarge):
             logger.warning("Not reading %s: %s", request.url, failure.value)
+            return []
+        if isinstance(failure.value, HttpError) and cause is not None:
+            # one line, as every failure (Scrapy's own said it at INFO, "Ignoring response <404 ...>")
+            logger.warning("Fetch failed (%s): %s", cause, request.url)
             return []
         if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             logger.info("Not fetched (%s): %s", cause, request.url)
@@ -956,6 +972,9 @@ def counted_failures(stats: dict[str, Any]) -> dict[str, int]:
         failures["url_too_long"] = failures.get("url_too_long", 0) + too_long  # (and counted nowhere else)
     return dict(sorted(failures.items(), key=lambda entry: (-entry[1], entry[0])))
 
+
+GONE = frozenset({"http_404", "http_410"})
+"""Causes of a start page that is gone (the site moved or removed it), not down for a while."""
 
 URL_TOO_LONG = "urllength/request_ignored_count"
 """Scrapy's count of the requests whose URL is longer than `URLLENGTH_LIMIT`: a listed article that was never

@@ -30,7 +30,7 @@ from spidermon.contrib.scrapy.runners import SpiderMonitorResult
 from spidermon.core.actions import Action
 
 from scrapers.extensions import COVERAGE_LEVELS, COVERED_FIELDS
-from scrapers.harvest import FAILED_AS_BEFORE, REJECTED_AGAIN
+from scrapers.harvest import FAILED_AS_BEFORE, REJECTED_AGAIN, START_GONE
 from scrapers.middlewares import fetch_outcomes
 
 FAILED_CHECKS = "harvest/failed_checks"
@@ -147,6 +147,14 @@ class ArticlesMonitor(HarvestMonitor):
             found > 0 or fetched_listings == 0,
             msg=f"{self.site}: no article link on any of {fetched_listings} listing, feed and sitemap pages{why}",
         )
+
+    @monitors.name("Start pages are there")
+    def test_start_pages_are_there(self) -> None:
+        # A section front, feed or sitemap the run starts from that answers 404 or 410: the site moved it. Its
+        # articles went unlisted every hour with exit 0 while another listing still showed some (operator review).
+        gone = self.stats.get(START_GONE) or []
+        self.assertFalse(gone, msg=f"{self.site}: {len(gone)} start page{'s' * (len(gone) > 1)} gone (404 or 410):"
+                                   f" {', '.join(gone[:3])}{', ...' if len(gone) > 3 else ''}")
 
     @monitors.name("Article pages give records")
     def test_article_pages_give_records(self) -> None:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import redis
 from scrapy.commands import ScrapyCommand
@@ -189,12 +189,30 @@ class StateCommand(ScrapyCommand):
     requires_crawler_process = False
     default_settings = {"LOG_ENABLED": False}  # noqa: RUF012 (Scrapy's own attribute)
 
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        # a bad option in one line, exit status 1, as `crawl` says it (argparse: its usage, then exit status 2,
+        # the status of a run that failed; fuzzer)
+        parser.error = lambda message: self.usage_error(message)  # type: ignore[method-assign]
+
+    def usage_error(self, message: str) -> NoReturn:
+        print(f"newsharvest: {self.name()}: {message} (see scrapy {self.name()} -h)", file=sys.stderr)
+        sys.exit(UNREADABLE)
+
+    def process_options(self, args: list[str], opts: Any) -> None:
+        try:
+            super().process_options(args, opts)
+        except UsageError as error:
+            self.usage_error(str(error))
+
     def run(self, args: list[str], opts: Any) -> None:
         """`read`, with a state that cannot be read (a `STATE_URI` of no known kind, a Redis that does not
-        answer, a file that is no database) or a file that cannot be written said in one line on stderr, exit
-        status 1, instead of a traceback."""
+        answer, a file that is no database, content of the wrong type) or a file that cannot be written said in
+        one line on stderr, exit status 1, instead of a traceback."""
         try:
             self.read(args, opts)
+        except UsageError as error:
+            self.usage_error(str(error))
         except StateUnreadable as error:
             self.failed(f"cannot read the state {self.settings.get('STATE_URI') if self.settings else None}: {error}")
         except OSError as error:
@@ -211,6 +229,8 @@ class StateCommand(ScrapyCommand):
             yield
         except (ValueError, OSError, sqlite3.Error, redis.RedisError, StateDamaged) as error:
             raise StateUnreadable(" ".join(str(error).split())) from error
+        except (TypeError, KeyError, AttributeError) as error:  # a run's report or time of another type (fuzzer)
+            raise StateUnreadable(f"its content is damaged: {type(error).__name__}: {error}") from error
 
     def read(self, args: list[str], opts: Any) -> None:
         raise NotImplementedError

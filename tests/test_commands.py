@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
@@ -56,3 +57,16 @@ def test_check_of_an_unknown_spider_or_a_replay_dir_that_is_no_folder_says_why_i
         result = subprocess.run([sys.executable, "-m", "scrapy", "check", *args], cwd=ROOT, capture_output=True,
                                 text=True, timeout=300, check=False)
         assert (result.returncode, result.stderr) == (1, f"{line}\n")
+
+
+@pytest.mark.parametrize(("command", "line"), [
+    (["status", "--max-age", "nan"], "status: argument --max-age: give a number of hours, 0 or more, not nan"),
+    (["status"], "status: set STATE_URI, as the crawls do (-s STATE_URI=sqlite:///state/%(name)s.db)"),
+    (["report", "--days", "-1"], "report: argument --days: give a number of days, 0 or more, not -1"),
+    (["accept"], "accept: give one spider name (a news site: its domain, e.g. example.com)"),
+])
+def test_a_state_command_s_bad_usage_is_one_line_and_exit_1(command: list[str], line: str) -> None:
+    # Scrapy's usage block of four lines and more, and exit status 2, the status of a run that failed (fuzzer)
+    result = scrapy(*command)
+    name = command[0]
+    assert (result.returncode, result.stderr) == (1, f"newsharvest: {line} (see scrapy {name} -h)\n")

@@ -110,6 +110,8 @@ def test_second_run_fetches_only_listings_and_a_changed_article_comes_back_as_a_
     second = harvest.run()
     assert second.returncode == 0, second.log[-2000:]
     assert second.records == []
+    # the stats dump says how many reports the checks read, not the reports (48 of them: 2,750 lines of a log)
+    assert "'harvest/history': 1," in second.log and "'failed_checks'" not in second.log
     assert second.report["pages"]["articles"] == 0
     # robots.txt, home, 2 sections x 2 pages, the RSS feed, the sitemap index and its two sitemaps
     assert second.report["pages"]["fetched"] == 10
@@ -254,6 +256,18 @@ def test_http_error_surge_fails_the_run(tmp_path: Path) -> None:
     gone = harvest.run()
     assert gone.returncode == 2
     assert "12 of 21 fetches failed (http_404: 12)" in gone.log
+
+
+def test_a_start_page_that_is_gone_fails_the_run_though_another_lists_articles(tmp_path: Path) -> None:
+    # A section moved: its front answered 404 every hour, the other listings still showed articles, exit 0 with
+    # the 404 said only at INFO by Scrapy (operator review)
+    harvest = Harvest(tmp_path)
+    run = harvest.run(sections="quoc-te,khong-co-muc-nay")
+    assert run.returncode == 2
+    assert run.log.splitlines()[-1] == ("newsharvest: thoidai: check failed: thoidai.com.vn: 1 start page gone"
+                                        " (404 or 410): https://thoidai.com.vn/khong-co-muc-nay")
+    assert "WARNING: Fetch failed (http_404): https://thoidai.com.vn/khong-co-muc-nay" in run.log
+    assert run.records  # the other section's articles are delivered
 
 
 def test_coverage_drop_against_recent_runs_fails_the_run(tmp_path: Path) -> None:

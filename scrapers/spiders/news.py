@@ -30,6 +30,7 @@ from scrapers.extract.discover import article_links, feed_links, next_page, robo
 from scrapers.extract.links import absolute_url, registrable_domain
 from scrapers.extract.listed import Listed
 from scrapers.extract.parsed import document_base
+from scrapers.harvest import START
 from scrapers.middlewares import RobotsWithSitemaps, obeyed_robots
 from scrapers.sites import GENERIC
 from scrapers.spiders.base import HarvestSpider
@@ -68,7 +69,7 @@ class NewsSpider(HarvestSpider):
         self.max_pages = int(max_pages)
 
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(self.start_url, callback=self.parse_listing, meta={"page": 1})
+        yield Request(self.start_url, callback=self.parse_listing, meta={"page": 1, START: True})
         if "sitemaps" not in self.sources:
             return
         robots_url = absolute_url("/robots.txt", self.start_url) or self.start_url

@@ -26,7 +26,7 @@ from scrapy.http import Response, TextResponse
 
 from scrapers.extract.links import within_domains
 from scrapers.extract.listed import Listed
-from scrapers.harvest import NOT_RECORDED
+from scrapers.harvest import NOT_RECORDED, START
 from scrapers.items import Article
 from scrapers.pages import ArticlePage, SectionPage
 from scrapers.sites import profile_for_url, thoidai
@@ -79,15 +79,15 @@ class SiteSpider(HarvestSpider):
     async def start(self) -> AsyncIterator[Request]:
         if "sections" in self.sources:
             if not self.sections:
-                yield Request(self.profile.home_url, callback=self.parse_home)
+                yield Request(self.profile.home_url, callback=self.parse_home, meta={START: True})
             for path in self.sections:
-                yield Request(self.profile.section_url(path), callback=self.parse_section)
+                yield Request(self.profile.section_url(path), callback=self.parse_section, meta={START: True})
         if "feeds" in self.sources:
             for feed in self.profile.feeds:
-                yield self.feed_request(self.profile.url(feed))
+                yield _started(self.feed_request(self.profile.url(feed)))
         if "sitemaps" in self.sources:
             for sitemap in self.profile.sitemaps:
-                yield self.sitemap_request(self.profile.url(sitemap))
+                yield _started(self.sitemap_request(self.profile.url(sitemap)))
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request | Article]:
         """The callback of a URL given alone (`scrapy parse <url>`, `scrapy sample <url>`): see `callback_for`."""
@@ -169,3 +169,9 @@ def with_contract(callback: Callable[..., Any], contract: str) -> Callable[..., 
 class ThoidaiSpider(SiteSpider):
     name = "thoidai"
     profile = thoidai.PROFILE
+
+
+def _started(request: Request) -> Request:
+    """`request` marked as a page the run starts from (`scrapers.harvest.START`)."""
+    request.meta[START] = True
+    return request
