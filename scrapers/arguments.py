@@ -110,9 +110,17 @@ def check_start(spidercls: type[Spider], arguments: dict[str, Any], settings: Ba
             guard(f"-a {name}={value}", partial(ARGUMENTS[name], spidercls, str(value)))
     for name in given:
         check_setting_name(name)
-        guard(f"{name}={settings.get(name)!s}", partial(of_its_type, settings, name))
+        guard(f"{name}={shown_setting(settings, name)}", partial(of_its_type, settings, name))
     for name, check in SETTINGS.items():
-        guard(f"{name}={settings.get(name)!s}", partial(check, settings, name))
+        guard(f"{name}={shown_setting(settings, name)}", partial(check, settings, name))
+
+
+def shown_setting(settings: BaseSettings, name: str) -> str:
+    """The value of the setting `name` as given: a dict setting as JSON (not `<BaseSettings object at ...>`)."""
+    value = settings.get(name)
+    if isinstance(value, BaseSettings):
+        return json.dumps(value.copy_to_dict(), ensure_ascii=False, default=str)
+    return str(value)
 
 
 def guard(what: str, check: Callable[[], None]) -> None:
@@ -416,6 +424,21 @@ def dict_setting(settings: BaseSettings, name: str, default: dict[str, Any] | No
         raise ValueError(f"not a dict: give it as JSON, -s '{name}={example}'") from error
 
 
+def feeds(settings: BaseSettings, name: str) -> None:
+    """`FEEDS`: outputs by URI, each with a dict of options (`-s FEEDS=[1]` raised out of Scrapy's exporter: a
+    traceback, no line; fuzzer). A `uri_params` function that cannot be loaded is refused here too: Scrapy
+    dropped that output at the start, with a traceback, and the run went on without it."""
+    outputs = dict_setting(settings, name, {"out/%(name)s.jsonl": {"format": "jsonlines"}})
+    for uri, options in outputs.items():
+        if not isinstance(options, dict):
+            raise ValueError(f"the options of {uri} are not a dict: {options!r}")
+        if path := options.get("uri_params") or (settings.get("FEED_URI_PARAMS") if not options else None):
+            try:
+                load_object(path) if isinstance(path, str) else None
+            except (ImportError, AttributeError, NameError, ValueError) as error:
+                raise ValueError(f"the uri_params of {uri}, {path}, cannot be loaded: {one_line(error)}") from None
+
+
 def coverage_floors(settings: BaseSettings, name: str) -> None:
     from scrapers import settings as project_settings
     from scrapers.extensions import COVERED_FIELDS
@@ -467,6 +490,7 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "STATE_URI": state_uri,
     "REDIS_URL": redis_url,
     "REJECTS_URI": rejects_file,
+    "FEEDS": feeds,
     "RUN_REPORT_URI": written_file,
     "REPLAY_DIR": replay_dir,
     "REPLAY_LATENCY": positive_number,

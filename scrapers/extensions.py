@@ -383,6 +383,7 @@ class CrawlSummary:
                 "asked_again": stats.get(UNFINISHED, 0) if incremental else None,
                 "rejected_again": stats.get(REJECTED_AGAIN, 0) if incremental else None,
                 "over_run_bound": stats.get("articles/over_run_bound", 0),
+                "left_at_shutdown": stats.get("listing/left_at_shutdown", 0),
                 "extracted": self.extracted,
                 "written": written,
                 "new": stats.get("harvest/new", 0) if incremental else None,

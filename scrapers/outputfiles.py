@@ -30,6 +30,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 from typing import IO, Any, NoReturn, Self
 from urllib.parse import urlsplit
@@ -129,7 +130,11 @@ class CheckedFeedExporter(FeedExporter):
             codecs.lookup(options.get("encoding") or "utf-8")
         except LookupError:
             raise BadOutput(f"output {uri}: unknown encoding {options.get('encoding')!r}") from None
-        if urlsplit(uri).scheme not in ("", "file"):
+        scheme = urlsplit(uri).scheme
+        if scheme == "gs" and not _installed("google.cloud.storage"):
+            # (Scrapy's storage imports its library only when it stores: the whole crawl ran first; fuzzer)
+            raise BadOutput(f"output {uri}: gs:// needs google-cloud-storage (pip install google-cloud-storage)")
+        if scheme not in ("", "file"):
             return  # another storage (S3, FTP, stdout) says what it cannot do itself
         try:
             folder = made_folder(FileFeedStorage(uri).path)
@@ -321,3 +326,10 @@ def ends_lines(file: IO[bytes]) -> bool:
         return True
     file.seek(size - 1)
     return file.read(1) == b"\n"
+
+
+def _installed(module: str) -> bool:
+    try:
+        return find_spec(module) is not None
+    except ModuleNotFoundError:  # (a parent package missing)
+        return False

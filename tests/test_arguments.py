@@ -95,7 +95,23 @@ BAD = [
     (["-s", "CHECK_MIN_RECORDS=2.5"], "bad CHECK_MIN_RECORDS=2.5: invalid literal for int() with base 10: '2.5'"),
     (["-s", "REPLAY_LATENCY=nan"], "bad REPLAY_LATENCY=nan: a number, 0 or more"),
     (["-s", "REDIS_LEASE=0"], "bad REDIS_LEASE=0: a number of seconds, more than 0"),
+    (["-s", "FEEDS=[1]"], "a -s setting Scrapy cannot take: cannot unpack non-iterable int object"),
 ]
+
+
+def test_an_output_whose_options_cannot_serve_is_refused_before_the_crawl() -> None:
+    # Scrapy dropped an output whose uri_params it could not load (a traceback, the run went on without it), and
+    # took options of another type as its own error (fuzzer)
+    from scrapy.settings import Settings
+
+    from scrapers.arguments import feeds
+
+    with pytest.raises(ValueError, match=r"^the uri_params of x\.jsonl, no\.such\.func, cannot be loaded: No module"):
+        feeds(Settings({"FEEDS": {"x.jsonl": {"format": "jsonlines", "uri_params": "no.such.func"}}}), "FEEDS")
+    with pytest.raises(ValueError, match=r"^the options of x\.jsonl are not a dict: 3$"):
+        feeds(Settings({"FEEDS": {"x.jsonl": 3}}), "FEEDS")
+    feeds(Settings({"FEEDS": {"x.jsonl": {"format": "jsonlines", "uri_params": "scrapy.utils.misc.load_object"}}}),
+          "FEEDS")
 
 
 @pytest.mark.parametrize(("options", "line"), BAD, ids=[" ".join(options) for options, _ in BAD])

@@ -26,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.statscollectors import StatsCollector
 
-from scrapers.arguments import check_options, not_started, say
+from scrapers.arguments import check_options, not_started, one_line, say
 from scrapers.harvest import run_name
 from scrapers.integrity import START_ERROR, run_errors
 from scrapers.monitors import FAILED_CHECKS
@@ -42,6 +42,9 @@ class Command(ScrapyCrawl):
             super().process_options(args, opts)
         except UsageError as error:  # -a or -s without "=", an unknown -o format: one line too
             say(args[0] if args else "crawl", str(error))
+            sys.exit(1)
+        except (TypeError, ValueError) as error:  # a -s value Scrapy's settings refuse (`FEEDS=[1]`: fuzzer)
+            say(args[0] if args else "crawl", f"a -s setting Scrapy cannot take: {one_line(error)}")
             sys.exit(1)
         assert self.settings is not None
         check_options(args, opts, self.settings)  # a bad argument or setting: one line, exit 1, no request
