@@ -179,16 +179,17 @@ class RejectsFile:
         self.stats.inc_value("rejects/count")
         self.stats.inc_value(f"rejects/{exception.reason}")
         url = ItemAdapter(item).get("url")
-        key = self.reject_key(url, exception.reason, item)
-        if key in self.written:
-            self.stats.inc_value("rejects_file/already_written")
-            return
-        self.written.add(key)
-        record = {"reason": exception.reason, "url": url, "rejected_at": self.clock().isoformat(),
-                  "run_id": self.stats.get_value("harvest/run_id"), "item": item}
         try:
+            key = self.reject_key(url, exception.reason, item)
+            if key in self.written:
+                self.stats.inc_value("rejects_file/already_written")
+                return
+            self.written.add(key)
+            record = {"reason": exception.reason, "url": url, "rejected_at": self.clock().isoformat(),
+                      "run_id": self.stats.get_value("harvest/run_id"), "item": item}
             self.open().write(self.encoder.encode(record) + "\n")
-        except OSError as error:
+        except (OSError, ValueError, TypeError) as error:  # (a record JSON or the file's encoding cannot hold too:
+            # raised out of this signal handler, the reject was lost without a word; loss audit)
             note_error(self.stats, "rejects", f"{self.part} not written: {describe(error)}")
 
     def open(self) -> IO[str]:

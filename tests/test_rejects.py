@@ -105,3 +105,19 @@ def test_without_a_state_a_killed_side_runs_rejects_part_is_dropped_and_a_runnin
         RejectsFile(str(tmp_path / "%(name)s-rejects.jsonl"), crawler.stats).spider_opened(
             crawler.spidercls("thoidai"))
         assert not killed.exists() and running.exists() and other.exists()
+
+
+def test_a_reject_the_file_cannot_hold_is_an_error_of_the_run(tmp_path: Path) -> None:
+    """A record JSON cannot encode: the write raised out of the signal handler and the reject was lost without a
+    word (loss audit); it is a `rejects` error of the run."""
+    from pipelines import Rejected
+    from scrapers.integrity import run_errors
+
+    crawler = project_crawler("thoidai")
+    assert crawler.stats is not None and crawler.spidercls is not None
+    spider = crawler.spidercls("thoidai")
+    extension = RejectsFile(str(tmp_path / "%(name)s-rejects.jsonl"), crawler.stats)
+    extension.spider_opened(spider)
+    item = {"url": "https://thoidai.com.vn/a-1.html", "title": object()}
+    extension.item_dropped(item, None, Rejected("title: not a string", item), spider)
+    assert list(run_errors(crawler.stats.get_stats())) == ["rejects"]
