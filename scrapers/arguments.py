@@ -327,6 +327,14 @@ def written_file(settings: BaseSettings, name: str) -> None:
         raise ValueError(f"{template} is a folder")
 
 
+def lease(settings: BaseSettings, name: str) -> None:
+    """`REDIS_LEASE`: seconds, 1 or more (a lease is renewed every third of it, in milliseconds: 0.0004 was 0 ms,
+    which Redis refused after a traceback; review)."""
+    value = settings.getfloat(name)
+    if not 1 <= value < math.inf:
+        raise ValueError("a number of seconds, 1 or more")
+
+
 def rejects_file(settings: BaseSettings, name: str) -> None:
     """`written_file`, and given: without it the run's rejected articles would be in no file and counted nowhere,
     with exit 0 (loss review)."""
@@ -432,7 +440,7 @@ def feeds(settings: BaseSettings, name: str) -> None:
     for uri, options in outputs.items():
         if not isinstance(options, dict):
             raise ValueError(f"the options of {uri} are not a dict: {options!r}")
-        if path := options.get("uri_params") or (settings.get("FEED_URI_PARAMS") if not options else None):
+        if path := options.get("uri_params") or settings.get("FEED_URI_PARAMS"):
             try:
                 load_object(path) if isinstance(path, str) else None
             except (ImportError, AttributeError, NameError, ValueError) as error:
@@ -502,7 +510,7 @@ SETTINGS: dict[str, Callable[[BaseSettings, str], None]] = {
     "CHECK_MAX_EMPTY_SHARE": share,
     "CHECK_MIN_RECORDS": whole_number,  # (the checks count with them: 2.5 failed them all after the crawl)
     "CHECK_MIN_FAILURES": whole_number,
-    "REDIS_LEASE": seconds,
+    "REDIS_LEASE": lease,
     "ALERT_ACTIONS": alert_actions,
     "GC_GEN0_THRESHOLD": collector_threshold,
     "COOKIES_MAX_HEADER": positive_number,

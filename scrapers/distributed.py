@@ -163,12 +163,21 @@ class RedisFrontier:
 # seconds the arguments are kept. Joins the run going on, or starts the next one once no worker of the last one still
 # holds what it took: {'joined', round}, {'closing', workers} while some of them, alive (their lease runs), have not
 # put their output in place and committed it, or {'differs', the run's arguments} for a worker whose arguments are
-# not the run's (it does not join).
+# not the run's while a worker of the run lives (it does not join); a run none of whose workers lives (killed) takes
+# the arguments of the worker that joins it, which then fetches what is left of it.
 JOIN = """
 local round = redis.call('GET', KEYS[4])
 if round then
-  local given = redis.call('GET', ARGV[3] .. 'arguments:' .. round)
-  if given and given ~= ARGV[4] then return {'differs', given} end
+  local key = ARGV[3] .. 'arguments:' .. round
+  local given = redis.call('GET', key)
+  if given and given ~= ARGV[4] then
+    local holders = redis.call('HKEYS', KEYS[1])
+    for _, worker in ipairs(redis.call('HKEYS', KEYS[7])) do table.insert(holders, worker) end
+    for _, worker in ipairs(holders) do
+      if redis.call('EXISTS', ARGV[3] .. 'lease:' .. worker) == 1 then return {'differs', given} end
+    end
+  end
+  redis.call('SET', key, ARGV[4], 'EX', ARGV[5])
 else
   local holders = redis.call('SMEMBERS', KEYS[3])
   for _, worker in ipairs(redis.call('HKEYS', KEYS[7])) do table.insert(holders, worker) end

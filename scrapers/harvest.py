@@ -54,7 +54,10 @@ START = "start_page"
 """Request meta key marking a page the run starts from as told (a profile's home page, feeds and sitemaps, a
 section given with `-a sections`, the `news` spider's `url`): one that is gone fails the run's checks."""
 START_GONE = "listing/start_gone"
-"""Stats key: the start pages that answered 404 or 410, as a list of their URLs."""
+"""Stats key: the start pages that answered 404 or 410, as a list of their URLs (the worker's that fetched them,
+in a distributed run)."""
+START_GONE_COUNT = "listing/start_gone_count"
+"""Stats key: how many start pages answered 404 or 410; a count, so that a distributed run's totals hold it."""
 
 ARTICLE = "article"
 """Request meta key marking an article request; its value is the modification time the listing, feed or

@@ -100,6 +100,7 @@ from scrapers.harvest import (
     SITEMAP_DEPTH,
     START,
     START_GONE,
+    START_GONE_COUNT,
     fetch_gave_up,
 )
 from scrapers.shutdown import InFlight, StoppedAtShutdown, stop_downloads
@@ -792,6 +793,7 @@ class CountFetchOutcomes(EachOutput):
         if cause is not None and cause.startswith("http_4") and cause in GONE and request.meta.get(START):
             gone = self.stats.get_value(START_GONE) or []
             self.stats.set_value(START_GONE, [*gone, request.url])
+            self.stats.inc_value(START_GONE_COUNT)
         if isinstance(failure.value, PageTooLarge):
             logger.warning("Not reading %s: %s", request.url, failure.value)
             return []

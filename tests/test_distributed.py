@@ -633,6 +633,28 @@ def test_a_worker_with_other_arguments_does_not_join_the_run(redis_url: str) -> 
         later.engine_stopped()
 
 
+def test_a_run_none_of_whose_workers_lives_takes_the_arguments_of_the_next(redis_url: str) -> None:
+    """Its only worker killed (its lease gone), a run refused a worker with other arguments for a day: the cron
+    line changed after a crash failed every hour (review). The next worker joins it with its own."""
+    def spider(**arguments: str) -> Spider:
+        made = Spider("frontier-dead")
+        made.arguments = arguments  # type: ignore[attr-defined]
+        return made
+
+    killed, _ = frontier_worker(redis_url, spider(sections="politik/"))
+    killed.stopped.set()  # it renews its lease no more...
+    killed.renewer.join()
+    killed.server.delete(killed.key(f"lease:{killed.worker}"))  # ...which has run out
+    later, _ = frontier_worker(redis_url, spider(sections="sport/"))
+    try:
+        assert later.round == killed.round
+        with pytest.raises(OtherArguments, match="started with -a sections=sport/"):  # now the run's, while it lives
+            frontier_worker(redis_url, spider(sections="politik/"))
+    finally:
+        later.leave({})  # (not the last: the killed one stays a member until an idle worker takes it out)
+        later.engine_stopped()
+
+
 def holds(client: redis.Redis, pid: int) -> bool:
     """Whether a worker of process `pid` still holds what it took in the run (`workers`, or `sealed` while it puts
     its output in place)."""
