@@ -493,7 +493,7 @@ def test_one_canonical_url_and_title_on_every_page_costs_a_bounded_comparison_ea
     compared = [0]
     resemblance = dedupe.resemblance
 
-    def counting(one: frozenset[int], other: frozenset[int]) -> float:
+    def counting(one: bytes, other: bytes) -> float:
         compared[0] += 1
         return resemblance(one, other)
 
