@@ -54,8 +54,11 @@ class DropDuplicateArticles:
             # own. Sketched only when it named another, such a page was a duplicate of the other's record
             # whatever its story, in either order (loss review).
             words = sketch(str(adapter.get("body") or ""))
+            copy = key != str(adapter.get("url"))  # a page naming another address as canonical: a copy of it, or
+            # a piece of it (a teaser of its first paragraphs, which is not half the story's word pairs)
             if body in hashes or body in self.untitled.get(key, ()) or any(
-                    resemblance(words, other) >= SAME_STORY for other in sketches):
+                    resemblance(words, other) >= SAME_STORY or (copy and contained(words, other))
+                    for other in sketches):
                 raise Duplicate(f"duplicate of {key}")
         elif body in bodies:
             raise Duplicate(f"duplicate of {key}")
@@ -116,6 +119,28 @@ def resemblance(one: bytes, other: bytes) -> float:
     if not union:
         return 1.0
     return sum(1 for value in union if value in first and value in second) / len(union)
+
+
+CONTAINED_SAMPLES = 2
+"""Values of a sketch that must fall within another's range for `contained` to say anything."""
+CONTAINED_SHARE = 0.9
+"""Share of those values the other sketch must hold: a piece of a story holds them all, another story none (a
+hash shared by chance is one in 2**64), a story sharing a preamble with it its preamble's share."""
+
+
+def contained(part: bytes, whole: bytes) -> bool:
+    """Whether the word pairs of the body sketched as `part` are among those of the body sketched as `whole`, as
+    their sketches tell: a sketch holds every pair of its body whose hash is at most its largest, so the values
+    of `part` up to that largest are each in `whole` when `part` is a piece of it. (Sketching every record, a
+    teaser of a story's first paragraphs naming the story as canonical was written as a second record: the
+    whole story has ten times its pairs, and their resemblance is a tenth; review.)"""
+    piece = struct.unpack(f"<{len(part) // 8}Q", part)
+    values = frozenset(struct.unpack(f"<{len(whole) // 8}Q", whole))
+    if not values:
+        return False
+    inside = [value for value in piece if value <= max(values)]
+    held = sum(value in values for value in inside)
+    return len(inside) >= CONTAINED_SAMPLES and held >= CONTAINED_SHARE * len(inside)
 
 
 def page_path(url: str) -> str:

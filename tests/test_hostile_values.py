@@ -180,6 +180,26 @@ def test_a_page_naming_an_articles_address_as_canonical_is_a_duplicate_only_of_t
         dedupe.process_item(amp)
 
 
+def test_a_teaser_of_an_article_naming_it_as_canonical_is_its_duplicate_and_its_next_page_is_not() -> None:
+    """Every record sketched, a page of a story's first paragraphs naming the story as canonical was written as a
+    second record (its word pairs a tenth of the story's: review); the story's next page, naming it too, holds
+    text of its own and is written."""
+    article = "https://news.example.com/politics/budget.html"
+
+    def paragraph(number: int) -> str:
+        return " ".join(f"the {number}y{word} of a" for word in range(30))
+
+    story = "\n\n".join(paragraph(number) for number in range(20))
+    dedupe = DropDuplicateArticles()
+    dedupe.process_item({"url": article, "canonical_url": article, "title": "Budget passes", "body": story})
+    with pytest.raises(Duplicate):
+        dedupe.process_item({"url": f"{article}?teaser", "canonical_url": article, "title": "Budget passes",
+                             "body": "\n\n".join(paragraph(number) for number in range(2))})
+    next_page = {"url": f"{article}?page=2", "canonical_url": article, "title": "Budget passes",
+                 "body": "\n\n".join(paragraph(number) for number in range(100, 110))}
+    assert dedupe.process_item(next_page) is next_page
+
+
 def test_a_rejected_record_makes_no_duplicate_of_a_good_one() -> None:
     """A page of a story with no body is rejected; another page of that story, whole, naming the first as its
     canonical address, is written: through the project's pipelines in crawl order, the duplicate check came
