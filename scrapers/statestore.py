@@ -82,6 +82,10 @@ class StateLocked(Exception):
     """Another run holds the state."""
 
 
+class LockNotMade(StateLocked):
+    """The state's lock file cannot be created (its folder takes no new file): no run can hold the state."""
+
+
 class StateDamaged(Exception):
     """The state file fails SQLite's integrity check, or is not a database at all; the message says how to
     recover (move the file aside: the next run rebuilds it)."""
@@ -240,13 +244,19 @@ class StateStore:
     @classmethod
     def acquire(cls, path: Path, *, lock_timeout: float = 0) -> StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a lock file that cannot be made waited out the timeout and was said as a lock another run holds
+            Path(f"{path}.lock").touch()
+        except OSError as error:
+            raise LockNotMade(f"cannot create the state's lock file {path}.lock: {error}") from error
         lock = FileLock(f"{path}.lock", timeout=lock_timeout)
         try:
             lock.acquire()
-        except Timeout as error:
+        except Timeout as error:  # (a TimeoutError, an OSError: first)
             raise StateLocked(
                 f"another run holds the state {path} (lock file {path}.lock); waited {lock_timeout:g}s"
             ) from error
+        except OSError as error:  # (a folder of its name, say)
+            raise LockNotMade(f"cannot use the state's lock file {path}.lock: {error}") from error
         try:
             db = _connect(path)
         except BaseException:

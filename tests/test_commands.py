@@ -70,3 +70,9 @@ def test_a_state_command_s_bad_usage_is_one_line_and_exit_1(command: list[str], 
     result = scrapy(*command)
     name = command[0]
     assert (result.returncode, result.stderr) == (1, f"newsharvest: {line} (see scrapy {name} -h)\n")
+
+
+def test_crawl_without_a_spider_is_one_line_and_exit_1() -> None:
+    result = scrapy("crawl")
+    assert (result.returncode, result.stderr) == (
+        1, "newsharvest: crawl: give one spider name: scrapy crawl <spider> (scrapy list names them)\n")

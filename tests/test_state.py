@@ -515,3 +515,14 @@ def test_the_redis_state_waits_out_a_short_outage(tmp_path: Path) -> None:
         for process in restarted:
             process.terminate()
             process.wait(10)
+
+
+def test_a_lock_file_that_cannot_be_made_is_said_so(tmp_path: Path) -> None:
+    # It waited out the lock's timeout and was said as "another run holds the state" (fuzzer)
+    from scrapers.statestore import LockNotMade, StateStore
+
+    with pytest.raises(LockNotMade, match=r"^cannot create the state's lock file /proc/newsharvest-test\.db\.lock: "):
+        StateStore.acquire(Path("/proc/newsharvest-test.db"), lock_timeout=30)  # (/proc takes no new file)
+    (tmp_path / "thoidai.db.lock").mkdir()
+    with pytest.raises(LockNotMade, match=r"^cannot use the state's lock file .*thoidai\.db\.lock: "):
+        StateStore.acquire(tmp_path / "thoidai.db", lock_timeout=30)

@@ -38,6 +38,9 @@ RUN_FAILED = 2
 
 class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:  # one line and exit 1, as a bad option (Scrapy's usage block and exit 2: fuzzer)
+            say("crawl", "give one spider name: scrapy crawl <spider> (scrapy list names them)")
+            sys.exit(1)
         try:
             super().process_options(args, opts)
         except UsageError as error:  # -a or -s without "=", an unknown -o format: one line too
