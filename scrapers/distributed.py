@@ -168,8 +168,7 @@ class RedisFrontier:
 JOIN = """
 local round = redis.call('GET', KEYS[4])
 if round then
-  local key = ARGV[3] .. 'arguments:' .. round
-  local given = redis.call('GET', key)
+  local given = redis.call('GET', ARGV[3] .. 'arguments:' .. round)
   if given and given ~= ARGV[4] then
     local holders = redis.call('HKEYS', KEYS[1])
     for _, worker in ipairs(redis.call('HKEYS', KEYS[7])) do table.insert(holders, worker) end
@@ -177,7 +176,6 @@ if round then
       if redis.call('EXISTS', ARGV[3] .. 'lease:' .. worker) == 1 then return {'differs', given} end
     end
   end
-  redis.call('SET', key, ARGV[4], 'EX', ARGV[5])
 else
   local holders = redis.call('SMEMBERS', KEYS[3])
   for _, worker in ipairs(redis.call('HKEYS', KEYS[7])) do table.insert(holders, worker) end
@@ -190,8 +188,8 @@ else
   redis.call('SET', KEYS[4], round)
   local now = redis.call('TIME')
   redis.call('HSETNX', KEYS[6] .. round, 'started_at', now[1] .. '.' .. string.format('%06d', tonumber(now[2])))
-  redis.call('SET', ARGV[3] .. 'arguments:' .. round, ARGV[4], 'EX', ARGV[5])
 end
+redis.call('SET', ARGV[3] .. 'arguments:' .. round, ARGV[4], 'EX', ARGV[5])
 redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 redis.call('HSET', KEYS[1], ARGV[1], 'active')
 redis.call('SADD', KEYS[3], ARGV[1])

@@ -790,7 +790,7 @@ class CountFetchOutcomes(EachOutput):
         elif cause is not None:
             self.stats.inc_value(f"{FAILED}{cause}")
             self.gave_up(request, cause)
-        if cause is not None and cause.startswith("http_4") and cause in GONE and request.meta.get(START):
+        if cause in GONE and request.meta.get(START):
             gone = self.stats.get_value(START_GONE) or []
             self.stats.set_value(START_GONE, [*gone, request.url])
             self.stats.inc_value(START_GONE_COUNT)

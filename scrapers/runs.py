@@ -193,7 +193,7 @@ class StateCommand(ScrapyCommand):
         super().add_options(parser)
         # a bad option in one line, exit status 1, as `crawl` says it (argparse: its usage, then exit status 2,
         # the status of a run that failed; fuzzer)
-        parser.error = lambda message: self.usage_error(message)  # type: ignore[method-assign]
+        parser.error = self.usage_error  # type: ignore[method-assign]
 
     def usage_error(self, message: str) -> NoReturn:
         print(f"newsharvest: {self.name()}: {message} (see scrapy {self.name()} -h)", file=sys.stderr)

@@ -629,10 +629,10 @@ def _teaser_insert(el: Any, url: str, labels: dict[Any, tuple[str, str]]) -> boo
     a list is link-dominated with headlines for link texts. Found by the related-box error analysis: 20 of the 53
     related links the hand-labelled pages of tests/data/boxes missed were such inserts."""
     anchors = list(islice(el.iter("a"), MAX_INSERT_LINKS + 1))
-    if not anchors or len(anchors) > MAX_INSERT_LINKS or any(inner in labels for inner in el.iter()):
-        return False
-    if any(_NOT_INSERT_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}".lower())
-           for inner in el.iter() if isinstance(inner.tag, str)):
+    if not anchors or len(anchors) > MAX_INSERT_LINKS or any(
+            inner in labels or (isinstance(inner.tag, str)
+                                and _NOT_INSERT_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}".lower()))
+            for inner in el.iter()):
         return False
     here = absolute_url(url, url)
     site = registrable_domain(url)
@@ -939,9 +939,9 @@ class Taken:
 
 def _links_of(boxes: list[Box], url: str, kind: str, cards: Cards, *,
               first_only: bool = False) -> list[tuple[str, str]]:
-    """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has any (a
-    page's ranked list is the first one: a second is another ranking, site-wide or of another tab), or at least
-    `MIN_LIST` when a later one has.
+    """The links of the boxes of `kind` in page order; with `first_only`, of the first box that has `MIN_LIST` or
+    more (a page's ranked list is the first one: a second is another ranking, site-wide or of another tab), none
+    when no box has.
 
     A box inside a whole box read before it (`Box.whole`) adds no link when each link of that box without a
     text of its own was read as a story: the inner box's links are among the outer's, and a link with a text
@@ -977,12 +977,10 @@ def _links_of(boxes: list[Box], url: str, kind: str, cards: Cards, *,
             node = node.getparent()
         return False
 
-    alone: dict[str, str] = {}  # with `first_only`, the first box's one link, if no later box lists more
     for box in sorted(chosen, key=order) if len(chosen) > 1 else chosen:
         if first_only and links:
             if len(links) >= MIN_LIST:
                 break
-            alone = alone or dict(links)
             links.clear()
         if first_only:
             box = _first_list(box)
@@ -1003,7 +1001,7 @@ def _links_of(boxes: list[Box], url: str, kind: str, cards: Cards, *,
             read.add(box.element)
     if first_only and len(links) < MIN_LIST:
         return []  # a ranked "list" of one link is none (a "Trends:" box of one topic)
-    return list((links if len(links) >= MIN_LIST or not alone else alone).items())
+    return list(links.items())
 
 
 WATCHED = re.compile(alternation(all_words(WATCHED_LABELS)), re.IGNORECASE)
