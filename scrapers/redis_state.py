@@ -5,7 +5,7 @@ is the run's: the spider's, the site for the `news` spider), so many sites share
 
 - `articles`: hash, URL -> the article as JSON (status, first seen, last fetched, content hash, dates, version);
 - `run:<id>`: hash, one worker's run (spider, host, status, outputs, holder, and its report once committed);
-  `runs`: the ids still running; `run:next`: the last id given;
+  `runs`: the ids still running; `run:next`: the last id given; `run:oldest`: the lowest id kept (`RUNS_KEPT`);
 - `staged:<id>`: hash, URL -> what run `<id>` learnt, moved into `articles` by `commit_run` in one script;
 - `reports:<spider>`: list of the latest run reports, newest first (the checks' history);
 - `lock` (one run at a time) or `holders` (the workers of one distributed run together): leases that a
@@ -34,6 +34,7 @@ from redis.retry import Retry
 
 from scrapers.statestore import (
     PART_SUFFIX,
+    RUNS_KEPT,
     UNFINISHED,
     Known,
     RunEntry,
@@ -136,6 +137,9 @@ at most: the run's last worker to leave the state lets it go."""
 
 HISTORY = 100
 """Run reports kept per spider."""
+
+DROP_BATCH = 1000
+"""Run entries dropped by one command (a state that kept every run drops thousands once)."""
 
 # Mark run KEYS[1]'s report accepted (ARGV[1], the new JSON) in the run and in the history KEYS[2], where
 # it is the entry equal to its old report; one script, so a crawl committing meanwhile changes nothing.
@@ -296,7 +300,20 @@ class RedisStateStore:
             })
             pipe.sadd(self.key("runs"), run_id)
             pipe.execute()
+        self._drop_runs_before(run_id - RUNS_KEPT + 1)
         return run_id
+
+    def _drop_runs_before(self, kept: int) -> None:
+        """Drop the entries of the finished runs whose id is below `kept` (`RUNS_KEPT`); `run:oldest` is the
+        lowest id that may still have one (a run still open, settled later, keeps its own)."""
+        oldest = int(self.client.get(self.key("run", "oldest")) or 1)
+        if kept <= oldest:
+            return
+        running = {int(member) for member in self.client.smembers(self.key("runs"))}
+        dropped = [run_id for run_id in range(oldest, kept) if run_id not in running]
+        for start in range(0, len(dropped), DROP_BATCH):
+            self.client.delete(*(self.key("run", run_id) for run_id in dropped[start:start + DROP_BATCH]))
+        self.client.set(self.key("run", "oldest"), min((run_id for run_id in running if run_id < kept), default=kept))
 
     def add_output(self, run_id: int, path: Path) -> None:
         outputs = self.outputs(run_id)
@@ -372,15 +389,16 @@ class RedisStateStore:
     def runs(self) -> list[RunEntry]:
         """Every run of the state, oldest first (of a distributed run, each worker's: the last one's has the
         report of the whole run)."""
+        first = int(self.client.get(self.key("run", "oldest")) or 1)
         last = int(self.client.get(self.key("run", "next")) or 0)
         with self.client.pipeline() as pipe:
-            for run_id in range(1, last + 1):
+            for run_id in range(first, last + 1):
                 pipe.hgetall(self.key("run", run_id))
             rows = pipe.execute()
         return [RunEntry(id=run_id, spider=row.get("spider", ""), started_at=datetime.fromisoformat(row["started_at"]),
                          finished_at=_moment(row.get("finished_at")), status=row.get("status", ""),
                          report=json.loads(row["report"]) if row.get("report") else {})
-                for run_id, row in enumerate(rows, start=1) if row]
+                for run_id, row in enumerate(rows, start=first) if row]
 
     def accept_latest(self, spider: str) -> tuple[int, dict[str, Any]] | None:
         """As `StateStore.accept_latest`: the run's report and its entry in the history marked accepted."""

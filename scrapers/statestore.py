@@ -77,6 +77,12 @@ same names passed SQLite's check, ran the whole crawl, and failed only at its co
 PART_SUFFIX = ".part"
 """Suffix of an output file while its run writes it."""
 
+RUNS_KEPT = 2000
+"""Runs whose entry (times, status, report) the state keeps, per spider in SQLite and per site on Redis: the
+latest ones, 12 weeks of hourly runs. The checks read the last `HISTORY_READ` (48) of them, `scrapy status`
+and `scrapy report` the rest. Kept without a bound, an hourly harvest's state grew by its report (2 KB) every
+run for as long as it ran: 17 MB a year a site, on Redis in memory (an operator's simulated months)."""
+
 
 class StateLocked(Exception):
     """Another run holds the state."""
@@ -291,6 +297,11 @@ class StateStore:
             "INSERT INTO runs (spider, started_at, status) VALUES (?, ?, 'running')", (spider, now.isoformat())
         )
         assert cursor.lastrowid is not None
+        self.db.execute(  # the oldest beyond `RUNS_KEPT` (a run still open is settled first, never dropped)
+            "DELETE FROM runs WHERE spider = ? AND status != 'running'"
+            " AND id NOT IN (SELECT id FROM runs WHERE spider = ? ORDER BY id DESC LIMIT ?)",
+            (spider, spider, RUNS_KEPT),
+        )
         return cursor.lastrowid
 
     def add_output(self, run_id: int, path: Path) -> None:

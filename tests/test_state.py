@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from scrapers import redis_state, statestore
 from scrapers.statestore import (
     Known,
     RevisitPolicy,
@@ -185,6 +186,30 @@ def test_runs_list_every_run_and_accept_marks_the_latest_committed_one(open_stor
     ]
     assert (runs[1].started_at, runs[1].finished_at, runs[3].finished_at) == (NOW, NOW + timedelta(hours=1), None)
     assert history == [quiet, {**broken, "accepted": True}, good]
+
+
+def test_the_state_keeps_the_latest_runs(
+        open_store: Opener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An hourly harvest's state grew by a run's report every run for as long as it ran; it keeps the latest
+    `RUNS_KEPT` now, whatever their outcome."""
+    for module in (statestore, redis_state):
+        monkeypatch.setattr(module, "RUNS_KEPT", 3)
+    with open_store() as store:
+        for hour in range(5):
+            run_id = staged_run(store, tmp_path / f"{hour}.jsonl")
+            store.commit_run(run_id, finished_at=NOW + timedelta(hours=hour), report={"run": hour})
+        assert [(run.status, run.report) for run in store.runs()] == [
+            ("committed", {"run": 2}), ("committed", {"run": 3}), ("committed", {"run": 4})]
+        assert store.reports("thoidai", limit=3) == [{"run": 4}, {"run": 3}, {"run": 2}]  # the checks' history
+    with open_store() as store:  # a run killed before its end is settled by the next, then dropped in turn
+        killed = staged_run(store, tmp_path / "killed.jsonl")
+    with open_store() as store:
+        for hour in range(5, 7):
+            store.commit_run(staged_run(store, tmp_path / f"{hour}.jsonl"), finished_at=NOW, report={"run": hour})
+        assert [(run.id, run.status, run.report) for run in store.runs()] == [
+            (killed, "rolled_back", {}), (killed + 1, "committed", {"run": 5}), (killed + 2, "committed", {"run": 6})]
+        store.commit_run(staged_run(store, tmp_path / "7.jsonl"), finished_at=NOW, report={"run": 7})
+        assert [run.report for run in store.runs()] == [{"run": 5}, {"run": 6}, {"run": 7}]
 
 
 def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_store: Opener, tmp_path: Path) -> None:
