@@ -6,7 +6,8 @@ answers and `request.fetched_at` when it was saved, and optionally a `robots.txt
 A saved page is served with that time as its HTTP `Date` header, so the crawl reads it as of the day it
 was saved ("2 giờ trước" counts back from then, `scraped_at` is then). A URL with no saved page gets a
 404, as a live site would answer. Responses are built here and pass through every other downloader
-middleware's `process_response`.
+middleware's `process_response`. A shutdown (SIGTERM, the run's time bound) cancels the answers still waiting
+out `REPLAY_LATENCY`, as it cancels a live site's downloads in flight (`scrapers.shutdown`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.statscollectors import StatsCollector
 from w3lib.url import canonicalize_url
+
+from scrapers.shutdown import InFlight, stop_downloads
 
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8"}
 REPLAYED = "replayed"
@@ -60,6 +63,9 @@ class ReplayDownloads:
         self.stats = stats
         self.latency = latency
         """Seconds each answer takes, like a slow site (REPLAY_LATENCY); 0 answers at once."""
+        self.waits = InFlight()
+        """The answers waiting out the latency, which a shutdown cancels: a run replaying with a latency of
+        20 s took those 20 s to stop after SIGTERM (fuzzer)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayDownloads:
@@ -67,11 +73,13 @@ class ReplayDownloads:
         if not folder:
             raise NotConfigured("REPLAY_DIR is not set")
         pages, robots = index_samples(Path(folder))
-        return cls(pages, robots, crawler.stats, latency=crawler.settings.getfloat("REPLAY_LATENCY"))
+        middleware = cls(pages, robots, crawler.stats, latency=crawler.settings.getfloat("REPLAY_LATENCY"))
+        crawler.signals.connect(middleware.waits.stop, signal=stop_downloads)
+        return middleware
 
     async def process_request(self, request: Request) -> Response:
         if self.latency:
-            await asyncio.sleep(self.latency)
+            await self.waits.run(asyncio.sleep(self.latency))
         return self.answer(request)
 
     def answer(self, request: Request) -> Response:

@@ -342,6 +342,18 @@ def test_sigterm_finishes_cleanly_with_a_complete_file(tmp_path: Path) -> None:
         assert all(line.strip() for line in output.read_text(encoding="utf-8").splitlines())
 
 
+def test_sigterm_cancels_the_replayed_answers_waiting_out_their_latency(tmp_path: Path) -> None:
+    """A replayed site as slow as a hanging one (a minute an answer): SIGTERM ends the run as it cancels a live
+    site's downloads in flight, not a minute later."""
+    harvest = Harvest(tmp_path)
+    process, output = harvest.start("REPLAY_LATENCY=60", "CONCURRENT_REQUESTS=1")
+    time.sleep(4.0)  # (the spider is open, its first request waiting)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=40) == 0
+    report = json.loads(output.with_suffix(".report.json").read_text(encoding="utf-8"))
+    assert report["finish_reason"] == "shutdown"
+
+
 @pytest.fixture(autouse=True)
 def _no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # Replay never reaches the network; keep a proxy in the environment from changing the runs.
