@@ -31,7 +31,7 @@ from scrapers.extract.generic import (
     strip_site_name,
     text_of_title,
 )
-from scrapers.extract.markup import INVISIBLE_TAGS, class_words, is_hidden, text_of
+from scrapers.extract.markup import INVISIBLE_TAGS, MAX_MARKS, class_words, is_hidden, text_of
 from scrapers.extract.parsed import Element, Parsed, parse_page
 from scrapers.extract.tags import StoryArea
 from scrapers.extract.text import collapse_space, unique_ignoring_case
@@ -363,10 +363,20 @@ def byline_names_by_climbing(parsed: Parsed) -> Byline:
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
         if not found.names:
-            found = _read_bylines([byline_text_whole(el)])
+            inner = (_read_bylines([byline_text_whole(d)]) for d in el.iterdescendants(etree.Element)
+                     if _marks_byline(marks_of(d)))
+            found = next((byline for byline in inner if byline.names), None) or _read_bylines([byline_text_whole(el)])
         if found.names:
             return found
     return Byline([], [])
+
+
+def marks_of(el: etree._Element) -> str:
+    """An element's marks as `Parsed.marked` gives them: its class, then its id after a space."""
+    marks = el.get("class") or ""
+    if (ident := el.get("id")) is not None:
+        marks = f"{marks} {ident}"
+    return marks[:MAX_MARKS]
 
 
 def byline_text_whole(el: etree._Element) -> str:

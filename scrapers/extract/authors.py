@@ -57,6 +57,9 @@ _ROLE = re.compile(
 )
 # A role with the publication's name before it, printed after the name: "Tim Childers - Live Science
 # Contributor". Only after the first part: "Stefan Redaktion" alone is a name.
+_ACCOUNT = re.compile(r"^(?:\w*admin|administrator|webmaster|wpengine)$", re.IGNORECASE)
+"""A content system's account given as the author: "admin", "jdadmin", "webmaster" (3 of the 181 aeb pages
+gave one; none of the 309 pages names a person so)."""
 _TITLED_ROLE = re.compile(
     r"\s(?:staff|writer|reporter|correspondent|editor|contributor|columnist|redakteur(?:in)?|korrespondent(?:in)?)$",
     re.IGNORECASE,
@@ -148,8 +151,8 @@ def read_byline(byline: str) -> Byline:
         if before_date := at + 1 < len(parts) and _DATE_PART.search(parts[at + 1]) is not None:
             part = _WEEKDAY.sub("", part)  # "Jeff Foust Monday" before "November 18": the name
         name = clean_text(_ROLE_SUFFIX.sub("", _LABEL.sub("", part.strip(_AROUND_NAME))).strip(_AROUND_NAME))
-        if not name or _ROLE.match(name) or (at and _TITLED_ROLE.search(name)):
-            continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor": a role, nobody's name
+        if not name or _ROLE.match(name) or _ACCOUNT.match(name) or (at and _TITLED_ROLE.search(name)):
+            continue  # "Staff", "Staff Writer", "Korrespondent", "Live Science Contributor", "admin": nobody's name
         name = _TIME_AFTER.sub("", name)  # "Jane Doe 10:43 AM EST", "Jane Doe Updated 10:43": the name
         if before_date:
             name = _TO_DATE.sub("", name).rstrip(" ·•")  # "Ann Lee on" before "May 12, 2024": the name

@@ -810,8 +810,9 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not others.hold(a)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
-    for el, marks in _byline_marked(parsed):
-        if not _marks_byline(marks) or el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+    marked = [el for el, marks in _byline_marked(parsed) if _marks_byline(marks)]
+    for at, el in enumerate(marked):
+        if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
             continue
         if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
             continue
@@ -821,10 +822,23 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
         # a text longer than MAX_BYLINE names nobody: not read past it (each of 2,000 nested author-classed
         # elements read whole grew with the square of their number)
         if not found.names and (text := _byline_text(el)) is not None:
-            found = _read_bylines([text])
+            found = _inner_byline(el, marked[at + 1:]) or _read_bylines([text])
         if found.names:
             return found
     return _NOBODY
+
+
+def _inner_byline(el: Element, later: list[Element]) -> Byline | None:
+    """The names of the first element classed as a byline inside `el` (`later`: those after it in page order)
+    whose text names someone; None without one. Its own text does not run the names into what `el` prints beside
+    them: `<span class="author">Lisa Kaczke and Trevor J. Mitchell</span><span>Sioux Falls Argus Leader</span>`
+    in a `byline-section` read as one text lost the second name."""
+    for inner in later:
+        if el not in inner.iterancestors():
+            return None
+        if (text := _byline_text(inner)) is not None and (found := _read_bylines([text])).names:
+            return found
+    return None
 
 
 def _linked_names(el: Element) -> Iterator[str]:
