@@ -181,3 +181,27 @@ def test_a_year_or_a_month_without_a_day_dates_no_day(markup: str, day: str | No
 def test_an_offset_beyond_the_worlds_zones_names_no_zone(raw: str, expected: str | None) -> None:
     moment = parse_timestamp(raw, timezone=None, now=datetime(2026, 1, 15, 12, tzinfo=UTC))
     assert (moment.isoformat() if moment is not None and moment.tzinfo is not None else None) == expected
+
+
+@pytest.mark.parametrize(("microdata", "published", "updated"), [
+    # a microdata value given as the element's text, as the microdata rules read it (aeb: Business Insider,
+    # whose meta tag gives the day alone)
+    ('<div itemprop="datePublished">2019-11-13T23:06:00+01:00</div><div itemprop="dateModified">'
+     "2019-11-13T23:06:08+01:00</div>", "2019-11-13T23:06:00+01:00", "2019-11-13T23:06:08+01:00"),
+    ('<span itemprop="datePublished" content="2019-11-13T23:06:00+01:00">Nov 13</span>', "2019-11-13T23:06:00+01:00",
+     None),
+    # a text without its offset says no instant: the day stays the meta tag's
+    ('<div itemprop="datePublished">2019-11-13 23:06:00</div>', "2019-11-13", None),
+    ('<div itemprop="datePublished"><b>2019-11-13T23:06:00+01:00</b></div>', "2019-11-13", None),
+])
+def test_a_microdata_time_is_read_from_its_attribute_or_its_text(microdata: str, published: str,
+                                                                 updated: str | None) -> None:
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+    page = ('<html lang="en"><head><title>Council approves budget</title>'
+            '<meta property="article:published_time" content="2019-11-13"></head><body><article>'
+            f'<h1>Council approves budget</h1><div hidden>{microdata}</div>{story}</article></body></html>')
+    record = extract_article(page.encode(), "https://news.example.com/council-approves-budget-12345.html",
+                             datetime(2026, 1, 15, 12, tzinfo=UTC))
+    assert (record["published_at"], record.get("updated_at")) == (published, updated)

@@ -230,6 +230,23 @@ SECTION_META = ("section", "category", "content_category")
 _NO_ELEMENT = etree.Element("none")
 
 
+def microdata_time(el: Element) -> str | None:
+    """The time a microdata `itemprop` element gives: its `datetime` (a `<time>`) or `content` (a `<meta>`), else
+    its text when that is a machine timestamp with its offset (`<div itemprop="datePublished">2019-11-13T23:06:00
+    +01:00</div>`, as the microdata rules read an element's value: the page's instant was read as the meta tag's
+    day). A text without an offset is left to the other signals: "2018-10-15 10:33:49" beside a published time of
+    10:33:49+00:00 was read in another zone, four hours later."""
+    if value := el.get("datetime") or el.get("content"):
+        return value
+    text = (el.text or "").strip() if not len(el) else ""
+    return text if _ZONED_ISO.match(text) else None
+
+
+def _first_microdata_time(parsed: Parsed, prop: str) -> str | None:
+    """The first time the page's `itemprop=<prop>` elements give (`microdata_time`)."""
+    return next(filter(None, map(microdata_time, parsed.itemprops.get(prop, ()))), None)
+
+
 def _first_attribute(elements: Iterable[Element], name: str) -> str | None:
     """The attribute `name` of the first of `elements` that has it."""
     return next((value for el in elements if (value := el.get(name)) is not None), None)
@@ -458,7 +475,7 @@ def _published_candidates(parsed: Parsed) -> Iterator[tuple[str, str]]:
         for content in structured.meta_contents(parsed.meta, name):
             yield content, "meta"
     for el in parsed.itemprops.get("datePublished", ()):
-        if stated := el.get("datetime") or el.get("content"):
+        if stated := microdata_time(el):
             yield stated, "itemprop=datePublished"
     for obj in parsed.jsonld:
         if MEDIA_TYPES & structured.types_of(obj):
@@ -476,7 +493,7 @@ def _published_as_given(parsed: Parsed, language: str | None, now: datetime) -> 
     machine: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("jsonld", lambda: structured.text_value(parsed.article.get("datePublished"))),
         ("meta", lambda: structured.meta_content(parsed.meta, *PUBLISHED_META)),
-        ("itemprop=datePublished", lambda: _first_attribute(parsed.itemprops.get("datePublished", ()), "datetime")),
+        ("itemprop=datePublished", lambda: _first_microdata_time(parsed, "datePublished")),
         ("time", lambda: _page_time(parsed)),
     )
     unreadable: tuple[str, str] | None = None
@@ -631,7 +648,7 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
     if value := structured.meta_content(parsed.meta, *UPDATED_META):
         return value, "meta"
     for el in parsed.itemprops.get("dateModified", ()):  # microdata
-        if value := clean_text(el.get("datetime") or el.get("content")):
+        if value := clean_text(microdata_time(el)):
             return value, "itemprop=dateModified"
     for el in parsed.tagged("time"):  # WordPress's <time class="updated" datetime="...">
         if (value := clean_text(el.get("datetime"))) and UPDATED_CLASS_WORDS & class_words(el):
