@@ -205,3 +205,21 @@ def test_a_microdata_time_is_read_from_its_attribute_or_its_text(microdata: str,
     record = extract_article(page.encode(), "https://news.example.com/council-approves-budget-12345.html",
                              datetime(2026, 1, 15, 12, tzinfo=UTC))
     assert (record["published_at"], record.get("updated_at")) == (published, updated)
+
+
+@pytest.mark.parametrize("line", [
+    '<p class="article__meta">By <a href="/staff/ann-lee/">Ann Lee</a> on Monday, November 18th, 2019 at 11:08 a.m.'
+    "</p>",  # aeb: PolitiFact, whose day was another date of the page (a quoted statement's, October 13th)
+    '<div class="post-meta">November 18, 2019</div>',
+])
+def test_a_date_line_classed_as_the_story_s_meta_dates_a_page_without_a_machine_date(line: str) -> None:
+    from scrapers.extraction import extract_article
+
+    story = "<p>" + "The council approved the budget for next year after a long debate on Tuesday. " * 6 + "</p>"
+    quote = '<p class="quote">Said on Sunday, October 13th, 2019 in an article in a local newspaper</p>'
+    page = (f'<html lang="en"><head><title>Council approves budget</title></head><body>{quote}<article>'
+            f"<h1>Council approves budget</h1>{line}{story}</article></body></html>")
+    # (the other signals say another day: the address, of the quoted statement's)
+    record = extract_article(page.encode(), "https://news.example.com/2019/10/13/council-approves-budget.html",
+                             datetime(2026, 1, 15, 12, tzinfo=UTC))
+    assert record["published_date"] == "2019-11-18"

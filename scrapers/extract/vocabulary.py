@@ -284,9 +284,12 @@ EMPHASIS_CLASS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "empha
 
 DATE_CLASS_WORDS = frozenset({
     "date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp", "dateline",
-    "datum", "fecha", "data", "ngay",
+    "datum", "fecha", "data", "ngay", "meta",
 })
-"""Class words of an element that prints the date line."""
+"""Class words of an element that prints the date line. "meta": the line under the headline that a story's template
+classes so (`article__meta`, `post-meta`), with its byline and its date; read only where the page gives no
+machine-readable date (aeb: PolitiFact's "By ... on Monday, November 18th, 2019 at 11:08 a.m.", whose day was
+another date of the page's)."""
 
 BYLINE_CLASS = re.compile(
     r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore|contributors?|writer|reporter)(?:$|[-_\s])",
