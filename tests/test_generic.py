@@ -363,6 +363,18 @@ def test_a_box_word_on_the_articles_own_wrapper_leaves_its_byline_alone() -> Non
 HEADLINE = "Großbrand legt den Hafen lahm"
 
 
+@pytest.mark.parametrize("url", ["https://www.hafenblatt.co.kr/news/brand-1.html", "https://news.hafenblatt.com.vn/brand-1.html",
+                                 "https://hafenblatt.de/brand-1.html"])
+def test_the_site_s_name_from_its_address_is_the_label_before_its_public_suffix(url: str) -> None:
+    # Under a country's second level (.co.kr, .com.vn) the label before the last was "co" or "com", and a <title>
+    # ending in the site's name kept it (aeb: entermedia.co.kr)
+    page = f"""<html><head><title>Großbrand legt den Hafen lahm - Hafenblatt</title></head><body><article>
+{STORY}</article></body></html>"""
+    assert read_article(parse_page(Selector(text=page), url)).title == HEADLINE
+
+
+
+
 @pytest.mark.parametrize(
     ("head", "h1", "title", "source"),
     [

@@ -398,11 +398,15 @@ def _site_names(parsed: Parsed) -> list[str]:
         structured.meta_content(parsed.meta, "og:site_name", "application-name", "twitter:site"),
         structured.text_value(parsed.article.get("publisher")),
     ]
-    host = urlsplit(parsed.url).hostname or ""
-    labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
-    if len(labels) >= 2:
-        names.append(labels[-2])
+    names.append(_host_name(parsed.url))
     return [n.lstrip("@") for n in names if n and len(_key(n)) >= 3]
+
+
+def _host_name(url: str) -> str:
+    """The name the site's address gives it: the label before its public suffix ("entermedia" of
+    `entermedia.co.kr`, "sky" of `news.sky.com`). The label before the last one was "co" or "com" under a country's
+    second level (`.co.kr`, `.com.vn`), and "<title> - Entermedia" kept the site's name."""
+    return registrable_domain(url).split(".")[0]
 
 
 # ----------------------------------------------------------------------------- dates
@@ -724,8 +728,7 @@ def _authors(parsed: Parsed, story: Story, site_names: list[str]) -> tuple[Bylin
     # Structured data first; a name there that is the site's or the publisher's own (`site_names`) is a house
     # credit, not a person, and the visible byline is read instead.
     sites = [_key(site) for site in site_names if len(_key(site)) >= 3]
-    labels = [label for label in (urlsplit(parsed.url).hostname or "").split(".") if label not in {"www", "m", "amp"}]
-    host_key = labels[-2].casefold() if len(labels) >= 2 else ""
+    host_key = _host_name(parsed.url).casefold()
     others = OtherStories(parsed.url)
     candidates: tuple[tuple[str, Callable[[], Byline]], ...] = (
         ("jsonld", lambda: _read_bylines(structured.person_names(parsed.article.get("author")), printed=False)),
