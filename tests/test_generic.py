@@ -395,6 +395,16 @@ def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
     assert (art.title, art.sources["title"]) == (title, source)
 
 
+def test_a_title_led_by_the_section_s_name_is_the_headline_s_not_a_blog_post_s() -> None:
+    # "Opinion | Headline - Site" with a heading "Opinion" read as "Post title | Blog name": the <h1> was taken
+    # for the blog's name, and the share title cut to "Opinion" (aeb: The New York Times)
+    page = f"""<html><head><title>Meinung | {HEADLINE} - Hafenblatt</title>
+<meta property="og:title" content="Meinung | {HEADLINE}"><meta property="article:section" content="Meinung">
+</head><body><h2>Meinung</h2><article><h1>{HEADLINE}</h1>{STORY}</article></body></html>"""
+    art = read_article(parse_page(Selector(text=page), "https://hafenblatt.example/meinung/brand-1.html"))
+    assert art.title == HEADLINE
+
+
 @pytest.mark.parametrize(
     ("date", "published_at"),
     [("2024-05-03", None), ("3. Mai 2024", None), ("3. Mai 2024, 00:00 Uhr", "2024-05-03T00:00:00+02:00")],

@@ -174,7 +174,12 @@ def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
     # carries a kicker or a reworded teaser). Share titles often carry the site name ("Headline | Site"),
     # which goes. `sites` are the site's names (`_site_names`).
     page_title = text_of_title(parsed)
-    parts = _TitleParts.of(page_title)
+    sections = [
+        *structured.meta_contents(parsed.meta, "article:section"),
+        *(structured.meta_content(parsed.meta, key) for key in SECTION_META),
+        structured.text_value(parsed.article.get("articleSection")),
+    ]
+    parts = _TitleParts.of(page_title, [section for section in sections if section])
     h1 = _visible_headline(parsed, sites, parts)
     names = {_key(name) for name in sites}  # the site's own names (a blog's name over the post joins `sites`)
     sites = [*sites, *(text for text in map(text_of, parsed.tagged("h1")[:3]) if _is_blog_label(parsed, text, parts))]
@@ -187,11 +192,6 @@ def _title(parsed: Parsed, sites: list[str]) -> tuple[str | None, str | None]:
         ("title", page_title),
     )
     others = [h1, headline]
-    sections = [
-        *structured.meta_contents(parsed.meta, "article:section"),
-        *(structured.meta_content(parsed.meta, key) for key in SECTION_META),
-        structured.text_value(parsed.article.get("articleSection")),
-    ]
     # A share title that is the site's own name (a template's og:title on every page) names no story: the
     # next signal's headline is taken. The name is the site's (`sites`), or the last part of a two-part <title>
     # whose first part the page's <h1> prints ("Headline | Site"). Any later part whose first part any heading
@@ -285,8 +285,13 @@ class _TitleParts:
     """`head_printed`'s answer for the page asked about (one page, as a rule)."""
 
     @staticmethod
-    def of(page_title: str) -> _TitleParts:
+    def of(page_title: str, sections: Sequence[str] = ()) -> _TitleParts:
+        """The parts of `page_title`; a first part that names the page's section (`sections`) is none of them:
+        "Opinion | Headline - Site" is the headline's title, not a post's "Post title | Blog name" (the <h1>
+        "Headline" was taken for a blog's name, and the title for "Opinion")."""
         head, *rest = _TITLE_SEPARATOR.split(page_title) or [""]
+        if rest and _key(head) in {_key(section) for section in sections}:
+            head, *rest = rest
         return _TitleParts(_key(head), frozenset(_key(part) for part in rest))
 
     def head_printed(self, parsed: Parsed) -> bool:
