@@ -395,6 +395,18 @@ def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
     assert (art.title, art.sources["title"]) == (title, source)
 
 
+@pytest.mark.parametrize(("title", "stripped"), [
+    ("Großbrand im Hafen - Hafenblatt Online", "Großbrand im Hafen"),  # the site's name with a word more
+    ("Großbrand im Hafen | hafenblatt.de", "Großbrand im Hafen"),
+    # a part of the headline that begins with the site's name stays (aeb: comwrap.com)
+    ("Take C.A.R.E. - comwrap auf der DMEXCO 2018", "Take C.A.R.E. - comwrap auf der DMEXCO 2018"),
+])
+def test_a_segment_beginning_with_the_site_s_name_is_its_name_only_when_short(title: str, stripped: str) -> None:
+    from scrapers.extract.generic import strip_site_name
+
+    assert strip_site_name(title, ["Hafenblatt", "comwrap"], []) == stripped
+
+
 def test_a_title_led_by_the_section_s_name_is_the_headline_s_not_a_blog_post_s() -> None:
     # "Opinion | Headline - Site" with a heading "Opinion" read as "Post title | Blog name": the <h1> was taken
     # for the blog's name, and the share title cut to "Opinion" (aeb: The New York Times)

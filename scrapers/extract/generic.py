@@ -383,7 +383,14 @@ def strip_site_name(title: str, sites: list[str], others: list[str]) -> str:
 
 def _names_site(segment: str, site_keys: list[str]) -> bool:
     key = _key(_DOMAIN_END.sub("", segment.strip().casefold()))
-    return any(key == site or (len(site) >= 4 and key.startswith(site)) for site in site_keys)
+    return any(key == site or (len(site) >= 4 and key.startswith(site) and len(segment.split()) <= SITE_NAME_WORDS)
+               for site in site_keys)
+
+
+SITE_NAME_WORDS = 3
+"""Words of a title's segment that begins with the site's name and is its name with a word or two more ("Hafenblatt
+Online", "NYTimes.com Blogs"); longer, a part of the headline that begins with it ("Take C.A.R.E. - comwrap auf der
+DMEXCO 2018" on comwrap.com lost its second half)."""
 
 
 _CUT_AT_QUOTE = re.compile(r"\s*[\"„“”«»']")
