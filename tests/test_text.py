@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.extract.text import clean_paragraphs, clean_text, is_clean, unique, unique_ignoring_case
+from scrapers.extract.text import (
+    _INVISIBLE_CHARACTERS,
+    SPACED_INVISIBLE,
+    clean_paragraphs,
+    clean_text,
+    is_clean,
+    unique,
+    unique_ignoring_case,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +65,15 @@ def test_character_references_are_cleaned_as_the_text_around_them(text: str, cle
 def test_what_is_no_text_goes_and_a_line_break_is_a_space(text: str, cleaned: str) -> None:
     assert clean_text(text) == cleaned
     assert not is_clean(text)
+
+
+def test_every_invisible_character_is_unprintable_and_only_the_separators_are_whitespace() -> None:
+    # what `clean_text`'s cautious test of a text for invisible characters rests on
+    invisible = _INVISIBLE_CHARACTERS.findall("".join(map(chr, range(0x110000))))
+    assert invisible and not [char for char in invisible if char.isprintable()]
+    assert "".join(char for char in invisible if char.isspace()) == SPACED_INVISIBLE
+
+
+@pytest.mark.parametrize("text", ["a\x1cb", "a\x1f b\n", "tab\tand\u00adhyphen", "line\nzero\u200bwidth", "\ud800 x\n"])
+def test_invisible_characters_go_from_text_with_whitespace(text: str) -> None:
+    assert clean_text(text) == (" ".join(_INVISIBLE_CHARACTERS.sub("", text).split()) or None)
