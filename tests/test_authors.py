@@ -134,6 +134,13 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
     ('<div class="byline-section"><div class="attribution"><span class="author">Lisa Kaczke and Trevor J. Mitchell'
      '</span> <span class="publication">Sioux Falls Argus Leader</span></div><div class="publish-date">Published'
      ' 10:02 AM EST Nov 19, 2019</div></div>', ["Lisa Kaczke", "Trevor J. Mitchell"]),
+    # every author element of the box, those not shown or in a menu left out (review)
+    ('<div class="byline"><span class="author">Jane Doe</span> and <span class="author">Bo Kim</span></div>',
+     ["Jane Doe", "Bo Kim"]),
+    ('<div class="byline">By <span class="author" hidden>Old Writer</span><span class="author">Jane Doe</span>'
+     '</div>', ["Jane Doe"]),
+    ('<div class="byline"><nav><span class="author">Tom Menu</span></nav><span class="author">Jane Doe</span></div>',
+     ["Jane Doe"]),
     # elements that meet without a space, a small letter against a capital, print apart: two names, not one
     # ("Ann LeeReuters"); a capital inside a text ("McDonald") and a label before a name are no seam
     ('<div class="byline">By Ann Lee<span class="agency">Reuters</span></div>', ["Ann Lee", "Reuters"]),

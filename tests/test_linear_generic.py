@@ -363,12 +363,30 @@ def byline_names_by_climbing(parsed: Parsed) -> Byline:
             continue
         found = _read_bylines(text_of(a) for a in el.iter("a"))
         if not found.names:
-            inner = (_read_bylines([byline_text_whole(d)]) for d in el.iterdescendants(etree.Element)
-                     if _marks_byline(marks_of(d)))
-            found = next((byline for byline in inner if byline.names), None) or _read_bylines([byline_text_whole(el)])
+            found = inner_names_by_search(el, others) or _read_bylines([byline_text_whole(el)])
         if found.names:
             return found
     return Byline([], [])
+
+
+def inner_names_by_search(el: etree._Element, others: OtherStories) -> Byline | None:
+    """The names of the author elements inside the box `el` with none between, each shown and read apart."""
+    def marked(node: etree._Element) -> bool:
+        return bool(_marks_byline(marks_of(node)))
+
+    names: list[str] = []
+    notes: list[str] = []
+    for inner in el.iterdescendants(etree.Element):
+        if not marked(inner) or any(marked(a) for a in inner.iterancestors() if a in set(el.iterdescendants())):
+            continue
+        if inner.tag in INVISIBLE_TAGS or next(inner.iterancestors("aside", "footer", "nav"), None) is not None:
+            continue
+        if is_hidden(inner) or any(is_hidden(a) for a in inner.iterancestors()) or hold_by_climbing(others, inner):
+            continue
+        found = _read_bylines([byline_text_whole(inner)])
+        names += found.names
+        notes += found.notes
+    return Byline(unique_ignoring_case(names), notes) if names else None
 
 
 def marks_of(el: etree._Element) -> str:

@@ -843,34 +843,56 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
     marked = [el for el, marks in _byline_marked(parsed) if _marks_byline(marks)]
-    for at, el in enumerate(marked):
-        if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
-            continue
-        if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
-            continue
-        if others.hidden(el) or others.hold(el):
+    inner: dict[Element, list[Element]] | None = None  # (made when a box is first read as text)
+    for el in marked:
+        if not _may_be_byline(el, others):
             continue
         found = _read_bylines(_linked_names(el))
         # a text longer than MAX_BYLINE names nobody: not read past it (each of 2,000 nested author-classed
         # elements read whole grew with the square of their number)
         if not found.names and (text := _byline_text(el)) is not None:
-            found = _inner_byline(el, marked[at + 1:]) or _read_bylines([text])
+            inner = _inner_bylines(marked) if inner is None else inner
+            found = _names_of_inner(inner.get(el, []), others) or _read_bylines([text])
         if found.names:
             return found
     return _NOBODY
 
 
-def _inner_byline(el: Element, later: list[Element]) -> Byline | None:
-    """The names of the first element classed as a byline inside `el` (`later`: those after it in page order)
-    whose text names someone; None without one. Its own text does not run the names into what `el` prints beside
-    them: `<span class="author">Lisa Kaczke and Trevor J. Mitchell</span><span>Sioux Falls Argus Leader</span>`
-    in a `byline-section` read as one text lost the second name."""
-    for inner in later:
-        if el not in inner.iterancestors():
-            return None
-        if (text := _byline_text(inner)) is not None and (found := _read_bylines([text])).names:
-            return found
-    return None
+def _may_be_byline(el: Element, others: OtherStories) -> bool:
+    """Whether the element classed as a byline `el` may be the story's: shown, not the site's (an aside, a footer,
+    a menu) and not another story's."""
+    if el.tag in INVISIBLE_TAGS or el.tag in ("body", "html", "meta", "link"):
+        return False
+    if next(el.iterancestors("aside", "footer", "nav"), None) is not None:
+        return False
+    return not (others.hidden(el) or others.hold(el))
+
+
+def _inner_bylines(marked: list[Element]) -> dict[Element, list[Element]]:
+    """For each of the elements classed as a byline (`marked`, in page order), those inside it with no other
+    such element between: found by one climb from each to the nearest one above it, which stops there (nested
+    author boxes climb a step each)."""
+    among = set(marked)
+    inner: dict[Element, list[Element]] = {}
+    for el in marked:
+        if (outer := next((a for a in el.iterancestors() if a in among), None)) is not None:
+            inner.setdefault(outer, []).append(el)
+    return inner
+
+
+def _names_of_inner(elements: list[Element], others: OtherStories) -> Byline | None:
+    """The names the author elements inside a byline box print, each read apart (`elements`: `_inner_bylines`),
+    those not shown or another story's left out; None when they name nobody. Read apart, their names do not run
+    into what the box prints beside them: `<span class="author">Lisa Kaczke and Trevor J. Mitchell</span>
+    <span>Sioux Falls Argus Leader</span>` in a `byline-section` read as one text lost the second name."""
+    names: list[str] = []
+    notes: list[str] = []
+    for el in elements:
+        if _may_be_byline(el, others) and (text := _byline_text(el)) is not None:
+            found = _read_bylines([text])
+            names += found.names
+            notes += found.notes
+    return Byline(unique_ignoring_case(names), notes) if names else None
 
 
 def _linked_names(el: Element) -> Iterator[str]:
