@@ -211,6 +211,9 @@ def test_a_microdata_time_is_read_from_its_attribute_or_its_text(microdata: str,
     '<p class="article__meta">By <a href="/staff/ann-lee/">Ann Lee</a> on Monday, November 18th, 2019 at 11:08 a.m.'
     "</p>",  # aeb: PolitiFact, whose day was another date of the page (a quoted statement's, October 13th)
     '<div class="post-meta">November 18, 2019</div>',
+    # teasers' meta lines before the date line neither take its place nor its tries (review)
+    '<p class="card-meta">Season 2019/20</p><p class="card-meta">Vision 2030 plan</p><p class="card-meta">Top 10 of'
+    ' 2024</p><span class="date">November 18, 2019</span>',
 ])
 def test_a_date_line_classed_as_the_story_s_meta_dates_a_page_without_a_machine_date(line: str) -> None:
     from scrapers.extraction import extract_article

@@ -282,14 +282,18 @@ NEAR_STANDFIRST_CLASS_WORDS = frozenset({
 EMPHASIS_CLASS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "emphasis", "lead", "intro"})
 """Class words of a paragraph set apart in bold or as an intro."""
 
+META_CLASS_WORDS = frozenset({"meta"})
+"""Class words of the line under the headline that a story's template classes as its meta (`article__meta`,
+`post-meta`), with its byline and its date: a date line tried after those classed as dates (a teaser's
+`card-meta` holds "Season 2019/20")."""
+
 DATE_CLASS_WORDS = frozenset({
     "date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp", "dateline",
-    "datum", "fecha", "data", "ngay", "meta",
+    "datum", "fecha", "data", "ngay", *META_CLASS_WORDS,
 })
-"""Class words of an element that prints the date line. "meta": the line under the headline that a story's template
-classes so (`article__meta`, `post-meta`), with its byline and its date; read only where the page gives no
-machine-readable date (aeb: PolitiFact's "By ... on Monday, November 18th, 2019 at 11:08 a.m.", whose day was
-another date of the page's)."""
+"""Class words of an element that prints the date line, read only where the page gives no machine-readable date.
+With `META_CLASS_WORDS` (aeb: PolitiFact's `article__meta` "By ... on Monday, November 18th, 2019 at 11:08 a.m.",
+whose day was another date of the page's)."""
 
 BYLINE_CLASS = re.compile(
     r"(?:^|[-_\s])(?:byline|author|authors|author-?name|autor|auteur|autore|contributors?|writer|reporter)(?:$|[-_\s])",
