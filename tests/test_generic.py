@@ -395,6 +395,19 @@ def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
     assert (art.title, art.sources["title"]) == (title, source)
 
 
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://entermedia.co.kr/a", "entermedia"), ("https://news.sky.com/a", "sky"),
+    ("https://m.example.com/a", "example"), ("http://intranet/x", "intranet"),
+    # no site's name: a host under a public suffix whose own label is "www", an address, no URL (review)
+    ("https://www.gov.uk/x", ""), ("http://127.0.0.1:8000/a", ""), ("http://[::1]/a", ""), ("http://[::1", ""),
+    ("", ""),
+])
+def test_the_site_s_name_from_its_address(url: str, name: str) -> None:
+    from scrapers.extract.generic import _host_name
+
+    assert _host_name(url) == name
+
+
 @pytest.mark.parametrize(("title", "stripped"), [
     ("Großbrand im Hafen - Hafenblatt Online", "Großbrand im Hafen"),  # the site's name with a word more
     ("Großbrand im Hafen | hafenblatt.de", "Großbrand im Hafen"),
