@@ -5,7 +5,8 @@ is the run's: the spider's, the site for the `news` spider), so many sites share
 
 - `articles`: hash, URL -> the article as JSON (status, first seen, last fetched, content hash, dates, version);
 - `run:<id>`: hash, one worker's run (spider, host, status, outputs, holder, and its report once committed);
-  `runs`: the ids still running; `run:next`: the last id given; `run:oldest`: the lowest id kept (`RUNS_KEPT`);
+  `runs`: the ids still running; `run:next`: the last id given; `run:oldest`: the lowest id kept, `run:reported`:
+  the ids of the latest entries with a run's report (`RUNS_KEPT`);
 - `staged:<id>`: hash, URL -> what run `<id>` learnt, moved into `articles` by `commit_run` in one script;
 - `reports:<spider>`: list of the latest run reports, newest first (the checks' history);
 - `lock` (one run at a time) or `holders` (the workers of one distributed run together): leases that a
@@ -121,12 +122,15 @@ for i = 1, #rows, 2 do
   end
 end
 redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[3], 'status', ARGV[1], 'finished_at', ARGV[2])
+local kept = redis.call('EXISTS', KEYS[3]) == 1  -- (an entry dropped meanwhile is not made again)
+if kept then redis.call('HSET', KEYS[3], 'status', ARGV[1], 'finished_at', ARGV[2]) end
 redis.call('SREM', KEYS[4], ARGV[3])
 if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[3], 'report', ARGV[4])
+  if kept then redis.call('HSET', KEYS[3], 'report', ARGV[4]) end
   redis.call('LPUSH', KEYS[5], ARGV[4])
   redis.call('LTRIM', KEYS[5], 0, 99)
+  redis.call('LPUSH', KEYS[7], ARGV[3])
+  redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[5]) - 1)
 end
 return #rows / 2
 """
@@ -139,7 +143,9 @@ HISTORY = 100
 """Run reports kept per spider."""
 
 DROP_BATCH = 1000
-"""Run entries dropped by one command (a state that kept every run drops thousands once)."""
+"""Run entries dropped by one command."""
+DROP_LIMIT = 10_000
+"""Ids of run entries one start looks at to drop (`_drop_old_runs`)."""
 
 # Mark run KEYS[1]'s report accepted (ARGV[1], the new JSON) in the run and in the history KEYS[2], where
 # it is the entry equal to its old report; one script, so a crawl committing meanwhile changes nothing.
@@ -300,20 +306,31 @@ class RedisStateStore:
             })
             pipe.sadd(self.key("runs"), run_id)
             pipe.execute()
-        self._drop_runs_before(run_id - RUNS_KEPT + 1)
+        self._drop_old_runs()
         return run_id
 
-    def _drop_runs_before(self, kept: int) -> None:
-        """Drop the entries of the finished runs whose id is below `kept` (`RUNS_KEPT`); `run:oldest` is the
-        lowest id that may still have one (a run still open, settled later, keeps its own)."""
-        oldest = int(self.client.get(self.key("run", "oldest")) or 1)
-        if kept <= oldest:
+    def _drop_old_runs(self) -> None:
+        """Drop the entries of the runs before the latest `RUNS_KEPT` (counted by the entries that carry a
+        run's report, `run:reported`: a distributed run has an entry per worker, the last one's with the report,
+        and counting entries kept 2,000 / N runs of N workers; review), those still running aside. `run:oldest` is
+        the lowest id that may still have one; at most `DROP_LIMIT` ids are looked at by one start (a state that
+        kept every one of a million runs is cleared over many). A value of these keys that is no id (damage, a
+        restored `run:next`) is read as none."""
+        # (the run starting is one of those kept: the entries before the one with the report of the run before
+        # the others kept go)
+        kept = _run_id(self.client.lindex(self.key("run", "reported"), RUNS_KEPT - 2))
+        last = _run_id(self.client.get(self.key("run", "next"))) or 0
+        oldest = _run_id(self.client.get(self.key("run", "oldest")))
+        oldest = oldest if oldest is not None and oldest <= last else 1
+        end = min(kept or 0, oldest + DROP_LIMIT)  # the ids below it go, now
+        if end <= oldest:
             return
-        running = {int(member) for member in self.client.smembers(self.key("runs"))}
-        dropped = [run_id for run_id in range(oldest, kept) if run_id not in running]
+        running = {run_id for member in self.client.smembers(self.key("runs")) if (run_id := _run_id(member))}
+        dropped = [run_id for run_id in range(oldest, end) if run_id not in running]
         for start in range(0, len(dropped), DROP_BATCH):
             self.client.delete(*(self.key("run", run_id) for run_id in dropped[start:start + DROP_BATCH]))
-        self.client.set(self.key("run", "oldest"), min((run_id for run_id in running if run_id < kept), default=kept))
+        self.client.set(self.key("run", "oldest"), min((run_id for run_id in running if oldest <= run_id < end),
+                                                         default=end))
 
     def add_output(self, run_id: int, path: Path) -> None:
         outputs = self.outputs(run_id)
@@ -361,7 +378,8 @@ class RedisStateStore:
         remove_partial_files(outputs)
         with self.client.pipeline() as pipe:
             pipe.delete(self.key("staged", run_id))
-            pipe.hset(self.key("run", run_id), "status", "rolled_back")
+            if self.client.exists(self.key("run", run_id)):  # (an entry dropped meanwhile is not made again)
+                pipe.hset(self.key("run", run_id), "status", "rolled_back")
             pipe.srem(self.key("runs"), run_id)
             pipe.execute()
 
@@ -377,9 +395,9 @@ class RedisStateStore:
         spider = self.client.hget(self.key("run", run_id), "spider") or ""
         self.scripts["commit"](
             [self.key("articles"), self.key("staged", run_id), self.key("run", run_id), self.key("runs"),
-             self.key("reports", spider), self.key("unfinished")],
+             self.key("reports", spider), self.key("unfinished"), self.key("run", "reported")],
             [status, finished_at.isoformat() if finished_at else "", run_id,
-             json.dumps(report, ensure_ascii=False) if report is not None else ""],
+             json.dumps(report, ensure_ascii=False) if report is not None else "", RUNS_KEPT],
         )
 
     def reports(self, spider: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -389,8 +407,9 @@ class RedisStateStore:
     def runs(self) -> list[RunEntry]:
         """Every run of the state, oldest first (of a distributed run, each worker's: the last one's has the
         report of the whole run)."""
-        first = int(self.client.get(self.key("run", "oldest")) or 1)
-        last = int(self.client.get(self.key("run", "next")) or 0)
+        last = _run_id(self.client.get(self.key("run", "next"))) or 0
+        first = _run_id(self.client.get(self.key("run", "oldest")))
+        first = first if first is not None and first <= last else 1
         with self.client.pipeline() as pipe:
             for run_id in range(first, last + 1):
                 pipe.hgetall(self.key("run", run_id))
@@ -477,3 +496,9 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def _run_id(value: Any) -> int | None:
+    """A run id as Redis holds it (`run:next`, a member of `runs`), None for anything else (absent, damaged)."""
+    text = value.decode() if isinstance(value, bytes) else value
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 19 else None

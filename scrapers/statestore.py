@@ -78,10 +78,13 @@ PART_SUFFIX = ".part"
 """Suffix of an output file while its run writes it."""
 
 RUNS_KEPT = 2000
-"""Runs whose entry (times, status, report) the state keeps, per spider in SQLite and per site on Redis: the
-latest ones, 12 weeks of hourly runs. The checks read the last `HISTORY_READ` (48) of them, `scrapy status`
-and `scrapy report` the rest. Kept without a bound, an hourly harvest's state grew by its report (2 KB) every
-run for as long as it ran: 17 MB a year a site, on Redis in memory (an operator's simulated months)."""
+"""Runs whose entries (times, status, report) the state keeps: the latest ones, 12 weeks of hourly runs; per
+spider in SQLite, per site on Redis. A run is counted by the entry with its report (a distributed run has an entry
+per worker, the last one's with the report: counted by entries, 2,000 were 500 runs of four workers; review); the
+entries between them (its workers', a run rolled back) go with them. A run starting drops the entries before the
+runs kept with it. The checks read the last `HISTORY_READ` (48) of them, `scrapy status` and `scrapy
+report` the rest. Kept without a bound, an hourly harvest's state grew by its report (2 KB) every run for as
+long as it ran: 17 MB a year a site, on Redis in memory (an operator's simulated months)."""
 
 
 class StateLocked(Exception):
@@ -297,10 +300,10 @@ class StateStore:
             "INSERT INTO runs (spider, started_at, status) VALUES (?, ?, 'running')", (spider, now.isoformat())
         )
         assert cursor.lastrowid is not None
-        self.db.execute(  # the oldest beyond `RUNS_KEPT` (a run still open is settled first, never dropped)
-            "DELETE FROM runs WHERE spider = ? AND status != 'running'"
-            " AND id NOT IN (SELECT id FROM runs WHERE spider = ? ORDER BY id DESC LIMIT ?)",
-            (spider, spider, RUNS_KEPT),
+        self.db.execute(  # the entries before the latest `RUNS_KEPT` runs, this one among them (see there)
+            "DELETE FROM runs WHERE spider = ? AND status != 'running' AND id < (SELECT id FROM runs WHERE spider = ?"
+            " AND report IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (spider, spider, RUNS_KEPT - 2),
         )
         return cursor.lastrowid
 

@@ -206,10 +206,41 @@ def test_the_state_keeps_the_latest_runs(
     with open_store() as store:
         for hour in range(5, 7):
             store.commit_run(staged_run(store, tmp_path / f"{hour}.jsonl"), finished_at=NOW, report={"run": hour})
-        assert [(run.id, run.status, run.report) for run in store.runs()] == [
-            (killed, "rolled_back", {}), (killed + 1, "committed", {"run": 5}), (killed + 2, "committed", {"run": 6})]
+        assert [(run.id, run.status, run.report) for run in store.runs()] == [  # (runs counted by their reports)
+            (killed - 1, "committed", {"run": 4}), (killed, "rolled_back", {}), (killed + 1, "committed", {"run": 5}),
+            (killed + 2, "committed", {"run": 6})]
         store.commit_run(staged_run(store, tmp_path / "7.jsonl"), finished_at=NOW, report={"run": 7})
         assert [run.report for run in store.runs()] == [{"run": 5}, {"run": 6}, {"run": 7}]
+
+
+def test_a_redis_state_counts_a_distributed_run_once_among_the_runs_it_keeps(
+        redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A distributed run has an entry per worker, the last one's with the run's report: counted by entries, 2,000
+    kept were 500 runs of four workers (review)."""
+    monkeypatch.setattr(redis_state, "RUNS_KEPT", 3)
+    with closing(acquire_store(redis_url, name="thoidai", shared=True)) as store:
+        for run in range(5):
+            workers = [store.start_run("thoidai", NOW + timedelta(hours=run)) for _ in range(4)]
+            for worker in workers[:-1]:
+                store.commit_run(worker, finished_at=NOW, report=None)
+            store.commit_run(workers[-1], finished_at=NOW, report={"run": run})
+        store.start_run("thoidai", NOW + timedelta(hours=5))  # (each start drops what is past the kept runs)
+        assert [run.report for run in store.runs() if run.report] == [{"run": 3}, {"run": 4}]  # and the open one
+        assert len(store.runs()) == 1 + 4 + 1  # run 3's last worker, run 4 whole, the open one
+
+
+@pytest.mark.parametrize("oldest", ["12.0", "-3", "999", "²"])
+def test_a_redis_state_reads_a_damaged_bound_of_its_kept_runs_as_none(redis_url: str, tmp_path: Path,
+                                                                      oldest: str) -> None:
+    """`run:oldest` that is no id, or past the last id given (a restored `run:next`): every run still listed, and
+    a run starts (it raised on every start, and `status` with it; review)."""
+    with closing(acquire_store(redis_url, name="thoidai")) as store:
+        first = staged_run(store, tmp_path / "1.jsonl")
+        store.commit_run(first, finished_at=NOW, report={"run": 1})
+        store.client.set(store.key("run", "oldest"), oldest)
+        assert [run.report for run in store.runs()] == [{"run": 1}]
+        second = store.start_run("thoidai", NOW)
+        assert [run.id for run in store.runs()] == [first, second]
 
 
 def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_store: Opener, tmp_path: Path) -> None:
