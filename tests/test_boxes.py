@@ -276,6 +276,34 @@ def test_a_label_after_an_icon_heads_its_box() -> None:
     assert boxes(body) == ([1, 2], [])
 
 
+@pytest.mark.parametrize("heading", ["<h3><span>Most </span> Viewed</h3>", "<h3><b>Most</b> <i>Read</i></h3>",
+                                     "<h3>Most <span>Viewed</span></h3>"])
+def test_a_label_printed_in_parts_of_its_heading_heads_its_box(heading: str) -> None:
+    """The heading's parts alone read as no label (aeb: a CBS station's sidebar, a blind pass)."""
+    assert boxes(f"<div>{heading}<ul>{card(1)}{card(2)}{card(3)}</ul></div>") == ([], [1, 2, 3])
+
+
+def test_a_label_after_another_word_of_a_heading_heads_nothing() -> None:
+    assert boxes(f"<div><h3><span>Weather</span> Most read</h3><ul>{card(1)}{card(2)}</ul></div>") == ([], [])
+
+
+@pytest.mark.parametrize("folder", ["kategorien", "categoria", "rubrik"])
+def test_links_to_category_pages_after_a_label_are_no_stories(folder: str) -> None:
+    # aeb: Business Insider's "Mehr:" over its category tags, a blind pass
+    body = (f'<div class="tags">Mehr: <a href="/{folder}/how-to-retire-early">How to retire early at forty</a>'
+            f' <a href="/{folder}/your-money-saving">Your money and saving it well</a></div>')
+    assert boxes(body) == ([], [])
+
+
+@pytest.mark.parametrize("file", ["BIG-Quick-Guide-to-Online-Business-Growth.pdf", "Hafen-Plan-2024.PDF"])
+def test_a_link_to_a_file_is_no_story(file: str) -> None:
+    # aeb: a paragraph of the story that is one link to a guide's PDF, a blind pass
+    body = (f'<article><p>{"Text of the story. " * 20}</p><p style="text-align: center;"><a class="button" '
+            f'href="/wp-content/uploads/2018/08/{file}">GET THE QUIZ: INSTANT DOWNLOAD!</a></p>'
+            f'<p>{"More text of the story. " * 20}</p></article>')
+    assert boxes(body) == ([], [])
+
+
 def test_a_box_classed_related_under_a_heading_that_links_to_a_section_is_that_sections_list() -> None:
     section = (f"""<div class="article__related"><h2><a href="/hafen/">Hafen</a></h2>"""
                f"""<ul>{card(1)}{card(2)}</ul></div>""")

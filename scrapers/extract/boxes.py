@@ -264,6 +264,8 @@ def _scan(parsed: Parsed) -> Scan:
             read[text] = _label(text)
         if found := read[text]:
             labels[el] = found
+        elif (heading := _heading_of_parts(el)) is not None and (found := _label(text_of(heading))):
+            labels[heading] = found
     for el in parsed.tagged("button"):  # tabs: labels with a panel
         if any(el.get(name) is not None for name in TAB_TARGETS) and (caption := text_of(el)) \
                 and (found := _label(caption)) is not None:
@@ -279,6 +281,18 @@ def _scan(parsed: Parsed) -> Scan:
              if any(isinstance(child.tag, str) for child in el) and el not in labels
              and (found := _label(name)) is not None]
     return Scan(labels, classed, named, paragraphs)
+
+
+def _heading_of_parts(el: Element) -> Element | None:
+    """The heading (h1 to h6) whose text `el`'s own text begins, when the heading prints its label in parts:
+    `<h3><span>Most </span> Viewed</h3>` (aeb: a CBS station's most-viewed list), whose parts alone read as no
+    label; None otherwise."""
+    heading = el if el.tag in HEADINGS else el.getparent()
+    if heading is None or heading.tag not in HEADINGS or not len(heading):
+        return None
+    if heading is not el and (heading[0] is not el or (heading.text and not heading.text.isspace())):
+        return None  # (the text of a part after the heading's first: no label's start)
+    return heading
 
 
 def _text_owner(text: TextNode) -> Element | None:
@@ -1082,8 +1096,10 @@ def _may_be_article(link: str) -> bool:
     `/original/weekly/`, a section, nor `/information/terms-of-service/`), an opaque id (`/b5k2x`, `/a/Xk3fQ`)
     or a story's number in the query (`/news/view?id=9001`): inside a box, a link with a headline for text needs
     no more."""
-    score = url_score(link)
     segments = [segment.lower() for segment in urlsplit(link).path.split("/") if segment]
+    if segments and segments[-1].endswith(DOCUMENT_SUFFIXES):
+        return False
+    score = url_score(link)
     if score > 0:
         return True
     if score == 0:
@@ -1093,6 +1109,9 @@ def _may_be_article(link: str) -> bool:
     return len(segments) == 1 and _opaque_id(segments[0])
 
 
+DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".epub", ".zip", ".jpg",
+                     ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp3", ".mp4")
+"""Endings of the address of a file that is no story: a guide's PDF after a teaser's words (aeb, a blind pass)."""
 _QUERY_ID = re.compile(r"(?:^|&)(?:id|p|aid|sid|story|storyid|article|articleid|news|newsid|idx|no)=\d{3,}", re.I)
 """A story's number in the query (`/news/view?id=9001`, `?p=123`): many CMSs name their stories so."""
 

@@ -30,7 +30,8 @@ from scrapers.extract.vocabulary import NEXT_LABELS, all_words, alternation
 # Path words of pages that are not articles.
 NOT_ARTICLE_WORDS = frozenset({
     "tag", "tags", "topic", "topics", "thema", "themen", "author", "authors", "autor", "autoren", "auteur",
-    "profile", "profil", "category", "categories", "kategorie", "section", "sections", "ressort", "page",
+    "profile", "profil", "category", "categories", "kategorie", "kategorien", "categoria", "categorias",
+    "categorie", "rubrik", "rubriken", "section", "sections", "ressort", "page",
     "search", "suche", "login", "signin", "register", "subscribe", "abo", "newsletter", "newsletters", "about",
     "contact", "kontakt", "impressum", "privacy", "datenschutz", "terms", "agb", "cookies", "feed", "rss",
     "video", "videos", "gallery", "galleries", "galerie", "photos", "fotos", "podcast", "podcasts", "live",
