@@ -101,6 +101,16 @@ def test_an_empty_placeholder_box_stays_empty() -> None:
     assert boxes(body) == ([], [])
 
 
+def test_a_box_a_script_beside_its_label_fills_stays_empty() -> None:
+    # aeb: a WordPress "Most Read" widget filled by script, the events widget below it (a blind pass)
+    body = f"""<ul class="sidebar"><li class="widget popular-posts"><h2>Most Read</h2><script>fill("wpp-7")</script>
+</li><li class="widget events"><ul>{card(1)}{card(2)}{card(3)}</ul></li></ul>"""
+    assert boxes(body) == ([], [])
+    # a script beside a list: the list is the box
+    body = f"""<div><h2>Most Read</h2><script>track()</script><ol>{card(1)}{card(2)}{card(3)}</ol></div>"""
+    assert boxes(body) == ([], [1, 2, 3])
+
+
 def test_a_divider_between_label_and_list_is_not_a_placeholder() -> None:
     body = f"""<section><span>Mehr zum Thema</span><div class="separator"></div><ul>{card(1)}{card(2)}</ul>
 </section>"""

@@ -808,6 +808,9 @@ def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...]
     placeholder = False
     for sibling in node.itersiblings(etree.Element):  # (no comments)
         if sibling.tag in NOT_LABEL_TAGS:
+            # a script beside the label fills the box: with nothing else there, the box is its placeholder (a
+            # "Most Read" widget filled by script climbed on to the events widget below; a blind pass)
+            placeholder = placeholder or sibling.tag == "script"
             continue
         links = list(islice(sibling.iter("a"), MAX_BOX_LINKS + 1))
         if _is_heading(sibling, labels, links):
