@@ -314,6 +314,17 @@ def test_a_link_to_a_file_is_no_story(file: str) -> None:
     assert boxes(body) == ([], [])
 
 
+@pytest.mark.parametrize(("kicker", "related"), [("On Hafenzeitung.example:", [1]), ("Lesen Sie auch:", []),
+                                               ("On Zeit:", [])])
+def test_a_teaser_of_a_sister_site_is_related_when_its_kicker_names_the_site(kicker: str, related: list[int]) -> None:
+    # aeb: chron.com's "On HoustonChronicle.com: <a>...</a>" lines (a blind pass); another site's link unnamed
+    # is no story of this one's
+    href = "https://www.hafenzeitung.example/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html"
+    body = (f'<article><p>{"Text of the story. " * 40}</p><p><strong>{kicker}</strong> <a href="{href}">Meldung'
+            f' Nummer 1 aus dem Hafen</a></p><p>{"More text of the story. " * 40}</p></article>')
+    assert boxes(body) == (related, [])
+
+
 def test_a_box_classed_related_under_a_heading_that_links_to_a_section_is_that_sections_list() -> None:
     section = (f"""<div class="article__related"><h2><a href="/hafen/">Hafen</a></h2>"""
                f"""<ul>{card(1)}{card(2)}</ul></div>""")

@@ -679,7 +679,8 @@ def _teaser_line(p: Any, anchor: Any, url: str) -> bool:
         if not kicker or len(kicker) > INLINE_LABEL or kicker[-1] not in _KICKER_ENDS:
             return False
     link = absolute_url(anchor.get("href"), url)
-    if not link or registrable_domain(link) != registrable_domain(url) or url_score(link) < ARTICLE_LIKE:
+    if not link or url_score(link) < ARTICLE_LIKE or (
+            registrable_domain(link) != registrable_domain(url) and not _site_named_before(anchor, link)):
         return False
     neighbours = (p.getprevious(), p.getnext())
     return any(n is not None and n.tag == "p" and len(clean_text(all_text(n)) or "") > STORY_TEXT for n in neighbours)
@@ -1088,9 +1089,28 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
     link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
     if not link or (link == here and box.kind == RELATED) or not _may_be_article(link):
         return None, bool(own)  # a ranked list keeps the page's own place in it
-    if site and not _same_publisher(registrable_domain(link), site):
+    if site and not _same_publisher(registrable_domain(link), site) and not _site_named_before(anchor, link):
         return None, bool(own)
     return (link, title), bool(own)
+
+
+def _site_named_before(anchor: Any, link: str) -> bool:
+    """Whether the text before `anchor` in its parent names the site `link` leads to: a sister site's teaser
+    ("<strong>On HoustonChronicle.com:</strong> <a>Car sales plunge</a>" on chron.com; a blind pass). Another
+    site's link is no story of this one's otherwise."""
+    parent = anchor.getparent()
+    if parent is None:
+        return False
+    full, title = clean_text(all_text(parent)) or "", clean_text(all_text(anchor)) or ""
+    kicker = full[:full.find(title)] if title and title in full else ""
+    name = registrable_domain(link).removeprefix("www.").split(".")[0]
+    return len(name) >= SITE_NAME_CHARS and name in _NOT_WORD.sub("", kicker.casefold())
+
+
+SITE_NAME_CHARS = 4
+"""Letters of a site's name, at least, that a kicker names it by (`_site_named_before`): shorter ones ("cnn",
+"ap") are words inside other words."""
+_NOT_WORD = re.compile(r"\W+")
 
 
 def _may_be_article(link: str) -> bool:
