@@ -101,13 +101,11 @@ def test_an_empty_placeholder_box_stays_empty() -> None:
     assert boxes(body) == ([], [])
 
 
-def test_a_box_a_script_beside_its_label_fills_stays_empty() -> None:
-    # aeb: a WordPress "Most Read" widget filled by script, the events widget below it (a blind pass)
-    body = f"""<ul class="sidebar"><li class="widget popular-posts"><h2>Most Read</h2><script>fill("wpp-7")</script>
-</li><li class="widget events"><ul>{card(1)}{card(2)}{card(3)}</ul></li></ul>"""
-    assert boxes(body) == ([], [])
-    # a script beside a list: the list is the box
-    body = f"""<div><h2>Most Read</h2><script>track()</script><ol>{card(1)}{card(2)}{card(3)}</ol></div>"""
+def test_a_script_beside_a_label_ends_no_box() -> None:
+    # a script beside the label (an ad tag in the label's header, JSON-LD) is nothing of the box: its list follows
+    # (a rule that read such a script as the box's placeholder lost these lists; review)
+    body = f"""<div><div class="hd"><h2>Most Read</h2><script>googletag.cmd.push(1)</script></div>
+<ol>{card(1)}{card(2)}{card(3)}</ol></div>"""
     assert boxes(body) == ([], [1, 2, 3])
 
 
@@ -315,7 +313,7 @@ def test_a_link_to_a_file_is_no_story(file: str) -> None:
 
 
 @pytest.mark.parametrize(("kicker", "related"), [("On Hafenzeitung.example:", [1]), ("Lesen Sie auch:", []),
-                                               ("On Zeit:", [])])
+                                               ("On Zeit:", []), ("On Hafenzeitung:", [])])
 def test_a_teaser_of_a_sister_site_is_related_when_its_kicker_names_the_site(kicker: str, related: list[int]) -> None:
     # aeb: chron.com's "On HoustonChronicle.com: <a>...</a>" lines (a blind pass); another site's link unnamed
     # is no story of this one's
@@ -323,6 +321,37 @@ def test_a_teaser_of_a_sister_site_is_related_when_its_kicker_names_the_site(kic
     body = (f'<article><p>{"Text of the story. " * 40}</p><p><strong>{kicker}</strong> <a href="{href}">Meldung'
             f' Nummer 1 aus dem Hafen</a></p><p>{"More text of the story. " * 40}</p></article>')
     assert boxes(body) == (related, [])
+
+
+def test_another_sites_links_named_by_the_sites_name_alone_stay_out_of_a_box() -> None:
+    # a source's or a sponsor's name before other sites' links in a related list (review)
+    body = f"""<div><h3>Related stories</h3><ul>{card(1)}
+<li><span class="source">Daily Mail</span> <a href="https://www.dailymail.co.uk/news/article-1234567/a-story.html">Meldung
+Nummer 2 aus dem Hafen</a></li><li>Sponsored by Mirror <a href="https://www.mirror.co.uk/news/a-story-1234567">Meldung
+Nummer 3 aus dem Hafen</a></li></ul></div>"""
+    assert boxes(body) == ([1], [])
+
+
+def test_nested_headings_in_parts_are_each_read_no_further_than_a_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each heading read whole took 3.5 s at 2,000 nested (review): the characters read grew with the square of
+    # their number; read up to a label's length, they stay linear
+    from scrapers.extract import boxes as module
+
+    chars = 0
+
+    def counting(read: Any) -> Any:
+        def counted(*args: Any) -> str | None:
+            nonlocal chars
+            text: str | None = read(*args)
+            chars += len(text or "")
+            return text
+        return counted
+
+    for name in ("text_of", "text_within"):
+        monkeypatch.setattr(module, name, counting(getattr(module, name)))
+    depth = 800
+    assert boxes("<h3><span>Most </span>" * depth + "x" + "</h3>" * depth) == ([], [])
+    assert chars <= depth * module.MAX_TEXT
 
 
 def test_a_box_classed_related_under_a_heading_that_links_to_a_section_is_that_sections_list() -> None:

@@ -264,8 +264,9 @@ def _scan(parsed: Parsed) -> Scan:
             read[text] = _label(text)
         if found := read[text]:
             labels[el] = found
-        elif (heading := _heading_of_parts(el)) is not None and (found := _label(text_of(heading))):
-            labels[heading] = found
+        elif (heading := _heading_of_parts(el)) is not None and (whole := text_within(heading, MAX_TEXT)) \
+                and (found := _label(whole)):
+            labels[heading] = found  # (read no further than a label's length: nested headings read each other)
     for el in parsed.tagged("button"):  # tabs: labels with a panel
         if any(el.get(name) is not None for name in TAB_TARGETS) and (caption := text_of(el)) \
                 and (found := _label(caption)) is not None:
@@ -809,9 +810,6 @@ def _following(node: Any, labels: dict[Any, tuple[str, str]]) -> tuple[Any, ...]
     placeholder = False
     for sibling in node.itersiblings(etree.Element):  # (no comments)
         if sibling.tag in NOT_LABEL_TAGS:
-            # a script beside the label fills the box: with nothing else there, the box is its placeholder (a
-            # "Most Read" widget filled by script climbed on to the events widget below; a blind pass)
-            placeholder = placeholder or sibling.tag == "script"
             continue
         links = list(islice(sibling.iter("a"), MAX_BOX_LINKS + 1))
         if _is_heading(sibling, labels, links):
@@ -1095,22 +1093,21 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
 
 
 def _site_named_before(anchor: Any, link: str) -> bool:
-    """Whether the text before `anchor` in its parent names the site `link` leads to: a sister site's teaser
-    ("<strong>On HoustonChronicle.com:</strong> <a>Car sales plunge</a>" on chron.com; a blind pass). Another
-    site's link is no story of this one's otherwise."""
+    """Whether the text before `anchor` in its parent names the site `link` leads to by its address: a sister
+    site's teaser ("<strong>On HoustonChronicle.com:</strong> <a>Car sales plunge</a>" on chron.com; a blind
+    pass). Another site's link is no story of this one's otherwise: named by its name alone ("Daily Mail",
+    "Sponsored by Mirror", "Latest news" before a news.com.au link), a box's sources and ads were taken (review)."""
     parent = anchor.getparent()
     if parent is None:
         return False
     full, title = clean_text(all_text(parent)) or "", clean_text(all_text(anchor)) or ""
     kicker = full[:full.find(title)] if title and title in full else ""
-    name = registrable_domain(link).removeprefix("www.").split(".")[0]
-    return len(name) >= SITE_NAME_CHARS and name in _NOT_WORD.sub("", kicker.casefold())
+    domain = registrable_domain(link).removeprefix("www.")
+    return len(domain.split(".")[0]) >= SITE_NAME_CHARS and domain in kicker.casefold()
 
 
 SITE_NAME_CHARS = 4
-"""Letters of a site's name, at least, that a kicker names it by (`_site_named_before`): shorter ones ("cnn",
-"ap") are words inside other words."""
-_NOT_WORD = re.compile(r"\W+")
+"""Letters of a site's name, at least, that a kicker names it by (`_site_named_before`)."""
 
 
 def _may_be_article(link: str) -> bool:
