@@ -141,6 +141,11 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
      '</div>', ["Jane Doe"]),
     ('<div class="byline"><nav><span class="author">Tom Menu</span></nav><span class="author">Jane Doe</span></div>',
      ["Jane Doe"]),
+    # the byline's other parts, marked otherwise, are nobody's names (second review)
+    ('<div class="byline"><div class="author">Jane Doe</div><div class="author-location">Hamburg Germany</div></div>',
+     ["Jane Doe"]),
+    ('<div class="byline"><span class="author">Jane Doe</span> <span class="authors-more">and Tom Smith</span></div>',
+     ["Jane Doe"]),
     # elements that meet without a space, a small letter against a capital, print apart: two names, not one
     # ("Ann LeeReuters"); a capital inside a text ("McDonald") and a label before a name are no seam
     ('<div class="byline">By Ann Lee<span class="agency">Reuters</span></div>', ["Ann Lee", "Reuters"]),

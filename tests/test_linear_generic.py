@@ -376,14 +376,19 @@ def inner_names_by_search(el: etree._Element, others: OtherStories) -> Byline | 
 
     names: list[str] = []
     notes: list[str] = []
+    first: str | None = None
     for inner in el.iterdescendants(etree.Element):
         if not marked(inner) or any(marked(a) for a in inner.iterancestors() if a in set(el.iterdescendants())):
+            continue
+        if first is not None and marks_of(inner) != first:
             continue
         if inner.tag in INVISIBLE_TAGS or next(inner.iterancestors("aside", "footer", "nav"), None) is not None:
             continue
         if is_hidden(inner) or any(is_hidden(a) for a in inner.iterancestors()) or hold_by_climbing(others, inner):
             continue
         found = _read_bylines([byline_text_whole(inner)])
+        if found.names:
+            first = marks_of(inner)
         names += found.names
         notes += found.notes
     return Byline(unique_ignoring_case(names), notes) if names else None

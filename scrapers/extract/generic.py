@@ -854,7 +854,8 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     links = [a for a in parsed.tagged("a") if a.get("rel") == "author" and not others.hold(a)]
     if (found := _read_bylines(text_of(a) for a in links)).names:
         return Byline(unique_ignoring_case(found.names), found.notes)
-    marked = [el for el, marks in _byline_marked(parsed) if _marks_byline(marks)]
+    marks_of = {el: marks for el, marks in _byline_marked(parsed) if _marks_byline(marks)}
+    marked = list(marks_of)
     inner: dict[Element, list[Element]] | None = None  # (made when a box is first read as text)
     for el in marked:
         if not _may_be_byline(el, others):
@@ -864,7 +865,7 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
         # elements read whole grew with the square of their number)
         if not found.names and (text := _byline_text(el)) is not None:
             inner = _inner_bylines(marked) if inner is None else inner
-            found = _names_of_inner(inner.get(el, []), others) or _read_bylines([text])
+            found = _names_of_inner(inner.get(el, []), marks_of, others) or _read_bylines([text])
         if found.names:
             return found
     return _NOBODY
@@ -892,16 +893,21 @@ def _inner_bylines(marked: list[Element]) -> dict[Element, list[Element]]:
     return inner
 
 
-def _names_of_inner(elements: list[Element], others: OtherStories) -> Byline | None:
-    """The names the author elements inside a byline box print, each read apart (`elements`: `_inner_bylines`),
-    those not shown or another story's left out; None when they name nobody. Read apart, their names do not run
-    into what the box prints beside them: `<span class="author">Lisa Kaczke and Trevor J. Mitchell</span>
-    <span>Sioux Falls Argus Leader</span>` in a `byline-section` read as one text lost the second name."""
+def _names_of_inner(elements: list[Element], marks_of: dict[Element, str], others: OtherStories) -> Byline | None:
+    """The names the author elements inside a byline box print, each read apart (`elements`: `_inner_bylines`;
+    `marks_of`: their marks), those not shown or another story's left out: the first that names someone, and those
+    marked as it is (co-authors, `<span class="author">` each); None when none names anyone. Read apart, their
+    names do not run into what the box prints beside them: `<span class="author">Lisa Kaczke and Trevor J.
+    Mitchell</span> <span>Sioux Falls Argus Leader</span>` in a `byline-section` read as one text lost the second
+    name. Elements marked otherwise are other parts of the byline (`author-location`, `authors-more`; review)."""
     names: list[str] = []
     notes: list[str] = []
+    first: str | None = None
     for el in elements:
-        if _may_be_byline(el, others) and (text := _byline_text(el)) is not None:
-            found = _read_bylines([text])
+        if (first is not None and marks_of.get(el) != first) or not _may_be_byline(el, others):
+            continue
+        if (text := _byline_text(el)) is not None and (found := _read_bylines([text])).names:
+            first = marks_of.get(el)
             names += found.names
             notes += found.notes
     return Byline(unique_ignoring_case(names), notes) if names else None
