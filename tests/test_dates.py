@@ -211,9 +211,12 @@ def test_a_microdata_time_is_read_from_its_attribute_or_its_text(microdata: str,
     '<p class="article__meta">By <a href="/staff/ann-lee/">Ann Lee</a> on Monday, November 18th, 2019 at 11:08 a.m.'
     "</p>",  # aeb: PolitiFact, whose day was another date of the page (a quoted statement's, October 13th)
     '<div class="post-meta">November 18, 2019</div>',
-    # teasers' meta lines before the date line neither take its place nor its tries (review)
-    '<p class="card-meta">Season 2019/20</p><p class="card-meta">Vision 2030 plan</p><p class="card-meta">Top 10 of'
-    ' 2024</p><span class="date">November 18, 2019</span>',
+    # meta lines naming no date before the date line leave it its tries (review)
+    '<p class="card-meta">Vision 2030 plan</p><p class="card-meta">Top 10 of 2024</p><p class="card-meta">Class of'
+    ' 2019</p><span class="date">November 18, 2019</span>',
+    # the meta line under the headline before a comment's date below the story (second review)
+    '<div class="post-meta">November 18, 2019</div><p>The story.</p><div class="comment"><span class="comment-date">'
+    "October 2, 2019</span></div>",
 ])
 def test_a_date_line_classed_as_the_story_s_meta_dates_a_page_without_a_machine_date(line: str) -> None:
     from scrapers.extraction import extract_article

@@ -607,23 +607,25 @@ def _printed_date(parsed: Parsed, page_language: str | None, now: datetime) -> s
     near = [*islice(following(h1), DATE_LINE_WINDOW), *before[::-1]]
     language = (page_language or "").split("-")[0].lower()
     languages = [language] if language in DATEPARSER_LANGUAGES else None
-    classed = [(el, words) for el in near if isinstance(el.tag, str) and (words := class_words(el) & DATE_CLASS_WORDS)]
-    # Lines classed as dates first, then those classed only as the story's meta, each kind with its own tries:
-    # three "card-meta" lines ("Season 2019/20") before the date line took its place and its tries (review).
-    for lines in ([el for el, words in classed if words - META_CLASS_WORDS],
-                  [el for el, words in classed if not words - META_CLASS_WORDS]):
-        tries = 0
-        for el in lines:
-            if in_figure_or_box(el):
-                continue
-            text = text_of(el)
-            if 6 <= len(text) <= 80 and _YEAR_OR_DAY.search(text):
-                for date in _date_parts(text):
-                    if parse_timestamp(date, timezone=None, now=now, languages=languages) is not None:
-                        return date
-                tries += 1
-                if tries == DATE_LINE_TRIES:
-                    break
+    # In page order from the headline: the nearest line is the story's. Those classed only as the story's meta
+    # have tries of their own: a meta line that names no date leaves the date lines theirs (review; tried after
+    # every date-classed line instead, a comment's date far below the story won over the meta line under the
+    # headline, second review).
+    tries = {True: 0, False: 0}
+    for el in near:
+        if not isinstance(el.tag, str) or not (words := class_words(el) & DATE_CLASS_WORDS) or in_figure_or_box(el):
+            continue
+        meta_only = not words - META_CLASS_WORDS
+        if tries[meta_only] == DATE_LINE_TRIES:
+            continue
+        text = text_of(el)
+        if 6 <= len(text) <= 80 and _YEAR_OR_DAY.search(text):
+            for date in _date_parts(text):
+                if parse_timestamp(date, timezone=None, now=now, languages=languages) is not None:
+                    return date
+            tries[meta_only] += 1
+            if all(count == DATE_LINE_TRIES for count in tries.values()):
+                break
     return None
 
 

@@ -284,8 +284,8 @@ EMPHASIS_CLASS_WORDS = frozenset({"bold", "strong", "medium", "semibold", "empha
 
 META_CLASS_WORDS = frozenset({"meta"})
 """Class words of the line under the headline that a story's template classes as its meta (`article__meta`,
-`post-meta`), with its byline and its date: a date line tried after those classed as dates (a teaser's
-`card-meta` holds "Season 2019/20")."""
+`post-meta`), with its byline and its date: a date line, whose tries (`DATE_LINE_TRIES`) are counted apart from
+those of the lines classed as dates."""
 
 DATE_CLASS_WORDS = frozenset({
     "date", "time", "datetime", "publish", "published", "pubdate", "posted", "timestamp", "dateline",
