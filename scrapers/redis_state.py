@@ -35,6 +35,7 @@ from redis.retry import Retry
 
 from scrapers.statestore import (
     PART_SUFFIX,
+    RUN_ENTRIES_KEPT,
     RUNS_KEPT,
     UNFINISHED,
     Known,
@@ -322,7 +323,7 @@ class RedisStateStore:
         last = _run_id(self.client.get(self.key("run", "next"))) or 0
         oldest = _run_id(self.client.get(self.key("run", "oldest")))
         oldest = oldest if oldest is not None and oldest <= last else 1
-        end = min(kept or 0, oldest + DROP_LIMIT)  # the ids below it go, now
+        end = min(max(kept or 0, last - RUN_ENTRIES_KEPT + 1), oldest + DROP_LIMIT)  # the ids below it go, now
         if end <= oldest:
             return
         running = {run_id for member in self.client.smembers(self.key("runs")) if (run_id := _run_id(member))}

@@ -86,6 +86,10 @@ runs kept with it. The checks read the last `HISTORY_READ` (48) of them, `scrapy
 report` the rest. Kept without a bound, an hourly harvest's state grew by its report (2 KB) every run for as
 long as it ran: 17 MB a year a site, on Redis in memory (an operator's simulated months)."""
 
+RUN_ENTRIES_KEPT = 4 * RUNS_KEPT
+"""Run entries the state keeps at most, reports or none: a site whose runs end without a report (rolled back
+every hour) counts no run, and its entries grew without bound (review)."""
+
 
 class StateLocked(Exception):
     """Another run holds the state."""
@@ -304,6 +308,11 @@ class StateStore:
             "DELETE FROM runs WHERE spider = ? AND status != 'running' AND id < (SELECT id FROM runs WHERE spider = ?"
             " AND report IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET ?)",
             (spider, spider, RUNS_KEPT - 2),
+        )
+        self.db.execute(
+            "DELETE FROM runs WHERE spider = ? AND status != 'running'"
+            " AND id NOT IN (SELECT id FROM runs WHERE spider = ? ORDER BY id DESC LIMIT ?)",
+            (spider, spider, RUN_ENTRIES_KEPT),
         )
         return cursor.lastrowid
 

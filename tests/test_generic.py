@@ -397,7 +397,8 @@ def test_title_rules(head: str, h1: str, title: str, source: str) -> None:
 
 @pytest.mark.parametrize(("url", "name"), [
     ("https://entermedia.co.kr/a", "entermedia"), ("https://news.sky.com/a", "sky"),
-    ("https://m.example.com/a", "example"), ("http://intranet/x", "intranet"),
+    ("https://m.example.com/a", "example"), ("http://intranet/x", "intranet"), ("https://444.hu/a", "444"),
+    ("https://amp.dev/a", "amp"),
     # no site's name: a host under a public suffix whose own label is "www", an address, no URL (review)
     ("https://www.gov.uk/x", ""), ("http://127.0.0.1:8000/a", ""), ("http://[::1]/a", ""), ("http://[::1", ""),
     ("", ""),

@@ -243,6 +243,21 @@ def test_a_redis_state_reads_a_damaged_bound_of_its_kept_runs_as_none(redis_url:
         assert [run.id for run in store.runs()] == [first, second]
 
 
+def test_runs_that_end_without_a_report_are_kept_to_a_bound_too(
+        open_store: Opener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site whose every run is rolled back counts no run by its reports: its entries grew without bound (second
+    review)."""
+    for module in (statestore, redis_state):
+        monkeypatch.setattr(module, "RUNS_KEPT", 3)
+        monkeypatch.setattr(module, "RUN_ENTRIES_KEPT", 5)
+    with open_store() as store:
+        for hour in range(12):
+            run_id = staged_run(store, tmp_path / f"{hour}.jsonl")
+            store.roll_back(run_id, [tmp_path / f"{hour}.jsonl"])
+        store.start_run("thoidai", NOW)
+        assert [run.status for run in store.runs()] == ["rolled_back"] * 4 + ["running"]
+
+
 def test_a_later_run_updates_what_it_fetched_and_keeps_what_it_did_not_see(open_store: Opener, tmp_path: Path) -> None:
     later = NOW + timedelta(hours=7)
     with open_store() as store:

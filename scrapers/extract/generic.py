@@ -8,6 +8,7 @@ have their own modules (`lead.py`, `body.py`); `markup.py` holds what they share
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -419,13 +420,14 @@ def _host_name(url: str) -> str:
     """The name the site's address gives it: the label before its public suffix ("entermedia" of
     `entermedia.co.kr`, "sky" of `news.sky.com`). The label before the last one was "co" or "com" under a country's
     second level (`.co.kr`, `.com.vn`), and "<title> - Entermedia" kept the site's name."""
-    label = registrable_domain(url).split(".")[0]
-    return "" if label in _HOST_PREFIXES or not any(char.isalpha() for char in label) else label
-
-
-_HOST_PREFIXES = frozenset({"www", "m", "amp"})
-"""First labels of a host that name no site: `www.gov.uk` (under the public suffix `gov.uk`) gives no name; an
-address (`127.0.0.1`, `[::1]`) neither (review)."""
+    domain = registrable_domain(url)
+    try:
+        ipaddress.ip_address(domain.strip("[]"))
+        return ""  # an address (`127.0.0.1`, `[::1]`) names no site (review)
+    except ValueError:
+        pass
+    label = domain.split(".")[0]
+    return "" if label == "www" else label  # (`www.gov.uk`, under the public suffix `gov.uk`: no name)
 
 
 # ----------------------------------------------------------------------------- dates
