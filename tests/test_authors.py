@@ -141,6 +141,9 @@ STORY_TEXT = "<p>" + "The council met on Tuesday and voted on the budget for the
      '</div>', ["Jane Doe"]),
     ('<div class="byline"><nav><span class="author">Tom Menu</span></nav><span class="author">Jane Doe</span></div>',
      ["Jane Doe"]),
+    # the links of a hidden panel in the byline box ("Follow the author and the topics": aeb, Telegraph)
+    ('<footer class="article-author"><div class="byline">By <a href="/authors/ann-lee/">Ann Lee</a></div><aside '
+     'hidden><a href="/authors/ann-lee/">Ann Lee</a><a href="/davis-cup/">Davis Cup</a></aside></footer>', ["Ann Lee"]),
     # the byline's other parts, marked otherwise, are nobody's names (second review)
     ('<div class="byline"><div class="author">Jane Doe</div><div class="author-location">Hamburg Germany</div></div>',
      ["Jane Doe"]),

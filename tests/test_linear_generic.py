@@ -361,7 +361,8 @@ def byline_names_by_climbing(parsed: Parsed) -> Byline:
             continue
         if is_hidden(el) or any(is_hidden(a) for a in el.iterancestors()) or hold_by_climbing(others, el):
             continue
-        found = _read_bylines(text_of(a) for a in el.iter("a"))
+        found = _read_bylines(text_of(a) for a in el.iter("a")
+                              if not (is_hidden(a) or any(is_hidden(above) for above in a.iterancestors())))
         if not found.names:
             found = inner_names_by_search(el, others) or _read_bylines([byline_text_whole(el)])
         if found.names:

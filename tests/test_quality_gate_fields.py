@@ -16,10 +16,10 @@ import pytest
 from scrapers.extraction import extract_article
 
 DATA = Path(__file__).parent / "data"
-PINS = {"title": 178, "authors": 153, "instant": 139, "day": 163}
+PINS = {"title": 178, "authors": 154, "instant": 139, "day": 163}
 """Pages right of the 181 (title, authors), of the 159 labelled with a time (instant) and of the 180 with a
 date (day). Of the 17 days missed, 13 are a UTC instant whose UTC day is not the page's local day."""
-AUTHORS_F1 = 0.859
+AUTHORS_F1 = 0.864
 TOLERANCE = 1
 """Pages a figure may fall below its pin: one."""
 

@@ -864,7 +864,7 @@ def _byline_names(parsed: Parsed, others: OtherStories) -> Byline:
     for el in marked:
         if not _may_be_byline(el, others):
             continue
-        found = _read_bylines(_linked_names(el))
+        found = _read_bylines(_linked_names(el, others))
         # a text longer than MAX_BYLINE names nobody: not read past it (each of 2,000 nested author-classed
         # elements read whole grew with the square of their number)
         if not found.names and (text := _byline_text(el)) is not None:
@@ -917,12 +917,14 @@ def _names_of_inner(elements: list[Element], marks_of: dict[Element, str], other
     return Byline(unique_ignoring_case(names), notes) if names else None
 
 
-def _linked_names(el: Element) -> Iterator[str]:
+def _linked_names(el: Element, others: OtherStories) -> Iterator[str]:
     """The texts of the links of the byline `el`, each with the name its text joins to it right after it ("<a>Ann
     Lee</a> and Bo Kim": a co-author without a page of their own was lost; fuzzer), up to the next separator or
     link: "<a>Reuters</a>, Washington" (a place), "| Politics & Economy", "| Photos by Cy Dee" join no name
     (review)."""
     for anchor in el.iter("a"):
+        if others.hidden(anchor):  # a hidden "follow the author and the topics" panel in the box (aeb: Telegraph)
+            continue
         yield text_of(anchor)
         if anchor.tail and (joined := _JOINED_NAME.match(anchor.tail)):
             yield joined.group(1)
