@@ -320,9 +320,7 @@ class RedisStateStore:
         # (the run starting is one of those kept: the entries before the one with the report of the run before
         # the others kept go)
         kept = _run_id(self.client.lindex(self.key("run", "reported"), RUNS_KEPT - 2))
-        last = _run_id(self.client.get(self.key("run", "next"))) or 0
-        oldest = _run_id(self.client.get(self.key("run", "oldest")))
-        oldest = oldest if oldest is not None and oldest <= last else 1
+        oldest, last = self._kept_ids()
         end = min(max(kept or 0, last - RUN_ENTRIES_KEPT + 1), oldest + DROP_LIMIT)  # the ids below it go, now
         if end <= oldest:
             return
@@ -332,6 +330,13 @@ class RedisStateStore:
             self.client.delete(*(self.key("run", run_id) for run_id in dropped[start:start + DROP_BATCH]))
         self.client.set(self.key("run", "oldest"), min((run_id for run_id in running if oldest <= run_id < end),
                                                          default=end))
+
+    def _kept_ids(self) -> tuple[int, int]:
+        """The lowest run id that may still have an entry (`run:oldest`) and the last one given (`run:next`); a
+        value that is no id (damage, a restored `run:next`) is read as none: 1 and 0."""
+        last = _run_id(self.client.get(self.key("run", "next"))) or 0
+        oldest = _run_id(self.client.get(self.key("run", "oldest")))
+        return (oldest if oldest is not None and oldest <= last else 1), last
 
     def add_output(self, run_id: int, path: Path) -> None:
         outputs = self.outputs(run_id)
@@ -408,9 +413,7 @@ class RedisStateStore:
     def runs(self) -> list[RunEntry]:
         """Every run of the state, oldest first (of a distributed run, each worker's: the last one's has the
         report of the whole run)."""
-        last = _run_id(self.client.get(self.key("run", "next"))) or 0
-        first = _run_id(self.client.get(self.key("run", "oldest")))
-        first = first if first is not None and first <= last else 1
+        first, last = self._kept_ids()
         with self.client.pipeline() as pipe:
             for run_id in range(first, last + 1):
                 pipe.hgetall(self.key("run", run_id))
@@ -500,6 +503,6 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def _run_id(value: Any) -> int | None:
-    """A run id as Redis holds it (`run:next`, a member of `runs`), None for anything else (absent, damaged)."""
-    text = value.decode() if isinstance(value, bytes) else value
-    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 19 else None
+    """A run id as Redis holds it (`run:next`, a member of `runs`; the client decodes responses), None for anything
+    else (absent, damaged)."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 else None

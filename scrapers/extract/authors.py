@@ -55,11 +55,11 @@ _ROLE = re.compile(
     r"|korrespondent(?:in)?|rédaction|redacción|redazione|staff\s+(?:writer|reporter))$",
     re.IGNORECASE,
 )
-# A role with the publication's name before it, printed after the name: "Tim Childers - Live Science
-# Contributor". Only after the first part: "Stefan Redaktion" alone is a name.
 _ACCOUNT = re.compile(r"^(?:\w*admin|administrator|webmaster|wpengine)$", re.IGNORECASE)
 """A content system's account given as the author: "admin", "jdadmin", "webmaster" (3 of the 181 aeb pages
 gave one; none of the 309 pages names a person so)."""
+# A role with the publication's name before it, printed after the name: "Tim Childers - Live Science
+# Contributor". Only after the first part: "Stefan Redaktion" alone is a name.
 _TITLED_ROLE = re.compile(
     r"\s(?:staff|writer|reporter|correspondent|editor|contributor|columnist|redakteur(?:in)?|korrespondent(?:in)?)$",
     re.IGNORECASE,

@@ -232,7 +232,7 @@ SECTION_META = ("section", "category", "content_category")
 _NO_ELEMENT = etree.Element("none")
 
 
-def microdata_time(el: Element) -> str | None:
+def _microdata_time(el: Element) -> str | None:
     """The time a microdata `itemprop` element gives: its `datetime` (a `<time>`) or `content` (a `<meta>`), else
     its text when that is a machine timestamp with its offset (`<div itemprop="datePublished">2019-11-13T23:06:00
     +01:00</div>`, as the microdata rules read an element's value: the page's instant was read as the meta tag's
@@ -245,8 +245,8 @@ def microdata_time(el: Element) -> str | None:
 
 
 def _first_microdata_time(parsed: Parsed, prop: str) -> str | None:
-    """The first time the page's `itemprop=<prop>` elements give (`microdata_time`)."""
-    return next(filter(None, map(microdata_time, parsed.itemprops.get(prop, ()))), None)
+    """The first time the page's `itemprop=<prop>` elements give (`_microdata_time`)."""
+    return next(filter(None, map(_microdata_time, parsed.itemprops.get(prop, ()))), None)
 
 
 def _first_attribute(elements: Iterable[Element], name: str) -> str | None:
@@ -500,7 +500,7 @@ def _published_candidates(parsed: Parsed) -> Iterator[tuple[str, str]]:
         for content in structured.meta_contents(parsed.meta, name):
             yield content, "meta"
     for el in parsed.itemprops.get("datePublished", ()):
-        if stated := microdata_time(el):
+        if stated := _microdata_time(el):
             yield stated, "itemprop=datePublished"
     for obj in parsed.jsonld:
         if MEDIA_TYPES & structured.types_of(obj):
@@ -680,7 +680,7 @@ def _updated(parsed: Parsed) -> tuple[str | None, str | None]:
     if value := structured.meta_content(parsed.meta, *UPDATED_META):
         return value, "meta"
     for el in parsed.itemprops.get("dateModified", ()):  # microdata
-        if value := clean_text(microdata_time(el)):
+        if value := clean_text(_microdata_time(el)):
             return value, "itemprop=dateModified"
     for el in parsed.tagged("time"):  # WordPress's <time class="updated" datetime="...">
         if (value := clean_text(el.get("datetime"))) and UPDATED_CLASS_WORDS & class_words(el):
