@@ -548,3 +548,24 @@ def test_a_box_of_related_topics_is_no_related_stories() -> None:
                      " dem Hafen</a></li>" for n in (1, 2))
     assert boxes(f"<div><h3>Ähnliche Themen</h3><ul>{topics}</ul></div>") == ([], [])
     assert boxes(f"<div><h3>Mehr zum Thema</h3><ul>{topics}</ul></div>") == ([1, 2], [])
+
+
+@pytest.mark.parametrize(("first", "related"), [
+    ('<a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html"><div class="kicker">Sponsored</div>'
+     '<p>Meldung Nummer 3 aus dem Hafen</p></a>', [1, 2]),  # the label inside the card's link
+    ('<span>Anzeige</span> <a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html">Meldung Nummer 3 aus dem'
+     ' Hafen</a>', [1, 2]),  # before the link, in its card
+    ('<a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html"><div class="kicker">Hafen</div><p>Meldung'
+     ' Nummer 3 aus dem Hafen</p></a>', [1, 2, 3]),  # a section's kicker is no label of paid placement
+])
+def test_a_teaser_labelled_as_paid_placement_is_no_related_story(first: str, related: list[int]) -> None:
+    # fundus-dev: the Evening Standard's in-story "Read More" cards, one of them "Sponsored" (a blind pass)
+    body = (f'<article><p>{"Text of the story. " * 20}</p><div class="related"><h3>Read more</h3>'
+            f'<div>{card(1)}</div><div>{card(2)}</div><div>{first}</div></div></article>')
+    assert boxes(body) == (related, [])
+
+
+def test_top_reads_is_a_ranked_list() -> None:
+    # fundus-dev: Daily Maverick's "Top Reads This Hour" (a blind pass)
+    assert boxes(f'<div class="top-reads-block"><h3>Top Reads This Hour</h3><ol>{card(1)}{card(2)}{card(3)}'
+                 '</ol></div>') == ([], [1, 2, 3])

@@ -47,6 +47,7 @@ from scrapers.extract.text import clean_text, without_markup
 from scrapers.extract.vocabulary import (
     INLINE_RELATED_LABELS,
     OTHER_LIST_LABELS,
+    PAID_LABELS,
     RANKED_LABELS,
     RELATED_LABELS,
     THIS_SECTION_LABELS,
@@ -1082,7 +1083,7 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
     title = _LEADING.sub("", without_markup(own or _card_title(anchor, box, cards)))  # (before its `<` is cut)
     if (label := _label(title)) is not None and label[1]:
         title = _INLINE_SEPARATOR.sub("", label[1]).strip()
-    if not _is_headline(title):
+    if not _is_headline(title) or _is_paid(anchor):
         return None, bool(own)
     link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
     if not link or (link == here and box.kind == RELATED) or not _may_be_article(link):
@@ -1090,6 +1091,24 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
     if site and not _same_publisher(registrable_domain(link), site) and not _site_named_before(anchor, link):
         return None, bool(own)
     return (link, title), bool(own)
+
+
+PAID = all_words(PAID_LABELS)
+
+
+def _is_paid(anchor: Any) -> bool:
+    """Whether the teaser of `anchor` opens with a label of paid placement printed apart ("<div>Sponsored</div>"
+    before its headline in the link, or before the link in its card, the link's parent holding no other): an
+    advertiser's story in a related box (a blind pass; the link's path looks like any story's)."""
+    if _opens_with_paid_label(anchor):
+        return True
+    card = anchor.getparent()
+    return card is not None and len(list(islice(card.iter("a"), 2))) == 1 and _opens_with_paid_label(card)
+
+
+def _opens_with_paid_label(el: Element) -> bool:
+    first = next((text for text in el.itertext() if text.strip()), "")
+    return first.strip().casefold() in PAID
 
 
 def _site_named_before(anchor: Any, link: str) -> bool:

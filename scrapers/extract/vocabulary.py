@@ -115,7 +115,7 @@ RANKED_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("most read", "most-read", "most popular", "most viewed", "most watched", "most shared", "most clicked",
            "most commented", "most emailed", "trending", "trending now", "trending stories", "popular",
            "popular now", "popular stories", "popular articles", "popular posts", "top 10", "top ten", "top 5",
-           "top posts"),  # (WordPress's "Top Posts & Pages" widget: the most viewed)
+           "top posts", "top reads", "top read"),  # (WordPress's "Top Posts & Pages" widget: the most viewed)
     "de": ("meistgelesen", "meist gelesen", "meistgelesene", "am meisten gelesen", "meistgeklickt", "meist geklickt",
            "am meisten geklickt", "am häufigsten gelesen", "meistgesehen", "meist gesehen", "am meisten gesehen",
            "meistkommentiert", "meist kommentiert", "meistgeteilt", "am meisten geteilt", "beliebt",
@@ -314,6 +314,18 @@ HOME_CRUMBS: dict[str, tuple[str, ...]] = {
     "da": ("forside",), "no": ("forside",), "fi": ("etusivu",), "vi": ("trang chủ",),
 }
 """The first crumb of a breadcrumb that is the home page."""
+
+PAID_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("ad", "advert", "advertisement", "advertorial", "sponsored", "sponsored content", "paid content",
+           "paid post", "partner content", "promoted"),
+    "de": ("anzeige", "werbung", "sponsored", "gesponsert"), "fr": ("publicité", "contenu sponsorisé", "sponsorisé"),
+    "es": ("publicidad", "patrocinado", "contenido patrocinado"), "it": ("pubblicità", "contenuto sponsorizzato"),
+    "pt": ("publicidade", "patrocinado", "conteúdo patrocinado"), "nl": ("advertentie", "gesponsord"),
+    "da": ("annonce", "reklame", "sponsoreret"), "no": ("annonse", "reklame", "sponset"), "sv": ("annons",),
+    "fi": ("mainos",), "pl": ("reklama", "materiał sponsorowany"), "cs": ("reklama",), "vi": ("quảng cáo",),
+    "ko": ("광고",), "ja": ("広告", "PR"),
+}
+"""The label that marks a teaser as paid placement ("Sponsored" on a card of a related box)."""
 
 AD_LABELS: dict[str, tuple[str, ...]] = {
     "en": ("ad", "advert", "advertisement", "advertising", "sponsored", "story continues below advertisement",
