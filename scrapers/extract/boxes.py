@@ -1107,7 +1107,7 @@ def _is_paid(anchor: Any) -> bool:
 
 
 def _opens_with_paid_label(el: Element) -> bool:
-    first = next((text for text in el.itertext() if text.strip()), "")
+    first = cast("str", next((text for text in el.itertext() if text.strip()), ""))
     return first.strip().casefold() in PAID
 
 
