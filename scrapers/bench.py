@@ -8,7 +8,9 @@ For each dataset of tests/data it runs the evaluation's scorer (`../shared/eval/
 or `--scorer`) on `scrapers.extraction:extract_article` and the peers, and prints its table (without the scorer,
 our own figures from `scrapers.quality`); then the cost of extraction against the bare parse, timed in one
 process page by page: median and p90 ms per page of `lxml.html.document_fromstring` alone, of our extraction
-and of trafilatura, and the ratios. Peers need their libraries
+and of trafilatura, and the ratios; and where our time goes: the stages of the generic reader timed alone on each
+page (our parse, the walk that indexes the tree, the story, the link boxes) and what remains of the extraction
+(the other fields, the record, the pipelines). Peers need their libraries
 (`pip install '.[bench]'` gives trafilatura; newspaper4k, news-please, goose3, readability-lxml and htmldate
 are picked up when installed).
 """
@@ -25,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from importlib.util import find_spec
+from itertools import pairwise
 from pathlib import Path
 
 from scrapers import quality
@@ -108,7 +111,41 @@ def parse_cost(dataset: Path) -> str:
     if "trafilatura" in times:
         ratio = statistics.median(times["trafilatura"]) / statistics.median(times["extract_article"])
         lines.append(f"  extract_article is {ratio:.1f}x faster than trafilatura (medians)")
+    stages = stage_cost(pages, times["extract_article"])
+    lines.append("  of which (medians of each stage timed alone, ms and x the parse): " + ", ".join(
+        f"{name} {median:.2f} ({median / bare:.1f}x)" for name, median in stages.items()))
     return "\n".join(lines)
+
+
+def stage_cost(pages: list[tuple[bytes, str]], whole: list[float]) -> dict[str, float]:
+    """Median ms per page of the generic reader's stages, each timed alone on each page: `read_page` (our parse),
+    `parse_page` (the one walk that indexes the tree), `find_story`, `link_boxes`; and of what the page's
+    extraction (`whole`, timed beside the parse) spends beyond them."""
+    from scrapers.extract import read_page
+    from scrapers.extract.body import find_story
+    from scrapers.extract.boxes import link_boxes
+    from scrapers.extract.parsed import parse_page
+    from scrapers.extraction import collector_paused
+
+    names = ("parse", "index walk", "story", "link boxes")
+    times: dict[str, list[float]] = {name: [] for name in (*names, "the rest")}
+    for (html, url), total in zip(pages, whole, strict=True):
+        with collector_paused():  # as extract_article reads a page
+            start = time.perf_counter()
+            sel = read_page(html)
+            parsed_at = time.perf_counter()
+            parsed = parse_page(sel, url)
+            walked_at = time.perf_counter()
+            find_story(parsed)
+            story_at = time.perf_counter()
+            link_boxes(parsed)
+            boxes_at = time.perf_counter()
+        marks = (start, parsed_at, walked_at, story_at, boxes_at)
+        spent = [(end - begin) * 1000 for begin, end in pairwise(marks)]
+        for name, ms in zip(names, spent, strict=True):
+            times[name].append(ms)
+        times["the rest"].append(max(total - sum(spent), 0.0))
+    return {name: statistics.median(ms) for name, ms in times.items()}
 
 
 def cpu_model() -> str:
