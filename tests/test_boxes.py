@@ -557,6 +557,12 @@ def test_a_box_of_related_topics_is_no_related_stories() -> None:
      ' Hafen</a>', [1, 2]),  # before the link, in its card
     ('<a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html"><div class="kicker">Hafen</div><p>Meldung'
      ' Nummer 3 aus dem Hafen</p></a>', [1, 2, 3]),  # a section's kicker is no label of paid placement
+    ('Anzeige <a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html">Meldung Nummer 3 aus dem Hafen</a>',
+     [1, 2]),  # the card's own text before the link
+    ('<!-- teaser --><a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html">Meldung Nummer 3 aus dem'
+     ' Hafen</a>', [1, 2, 3]),  # a comment before the link labels nothing
+    ('<span>Anzeige</span><!-- teaser --><a href="/hafen/meldung-nummer-3-aus-dem-hafen-4411203.html">Meldung'
+     ' Nummer 3 aus dem Hafen</a>', [1, 2]),  # the label before a comment
 ])
 def test_a_teaser_labelled_as_paid_placement_is_no_related_story(first: str, related: list[int]) -> None:
     # fundus-dev: the Evening Standard's in-story "Read More" cards, one of them "Sponsored" (a blind pass)

@@ -1097,18 +1097,25 @@ PAID = all_words(PAID_LABELS)
 
 
 def _is_paid(anchor: Any) -> bool:
-    """Whether the teaser of `anchor` opens with a label of paid placement printed apart ("<div>Sponsored</div>"
-    before its headline in the link, or before the link in its card, the link's parent holding no other): an
-    advertiser's story in a related box (a blind pass; the link's path looks like any story's)."""
-    if _opens_with_paid_label(anchor):
+    """Whether the teaser of `anchor` opens with a label of paid placement printed apart: "<div>Sponsored</div>"
+    before its headline in the link, or just before the link (the element before it, past comments, or its
+    parent's first text when it comes first): an advertiser's story in a related box (a blind pass; the link's
+    path looks like any story's). Each link reads its own elements and the one before it: linear in the page."""
+    if _first_text(anchor).casefold() in PAID:
         return True
-    card = anchor.getparent()
-    return card is not None and len(list(islice(card.iter("a"), 2))) == 1 and _opens_with_paid_label(card)
+    before = anchor.getprevious()
+    while before is not None and not isinstance(before.tag, str) and not (before.tail or "").strip():
+        before = before.getprevious()  # a comment between them
+    if before is not None:
+        label = (before.tail or "").strip() or (_first_text(before) if isinstance(before.tag, str) else "")
+    else:
+        label = ((parent.text or "") if (parent := anchor.getparent()) is not None else "").strip()
+    return label.casefold() in PAID
 
 
-def _opens_with_paid_label(el: Element) -> bool:
-    first = cast("str", next((text for text in el.itertext() if text.strip()), ""))
-    return first.strip().casefold() in PAID
+def _first_text(el: Element) -> str:
+    """The first text in `el` that is not blank, stripped."""
+    return cast("str", next((text for text in el.itertext() if text.strip()), "")).strip()
 
 
 def _site_named_before(anchor: Any, link: str) -> bool:
