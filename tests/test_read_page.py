@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,66 @@ def test_decode_page(raw: bytes, content_type: str | None, text: str) -> None:
 )
 def test_read_page_parses_utf8_bytes_as_they_are_and_decodes_the_rest(raw: bytes, content_type: str | None) -> None:
     assert extract.read_page(raw, content_type).xpath("string(//title)").get() == "Grüße aus Köln"
+
+
+@pytest.mark.parametrize(
+    ("page", "codec"),
+    [
+        ("fundus-dev/ru-Kommersant_2025_05_14", "cp1251"),
+        ("fundus-dev/jp-MainichiShimbun_2025_01_14", "shift_jis"),
+        ("fundus-dev/kr-HankookIlbo_2026_01_29", "euc-kr"),
+        ("aeb/f105de6e63ca91ea482f60193f6252092557f969f2fd128ff68c0d4d6b90dd7d", "shift_jis"),
+        ("fundus-dev/at-DerStandard_2024_05_03", "cp1252"),
+    ],
+)
+@pytest.mark.parametrize("with_lang", [True, False])
+def test_a_real_page_in_its_legacy_encoding_without_a_declaration_reads_as_in_utf8(
+        page: str, codec: str, with_lang: bool) -> None:
+    # The page saved in the encoding its language used before UTF-8, its charset declarations removed (no header
+    # either): read as windows-1252, a Russian, Japanese or Korean page was mojibake from title to body. The
+    # page's `<html lang>` names the language; without it, the text's script decides.
+    dataset, page_id = page.split("/")
+    utf8 = gzip.decompress((ROOT / "tests/data" / dataset / "pages" / f"{page_id}.html.gz").read_bytes())
+    url = next(json.loads(line)["url"] for line in (ROOT / "tests/data" / dataset / "truth.jsonl").open()
+               if json.loads(line)["id"] == page_id) or ""
+    legacy = re.sub(rb"<meta[^>]*charset[^>]*>", b"", utf8.decode().encode(codec, "ignore"), flags=re.IGNORECASE)
+    if not with_lang:
+        legacy = re.sub(rb"(<html\b[^>]*?)\slang=[\"']?[\w-]+[\"']?", rb"\1", legacy, count=1, flags=re.IGNORECASE)
+    assert not legacy.isascii() and b"charset" not in legacy.lower().split(b"</head>")[0]
+    assert (b" lang=" in legacy[:4096]) == with_lang or not with_lang
+    fetched = datetime(2026, 12, 1, tzinfo=UTC)
+    expected = extract_article(utf8.decode().encode(codec, "ignore").decode(codec).encode(), url, fetched)
+    got = extract_article(legacy, url, fetched)
+    assert (got["title"], got["body"]) == (expected["title"], expected["body"])
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "lang"),
+    [
+        ("Пожар в порту уничтожил три склада", "cp1251", "ru"),
+        ("Пожар в порту уничтожил три склада", "cp1251", None),
+        ("港で大規模な火災が発生した", "cp932", "ja"),
+        ("港で大規模な火災が発生した", "euc_jp", "ja"),  # the second legacy encoding of Japanese
+        ("港口发生大火三座仓库被毁", "gb18030", None),
+        ("港口發生大火三座倉庫被毀", "cp950", "zh-TW"),
+        ("Pożar w porcie zniszczył trzy magazyny", "cp1250", "pl"),
+        ("Limanda çıkan yangında üç depo yandı", "cp1254", "tr"),
+        ("Großbrand im Hafen: „drei“ Lagerhallen zerstört", "cp1252", "de"),
+        ("Großbrand im Hafen: „drei“ Lagerhallen zerstört", "cp1252", None),
+    ],
+)
+def test_an_undeclared_page_is_read_in_its_languages_legacy_encoding(text: str, codec: str, lang: str | None) -> None:
+    lang_attribute = f' lang="{lang}"' if lang else ""
+    page = f"<html{lang_attribute}><head><title>{text}</title></head><body><p>{text}. {text}.</p></body></html>"
+    assert decode_page(page.encode(codec)) == page
+
+
+def test_an_undeclared_utf8_page_with_a_stray_windows_1252_byte_reads_as_utf8() -> None:
+    # A snippet pasted in another encoding into a page that declares nothing: read whole as windows-1252, every
+    # accented word of the page was mojibake ("GroÃŸbrand")
+    page = "<html><head><title>Großbrand im Hafen</title></head><body><p>Größer als gedacht. Café</p></body></html>"
+    raw = page.encode().replace("Café".encode(), "Café".encode("cp1252"))
+    assert decode_page(raw) == page
 
 
 # ------------------------------------------------------------------ 7. deep nesting
