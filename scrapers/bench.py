@@ -120,32 +120,42 @@ def parse_cost(dataset: Path) -> str:
 def stage_cost(pages: list[tuple[bytes, str]], whole: list[float]) -> dict[str, float]:
     """Median ms per page of the generic reader's stages, each timed alone on each page: `read_page` (our parse),
     `parse_page` (the one walk that indexes the tree), `find_story`, `link_boxes`; and of what the page's
-    extraction (`whole`, timed beside the parse) spends beyond them."""
+    extraction (`whole`, timed beside the parse) spends beyond them. A page nested deeper than the readers recurse
+    is read flattened, as `extract_article` reads it."""
+    from scrapers.extract import DEEP_PAGE_DEPTH
+
+    names = ("parse", "index walk", "story", "link boxes")
+    times: dict[str, list[float]] = {name: [] for name in (*names, "the rest")}
+    for (html, url), total in zip(pages, whole, strict=True):
+        try:
+            marks = _stage_marks(html, url, None)
+        except RecursionError:
+            marks = _stage_marks(html, url, DEEP_PAGE_DEPTH)
+        spent = [(end - begin) * 1000 for begin, end in pairwise(marks)]
+        for name, ms in zip(names, spent, strict=True):
+            times[name].append(ms)
+        times["the rest"].append(max(total - sum(spent), 0.0))
+    return {name: statistics.median(ms) for name, ms in times.items()}
+
+
+def _stage_marks(html: bytes, url: str, max_depth: int | None) -> tuple[float, ...]:
+    """The moments one page's stages start and the last ends (`stage_cost`)."""
     from scrapers.extract import read_page
     from scrapers.extract.body import find_story
     from scrapers.extract.boxes import link_boxes
     from scrapers.extract.parsed import parse_page
     from scrapers.extraction import collector_paused
 
-    names = ("parse", "index walk", "story", "link boxes")
-    times: dict[str, list[float]] = {name: [] for name in (*names, "the rest")}
-    for (html, url), total in zip(pages, whole, strict=True):
-        with collector_paused():  # as extract_article reads a page
-            start = time.perf_counter()
-            sel = read_page(html)
-            parsed_at = time.perf_counter()
-            parsed = parse_page(sel, url)
-            walked_at = time.perf_counter()
-            find_story(parsed)
-            story_at = time.perf_counter()
-            link_boxes(parsed)
-            boxes_at = time.perf_counter()
-        marks = (start, parsed_at, walked_at, story_at, boxes_at)
-        spent = [(end - begin) * 1000 for begin, end in pairwise(marks)]
-        for name, ms in zip(names, spent, strict=True):
-            times[name].append(ms)
-        times["the rest"].append(max(total - sum(spent), 0.0))
-    return {name: statistics.median(ms) for name, ms in times.items()}
+    with collector_paused():  # as extract_article reads a page
+        start = time.perf_counter()
+        sel = read_page(html, max_depth=max_depth)
+        parsed_at = time.perf_counter()
+        parsed = parse_page(sel, url)
+        walked_at = time.perf_counter()
+        find_story(parsed)
+        story_at = time.perf_counter()
+        link_boxes(parsed)
+        return start, parsed_at, walked_at, story_at, time.perf_counter()
 
 
 def cpu_model() -> str:

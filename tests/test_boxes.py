@@ -571,6 +571,23 @@ def test_a_teaser_labelled_as_paid_placement_is_no_related_story(first: str, rel
     assert boxes(body) == (related, [])
 
 
+def test_cards_after_an_ad_slot_or_a_paid_card_and_cards_kickered_with_ambiguous_words_stay() -> None:
+    # a review: the card after an "Advertisement" slot was lost, and so was the card after a sponsored one; "PR",
+    # "Werbung" or "Reklama" name a section as often as an ad, and a box of cards kickered so was lost whole
+    def linked(n: int, kicker: str = "") -> str:
+        return (f'<a href="/hafen/meldung-nummer-{n}-aus-dem-hafen-44112{n:02d}.html">{kicker}<h4>Meldung Nummer {n}'
+                ' aus dem Hafen</h4></a>')
+
+    slot = '<div class="ad-slot"><span>Advertisement</span><iframe src="/ad"></iframe></div>'
+    assert boxes(f'<div class="related"><h3>Read more</h3>{linked(1)}{linked(2)}{slot}{linked(3)}{linked(4)}'
+                 '</div>') == ([1, 2, 3, 4], [])
+    paid = linked(1, "<span>Sponsored:</span>")
+    assert boxes(f'<div class="related"><h3>Read more</h3>{paid}{linked(2)}{linked(3)}</div>') == ([2, 3], [])
+    for kicker in ("PR", "AD", "Werbung", "Reklama", "Publicité", "Annonce", "Promoted"):
+        cards = "".join(linked(n, f"<span>{kicker}</span>") for n in (1, 2, 3))
+        assert boxes(f'<div class="related"><h3>Read more</h3>{cards}</div>') == ([1, 2, 3], []), kicker
+
+
 def test_top_reads_is_a_ranked_list() -> None:
     # fundus-dev: Daily Maverick's "Top Reads This Hour" (a blind pass)
     assert boxes(f'<div class="top-reads-block"><h3>Top Reads This Hour</h3><ol>{card(1)}{card(2)}{card(3)}'

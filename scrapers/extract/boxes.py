@@ -1097,25 +1097,51 @@ PAID = all_words(PAID_LABELS)
 
 
 def _is_paid(anchor: Any) -> bool:
-    """Whether the teaser of `anchor` opens with a label of paid placement printed apart: "<div>Sponsored</div>"
-    before its headline in the link, or just before the link (the element before it, past comments, or its
-    parent's first text when it comes first): an advertiser's story in a related box (a blind pass; the link's
-    path looks like any story's). Each link reads its own elements and the one before it: linear in the page."""
-    if _first_text(anchor).casefold() in PAID:
+    """Whether the teaser of `anchor` opens with a label of paid placement printed apart: the link's first text
+    ("<a><div>Sponsored</div><p>Headline</p></a>", read down the first elements only), or the card's before the
+    link when the link comes first in it after at most a bare label element ("<li>Anzeige <a>Headline</a></li>",
+    "<div><span>Sponsored</span><a>Headline</a></div>"): an advertiser's story in a related box (a blind pass; the
+    link's path looks like any story's). Other elements before the link are not read: the one before is another
+    card or an ad slot, whose label is not this link's (a review: the card after an "Advertisement" slot was
+    lost)."""
+    if _is_paid_label(_opening_text(anchor)):
         return True
     before = anchor.getprevious()
     while before is not None and not isinstance(before.tag, str) and not (before.tail or "").strip():
         before = before.getprevious()  # a comment between them
-    if before is not None:
-        label = (before.tail or "").strip() or (_first_text(before) if isinstance(before.tag, str) else "")
-    else:
-        label = ((parent.text or "") if (parent := anchor.getparent()) is not None else "").strip()
-    return label.casefold() in PAID
+    if before is None:
+        parent = anchor.getparent()
+        return parent is not None and _is_paid_label(parent.text or "")
+    if (before.tail or "").strip():
+        return _is_paid_label(before.tail or "")
+    return (isinstance(before.tag, str) and not len(before) and before.getprevious() is None
+            and _is_paid_label(before.text or ""))
 
 
-def _first_text(el: Element) -> str:
-    """The first text in `el` that is not blank, stripped."""
-    return cast("str", next((text for text in el.itertext() if text.strip()), "")).strip()
+def _opening_text(el: Element) -> str:
+    """The first text of `el` down its first elements (`OPENING_DEPTH` at most: a label sits in the link's first
+    element or one inside it), empty when none of them holds text before its first child."""
+    node: Element | None = el
+    for _ in range(OPENING_DEPTH + 1):
+        if node is None:
+            break
+        if text := (node.text or "").strip():
+            return text
+        node = next(node.iterchildren(etree.Element), None)
+    return ""
+
+
+OPENING_DEPTH = 4
+"""Elements down a link's first children in which its opening label is looked for (`_opening_text`)."""
+
+
+def _is_paid_label(text: str) -> bool:
+    """Whether `text` is one of `PAID` labels, with its closing mark ("Sponsored:", "Anzeige |")."""
+    return len(text) <= PAID_LABEL_MAX and text.rstrip(_LABEL_MARKS).casefold() in PAID
+
+
+PAID_LABEL_MAX = max(map(len, PAID)) + 2
+_LABEL_MARKS = " :|·•-–—\u00a0"
 
 
 def _site_named_before(anchor: Any, link: str) -> bool:
