@@ -168,25 +168,54 @@ def test_a_real_page_in_its_legacy_encoding_without_a_declaration_reads_as_in_ut
     assert (got["title"], got["body"]) == (expected["title"], expected["body"])
 
 
+RUSSIAN = "Пожар в порту уничтожил три склада. Президент подписал указ о новых мерах поддержки экономики."
+JAPANESE = "港で大規模な火災が発生し、倉庫三棟が全焼した。政府は経済を支援する新たな措置を発表した。"
+TAIWANESE = "港口發生大火，三座倉庫被毀。行政院宣布了支持經濟的新措施。預計台北將有大雨。"
+GERMAN = "Großbrand im Hafen: „drei“ Lagerhallen zerstört, die Feuerwehr äußert sich"
+
+
 @pytest.mark.parametrize(
     ("text", "codec", "lang"),
     [
-        ("Пожар в порту уничтожил три склада", "cp1251", "ru"),
-        ("Пожар в порту уничтожил три склада", "cp1251", None),
-        ("港で大規模な火災が発生した", "cp932", "ja"),
-        ("港で大規模な火災が発生した", "euc_jp", "ja"),  # the second legacy encoding of Japanese
-        ("港口发生大火三座仓库被毁", "gb18030", None),
-        ("港口發生大火三座倉庫被毀", "cp950", "zh-TW"),
-        ("Pożar w porcie zniszczył trzy magazyny", "cp1250", "pl"),
-        ("Limanda çıkan yangında üç depo yandı", "cp1254", "tr"),
-        ("Großbrand im Hafen: „drei“ Lagerhallen zerstört", "cp1252", "de"),
-        ("Großbrand im Hafen: „drei“ Lagerhallen zerstört", "cp1252", None),
+        (RUSSIAN, "cp1251", "ru"),
+        (RUSSIAN, "cp1251", None),
+        (RUSSIAN, "koi8_r", "ru"),  # the language's second encoding (a review: read as windows-1251)
+        (RUSSIAN, "koi8_r", None),
+        (JAPANESE, "cp932", "ja"),
+        (JAPANESE, "euc_jp", "ja"),  # EUC-JP decodes as Shift_JIS too
+        (JAPANESE, "euc_jp", None),
+        (JAPANESE, "iso2022_jp", None),  # seven bits: valid UTF-8 as well, told by its escapes
+        ("港口发生大火，三座仓库被毁。国务院宣布了支持经济的新措施。", "gb18030", None),
+        (TAIWANESE, "cp950", "zh"),  # Big5 under a plain "zh" (a review: read as GB 18030)
+        (TAIWANESE, "cp950", "zh-TW"),
+        ("항구에서 큰 불이 나 창고 세 동이 전소됐다. 정부는 새로운 조치를 발표했다.", "cp949", "ko"),
+        ("Πυρκαγιά στο λιμάνι κατέστρεψε τρεις αποθήκες. Ο πρωθυπουργός ανακοίνωσε νέα μέτρα.", "cp1253", None),
+        (GERMAN, "cp1252", "de"),
+        (GERMAN, "cp1252", None),
+        (GERMAN, "cp1252", "ru"),  # a template's lang over Western text (a review: "Großbrand" lost its letters)
+        (GERMAN, "cp1252", "ja"),
+        ("Pokémon fans queue at the café", "cp1252", "ru"),
+        ("Aus ernährungsphysiologischer Sicht ist das gut", "cp1252", None),  # (a review: read as KOI8-R)
     ],
 )
-def test_an_undeclared_page_is_read_in_its_languages_legacy_encoding(text: str, codec: str, lang: str | None) -> None:
+def test_an_undeclared_page_is_read_in_its_legacy_encoding(text: str, codec: str, lang: str | None) -> None:
     lang_attribute = f' lang="{lang}"' if lang else ""
-    page = f"<html{lang_attribute}><head><title>{text}</title></head><body><p>{text}. {text}.</p></body></html>"
+    page = f"<html{lang_attribute}><head><title>{text[:30]}</title></head><body><p>{text}</p></body></html>"
     assert decode_page(page.encode(codec)) == page
+
+
+def test_an_undeclared_english_page_whose_only_bytes_past_ascii_are_curly_quotes_stays_western() -> None:
+    # A real English page in windows-1252: its quotes read as clean in Shift_JIS ("池池痴"), and no worse as they are
+    utf8 = gzip.decompress((ROOT / "tests/data/fundus-dev/pages/us-Reuters_2024_03_07.html.gz").read_bytes())
+    legacy = re.sub(rb"<meta[^>]*charset[^>]*>", b"", utf8.decode().encode("cp1252", "ignore"), flags=re.IGNORECASE)
+    assert decode_page(legacy) == legacy.decode("cp1252")
+
+
+def test_a_commented_out_html_tag_names_no_language() -> None:
+    # a template's commented-out <html lang="ko"> before the page's own: the page was read as Korean (a review)
+    page = (f'<!-- <html lang="ko"> --><html lang="ja"><head><title>港</title></head><body><p>{JAPANESE}</p>'
+            "</body></html>")
+    assert decode_page(page.encode("euc_jp")) == page
 
 
 def test_an_undeclared_utf8_page_with_a_stray_windows_1252_byte_reads_as_utf8() -> None:
@@ -195,6 +224,12 @@ def test_an_undeclared_utf8_page_with_a_stray_windows_1252_byte_reads_as_utf8() 
     page = "<html><head><title>Großbrand im Hafen</title></head><body><p>Größer als gedacht. Café</p></body></html>"
     raw = page.encode().replace("Café".encode(), "Café".encode("cp1252"))
     assert decode_page(raw) == page
+
+
+def test_a_windows_1252_page_whose_two_bytes_happen_to_be_utf8_stays_western() -> None:
+    # „Zu Fuß“: the bytes of "ß“" are one valid UTF-8 character; one such for one invalid byte is chance (a review)
+    page = "<html><head><title>„Zu Fuß“</title></head><body><p>Gehen</p></body></html>"
+    assert decode_page(page.encode("cp1252")) == page
 
 
 # ------------------------------------------------------------------ 7. deep nesting
