@@ -196,6 +196,9 @@ GERMAN = "Großbrand im Hafen: „drei“ Lagerhallen zerstört, die Feuerwehr �
         (GERMAN, "cp1252", "ja"),
         ("Pokémon fans queue at the café", "cp1252", "ru"),
         ("Aus ernährungsphysiologischer Sicht ist das gut", "cp1252", None),  # (a review: read as KOI8-R)
+        ("PÄÄMINISTERI " * 4, "cp1252", "fi"),  # capitals (a review: "PﾄﾄMINISTERI", as Shift_JIS)
+        ("ราคาน้ำมันสูงขึ้น นายกรัฐมนตรีพบประธานาธิบดีสหรัฐ", "cp874", "th"),
+        ("Цены на бензин выросли на пять процентов | Site", "koi8_r", "ru"),
     ],
 )
 def test_an_undeclared_page_is_read_in_its_legacy_encoding(text: str, codec: str, lang: str | None) -> None:
@@ -209,6 +212,15 @@ def test_an_undeclared_english_page_whose_only_bytes_past_ascii_are_curly_quotes
     utf8 = gzip.decompress((ROOT / "tests/data/fundus-dev/pages/us-Reuters_2024_03_07.html.gz").read_bytes())
     legacy = re.sub(rb"<meta[^>]*charset[^>]*>", b"", utf8.decode().encode("cp1252", "ignore"), flags=re.IGNORECASE)
     assert decode_page(legacy) == legacy.decode("cp1252")
+
+
+@pytest.mark.parametrize("script", ['var from = "àáäâèéëêìíïîòóöôùúüûñç·/_,:;";',
+                                    "var re = /^[a-zA-ZáéíóúñÁÉÍÓÚÑ ]+$/;"])
+def test_a_western_page_whose_script_holds_a_run_of_accented_letters_stays_western(script: str) -> None:
+    # a slug's or a form check's letters (a review: the whole page was read as windows-1251 or KOI8-R)
+    page = (f'<html lang="en"><head><title>Nachrichten für Köln</title><script>{script}</script></head><body>'
+            "<p>The council met on Tuesday to discuss the budget.</p></body></html>")
+    assert decode_page(page.encode("cp1252")) == page
 
 
 def test_a_commented_out_html_tag_names_no_language() -> None:
