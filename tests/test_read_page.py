@@ -223,6 +223,18 @@ def test_a_western_page_whose_script_holds_a_run_of_accented_letters_stays_weste
     assert decode_page(page.encode("cp1252")) == page
 
 
+@pytest.mark.parametrize("decoration", ["<p>" + "—" * 120 + "</p>", "<p>Contents ·························· 7</p>" * 14,
+                                        "<table><tr>" + "<td>—</td>" * 400 + "</tr></table>",
+                                        "<pre>" + "¤" * 70 + "</pre>", "<nav>" + " » ".join(["Home"] * 20) + "</nav>"])
+@pytest.mark.parametrize("lang", [None, "ru-RU", "ja"])
+def test_a_western_page_of_symbols_and_little_text_stays_western(decoration: str, lang: str | None) -> None:
+    # rules of em dashes, leaders, cells of a dash, frames, breadcrumbs (a review: read as Hangul, Chinese, Cyrillic)
+    lang_attribute = f' lang="{lang}"' if lang else ""
+    page = (f"<html{lang_attribute}><body>{decoration}<p>Le café était très bon, à côté de l'église.</p>"
+            f"{decoration}</body></html>")
+    assert decode_page(page.encode("cp1252")) == page
+
+
 def test_a_commented_out_html_tag_names_no_language() -> None:
     # a template's commented-out <html lang="ko"> before the page's own: the page was read as Korean (a review)
     page = (f'<!-- <html lang="ko"> --><html lang="ja"><head><title>港</title></head><body><p>{JAPANESE}</p>'

@@ -178,45 +178,56 @@ def _guess(html: bytes) -> str | None:
     `FOREIGN_SHARE_IN_LANGUAGE` when its `<html lang>` names a language of another script) is Western,
     windows-1252, the web's default: its accents are a few letters among many (at most half on the shortest
     Western pages measured, a title "Öl"), where a page in Cyrillic, Greek, Hebrew, Arabic, Thai or CJK bytes has
-    70% or more. Otherwise charset-normalizer (Scrapy's own fallback) reads it in each of the web's legacy
+    65% or more. Otherwise charset-normalizer (Scrapy's own fallback) reads it in each of the web's legacy
     encodings (`WEB_CODECS`) and ranks the readings by how much of a mess each makes of the text: of the readings
-    as clean as the best (within `CHAOS_MARGIN`), one in an encoding of the language of the page's `<html lang>`
-    (`LEGACY_CODECS`: windows-1251 or KOI8-R for Russian, Shift_JIS or EUC-JP for Japanese) that gives that
-    language's script, as a browser falls back to its locale's; else the best reading when it holds
+    nearly as clean as the best (within `LANGUAGE_MARGIN`), one in an encoding of the language of the page's
+    `<html lang>` (`LEGACY_CODECS`: windows-1251 or KOI8-R for Russian, Shift_JIS or EUC-JP for Japanese) that
+    gives that language's script, as a browser falls back to its locale's; else the best reading when it gives
     `MIN_SCRIPT_LETTERS` letters or more, mostly in a script other than Latin; else windows-1252 (its five
-    undefined bytes read as replacement characters). Reviews: charset-normalizer alone read Western pages whose
-    scripts hold a run of accented letters (a slug's "àáäâèéë"), or whose headlines are in capitals ("PÄÄMINISTERI"),
-    as Cyrillic or Shift_JIS; a template's `lang` over Western text read it in the lang's encoding. A page in
-    a Latin script other than the Western (Polish in windows-1250, Turkish in windows-1254) is read as windows-1252:
-    its few letters that differ cannot be told from a Western page's.
+    undefined bytes read as replacement characters). Three reviews shaped it: charset-normalizer alone read
+    Western pages whose scripts hold a run of accented letters (a slug's "àáäâèéë"), whose headlines are in
+    capitals ("PÄÄMINISTERI") or whose rules are em dashes as Cyrillic, Shift_JIS or Hangul; a template's `lang`
+    over Western text read it in the lang's encoding. A page in a Latin script other than the Western (Polish in
+    windows-1250, Turkish in windows-1254) is read as windows-1252: its few letters that differ cannot be told
+    from a Western page's.
     Measured against windows-1252 alone: the 307 real pages of tests/data that are not ASCII, re-encoded in their
-    language's legacy encoding without their declarations, with and without their `lang`, read right 564 -> 602
-    times of 614 (the 12 Polish, Turkish and Vietnamese); the reviews' Western pages (2,673 in 12 languages
-    under 14 `lang` values, 2,620 of real sentences, 6,000 of three words) all right before and after; their 222
-    pages in non-Latin scripts (Cyrillic, Greek, Hebrew, Arabic, Thai, Chinese, Japanese, Korean; 23 encodings; one
-    line to 60 paragraphs), 3 -> 219 (3 one-line EUC-JP pages read as Thai)."""
+    language's legacy encoding without their declarations, with and without their `lang`, read right 564 -> 598
+    times of 614 (the Polish, Turkish and Vietnamese, and two English pages of Japanese and Taiwanese papers
+    whose few CJK characters stay windows-1252); the reviews' Western pages (2,673 in 12 languages under 14 `lang`
+    values, 2,620 real sentences, 6,000 phrases, 1,068 headlines and names in capitals, 416 names) all right
+    before and after; their 222 pages in non-Latin scripts (Cyrillic, Greek, Hebrew, Arabic, Thai, Chinese,
+    Japanese, Korean; 23 encodings; one line to 60 paragraphs), 3 -> 220."""
     family = _language_codecs(html)
     if _foreign_share(html) < (FOREIGN_SHARE_IN_LANGUAGE if family else FOREIGN_SHARE):
         return "cp1252"
-    readings = from_bytes(html, cp_isolation=list(WEB_CODECS))
+    # (every reading kept: on a short page all may pass charset-normalizer's default bar of mess, 0.2, and none was
+    # left to choose from, a review)
+    readings = from_bytes(html, cp_isolation=list(WEB_CODECS), threshold=1.0)
     if (best := readings.best()) is None:
         return "cp1252"
     for reading in readings if family else ():
         fitting = [codec for codec in family if codec in reading.could_be_from_charset]
-        if fitting and reading.chaos <= best.chaos + CHAOS_MARGIN and _in_another_script(str(reading)):
+        if fitting and reading.chaos <= best.chaos + LANGUAGE_MARGIN and _in_another_script(str(reading)):
             return fitting[0]
     return str(best.encoding) if _in_another_script(str(best)) else "cp1252"
 
 
 def _foreign_share(html: bytes) -> float:
-    """The share of the letters of the page's text (its bytes outside tags, scripts, styles and comments) that are
-    bytes past ASCII: each such byte counts as a letter, each ASCII letter as one."""
-    text = _MARKUP.sub(b" ", _HIDDEN.sub(b" ", html))
+    """The share of the letters of the page's text (its first `FOREIGN_SAMPLE` bytes outside tags, scripts, styles
+    and comments) that are bytes past ASCII: each such byte counts as a letter, each ASCII letter as one; a run of
+    one byte repeated counts once, and a byte standing alone between spaces or tags and a no-break space (0xA0)
+    not at all (a review: a Western page's rules of em dashes, leaders of middle dots, frames of "¤", table cells
+    of a dash, made its few letters a page in another script)."""
+    text = _MARKUP.sub(b" ", _HIDDEN.sub(b" ", html[:FOREIGN_SAMPLE])).replace(b"\xa0", b" ")
+    text = _REPEATED.sub(rb"\1", _LONE.sub(b" ", text))
     high = len(text) - len(text.translate(None, _HIGH_BYTES))
     low = len(text) - len(text.translate(None, _ASCII_LETTERS))
     return high / (high + low) if high + low else 0.0
 
 
+FOREIGN_SAMPLE = 256 * 1024
+"""Bytes of a page's start whose letters `_foreign_share` counts (a review's 10 MB pages of hostile markup took 2.8 s
+whole; a page's script shows in its first ones)."""
 FOREIGN_SHARE = 0.6
 """See `_guess`: the share of a page's letters in bytes past ASCII from which it is read as other than Western."""
 FOREIGN_SHARE_IN_LANGUAGE = 0.2
@@ -226,6 +237,8 @@ at most an eighth (the reviews' 2,620 real sentences)."""
 _HIDDEN = re.compile(rb"<(script|style)\b.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.IGNORECASE | re.DOTALL)
 _MARKUP = re.compile(rb"<[^>]*+>?")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
+_REPEATED = re.compile(rb"([\x80-\xff])\1{2,}")
+_LONE = re.compile(rb"(?<!\S)[\x80-\xff](?!\S)")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -256,9 +269,11 @@ WEB_CODECS = tuple(dict.fromkeys(("cp1252", *(codec for codecs in LEGACY_CODECS.
 """The legacy encodings a page without a declaration is read in: those browsers read pages in (the WHATWG
 Encoding Standard's, without the Mac and DOS code pages charset-normalizer would also try: a short Russian page
 came out as Mac Cyrillic)."""
-CHAOS_MARGIN = 0.005
-"""How much more of a mess (charset-normalizer's chaos, 0 to 1) a reading in the page's language's encoding may
-make than the best reading and still be taken: one letter of a short Western page read as Cyrillic makes 0.1."""
+LANGUAGE_MARGIN = 0.1
+"""How much more of a mess (charset-normalizer's chaos, 0 to 1) a reading in an encoding of the page's `lang` may
+make than the best reading and still be taken: a short KOI8-R page under `lang="ru"` made 0.026, EUC-JP under
+`lang="ja"` 0.057, where Thai read as clean (a review); at 0.3, short Western pages under a Russian or Greek `lang`
+were read in its encoding."""
 MIN_SCRIPT_LETTERS = 8
 """Letters past ASCII a reading in a script other than Latin needs to be taken over windows-1252 (`_guess`)."""
 LANG_SNIFF = 8192
@@ -270,9 +285,12 @@ _COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 def _in_another_script(text: str) -> bool:
     """Whether the non-ASCII letters among the first `SCRIPT_SAMPLE` characters of `text` are `MIN_SCRIPT_LETTERS`
-    or more and mostly not Latin (at or past U+0250)."""
+    or more, mostly not Latin (at or past U+0250) and not a few repeated (half as many distinct ones at least: a
+    row of one symbol read in a double-byte encoding is one character again and again, "뿓뿓뿓")."""
     letters = [char for char in _NON_ASCII.findall(text, 0, SCRIPT_SAMPLE) if char.isalpha()]
-    return len(letters) >= MIN_SCRIPT_LETTERS and sum(char >= "\u0250" for char in letters) * 2 > len(letters)
+    others = [char for char in letters if char >= "\u0250"]
+    return (len(letters) >= MIN_SCRIPT_LETTERS and len(others) * 2 > len(letters)
+            and len(set(others)) >= MIN_SCRIPT_LETTERS // 2)
 
 
 SCRIPT_SAMPLE = 200_000
