@@ -235,6 +235,16 @@ def test_a_western_page_of_symbols_and_little_text_stays_western(decoration: str
     assert decode_page(page.encode("cp1252")) == page
 
 
+@pytest.mark.parametrize(("tag", "first"), [('<html lang="sr-Latn">', None), ('<html lang="sr">', "cp1251"),
+                                          ("<html lang=zh_TW>", "cp950"), ('<html dir="ltr" xml:lang="ja">', "cp932"),
+                                          ('<html lang="en-US">', None), ("<body lang=ru>", None)])
+def test_the_legacy_encodings_of_the_pages_language(tag: str, first: str | None) -> None:
+    # Serbian in the Latin script is no Cyrillic page (a review: the docstring said so, the table did not)
+    from scrapers.extract import _language_codecs
+
+    assert next(iter(_language_codecs(f"{tag}<head></head>".encode())), None) == first
+
+
 def test_a_commented_out_html_tag_names_no_language() -> None:
     # a template's commented-out <html lang="ko"> before the page's own: the page was read as Korean (a review)
     page = (f'<!-- <html lang="ko"> --><html lang="ja"><head><title>港</title></head><body><p>{JAPANESE}</p>'

@@ -250,12 +250,13 @@ def _language_codecs(html: bytes) -> tuple[str, ...]:
     if (found := _LANG.search(head)) is None:
         return ()
     language, region = found.group(1).decode().lower(), (found.group(2) or b"").decode().lower()
-    return LEGACY_CODECS.get(f"{language}-{region}") or LEGACY_CODECS.get(language, ())
+    return LEGACY_CODECS.get(f"{language}-{region}", LEGACY_CODECS.get(language, ()))
 
 
 _CYRILLIC = ("cp1251", "koi8_r", "koi8_u", "iso8859_5")
 LEGACY_CODECS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("ru", "uk", "bg", "be", "mk", "kk", "ky", "tg", "mn", "sr", "sr-cyrl"), _CYRILLIC),
+    "sr-latn": (),  # (Serbian in the Latin script: a Western page's bytes but for a few letters)
     **dict.fromkeys(("ar", "fa", "ur"), ("cp1256", "iso8859_6")),
     "el": ("cp1253", "iso8859_7"), "he": ("cp1255", "iso8859_8"), "iw": ("cp1255", "iso8859_8"), "th": ("cp874",),
     "ja": ("cp932", "euc_jp", "iso2022_jp"), "ko": ("cp949", "euc_kr"),
