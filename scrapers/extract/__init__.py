@@ -234,7 +234,8 @@ FOREIGN_SHARE_IN_LANGUAGE = 0.2
 """`FOREIGN_SHARE` for a page whose `<html lang>` names a language of a non-Latin script: a headline in it over a
 site's English menus and footer has a third of its letters past ASCII or more; a paragraph of a Western language,
 at most an eighth (the reviews' 2,620 real sentences)."""
-_HIDDEN = re.compile(rb"<(script|style)\b.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
+_HIDDEN = re.compile(rb"<(script|style)\b.*?(?:</\1\s*>|\Z)|" + _COMMENT.pattern, re.IGNORECASE | re.DOTALL)
 _MARKUP = re.compile(rb"<[^>]*+>?")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _REPEATED = re.compile(rb"([\x80-\xff])\1{2,}")
@@ -259,7 +260,7 @@ LEGACY_CODECS: dict[str, tuple[str, ...]] = {
     "sr-latn": (),  # (Serbian in the Latin script: a Western page's bytes but for a few letters)
     **dict.fromkeys(("ar", "fa", "ur"), ("cp1256", "iso8859_6")),
     "el": ("cp1253", "iso8859_7"), "he": ("cp1255", "iso8859_8"), "iw": ("cp1255", "iso8859_8"), "th": ("cp874",),
-    "ja": ("cp932", "euc_jp", "iso2022_jp"), "ko": ("cp949", "euc_kr"),
+    "ja": ("cp932", "euc_jp"), "ko": ("cp949", "euc_kr"),  # (ISO-2022-JP is seven bits: `_is_iso2022_jp`)
     "zh": ("gb18030", "cp950", "big5hkscs"),
     **dict.fromkeys(("zh-tw", "zh-hant", "zh-hk", "zh-mo"), ("cp950", "big5hkscs", "gb18030")),
 }
@@ -281,7 +282,6 @@ LANG_SNIFF = 8192
 """Bytes of the page's start searched for `<html lang>`."""
 _LANG = re.compile(rb"""<html\b[^>]{0,1000}?\s(?:xml:)?lang\s*=\s*["']?([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{2,4}))?""",
                    re.IGNORECASE)
-_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def _in_another_script(text: str) -> bool:
