@@ -136,6 +136,15 @@ end
 return #rows / 2
 """
 
+# Drop a run's staged rows (KEYS[1]), mark its entry KEYS[2] rolled back when it is still kept and take run
+# ARGV[1] out of the running ones (KEYS[3]); one script, so an entry dropped meanwhile is not made again.
+ROLL_BACK = """
+redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HSET', KEYS[2], 'status', 'rolled_back') end
+redis.call('SREM', KEYS[3], ARGV[1])
+return 1
+"""
+
 UNFINISHED_CLAIM = 1800
 """Seconds the first worker of a distributed run holds the asking of the unfinished articles (`asks_unfinished`),
 at most: the run's last worker to leave the state lets it go."""
@@ -220,7 +229,7 @@ class RedisStateStore:
         self.host = socket.gethostname()
         self.scripts = {name: client.register_script(code) for name, code in
                         (("acquire", ACQUIRE), ("renew", RENEW), ("release", RELEASE), ("holds", HOLDS),
-                         ("commit", COMMIT), ("accept", ACCEPT))}
+                         ("commit", COMMIT), ("roll_back", ROLL_BACK), ("accept", ACCEPT))}
         self.stopped = threading.Event()
         self.renewer: threading.Thread | None = None
 
@@ -382,12 +391,7 @@ class RedisStateStore:
 
     def roll_back(self, run_id: int, outputs: list[Path]) -> None:
         remove_partial_files(outputs)
-        with self.client.pipeline() as pipe:
-            pipe.delete(self.key("staged", run_id))
-            if self.client.exists(self.key("run", run_id)):  # (an entry dropped meanwhile is not made again)
-                pipe.hset(self.key("run", run_id), "status", "rolled_back")
-            pipe.srem(self.key("runs"), run_id)
-            pipe.execute()
+        self.scripts["roll_back"]([self.key("staged", run_id), self.key("run", run_id), self.key("runs")], [run_id])
 
     def unstage(self, run_id: int, status: str) -> None:
         """As `StateStore.unstage` (only this run stages under its key)."""

@@ -540,6 +540,42 @@ def test_a_failure_of_an_article_asked_again_counts_as_failed_before_once(open_s
         assert stats.get_value(f"{FAILED_AS_BEFORE}offsite") == 1  # (it was counted twice: review)
 
 
+def test_a_run_entry_dropped_while_its_run_is_rolled_back_is_not_made_again(redis_url: str, tmp_path: Path) -> None:
+    """Rolling a run back asked whether its entry was kept, then marked it in a second command: another worker's
+    start dropping the entry between the two made it again, a run of one field ('status') that no start drops
+    (below `run:oldest`). Here the entry goes right after the first command the roll-back sends."""
+    import redis
+
+    from scrapers.redis_state import RedisStateStore
+
+    other = redis.Redis.from_url(redis_url, decode_responses=True)
+    store = RedisStateStore.acquire(redis_url, name="thoidai")
+    try:
+        run_id = staged_run(store, tmp_path / "1.jsonl")
+        entry = store.key("run", run_id)
+        assert other.hget(entry, "status") == "running"
+        send = store.client.execute_command
+        sent: list[object] = []
+
+        def then_dropped(*args: object, **options: object) -> object:
+            answer = send(*args, **options)
+            if not sent:
+                other.delete(entry)
+            sent.append(args[0])
+            return answer
+
+        store.client.execute_command = then_dropped  # type: ignore[method-assign]
+        store.roll_back(run_id, [tmp_path / "1.jsonl"])
+        store.client.execute_command = send  # type: ignore[method-assign]
+        assert sent  # the roll-back went through the client
+        assert not other.exists(entry)
+        assert str(run_id) not in other.smembers(store.key("runs"))
+        assert not other.exists(store.key("staged", run_id))
+    finally:
+        store.close()
+        other.close()
+
+
 def test_the_redis_state_waits_out_a_short_outage(tmp_path: Path) -> None:
     """A Redis restarted with its append-only file (2 s down) made every call of the state an error on every worker,
     which failed the run on each (distributed review); the calls wait the outage out (`outage_retry`)."""
