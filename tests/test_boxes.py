@@ -592,3 +592,17 @@ def test_top_reads_is_a_ranked_list() -> None:
     # fundus-dev: Daily Maverick's "Top Reads This Hour" (a blind pass)
     assert boxes(f'<div class="top-reads-block"><h3>Top Reads This Hour</h3><ol>{card(1)}{card(2)}{card(3)}'
                  '</ol></div>') == ([], [1, 2, 3])
+
+
+def test_a_heading_drawn_as_an_image_is_labelled_by_its_alternative_text() -> None:
+    """A heading that is only an image (`<h2><img src="header_related.svg" alt="Related"></h2>`, a card hub of a
+    business blog) is read as a screen reader reads it; an image beside a heading's own text, or an image
+    outside a heading, labels nothing."""
+    def hub(heading: str, first: int) -> str:
+        return f'<section><div class="hub-header">{heading}</div><ul>{card(first)}{card(first + 1)}</ul></section>'
+
+    assert boxes(hub('<h2><img src="/art/related.svg" alt="Related"></h2>', 1)
+                 + hub('<h3><a href="/ranking"><img src="/art/top.png" alt="Meistgelesen"></a></h3>', 3)) == (
+        [1, 2], [3, 4])
+    assert boxes(hub('<h2><img src="/art/icon.svg" alt="Related"> Wetter</h2>', 1)) == ([], [])
+    assert boxes(hub('<div><img src="/art/related.svg" alt="Related"></div>', 1)) == ([], [])

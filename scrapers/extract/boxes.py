@@ -272,6 +272,9 @@ def _scan(parsed: Parsed) -> Scan:
         if any(el.get(name) is not None for name in TAB_TARGETS) and (caption := text_of(el)) \
                 and (found := _label(caption)) is not None:
             labels[el] = found
+    for el in parsed.headings:
+        if el not in labels and (found := _image_label(el)) is not None:
+            labels[el] = found
     paragraphs: list[tuple[Element, Element | None]] = [
         (p, anchors[0]) for p in parsed.tagged("p") if p not in labels and len(anchors := list(p.iter("a"))) == 1]
     paragraphs += [(el, None) for el in _story_inserts(parsed, labels)]
@@ -283,6 +286,24 @@ def _scan(parsed: Parsed) -> Scan:
              if any(isinstance(child.tag, str) for child in el) and el not in labels
              and (found := _label(name)) is not None]
     return Scan(labels, classed, named, paragraphs)
+
+
+def _image_label(heading: Element) -> tuple[str, str] | None:
+    """The label of a heading drawn as an image, read from the image's alternative text, as a screen reader
+    reads it (`<h2><img src="header_related.svg" alt="Related"></h2>`: aeb, a card hub of a business blog);
+    None for a heading with text of its own or no such image."""
+    if not len(heading):
+        return None
+    image = next((el for el in islice(heading.iter(), IMAGE_LABEL_DEPTH) if el.tag == "img"), None)
+    if image is None or not (alt := image.get("alt")) or len(alt) > MAX_LABEL \
+            or text_within(heading, 0) is None:
+        return None
+    return _label(alt)
+
+
+IMAGE_LABEL_DEPTH = 5
+"""Elements of a heading, itself first, among which `_image_label` looks for its image (a link, a picture, a
+span around it): headings nested in headings each read the others' whole trees otherwise."""
 
 
 def _heading_of_parts(el: Element) -> Element | None:
