@@ -328,23 +328,28 @@ class RedisStateStore:
         restored `run:next`) is read as none."""
         # (the run starting is one of those kept: the entries before the one with the report of the run before
         # the others kept go)
-        kept = _run_id(self.client.lindex(self.key("run", "reported"), RUNS_KEPT - 2))
+        kept = _run_id(self._undecoded("LINDEX", self.key("run", "reported"), RUNS_KEPT - 2))
         oldest, last = self._kept_ids()
         end = min(max(kept or 0, last - RUN_ENTRIES_KEPT + 1), oldest + DROP_LIMIT)  # the ids below it go, now
         if end <= oldest:
             return
-        running = {run_id for member in self.client.smembers(self.key("runs")) if (run_id := _run_id(member))}
+        running = {run_id for member in self._undecoded("SMEMBERS", self.key("runs")) if (run_id := _run_id(member))}
         dropped = [run_id for run_id in range(oldest, end) if run_id not in running]
         for start in range(0, len(dropped), DROP_BATCH):
             self.client.delete(*(self.key("run", run_id) for run_id in dropped[start:start + DROP_BATCH]))
         self.client.set(self.key("run", "oldest"), min((run_id for run_id in running if oldest <= run_id < end),
                                                          default=end))
 
+    def _undecoded(self, *command: Any) -> Any:
+        """The answer to `command` as bytes: a key holding run ids is read so, as the client's decoding raised on
+        one whose value is not UTF-8 (damage), and every start failed on it."""
+        return self.client.execute_command(*command, NEVER_DECODE=True)  # type: ignore[no-untyped-call]
+
     def _kept_ids(self) -> tuple[int, int]:
         """The lowest run id that may still have an entry (`run:oldest`) and the last one given (`run:next`); a
         value that is no id (damage, a restored `run:next`) is read as none: 1 and 0."""
-        last = _run_id(self.client.get(self.key("run", "next"))) or 0
-        oldest = _run_id(self.client.get(self.key("run", "oldest")))
+        last = _run_id(self._undecoded("GET", self.key("run", "next"))) or 0
+        oldest = _run_id(self._undecoded("GET", self.key("run", "oldest")))
         return (oldest if oldest is not None and oldest <= last else 1), last
 
     def add_output(self, run_id: int, path: Path) -> None:
@@ -367,8 +372,8 @@ class RedisStateStore:
         before it opens its `.part` (`output_opened`), so only a file opened between this look and the
         removal, a few milliseconds, escapes it."""
         settled = []
-        runs = {int(member): self.client.hgetall(self.key("run", member))
-                for member in self.client.smembers(self.key("runs"))}
+        runs = {run_id: self.client.hgetall(self.key("run", run_id))
+                for member in self._undecoded("SMEMBERS", self.key("runs")) if (run_id := _run_id(member)) is not None}
         living = {run_id for run_id, run in runs.items()
                   if run.get("holder") == self.holder or self.holds(str(run.get("holder", "")))}
         in_use = {path for run_id in living if runs[run_id].get("host") == self.host
@@ -507,6 +512,8 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def _run_id(value: Any) -> int | None:
-    """A run id as Redis holds it (`run:next`, a member of `runs`; the client decodes responses), None for anything
-    else (absent, damaged)."""
+    """A run id as Redis holds it (`run:next`, a member of `runs`, read undecoded: `RedisStateStore._undecoded`),
+    None for anything else (absent, damaged)."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
     return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 else None

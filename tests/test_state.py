@@ -576,6 +576,34 @@ def test_a_run_entry_dropped_while_its_run_is_rolled_back_is_not_made_again(redi
         other.close()
 
 
+def test_run_ids_redis_holds_damaged_and_not_utf_8_are_read_as_none(redis_url: str, tmp_path: Path) -> None:
+    """A key of run ids whose value is not UTF-8 (damage, a restore gone wrong) raised at the client's decoding,
+    and every start of a run failed on it; such values are no ids, as a value of other characters was."""
+    import redis
+
+    from scrapers.redis_state import RedisStateStore
+
+    store = RedisStateStore.acquire(redis_url, name="thoidai")
+    try:
+        first = staged_run(store, tmp_path / "1.jsonl")
+        store.commit_run(first, finished_at=NOW, report={"run": 1})
+    finally:
+        store.close()
+    raw = redis.Redis.from_url(redis_url)
+    prefix = "newsharvest:thoidai:"
+    raw.set(f"{prefix}run:oldest", b"\xff\xfe1")  # (the store's keys: `RedisStateStore.key`)
+    raw.sadd(f"{prefix}runs", b"\xc3(")
+    raw.lpush(f"{prefix}run:reported", b"\x80")
+    raw.close()
+    store = RedisStateStore.acquire(redis_url, name="thoidai")
+    try:
+        second = store.start_run("thoidai", NOW)
+        assert second == first + 1
+        assert [entry.id for entry in store.runs()] == [first, second]
+    finally:
+        store.close()
+
+
 def test_the_redis_state_waits_out_a_short_outage(tmp_path: Path) -> None:
     """A Redis restarted with its append-only file (2 s down) made every call of the state an error on every worker,
     which failed the run on each (distributed review); the calls wait the outage out (`outage_retry`)."""
