@@ -606,3 +606,13 @@ def test_a_heading_drawn_as_an_image_is_labelled_by_its_alternative_text() -> No
         [1, 2], [3, 4])
     assert boxes(hub('<h2><img src="/art/icon.svg" alt="Related"> Wetter</h2>', 1)) == ([], [])
     assert boxes(hub('<div><img src="/art/related.svg" alt="Related"></div>', 1)) == ([], [])
+
+
+def test_a_heading_linking_a_label_to_its_section_heads_the_list_after_it() -> None:
+    """"Related coverage from <a href="/category/money">Money</a>:" over a list of stories (aeb, a business site)
+    was read as an inline "Also read: <link>" line, its one link a section's, and the list after it was lost; a
+    heading whose link is a story's is still that line."""
+    section = '<h3>Related coverage from <a href="/kategorie/hafen-und-meer">Hafen und Meer im Blick</a>:</h3>'
+    assert boxes(f"<article><p>Text.</p>{section}<ul>{card(1)}{card(2)}</ul></article>") == ([1, 2], [])
+    story = f'<h3>Related: {card(3).removeprefix("<li>").removesuffix("</li>")}</h3>'
+    assert boxes(f"<article><p>Text.</p>{story}<ul>{card(1)}{card(2)}</ul></article>") == ([3], [])

@@ -93,7 +93,7 @@ def old_labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str,
     if (panel := B._strip_panel(el if anchor is None else anchor, labels)) is not None:
         return Box(kind, el, panel, tuple(panel.iter("a")))
     anchors = () if anchor is not None else tuple(el.iter("a"))
-    if anchors and any(B._is_headline(text_of(a)) for a in anchors):
+    if anchors and any(B._is_headline(text_of(a)) for a in anchors) and not B._names_a_section(el, anchors):
         return Box(kind, el, el, anchors) if B._inline_line(el, full) else None
     node = el if anchor is None else anchor
     for _ in range(MAX_CLIMB):

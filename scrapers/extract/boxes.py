@@ -559,8 +559,8 @@ def _labelled_box(el: Any, kind: str, rest: str, labels: dict[Any, tuple[str, st
     if (panel := _strip_panel(el if anchor is None else anchor, labels)) is not None:
         return Box(kind, el, panel, None)  # a tab of a strip of labels: its list after the strip
     anchors = () if anchor is not None else tuple(el.iter("a"))
-    if anchors and any(_is_headline(text_of(a)) for a in anchors):  # "<p>MORE: <a>...</a></p>": its link
-        return Box(kind, el, el, anchors) if _inline_line(el, full) else None
+    if anchors and any(_is_headline(text_of(a)) for a in anchors) and not _names_a_section(el, anchors):
+        return Box(kind, el, el, anchors) if _inline_line(el, full) else None  # "<p>MORE: <a>...</a></p>"
     # (a heading holding only "View all" heads what follows it)
     node = el if anchor is None else anchor  # a heading that links to the full list ("Most read" -> /ranking)
     for _ in range(MAX_CLIMB):
@@ -811,6 +811,13 @@ def _names_menu(marks: str) -> bool:
     """Whether an element's class and id (`marks`) name a menu. The answers are kept: the labels of a page share
     their ancestors (5,600 ancestors asked about on the 309 pages of the test data, 1,800 distinct)."""
     return _MENU_CLASS.search(marks) is not None
+
+
+def _names_a_section(el: Element, anchors: tuple[Element, ...]) -> bool:
+    """Whether `el` is a heading whose links all lead to section or topic pages: it heads the list after it, as
+    one without a link does ("Related coverage from <a href="/category/money">Money</a>:" over a list of
+    stories: aeb, a business site), not an inline "Also read: <link>"."""
+    return el.tag in HEADINGS and all(url_score(a.get("href") or "") == NOT_ARTICLE for a in anchors)
 
 
 def _inline_line(el: Any, full: str) -> bool:
