@@ -616,3 +616,20 @@ def test_a_heading_linking_a_label_to_its_section_heads_the_list_after_it() -> N
     assert boxes(f"<article><p>Text.</p>{section}<ul>{card(1)}{card(2)}</ul></article>") == ([1, 2], [])
     story = f'<h3>Related: {card(3).removeprefix("<li>").removesuffix("</li>")}</h3>'
     assert boxes(f"<article><p>Text.</p>{story}<ul>{card(1)}{card(2)}</ul></article>") == ([3], [])
+
+
+def test_a_list_set_in_the_story_may_link_a_sister_domain_its_topic_and_the_page_itself() -> None:
+    """Teasers set in the story were lost when one linked the publisher's sister domain (`bbc.co.uk` from
+    `bbc.com`), or when the list's title and its "More in <topic>" line linked the topic's page and the list
+    held the page itself under a campaign parameter (aeb, a broadcaster's "Trump Impeachment Inquiry" list):
+    the teasers are related, the topic's page and the page itself are not."""
+    page = "https://www.hafenblatt.de/hafen/grossbrand-im-hafen-4411220.html"
+    sister = ('<ul><li><a href="https://www.hafenblatt.at/hafen/meldung-nummer-1-aus-dem-hafen-4411201.html">'
+              "Meldung Nummer 1 aus dem Hafen</a></li></ul>")
+    assert boxes(f"<div>{STORY}{sister}{STORY}</div>", page) == ([1], [])
+    topic = ('<div class="recirculation"><h4><a href="/thema/hafenbrand/?intcid=box">Hafenbrand</a></h4>'
+             f'<ul>{card(2)}<li><a href="{page}?intcid=box">Meldung Nummer 9 aus dem Hafen</a></li>{card(3)}</ul>'
+             '<p><a href="/thema/hafenbrand/?intcid=box">More in Hafenbrand</a></p></div>')
+    assert boxes(f"<div>{STORY}{topic}{STORY}</div>", page) == ([2, 3], [])
+    other = sister.replace("hafenblatt.at", "seeblatt.at")  # another publisher's story: no teaser of the site
+    assert boxes(f"<div>{STORY}{other}{STORY}</div>", page) == ([], [])

@@ -59,8 +59,8 @@ def old_boxes(scan: B.Scan, url: str) -> list[Box]:
     taken = OldTaken(box.element for box in boxes)
     boxes += [Box(RELATED, p, p, (anchor,)) for p, anchor in scan.paragraphs
               if anchor is not None and B._teaser_line(p, anchor, url) and not taken.overlaps(p)]
-    boxes += [Box(RELATED, el, el, tuple(el.iter("a"))) for el, anchor in scan.paragraphs
-              if anchor is None and not taken.overlaps(el) and B._teaser_insert(el, url, labels)]
+    boxes += [Box(RELATED, el, el, teasers) for el, anchor in scan.paragraphs
+              if anchor is None and not taken.overlaps(el) and (teasers := B._teaser_insert(el, url, labels))]
     taken = OldTaken(box.element for box in boxes)
     for el, kind in scan.classed:
         if taken.overlaps(el):

@@ -115,6 +115,9 @@ def test_campaign_tags_that_change_every_run_do_not_make_known_articles_new(tmp_
     ("https://a.example/x.html?_=1714723200123&id=5", "https://a.example/x.html?id=5"),
     ("https://a.example/x.html?_=2&id=5", "https://a.example/x.html?_=2&id=5"),
     ("https://a.example/x.html?ttclid=E.C.P.abc&id=5", "https://a.example/x.html?id=5"),  # TikTok's (hostile review)
+    # a site's own campaign ids on its links to its own stories (a broadcaster's ?intcid=, the Guardian's INTCMP)
+    ("https://a.example/x-1/?intcid=CNI-00-10aaa3a", "https://a.example/x-1/"),
+    ("https://a.example/x.html?INTCMP=sfl&id=5", "https://a.example/x.html?id=5"),
 ])
 def test_without_tracking(url: str, expected: str) -> None:
     assert without_tracking(url) == expected

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from scrapers.extract.discover import NOT_ARTICLE, NOT_ARTICLE_WORDS, url_score
-from scrapers.extract.links import absolute_url, registrable_domain
+from scrapers.extract.links import absolute_url, registrable_domain, without_tracking
 from scrapers.extract.markup import (
     SEPARATOR,
     all_text,
@@ -373,8 +373,8 @@ def _boxes(scan: Scan, url: str) -> list[Box]:
     taken = Taken(box.element for box in boxes)
     boxes += [Box(RELATED, p, p, (anchor,)) for p, anchor in scan.paragraphs
               if anchor is not None and _teaser_line(p, anchor, url) and not taken.overlaps(p)]
-    boxes += [Box(RELATED, el, el, None) for el, anchor in scan.paragraphs
-              if anchor is None and not taken.overlaps(el) and _teaser_insert(el, url, scan.labels)]
+    boxes += [Box(RELATED, el, el, teasers) for el, anchor in scan.paragraphs
+              if anchor is None and not taken.overlaps(el) and (teasers := _teaser_insert(el, url, scan.labels))]
     taken = Taken(box.element for box in boxes)
     for el, kind in scan.classed:
         if taken.overlaps(el):
@@ -659,32 +659,58 @@ def _story_inserts(parsed: Parsed, labels: dict[Any, tuple[str, str]]) -> list[E
     return list(found)
 
 
-def _teaser_insert(el: Any, url: str, labels: dict[Any, tuple[str, str]]) -> bool:
-    """Whether `el`, set in the story (`_story_inserts`), is one teaser card or a list of teasers without a label:
-    at most `MAX_INSERT_LINKS` links, every one to another story of the site (not a media file), no advertisement
-    or pager inside; a card has one link target, a short text (`INSERT_CARD_TEXT`) of `TEASER_WORDS` words or more,
+def _teaser_insert(el: Any, url: str, labels: dict[Any, tuple[str, str]]) -> tuple[Element, ...]:
+    """The links of the teasers when `el`, set in the story (`_story_inserts`), is one teaser card or a list of
+    teasers without a label, () when not:
+    at most `MAX_INSERT_LINKS` links, every one to another story of the site (not a media file; a list may have
+    its title and "More" links to its topic's page too), no advertisement or pager inside; a card has one link
+    target, a short text (`INSERT_CARD_TEXT`) of `TEASER_WORDS` words or more,
     a list is link-dominated with headlines for link texts. Found by the related-box error analysis: 20 of the 53
     related links the hand-labelled pages of tests/data/boxes missed were such inserts."""
     anchors = list(islice(el.iter("a"), MAX_INSERT_LINKS + 1))
     if not anchors or len(anchors) > MAX_INSERT_LINKS or any(
-            inner in labels or (isinstance(inner.tag, str)
-                                and _NOT_INSERT_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}".lower()))
+            isinstance(inner.tag, str)
+            and _NOT_INSERT_CLASS.search(f"{inner.get('class', '')} {inner.get('id', '')}".lower())
             for inner in el.iter()):
-        return False
+        return ()
     here = absolute_url(url, url)
     site = registrable_domain(url)
     targets = set()
+    topics = []  # a list's title and "More in <topic>" links, to its topic's page
+    itself = []  # the page's own story, in a list of its topic's stories
     for a in anchors:
         link = absolute_url(a.get("href"), url)
-        if (not link or link == here or registrable_domain(link) != site or url_score(link) < ARTICLE_LIKE
-                or _MEDIA_FILE.search(urlsplit(link).path)):
-            return False
-        targets.add(link)
-    if len(targets) == 1:
+        if not link or not _same_publisher(registrable_domain(link), site) or _MEDIA_FILE.search(urlsplit(link).path):
+            return ()
+        if _is_itself(link, here):
+            itself.append(a)
+        elif url_score(link) < ARTICLE_LIKE:
+            topics.append(a)
+        else:
+            targets.add(link)
+    if any(inner in labels and not (inner in topics or next(inner.iterancestors("a"), None) in topics)
+           for inner in el.iter()):
+        return ()  # a label inside, but for a "More in <topic>" link
+    if len(targets) == 1 and not topics and not itself:
         text = text_within(el, INSERT_CARD_TEXT)
-        return text is not None and len(text.split()) >= TEASER_WORDS
-    return _link_dominated(el, anchors) and all(
-        len(text.split()) >= TEASER_WORDS for a in anchors if (text := text_of(a)))
+        return tuple(anchors) if text is not None and len(text.split()) >= TEASER_WORDS else ()
+    teasers = tuple(a for a in anchors if a not in topics and a not in itself)
+    if len(targets) >= 2 and len(topics) <= MAX_INSERT_TOPIC_LINKS and _link_dominated(el, anchors) and all(
+            len(text.split()) >= TEASER_WORDS for a in teasers if (text := text_of(a))):
+        return teasers
+    return ()
+
+
+MAX_INSERT_TOPIC_LINKS = 2
+"""Links to a page that is no story a list of teasers set in the story may hold: its title and its "More in
+<topic>" link, to its topic's page ("Trump Impeachment Inquiry" over four stories of the inquiry: aeb, a
+broadcaster's site, whose list was lost for them)."""
+
+
+def _is_itself(link: str, here: str | None) -> bool:
+    """Whether `link` is the page's own address `here`, but for the parameters that track the click
+    (`?intcid=...` on a broadcaster's links to its own stories, the page's among them)."""
+    return link == here or ("?" in link and here is not None and without_tracking(link) == without_tracking(here))
 
 
 def _teaser_line(p: Any, anchor: Any, url: str) -> bool:
@@ -703,7 +729,8 @@ def _teaser_line(p: Any, anchor: Any, url: str) -> bool:
             return False
     link = absolute_url(anchor.get("href"), url)
     if not link or url_score(link) < ARTICLE_LIKE or (
-            registrable_domain(link) != registrable_domain(url) and not _site_named_before(anchor, link)):
+            not _same_publisher(registrable_domain(link), registrable_domain(url))
+            and not _site_named_before(anchor, link)):
         return False
     neighbours = (p.getprevious(), p.getnext())
     return any(n is not None and n.tag == "p" and len(clean_text(all_text(n)) or "") > STORY_TEXT for n in neighbours)
@@ -1114,7 +1141,7 @@ def _box_link(anchor: Any, box: Box, url: str, site: str, here: str | None,
     if not _is_headline(title) or _is_paid(anchor):
         return None, bool(own)
     link = absolute_url(anchor.get("href"), url)  # after the cheaper test: canonicalizing takes time
-    if not link or (link == here and box.kind == RELATED) or not _may_be_article(link):
+    if not link or (box.kind == RELATED and _is_itself(link, here)) or not _may_be_article(link):
         return None, bool(own)  # a ranked list keeps the page's own place in it
     if site and not _same_publisher(registrable_domain(link), site) and not _site_named_before(anchor, link):
         return None, bool(own)
