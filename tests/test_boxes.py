@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from parsel import Selector
 
+from scrapers.extract import read_page
 from scrapers.extract.boxes import link_boxes as read_boxes
 from scrapers.extract.parsed import parse_page
 
@@ -633,3 +634,18 @@ def test_a_list_set_in_the_story_may_link_a_sister_domain_its_topic_and_the_page
     assert boxes(f"<div>{STORY}{topic}{STORY}</div>", page) == ([2, 3], [])
     other = sister.replace("hafenblatt.at", "seeblatt.at")  # another publisher's story: no teaser of the site
     assert boxes(f"<div>{STORY}{other}{STORY}</div>", page) == ([], [])
+
+
+def test_image_headings_nested_are_no_labels_and_a_logo_is_no_label() -> None:
+    """Review: 2,000 image headings nested in one another took 10 s (each read the others' trees): a heading of
+    more than a few elements is no image heading; a site's logo named "Popular Science" in a heading made the
+    masthead's list a most-read list."""
+    from scrapers.extract.boxes import _image_label
+
+    nested = read_page(('<html><body>' + '<h2><span><img alt="Most read" src="/a.png"></span>' * 50
+                        + "</h2>" * 50 + "</body></html>").encode()).root
+    headings = list(nested.iter("h2"))
+    assert [_image_label(h) for h in headings[:-1]] == [None] * 49 and _image_label(headings[-1]) is not None
+    logo = ('<div class="masthead"><h2><a href="/"><img src="/ps.svg" alt="Popular Science"></a></h2>'
+            f"<ul>{card(1)}{card(2)}</ul></div>")
+    assert boxes(logo) == ([], [])

@@ -109,7 +109,7 @@ TRACKING_PARAMETERS = frozenset({
     "ttclid", "li_fat_id", "epik", "srsltid",  # (TikTok, LinkedIn, Pinterest, Google's search result id)
     "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_enc_id", "oly_anon_id", "vero_id", "wt_mc", "wt_zmc",
     # Internal campaign ids a site adds to its own links (which box or page the click came from).
-    "intcid", "icid", "intcmp", "cmpid", "s_cid", "ncid", "ocid",
+    "intcid", "intcmp", "s_cid", "ncid", "ocid",  # (not "icid", "cmpid": a course, a competition on some sites)
     # Session ids that servers without cookies write into every link.
     "jsessionid", "phpsessid", "aspsessionid", "cfid", "cftoken", "sessionid", "session_id",
 })
